@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "placer",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "placer", targets: ["placer"]),
+        .library(name: "Traces", targets: ["Traces"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "Pricing", targets: ["Pricing"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // libcsv from Debian's libcsv-dev, behind one Swift file (Traces/CSV/CSVParser.swift).
+        .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV", providers: [.apt(["libcsv-dev"])]),
+        .target(name: "Traces", dependencies: ["CLibCSV"]),
+        .target(name: "Store", dependencies: ["Traces", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Pricing", dependencies: ["Yams"], resources: [.copy("Profiles")]),
+        .executableTarget(name: "placer", dependencies: [
+            "Traces", "Store", "Pricing",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Traces"]),
+        .testTarget(name: "PricingTests", dependencies: ["Pricing"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,228 @@
+import CLibCSV
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One parsed CSV row, valid only while the row handler runs (its storage is reused).
+///
+/// Fields are addressed by 0-based index; positions reported to users are 1-based.
+public struct CSVRow: ~Copyable {
+    @usableFromInline let storage: UnsafeMutablePointer<UInt8>
+    @usableFromInline let ends: UnsafeMutablePointer<Int>
+    /// Number of fields in the row.
+    public let count: Int
+    /// Physical line (1-based) on which the row starts.
+    public let line: Int
+
+    @inlinable func range(_ i: Int) -> (start: Int, end: Int) {
+        (i == 0 ? 0 : ends[i - 1] + 1, ends[i])  // +1 skips the NUL after each field
+    }
+
+    /// The raw bytes of field `i`, without surrounding quotes; valid only inside the handler.
+    @inlinable public func bytes(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        let r = range(i)
+        return UnsafeBufferPointer(start: storage + r.start, count: r.end - r.start)
+    }
+
+    /// Field `i` as a string (allocates; keep it off hot paths).
+    public func string(_ i: Int) -> String {
+        String(decoding: bytes(i), as: UTF8.self)
+    }
+
+    /// A NUL-terminated C string for field `i`, valid only inside the handler.
+    @inlinable public func cString(_ i: Int) -> UnsafePointer<CChar> {
+        UnsafeRawPointer(storage + range(i).start).assumingMemoryBound(to: CChar.self)
+    }
+
+    /// True when field `i` is empty.
+    @inlinable public func isEmpty(_ i: Int) -> Bool {
+        let r = range(i)
+        return r.end == r.start
+    }
+}
+
+/// Where and why a CSV file could not be read.
+public struct CSVSyntaxError: Error, Sendable, Equatable {
+    public let line: Int
+    public let column: Int
+    public let message: String
+}
+
+/// A streaming CSV parser over libcsv that keeps line numbers.
+///
+/// libcsv keeps no positions, so input is fed to it one physical line at a time: every callback
+/// that fires during a call belongs to that line. Memory is bounded by the longest row.
+public final class CSVParser {
+    /// Called once per row; throwing stops the parse and the error is rethrown by `feed`/`finish`.
+    public typealias RowHandler = (borrowing CSVRow) throws -> Void
+
+    private var parser = csv_parser()
+    private var handler: RowHandler
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var used = 0
+    private var ends: UnsafeMutablePointer<Int>
+    private var endsCapacity: Int
+    private var fieldCount = 0
+    private var firstFieldLine = 0
+    /// The physical line currently being fed (1-based).
+    public private(set) var currentLine = 1
+    private var pendingError: Error?
+    private var atLineStart = true
+    private var sawBOMCheck = false
+    /// The number of rows delivered so far.
+    public private(set) var rowCount = 0
+    /// True when the last byte fed was a line feed (or nothing was fed).
+    public private(set) var endsWithNewline = true
+
+    /// Creates a parser; `delimiter` is a single ASCII byte.
+    public init(delimiter: UInt8 = UInt8(ascii: ","), strict: Bool = true, handler: @escaping RowHandler) {
+        self.handler = handler
+        capacity = 1 << 16
+        storage = .allocate(capacity: capacity)
+        endsCapacity = 2048
+        ends = .allocate(capacity: endsCapacity)
+        let options = strict ? UInt8(CSV_STRICT | CSV_STRICT_FINI) : 0
+        _ = csv_init(&parser, options)
+        csv_set_delim(&parser, delimiter)
+    }
+
+    deinit {
+        csv_free(&parser)
+        storage.deallocate()
+        ends.deallocate()
+    }
+
+    /// Feeds the next chunk of the file; chunks may split rows, fields and lines anywhere.
+    public func feed(_ chunk: UnsafeRawBufferPointer) throws {
+        guard var base = chunk.baseAddress, chunk.count > 0 else { return }
+        var remaining = chunk.count
+        if !sawBOMCheck {
+            sawBOMCheck = true
+            let b = base.assumingMemoryBound(to: UInt8.self)
+            if remaining >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF {
+                base += 3
+                remaining -= 3
+                if remaining == 0 { return }
+            }
+        }
+        endsWithNewline = base.load(fromByteOffset: remaining - 1, as: UInt8.self) == 0x0A
+        while remaining > 0 {
+            let lineEnd = memchr(base, 0x0A, remaining)
+            let length = lineEnd.map { UnsafeRawPointer($0) - base + 1 } ?? remaining
+            try parse(base, length)
+            if lineEnd != nil { currentLine += 1 }
+            base += length
+            remaining -= length
+        }
+    }
+
+    /// Ends the input: delivers a last row without a line end and reports an unterminated quote.
+    public func finish() throws {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        let status = csv_fini(&parser, csvFieldCallback, csvRowCallback, context)
+        if let error = pendingError { pendingError = nil; throw error }
+        if status != 0 {
+            throw CSVSyntaxError(
+                line: firstFieldLineOrCurrent, column: fieldCount + 1,
+                message: "unterminated quoted field at end of file")
+        }
+    }
+
+    private var firstFieldLineOrCurrent: Int { fieldCount > 0 ? firstFieldLine : currentLine }
+
+    private func parse(_ bytes: UnsafeRawPointer, _ length: Int) throws {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        let consumed = csv_parse(&parser, bytes, length, csvFieldCallback, csvRowCallback, context)
+        if let error = pendingError { pendingError = nil; throw error }
+        if consumed != length {
+            let reason = String(cString: csv_strerror(csv_error(&parser)))
+            let detail = csv_error(&parser) == CSV_EPARSE ? "malformed quoting (a quote inside an unquoted field, or text after a closing quote)" : reason
+            throw CSVSyntaxError(line: currentLine, column: fieldCount + 1, message: detail)
+        }
+    }
+
+    fileprivate func appendField(_ data: UnsafeMutableRawPointer?, _ length: Int) {
+        guard pendingError == nil else { return }
+        if fieldCount == 0 {
+            var newlines = 0
+            if let data {
+                let b = data.assumingMemoryBound(to: UInt8.self)
+                for i in 0..<length where b[i] == 0x0A { newlines += 1 }
+            }
+            firstFieldLine = currentLine - newlines
+        }
+        if used + length + 1 > capacity {
+            var newCapacity = capacity * 2
+            while used + length + 1 > newCapacity { newCapacity *= 2 }
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            grown.update(from: storage, count: used)
+            storage.deallocate()
+            storage = grown
+            capacity = newCapacity
+        }
+        if fieldCount == endsCapacity {
+            let grown = UnsafeMutablePointer<Int>.allocate(capacity: endsCapacity * 2)
+            grown.update(from: ends, count: fieldCount)
+            ends.deallocate()
+            ends = grown
+            endsCapacity *= 2
+        }
+        if let data, length > 0 {
+            (storage + used).update(from: data.assumingMemoryBound(to: UInt8.self), count: length)
+        }
+        used += length
+        storage[used] = 0
+        ends[fieldCount] = used
+        used += 1
+        fieldCount += 1
+    }
+
+    fileprivate func endRow() {
+        defer { fieldCount = 0; used = 0 }
+        guard pendingError == nil else { return }
+        let row = CSVRow(storage: storage, ends: ends, count: fieldCount, line: firstFieldLine)
+        rowCount += 1
+        do { try handler(row) } catch { pendingError = error }
+    }
+}
+
+private func csvFieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
+    guard let context else { return }
+    Unmanaged<CSVParser>.fromOpaque(context).takeUnretainedValue().appendField(data, length)
+}
+
+private func csvRowCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
+    guard let context else { return }
+    Unmanaged<CSVParser>.fromOpaque(context).takeUnretainedValue().endRow()
+}
+
+/// The bare libcsv parse used as the benchmark's baseline: counts fields and rows, nothing else.
+public enum BareCSVParse {
+    /// Parses `path` with no per-field work; returns (rows, fields, bytes).
+    public static func run(path: String) throws -> (rows: Int, fields: Int, bytes: Int) {
+        var parser = csv_parser()
+        _ = csv_init(&parser, UInt8(CSV_STRICT))
+        defer { csv_free(&parser) }
+        var counts = (rows: 0, fields: 0)
+        var bytes = 0
+        let reader = try FileChunkReader(path: path)
+        try withUnsafeMutablePointer(to: &counts) { countsPointer in
+            let context = UnsafeMutableRawPointer(countsPointer)
+            let onField: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { _, _, c in
+                c!.assumingMemoryBound(to: (rows: Int, fields: Int).self).pointee.fields += 1
+            }
+            let onRow: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, c in
+                c!.assumingMemoryBound(to: (rows: Int, fields: Int).self).pointee.rows += 1
+            }
+            while let chunk = try reader.next() {
+                bytes += chunk.count
+                _ = csv_parse(&parser, chunk.baseAddress, chunk.count, onField, onRow, context)
+            }
+            _ = csv_fini(&parser, onField, onRow, context)
+        }
+        return (counts.rows, counts.fields, bytes)
+    }
+}

@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Typed access to a row's fields; every failure is a `RowProblem` naming the field.
+extension CSVRow {
+    /// A non-negative integer count (digits only).
+    @inlinable public func count(_ i: Int, _ name: @autoclosure () -> String) throws(RowProblem) -> Int {
+        let b = bytes(i)
+        guard !b.isEmpty else { throw RowProblem(column: i + 1, reason: "missing value", message: "\(name()) is empty") }
+        var value = 0
+        for byte in b {
+            let digit = Int(byte) &- 48
+            guard digit >= 0 && digit <= 9 else { throw invalidCount(i, name()) }
+            let (times, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times.addingReportingOverflow(digit)
+            guard !o1 && !o2 else { throw RowProblem(column: i + 1, reason: "number out of range", message: "\(name()) is too large: \"\(string(i))\"") }
+            value = sum
+        }
+        return value
+    }
+
+    @usableFromInline func invalidCount(_ i: Int, _ name: String) -> RowProblem {
+        let text = string(i)
+        if let d = Double(text), d < 0 {
+            return RowProblem(column: i + 1, reason: "negative value", message: "\(name) must not be negative: \"\(text)\"")
+        }
+        if text.lowercased() == "nan" {
+            return RowProblem(column: i + 1, reason: "NaN", message: "\(name) is NaN where a count must be")
+        }
+        return RowProblem(column: i + 1, reason: "non-numeric value", message: "\(name) is not a whole number: \"\(text.prefix(40))\"")
+    }
+
+    /// A finite decimal number; `nil` when the field is empty and `optional` is true.
+    public func number(_ i: Int, _ name: @autoclosure () -> String, optional: Bool = false,
+                       allowNegative: Bool = false) throws(RowProblem) -> Double? {
+        if isEmpty(i) {
+            if optional { return nil }
+            throw RowProblem(column: i + 1, reason: "missing value", message: "\(name()) is empty")
+        }
+        let start = cString(i)
+        var end: UnsafeMutablePointer<CChar>? = nil
+        let value = strtod(start, &end)
+        let length = bytes(i).count
+        guard let end, end - UnsafeMutablePointer(mutating: start) == length else {
+            throw RowProblem(column: i + 1, reason: "non-numeric value", message: "\(name()) is not a number: \"\(string(i).prefix(40))\"")
+        }
+        if value.isNaN {
+            throw RowProblem(column: i + 1, reason: "NaN", message: "\(name()) is NaN where a number must be")
+        }
+        if !value.isFinite {
+            throw RowProblem(column: i + 1, reason: "non-numeric value", message: "\(name()) is not a finite number: \"\(string(i))\"")
+        }
+        if value < 0 && !allowNegative {
+            throw RowProblem(column: i + 1, reason: "negative value", message: "\(name()) must not be negative: \"\(string(i))\"")
+        }
+        return value
+    }
+
+    /// A required finite, non-negative number.
+    public func required(_ i: Int, _ name: @autoclosure () -> String) throws(RowProblem) -> Double {
+        // `optional: false` never returns nil.
+        try number(i, name(), optional: false) ?? 0
+    }
+
+    /// True when the field says `NaN` (Huawei's "no data").
+    @inlinable public func isNaN(_ i: Int) -> Bool {
+        let b = bytes(i)
+        return b.count == 3 && (b[0] | 0x20) == 0x6E && (b[1] | 0x20) == 0x61 && (b[2] | 0x20) == 0x6E
+    }
+}

@@ -1,0 +1,160 @@
+/// Reads the three Azure Functions 2019 file kinds (Shahrad et al., ATC 2020), telling them
+/// apart by header; the day comes from the `dNN` in the file name.
+///
+/// Real-file quirks handled here: empty Minimum/Maximum are stored as unknown (consumers fall back
+/// to the 0th/100th percentiles); `Count` is kept as the duration sample's weight, separate from
+/// the per-minute counts, which alone drive arrivals.
+final class Azure2019Reader: RowReader {
+    enum Kind: String {
+        case invocations, durations, memory
+    }
+
+    static let durationHeader = ["HashOwner", "HashApp", "HashFunction", "Average", "Count", "Minimum", "Maximum",
+                                 "percentile_Average_0", "percentile_Average_1", "percentile_Average_25",
+                                 "percentile_Average_50", "percentile_Average_75", "percentile_Average_99",
+                                 "percentile_Average_100"]
+    static let memoryHeader = ["HashOwner", "HashApp", "SampleCount", "AverageAllocatedMb",
+                               "AverageAllocatedMb_pct1", "AverageAllocatedMb_pct5", "AverageAllocatedMb_pct25",
+                               "AverageAllocatedMb_pct50", "AverageAllocatedMb_pct75", "AverageAllocatedMb_pct95",
+                               "AverageAllocatedMb_pct99", "AverageAllocatedMb_pct100"]
+    static let invocationPrefix = ["HashOwner", "HashApp", "HashFunction", "Trigger"]
+
+    private let context: ReaderContext
+    private var kind: Kind = .invocations
+    private let day: Int
+    private var minuteColumns = 0
+    private var lastKey: FunctionKey?
+
+    init(context: ReaderContext) throws {
+        self.context = context
+        guard let day = Self.day(fromFileName: context.fileName) else {
+            throw TraceError(file: context.path, message: """
+                cannot tell the day from the file name: Azure 2019 files are named like \
+                invocations_per_function_md.anon.d01.csv (day 1 to 14)
+                """)
+        }
+        self.day = day
+    }
+
+    /// The day number in names like `…anon.d05.csv`.
+    static func day(fromFileName name: String) -> Int? {
+        let parts = name.split(separator: ".")
+        for part in parts.reversed() where part.first == "d" && part.count >= 2 {
+            if let n = Int(part.dropFirst()), n >= 1 { return n }
+        }
+        return nil
+    }
+
+    func header(_ row: borrowing CSVRow) throws {
+        let names = (0..<row.count).map { row.string($0).trimmingCharacters() }
+        if names.count > 2, names[2] == "SampleCount" {
+            kind = .memory
+            try expect(names, Self.memoryHeader)
+        } else if names.count > 3, names[3] == "Average" {
+            kind = .durations
+            try expect(names, Self.durationHeader)
+        } else {
+            kind = .invocations
+            try expect(Array(names.prefix(4)), Self.invocationPrefix)
+            guard names.count > 4 else {
+                throw RowProblem(column: 5, reason: "header", message: "no minute columns (expected 1,2,…,1440 after Trigger)")
+            }
+            for (i, name) in names.enumerated().dropFirst(4) where name != String(i - 3) {
+                throw RowProblem(column: i + 1, reason: "header", message: "expected minute column \"\(i - 3)\", found \"\(name)\"")
+            }
+            minuteColumns = names.count - 4
+            if minuteColumns > 1440 {
+                throw RowProblem(column: 1445, reason: "header", message: "a day has 1440 minutes, the header has \(minuteColumns)")
+            }
+        }
+    }
+
+    private func expect(_ names: [String], _ expected: [String]) throws {
+        for (i, name) in expected.enumerated() {
+            guard i < names.count else {
+                throw RowProblem(column: i + 1, reason: "header", message: "the header lacks the column \"\(name)\"")
+            }
+            guard names[i] == name else {
+                throw RowProblem(column: i + 1, reason: "header", message: "expected column \"\(name)\", found \"\(names[i])\"")
+            }
+        }
+        if names.count > expected.count {
+            throw RowProblem(column: expected.count + 1, reason: "header", message: "unexpected extra column \"\(names[expected.count])\"")
+        }
+    }
+
+    func row(_ row: borrowing CSVRow) throws {
+        switch kind {
+        case .invocations: try invocations(row)
+        case .durations: try durations(row)
+        case .memory: try memory(row)
+        }
+    }
+
+    private func key(_ row: borrowing CSVRow) throws -> FunctionKey {
+        for i in 1...2 where row.isEmpty(i) {
+            throw RowProblem(column: i + 1, reason: "missing value", message: "\(i == 1 ? "HashApp" : "HashFunction") is empty")
+        }
+        return FunctionKey(app: row.string(1), function: row.string(2))
+    }
+
+    private func invocations(_ row: borrowing CSVRow) throws {
+        let key = try key(row)
+        let triggerName = row.string(3)
+        guard let trigger = Trigger(rawValue: triggerName) else {
+            throw RowProblem(column: 4, reason: "unknown trigger", message: """
+                unknown trigger "\(triggerName.prefix(40))"; expected one of \(Trigger.allCases.map(\.rawValue).joined(separator: ", "))
+                """)
+        }
+        var series = MinuteSeries(metric: "invocations")
+        let base = Int32((day - 1) * 1440)
+        for column in 4..<(4 + minuteColumns) {
+            let n = try row.count(column, "minute \(column - 3)")
+            if n > 0 { series.append(minute: base + Int32(column - 4), value: Double(n)) }
+        }
+        try context.sink.function(key, owner: row.string(0), trigger: trigger)
+        if !series.isEmpty { try context.sink.minuteSeries(key, series) }
+    }
+
+    private func durations(_ row: borrowing CSVRow) throws {
+        let key = try key(row)
+        let average = try row.required(3, "Average")
+        let count = try row.count(4, "Count")
+        let minimum = try row.number(5, "Minimum", optional: true)
+        let maximum = try row.number(6, "Maximum", optional: true)
+        var percentiles: [Double] = []
+        percentiles.reserveCapacity(7)
+        for i in 7..<14 { percentiles.append(try row.required(i, Self.durationHeader[i])) }
+        for i in 1..<percentiles.count where percentiles[i] < percentiles[i - 1] {
+            throw RowProblem(column: 8 + i, reason: "decreasing percentiles",
+                             message: "\(Self.durationHeader[7 + i]) is below \(Self.durationHeader[6 + i])")
+        }
+        try context.sink.function(key, owner: row.string(0), trigger: nil)
+        try context.sink.durations(key, DurationPercentiles(
+            day: day, averageMs: average, count: count, minimumMs: minimum, maximumMs: maximum, percentilesMs: percentiles))
+    }
+
+    private func memory(_ row: borrowing CSVRow) throws {
+        guard !row.isEmpty(1) else { throw RowProblem(column: 2, reason: "missing value", message: "HashApp is empty") }
+        let sampleCount = try row.count(2, "SampleCount")
+        let average = try row.required(3, "AverageAllocatedMb")
+        var percentiles: [Double] = []
+        percentiles.reserveCapacity(8)
+        for i in 4..<12 { percentiles.append(try row.required(i, Self.memoryHeader[i])) }
+        for i in 1..<percentiles.count where percentiles[i] < percentiles[i - 1] {
+            throw RowProblem(column: 5 + i, reason: "decreasing percentiles",
+                             message: "\(Self.memoryHeader[4 + i]) is below \(Self.memoryHeader[3 + i])")
+        }
+        try context.sink.memory(app: row.string(1), owner: row.string(0), MemoryPercentiles(
+            day: day, sampleCount: sampleCount, averageMB: average, percentilesMB: percentiles))
+    }
+
+    func describe(_ summary: inout ReadSummary) {
+        summary.kind = kind.rawValue
+        summary.day = day
+        summary.clock = .relative
+        if kind == .invocations && minuteColumns < 1440 {
+            summary.warnings.append("the file covers \(minuteColumns) minutes of day \(day), not 1440")
+        }
+    }
+}

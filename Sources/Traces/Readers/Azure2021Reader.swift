@@ -1,0 +1,30 @@
+/// Reads the Azure Functions 2021 per-invocation trace (Zhang et al., SOSP 2021):
+/// `app,func,end_timestamp,duration`, both times in seconds; start = end − duration.
+final class Azure2021Reader: RowReader {
+    private let context: ReaderContext
+    private var app = 0, function = 1, end = 2, duration = 3
+
+    init(context: ReaderContext) { self.context = context }
+
+    func header(_ row: borrowing CSVRow) throws {
+        let columns = try row.columns(required: ["app", "func", "end_timestamp", "duration"])
+        app = columns["app"]!
+        function = columns["func"]!
+        end = columns["end_timestamp"]!
+        duration = columns["duration"]!
+    }
+
+    func row(_ row: borrowing CSVRow) throws {
+        guard !row.isEmpty(app) else { throw RowProblem(column: app + 1, reason: "missing value", message: "app is empty") }
+        guard !row.isEmpty(function) else { throw RowProblem(column: function + 1, reason: "missing value", message: "func is empty") }
+        let endSeconds = try row.required(end, "end_timestamp")
+        let seconds = try row.required(duration, "duration")
+        let key = FunctionKey(app: row.string(app), function: row.string(function))
+        try context.sink.invocation(key, Invocation(startSeconds: endSeconds - seconds, durationMs: seconds * 1000))
+    }
+
+    func describe(_ summary: inout ReadSummary) {
+        summary.kind = "invocations"
+        summary.clock = .relative
+    }
+}

@@ -1,0 +1,72 @@
+/// Reads Placer's own per-invocation CSV: `timestamp,function,duration_ms` and optionally
+/// `app,memory_mb,init_ms,cpu_ms`, in any order. `timestamp` is the invocation's start, either
+/// seconds since the trace start (decimal) or an ISO-8601 date-time; one file uses one kind.
+final class InvocationsReader: RowReader {
+    static let required = ["timestamp", "function", "duration_ms"]
+    static let optional = ["app", "memory_mb", "init_ms", "cpu_ms"]
+
+    private let context: ReaderContext
+    private var columns: [String: Int] = [:]
+    private var timestamp = 0, function = 1, duration = 2
+    private var app: Int?, memory: Int?, initColumn: Int?, cpu: Int?
+    private var clock: TraceClock?
+
+    init(context: ReaderContext) { self.context = context }
+
+    func header(_ row: borrowing CSVRow) throws {
+        columns = try row.columns(required: Self.required, optional: Self.optional)
+        timestamp = columns["timestamp"]!
+        function = columns["function"]!
+        duration = columns["duration_ms"]!
+        app = columns["app"]
+        memory = columns["memory_mb"]
+        initColumn = columns["init_ms"]
+        cpu = columns["cpu_ms"]
+    }
+
+    func row(_ row: borrowing CSVRow) throws {
+        guard !row.isEmpty(function) else { throw RowProblem(column: function + 1, reason: "missing value", message: "function is empty") }
+        let start = try startSeconds(row)
+        let durationMs = try row.required(duration, "duration_ms")
+        let name = row.string(function)
+        let appName = app.map { row.isEmpty($0) ? name : row.string($0) } ?? name
+        let record = Invocation(
+            startSeconds: start, durationMs: durationMs,
+            memoryMB: try memory.flatMap { try row.number($0, "memory_mb", optional: true) },
+            initMs: try initColumn.flatMap { try row.number($0, "init_ms", optional: true) },
+            cpuMs: try cpu.flatMap { try row.number($0, "cpu_ms", optional: true) })
+        try context.sink.invocation(FunctionKey(app: appName, function: name), record)
+    }
+
+    private func startSeconds(_ row: borrowing CSVRow) throws -> Double {
+        let text = Substring(row.string(timestamp))
+        if let seconds = Double(text), seconds.isFinite {
+            guard seconds >= 0 else {
+                throw RowProblem(column: timestamp + 1, reason: "negative value", message: "timestamp must not be negative: \"\(text)\"")
+            }
+            try agree(.relative, row)
+            return seconds
+        }
+        if let seconds = Timestamps.epochSeconds(iso: text) {
+            try agree(.epoch, row)
+            return seconds
+        }
+        throw RowProblem(column: timestamp + 1, reason: "bad timestamp", message: """
+            timestamp "\(text.prefix(40))" is neither seconds since the trace start nor an ISO-8601 date-time
+            """)
+    }
+
+    private func agree(_ kind: TraceClock, _ row: borrowing CSVRow) throws {
+        if clock == nil { clock = kind }
+        guard clock == kind else {
+            throw RowProblem(column: timestamp + 1, reason: "mixed timestamps", message: """
+                timestamp mixes kinds: earlier rows use \(clock == .epoch ? "ISO-8601 date-times" : "seconds"), this one does not
+                """)
+        }
+    }
+
+    func describe(_ summary: inout ReadSummary) {
+        summary.kind = "invocations"
+        summary.clock = clock ?? .relative
+    }
+}

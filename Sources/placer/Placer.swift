@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Placer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "placer",
+        abstract: "Tells a team where its serverless functions should run, and what that costs.",
+        subcommands: [])
+}
