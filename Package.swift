@@ -21,8 +21,9 @@ let package = Package(
         .target(name: "Traces", dependencies: ["CLibCSV"]),
         .target(name: "Store", dependencies: ["Traces", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Pricing", dependencies: ["Yams"], resources: [.copy("Profiles")]),
+        .target(name: "Reporting", dependencies: ["Store", "Traces"]),
         .executableTarget(name: "placer", dependencies: [
-            "Traces", "Store", "Pricing",
+            "Traces", "Store", "Pricing", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),

@@ -1,0 +1,194 @@
+import Foundation
+import GRDB
+import Traces
+
+/// What happened to one file.
+public enum IngestOutcome: Sendable {
+    /// The file was read and stored.
+    case ingested(ReadSummary)
+    /// The same content was ingested before (under `previousName`); nothing was written.
+    case alreadyIngested(previousName: String)
+}
+
+extension TraceStore {
+    /// Ingests one trace file in one transaction. Bad input throws `TraceError` and writes nothing.
+    public func ingest(path: String, options: ReadOptions = ReadOptions()) throws -> IngestOutcome {
+        if let previous = try previouslyIngested(path: path) {
+            return .alreadyIngested(previousName: previous)
+        }
+        return try writer.write { db -> IngestOutcome in
+            let name = (path as NSString).lastPathComponent
+            try db.execute(
+                sql: """
+                    INSERT INTO trace_file (name, path, format, kind, clock, bytes, fingerprint, rows, skipped_rows, ingested_at)
+                    VALUES (?, ?, '', '', '', 0, ?, 0, 0, ?)
+                    """,
+                arguments: [name, path, "pending-\(UUID().uuidString)", Self.timestamp()])
+            let fileID = db.lastInsertedRowID
+            let sink = try StoreSink(db: db, fileID: fileID)
+            let summary = try TraceFileReader.read(path: path, options: options, into: sink)
+            try Self.checkClock(summary, path: path, db: db)
+            if let earlier = try String.fetchOne(db, sql: "SELECT name FROM trace_file WHERE fingerprint = ?",
+                                                 arguments: [summary.fingerprint]) {
+                // Unreachable unless two files of different sizes collide; roll back all the same.
+                throw IngestAbort.duplicate(earlier)
+            }
+            try db.execute(
+                sql: """
+                    UPDATE trace_file SET format = ?, kind = ?, day = ?, clock = ?, bytes = ?, fingerprint = ?,
+                    rows = ?, skipped_rows = ? WHERE id = ?
+                    """,
+                arguments: [summary.format.rawValue, summary.kind, summary.day, summary.clock.rawValue, summary.bytes,
+                            summary.fingerprint, summary.rows, summary.skippedCount, fileID])
+            return .ingested(summary)
+        }
+    }
+
+    /// The name of an earlier file with the same content, if any. Only files of the same size
+    /// are fingerprinted up front; otherwise the fingerprint is taken while parsing.
+    private func previouslyIngested(path: String) throws -> String? {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        guard let size else { return nil }
+        let candidates = try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, fingerprint FROM trace_file WHERE bytes = ?", arguments: [size])
+        }
+        guard !candidates.isEmpty else { return nil }
+        let fingerprint = try ContentFingerprint.of(path: path)
+        return candidates.first { ($0["fingerprint"] as String) == fingerprint }.map { $0["name"] }
+    }
+
+    /// One database holds one trace: its files must agree on how times are expressed.
+    static func checkClock(_ summary: ReadSummary, path: String, db: Database) throws {
+        guard summary.clock != .none, summary.rows > 0 else { return }
+        let other = summary.clock == .epoch ? TraceClock.relative : .epoch
+        guard let earlier = try String.fetchOne(db, sql: "SELECT name FROM trace_file WHERE clock = ? AND rows > 0 LIMIT 1",
+                                                arguments: [other.rawValue]) else { return }
+        let mine = summary.clock == .epoch ? "dates" : "seconds since the trace start"
+        let theirs = other == .epoch ? "dates" : "seconds since the trace start"
+        throw TraceError(file: path, message: "this file's times are \(mine), but the database already holds \(earlier), "
+            + "whose times are \(theirs); one database holds one trace: use another --db")
+    }
+
+    static func timestamp() -> String {
+        ISO8601DateFormatter().string(from: Date())
+    }
+}
+
+enum IngestAbort: Error {
+    case duplicate(String)
+}
+
+/// Writes what a reader delivers through prepared statements, inside the ingest transaction.
+final class StoreSink: TraceSink {
+    private let db: Database
+    private let fileID: Int64
+    private var appIDs: [String: Int64] = [:]
+    private var functionIDs: [FunctionKey: Int64] = [:]
+    private let insertApp: Statement
+    private let findApp: Statement
+    private let updateOwner: Statement
+    private let insertFunction: Statement
+    private let findFunction: Statement
+    private let updateTrigger: Statement
+    private let insertSeries: Statement
+    private let insertDurations: Statement
+    private let insertMemory: Statement
+    private let insertInvocation: Statement
+
+    init(db: Database, fileID: Int64) throws {
+        self.db = db
+        self.fileID = fileID
+        insertApp = try db.makeStatement(sql: "INSERT INTO app (key, owner) VALUES (?, ?)")
+        findApp = try db.makeStatement(sql: "SELECT id FROM app WHERE key = ?")
+        updateOwner = try db.makeStatement(sql: "UPDATE app SET owner = ? WHERE id = ? AND owner IS NULL")
+        insertFunction = try db.makeStatement(sql: "INSERT INTO function (app_id, key, trigger) VALUES (?, ?, ?)")
+        findFunction = try db.makeStatement(sql: "SELECT id FROM function WHERE app_id = ? AND key = ?")
+        updateTrigger = try db.makeStatement(sql: "UPDATE function SET trigger = ? WHERE id = ? AND trigger IS NULL")
+        insertSeries = try db.makeStatement(sql: """
+            INSERT INTO minute_series (function_id, metric, first_minute, last_minute, total, points, file_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertDurations = try db.makeStatement(sql: """
+            INSERT INTO duration_percentiles (function_id, day, average_ms, count, minimum_ms, maximum_ms,
+            p0_ms, p1_ms, p25_ms, p50_ms, p75_ms, p99_ms, p100_ms, file_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertMemory = try db.makeStatement(sql: """
+            INSERT INTO memory_percentiles (app_id, day, sample_count, average_mb,
+            p1_mb, p5_mb, p25_mb, p50_mb, p75_mb, p95_mb, p99_mb, p100_mb, file_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertInvocation = try db.makeStatement(sql: """
+            INSERT INTO invocation (function_id, start_s, duration_ms, memory_mb, max_memory_mb, init_ms, cpu_ms, billed_ms, file_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+    }
+
+    private func appID(_ key: String, owner: String?) throws -> Int64 {
+        if let id = appIDs[key] {
+            return id
+        }
+        let id: Int64
+        if let existing = try Int64.fetchOne(findApp, arguments: [key]) {
+            id = existing
+            if let owner { try updateOwner.execute(arguments: [owner, id]) }
+        } else {
+            try insertApp.execute(arguments: [key, owner])
+            id = db.lastInsertedRowID
+        }
+        appIDs[key] = id
+        return id
+    }
+
+    private func functionID(_ key: FunctionKey, owner: String? = nil, trigger: Trigger? = nil) throws -> Int64 {
+        if let id = functionIDs[key] {
+            if let trigger { try updateTrigger.execute(arguments: [trigger.rawValue, id]) }
+            return id
+        }
+        let app = try appID(key.app, owner: owner)
+        let id: Int64
+        if let existing = try Int64.fetchOne(findFunction, arguments: [app, key.function]) {
+            id = existing
+            if let trigger { try updateTrigger.execute(arguments: [trigger.rawValue, id]) }
+        } else {
+            try insertFunction.execute(arguments: [app, key.function, trigger?.rawValue])
+            id = db.lastInsertedRowID
+        }
+        functionIDs[key] = id
+        return id
+    }
+
+    func function(_ key: FunctionKey, owner: String?, trigger: Trigger?) throws {
+        _ = try functionID(key, owner: owner, trigger: trigger)
+    }
+
+    func minuteSeries(_ key: FunctionKey, _ series: MinuteSeries) throws {
+        guard let first = series.minutes.first, let last = series.minutes.last else { return }
+        let id = try functionID(key)
+        let total = series.values.reduce(0, +)
+        try insertSeries.execute(arguments: [id, series.metric, first, last, total, PointsEncoding.json(series), fileID])
+    }
+
+    func durations(_ key: FunctionKey, _ r: DurationPercentiles) throws {
+        let id = try functionID(key)
+        let p = r.percentilesMs
+        insertDurations.setUncheckedArguments([id, r.day, r.averageMs, r.count, r.minimumMs, r.maximumMs,
+                                               p[0], p[1], p[2], p[3], p[4], p[5], p[6], fileID])
+        try insertDurations.execute()
+    }
+
+    func memory(app: String, owner: String?, _ r: MemoryPercentiles) throws {
+        let id = try appID(app, owner: owner)
+        let p = r.percentilesMB
+        insertMemory.setUncheckedArguments([id, r.day, r.sampleCount, r.averageMB,
+                                            p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], fileID])
+        try insertMemory.execute()
+    }
+
+    func invocation(_ key: FunctionKey, _ r: Invocation) throws {
+        let id = try functionID(key)
+        insertInvocation.setUncheckedArguments([id, r.startSeconds, r.durationMs, r.memoryMB, r.maxMemoryMB,
+                                                r.initMs, r.cpuMs, r.billedMs, fileID])
+        try insertInvocation.execute()
+    }
+}
