@@ -1,2 +1,147 @@
+import Foundation
 import Testing
 @testable import Store
+import Traces
+
+private func fixture(_ name: String) -> String {
+    // The Traces test fixtures, shared rather than copied.
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("TracesTests/Fixtures").appendingPathComponent(name).path
+}
+
+private func temporaryFile(_ name: String, _ contents: String) throws -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("placer-store-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let path = folder.appendingPathComponent(name).path
+    try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
+    return path
+}
+
+private func ingested(_ outcome: IngestOutcome) -> ReadSummary? {
+    if case .ingested(let summary) = outcome { return summary }
+    return nil
+}
+
+@Suite struct StoreTests {
+    @Test func azure2019DaysJoinThroughTheHashes() throws {
+        let store = try TraceStore()
+        for kind in ["invocations_per_function_md", "function_durations_percentiles", "app_memory_percentiles"] {
+            _ = try store.ingest(path: fixture("azure2019/\(kind).anon.d01.csv"))
+        }
+        #expect(try store.scalar("SELECT COUNT(*) FROM function") == 3)
+        #expect(try store.scalar("SELECT COUNT(*) FROM app") == 2)
+        #expect(try store.scalar("SELECT owner = 'o1' FROM app WHERE key = 'a1'") == 1)
+        // The view expands the sparse series to one row per non-empty minute.
+        #expect(try store.scalar("SELECT COUNT(*) FROM minute_value") == 6)
+        #expect(try store.scalar("SELECT value FROM minute_value v JOIN function f ON f.id = v.function_id WHERE f.key = 'f1' AND minute = 1439") == 7)
+        #expect(try store.scalar("SELECT SUM(total) FROM minute_series") == 113)
+        // Durations joined by function, memory by app.
+        #expect(try store.scalar("""
+            SELECT d.p50_ms FROM duration_percentiles d JOIN function f ON f.id = d.function_id
+            JOIN app a ON a.id = f.app_id WHERE a.key = 'a2' AND f.key = 'f3'
+            """) == 20)
+        #expect(try store.scalar("SELECT minimum_ms IS NULL FROM duration_percentiles d JOIN function f ON f.id = d.function_id WHERE f.key = 'f2'") == 1)
+        #expect(try store.scalar("SELECT trigger = 'queue' FROM function WHERE key = 'f3'") == 1)
+    }
+
+    @Test func memoryFallsBackToTheNearestDay() throws {
+        let store = try TraceStore()
+        let header = "HashOwner,HashApp,SampleCount,AverageAllocatedMb,AverageAllocatedMb_pct1,AverageAllocatedMb_pct5,AverageAllocatedMb_pct25,AverageAllocatedMb_pct50,AverageAllocatedMb_pct75,AverageAllocatedMb_pct95,AverageAllocatedMb_pct99,AverageAllocatedMb_pct100\n"
+        _ = try store.ingest(path: try temporaryFile("app_memory_percentiles.anon.d11.csv", header + "o,a,1,110,1,2,3,4,5,6,7,8\n"))
+        _ = try store.ingest(path: try temporaryFile("app_memory_percentiles.anon.d12.csv", header + "o,a,1,120,1,2,3,4,5,6,7,8\n"))
+        #expect(try store.memory(appKey: "a", day: 12)?.averageMB == 120)
+        #expect(try store.memory(appKey: "a", day: 13)?.averageMB == 120)
+        #expect(try store.memory(appKey: "a", day: 1)?.averageMB == 110)
+        #expect(try store.memory(appKey: "b", day: 1) == nil)
+    }
+
+    @Test func sameContentIsIngestedOnce() throws {
+        let store = try TraceStore()
+        let path = fixture("azure2021.csv")
+        #expect(ingested(try store.ingest(path: path))?.rows == 3)
+        let copy = try temporaryFile("renamed.csv", try String(contentsOfFile: path, encoding: .utf8))
+        guard case .alreadyIngested(let previous) = try store.ingest(path: copy) else {
+            Issue.record("a copy of an ingested file was ingested again")
+            return
+        }
+        #expect(previous == "azure2021.csv")
+        #expect(try store.scalar("SELECT COUNT(*) FROM invocation") == 3)
+        // Same size, different content: still ingested.
+        let sameSize = try temporaryFile("other.csv", try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "a2", with: "a3"))
+        #expect(ingested(try store.ingest(path: sameSize)) != nil)
+    }
+
+    @Test func aBadFileLeavesTheDatabaseAsItWas() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("placer-db-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let dbPath = folder.appendingPathComponent("t.db").path
+        let store = try TraceStore(path: dbPath)
+        _ = try store.ingest(path: fixture("invocations.csv"))
+        let before = try store.tableCounts()
+        // Good rows first, then a bad one deep in the file: nothing of it may remain.
+        let rows = (0..<500).map { "\($0),fn\($0 % 7),\($0 % 13)" }.joined(separator: "\n")
+        let bad = try temporaryFile("bad.csv", "timestamp,function,duration_ms\n\(rows)\n501,x,oops\n")
+        #expect(throws: TraceError.self) { try store.ingest(path: bad) }
+        #expect(try store.tableCounts() == before)
+        // Reopening the file shows the same.
+        #expect(try TraceStore(path: dbPath).tableCounts() == before)
+    }
+
+    @Test func skippedRowsAreCountedAndTheRestKept() throws {
+        let store = try TraceStore()
+        let path = try temporaryFile("x.csv", "timestamp,function,duration_ms\n1,a,2\n2,b,x\n3,c,4\n")
+        let summary = try #require(ingested(try store.ingest(path: path, options: ReadOptions(skipInvalidRows: true))))
+        #expect(summary.rows == 2 && summary.skipped == ["non-numeric value": 1])
+        #expect(try store.scalar("SELECT skipped_rows FROM trace_file") == 1)
+        #expect(try store.scalar("SELECT COUNT(*) FROM invocation") == 2)
+    }
+
+    @Test func oneDatabaseHoldsOneClock() throws {
+        let store = try TraceStore()
+        _ = try store.ingest(path: fixture("invocations-iso.csv"))
+        #expect(throws: TraceError.self) { try store.ingest(path: fixture("azure2021.csv")) }
+        #expect(try store.scalar("SELECT COUNT(*) FROM trace_file") == 1)
+    }
+
+    @Test func aFileThatIsNotADatabaseIsRefusedClearly() throws {
+        let path = try temporaryFile("notes.db", "hello, this is text\n")
+        #expect(!TraceStore.isDatabase(path: path))
+        #expect(throws: StoreError.self) { _ = try TraceStore(path: path) }
+    }
+}
+
+@Suite struct SummaryTests {
+    /// Four apps over one day: by hand, 2 are invoked at most hourly (≤ 24 a day), 3 at most once a
+    /// minute (≤ 1,440), 1 at least once a minute, and that one makes 2,880 of 3,006 invocations.
+    @Test func shapeFiguresByHand() throws {
+        let store = try TraceStore()
+        var rows: [String] = []
+        func row(_ app: String, _ trigger: String, _ counts: [Int: Int]) {
+            var cells = Array(repeating: "0", count: 1440)
+            for (minute, n) in counts { cells[minute - 1] = String(n) }
+            rows.append("o,\(app),f-\(app),\(trigger)," + cells.joined(separator: ","))
+        }
+        row("quiet", "timer", [1: 1, 600: 1])                       // 2
+        row("hourly", "http", Dictionary(uniqueKeysWithValues: (1...24).map { ($0 * 60, 1) }))  // 24
+        row("busyish", "queue", [5: 60, 6: 40])                     // 100
+        row("busy", "http", Dictionary(uniqueKeysWithValues: (1...1440).map { ($0, 2) }))       // 2880
+        let header = "HashOwner,HashApp,HashFunction,Trigger," + (1...1440).map(String.init).joined(separator: ",")
+        _ = try store.ingest(path: try temporaryFile("invocations_per_function_md.anon.d01.csv", header + "\n" + rows.joined(separator: "\n") + "\n"))
+        let s = try store.summary()
+        #expect(s.apps == 4 && s.functions == 4 && s.invocations == 3006)
+        #expect(s.spanSeconds == 86_400 - 0)
+        #expect(s.appsAtMostHourly == 0.5)
+        #expect(s.appsAtMostPerMinute == 0.75)
+        #expect(s.appsAtLeastPerMinute == 0.25)
+        #expect(abs(s.invocationsFromPerMinuteApps - 2880.0 / 3006) < 1e-12)
+        #expect(s.triggers.first { $0.trigger == "http" }?.functions == 2)
+        #expect(s.triggers.first { $0.trigger == "http" }?.invocations == 2904)
+    }
+
+    @Test func quantilesInterpolate() {
+        #expect(Quantile.of(sorted: [1, 2, 3, 4], 0.5) == 2.5)
+        #expect(Quantile.of(sorted: [10], 0.99) == 10)
+        #expect(Quantile.of(sorted: [], 0.5) == 0)
+        #expect(Quantile.of(sorted: [0, 100], 0.25) == 25)
+    }
+}

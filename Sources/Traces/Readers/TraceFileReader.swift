@@ -154,16 +154,18 @@ public enum TraceFileReader {
 
     /// Refuses binary data (a NUL byte) early, with the line it was found on.
     static func checkText(_ bytes: UnsafeRawBufferPointer, path: String, line: Int) throws {
-        guard let base = bytes.baseAddress, memchr(base, 0, bytes.count) != nil else { return }
-        throw TraceError(file: path, line: line, message: "binary data (a NUL byte): this is not a CSV text file")
+        guard let base = bytes.baseAddress, let nul = memchr(base, 0, bytes.count) else { return }
+        let before = UnsafeRawBufferPointer(start: base, count: UnsafeRawPointer(nul) - base)
+        let newlines = before.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        throw TraceError(file: path, line: line + newlines, message: "binary data (a NUL byte): this is not a text file")
     }
 
     /// The first line of the file, without BOM or line end, after checks that it is text.
     static func firstLine(of chunk: UnsafeRawBufferPointer, path: String) throws -> String {
         var bytes = Array(chunk.prefix(1 << 16))
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        if bytes.contains(0) { throw TraceError(file: path, line: 1, message: "binary data (a NUL byte): this is not a CSV text file") }
         if let newline = bytes.firstIndex(of: 0x0A) { bytes = Array(bytes[..<newline]) }
+        if bytes.contains(0) { throw TraceError(file: path, line: 1, message: "binary data (a NUL byte): this is not a text file") }
         while let last = bytes.last, last == 0x0D || last == 0x20 { bytes.removeLast() }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw TraceError(file: path, line: 1, message: "the header is not UTF-8 text: this is not a CSV file")
