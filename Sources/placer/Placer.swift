@@ -8,5 +8,6 @@ struct Placer: ParsableCommand {
         subcommands: [
             IngestCommand.self,
             InspectCommand.self,
+            BenchCommand.self,
         ])
 }
