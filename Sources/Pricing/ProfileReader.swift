@@ -107,13 +107,14 @@ struct ProfileReader {
     }
 
     private mutating func readStatus(_ node: YAMLTree?) -> Profile.Status {
-        guard let m = mapping(node, at: "status", allowed: ["state", "since", "successor", "note"], required: ["state"]) else {
+        guard let m = mapping(node, at: "status", allowed: ["state", "since", "successor", "note", "source"], required: ["state"]) else {
             return Profile.Status(state: .active)
         }
         let state: Profile.State = choice(m["state"], at: "status.state") ?? .active
         let since = m["since"].flatMap { date($0, at: "status.since") }
         let successor = m["successor"].flatMap { string($0, at: "status.successor") }
         let note = m["note"].flatMap { string($0, at: "status.note") }
+        if let ref = m["source"] { _ = sourceRef(ref, at: "status.source") }
         if state != .active, m["since"] == nil {
             issue(node, "status.since", "a \(state.rawValue) target needs the date it became \(state.rawValue)")
         }
@@ -270,7 +271,7 @@ struct ProfileReader {
     }
 
     private mutating func readProvisioned(_ node: YAMLTree, at path: String) -> Billing.Provisioned? {
-        guard let m = mapping(node, at: path, allowed: ["label", "memoryPrice", "cpuPrice", "executionMemoryPrice", "rounding", "freeGrantApplies"],
+        guard let m = mapping(node, at: path, allowed: ["label", "memoryPrice", "cpuPrice", "executionMemoryPrice", "rounding", "freeGrantApplies", "source"],
                               required: ["label", "memoryPrice", "freeGrantApplies"]) else { return nil }
         let label = string(m["label"], at: path + ".label")
         let memoryPrice = figure(m["memoryPrice"], at: path + ".memoryPrice", [.pricePerMemorySecond])
@@ -278,6 +279,7 @@ struct ProfileReader {
         let exec = m["executionMemoryPrice"].flatMap { figure($0, at: path + ".executionMemoryPrice", [.pricePerMemorySecond]) }
         let rounding = m["rounding"].flatMap { figure($0, at: path + ".rounding", [.duration]) }
         let free = bool(m["freeGrantApplies"], at: path + ".freeGrantApplies")
+        if let ref = m["source"] { _ = sourceRef(ref, at: path + ".source") }
         guard let label, let memoryPrice, let free else { return nil }
         return Billing.Provisioned(label: label, memoryPrice: memoryPrice, cpuPrice: cpuPrice, executionMemoryPrice: exec,
                                    rounding: rounding, freeGrantApplies: free)
