@@ -46,11 +46,14 @@ public struct Catalog: Sendable {
 
     /// The profiles shipped inside the package (`Sources/Pricing/Profiles`).
     public static func bundled() throws -> Catalog {
-        guard let url = Bundle.module.url(forResource: "Profiles", withExtension: nil) else {
+        guard let url = bundledDirectory else {
             throw CatalogError.unreadable(path: "Profiles", reason: "the bundled profiles are missing from this build")
         }
         return try Catalog().adding(directory: url)
     }
+
+    /// The folder of bundled profile files.
+    static var bundledDirectory: URL? { Bundle.module.url(forResource: "Profiles", withExtension: nil) }
 
     /// Adds every `*.yaml`/`*.yml` file in `directory`; a profile with an existing id replaces it.
     public func adding(directory: URL) throws -> Catalog {
@@ -131,7 +134,7 @@ public struct Catalog: Sendable {
             merged = merged.merging(.mapping([("sources", .mapping([("override", source)], line: 0))], line: 0))
         }
         let file = "\(origins[id] ?? id + ".yaml") + overrides from \(origin)"
-        switch ProfileReader.read(merged, file: file) {
+        switch ProfileReader.read(merged, file: file, requireSourcesUsed: false) {
         case .success(let profile):
             guard profile.id == id else {
                 throw CatalogError.badDeployment(path: origin, reason: "an override may not change a target's id ('\(id)' → '\(profile.id)')")

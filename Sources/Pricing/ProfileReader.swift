@@ -26,10 +26,17 @@ struct ProfileReader {
     private var sourceNames: Set<String> = []
     private var usedSources: Set<String> = []
 
-    init(file: String) { self.file = file }
+    /// Whether a source no figure uses is an error (true for files; an override may leave
+    /// one behind, e.g. by replacing the volume tiers).
+    private let requireSourcesUsed: Bool
 
-    static func read(_ tree: YAMLTree, file: String) -> Result<Profile, ProfileIssues> {
-        var reader = ProfileReader(file: file)
+    init(file: String, requireSourcesUsed: Bool = true) {
+        self.file = file
+        self.requireSourcesUsed = requireSourcesUsed
+    }
+
+    static func read(_ tree: YAMLTree, file: String, requireSourcesUsed: Bool = true) -> Result<Profile, ProfileIssues> {
+        var reader = ProfileReader(file: file, requireSourcesUsed: requireSourcesUsed)
         let profile = reader.profile(tree)
         if let profile, reader.issues.isEmpty { return .success(profile) }
         return .failure(ProfileIssues(issues: reader.issues))
@@ -74,7 +81,7 @@ struct ProfileReader {
         let keepAlive = readKeepAlive(root["keepAlive"], at: "keepAlive")
         let coldStart = root["coldStart"].flatMap { readColdStart($0, at: "coldStart") }
         let controlPlane = root["controlPlane"].flatMap { readControlPlane($0, at: "controlPlane") }
-        for name in sourceNames.subtracting(usedSources).sorted() {
+        for name in sourceNames.subtracting(usedSources).sorted() where requireSourcesUsed {
             issue(root["sources"], "sources.\(name)", "source is defined but no figure uses it")
         }
         guard let limits, let keepAlive else { return nil }
