@@ -367,6 +367,8 @@ struct ProfileReader {
     // MARK: - Primitives
 
     private mutating func issue(_ node: YAMLTree?, _ path: String, _ message: String) {
+        // A missing node is reported once, by its parent's `required` check.
+        if node == nil, issues.contains(where: { $0.path == path }) { return }
         issues.append(ProfileIssue(file: file, line: node?.line ?? 0, path: path, message: message))
     }
 

@@ -87,7 +87,8 @@ struct PriceCommand: ParsableCommand {
         func usd(_ d: Decimal) -> String {
             var value = d, rounded = Decimal()
             NSDecimalRound(&rounded, &value, 2, .plain)
-            return "$" + String(format: "%.2f", NSDecimalNumber(decimal: rounded).doubleValue)
+            let text = String(format: "%.2f", abs(NSDecimalNumber(decimal: rounded).doubleValue))
+            return (rounded < 0 ? "-$" : "$") + text
         }
         let q = bill.quantities
         var lines = ["\(bill.target): \(q.requests) requests, \(q.memoryGBSeconds) GB-s at \(shape.memoryMB) MB billed"]
