@@ -8,6 +8,8 @@ struct Placer: ParsableCommand {
         subcommands: [
             IngestCommand.self,
             InspectCommand.self,
+            CatalogCommand.self,
+            PriceCommand.self,
             BenchCommand.self,
         ])
 }

@@ -1,0 +1,189 @@
+import Foundation
+
+/// Everything Placer knows about one target, as read from its data file.
+///
+/// Prices, rounding rules, tiers, limits and keep-alive parameters are all `Figure`s that name
+/// their `Source`; nothing here is a constant in code.
+public struct Profile: Sendable {
+    public enum Kind: String, Sendable, CaseIterable { case cloud, onprem }
+    public enum State: String, Sendable, CaseIterable { case active, deprecated, abandoned }
+
+    /// Lifecycle of the target, with the date it changed and what replaces it.
+    public struct Status: Sendable, Equatable {
+        public var state: State
+        public var since: String?
+        public var successor: String?
+        public var note: String?
+    }
+
+    public var id: String
+    public var name: String
+    public var kind: Kind
+    public var provider: String
+    public var status: Status
+    /// Region the prices are for (cloud targets).
+    public var region: String?
+    /// The date the prices were last read, `YYYY-MM-DD`.
+    public var pricesAsOf: String?
+    public var sources: [String: Source]
+    /// Absent for on-prem targets, whose cost is the cluster they need (Advice's TCO).
+    public var billing: Billing?
+    public var limits: Limits
+    public var keepAlive: KeepAlive
+    public var coldStart: ColdStart?
+    /// On-prem: what the platform itself runs, for capacity planning.
+    public var controlPlane: ControlPlane?
+    /// Filled in by the lock-in/compliance work; kept as read.
+    public var lockIn: YAMLTree?
+    public var compliance: YAMLTree?
+    /// The validated document (after any overrides), for `catalog show` and re-merging.
+    public var document: YAMLTree
+    /// Every figure with its key path, in file order (for `catalog show`).
+    public var figures: [(path: String, figure: Figure)]
+
+    /// The source of a figure (validation guarantees it exists).
+    public func source(of figure: Figure) -> Source? { sources[figure.source] }
+}
+
+/// How a cloud target bills.
+public struct Billing: Sendable {
+    /// `request`: billed per invocation (or per active instance time); `instance`: billed for
+    /// the whole instance lifetime (Cloud Run instance-based billing).
+    public enum Mode: String, Sendable, CaseIterable { case request, instance }
+    /// Which memory size is billed: the configured one, or the observed one rounded up to
+    /// `memory.step` and capped at `memory.max` (Azure Consumption).
+    public enum MemoryBasis: String, Sendable, CaseIterable { case configured, observed }
+
+    public var mode: Mode
+    public var durationRounding: Figure
+    public var minimumBilledDuration: Figure
+    public var requestPrice: Figure
+    /// Price per GB-s; when `memoryTiers` is present its first tier is this price.
+    public var memoryPrice: Figure
+    /// Volume tiers on the account's monthly GB-s (Lambda), lower bounds ascending from 0.
+    public var memoryTiers: [Tier]
+    /// Price per vCPU-s or GHz-s, for targets that bill CPU separately.
+    public var cpuPrice: Figure?
+    public var memory: MemoryRule
+    public var cpu: CPURule
+    public var freeGrant: FreeGrant
+    public var initBilled: InitRule
+    public var provisioned: Provisioned?
+    public var instanceBased: InstanceBased?
+    public var egressPrice: Figure?
+    /// Price multipliers for regions other than the profile's own (which is 1).
+    public var regions: [String: Figure]
+
+    /// One volume tier: from `from` GB-s a month upward, `price` per GB-s.
+    public struct Tier: Sendable, Equatable {
+        public var from: Figure
+        public var price: Figure
+    }
+
+    public struct MemoryRule: Sendable {
+        public var min: Figure
+        public var max: Figure
+        public var step: Figure
+        public var basis: MemoryBasis
+    }
+
+    /// How CPU follows memory.
+    public enum CPURule: Sendable {
+        /// CPU is proportional to memory: `memoryPerVCPU` MB buys one vCPU (Lambda: 1,769).
+        case proportional(memoryPerVCPU: Figure)
+        /// Fixed tiers; a configured memory is rounded up to the next row (Cloud Functions gen1).
+        case table(rows: [CPURow], ghzPerVCPU: Figure?)
+        /// CPU configured independently of memory; `defaultVCPU` when the user gives none.
+        case configured(defaultVCPU: Figure)
+        /// CPU not modelled for billing.
+        case none
+    }
+
+    public struct CPURow: Sendable, Equatable {
+        public var memoryMB: Int
+        public var vcpu: Decimal
+        /// Clock the provider bills for this tier (gen1 bills GHz-s), when it differs from vcpu × GHz.
+        public var ghz: Decimal?
+        public var source: String
+    }
+
+    public struct FreeGrant: Sendable {
+        public var requests: Figure?
+        public var memory: Figure?
+        public var cpu: Figure?
+        public var egress: Figure?
+    }
+
+    /// Whether the init phase of a cold start is billed as duration.
+    public struct InitRule: Sendable {
+        public var billed: Bool
+        public var since: String?
+        public var source: String
+    }
+
+    /// Provisioned concurrency (Lambda), always-ready instances (Azure Flex), min instances (Google).
+    public struct Provisioned: Sendable {
+        public var label: String
+        /// Per GB-s held, executing or not.
+        public var memoryPrice: Figure
+        public var cpuPrice: Figure?
+        /// Per GB-s of duration run on a provisioned environment (replaces `memoryPrice` of on-demand).
+        public var executionMemoryPrice: Figure?
+        /// Held time is billed in units of this length (Lambda: 5 minutes).
+        public var rounding: Figure?
+        public var freeGrantApplies: Bool
+    }
+
+    /// Instance-based billing prices (Cloud Run): the whole instance lifetime is billed.
+    public struct InstanceBased: Sendable {
+        public var memoryPrice: Figure
+        public var cpuPrice: Figure
+        public var freeGrant: FreeGrant
+    }
+}
+
+/// Scaling limits.
+public struct Limits: Sendable {
+    public enum ScalingUnit: String, Sendable, CaseIterable { case function, app }
+    public var timeout: Figure?
+    public var concurrency: Figure?
+    /// Scale-out: `scaleOutEnvironments` new environments every `scaleOutPeriod`.
+    public var scaleOutEnvironments: Figure?
+    public var scaleOutPeriod: Figure?
+    public var maxInstances: Figure?
+    public var perInstanceConcurrency: Figure?
+    public var scalingUnit: ScalingUnit
+}
+
+/// Keep-alive policy and its parameters.
+public struct KeepAlive: Sendable {
+    public enum Policy: String, Sendable, CaseIterable {
+        case fixedIdle = "fixed-idle"
+        case scaleToZero = "scale-to-zero"
+        case memoryPool = "memory-pool"
+        case forkPerRequest = "fork-per-request"
+        case prewarmedPool = "prewarmed-pool"
+        case alwaysOn = "always-on"
+    }
+    public var policy: Policy
+    public var idle: Figure?
+    public var grace: Figure?
+    public var poolMemory: Figure?
+    public var prewarmed: Figure?
+    public var pause: Figure?
+}
+
+/// Cold-start latency model.
+public struct ColdStart: Sendable {
+    public enum Model: String, Sendable, CaseIterable { case lognormal, fixed, unknown }
+    public var model: Model
+    public var median: Figure?
+    public var p99: Figure?
+}
+
+/// Resources an on-prem platform's own services need.
+public struct ControlPlane: Sendable {
+    public var memory: Figure?
+    public var cpu: Figure?
+    public var components: [String]
+}

@@ -1,0 +1,199 @@
+import Foundation
+
+/// The billed size of an execution environment: memory after the provider's memory rule, and
+/// the CPU that goes with it.
+public struct Shape: Hashable, Sendable {
+    /// Billed memory in MB (1 GB = 1,024 MB).
+    public var memoryMB: Int
+    /// vCPUs allocated (informational where CPU is not billed separately, e.g. Lambda).
+    public var vcpu: Decimal
+    /// GHz billed, where the provider bills GHz-s (Cloud Functions gen1).
+    public var ghz: Decimal?
+
+    public init(memoryMB: Int, vcpu: Decimal, ghz: Decimal? = nil) {
+        self.memoryMB = memoryMB
+        self.vcpu = vcpu
+        self.ghz = ghz
+    }
+}
+
+/// Usage of one target over `days` days, already rounded the way the provider rounds each
+/// invocation, so it can be summed across functions and priced once for the account.
+///
+/// All durations are integer milliseconds per `Shape`, which keeps sums exact. The simulation
+/// fills one per function with `UsageRecorder`, adds them up with `+`, and hands the account
+/// total to `BillingEngine.price`.
+public struct UsageSummary: Sendable, Equatable {
+    /// Length of the trace the usage came from; the engine projects it to a 30-day month.
+    public var days: Decimal
+    public var invocations: Int64 = 0
+    public var coldStarts: Int64 = 0
+    /// Billed on-demand execution time (rounding and minimum applied per invocation).
+    public var executionMs: [Shape: Int64] = [:]
+    /// Billed init time of cold starts, where the target bills it.
+    public var initMs: [Shape: Int64] = [:]
+    /// Instance lifetime, for instance-based billing.
+    public var instanceMs: [Shape: Int64] = [:]
+    /// Environment-time held provisioned / always ready / as min instances, rounded to the billing unit.
+    public var provisionedMs: [Shape: Int64] = [:]
+    /// Billed execution time that ran on provisioned environments.
+    public var provisionedExecutionMs: [Shape: Int64] = [:]
+    public var egressBytes: Int64 = 0
+
+    public init(days: Decimal = 30) { self.days = days }
+
+    /// Adds another function's usage over the same period.
+    public static func + (lhs: UsageSummary, rhs: UsageSummary) -> UsageSummary {
+        var sum = lhs
+        sum.invocations += rhs.invocations
+        sum.coldStarts += rhs.coldStarts
+        sum.executionMs.merge(rhs.executionMs, uniquingKeysWith: +)
+        sum.initMs.merge(rhs.initMs, uniquingKeysWith: +)
+        sum.instanceMs.merge(rhs.instanceMs, uniquingKeysWith: +)
+        sum.provisionedMs.merge(rhs.provisionedMs, uniquingKeysWith: +)
+        sum.provisionedExecutionMs.merge(rhs.provisionedExecutionMs, uniquingKeysWith: +)
+        sum.egressBytes += rhs.egressBytes
+        return sum
+    }
+}
+
+/// Why a usage could not be recorded or priced.
+public enum PricingError: Error, Sendable, CustomStringConvertible, Equatable {
+    case notPricedPerUse(target: String)
+    case memoryOutOfRange(target: String, memoryMB: Int, minMB: Int, maxMB: Int)
+    case invalidUsage(String)
+    case unknownRegion(target: String, region: String, known: [String])
+    case noProvisionedPricing(target: String)
+
+    public var description: String {
+        switch self {
+        case .notPricedPerUse(let target):
+            return "\(target) is an on-prem platform: its cost is the cluster it needs, not a price per use"
+        case .memoryOutOfRange(let target, let mb, let min, let max):
+            return "\(target) accepts \(min)–\(max) MB of memory, not \(mb) MB"
+        case .invalidUsage(let text): return text
+        case .unknownRegion(let target, let region, let known):
+            return "\(target) has no price multiplier for region '\(region)' (known: \(known.joined(separator: ", ")); add one with an override)"
+        case .noProvisionedPricing(let target):
+            return "\(target) has no provisioned / always-ready / min-instance prices in its profile"
+        }
+    }
+}
+
+/// Applies a target's per-invocation billing rules (duration rounding, minimum billed duration,
+/// memory rounding, CPU coupling, init billing) and accumulates a `UsageSummary`.
+public struct UsageRecorder: Sendable {
+    public let target: String
+    public let billing: Billing
+    public private(set) var summary: UsageSummary
+
+    /// - Parameter days: length of the period the recorded usage covers.
+    public init(profile: Profile, days: Decimal = 30) throws {
+        guard let billing = profile.billing else { throw PricingError.notPricedPerUse(target: profile.id) }
+        guard days > 0 else { throw PricingError.invalidUsage("the usage period must be longer than 0 days") }
+        self.target = profile.id
+        self.billing = billing
+        self.summary = UsageSummary(days: days)
+    }
+
+    /// The billed shape for a function given `memoryMB` of memory (configured, or observed for
+    /// targets that bill observed memory) and optionally a configured vCPU count.
+    public func shape(memoryMB: Int, vcpu: Decimal? = nil) throws -> Shape {
+        let rule = billing.memory
+        let minMB = Self.int(rule.min.canonical), maxMB = Self.int(rule.max.canonical), step = max(1, Self.int(rule.step.canonical))
+        var billed: Int
+        switch rule.basis {
+        case .observed:
+            // Azure Consumption: observed memory rounded up to the next step, at most `max`.
+            billed = min(maxMB, max(minMB, Self.roundUp(memoryMB, to: step)))
+        case .configured:
+            guard memoryMB >= minMB, memoryMB <= maxMB else {
+                throw PricingError.memoryOutOfRange(target: target, memoryMB: memoryMB, minMB: minMB, maxMB: maxMB)
+            }
+            billed = Self.roundUp(memoryMB, to: step)
+        }
+        switch billing.cpu {
+        case .proportional(let perVCPU):
+            return Shape(memoryMB: billed, vcpu: vcpu ?? Decimal(billed) / perVCPU.canonical)
+        case .table(let rows, let ghzPerVCPU):
+            guard let row = rows.first(where: { $0.memoryMB >= billed }) else {
+                throw PricingError.memoryOutOfRange(target: target, memoryMB: memoryMB, minMB: minMB, maxMB: rows.last?.memoryMB ?? maxMB)
+            }
+            billed = row.memoryMB
+            return Shape(memoryMB: billed, vcpu: row.vcpu, ghz: row.ghz ?? ghzPerVCPU.map { row.vcpu * $0.canonical })
+        case .configured(let defaultVCPU):
+            return Shape(memoryMB: billed, vcpu: vcpu ?? defaultVCPU.canonical)
+        case .none:
+            return Shape(memoryMB: billed, vcpu: vcpu ?? 0)
+        }
+    }
+
+    /// Billed milliseconds for one execution of `durationMs`: rounded up to the billing unit, at
+    /// least the minimum. The duration is first taken to whole microseconds, so a trace's
+    /// floating-point noise (300.00000000000006 ms) does not cross a rounding edge.
+    public func billedMs(_ durationMs: Double) -> Int64 {
+        let micros = Int64((max(0, durationMs) * 1000).rounded())
+        let unitMicros = max(1, Self.int64(billing.durationRounding.canonical * 1000))
+        let rounded = (micros + unitMicros - 1) / unitMicros * unitMicros
+        let minimumMicros = Self.int64(billing.minimumBilledDuration.canonical * 1000)
+        // Whole milliseconds: every provider's unit and minimum are whole ms.
+        return (max(rounded, minimumMicros) + 999) / 1000
+    }
+
+    /// Records `count` invocations of the same duration and shape.
+    ///
+    /// - Parameters:
+    ///   - initMs: init time of a cold start, when these invocations were cold starts.
+    ///   - onProvisioned: the invocations ran on provisioned environments (billed at that rate).
+    public mutating func invocations(_ count: Int64 = 1, durationMs: Double, shape: Shape,
+                                     initMs: Double? = nil, onProvisioned: Bool = false) {
+        guard count > 0 else { return }
+        summary.invocations += count
+        let run = billedMs(durationMs)
+        if onProvisioned {
+            summary.provisionedExecutionMs[shape, default: 0] += run * count
+        } else {
+            summary.executionMs[shape, default: 0] += run * count
+        }
+        if let initMs {
+            summary.coldStarts += count
+            if billing.initBilled.billed {
+                // The provider rounds the cold invocation as one duration (init + run), so the
+                // init share is what that adds beyond the run's own rounding.
+                let together = billedMs(durationMs + initMs)
+                summary.initMs[shape, default: 0] += (together - run) * count
+            }
+        }
+    }
+
+    /// Records `count` cold starts whose init time is billed separately from any invocation
+    /// (the `price` calculator's `--cold-starts C --init-ms I`).
+    public mutating func coldStarts(_ count: Int64, initMs: Double, shape: Shape) {
+        guard count > 0 else { return }
+        summary.coldStarts += count
+        if billing.initBilled.billed {
+            summary.initMs[shape, default: 0] += billedMs(initMs) * count
+        }
+    }
+
+    /// Records an instance's lifetime (instance-based billing), rounded to the billing unit.
+    public mutating func instance(lifetimeMs: Double, shape: Shape) {
+        summary.instanceMs[shape, default: 0] += billedMs(lifetimeMs)
+    }
+
+    /// Records `environments` environments held provisioned for `heldMs`, rounded up to the
+    /// provisioned billing unit (Lambda: 5 minutes).
+    public mutating func provisioned(environments: Int64, heldMs: Double, shape: Shape) throws {
+        guard let p = billing.provisioned else { throw PricingError.noProvisionedPricing(target: target) }
+        let unit = max(1, Self.int64(p.rounding?.canonical ?? 1))
+        let ms = Int64(max(0, heldMs).rounded(.up))
+        summary.provisionedMs[shape, default: 0] += (ms + unit - 1) / unit * unit * environments
+    }
+
+    /// Records bytes sent to the internet.
+    public mutating func egress(bytes: Int64) { summary.egressBytes += max(0, bytes) }
+
+    private static func roundUp(_ value: Int, to step: Int) -> Int { (max(value, 1) + step - 1) / step * step }
+    private static func int(_ d: Decimal) -> Int { NSDecimalNumber(decimal: d).intValue }
+    private static func int64(_ d: Decimal) -> Int64 { NSDecimalNumber(decimal: d).int64Value }
+}
