@@ -2,18 +2,6 @@ import ArgumentParser
 import Foundation
 import Pricing
 
-/// Exit codes from sysexits.h: 64 bad usage, 65 bad data.
-enum Exit {
-    static let usage = ExitCode(64)
-    static let data = ExitCode(65)
-}
-
-/// Prints `message` to standard error and returns the exit code to throw.
-func fail(_ message: CustomStringConvertible, _ code: ExitCode) -> ExitCode {
-    FileHandle.standardError.write(Data(("placer: " + message.description + "\n").utf8))
-    return code
-}
-
 /// The catalog with the user's folder added, or a one-line error.
 func loadCatalog(_ directory: String?) throws -> Catalog {
     do {
@@ -21,7 +9,7 @@ func loadCatalog(_ directory: String?) throws -> Catalog {
         if let directory { catalog = try catalog.adding(directory: URL(fileURLWithPath: directory)) }
         return catalog
     } catch let error as CatalogError {
-        throw fail(error, Exit.data)
+        throw fail(error, Exit.badInput)
     }
 }
 
@@ -107,7 +95,7 @@ struct CatalogCommand: ParsableCommand {
                     FileHandle.standardError.write(Data((error.description + "\n").utf8))
                 }
             }
-            if failed { throw Exit.data }
+            if failed { throw Exit.badInput }
         }
     }
 }

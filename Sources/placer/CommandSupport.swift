@@ -9,6 +9,12 @@ enum Exit {
     static let failure = ExitCode(1)
 }
 
+/// Prints `error: message` to standard error and returns the exit code to throw.
+func fail(_ message: CustomStringConvertible, _ code: ExitCode) -> ExitCode {
+    printError("error: " + message.description)
+    return code
+}
+
 /// Writes one line to standard error.
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))

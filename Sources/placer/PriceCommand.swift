@@ -51,11 +51,11 @@ struct PriceCommand: ParsableCommand {
                     if discount == nil, let d = selection.discountPercent { discountPercent = d }
                 }
             } catch let error as CatalogError {
-                throw fail(error, Exit.data)
+                throw fail(error, Exit.badInput)
             } catch let error as YAMLSyntaxError {
-                throw fail("\(deployment): \(error)", Exit.data)
+                throw fail("\(deployment): \(error)", Exit.badInput)
             } catch {
-                throw fail("\(deployment): cannot read this file", Exit.data)
+                throw fail("\(deployment): cannot read this file", Exit.badInput)
             }
         }
         do {
