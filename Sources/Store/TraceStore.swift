@@ -5,7 +5,8 @@ import Traces
 /// The SQLite store of one trace (any number of files), through GRDB over the system libsqlite3.
 ///
 /// Each file is ingested in one transaction: a killed or failed ingest leaves the database as it
-/// was before that file. WAL journal mode, so readers never block the writer.
+/// was before that file. The rollback journal (SQLite's default) rather than WAL: a bulk load
+/// appends new pages, which the rollback journal need not copy, where WAL writes every page twice.
 public final class TraceStore {
     let writer: DatabaseQueue
     /// Where the database lives, or nil in memory.
@@ -16,12 +17,11 @@ public final class TraceStore {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // A whole file is one transaction: keep its pages in memory instead of spilling.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         do {
             writer = try DatabaseQueue(path: path, configuration: configuration)
-            try writer.writeWithoutTransaction { db in
-                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-            }
             try Schema.migrator.migrate(writer)
         } catch let error as DatabaseError {
             throw StoreError.unusableDatabase(path: path, reason: error.message ?? "\(error)")

@@ -50,6 +50,79 @@ public struct CSVSyntaxError: Error, Sendable, Equatable {
     public let message: String
 }
 
+/// The per-field state the C callbacks touch, kept in a plain struct behind a pointer: no class
+/// property access (and so no exclusivity checks or reference counting) on the hot path.
+struct FieldBuffer {
+    var storage: UnsafeMutablePointer<UInt8>
+    var capacity: Int
+    var used = 0
+    var ends: UnsafeMutablePointer<Int>
+    var endsCapacity: Int
+    var fieldCount = 0
+    var firstFieldLine = 0
+    var currentLine = 1
+    var failed = false
+    var owner: Unmanaged<CSVParser>?
+
+    init() {
+        capacity = 1 << 16
+        storage = .allocate(capacity: capacity)
+        endsCapacity = 2048
+        ends = .allocate(capacity: endsCapacity)
+    }
+
+    @inline(__always)
+    mutating func append(_ data: UnsafeMutableRawPointer?, _ length: Int) {
+        if failed { return }
+        if fieldCount == 0 { firstFieldLine = currentLine - FieldBuffer.newlines(data, length) }
+        if used + length + 1 > capacity || fieldCount == endsCapacity { grow(length) }
+        if let data, length > 0 {
+            let source = data.assumingMemoryBound(to: UInt8.self)
+            if length <= 16 {
+                // Most trace fields are a few digits: a loop beats a call to memmove.
+                for i in 0..<length { storage[used &+ i] = source[i] }
+            } else {
+                (storage + used).update(from: source, count: length)
+            }
+        }
+        used &+= length
+        storage[used] = 0
+        ends[fieldCount] = used
+        used &+= 1
+        fieldCount &+= 1
+    }
+
+    /// Newlines inside a (quoted) field, so a row spanning lines reports the line it starts on.
+    @inline(__always)
+    static func newlines(_ data: UnsafeMutableRawPointer?, _ length: Int) -> Int {
+        guard let data, length > 0, memchr(data, 0x0A, length) != nil else { return 0 }
+        let b = data.assumingMemoryBound(to: UInt8.self)
+        var n = 0
+        for i in 0..<length where b[i] == 0x0A { n += 1 }
+        return n
+    }
+
+    @inline(never)
+    mutating func grow(_ length: Int) {
+        if used + length + 1 > capacity {
+            var newCapacity = capacity * 2
+            while used + length + 1 > newCapacity { newCapacity *= 2 }
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            grown.update(from: storage, count: used)
+            storage.deallocate()
+            storage = grown
+            capacity = newCapacity
+        }
+        if fieldCount == endsCapacity {
+            let grown = UnsafeMutablePointer<Int>.allocate(capacity: endsCapacity * 2)
+            grown.update(from: ends, count: fieldCount)
+            ends.deallocate()
+            ends = grown
+            endsCapacity *= 2
+        }
+    }
+}
+
 /// A streaming CSV parser over libcsv that keeps line numbers.
 ///
 /// libcsv keeps no positions, so input is fed to it one physical line at a time: every callback
@@ -60,39 +133,33 @@ public final class CSVParser {
 
     private var parser = csv_parser()
     private var handler: RowHandler
-    private var storage: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    private var used = 0
-    private var ends: UnsafeMutablePointer<Int>
-    private var endsCapacity: Int
-    private var fieldCount = 0
-    private var firstFieldLine = 0
-    /// The physical line currently being fed (1-based).
-    public private(set) var currentLine = 1
+    private let buffer: UnsafeMutablePointer<FieldBuffer>
     private var pendingError: Error?
-    private var atLineStart = true
     private var sawBOMCheck = false
     /// The number of rows delivered so far.
     public private(set) var rowCount = 0
     /// True when the last byte fed was a line feed (or nothing was fed).
     public private(set) var endsWithNewline = true
+    /// The physical line currently being fed (1-based).
+    public var currentLine: Int { buffer.pointee.currentLine }
 
     /// Creates a parser; `delimiter` is a single ASCII byte.
     public init(delimiter: UInt8 = UInt8(ascii: ","), strict: Bool = true, handler: @escaping RowHandler) {
         self.handler = handler
-        capacity = 1 << 16
-        storage = .allocate(capacity: capacity)
-        endsCapacity = 2048
-        ends = .allocate(capacity: endsCapacity)
+        buffer = .allocate(capacity: 1)
+        buffer.initialize(to: FieldBuffer())
         let options = strict ? UInt8(CSV_STRICT | CSV_STRICT_FINI) : 0
         _ = csv_init(&parser, options)
         csv_set_delim(&parser, delimiter)
+        buffer.pointee.owner = Unmanaged.passUnretained(self)
     }
 
     deinit {
         csv_free(&parser)
-        storage.deallocate()
-        ends.deallocate()
+        buffer.pointee.storage.deallocate()
+        buffer.pointee.ends.deallocate()
+        buffer.deinitialize(count: 1)
+        buffer.deallocate()
     }
 
     /// Feeds the next chunk of the file; chunks may split rows, fields and lines anywhere.
@@ -113,7 +180,7 @@ public final class CSVParser {
             let lineEnd = memchr(base, 0x0A, remaining)
             let length = lineEnd.map { UnsafeRawPointer($0) - base + 1 } ?? remaining
             try parse(base, length)
-            if lineEnd != nil { currentLine += 1 }
+            if lineEnd != nil { buffer.pointee.currentLine += 1 }
             base += length
             remaining -= length
         }
@@ -121,82 +188,47 @@ public final class CSVParser {
 
     /// Ends the input: delivers a last row without a line end and reports an unterminated quote.
     public func finish() throws {
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        let status = csv_fini(&parser, csvFieldCallback, csvRowCallback, context)
+        let status = csv_fini(&parser, csvFieldCallback, csvRowCallback, UnsafeMutableRawPointer(buffer))
         if let error = pendingError { pendingError = nil; throw error }
         if status != 0 {
+            let b = buffer.pointee
             throw CSVSyntaxError(
-                line: firstFieldLineOrCurrent, column: fieldCount + 1,
+                line: b.fieldCount > 0 ? b.firstFieldLine : b.currentLine, column: b.fieldCount + 1,
                 message: "unterminated quoted field at end of file")
         }
     }
 
-    private var firstFieldLineOrCurrent: Int { fieldCount > 0 ? firstFieldLine : currentLine }
-
     private func parse(_ bytes: UnsafeRawPointer, _ length: Int) throws {
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        let consumed = csv_parse(&parser, bytes, length, csvFieldCallback, csvRowCallback, context)
+        let consumed = csv_parse(&parser, bytes, length, csvFieldCallback, csvRowCallback, UnsafeMutableRawPointer(buffer))
         if let error = pendingError { pendingError = nil; throw error }
         if consumed != length {
             let reason = String(cString: csv_strerror(csv_error(&parser)))
             let detail = csv_error(&parser) == CSV_EPARSE ? "malformed quoting (a quote inside an unquoted field, or text after a closing quote)" : reason
-            throw CSVSyntaxError(line: currentLine, column: fieldCount + 1, message: detail)
+            throw CSVSyntaxError(line: buffer.pointee.currentLine, column: buffer.pointee.fieldCount + 1, message: detail)
         }
-    }
-
-    fileprivate func appendField(_ data: UnsafeMutableRawPointer?, _ length: Int) {
-        guard pendingError == nil else { return }
-        if fieldCount == 0 {
-            var newlines = 0
-            if let data {
-                let b = data.assumingMemoryBound(to: UInt8.self)
-                for i in 0..<length where b[i] == 0x0A { newlines += 1 }
-            }
-            firstFieldLine = currentLine - newlines
-        }
-        if used + length + 1 > capacity {
-            var newCapacity = capacity * 2
-            while used + length + 1 > newCapacity { newCapacity *= 2 }
-            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-            grown.update(from: storage, count: used)
-            storage.deallocate()
-            storage = grown
-            capacity = newCapacity
-        }
-        if fieldCount == endsCapacity {
-            let grown = UnsafeMutablePointer<Int>.allocate(capacity: endsCapacity * 2)
-            grown.update(from: ends, count: fieldCount)
-            ends.deallocate()
-            ends = grown
-            endsCapacity *= 2
-        }
-        if let data, length > 0 {
-            (storage + used).update(from: data.assumingMemoryBound(to: UInt8.self), count: length)
-        }
-        used += length
-        storage[used] = 0
-        ends[fieldCount] = used
-        used += 1
-        fieldCount += 1
     }
 
     fileprivate func endRow() {
-        defer { fieldCount = 0; used = 0 }
+        defer { buffer.pointee.fieldCount = 0; buffer.pointee.used = 0 }
         guard pendingError == nil else { return }
-        let row = CSVRow(storage: storage, ends: ends, count: fieldCount, line: firstFieldLine)
+        let b = buffer.pointee
+        let row = CSVRow(storage: b.storage, ends: b.ends, count: b.fieldCount, line: b.firstFieldLine)
         rowCount += 1
-        do { try handler(row) } catch { pendingError = error }
+        do { try handler(row) } catch {
+            pendingError = error
+            buffer.pointee.failed = true
+        }
     }
 }
 
 private func csvFieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
-    guard let context else { return }
-    Unmanaged<CSVParser>.fromOpaque(context).takeUnretainedValue().appendField(data, length)
+    context.unsafelyUnwrapped.assumingMemoryBound(to: FieldBuffer.self).pointee.append(data, length)
 }
 
 private func csvRowCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
-    guard let context else { return }
-    Unmanaged<CSVParser>.fromOpaque(context).takeUnretainedValue().endRow()
+    guard let owner = context?.assumingMemoryBound(to: FieldBuffer.self).pointee.owner else { return }
+    // The parser outlives every callback (it is the caller): no retain/release needed.
+    owner._withUnsafeGuaranteedRef { $0.endRow() }
 }
 
 /// The bare libcsv parse used as the benchmark's baseline: counts fields and rows, nothing else.

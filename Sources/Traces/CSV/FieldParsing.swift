@@ -9,6 +9,10 @@ extension CSVRow {
     /// A non-negative integer count (digits only).
     @inlinable public func count(_ i: Int, _ name: @autoclosure () -> String) throws(RowProblem) -> Int {
         let b = bytes(i)
+        if b.count == 1 {
+            let digit = Int(b[0]) &- 48
+            if digit >= 0 && digit <= 9 { return digit }
+        }
         guard !b.isEmpty else { throw RowProblem(column: i + 1, reason: "missing value", message: "\(name()) is empty") }
         var value = 0
         for byte in b {
