@@ -98,53 +98,42 @@ public enum TraceFileReader {
     private static func readCSV(_ reader: RowReader, path: String, first: UnsafeRawBufferPointer, rest: FileChunkReader,
                                 options: ReadOptions, fingerprint: inout ContentFingerprint, summary: inout ReadSummary) throws {
         var expectedFields = 0
-        var finishing = false
         var rows = 0
         var skipped: [String: Int] = [:]
         var examples: [TraceError] = []
-        var parser: CSVParser?
-        parser = CSVParser { row in
-            if expectedFields == 0 {
-                do { try reader.header(row) } catch let problem as RowProblem {
-                    throw TraceError(file: path, line: row.line, column: problem.column, message: problem.message)
-                }
-                expectedFields = row.count
-                return
-            }
-            do {
-                if row.count != expectedFields {
-                    let truncated = finishing && !(parser?.endsWithNewline ?? true)
-                    throw RowProblem(
-                        column: min(row.count, expectedFields) + 1,
-                        reason: truncated ? "truncated last line" : "wrong field count",
-                        message: truncated
-                            ? "the last line is truncated: \(row.count) of \(expectedFields) fields before the end of the file"
-                            : "expected \(expectedFields) fields as in the header, found \(row.count)")
-                }
-                try reader.row(row)
-                rows += 1
-            } catch let problem as RowProblem {
-                let error = TraceError(file: path, line: row.line, column: problem.column, message: problem.message)
-                guard options.skipInvalidRows else { throw error }
-                skipped[problem.reason, default: 0] += 1
-                if examples.count < 3 { examples.append(error) }
-            }
-        }
-        guard let parser else { return }
+        let pipeline = RowPipeline(path: path, first: first, rest: rest)
         do {
-            var chunk: UnsafeRawBufferPointer? = first
-            while let bytes = chunk {
-                try checkText(bytes, path: path, line: parser.currentLine)
-                fingerprint.update(bytes)
-                summary.bytes += bytes.count
-                try parser.feed(bytes)
-                chunk = try rest.next()
+            try pipeline.run { row, atUnterminatedEnd in
+                if expectedFields == 0 {
+                    do { try reader.header(row) } catch let problem as RowProblem {
+                        throw TraceError(file: path, line: row.line, column: problem.column, message: problem.message)
+                    }
+                    expectedFields = row.count
+                    return
+                }
+                do {
+                    if row.count != expectedFields {
+                        throw RowProblem(
+                            column: min(row.count, expectedFields) + 1,
+                            reason: atUnterminatedEnd ? "truncated last line" : "wrong field count",
+                            message: atUnterminatedEnd
+                                ? "the last line is truncated: \(row.count) of \(expectedFields) fields before the end of the file"
+                                : "expected \(expectedFields) fields as in the header, found \(row.count)")
+                    }
+                    try reader.row(row)
+                    rows += 1
+                } catch let problem as RowProblem {
+                    let error = TraceError(file: path, line: row.line, column: problem.column, message: problem.message)
+                    guard options.skipInvalidRows else { throw error }
+                    skipped[problem.reason, default: 0] += 1
+                    if examples.count < 3 { examples.append(error) }
+                }
             }
-            finishing = true
-            try parser.finish()
         } catch let error as CSVSyntaxError {
             throw TraceError(file: path, line: error.line, column: error.column, message: error.message)
         }
+        fingerprint = pipeline.fingerprint
+        summary.bytes = pipeline.bytes
         if expectedFields == 0 { throw TraceError(file: path, message: "the file is empty") }
         try reader.finish()
         summary.rows = rows
