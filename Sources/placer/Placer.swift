@@ -5,5 +5,5 @@ struct Placer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "placer",
         abstract: "Tells a team where its serverless functions should run, and what that costs.",
-        subcommands: [])
+        subcommands: [GenerateCommand.self])
 }
