@@ -13,8 +13,10 @@ public enum AzureShape {
     public static let atMostTenFunctionsAppShare = 0.95
     /// [Placer] Apps of 2…10 functions: P(size = s) ∝ decay^s (a geometric decline).
     public static let smallAppSizeDecay = 0.62
+    /// [Placer] Apps above 10 functions: Pareto tail from 11 with this index (mean ≈ 33).
+    public static let largeAppTailIndex = 1.5
     /// [Placer] The largest app generated (the paper's largest apps have thousands).
-    public static let largestAppSize = 300
+    public static let largestAppSize = 1000
 
     // MARK: Triggers
 

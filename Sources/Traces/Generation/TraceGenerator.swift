@@ -253,7 +253,8 @@ struct PresetWriter {
             let windows = Double(totals[f])
             let perWindow = windows / 2880
             let sigma = spec.spread * max(0.35, 1 / (1 + perWindow).squareRoot())
-            let extreme = min(3.5, (2 * log(max(2, min(windows, 2880)))).squareRoot())
+            // The extremes sit beyond the 1st/99th percentiles, farther out the more windows there are.
+            let extreme = min(3.5, max(2.5, (2 * log(max(2, min(windows, 2880)))).squareRoot()))
             let mu = log(average) - sigma * sigma / 2
             var p = z.enumerated().map { i, zi -> Double in
                 let zz = i == 0 ? -extreme : (i == 6 ? extreme : zi)

@@ -123,7 +123,7 @@ public struct WorkloadModel: Sendable {
         self.owners = owner + 1
     }
 
-    /// An app's number of functions: 54 % one, 95 % at most ten, a log-uniform tail beyond.
+    /// An app's number of functions: 54 % one, 95 % at most ten, a Pareto tail beyond.
     static func appSize(_ random: inout SeededRandom) -> Int {
         let u = random.uniform()
         if u < AzureShape.singleFunctionAppShare { return 1 }
@@ -131,8 +131,9 @@ public struct WorkloadModel: Sendable {
             let weights = (2...10).map { pow(AzureShape.smallAppSizeDecay, Double($0)) }
             return 2 + random.pick(weights: weights)
         }
-        let high = log(Double(AzureShape.largestAppSize)), low = log(11.0)
-        return min(AzureShape.largestAppSize, Int(exp(random.uniform(low, high + 1e-9)).rounded(.down)))
+        // Pareto tail from 11 (inversion: 11 · U^(−1/α)), capped.
+        let size = 11 * pow(random.uniformPositive(), -1 / AzureShape.largeAppTailIndex)
+        return min(AzureShape.largestAppSize, Int(size.rounded(.down)))
     }
 
     /// An app's average invocations per day, from the piecewise log-uniform quantile function.
