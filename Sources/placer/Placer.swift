@@ -8,6 +8,7 @@ struct Placer: ParsableCommand {
         subcommands: [
             IngestCommand.self,
             InspectCommand.self,
+            GenerateCommand.self,
             CatalogCommand.self,
             PriceCommand.self,
             BenchCommand.self,
