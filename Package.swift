@@ -18,7 +18,9 @@ let package = Package(
     targets: [
         // libcsv from Debian's libcsv-dev, behind one Swift file (Traces/CSV/CSVParser.swift).
         .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV", providers: [.apt(["libcsv-dev"])]),
-        .target(name: "Traces", dependencies: ["CLibCSV"]),
+        // libcsv's per-field callback, in C: it runs once per field.
+        .target(name: "CSVFields", path: "Sources/CSVFields"),
+        .target(name: "Traces", dependencies: ["CLibCSV", "CSVFields"]),
         .target(name: "Store", dependencies: ["Traces", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Pricing", dependencies: ["Yams"], resources: [.copy("Profiles")]),
         .target(name: "Reporting", dependencies: ["Store", "Traces"]),

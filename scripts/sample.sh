@@ -14,7 +14,7 @@ rm -f placer.db placer.db-journal
     echo
     echo "== placer inspect placer.db"
     "$placer" inspect placer.db
-    for sample in azure2021 huawei lambda invocations; do
+    for sample in azure2021 huawei lambda-log lambda-insights invocations invocations-week; do
         [ -d "datasets/$sample" ] || continue
         echo
         echo "== placer inspect datasets/$sample"

@@ -84,11 +84,11 @@ final class StoreSink: TraceSink {
     private let fileID: Int64
     private var appIDs: [String: Int64] = [:]
     private var functionIDs: [FunctionKey: Int64] = [:]
+    private var appsWithOwner = Set<Int64>()
+    private var functionsWithTrigger = Set<Int64>()
     private let insertApp: Statement
-    private let findApp: Statement
     private let updateOwner: Statement
     private let insertFunction: Statement
-    private let findFunction: Statement
     private let updateTrigger: Statement
     private let insertSeries: Statement
     private let insertDurations: Statement
@@ -99,10 +99,8 @@ final class StoreSink: TraceSink {
         self.db = db
         self.fileID = fileID
         insertApp = try db.makeStatement(sql: "INSERT INTO app (key, owner) VALUES (?, ?)")
-        findApp = try db.makeStatement(sql: "SELECT id FROM app WHERE key = ?")
         updateOwner = try db.makeStatement(sql: "UPDATE app SET owner = ? WHERE id = ? AND owner IS NULL")
         insertFunction = try db.makeStatement(sql: "INSERT INTO function (app_id, key, trigger) VALUES (?, ?, ?)")
-        findFunction = try db.makeStatement(sql: "SELECT id FROM function WHERE app_id = ? AND key = ?")
         updateTrigger = try db.makeStatement(sql: "UPDATE function SET trigger = ? WHERE id = ? AND trigger IS NULL")
         insertSeries = try db.makeStatement(sql: """
             INSERT INTO minute_series (function_id, metric, first_minute, last_minute, total, points, file_id)
@@ -122,39 +120,52 @@ final class StoreSink: TraceSink {
             INSERT INTO invocation (function_id, start_s, duration_ms, memory_mb, max_memory_mb, init_ms, cpu_ms, billed_ms, file_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        try preload()
+    }
+
+    /// Loads the ids of the apps and functions already stored, so that new keys need no lookup.
+    private func preload() throws {
+        for row in try Row.fetchAll(db, sql: "SELECT id, key, owner FROM app") {
+            appIDs[row["key"]] = row["id"]
+            if (row["owner"] as String?) != nil { appsWithOwner.insert(row["id"]) }
+        }
+        let apps = Dictionary(uniqueKeysWithValues: appIDs.map { ($0.value, $0.key) })
+        for row in try Row.fetchAll(db, sql: "SELECT id, app_id, key, trigger FROM function") {
+            guard let app = apps[row["app_id"]] else { continue }
+            let id: Int64 = row["id"]
+            functionIDs[FunctionKey(app: app, function: row["key"])] = id
+            if (row["trigger"] as String?) != nil { functionsWithTrigger.insert(id) }
+        }
     }
 
     private func appID(_ key: String, owner: String?) throws -> Int64 {
         if let id = appIDs[key] {
+            if let owner, !appsWithOwner.contains(id) {
+                try updateOwner.execute(arguments: [owner, id])
+                appsWithOwner.insert(id)
+            }
             return id
         }
-        let id: Int64
-        if let existing = try Int64.fetchOne(findApp, arguments: [key]) {
-            id = existing
-            if let owner { try updateOwner.execute(arguments: [owner, id]) }
-        } else {
-            try insertApp.execute(arguments: [key, owner])
-            id = db.lastInsertedRowID
-        }
+        try insertApp.execute(arguments: [key, owner])
+        let id = db.lastInsertedRowID
         appIDs[key] = id
+        if owner != nil { appsWithOwner.insert(id) }
         return id
     }
 
     private func functionID(_ key: FunctionKey, owner: String? = nil, trigger: Trigger? = nil) throws -> Int64 {
         if let id = functionIDs[key] {
-            if let trigger { try updateTrigger.execute(arguments: [trigger.rawValue, id]) }
+            if let trigger, !functionsWithTrigger.contains(id) {
+                try updateTrigger.execute(arguments: [trigger.rawValue, id])
+                functionsWithTrigger.insert(id)
+            }
             return id
         }
         let app = try appID(key.app, owner: owner)
-        let id: Int64
-        if let existing = try Int64.fetchOne(findFunction, arguments: [app, key.function]) {
-            id = existing
-            if let trigger { try updateTrigger.execute(arguments: [trigger.rawValue, id]) }
-        } else {
-            try insertFunction.execute(arguments: [app, key.function, trigger?.rawValue])
-            id = db.lastInsertedRowID
-        }
+        try insertFunction.execute(arguments: [app, key.function, trigger?.rawValue])
+        let id = db.lastInsertedRowID
         functionIDs[key] = id
+        if trigger != nil { functionsWithTrigger.insert(id) }
         return id
     }
 

@@ -4,38 +4,46 @@ import Traces
 /// `[[minute,value],…]`, whole values without a decimal point.
 enum PointsEncoding {
     static func json(_ series: MinuteSeries) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(series.minutes.count * 8 + 2)
-        out.append(UInt8(ascii: "["))
-        for i in series.minutes.indices {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "["))
-            appendInteger(Int(series.minutes[i]), to: &out)
-            out.append(UInt8(ascii: ","))
-            let value = series.values[i]
-            if value == value.rounded(), abs(value) < 9.0e15 {
-                appendInteger(Int(value), to: &out)
-            } else {
-                out.append(contentsOf: value.description.utf8)
+        // Each pair takes at most 2 + 11 + 1 + 24 + 1 bytes (a Double's description is ≤ 24).
+        let bound = series.minutes.count * 40 + 2
+        return String(unsafeUninitializedCapacity: bound) { buffer in
+            guard let out = buffer.baseAddress else { return 0 }
+            var n = 0
+            out[n] = UInt8(ascii: "["); n += 1
+            series.minutes.withUnsafeBufferPointer { minutes in
+                series.values.withUnsafeBufferPointer { values in
+                    for i in 0..<minutes.count {
+                        if i > 0 { out[n] = UInt8(ascii: ","); n += 1 }
+                        out[n] = UInt8(ascii: "["); n += 1
+                        n += writeInteger(Int(minutes[i]), to: out + n)
+                        out[n] = UInt8(ascii: ","); n += 1
+                        let value = values[i]
+                        if value == value.rounded(), abs(value) < 9.0e15 {
+                            n += writeInteger(Int(value), to: out + n)
+                        } else {
+                            for byte in value.description.utf8 { out[n] = byte; n += 1 }
+                        }
+                        out[n] = UInt8(ascii: "]"); n += 1
+                    }
+                }
             }
-            out.append(UInt8(ascii: "]"))
+            out[n] = UInt8(ascii: "]"); n += 1
+            return n
         }
-        out.append(UInt8(ascii: "]"))
-        return String(decoding: out, as: UTF8.self)
     }
 
-    static func appendInteger(_ value: Int, to out: inout [UInt8]) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var v = value.magnitude
-        if v < 10 { out.append(UInt8(48 + v)); return }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    /// Writes a decimal integer; returns the bytes written (at most 20).
+    @inline(__always)
+    static func writeInteger(_ value: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        if value >= 0 && value < 10 { out[0] = UInt8(48 + value); return 1 }
         var n = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while v > 0 { buffer[n] = UInt8(48 + v % 10); v /= 10; n += 1 }
-            for i in stride(from: n - 1, through: 0, by: -1) { out.append(buffer[i]) }
-        }
+        if value < 0 { out[0] = UInt8(ascii: "-"); n = 1 }
+        var v = value.magnitude
+        var digits = 0
+        var probe = v
+        while probe > 0 { digits += 1; probe /= 10 }
+        var i = n + digits - 1
+        while v > 0 { out[i] = UInt8(48 + v % 10); v /= 10; i -= 1 }
+        return n + digits
     }
 }
-

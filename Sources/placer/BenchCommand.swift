@@ -25,6 +25,7 @@ struct BenchIngestCommand: ParsableCommand {
     func run() throws {
         var bare: [Double] = []
         var ingest: [Double] = []
+        var parseOnly: [Double] = []
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("placer-bench-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -33,6 +34,13 @@ struct BenchIngestCommand: ParsableCommand {
             let t0 = DispatchTime.now().uptimeNanoseconds
             bytes = try BareCSVParse.run(path: file).bytes
             let t1 = DispatchTime.now().uptimeNanoseconds
+            let tp0 = DispatchTime.now().uptimeNanoseconds
+            let parser = CSVParser { _ in }
+            let reader = try FileChunkReader(path: file)
+            while let chunk = try reader.next() { try parser.feed(chunk) }
+            try parser.finish()
+            let tp1 = DispatchTime.now().uptimeNanoseconds
+            parseOnly.append(Double(tp1 - tp0) / 1e9)
             let store = try TraceStore(path: folder.appendingPathComponent("bench-\(i).db").path)
             let t2 = DispatchTime.now().uptimeNanoseconds
             _ = try store.ingest(path: file)
@@ -43,6 +51,7 @@ struct BenchIngestCommand: ParsableCommand {
         let mb = Double(bytes) / 1e6
         let bareMBs = mb / median(bare), ingestMBs = mb / median(ingest)
         print(String(format: "bare libcsv parse  %8.1f MB/s  (median of %d, %.1f MB)", bareMBs, repetitions, mb))
+        print(String(format: "CSVParser only     %8.1f MB/s", mb / median(parseOnly)))
         print(String(format: "ingest into SQLite %8.1f MB/s  = %.2f x bare", ingestMBs, ingestMBs / bareMBs))
     }
 }

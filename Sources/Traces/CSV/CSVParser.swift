@@ -1,4 +1,5 @@
 import CLibCSV
+import CSVFields
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -50,79 +51,6 @@ public struct CSVSyntaxError: Error, Sendable, Equatable {
     public let message: String
 }
 
-/// The per-field state the C callbacks touch, kept in a plain struct behind a pointer: no class
-/// property access (and so no exclusivity checks or reference counting) on the hot path.
-struct FieldBuffer {
-    var storage: UnsafeMutablePointer<UInt8>
-    var capacity: Int
-    var used = 0
-    var ends: UnsafeMutablePointer<Int>
-    var endsCapacity: Int
-    var fieldCount = 0
-    var firstFieldLine = 0
-    var currentLine = 1
-    var failed = false
-    var owner: Unmanaged<CSVParser>?
-
-    init() {
-        capacity = 1 << 16
-        storage = .allocate(capacity: capacity)
-        endsCapacity = 2048
-        ends = .allocate(capacity: endsCapacity)
-    }
-
-    @inline(__always)
-    mutating func append(_ data: UnsafeMutableRawPointer?, _ length: Int) {
-        if failed { return }
-        if fieldCount == 0 { firstFieldLine = currentLine - FieldBuffer.newlines(data, length) }
-        if used + length + 1 > capacity || fieldCount == endsCapacity { grow(length) }
-        if let data, length > 0 {
-            let source = data.assumingMemoryBound(to: UInt8.self)
-            if length <= 16 {
-                // Most trace fields are a few digits: a loop beats a call to memmove.
-                for i in 0..<length { storage[used &+ i] = source[i] }
-            } else {
-                (storage + used).update(from: source, count: length)
-            }
-        }
-        used &+= length
-        storage[used] = 0
-        ends[fieldCount] = used
-        used &+= 1
-        fieldCount &+= 1
-    }
-
-    /// Newlines inside a (quoted) field, so a row spanning lines reports the line it starts on.
-    @inline(__always)
-    static func newlines(_ data: UnsafeMutableRawPointer?, _ length: Int) -> Int {
-        guard let data, length > 0, memchr(data, 0x0A, length) != nil else { return 0 }
-        let b = data.assumingMemoryBound(to: UInt8.self)
-        var n = 0
-        for i in 0..<length where b[i] == 0x0A { n += 1 }
-        return n
-    }
-
-    @inline(never)
-    mutating func grow(_ length: Int) {
-        if used + length + 1 > capacity {
-            var newCapacity = capacity * 2
-            while used + length + 1 > newCapacity { newCapacity *= 2 }
-            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-            grown.update(from: storage, count: used)
-            storage.deallocate()
-            storage = grown
-            capacity = newCapacity
-        }
-        if fieldCount == endsCapacity {
-            let grown = UnsafeMutablePointer<Int>.allocate(capacity: endsCapacity * 2)
-            grown.update(from: ends, count: fieldCount)
-            ends.deallocate()
-            ends = grown
-            endsCapacity *= 2
-        }
-    }
-}
-
 /// A streaming CSV parser over libcsv that keeps line numbers.
 ///
 /// libcsv keeps no positions, so input is fed to it one physical line at a time: every callback
@@ -133,7 +61,7 @@ public final class CSVParser {
 
     private var parser = csv_parser()
     private var handler: RowHandler
-    private let buffer: UnsafeMutablePointer<FieldBuffer>
+    private let buffer: UnsafeMutablePointer<placer_field_buffer>
     private var pendingError: Error?
     private var sawBOMCheck = false
     /// The number of rows delivered so far.
@@ -141,23 +69,23 @@ public final class CSVParser {
     /// True when the last byte fed was a line feed (or nothing was fed).
     public private(set) var endsWithNewline = true
     /// The physical line currently being fed (1-based).
-    public var currentLine: Int { buffer.pointee.currentLine }
+    public var currentLine: Int { buffer.pointee.current_line }
 
     /// Creates a parser; `delimiter` is a single ASCII byte.
     public init(delimiter: UInt8 = UInt8(ascii: ","), strict: Bool = true, handler: @escaping RowHandler) {
         self.handler = handler
         buffer = .allocate(capacity: 1)
-        buffer.initialize(to: FieldBuffer())
+        buffer.initialize(to: placer_field_buffer())
+        if placer_field_buffer_init(buffer) != 0 { buffer.pointee.out_of_memory = 1 }
         let options = strict ? UInt8(CSV_STRICT | CSV_STRICT_FINI) : 0
         _ = csv_init(&parser, options)
         csv_set_delim(&parser, delimiter)
-        buffer.pointee.owner = Unmanaged.passUnretained(self)
+        buffer.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
     }
 
     deinit {
         csv_free(&parser)
-        buffer.pointee.storage.deallocate()
-        buffer.pointee.ends.deallocate()
+        placer_field_buffer_free(buffer)
         buffer.deinitialize(count: 1)
         buffer.deallocate()
     }
@@ -180,7 +108,7 @@ public final class CSVParser {
             let lineEnd = memchr(base, 0x0A, remaining)
             let length = lineEnd.map { UnsafeRawPointer($0) - base + 1 } ?? remaining
             try parse(base, length)
-            if lineEnd != nil { buffer.pointee.currentLine += 1 }
+            if lineEnd != nil { buffer.pointee.current_line += 1 }
             base += length
             remaining -= length
         }
@@ -188,47 +116,47 @@ public final class CSVParser {
 
     /// Ends the input: delivers a last row without a line end and reports an unterminated quote.
     public func finish() throws {
-        let status = csv_fini(&parser, csvFieldCallback, csvRowCallback, UnsafeMutableRawPointer(buffer))
+        let status = csv_fini(&parser, placer_csv_field, csvRowCallback, UnsafeMutableRawPointer(buffer))
         if let error = pendingError { pendingError = nil; throw error }
         if status != 0 {
             let b = buffer.pointee
             throw CSVSyntaxError(
-                line: b.fieldCount > 0 ? b.firstFieldLine : b.currentLine, column: b.fieldCount + 1,
+                line: b.field_count > 0 ? b.first_field_line : b.current_line, column: b.field_count + 1,
                 message: "unterminated quoted field at end of file")
         }
     }
 
     private func parse(_ bytes: UnsafeRawPointer, _ length: Int) throws {
-        let consumed = csv_parse(&parser, bytes, length, csvFieldCallback, csvRowCallback, UnsafeMutableRawPointer(buffer))
+        let consumed = csv_parse(&parser, bytes, length, placer_csv_field, csvRowCallback, UnsafeMutableRawPointer(buffer))
         if let error = pendingError { pendingError = nil; throw error }
         if consumed != length {
             let reason = String(cString: csv_strerror(csv_error(&parser)))
             let detail = csv_error(&parser) == CSV_EPARSE ? "malformed quoting (a quote inside an unquoted field, or text after a closing quote)" : reason
-            throw CSVSyntaxError(line: buffer.pointee.currentLine, column: buffer.pointee.fieldCount + 1, message: detail)
+            throw CSVSyntaxError(line: buffer.pointee.current_line, column: buffer.pointee.field_count + 1, message: detail)
         }
     }
 
     fileprivate func endRow() {
-        defer { buffer.pointee.fieldCount = 0; buffer.pointee.used = 0 }
+        defer { buffer.pointee.field_count = 0; buffer.pointee.used = 0 }
         guard pendingError == nil else { return }
         let b = buffer.pointee
-        let row = CSVRow(storage: b.storage, ends: b.ends, count: b.fieldCount, line: b.firstFieldLine)
+        if b.out_of_memory != 0 {
+            pendingError = CSVSyntaxError(line: b.first_field_line, column: b.field_count + 1, message: "out of memory: a row is too large")
+            return
+        }
+        let row = CSVRow(storage: b.storage, ends: b.ends, count: b.field_count, line: b.first_field_line)
         rowCount += 1
         do { try handler(row) } catch {
             pendingError = error
-            buffer.pointee.failed = true
+            buffer.pointee.failed = 1
         }
     }
 }
 
-private func csvFieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
-    context.unsafelyUnwrapped.assumingMemoryBound(to: FieldBuffer.self).pointee.append(data, length)
-}
-
 private func csvRowCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
-    guard let owner = context?.assumingMemoryBound(to: FieldBuffer.self).pointee.owner else { return }
+    guard let owner = context?.assumingMemoryBound(to: placer_field_buffer.self).pointee.owner else { return }
     // The parser outlives every callback (it is the caller): no retain/release needed.
-    owner._withUnsafeGuaranteedRef { $0.endRow() }
+    Unmanaged<CSVParser>.fromOpaque(owner)._withUnsafeGuaranteedRef { $0.endRow() }
 }
 
 /// The bare libcsv parse used as the benchmark's baseline: counts fields and rows, nothing else.

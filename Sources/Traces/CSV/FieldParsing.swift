@@ -75,3 +75,39 @@ extension CSVRow {
         return b.count == 3 && (b[0] | 0x20) == 0x6E && (b[1] | 0x20) == 0x61 && (b[2] | 0x20) == 0x6E
     }
 }
+
+extension CSVRow {
+    /// Reads fields `range` as non-negative whole counts in one pass over the row's bytes, calling
+    /// `body(field, value)` for every non-zero one. Wide per-minute rows (1,440 counts) spend most
+    /// of their time here, so this scans the NUL-separated storage directly; a field that is not
+    /// plain digits falls back to `count(_:_:)` for its precise error.
+    @inlinable
+    public func nonZeroCounts(_ range: Range<Int>, _ name: (Int) -> String,
+                              _ body: (Int, Int) throws -> Void) throws {
+        guard !range.isEmpty else { return }
+        var p = range.lowerBound == 0 ? 0 : ends[range.lowerBound - 1] + 1
+        let end = ends[range.upperBound - 1]
+        var field = range.lowerBound
+        var value = 0
+        var digits = 0
+        var ok = true
+        // One pass over the bytes: digits accumulate, the NUL after each field ends it.
+        while p <= end {
+            let byte = storage[p]
+            if byte == 0 {
+                if !ok || digits == 0 || digits > 18 { value = try count(field, name(field)) }
+                if value != 0 { try body(field, value) }
+                field &+= 1
+                value = 0
+                digits = 0
+                ok = true
+            } else {
+                let digit = Int(byte) &- 48
+                if digit < 0 || digit > 9 { ok = false }
+                value = value &* 10 &+ digit
+                digits &+= 1
+            }
+            p &+= 1
+        }
+    }
+}

@@ -32,6 +32,12 @@ public struct MinuteSeries: Sendable {
 
     public var isEmpty: Bool { minutes.isEmpty }
 
+    /// Empties the series, keeping its storage.
+    public mutating func removeAll() {
+        minutes.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+    }
+
     public mutating func append(minute: Int32, value: Double) {
         minutes.append(minute)
         values.append(value)

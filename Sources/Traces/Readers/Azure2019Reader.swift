@@ -23,7 +23,8 @@ final class Azure2019Reader: RowReader {
     private var kind: Kind = .invocations
     private let day: Int
     private var minuteColumns = 0
-    private var lastKey: FunctionKey?
+    /// Reused for every row, so wide rows allocate nothing.
+    private var series = MinuteSeries(metric: "invocations")
 
     init(context: ReaderContext) throws {
         self.context = context
@@ -106,11 +107,10 @@ final class Azure2019Reader: RowReader {
                 unknown trigger "\(triggerName.prefix(40))"; expected one of \(Trigger.allCases.map(\.rawValue).joined(separator: ", "))
                 """)
         }
-        var series = MinuteSeries(metric: "invocations")
-        let base = Int32((day - 1) * 1440)
-        for column in 4..<(4 + minuteColumns) {
-            let n = try row.count(column, "minute \(column - 3)")
-            if n > 0 { series.append(minute: base + Int32(column - 4), value: Double(n)) }
+        series.removeAll()
+        let base = Int32((day - 1) * 1440) - 4
+        try row.nonZeroCounts(4..<(4 + minuteColumns), { "minute \($0 - 3)" }) { column, n in
+            series.append(minute: base + Int32(column), value: Double(n))
         }
         try context.sink.function(key, owner: row.string(0), trigger: trigger)
         if !series.isEmpty { try context.sink.minuteSeries(key, series) }
