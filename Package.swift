@@ -31,6 +31,8 @@ let package = Package(
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Traces"]),
         .testTarget(name: "PricingTests", dependencies: ["Pricing"]),
+        // Runs the built `placer` executable: exit statuses, messages, a killed ingest.
+        .testTarget(name: "CLITests", dependencies: ["Store", "Traces"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,152 @@
+import Foundation
+import Store
+import Testing
+import Traces
+
+/// The `placer` executable beside this test binary (swift build --build-tests builds both).
+private let placer: String = {
+    var folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = folder.appendingPathComponent("placer").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        folder = folder.deletingLastPathComponent()
+    }
+    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".build/debug/placer").path
+}()
+
+private struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var killedBySignal = false
+}
+
+private func run(_ arguments: [String], killAfter: Double? = nil) throws -> Run {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: placer)
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    if let killAfter {
+        Thread.sleep(forTimeInterval: killAfter)
+        kill(process.processIdentifier, SIGKILL)
+    }
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+               stderr: String(decoding: stderr, as: UTF8.self), killedBySignal: process.terminationReason == .uncaughtSignal)
+}
+
+private func folder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("placer-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+private func write(_ text: String, _ name: String, in dir: URL) throws -> String {
+    let path = dir.appendingPathComponent(name).path
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    return path
+}
+
+@Suite(.serialized) struct CLITests {
+    @Test func badInputIsOneLineAndStatus65() throws {
+        let dir = try folder()
+        let db = dir.appendingPathComponent("t.db").path
+        let good = try write("timestamp,function,duration_ms\n1,a,2\n", "good.csv", in: dir)
+        let bad = try write("timestamp,function,duration_ms\n1,a,2\n2,b,fast\n", "bad.csv", in: dir)
+        let result = try run(["ingest", "--db", db, good, bad])
+        #expect(result.status == 65)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.first == "error: \(bad):3:3: duration_ms is not a number: \"fast\"")
+        #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Backtrace"))
+        // The good file before it stays; the bad one left nothing.
+        let store = try TraceStore(path: db)
+        #expect(try store.scalar("SELECT COUNT(*) FROM invocation") == 1)
+        #expect(try store.scalar("SELECT COUNT(*) FROM trace_file") == 1)
+    }
+
+    @Test func everyBrokenKindExits65WithoutACrash() throws {
+        let dir = try folder()
+        let cases: [(String, Data)] = [
+            ("empty.csv", Data()),
+            ("json.csv", Data("[{\"a\": 1}]\n".utf8)),
+            ("binary.csv", Data([0x7F, 0x45, 0x4C, 0x46, 0, 0, 0, 1])),
+            ("quote.csv", Data("timestamp,function,duration_ms\n1,\"a,2\n".utf8)),
+            ("nan.csv", Data("timestamp,function,duration_ms\n1,a,NaN\n".utf8)),
+            ("few.csv", Data("timestamp,function,duration_ms\n1,a\n".utf8)),
+        ]
+        for (name, data) in cases {
+            let path = dir.appendingPathComponent(name).path
+            try data.write(to: URL(fileURLWithPath: path))
+            let result = try run(["ingest", "--db", dir.appendingPathComponent("t.db").path, path])
+            #expect(result.status == 65, "\(name)")
+            #expect(result.stderr.hasPrefix("error: \(path)"), "\(name): \(result.stderr)")
+            #expect(!result.stderr.contains("Fatal error"), "\(name)")
+        }
+        let missing = try run(["ingest", "--db", dir.appendingPathComponent("t.db").path, "/nonexistent/trace.csv"])
+        #expect(missing.status == 65 && missing.stderr.contains("no such file"))
+        let inspectFolder = try run(["inspect", dir.path + "/nothing-here"])
+        #expect(inspectFolder.status == 65)
+        let notADatabase = try write("just text\n", "notes.db", in: dir)
+        let opened = try run(["ingest", "--db", notADatabase, dir.appendingPathComponent("nan.csv").path])
+        #expect(opened.status == 65 && opened.stderr.contains("cannot use this database"))
+    }
+
+    @Test func skipInvalidRowsReportsWhy() throws {
+        let dir = try folder()
+        let path = try write("timestamp,function,duration_ms\n1,a,2\n2,b,x\n3,c\n4,d,5\n", "x.csv", in: dir)
+        let result = try run(["ingest", "--db", dir.appendingPathComponent("t.db").path, "--skip-invalid-rows", path])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("2 rows; skipped 2 invalid rows (1 non-numeric value, 1 wrong field count)"))
+    }
+
+    @Test func secondIngestOfTheSameFileIsSkipped() throws {
+        let dir = try folder()
+        let db = dir.appendingPathComponent("t.db").path
+        let path = try write("timestamp,function,duration_ms\n1,a,2\n", "x.csv", in: dir)
+        #expect(try run(["ingest", "--db", db, path]).status == 0)
+        let again = try run(["ingest", "--db", db, path])
+        #expect(again.status == 0 && again.stdout.contains("already ingested"))
+    }
+
+    /// A process killed at any point of an ingest leaves the database as it was before that file.
+    @Test func aKilledIngestLeavesNoPartialFile() throws {
+        let dir = try folder()
+        let db = dir.appendingPathComponent("t.db").path
+        let first = try write("timestamp,function,duration_ms\n0,warm,1\n", "first.csv", in: dir)
+        #expect(try run(["ingest", "--db", db, first]).status == 0)
+        var text = "timestamp,function,duration_ms\n"
+        for i in 0..<300_000 { text += "\(i),fn\(i % 97),\(i % 1000)\n" }
+        let big = try write(text, "big.csv", in: dir)
+        var killedMidway = 0
+        for delay in [0.05, 0.15, 0.3, 0.6] {
+            let result = try run(["ingest", "--db", db, big], killAfter: delay)
+            let rows = try TraceStore(path: db).scalar("SELECT COUNT(*) FROM invocation") ?? -1
+            if result.killedBySignal {
+                #expect(rows == 1 || rows == 300_001, "killed after \(delay) s: \(rows) rows")
+                if rows == 1 { killedMidway += 1 }
+            }
+            if rows == 300_001 { break }  // it finished: later runs would only skip the file
+        }
+        #expect(killedMidway > 0, "no kill landed during the ingest; make the file larger")
+    }
+
+    @Test func generateIngestInspectRoundTrip() throws {
+        let dir = try folder()
+        let out = dir.appendingPathComponent("trace").path
+        let generated = try run(["generate", "--preset", "azure2019", "--functions", "30", "--days", "1", "--seed", "3", "--out", out])
+        #expect(generated.status == 0)
+        let db = dir.appendingPathComponent("t.db").path
+        #expect(try run(["ingest", "--db", db, out]).status == 0)
+        let inspected = try run(["inspect", db])
+        #expect(inspected.status == 0 && inspected.stdout.contains("functions      30"))
+        // Inspecting the files directly says the same.
+        let direct = try run(["inspect", out])
+        #expect(direct.stdout.split(separator: "\n").dropFirst(5) == inspected.stdout.split(separator: "\n").dropFirst(5))
+    }
+}
