@@ -91,8 +91,17 @@ extension CSVRow {
         var value = 0
         var digits = 0
         var ok = true
+        // "0" NUL "0" NUL … as one little-endian word: four empty minutes at once. Most cells of a
+        // per-minute row are zero, so skipping them in words roughly halves the scan.
+        let fourZeros: UInt64 = 0x0030_0030_0030_0030
+        let raw = UnsafeRawPointer(storage)
         // One pass over the bytes: digits accumulate, the NUL after each field ends it.
         while p <= end {
+            if digits == 0 && p &+ 8 <= end &+ 1 && raw.loadUnaligned(fromByteOffset: p, as: UInt64.self) == fourZeros {
+                p &+= 8
+                field &+= 4
+                continue
+            }
             let byte = storage[p]
             if byte == 0 {
                 if !ok || digits == 0 || digits > 18 { value = try count(field, name(field)) }
