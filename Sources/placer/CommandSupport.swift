@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 import Traces
 
-/// Exit statuses, after BSD's sysexits: 64 usage error, 65 bad input data.
+/// Exit statuses, after BSD's sysexits: 64 usage error, 65 bad input data, 73 cannot create output.
 enum Exit {
     static let usage = ExitCode(64)
     static let badInput = ExitCode(65)
     static let failure = ExitCode(1)
+    static let cannotCreate = ExitCode(73)
 }
 
 /// Prints `error: message` to standard error and returns the exit code to throw.

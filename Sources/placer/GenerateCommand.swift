@@ -40,28 +40,21 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         // Checked here rather than in `validate()` so that a bad value is one line, not a usage dump.
         guard let preset = GeneratorPreset(rawValue: preset) else {
-            throw fail(64, "unknown preset \"\(self.preset)\"; expected one of \(GeneratorPreset.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw fail("unknown preset \"\(self.preset)\"; expected one of \(GeneratorPreset.allCases.map(\.rawValue).joined(separator: ", "))", Exit.usage)
         }
         let options = GeneratorOptions(preset: preset, functions: functions, days: days, seed: seed, startDay: startDay,
                                        maxDailyRate: maxDailyRate)
-        do { try options.validate() } catch { throw fail(64, error.message) }
-        guard !out.isEmpty else { throw fail(64, "--out must name a folder") }
+        do { try options.validate() } catch { throw fail(error.message, Exit.usage) }
+        guard !out.isEmpty else { throw fail("--out must name a folder", Exit.usage) }
         let summary: GenerationSummary
         do {
             summary = try TraceGenerator.generate(options, into: out)
         } catch {
-            throw fail(73, error.message)  // EX_CANTCREAT
+            throw fail(error.message, Exit.cannotCreate)
         }
         print("""
             wrote \(summary.files.count) file\(summary.files.count == 1 ? "" : "s") (\(summary.bytes) bytes) to \(out): \
             \(summary.functions) functions in \(summary.apps) apps, \(summary.invocations) invocations
             """)
-    }
-
-    /// Prints `placer generate: error: message` on standard error and returns the exit code to throw.
-    private func fail(_ code: Int32, _ message: String) -> ExitCode {
-        let line = "placer generate: error: \(message)\n"
-        _ = line.withCString { write(2, $0, strlen($0)) }
-        return ExitCode(code)
     }
 }
