@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Traces", targets: ["Traces"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Pricing", targets: ["Pricing"]),
+        .library(name: "Deployment", targets: ["Deployment"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,6 +25,7 @@ let package = Package(
         .target(name: "Store", dependencies: ["Traces", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Pricing", dependencies: ["Yams"], resources: [.copy("Profiles")]),
         .target(name: "Reporting", dependencies: ["Store", "Traces"]),
+        .target(name: "Deployment", dependencies: ["Pricing"]),
         .executableTarget(name: "placer", dependencies: [
             "Traces", "Store", "Pricing", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -31,6 +33,7 @@ let package = Package(
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Traces"]),
         .testTarget(name: "PricingTests", dependencies: ["Pricing"]),
+        .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
         // Runs the built `placer` executable: exit statuses, messages, a killed ingest.
         .testTarget(name: "CLITests", dependencies: ["Store", "Traces"]),
     ],

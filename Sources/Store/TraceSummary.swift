@@ -160,6 +160,18 @@ private struct SummaryQuery {
             if !averages.isEmpty {
                 s.durationBasis = "average per function"
                 s.durationPercentilesMs = TraceSummary.percentileLevels.map { Quantile.of(sorted: averages, $0 / 100) }
+            } else {
+                // Huawei: the per-minute average function delay, weighted by that minute's requests.
+                let delays = try Row.fetchAll(db, sql: """
+                    SELECT d.value AS delay, COALESCE(r.value, 1) AS weight
+                    FROM minute_value d LEFT JOIN minute_value r
+                      ON r.function_id = d.function_id AND r.minute = d.minute AND r.metric = 'invocations'
+                    WHERE d.metric = 'function_delay' ORDER BY d.value
+                    """).map { (value: $0["delay"] as Double, weight: $0["weight"] as Double) }
+                if !delays.isEmpty {
+                    s.durationBasis = "function delay per minute, weighted by requests"
+                    s.durationPercentilesMs = TraceSummary.percentileLevels.map { Quantile.weighted(sorted: delays, $0 / 100) }
+                }
             }
         }
         let hasDurationFiles = (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM duration_percentiles") ?? 0) > 0
@@ -202,6 +214,19 @@ private struct SummaryQuery {
 
 /// Quantiles by linear interpolation between closest ranks (Hyndman & Fan type 7, as numpy's default).
 public enum Quantile {
+    /// The `q`-quantile of values sorted ascending, each counted `weight` times: the smallest
+    /// value whose cumulative weight reaches `q` of the total.
+    public static func weighted(sorted: [(value: Double, weight: Double)], _ q: Double) -> Double {
+        let total = sorted.reduce(0) { $0 + $1.weight }
+        guard total > 0 else { return 0 }
+        var cumulative = 0.0
+        for item in sorted {
+            cumulative += item.weight
+            if cumulative >= q * total { return item.value }
+        }
+        return sorted.last?.value ?? 0
+    }
+
     /// The `q`-quantile (0…1) of ascending `sorted` values; 0 for an empty array.
     public static func of(sorted: [Double], _ q: Double) -> Double {
         guard !sorted.isEmpty else { return 0 }

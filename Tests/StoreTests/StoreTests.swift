@@ -138,6 +138,27 @@ private func ingested(_ outcome: IngestOutcome) -> ReadSummary? {
         #expect(s.triggers.first { $0.trigger == "http" }?.invocations == 2904)
     }
 
+    @Test func huaweiDelaysAreWeightedByRequests() throws {
+        let store = try TraceStore()
+        _ = try store.ingest(path: fixture("huawei/requests_minute/day_000.csv"))
+        _ = try store.ingest(path: fixture("huawei/function_delay_minute/day_000.csv"))
+        let s = try store.summary()
+        // Delays 10 (2 requests), 12.5 (1 request), 30 (3 requests): the 3rd of 6 requests waited
+        // 12.5 ms (p50), the 5th 30 ms (p75).
+        #expect(s.durationBasis.contains("function delay"))
+        #expect(s.durationPercentilesMs[0] == 10)
+        #expect(s.durationPercentilesMs[2] == 12.5)
+        #expect(s.durationPercentilesMs[3] == 30)
+    }
+
+    @Test func weightedQuantiles() {
+        let values: [(value: Double, weight: Double)] = [(1, 1), (2, 1), (10, 8)]
+        #expect(Quantile.weighted(sorted: values, 0.1) == 1)
+        #expect(Quantile.weighted(sorted: values, 0.2) == 2)
+        #expect(Quantile.weighted(sorted: values, 0.5) == 10)
+        #expect(Quantile.weighted(sorted: [], 0.5) == 0)
+    }
+
     @Test func quantilesInterpolate() {
         #expect(Quantile.of(sorted: [1, 2, 3, 4], 0.5) == 2.5)
         #expect(Quantile.of(sorted: [10], 0.99) == 10)

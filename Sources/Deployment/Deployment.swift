@@ -1,0 +1,226 @@
+import Foundation
+import Pricing
+
+/// A team's deployment file (`placer.yaml`): candidate targets with overrides, per-function rules,
+/// requirements and the on-prem environment. Two versions of it are what a CI job compares.
+///
+/// Unknown keys are errors naming file and line, so a typo never passes silently.
+public struct Deployment: Sendable {
+    /// The file it was read from (for messages).
+    public var file: String
+    /// Candidate targets, each with optional profile overrides and a discount.
+    public var targets: [TargetSelection]
+    /// Settings for every function unless a rule says otherwise.
+    public var defaults: FunctionSettings
+    /// Per-function rules; the first whose `match` fits a function wins over the defaults.
+    public var rules: [FunctionRule]
+    /// The `onprem:` section, kept as YAML for the on-prem cost model to read.
+    public var onprem: YAMLTree?
+    /// The whole document, for sections read elsewhere.
+    public var document: YAMLTree
+
+    static let topLevelKeys = ["targets", "defaults", "functions", "requirements", "onprem"]
+
+    /// Reads and validates a deployment file.
+    public static func load(path: String) throws -> Deployment {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DeploymentError(file: path, line: nil, message: "cannot read this file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DeploymentError(file: path, line: nil, message: "not UTF-8 text")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses deployment YAML; `file` names it in errors.
+    public static func parse(_ text: String, file: String) throws -> Deployment {
+        let document: YAMLTree
+        do { document = try YAMLTree.parse(text) } catch {
+            throw DeploymentError(file: file, line: nil, message: "not valid YAML: \(error)")
+        }
+        guard case .mapping(let pairs, _) = document else {
+            throw DeploymentError(file: file, line: document.line, message: "expected a mapping with \(topLevelKeys.joined(separator: ", "))")
+        }
+        for (key, value) in pairs where !topLevelKeys.contains(key) {
+            throw DeploymentError(file: file, line: value.line, message: "unknown key '\(key)'; expected \(topLevelKeys.joined(separator: ", "))")
+        }
+        let targets: [TargetSelection]
+        do { targets = try TargetSelection.list(in: document, file: file) } catch {
+            throw DeploymentError(file: file, line: nil, message: "\(error)")
+        }
+        var defaults = FunctionSettings()
+        if let requirements = document["requirements"] {
+            defaults = try FunctionSettings.read(requirements, file: file, context: "requirements", allowed: FunctionSettings.requirementKeys)
+        }
+        if let node = document["defaults"] {
+            defaults = defaults.overridden(by: try FunctionSettings.read(node, file: file, context: "defaults", allowed: FunctionSettings.keys))
+        }
+        var rules: [FunctionRule] = []
+        if let node = document["functions"] {
+            guard case .sequence(let items, _) = node else {
+                throw DeploymentError(file: file, line: node.line, message: "functions: expected a list of rules")
+            }
+            for (index, item) in items.enumerated() {
+                guard case .scalar(let pattern, _)? = item["match"] else {
+                    throw DeploymentError(file: file, line: item.line, message: "functions[\(index)]: a rule needs 'match' (a glob on the function or app/function)")
+                }
+                let settings = try FunctionSettings.read(item, file: file, context: "functions[\(index)]", allowed: FunctionSettings.keys + ["match"])
+                rules.append(FunctionRule(match: pattern, settings: settings))
+            }
+        }
+        return Deployment(file: file, targets: targets, defaults: defaults, rules: rules, onprem: document["onprem"], document: document)
+    }
+
+    /// The settings of one function: the defaults (and requirements), overridden by the first
+    /// rule whose glob matches the function's name or `app/function`.
+    public func settings(function: String, app: String? = nil) -> FunctionSettings {
+        let qualified = app.map { "\($0)/\(function)" }
+        let rule = rules.first { rule in
+            Glob.matches(rule.match, function) || (qualified.map { Glob.matches(rule.match, $0) } ?? false)
+        }
+        guard let rule else {
+            return defaults
+        }
+        return defaults.overridden(by: rule.settings)
+    }
+}
+
+/// One `functions:` rule.
+public struct FunctionRule: Sendable, Equatable {
+    /// A glob (`*`, `?`) on the function's name or on `app/function`.
+    public var match: String
+    public var settings: FunctionSettings
+}
+
+/// What a deployment says about a function; nil or empty means "not said".
+public struct FunctionSettings: Sendable, Equatable {
+    /// Configured memory.
+    public var memoryMB: Double?
+    public var runtime: String?
+    /// Where the function runs today (a provider region or an on-prem site).
+    public var region: String?
+    /// Classes of data the function handles, e.g. `phi`, `pci`, `eu-personal`.
+    public var dataClasses: [String] = []
+    /// Certifications a target must hold to run it, e.g. `hipaa`, `pci-dss`, `fedramp-moderate`.
+    public var certifications: [String] = []
+    /// Regions or countries it may run in, e.g. `eu`, `de`, `us-east-1`.
+    public var allowedRegions: [String] = []
+    /// True when it must stay on-prem.
+    public var onPremOnly: Bool?
+    /// A target the user pins it to.
+    public var target: String?
+    /// Latency objective on p99, ms.
+    public var p99LatencyMs: Double?
+    /// Highest lock-in score (0–100) acceptable.
+    public var maxLockIn: Double?
+
+    public init() {}
+
+    static let keys = ["memoryMB", "runtime", "region", "dataClasses", "certifications", "regions", "onPremOnly",
+                       "target", "p99LatencyMs", "maxLockIn"]
+    static let requirementKeys = ["dataClasses", "certifications", "regions", "onPremOnly", "p99LatencyMs", "maxLockIn"]
+
+    /// These settings with every value `other` states taking precedence.
+    public func overridden(by other: FunctionSettings) -> FunctionSettings {
+        var merged = self
+        merged.memoryMB = other.memoryMB ?? memoryMB
+        merged.runtime = other.runtime ?? runtime
+        merged.region = other.region ?? region
+        if !other.dataClasses.isEmpty { merged.dataClasses = other.dataClasses }
+        if !other.certifications.isEmpty { merged.certifications = other.certifications }
+        if !other.allowedRegions.isEmpty { merged.allowedRegions = other.allowedRegions }
+        merged.onPremOnly = other.onPremOnly ?? onPremOnly
+        merged.target = other.target ?? target
+        merged.p99LatencyMs = other.p99LatencyMs ?? p99LatencyMs
+        merged.maxLockIn = other.maxLockIn ?? maxLockIn
+        return merged
+    }
+
+    static func read(_ node: YAMLTree, file: String, context: String, allowed: [String]) throws -> FunctionSettings {
+        guard case .mapping(let pairs, _) = node else {
+            throw DeploymentError(file: file, line: node.line, message: "\(context): expected a mapping")
+        }
+        var s = FunctionSettings()
+        for (key, value) in pairs {
+            let path = "\(context).\(key)"
+            guard allowed.contains(key) else {
+                throw DeploymentError(file: file, line: value.line, message: "\(context): unknown key '\(key)'; expected \(allowed.joined(separator: ", "))")
+            }
+            switch key {
+            case "match": continue
+            case "memoryMB": s.memoryMB = try number(value, file: file, path: path, range: 1...1_048_576)
+            case "p99LatencyMs": s.p99LatencyMs = try number(value, file: file, path: path, range: 0...86_400_000)
+            case "maxLockIn": s.maxLockIn = try number(value, file: file, path: path, range: 0...100)
+            case "runtime": s.runtime = try text(value, file: file, path: path)
+            case "region": s.region = try text(value, file: file, path: path)
+            case "target": s.target = try text(value, file: file, path: path)
+            case "dataClasses": s.dataClasses = try list(value, file: file, path: path)
+            case "certifications": s.certifications = try list(value, file: file, path: path)
+            case "regions": s.allowedRegions = try list(value, file: file, path: path)
+            case "onPremOnly":
+                let flag = try text(value, file: file, path: path)
+                guard let bool = ["true": true, "yes": true, "false": false, "no": false][flag.lowercased()] else {
+                    throw DeploymentError(file: file, line: value.line, message: "\(path): expected true or false, found '\(flag)'")
+                }
+                s.onPremOnly = bool
+            default: break
+            }
+        }
+        return s
+    }
+
+    private static func text(_ node: YAMLTree, file: String, path: String) throws -> String {
+        guard case .scalar(let value, _) = node, !value.isEmpty else {
+            throw DeploymentError(file: file, line: node.line, message: "\(path): expected a value")
+        }
+        return value
+    }
+
+    private static func number(_ node: YAMLTree, file: String, path: String, range: ClosedRange<Double>) throws -> Double {
+        let value = try text(node, file: file, path: path)
+        guard let number = Double(value), number.isFinite, range.contains(number) else {
+            throw DeploymentError(file: file, line: node.line, message: "\(path): expected a number from \(Int(range.lowerBound)) to \(Int(range.upperBound)), found '\(value)'")
+        }
+        return number
+    }
+
+    private static func list(_ node: YAMLTree, file: String, path: String) throws -> [String] {
+        switch node {
+        case .scalar(let value, _) where !value.isEmpty: return [value]
+        case .sequence(let items, _):
+            return try items.map { try text($0, file: file, path: path) }
+        default:
+            throw DeploymentError(file: file, line: node.line, message: "\(path): expected a list")
+        }
+    }
+}
+
+/// A problem in a deployment file, located by line where known.
+public struct DeploymentError: Error, Sendable, CustomStringConvertible {
+    public let file: String
+    public let line: Int?
+    public let message: String
+
+    public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
+}
+
+/// Shell-style globs: `*` any run of characters, `?` one character; everything else literal.
+public enum Glob {
+    public static func matches(_ pattern: String, _ text: String) -> Bool {
+        let p = Array(pattern), t = Array(text)
+        var pi = 0, ti = 0, star = -1, mark = 0
+        while ti < t.count {
+            if pi < p.count && (p[pi] == "?" || p[pi] == t[ti]) {
+                pi += 1; ti += 1
+            } else if pi < p.count && p[pi] == "*" {
+                star = pi; mark = ti; pi += 1
+            } else if star >= 0 {
+                pi = star + 1; mark += 1; ti = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count && p[pi] == "*" { pi += 1 }
+        return pi == p.count
+    }
+}

@@ -1,0 +1,65 @@
+import Testing
+@testable import Deployment
+
+@Suite struct DeploymentTests {
+    let example = """
+        targets:
+          - aws-lambda-x86
+          - id: openfaas
+            keepAlive: {policy: fixed, idle: 15m}
+            discount: 10%
+        requirements:
+          p99LatencyMs: 2000
+          regions: [eu]
+        defaults:
+          memoryMB: 256
+          region: eu-west
+        functions:
+          - match: "checkout-*"
+            memoryMB: 1024
+            dataClasses: [pci]
+          - match: "images/*"
+            onPremOnly: true
+          - match: "*"
+            runtime: python3.12
+        onprem:
+          amortisationYears: 5
+        """
+
+    @Test func readsTheDesignSketch() throws {
+        let d = try Deployment.parse(example, file: "placer.yaml")
+        #expect(d.targets.map(\.id) == ["aws-lambda-x86", "openfaas"])
+        #expect(d.targets[1].discountPercent == 10)
+        #expect(d.onprem?["amortisationYears"] != nil)
+        let checkout = d.settings(function: "checkout-pay")
+        #expect(checkout.memoryMB == 1024 && checkout.dataClasses == ["pci"] && checkout.region == "eu-west")
+        #expect(checkout.p99LatencyMs == 2000 && checkout.allowedRegions == ["eu"])
+        // First match wins: checkout-* does not get the runtime of the catch-all.
+        #expect(checkout.runtime == nil)
+        #expect(d.settings(function: "resize", app: "images").onPremOnly == true)
+        let other = d.settings(function: "report")
+        #expect(other.memoryMB == 256 && other.runtime == "python3.12")
+    }
+
+    @Test func typosAndBadValuesAreLocatedErrors() {
+        func message(_ text: String) -> String {
+            do { _ = try Deployment.parse(text, file: "d.yaml"); return "" } catch { return "\(error)" }
+        }
+        #expect(message("tragets: []\n").contains("d.yaml:1: unknown key 'tragets'"))
+        #expect(message("functions:\n  - match: a\n    memroyMB: 3\n").contains("d.yaml:3: functions[0]: unknown key 'memroyMB'"))
+        #expect(message("defaults:\n  memoryMB: lots\n").contains("defaults.memoryMB: expected a number"))
+        #expect(message("functions:\n  - memoryMB: 3\n").contains("needs 'match'"))
+        #expect(message("defaults:\n  onPremOnly: maybe\n").contains("expected true or false"))
+        #expect(message("- a\n- b\n").contains("expected a mapping"))
+    }
+
+    @Test func globs() {
+        #expect(Glob.matches("*", ""))
+        #expect(Glob.matches("checkout-*", "checkout-pay"))
+        #expect(!Glob.matches("checkout-*", "checkou"))
+        #expect(Glob.matches("a?c*", "abcdef"))
+        #expect(Glob.matches("*/resize", "images/resize"))
+        #expect(!Glob.matches("*/resize", "images/resize2"))
+        #expect(Glob.matches("a*b*c", "aXXbYYc"))
+    }
+}
