@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Pricing", targets: ["Pricing"]),
         .library(name: "Deployment", targets: ["Deployment"]),
+        .library(name: "Simulation", targets: ["Simulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,14 +27,19 @@ let package = Package(
         .target(name: "Pricing", dependencies: ["Yams"], resources: [.copy("Profiles")]),
         .target(name: "Reporting", dependencies: ["Store", "Traces"]),
         .target(name: "Deployment", dependencies: ["Pricing"]),
+        // The replay engine: a pure function of workload, profiles and seed (no files, clock or SQLite).
+        .target(name: "Simulation", dependencies: ["Traces", "Pricing"]),
+        // Turns an ingested trace (Store) into the engine's Workload.
+        .target(name: "TraceLoading", dependencies: ["Simulation", "Store", "Traces"]),
         .executableTarget(name: "placer", dependencies: [
-            "Traces", "Store", "Pricing", "Reporting",
+            "Traces", "Store", "Pricing", "Reporting", "Deployment", "Simulation", "TraceLoading",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Traces"]),
         .testTarget(name: "PricingTests", dependencies: ["Pricing"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TraceLoading", "Store", "Traces", "Pricing"]),
         // Runs the built `placer` executable: exit statuses, messages, a killed ingest.
         .testTarget(name: "CLITests", dependencies: ["Store", "Traces"]),
     ],

@@ -1,0 +1,270 @@
+import Foundation
+import Pricing
+import Traces
+
+/// Latency histogram with logarithmic buckets 1 % wide from 0.01 ms: mergeable across chunks,
+/// deterministic, and within 1 % of the exact percentile.
+struct LatencyHistogram {
+    static let base = 0.01, growth = 1.01, buckets = 2600
+    static let logGrowth = log(growth)
+    var counts: [Int] = []
+
+    mutating func add(_ ms: Double) {
+        if counts.isEmpty { counts = [Int](repeating: 0, count: Self.buckets) }
+        let i = ms <= Self.base ? 0 : min(Self.buckets - 1, Int(log(ms / Self.base) / Self.logGrowth))
+        counts[i] += 1
+    }
+
+    mutating func merge(_ other: LatencyHistogram) {
+        guard !other.counts.isEmpty else { return }
+        if counts.isEmpty { counts = other.counts; return }
+        for i in 0..<Self.buckets { counts[i] += other.counts[i] }
+    }
+
+    /// The nearest-rank percentile, as its bucket's geometric middle.
+    func percentile(_ p: Double) -> Double {
+        let total = counts.reduce(0, +)
+        guard total > 0 else { return 0 }
+        let rank = max(1, Int((p * Double(total)).rounded(.up)))
+        var seen = 0
+        for (i, c) in counts.enumerated() {
+            seen += c
+            if seen >= rank { return Self.base * pow(Self.growth, Double(i) + 0.5) }
+        }
+        return 0
+    }
+}
+
+/// Exact nearest-rank percentiles of a function's latencies.
+func exactLatency(_ values: inout [Double]) -> LatencySummary {
+    guard !values.isEmpty else { return LatencySummary() }
+    values.sort()
+    func rank(_ p: Double) -> Double { values[max(0, Int((p * Double(values.count)).rounded(.up)) - 1)] }
+    return LatencySummary(p50: rank(0.50), p95: rank(0.95), p99: rank(0.99))
+}
+
+/// One target's running totals over a chunk of apps (and, merged, over the whole workload).
+struct Accumulator {
+    var total = Outcome()
+    var functions: [FunctionOutcome] = []
+    /// Per function: billed GB-s and served requests, for sharing the bill out.
+    var shares: [(gbs: Double, requests: Int)] = []
+    var histogram = LatencyHistogram()
+    var usage: UsageSummary
+    var spanMinutes: Int
+    /// Instance-seconds (and MB-seconds) per minute: partial minutes, plus a difference array of
+    /// whole minutes so a long lifetime costs O(1).
+    var instPartial: [Double], instWhole: [Double], mbPartial: [Double], mbWhole: [Double]
+    var memoryRaised = 0
+    var unpriced: [String] = []
+
+    init(spanMinutes: Int, target: PreparedTarget) {
+        self.spanMinutes = spanMinutes
+        usage = UsageSummary(days: target.days)
+        let zeros = [Double](repeating: 0, count: spanMinutes + 2)
+        instPartial = zeros; instWhole = zeros; mbPartial = zeros; mbWhole = zeros
+    }
+
+    mutating func absorb(_ other: Accumulator) {
+        total.invocations += other.total.invocations
+        total.coldStarts += other.total.coldStarts
+        total.throttled += other.total.throttled
+        total.rejected += other.total.rejected
+        total.delayed += other.total.delayed
+        total.instanceSeconds += other.total.instanceSeconds
+        total.memoryGBSeconds += other.total.memoryGBSeconds
+        total.billedGBSeconds += other.total.billedGBSeconds
+        total.peakInstances = max(total.peakInstances, other.total.peakInstances)
+        functions += other.functions
+        shares += other.shares
+        histogram.merge(other.histogram)
+        usage = usage + other.usage
+        for i in instPartial.indices {
+            instPartial[i] += other.instPartial[i]; instWhole[i] += other.instWhole[i]
+            mbPartial[i] += other.mbPartial[i]; mbWhole[i] += other.mbWhole[i]
+        }
+        memoryRaised += other.memoryRaised
+        unpriced += other.unpriced
+    }
+
+    private mutating func addLifetime(_ a: Double, _ b: Double, memoryMB: Double) {
+        let last = spanMinutes
+        let ma = min(last, Int(a / 60)), mb = min(last, Int(b / 60))
+        if ma == mb {
+            instPartial[ma] += b - a; mbPartial[ma] += (b - a) * memoryMB
+            return
+        }
+        let head = Double(ma + 1) * 60 - a, tail = b - Double(mb) * 60
+        instPartial[ma] += head; mbPartial[ma] += head * memoryMB
+        instPartial[mb] += tail; mbPartial[mb] += tail * memoryMB
+        if mb > ma + 1 {
+            instWhole[ma + 1] += 60; instWhole[mb] -= 60
+            mbWhole[ma + 1] += 60 * memoryMB; mbWhole[mb] -= 60 * memoryMB
+        }
+    }
+
+    /// Replays one scaling unit and adds what it did and what it costs.
+    mutating func replay(_ calls: GroupCalls, functions members: [Int], app: AppWorkload, memoryMB requested: Double,
+                         groupKey: FunctionKey, unit: String, options: SimulationOptions, target: PreparedTarget) {
+        var memoryMB = max(1, requested)
+        if let bounds = target.memoryBounds, memoryMB < bounds.min || memoryMB > bounds.max {
+            memoryRaised += 1
+            memoryMB = min(bounds.max, max(bounds.min, memoryMB))
+        }
+        var shape: Shape?
+        if let recorder = target.recorder {
+            do { shape = try recorder.shape(memoryMB: Int(memoryMB.rounded(.up))) } catch {
+                unpriced.append("\(groupKey): \(error)")
+            }
+        }
+        if let shape { memoryMB = Double(shape.memoryMB) }
+        var random = SeededRandom(seed: options.seed, stream: 201, target.idHash, ArrivalExpansion.stableHash(groupKey))
+        let synchronous = members.map { app.functions[$0].isSynchronous }
+        let end = Double(spanMinutes) * 60
+        let o = Engine.run(calls, functions: members.count, synchronous: synchronous, memoryMB: memoryMB,
+                           model: target.model, endSeconds: end, random: &random)
+
+        // Per function: counts, latencies, billed milliseconds.
+        let m = members.count
+        var outcomes = [Outcome](repeating: Outcome(), count: m)
+        var latencies = [[Double]](repeating: [], count: m)
+        var execMs = [Int64](repeating: 0, count: m), initMs = [Int64](repeating: 0, count: m)
+        var runMs = [Double](repeating: 0, count: m)
+        let billing = target.recorder?.billing
+        let perRequest = billing?.mode == .request && target.model.perInstanceConcurrency == 1
+        let initBilled = billing?.initBilled.billed ?? false
+        for k in 0..<calls.times.count {
+            let f = Int(calls.function[k])
+            outcomes[f].invocations += 1
+            let latency = o.latencyMs[k]
+            guard !latency.isNaN else { continue }
+            latencies[f].append(latency)
+            histogram.add(latency)
+            let d = calls.durationsMs[k]
+            runMs[f] += d
+            if o.isCold[k] { outcomes[f].coldStarts += 1 }
+            guard let clock = target.clock else { continue }
+            let exec = clock.billedMs(perRequest ? d : 0)
+            execMs[f] += exec
+            if o.isCold[k], initBilled { initMs[f] += clock.billedMs((perRequest ? d : 0) + o.initMs[k]) - exec }
+        }
+        var instanceMs: Int64 = 0
+        if let clock = target.clock, let billing {
+            if billing.mode == .instance {
+                for (a, b) in o.lifetimes { instanceMs += clock.billedMs((b - a) * 1000) }
+            } else if !perRequest {
+                // Billed while at least one request is in flight: the instance's active periods,
+                // shared among the unit's functions by execution time.
+                let active = o.activePeriodsMs.reduce(Int64(0)) { $0 + clock.billedMs($1) }
+                let run = runMs.reduce(0, +)
+                var left = active
+                for f in 0..<m {
+                    let share = f == m - 1 ? left : (run > 0 ? Int64((Double(active) * runMs[f] / run).rounded(.down)) : 0)
+                    execMs[f] += share
+                    left -= share
+                }
+            }
+        }
+        for (a, b) in o.lifetimes { addLifetime(a, b, memoryMB: memoryMB) }
+        let groupGBs = o.instanceSeconds * memoryMB / 1024
+        total.instanceSeconds += o.instanceSeconds
+        total.memoryGBSeconds += groupGBs
+        total.peakInstances = max(total.peakInstances, o.peakInstances)
+        for f in 0..<m {
+            let function = app.functions[members[f]]
+            var out = outcomes[f]
+            out.throttled = o.throttledCount[f]
+            out.delayed = o.delayedCount[f]
+            out.rejected = out.throttled - out.delayed
+            out.latencyMs = exactLatency(&latencies[f])
+            out.peakInstances = o.peakInstances
+            out.instanceSeconds = o.instanceSeconds
+            out.memoryGBSeconds = groupGBs
+            var gbs = 0.0
+            if let shape {
+                var u = UsageSummary(days: target.days)
+                u.invocations = Int64(out.served)
+                u.coldStarts = Int64(out.coldStarts)
+                if execMs[f] > 0 { u.executionMs[shape] = execMs[f] }
+                if initMs[f] > 0 { u.initMs[shape] = initMs[f] }
+                if f == 0, instanceMs > 0 { u.instanceMs[shape] = instanceMs }
+                usage = usage + u
+                let billedMs = execMs[f] + initMs[f] + (f == 0 ? instanceMs : 0)
+                gbs = Double(billedMs) * Double(shape.memoryMB) / 1_024_000
+            }
+            out.billedGBSeconds = gbs
+            total.invocations += out.invocations
+            total.coldStarts += out.coldStarts
+            total.throttled += out.throttled
+            total.rejected += out.rejected
+            total.delayed += out.delayed
+            total.billedGBSeconds += gbs
+            shares.append((gbs, out.served))
+            functions.append(FunctionOutcome(app: function.key.app, function: function.key.function, scalingUnit: unit,
+                                             memoryMB: memoryMB, outcome: out))
+        }
+    }
+
+    /// Turns the totals into the target's outcome: series, percentiles, the bill and its shares.
+    mutating func finish(_ target: PreparedTarget, workload: Workload) throws -> TargetOutcome {
+        var instances = [Double](repeating: 0, count: spanMinutes), memory = instances
+        var whole = 0.0, wholeMB = 0.0
+        for i in 0..<spanMinutes {
+            whole += instWhole[i]; wholeMB += mbWhole[i]
+            instances[i] = (whole + instPartial[i]) / 60
+            memory[i] = (wholeMB + mbPartial[i]) / 60
+        }
+        // A target's peak: the busiest minute's mean of instances alive, rounded up (scaling
+        // units peak at different moments, so their own peaks do not add up).
+        total.peakInstances = Int((instances.max() ?? 0).rounded(.up))
+        total.latencyMs = LatencySummary(p50: histogram.percentile(0.50), p95: histogram.percentile(0.95),
+                                         p99: histogram.percentile(0.99))
+        var notes = target.model.notes
+        if memoryRaised > 0 {
+            notes.append("\(memoryRaised) scaling units' memory brought inside the target's configurable range")
+        }
+        if !unpriced.isEmpty {
+            notes.append("\(unpriced.count) scaling units could not be priced, e.g. \(unpriced[0])")
+        }
+        var bill: CostBreakdown?
+        if target.target.profile.billing != nil {
+            let priced = try BillingEngine.price(usage, on: target.target.profile, options: target.target.pricing)
+            bill = priced
+            total.monthlyCost = MonthlyCost(priced)
+            shareOut(priced)
+        } else {
+            notes.append("on-prem target: its cost is the cluster it needs (peak instances and memory), not a price per use")
+        }
+        let keepAlive: String
+        switch target.model.keepAlive {
+        case .fixed(let s): keepAlive = "fixed idle \(Format.seconds(s))"
+        case .forkPerRequest: keepAlive = "fork per request"
+        case .alwaysOn: keepAlive = "always on"
+        case .memoryPool(let mb): keepAlive = "memory pool \(Int(mb)) MB"
+        }
+        return TargetOutcome(id: target.target.profile.id, scalingUnit: target.model.scalingUnit.rawValue, keepAlive: keepAlive,
+                             total: total, functions: functions, instancesPerMinute: instances, memoryMBPerMinute: memory,
+                             bill: bill, notes: notes)
+    }
+
+    /// Shares the month's bill among functions: compute, init and provisioned by billed GB-s,
+    /// requests by served requests; the free grants and discount in proportion to both.
+    private mutating func shareOut(_ bill: CostBreakdown) {
+        let totalGBs = shares.reduce(0) { $0 + $1.gbs }
+        let totalRequests = shares.reduce(0) { $0 + $1.requests }
+        let gross = bill.compute + bill.requests + bill.initialization + bill.provisioned
+        for i in functions.indices {
+            var cost = MonthlyCost()
+            let g = totalGBs > 0 ? Decimal(shares[i].gbs / totalGBs) : 0
+            let r = totalRequests > 0 ? Decimal(shares[i].requests) / Decimal(totalRequests) : 0
+            cost.compute = bill.compute * g
+            cost.initialization = bill.initialization * g
+            cost.provisioned = bill.provisioned * g
+            cost.requests = bill.requests * r
+            let mine = cost.compute + cost.initialization + cost.provisioned + cost.requests
+            cost.total = gross > 0 ? bill.total * mine / gross : 0
+            cost.freeGrantCredit = gross > 0 ? bill.freeGrantCredit * mine / gross : 0
+            functions[i].outcome.monthlyCost = cost
+        }
+    }
+}

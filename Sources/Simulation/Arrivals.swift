@@ -1,0 +1,103 @@
+import Foundation
+import Traces
+
+/// How a minute's n invocations are spread over the minute, as the In-Vitro loader does
+/// (vhive-serverless/loader, `pkg/generator`): the minute's inter-arrival times are drawn and
+/// rescaled to fill exactly 60 s (`equidistant`: 60 s / n each).
+public enum ArrivalMode: String, Sendable, CaseIterable {
+    case uniform, exponential, equidistant
+}
+
+/// One function's invocations as times and durations, ascending by time.
+struct CallList {
+    var times: [Double] = []
+    var durationsMs: [Double] = []
+}
+
+/// Turns a function's calls into invocations. Seeded per function (by its key), so a
+/// function's invocations do not depend on which other functions are in the trace.
+enum ArrivalExpansion {
+    /// Execution time clamps, as the loader's (1 ms – 60 s).
+    static let minDurationMs = 1.0, maxDurationMs = 60_000.0
+    /// Used when a function has no duration data at all (the report says how many).
+    static let fallbackDurationMs = 1000.0
+
+    static func expand(_ function: FunctionWorkload, seed: UInt64, mode: ArrivalMode) -> CallList {
+        switch function.calls {
+        case .exact(let starts, let durations):
+            return CallList(times: starts, durationsMs: durations)
+        case .binned(let minutes, let counts, let table):
+            let keyHash = stableHash(function.key)
+            var times = SeededRandom(seed: seed, stream: 101, keyHash)
+            var lengths = SeededRandom(seed: seed, stream: 102, keyHash)
+            var list = CallList()
+            let total = counts.reduce(0) { $0 + Int($1) }
+            list.times.reserveCapacity(total)
+            list.durationsMs.reserveCapacity(total)
+            var gaps: [Double] = []
+            var dayIndex = 0
+            for (minute, n32) in zip(minutes, counts) where n32 > 0 {
+                let n = Int(n32)
+                let start = Double(minute) * 60
+                gaps.removeAll(keepingCapacity: true)
+                switch mode {
+                case .equidistant:
+                    for _ in 0..<n { gaps.append(60.0 / Double(n)) }
+                case .uniform:
+                    for _ in 0..<n { gaps.append(times.uniformPositive()) }
+                case .exponential:
+                    for _ in 0..<n { gaps.append(times.exponential()) }
+                }
+                if mode != .equidistant {
+                    let sum = gaps.reduce(0, +)
+                    let scale = sum > 0 ? 60 / sum : 0
+                    for i in 0..<n { gaps[i] *= scale }
+                }
+                // Invocation i starts after the first i gaps: the first at the minute's start.
+                var t = start
+                let day = Int(minute) / 1440 + 1
+                dayIndex = nearestDay(table, day: day, from: dayIndex)
+                for i in 0..<n {
+                    list.times.append(min(t, start + 60 - 1e-6))
+                    t += gaps[i]
+                    list.durationsMs.append(table.isEmpty ? fallbackDurationMs : duration(table[dayIndex], &lengths))
+                }
+            }
+            return list
+        }
+    }
+
+    /// Index of the day's distribution, or of the nearest day's (the earlier on a tie).
+    static func nearestDay(_ table: [DurationPercentiles], day: Int, from hint: Int) -> Int {
+        guard !table.isEmpty else { return 0 }
+        var best = min(hint, table.count - 1)
+        if table[best].day == day { return best }
+        best = 0
+        for (i, entry) in table.enumerated() where abs(entry.day - day) < abs(table[best].day - day) { best = i }
+        return best
+    }
+
+    /// A duration from the percentile table: a band between adjacent percentiles picked
+    /// uniformly, then a uniform value inside it (the loader's sampler), clamped to 1 ms – 60 s.
+    static func duration(_ p: DurationPercentiles, _ random: inout SeededRandom) -> Double {
+        let levels = p.percentilesMs
+        guard levels.count >= 2 else { return clamp(p.averageMs) }
+        let band = random.int(below: levels.count - 1)
+        let low = levels[band], high = levels[band + 1]
+        return clamp(high > low ? random.uniform(low, high) : low)
+    }
+
+    static func clamp(_ ms: Double) -> Double {
+        guard ms.isFinite else { return fallbackDurationMs }
+        return min(maxDurationMs, max(minDurationMs, ms))
+    }
+
+    /// FNV-1a of the function's app and key: the same on every machine and run.
+    static func stableHash(_ key: FunctionKey) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.app.utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        h = (h ^ 0x2f) &* 0x100_0000_01b3
+        for byte in key.function.utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return h
+    }
+}

@@ -1,0 +1,200 @@
+import Traces
+
+/// Invocations of one scaling unit (a function, or an app's functions merged), ascending by time.
+struct GroupCalls {
+    var times: [Double] = []
+    var durationsMs: [Double] = []
+    /// Index of the invocation's function within the group.
+    var function: [Int32] = []
+}
+
+/// What replaying one scaling unit on one target produced.
+struct GroupOutcome {
+    /// Per invocation: latency in ms (queueing + cold start + execution), NaN when throttled.
+    var latencyMs: [Double] = []
+    /// Per invocation: cold-start time in ms, or nil when it found a warm instance (or was throttled).
+    var initMs: [Double] = []
+    var isCold: [Bool] = []
+    var throttledCount: [Int] = []
+    var delayedCount: [Int] = []
+    var peakInstances = 0
+    var instancesStarted = 0
+    /// Instance lifetime inside the window, seconds (idle keep-alive included).
+    var instanceSeconds = 0.0
+    /// Instance lifetimes clipped to the window: [start, end) seconds, for the per-minute series.
+    var lifetimes: [(Double, Double)] = []
+    /// Periods with at least one request in flight, per instance, ms (billing per active instance time).
+    var activePeriodsMs: [Double] = []
+}
+
+/// A binary min-heap of (time, instance) completion events; ties broken by instance index so
+/// the order never depends on insertion history.
+struct CompletionHeap {
+    private(set) var times: [Double] = []
+    private(set) var ids: [Int32] = []
+
+    var isEmpty: Bool { times.isEmpty }
+    var minTime: Double { times[0] }
+
+    private func less(_ a: Int, _ b: Int) -> Bool { times[a] < times[b] || (times[a] == times[b] && ids[a] < ids[b]) }
+
+    mutating func push(_ t: Double, _ id: Int32) {
+        times.append(t); ids.append(id)
+        var i = times.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard less(i, parent) else { break }
+            times.swapAt(i, parent); ids.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    mutating func pop() -> (Double, Int32) {
+        let top = (times[0], ids[0])
+        let last = times.count - 1
+        times.swapAt(0, last); ids.swapAt(0, last)
+        times.removeLast(); ids.removeLast()
+        var i = 0
+        let n = times.count
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < n, less(l, m) { m = l }
+            if r < n, less(r, m) { m = r }
+            if m == i { break }
+            times.swapAt(i, m); ids.swapAt(i, m)
+            i = m
+        }
+        return top
+    }
+}
+
+/// The discrete-event replay of one scaling unit on one target.
+///
+/// Events are the unit's arrivals (in time order) and its instances' completions (a heap).
+/// Before each arrival, completions up to its time are applied and idle instances past their
+/// keep-alive are removed; the arrival then takes a partly busy instance (per-instance
+/// concurrency > 1), else the most recently freed idle one, else starts a new instance (cold)
+/// if the limits allow, else is throttled: rejected when synchronous, otherwise delivered when
+/// the first busy slot frees. Instances idle longest are removed first.
+enum Engine {
+    static func run(_ calls: GroupCalls, functions: Int, synchronous: [Bool], memoryMB: Double,
+                    model: TargetModel, endSeconds: Double, random: inout SeededRandom) -> GroupOutcome {
+        let n = calls.times.count
+        var out = GroupOutcome()
+        out.latencyMs = [Double](repeating: .nan, count: n)
+        out.initMs = [Double](repeating: 0, count: n)
+        out.isCold = [Bool](repeating: false, count: n)
+        out.throttledCount = [Int](repeating: 0, count: functions)
+        out.delayedCount = [Int](repeating: 0, count: functions)
+
+        let c = Int32(model.perInstanceConcurrency)
+        let idleLimit = model.idleLimit
+        var poolSlots = Int.max
+        if case .memoryPool(let poolMB) = model.keepAlive { poolSlots = max(0, Int(poolMB / max(memoryMB, 1))) }
+
+        var born: [Double] = [], lastFree: [Double] = [], activeSince: [Double] = []
+        var inFlight: [Int32] = []
+        var heap = CompletionHeap()
+        var idle: [Int32] = [], idleHead = 0
+        var partial: [Int32] = []
+        var alive = 0
+        var window = -1.0, startedInWindow = 0
+
+        func die(_ i: Int32, at t: Double) {
+            alive -= 1
+            let start = born[Int(i)], end = min(max(t, start), endSeconds)
+            if end > start {
+                out.instanceSeconds += end - start
+                out.lifetimes.append((start, end))
+            }
+        }
+        func release(_ i: Int32, at t: Double) {
+            lastFree[Int(i)] = t
+            if c > 1 { out.activePeriodsMs.append((t - activeSince[Int(i)]) * 1000) }
+            if idleLimit < 0 { die(i, at: t); return }
+            idle.append(i)
+            if idle.count - idleHead > poolSlots {
+                let victim = idle[idleHead]; idleHead += 1
+                die(victim, at: t)
+            }
+        }
+        func complete(upTo t: Double) {
+            while !heap.isEmpty, heap.minTime <= t {
+                let (ct, i) = heap.pop()
+                inFlight[Int(i)] -= 1
+                if inFlight[Int(i)] == 0 { release(i, at: ct) } else if c > 1 { partial.append(i) }
+            }
+        }
+        func expire(before t: Double) {
+            guard idleLimit.isFinite else { return }
+            while idleHead < idle.count, lastFree[Int(idle[idleHead])] + idleLimit < t {
+                let i = idle[idleHead]; idleHead += 1
+                die(i, at: lastFree[Int(i)] + idleLimit)
+            }
+            if idleHead > 1024, idleHead * 2 > idle.count {
+                idle.removeFirst(idleHead); idleHead = 0
+            }
+        }
+
+        for k in 0..<n {
+            let t = calls.times[k], d = calls.durationsMs[k], f = Int(calls.function[k])
+            complete(upTo: t)
+            expire(before: t)
+            var chosen: Int32 = -1
+            if c > 1 {
+                while let i = partial.popLast() {
+                    if inFlight[Int(i)] > 0, inFlight[Int(i)] < c { chosen = i; break }
+                }
+            }
+            if chosen < 0, idleHead < idle.count {
+                chosen = idle.removeLast()
+                if idle.count < idleHead { idleHead = idle.count }
+                activeSince[Int(chosen)] = t
+            }
+            if chosen >= 0 {
+                inFlight[Int(chosen)] += 1
+                if c > 1, inFlight[Int(chosen)] < c { partial.append(chosen) }
+                heap.push(t + d / 1000, chosen)
+                out.latencyMs[k] = d
+                continue
+            }
+            // No instance free: start one if the limits allow.
+            var allowed = alive < model.maxInstances
+            if allowed, let envs = model.scaleOutEnvironments {
+                let w = (t / model.scaleOutPeriodSeconds).rounded(.down)
+                if w != window { window = w; startedInWindow = 0 }
+                allowed = startedInWindow < envs || heap.isEmpty
+            }
+            if allowed || heap.isEmpty {
+                startedInWindow += 1
+                let i = Int32(born.count)
+                let initMs = model.coldStart.sample(&random)
+                born.append(t); lastFree.append(t); activeSince.append(t); inFlight.append(1)
+                alive += 1
+                out.instancesStarted += 1
+                out.peakInstances = max(out.peakInstances, alive)
+                if c > 1 { partial.append(i) }
+                heap.push(t + (initMs + d) / 1000, i)
+                out.latencyMs[k] = initMs + d
+                out.initMs[k] = initMs
+                out.isCold[k] = true
+                continue
+            }
+            out.throttledCount[f] += 1
+            if synchronous[f] { continue }
+            // Delivered later: it takes the first slot that frees.
+            let (ct, i) = heap.pop()
+            heap.push(ct + d / 1000, i)
+            out.delayedCount[f] += 1
+            out.latencyMs[k] = (ct - t) * 1000 + d
+        }
+        complete(upTo: .infinity)
+        // Whatever is still alive lives out its keep-alive (or to the window's end).
+        while idleHead < idle.count {
+            let i = idle[idleHead]; idleHead += 1
+            die(i, at: idleLimit.isFinite ? lastFree[Int(i)] + max(0, idleLimit) : endSeconds)
+        }
+        return out
+    }
+}

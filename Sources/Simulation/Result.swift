@@ -1,0 +1,102 @@
+import Foundation
+import Pricing
+
+/// Latency percentiles, ms.
+public struct LatencySummary: Sendable, Equatable {
+    public var p50: Double
+    public var p95: Double
+    public var p99: Double
+
+    public init(p50: Double = 0, p95: Double = 0, p99: Double = 0) {
+        self.p50 = p50
+        self.p95 = p95
+        self.p99 = p99
+    }
+}
+
+/// A monthly cost, or the share of a target's monthly bill one function accounts for.
+public struct MonthlyCost: Sendable, Equatable {
+    public var total: Decimal = 0
+    public var compute: Decimal = 0
+    public var requests: Decimal = 0
+    public var initialization: Decimal = 0
+    public var provisioned: Decimal = 0
+    public var freeGrantCredit: Decimal = 0
+
+    public init() {}
+
+    init(_ bill: CostBreakdown) {
+        total = bill.total
+        compute = bill.compute
+        requests = bill.requests
+        initialization = bill.initialization
+        provisioned = bill.provisioned
+        freeGrantCredit = bill.freeGrantCredit
+    }
+}
+
+/// Counts and figures shared by a target's total and each function's line.
+public struct Outcome: Sendable, Equatable {
+    public var invocations = 0
+    public var coldStarts = 0
+    /// Invocations over a limit (concurrency, max instances, scale-out rate): `rejected` + `delayed`.
+    public var throttled = 0
+    /// Throttled synchronous invocations, never served.
+    public var rejected = 0
+    /// Throttled asynchronous invocations, served when a slot freed.
+    public var delayed = 0
+    public var latencyMs = LatencySummary()
+    /// Most instances alive at once (of the function's scaling unit, for a function's line).
+    public var peakInstances = 0
+    /// Instance lifetime inside the window, idle keep-alive included (of the scaling unit).
+    public var instanceSeconds = 0.0
+    /// Memory held over time: instance lifetime × instance memory, GB-s (1 GB = 1,024 MB).
+    public var memoryGBSeconds = 0.0
+    /// GB-s the provider bills over the window (execution and billed init, after rounding).
+    public var billedGBSeconds = 0.0
+    /// Nil for on-prem targets, whose cost is the cluster they need.
+    public var monthlyCost: MonthlyCost?
+
+    public init() {}
+
+    /// Served invocations: every invocation ends exactly once, served or rejected.
+    public var served: Int { invocations - rejected }
+}
+
+/// One function on one target.
+public struct FunctionOutcome: Sendable {
+    public var app: String
+    public var function: String
+    /// `app` or `function`: which instances the instance figures describe.
+    public var scalingUnit: String
+    /// Billed memory of one instance, MB (nil for on-prem targets: the instance's memory).
+    public var memoryMB: Double
+    public var outcome: Outcome
+}
+
+/// One target's replay of the whole trace.
+public struct TargetOutcome: Sendable {
+    public var id: String
+    public var scalingUnit: String
+    public var keepAlive: String
+    public var total: Outcome
+    /// Per function, in the workload's order.
+    public var functions: [FunctionOutcome]
+    /// Mean instances alive in each minute of the window, and the memory they hold (MB).
+    public var instancesPerMinute: [Double]
+    public var memoryMBPerMinute: [Double]
+    /// The full bill (nil for on-prem targets).
+    public var bill: CostBreakdown?
+    public var notes: [String]
+}
+
+/// Everything one `placer simulate` run produced: schema `placer.result/v1`.
+public struct SimulationResult: Sendable {
+    public static let schema = "placer.result/v1"
+    public var seed: UInt64
+    public var arrivals: ArrivalMode
+    public var spanMinutes: Int
+    public var days: Double
+    public var targets: [TargetOutcome]
+    public var notes: [String]
+}

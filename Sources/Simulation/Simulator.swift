@@ -1,0 +1,189 @@
+import Foundation
+import Pricing
+import Traces
+
+/// One target to replay the trace on: its profile (after overrides), its instance model and the
+/// options its bill is priced with.
+public struct SimulationTarget: Sendable {
+    public var profile: Profile
+    public var model: TargetModel
+    public var pricing: PricingOptions
+
+    public init(profile: Profile, model: TargetModel? = nil, pricing: PricingOptions = PricingOptions()) {
+        self.profile = profile
+        self.model = model ?? TargetModel(profile: profile)
+        self.pricing = pricing
+    }
+}
+
+/// Run-wide choices.
+public struct SimulationOptions: Sendable {
+    public var seed: UInt64
+    public var arrivals: ArrivalMode
+    /// Threads to use; results do not depend on it.
+    public var workers: Int
+
+    public init(seed: UInt64 = 1, arrivals: ArrivalMode = .exponential, workers: Int = 1) {
+        self.seed = seed
+        self.arrivals = arrivals
+        self.workers = max(1, workers)
+    }
+}
+
+/// Replays a workload on every target: a pure function of workload, targets and seed.
+///
+/// Apps are independent (no target here shares instances across apps), so fixed-size chunks of
+/// apps run in parallel and their partial results are merged in chunk order: the same inputs
+/// give the same result whatever the number of workers.
+public enum Simulator {
+    /// Apps per chunk: fixed, so that floating-point sums never depend on the worker count.
+    static let chunkApps = 32
+
+    public static func run(_ workload: Workload, targets: [SimulationTarget], options: SimulationOptions = SimulationOptions()) throws -> SimulationResult {
+        let prepared = try targets.map { try PreparedTarget($0, workload: workload) }
+        let chunkCount = (workload.apps.count + chunkApps - 1) / chunkApps
+        let merger = Merger(targets: prepared, spanMinutes: workload.spanMinutes)
+        let workers = min(options.workers, max(1, chunkCount))
+        let next = Counter()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let chunk = next.take()
+                guard chunk < chunkCount else { break }
+                var partial = prepared.map { Accumulator(spanMinutes: workload.spanMinutes, target: $0) }
+                let range = (chunk * chunkApps)..<min(workload.apps.count, (chunk + 1) * chunkApps)
+                for a in range { simulateApp(workload.apps[a], workload: workload, targets: prepared, options: options, into: &partial) }
+                merger.add(chunk: chunk, partial)
+            }
+        }
+        var totals = merger.finish()
+        var outcomes: [TargetOutcome] = []
+        for (t, target) in prepared.enumerated() {
+            outcomes.append(try totals[t].finish(target, workload: workload))
+            totals[t] = Accumulator(spanMinutes: 1, target: target)
+        }
+        return SimulationResult(seed: options.seed, arrivals: options.arrivals, spanMinutes: workload.spanMinutes,
+                                days: workload.days, targets: outcomes, notes: workload.notes)
+    }
+
+    /// Expands an app's calls once and replays them on every target, grouped as each target scales.
+    static func simulateApp(_ app: AppWorkload, workload: Workload, targets: [PreparedTarget], options: SimulationOptions,
+                            into acc: inout [Accumulator]) {
+        let lists = app.functions.map { ArrivalExpansion.expand($0, seed: options.seed, mode: options.arrivals) }
+        var merged: GroupCalls?
+        for (t, target) in targets.enumerated() {
+            if target.model.scalingUnit == .app, app.functions.count > 1 {
+                if merged == nil { merged = merge(lists) }
+                let memory = app.functions.reduce(0) { $0 + $1.memoryMB }
+                acc[t].replay(merged!, functions: Array(0..<app.functions.count), app: app, memoryMB: memory,
+                              groupKey: FunctionKey(app: app.key, function: ""), unit: "app", options: options, target: target)
+            } else {
+                for (f, function) in app.functions.enumerated() {
+                    let list = lists[f]
+                    let calls = GroupCalls(times: list.times, durationsMs: list.durationsMs,
+                                           function: [Int32](repeating: 0, count: list.times.count))
+                    acc[t].replay(calls, functions: [f], app: app, memoryMB: function.memoryMB, groupKey: function.key,
+                                  unit: target.model.scalingUnit == .app ? "app" : "function", options: options, target: target)
+                }
+            }
+        }
+    }
+
+    /// Merges functions' invocations into one time-ordered list (ties: lower function first).
+    static func merge(_ lists: [CallList]) -> GroupCalls {
+        var order: [(Double, Int32, Int32)] = []
+        order.reserveCapacity(lists.reduce(0) { $0 + $1.times.count })
+        for (f, list) in lists.enumerated() {
+            for (k, t) in list.times.enumerated() { order.append((t, Int32(f), Int32(k))) }
+        }
+        order.sort { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
+        var calls = GroupCalls()
+        calls.times = order.map(\.0)
+        calls.function = order.map(\.1)
+        calls.durationsMs = order.map { lists[Int($0.1)].durationsMs[Int($0.2)] }
+        return calls
+    }
+}
+
+/// A target with what is derived from its profile once: billing rounding, memory bounds.
+struct PreparedTarget: Sendable {
+    let target: SimulationTarget
+    var model: TargetModel { target.model }
+    let recorder: UsageRecorder?
+    let clock: BillingClock?
+    let idHash: UInt64
+    let memoryBounds: (min: Double, max: Double)?
+    let days: Decimal
+
+    init(_ target: SimulationTarget, workload: Workload) throws {
+        self.target = target
+        days = Decimal(workload.spanMinutes) / 1440
+        if target.profile.billing != nil {
+            let recorder = try UsageRecorder(profile: target.profile, days: days)
+            self.recorder = recorder
+            clock = BillingClock(recorder.billing)
+            let rule = recorder.billing.memory
+            memoryBounds = rule.basis == .configured
+                ? (NSDecimalNumber(decimal: rule.min.canonical).doubleValue, NSDecimalNumber(decimal: rule.max.canonical).doubleValue) : nil
+        } else {
+            recorder = nil
+            clock = nil
+            memoryBounds = nil
+        }
+        idHash = ArrivalExpansion.stableHash(FunctionKey(app: target.profile.id, function: target.profile.id))
+    }
+}
+
+/// The provider's per-invocation rounding (`UsageRecorder.billedMs`) without Decimal arithmetic
+/// per call: the unit and minimum are read once. `SimulationTests` checks the two agree.
+struct BillingClock: Sendable {
+    let unitMicros: Int64
+    let minimumMicros: Int64
+
+    init(_ billing: Billing) {
+        unitMicros = max(1, NSDecimalNumber(decimal: billing.durationRounding.canonical * 1000).int64Value)
+        minimumMicros = NSDecimalNumber(decimal: billing.minimumBilledDuration.canonical * 1000).int64Value
+    }
+
+    @inline(__always) func billedMs(_ durationMs: Double) -> Int64 {
+        let micros = Int64((max(0, durationMs) * 1000).rounded())
+        let rounded = (micros + unitMicros - 1) / unitMicros * unitMicros
+        return (max(rounded, minimumMicros) + 999) / 1000
+    }
+}
+
+/// A thread-safe counter handing out chunk numbers.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func take() -> Int {
+        lock.lock(); defer { lock.unlock() }
+        value += 1
+        return value - 1
+    }
+}
+
+/// Merges chunks' partial results in chunk order as they arrive.
+final class Merger: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: [Int: [Accumulator]] = [:]
+    private var next = 0
+    private var total: [Accumulator]
+
+    init(targets: [PreparedTarget], spanMinutes: Int) {
+        total = targets.map { Accumulator(spanMinutes: spanMinutes, target: $0) }
+    }
+
+    func add(chunk: Int, _ partial: [Accumulator]) {
+        lock.lock(); defer { lock.unlock() }
+        pending[chunk] = partial
+        while let ready = pending.removeValue(forKey: next) {
+            for t in total.indices { total[t].absorb(ready[t]) }
+            next += 1
+        }
+    }
+
+    func finish() -> [Accumulator] {
+        lock.lock(); defer { lock.unlock() }
+        return total
+    }
+}

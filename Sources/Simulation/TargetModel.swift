@@ -1,0 +1,140 @@
+import Foundation
+import Pricing
+import Traces
+
+/// What happens to an instance once it has nothing to do.
+public enum KeepAlivePolicy: Sendable, Equatable {
+    /// Kept warm for `idleSeconds` after its last request, then removed (Lambda, Azure, Knative's
+    /// stable window plus grace, Fn's idle timeout).
+    case fixed(idleSeconds: Double)
+    /// A new process per request, gone when it answers (OpenFaaS classic watchdog).
+    case forkPerRequest
+    /// Never removed (provisioned concurrency, always ready, min instances, OpenFaaS CE).
+    case alwaysOn
+    /// No idle timer: idle instances are evicted least recently used first when the idle ones
+    /// hold more than `poolMB` (OpenLambda, OpenWhisk invokers). Applied per scaling unit.
+    case memoryPool(poolMB: Double)
+}
+
+/// Cold-start latency: log-normal from a median and a 99th percentile, fixed, or unknown (0).
+public enum ColdStartModel: Sendable, Equatable {
+    case lognormal(mu: Double, sigma: Double)
+    case fixed(ms: Double)
+    case unknown
+
+    /// z of the 99th percentile of a standard normal.
+    static let z99 = 2.326_347_874
+
+    func sample(_ random: inout SeededRandom) -> Double {
+        switch self {
+        case .lognormal(let mu, let sigma): return random.logNormal(mu: mu, sigma: sigma)
+        case .fixed(let ms): return ms
+        case .unknown: return 0
+        }
+    }
+}
+
+/// A target's instance model, read from its profile: grouping, concurrency, limits, keep-alive,
+/// cold start. Everything the engine needs, as plain numbers.
+public struct TargetModel: Sendable {
+    public var id: String
+    /// Instances are shared by an app's functions (Azure) or belong to one function.
+    public var scalingUnit: Limits.ScalingUnit
+    /// Requests one instance serves at once (1 for Lambda; 80 for Cloud Run).
+    public var perInstanceConcurrency: Int
+    /// Instances one scaling unit may have at once: the lower of `maxInstances` and the
+    /// concurrency quota divided by the per-instance concurrency.
+    public var maxInstances: Int
+    /// New instances allowed per `scaleOutPeriodSeconds`, per scaling unit; nil for no limit.
+    public var scaleOutEnvironments: Int?
+    public var scaleOutPeriodSeconds: Double
+    public var keepAlive: KeepAlivePolicy
+    public var coldStart: ColdStartModel
+    /// What the reader should know about how the profile was interpreted.
+    public var notes: [String]
+
+    public init(id: String, scalingUnit: Limits.ScalingUnit = .function, perInstanceConcurrency: Int = 1,
+                maxInstances: Int = .max, scaleOutEnvironments: Int? = nil, scaleOutPeriodSeconds: Double = 1,
+                keepAlive: KeepAlivePolicy = .fixed(idleSeconds: 600), coldStart: ColdStartModel = .unknown, notes: [String] = []) {
+        self.id = id
+        self.scalingUnit = scalingUnit
+        self.perInstanceConcurrency = max(1, perInstanceConcurrency)
+        self.maxInstances = max(1, maxInstances)
+        self.scaleOutEnvironments = scaleOutEnvironments
+        self.scaleOutPeriodSeconds = scaleOutPeriodSeconds
+        self.keepAlive = keepAlive
+        self.coldStart = coldStart
+        self.notes = notes
+    }
+
+    /// Reads the instance model from a profile (after any deployment overrides).
+    public init(profile: Profile) {
+        func d(_ figure: Figure?) -> Double? { figure.map { NSDecimalNumber(decimal: $0.canonical).doubleValue } }
+        var notes: [String] = []
+        let limits = profile.limits
+        let perInstance = max(1, Int(d(limits.perInstanceConcurrency) ?? 1))
+        var maxInstances = Int.max
+        if let m = d(limits.maxInstances) { maxInstances = max(1, Int(m)) }
+        if let quota = d(limits.concurrency) {
+            maxInstances = min(maxInstances, max(1, Int(quota) / perInstance))
+            notes.append("the account concurrency quota (\(Int(quota))) is applied to each scaling unit on its own, not shared across functions")
+        }
+        var scaleOut: Int?
+        var period = 1.0
+        if let envs = d(limits.scaleOutEnvironments), let per = d(limits.scaleOutPeriod), per > 0 {
+            scaleOut = max(1, Int(envs))
+            period = per / 1000
+        }
+        let idleSeconds = (d(profile.keepAlive.idle) ?? 600_000) / 1000
+        let keepAlive: KeepAlivePolicy
+        switch profile.keepAlive.policy {
+        case .fixedIdle:
+            keepAlive = .fixed(idleSeconds: idleSeconds)
+        case .scaleToZero:
+            keepAlive = .fixed(idleSeconds: idleSeconds + (d(profile.keepAlive.grace) ?? 0) / 1000)
+        case .forkPerRequest:
+            keepAlive = .forkPerRequest
+        case .alwaysOn:
+            keepAlive = .alwaysOn
+        case .memoryPool:
+            keepAlive = .memoryPool(poolMB: d(profile.keepAlive.poolMemory) ?? 25_600)
+        case .prewarmedPool:
+            keepAlive = .fixed(idleSeconds: idleSeconds)
+            notes.append("prewarmed pool modelled as a fixed idle timeout of \(Format.seconds(idleSeconds)); the generic warm pods are not")
+        }
+        if profile.keepAlive.idle == nil, case .fixed = keepAlive {
+            notes.append("no keep-alive time in the profile: 10 min assumed")
+        }
+        let cold: ColdStartModel
+        switch profile.coldStart?.model {
+        case .lognormal?:
+            let median = d(profile.coldStart?.median) ?? 0
+            let p99 = d(profile.coldStart?.p99) ?? median
+            cold = median > 0 ? .lognormal(mu: log(median), sigma: max(0, log(max(p99, median) / median)) / ColdStartModel.z99) : .unknown
+        case .fixed?:
+            cold = .fixed(ms: d(profile.coldStart?.median) ?? 0)
+        case .unknown?, .none:
+            cold = .unknown
+            notes.append("cold-start latency unknown for this target: cold starts are counted but add no latency")
+        }
+        self.init(id: profile.id, scalingUnit: limits.scalingUnit, perInstanceConcurrency: perInstance,
+                  maxInstances: maxInstances, scaleOutEnvironments: scaleOut, scaleOutPeriodSeconds: period,
+                  keepAlive: keepAlive, coldStart: cold, notes: notes)
+    }
+
+    /// Idle time after which an instance is removed; infinity when it never is; -1 when it
+    /// goes the moment it answers.
+    var idleLimit: Double {
+        switch keepAlive {
+        case .fixed(let s): return s
+        case .forkPerRequest: return -1
+        case .alwaysOn, .memoryPool: return .infinity
+        }
+    }
+}
+
+enum Format {
+    static func seconds(_ s: Double) -> String {
+        s >= 60 && s.truncatingRemainder(dividingBy: 60) == 0 ? "\(Int(s / 60)) min" : "\(s) s"
+    }
+}

@@ -1,0 +1,80 @@
+import Traces
+
+/// The trace abstraction the engine replays: apps of functions, each with its calls and memory.
+///
+/// Readers and the store know formats and files; the engine knows only this (after dslab's
+/// `trace.rs`). Build one with `WorkloadLoader` (module `TraceLoading`) or by hand in tests.
+public struct Workload: Sendable {
+    /// Apps in a fixed order (the loader sorts them by key); results follow this order.
+    public var apps: [AppWorkload]
+    /// Length of the replayed window in minutes; minute 0 starts at `originSeconds`.
+    public var spanMinutes: Int
+    /// Trace time of minute 0 (seconds since the trace start, or the Unix epoch).
+    public var originSeconds: Double
+    /// What the loader had to assume or leave out, for the report.
+    public var notes: [String]
+
+    public init(apps: [AppWorkload], spanMinutes: Int, originSeconds: Double = 0, notes: [String] = []) {
+        self.apps = apps
+        self.spanMinutes = max(1, spanMinutes)
+        self.originSeconds = originSeconds
+        self.notes = notes
+    }
+
+    /// Days the window covers (what usage is projected from).
+    public var days: Double { Double(spanMinutes) / 1440 }
+}
+
+/// One app and its functions (formats without apps: one app per function).
+public struct AppWorkload: Sendable {
+    public var key: String
+    public var functions: [FunctionWorkload]
+
+    public init(key: String, functions: [FunctionWorkload]) {
+        self.key = key
+        self.functions = functions
+    }
+}
+
+/// One function: its calls, its memory and how it is triggered.
+public struct FunctionWorkload: Sendable {
+    public var key: FunctionKey
+    /// Nil when the trace does not say; treated as synchronous (rejected when throttled).
+    public var trigger: Trigger?
+    /// Memory of one instance of this function, MB.
+    public var memoryMB: Double
+    public var calls: Calls
+
+    public init(key: FunctionKey, trigger: Trigger? = nil, memoryMB: Double, calls: Calls) {
+        self.key = key
+        self.trigger = trigger
+        self.memoryMB = memoryMB
+        self.calls = calls
+    }
+
+    /// Synchronous callers wait for an answer, so what is over a limit is rejected; queue, event,
+    /// timer, storage and orchestration triggers are delivered later instead.
+    public var isSynchronous: Bool {
+        switch trigger {
+        case .none, .http?, .others?: return true
+        default: return false
+        }
+    }
+}
+
+/// How a function's invocations are known.
+public enum Calls: Sendable {
+    /// Counts per minute (sparse, minutes ascending, relative to the workload's minute 0) with the
+    /// execution-time distribution of each day (ascending by day; day 1 holds minutes 0–1439).
+    case binned(minutes: [Int32], counts: [Int32], durations: [DurationPercentiles])
+    /// Exact invocations: start seconds relative to the workload's origin (ascending) and durations.
+    case exact(startSeconds: [Double], durationMs: [Double])
+
+    /// Invocations the function makes.
+    public var count: Int {
+        switch self {
+        case .binned(_, let counts, _): return counts.reduce(0) { $0 + Int($1) }
+        case .exact(let starts, _): return starts.count
+        }
+    }
+}

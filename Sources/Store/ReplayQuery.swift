@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+import Traces
+
+/// Everything a replay needs from the store, per function, in a fixed order (app key, function key).
+public struct ReplayTrace: Sendable {
+    public struct Function: Sendable {
+        public var key: FunctionKey
+        public var trigger: Trigger?
+        /// Invocation counts per minute (sparse, ascending), merged over all files.
+        public var minutes: [Int32] = []
+        public var counts: [Int32] = []
+        /// Execution-time distributions, ascending by day.
+        public var durations: [DurationPercentiles] = []
+        /// Per-invocation rows with a start time, ascending by start (seconds, the store's clock).
+        public var starts: [Double] = []
+        public var durationsMs: [Double] = []
+        /// Largest configured memory among its invocation rows, if any.
+        public var configuredMemoryMB: Double?
+    }
+
+    public var functions: [Function] = []
+    /// Per app: average allocated memory over the days measured (weighted by sample count).
+    public var appMemoryMB: [String: Double] = [:]
+    /// Invocation rows without a start time: they cannot be replayed.
+    public var invocationsWithoutTime = 0
+    public var clock: TraceClock = .relative
+}
+
+extension TraceStore {
+    /// Reads what `placer simulate` replays.
+    public func replayTrace() throws -> ReplayTrace {
+        try writer.read { db in
+            var trace = ReplayTrace()
+            var index: [Int64: Int] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT f.id, a.key AS app, f.key, f.trigger FROM function f JOIN app a ON a.id = f.app_id ORDER BY a.key, f.key
+                """) {
+                index[row["id"]] = trace.functions.count
+                trace.functions.append(ReplayTrace.Function(
+                    key: FunctionKey(app: row["app"], function: row["key"]),
+                    trigger: (row["trigger"] as String?).flatMap(Trigger.init(rawValue:))))
+            }
+            // Minute series: one row per function and file, merged in minute order.
+            var pairs: [Int: [(Int32, Int32)]] = [:]
+            let series = try Row.fetchCursor(db, sql: "SELECT function_id, points FROM minute_series WHERE metric = 'invocations' ORDER BY function_id, first_minute")
+            while let row = try series.next() {
+                guard let f = index[row["function_id"]] else { continue }
+                Self.parsePoints(row["points"], into: &pairs[f, default: []])
+            }
+            for (f, list) in pairs {
+                var merged: [Int32: Int32] = [:]
+                for (m, c) in list { merged[m, default: 0] += c }
+                let minutes = merged.keys.sorted()
+                trace.functions[f].minutes = minutes
+                trace.functions[f].counts = minutes.map { merged[$0] ?? 0 }
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM duration_percentiles ORDER BY function_id, day") {
+                guard let f = index[row["function_id"]] else { continue }
+                trace.functions[f].durations.append(DurationPercentiles(
+                    day: row["day"], averageMs: row["average_ms"], count: row["count"], minimumMs: row["minimum_ms"],
+                    maximumMs: row["maximum_ms"],
+                    percentilesMs: ["p0_ms", "p1_ms", "p25_ms", "p50_ms", "p75_ms", "p99_ms", "p100_ms"].map { row[$0] }))
+            }
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT function_id, start_s, duration_ms, memory_mb FROM invocation WHERE start_s IS NOT NULL
+                ORDER BY function_id, start_s, duration_ms
+                """)
+            while let row = try rows.next() {
+                guard let f = index[row["function_id"]] else { continue }
+                trace.functions[f].starts.append(row["start_s"])
+                trace.functions[f].durationsMs.append(row["duration_ms"])
+                if let mb: Double = row["memory_mb"] {
+                    trace.functions[f].configuredMemoryMB = max(trace.functions[f].configuredMemoryMB ?? 0, mb)
+                }
+            }
+            trace.invocationsWithoutTime = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invocation WHERE start_s IS NULL") ?? 0
+            for row in try Row.fetchAll(db, sql: """
+                SELECT a.key, SUM(m.average_mb * m.sample_count) / MAX(SUM(m.sample_count), 1) AS mb
+                FROM memory_percentiles m JOIN app a ON a.id = m.app_id GROUP BY a.key
+                """) {
+                trace.appMemoryMB[row["key"]] = row["mb"]
+            }
+            let clocks = try String.fetchAll(db, sql: "SELECT DISTINCT clock FROM trace_file WHERE rows > 0")
+            trace.clock = clocks.contains("epoch") ? .epoch : .relative
+            return trace
+        }
+    }
+
+    /// Parses `[[minute,value],…]` as written by `PointsEncoding` (values rounded to whole counts).
+    static func parsePoints(_ text: String, into out: inout [(Int32, Int32)]) {
+        var numbers: [Double] = []
+        var current = ""
+        for ch in text.utf8 {
+            if (ch >= 48 && ch <= 57) || ch == 46 || ch == 45 || ch == 101 || ch == 69 || ch == 43 {
+                current.unicodeScalars.append(Unicode.Scalar(ch))
+            } else if !current.isEmpty {
+                numbers.append(Double(current) ?? 0)
+                current = ""
+            }
+        }
+        var i = 0
+        while i + 1 < numbers.count {
+            out.append((Int32(numbers[i]), Int32(numbers[i + 1].rounded())))
+            i += 2
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Simulation
+import Store
+import Traces
+
+/// Turns an ingested trace into the engine's `Workload`.
+public enum WorkloadLoader {
+    /// Memory when neither the deployment nor the trace gives one (the report says so).
+    public static let assumedMemoryMB = 256.0
+
+    /// - Parameter configuredMemory: memory the deployment file sets for a function, if any; it
+    ///   wins over what the trace measured.
+    public static func load(_ store: TraceStore, configuredMemory: (FunctionKey) -> Double? = { _ in nil }) throws -> Workload {
+        let trace = try store.replayTrace()
+        return build(trace, configuredMemory: configuredMemory)
+    }
+
+    public static func build(_ trace: ReplayTrace, configuredMemory: (FunctionKey) -> Double? = { _ in nil }) -> Workload {
+        var notes: [String] = []
+        // Window: binned minutes from minute 0; exact starts from the first minute holding one.
+        var lastMinute = 0
+        var firstStart = Double.infinity
+        for f in trace.functions {
+            if let m = f.minutes.last { lastMinute = max(lastMinute, Int(m) + 1) }
+            if let s = f.starts.first { firstStart = min(firstStart, s) }
+        }
+        let origin = firstStart.isFinite && trace.functions.allSatisfy({ $0.minutes.isEmpty }) ? (firstStart / 60).rounded(.down) * 60 : 0
+        var lastSecond = Double(lastMinute) * 60
+        for f in trace.functions {
+            for (s, d) in zip(f.starts, f.durationsMs) { lastSecond = max(lastSecond, s - origin + d / 1000) }
+        }
+        let span = max(1, Int((lastSecond / 60).rounded(.up)))
+
+        var perApp: [String: Int] = [:]
+        for f in trace.functions { perApp[f.key.app, default: 0] += 1 }
+        var apps: [AppWorkload] = []
+        var assumed = 0, withoutDurations = 0, binnedAndExact = 0
+        for f in trace.functions where !(f.minutes.isEmpty && f.starts.isEmpty) {
+            var memory = configuredMemory(f.key) ?? f.configuredMemoryMB
+            if memory == nil, let appMB = trace.appMemoryMB[f.key.app] {
+                // The In-Vitro loader's rule: the app's memory split evenly across its functions.
+                memory = appMB / Double(perApp[f.key.app] ?? 1)
+            }
+            if memory == nil { assumed += 1 }
+            let calls: Calls
+            if !f.starts.isEmpty {
+                if !f.minutes.isEmpty { binnedAndExact += 1 }
+                calls = .exact(startSeconds: f.starts.map { $0 - origin }, durationMs: f.durationsMs)
+            } else {
+                if f.durations.isEmpty { withoutDurations += 1 }
+                calls = .binned(minutes: f.minutes, counts: f.counts, durations: f.durations)
+            }
+            let workload = FunctionWorkload(key: f.key, trigger: f.trigger, memoryMB: memory ?? assumedMemoryMB, calls: calls)
+            if apps.last?.key == f.key.app { apps[apps.count - 1].functions.append(workload) } else {
+                apps.append(AppWorkload(key: f.key.app, functions: [workload]))
+            }
+        }
+        if assumed > 0 { notes.append("\(assumed) functions have no memory in the trace or the deployment: \(Int(assumedMemoryMB)) MB assumed") }
+        if withoutDurations > 0 {
+            notes.append("\(withoutDurations) functions have no duration data: each invocation assumed to run 1 s")
+        }
+        if binnedAndExact > 0 { notes.append("\(binnedAndExact) functions have both per-minute counts and per-invocation rows: the rows were replayed") }
+        if trace.invocationsWithoutTime > 0 {
+            notes.append("\(trace.invocationsWithoutTime) invocation rows carry no start time (bare Lambda REPORT lines) and cannot be replayed; they are left out")
+        }
+        if trace.functions.contains(where: { !$0.minutes.isEmpty }) {
+            notes.append("binned trace: arrival times and durations drawn as the In-Vitro loader does, seeded")
+        }
+        return Workload(apps: apps, spanMinutes: span, originSeconds: origin, notes: notes)
+    }
+}
