@@ -241,6 +241,7 @@ struct Accumulator {
         case .forkPerRequest: keepAlive = "fork per request"
         case .alwaysOn: keepAlive = "always on"
         case .memoryPool(let mb): keepAlive = "memory pool \(Int(mb)) MB"
+        case .hybridHistogram: keepAlive = "hybrid histogram"
         }
         return TargetOutcome(id: target.target.profile.id, scalingUnit: target.model.scalingUnit.rawValue, keepAlive: keepAlive,
                              total: total, functions: functions, instancesPerMinute: instances, memoryMBPerMinute: memory,

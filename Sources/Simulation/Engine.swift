@@ -92,14 +92,17 @@ enum Engine {
         let idleLimit = model.idleLimit
         var poolSlots = Int.max
         if case .memoryPool(let poolMB) = model.keepAlive { poolSlots = max(0, Int(poolMB / max(memoryMB, 1))) }
+        var histogram: IdleHistogram?
+        if case .hybridHistogram(let h) = model.keepAlive { histogram = IdleHistogram(h) }
 
-        var born: [Double] = [], lastFree: [Double] = [], activeSince: [Double] = []
+        var born: [Double] = [], lastFree: [Double] = [], activeSince: [Double] = [], expiresAt: [Double] = []
         var inFlight: [Int32] = []
         var heap = CompletionHeap()
         var idle: [Int32] = [], idleHead = 0
         var partial: [Int32] = []
         var alive = 0
         var window = -1.0, startedInWindow = 0
+        var unitIdleSince = -1.0
 
         func die(_ i: Int32, at t: Double) {
             alive -= 1
@@ -113,6 +116,18 @@ enum Engine {
             lastFree[Int(i)] = t
             if c > 1 { out.activePeriodsMs.append((t - activeSince[Int(i)]) * 1000) }
             if idleLimit < 0 { die(i, at: t); return }
+            if let histogram {
+                // Unloaded now, loaded again after the pre-warm window, kept for the keep-alive window.
+                let (prewarm, keep) = histogram.windows()
+                if prewarm > 0 {
+                    let start = born[Int(i)], end = min(t, endSeconds)
+                    if end > start { out.instanceSeconds += end - start; out.lifetimes.append((start, end)) }
+                    born[Int(i)] = t + prewarm
+                }
+                expiresAt[Int(i)] = t + prewarm + keep
+            } else {
+                expiresAt[Int(i)] = t + idleLimit
+            }
             idle.append(i)
             if idle.count - idleHead > poolSlots {
                 let victim = idle[idleHead]; idleHead += 1
@@ -124,13 +139,15 @@ enum Engine {
                 let (ct, i) = heap.pop()
                 inFlight[Int(i)] -= 1
                 if inFlight[Int(i)] == 0 { release(i, at: ct) } else if c > 1 { partial.append(i) }
+                if heap.isEmpty { unitIdleSince = ct }
             }
         }
         func expire(before t: Double) {
             guard idleLimit.isFinite else { return }
-            while idleHead < idle.count, lastFree[Int(idle[idleHead])] + idleLimit < t {
+            // Oldest first; with a fixed idle time that is also the earliest expiry.
+            while idleHead < idle.count, expiresAt[Int(idle[idleHead])] < t {
                 let i = idle[idleHead]; idleHead += 1
-                die(i, at: lastFree[Int(i)] + idleLimit)
+                die(i, at: expiresAt[Int(i)])
             }
             if idleHead > 1024, idleHead * 2 > idle.count {
                 idle.removeFirst(idleHead); idleHead = 0
@@ -140,6 +157,7 @@ enum Engine {
         for k in 0..<n {
             let t = calls.times[k], d = calls.durationsMs[k], f = Int(calls.function[k])
             complete(upTo: t)
+            if heap.isEmpty, unitIdleSince >= 0 { histogram?.record(t - unitIdleSince); unitIdleSince = -1 }
             expire(before: t)
             var chosen: Int32 = -1
             if c > 1 {
@@ -147,10 +165,14 @@ enum Engine {
                     if inFlight[Int(i)] > 0, inFlight[Int(i)] < c { chosen = i; break }
                 }
             }
-            if chosen < 0, idleHead < idle.count {
-                chosen = idle.removeLast()
+            while chosen < 0, idleHead < idle.count {
+                let i = idle.removeLast()
                 if idle.count < idleHead { idleHead = idle.count }
-                activeSince[Int(chosen)] = t
+                if expiresAt[Int(i)] < t { die(i, at: expiresAt[Int(i)]); continue }
+                // Unloaded and not yet pre-warmed (hybrid policy): gone; the call starts cold.
+                if t < born[Int(i)] { die(i, at: t); break }
+                chosen = i
+                activeSince[Int(i)] = t
             }
             if chosen >= 0 {
                 inFlight[Int(chosen)] += 1
@@ -170,7 +192,7 @@ enum Engine {
                 startedInWindow += 1
                 let i = Int32(born.count)
                 let initMs = model.coldStart.sample(&random)
-                born.append(t); lastFree.append(t); activeSince.append(t); inFlight.append(1)
+                born.append(t); lastFree.append(t); activeSince.append(t); expiresAt.append(.infinity); inFlight.append(1)
                 alive += 1
                 out.instancesStarted += 1
                 out.peakInstances = max(out.peakInstances, alive)
@@ -193,8 +215,48 @@ enum Engine {
         // Whatever is still alive lives out its keep-alive (or to the window's end).
         while idleHead < idle.count {
             let i = idle[idleHead]; idleHead += 1
-            die(i, at: idleLimit.isFinite ? lastFree[Int(i)] + max(0, idleLimit) : endSeconds)
+            die(i, at: idleLimit.isFinite ? expiresAt[Int(i)] : endSeconds)
         }
         return out
+    }
+}
+
+/// The hybrid histogram policy's per-app state (Shahrad et al., "Serverless in the Wild",
+/// ATC 2020, §4.2): a histogram of idle times in 1-minute bins over a range (4 h); pre-warm at
+/// the head percentile (5th) less a margin (10 %), keep alive until the tail percentile (99th) plus
+/// the margin. Until the histogram is representative (enough idle times, most of them in range),
+/// keep alive for the whole range. (The paper's time-series forecast for out-of-range apps is
+/// not modelled: those keep the range too.)
+struct IdleHistogram {
+    let parameters: HybridHistogram
+    var bins: [Int]
+    var inRange = 0, outOfRange = 0
+
+    init(_ parameters: HybridHistogram) {
+        self.parameters = parameters
+        bins = [Int](repeating: 0, count: max(1, Int(parameters.rangeMinutes)))
+    }
+
+    mutating func record(_ idleSeconds: Double) {
+        let bin = Int(idleSeconds / 60)
+        if bin < bins.count { bins[bin] += 1; inRange += 1 } else { outOfRange += 1 }
+    }
+
+    /// (pre-warm, keep-alive) in seconds for the idle period starting now.
+    func windows() -> (Double, Double) {
+        let range = Double(bins.count) * 60
+        guard inRange >= parameters.minimumSamples, outOfRange * 2 <= inRange + outOfRange else { return (0, range) }
+        func percentile(_ p: Double) -> Double {
+            let rank = max(1, Int((p / 100 * Double(inRange)).rounded(.up)))
+            var seen = 0
+            for (i, count) in bins.enumerated() {
+                seen += count
+                if seen >= rank { return Double(i) * 60 }
+            }
+            return range
+        }
+        let head = percentile(parameters.headPercentile) * (1 - parameters.margin)
+        let tail = (percentile(parameters.tailPercentile) + 60) * (1 + parameters.margin)
+        return (head, max(60, tail - head))
     }
 }

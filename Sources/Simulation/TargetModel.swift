@@ -14,6 +14,21 @@ public enum KeepAlivePolicy: Sendable, Equatable {
     /// No idle timer: idle instances are evicted least recently used first when the idle ones
     /// hold more than `poolMB` (OpenLambda, OpenWhisk invokers). Applied per scaling unit.
     case memoryPool(poolMB: Double)
+    /// Pre-warm and keep-alive windows from each scaling unit's idle-time histogram
+    /// (Shahrad et al., ATC 2020).
+    case hybridHistogram(HybridHistogram)
+}
+
+/// Parameters of the hybrid histogram policy; the defaults are the paper's.
+public struct HybridHistogram: Sendable, Equatable {
+    public var rangeMinutes: Double = 240
+    public var headPercentile: Double = 5
+    public var tailPercentile: Double = 99
+    public var margin: Double = 0.10
+    /// Idle times needed before the histogram is trusted.
+    public var minimumSamples = 10
+
+    public init() {}
 }
 
 /// Cold-start latency: log-normal from a median and a 99th percentile, fixed, or unknown (0).
@@ -129,6 +144,7 @@ public struct TargetModel: Sendable {
         case .fixed(let s): return s
         case .forkPerRequest: return -1
         case .alwaysOn, .memoryPool: return .infinity
+        case .hybridHistogram(let h): return h.rangeMinutes * 60
         }
     }
 }

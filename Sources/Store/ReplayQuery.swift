@@ -17,6 +17,19 @@ public struct ReplayTrace: Sendable {
         public var durationsMs: [Double] = []
         /// Largest configured memory among its invocation rows, if any.
         public var configuredMemoryMB: Double?
+
+        public init(key: FunctionKey, trigger: Trigger? = nil, minutes: [Int32] = [], counts: [Int32] = [],
+                    durations: [DurationPercentiles] = [], starts: [Double] = [], durationsMs: [Double] = [],
+                    configuredMemoryMB: Double? = nil) {
+            self.key = key
+            self.trigger = trigger
+            self.minutes = minutes
+            self.counts = counts
+            self.durations = durations
+            self.starts = starts
+            self.durationsMs = durationsMs
+            self.configuredMemoryMB = configuredMemoryMB
+        }
     }
 
     public var functions: [Function] = []
@@ -25,6 +38,14 @@ public struct ReplayTrace: Sendable {
     /// Invocation rows without a start time: they cannot be replayed.
     public var invocationsWithoutTime = 0
     public var clock: TraceClock = .relative
+
+    public init(functions: [Function] = [], appMemoryMB: [String: Double] = [:], invocationsWithoutTime: Int = 0,
+                clock: TraceClock = .relative) {
+        self.functions = functions
+        self.appMemoryMB = appMemoryMB
+        self.invocationsWithoutTime = invocationsWithoutTime
+        self.clock = clock
+    }
 }
 
 extension TraceStore {

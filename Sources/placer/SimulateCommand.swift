@@ -10,6 +10,11 @@ import Traces
 
 extension ArrivalMode: ExpressibleByArgument {}
 
+/// Keep-alive policies that no profile names, chosen on the command line.
+enum KeepAliveChoice: String, ExpressibleByArgument, CaseIterable {
+    case hybridHistogram = "hybrid-histogram"
+}
+
 /// `placer simulate`: replays a trace on each target and prints what it would do and cost.
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,6 +30,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Write the result as JSON to this file.") var json: String?
     @Option(name: .long, help: "A folder of profiles that add to or override the bundled ones.") var catalog: String?
     @Option(name: .long, help: "Region whose price multiplier applies.") var region: String?
+    @Option(name: .customLong("keep-alive"), help: "Replace every target's keep-alive policy: hybrid-histogram (Serverless in the Wild).") var keepAlive: KeepAliveChoice?
     @Option(name: .long, help: "Threads to use (default: every core); results do not depend on it.") var workers: Int?
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
     @Flag(name: .customLong("no-free-tier"), help: "Do not apply free grants.") var noFreeTier = false
@@ -53,7 +59,9 @@ struct SimulateCommand: ParsableCommand {
                     discount = selection.discountPercent ?? 0
                 }
                 let profile = try catalog.profile(id)
-                targets.append(SimulationTarget(profile: profile, pricing: PricingOptions(freeTier: !noFreeTier, discountPercent: discount, region: region)))
+                var selected = SimulationTarget(profile: profile, pricing: PricingOptions(freeTier: !noFreeTier, discountPercent: discount, region: region))
+                if keepAlive == .hybridHistogram { selected.model.keepAlive = .hybridHistogram(HybridHistogram()) }
+                targets.append(selected)
             }
         } catch let error as CatalogError {
             throw fail(error, Exit.usage)

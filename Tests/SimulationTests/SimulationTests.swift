@@ -236,3 +236,56 @@ struct SimulationTests {
         for count in bands { #expect(abs(Double(count) / 60_000 - 1.0 / 6) < 0.01, "\(bands)") }
     }
 }
+
+/// Keep-alive policies other than a fixed idle time.
+struct KeepAlivePolicyTests {
+    static let every30Minutes = Workload(apps: [AppWorkload(key: "a", functions: [
+        SimulationTests.exact("a", "f", starts: (0..<48).map { Double($0) * 1800 }, durationMs: 100),
+    ])], spanMinutes: 1440)
+
+    @Test func hybridHistogramLearnsAPeriod() throws {
+        // A call every 30 min. Fixed 10 min: every call is cold. Fixed 4 h: one cold start but the
+        // instance is held all day. Hybrid: one cold start, and once the histogram is trusted
+        // (10 idle times) the instance is unloaded after each call and pre-warmed just before the next.
+        var model = TargetModel(id: "t", keepAlive: .fixed(idleSeconds: 600), coldStart: .fixed(ms: 0))
+        let short = try SimulationTests.run(Self.every30Minutes, model).total
+        model.keepAlive = .fixed(idleSeconds: 4 * 3600)
+        let long = try SimulationTests.run(Self.every30Minutes, model).total
+        model.keepAlive = .hybridHistogram(HybridHistogram())
+        let hybrid = try SimulationTests.run(Self.every30Minutes, model).total
+        #expect(short.coldStarts == 48)
+        #expect(long.coldStarts == 1 && hybrid.coldStarts == 1)
+        #expect(hybrid.instanceSeconds < long.instanceSeconds / 2, "\(hybrid.instanceSeconds) vs \(long.instanceSeconds)")
+        // Once trusted (10 idle times), each idle period holds the instance only from the
+        // pre-warm (90 % of 29 min) to the next call: about 234 s instead of 1800 s.
+        let perPeriod = 1800 - 0.1 - 29 * 60 * 0.9
+        #expect(hybrid.instanceSeconds < 12 * 1800 + 36 * (perPeriod + 1))
+        #expect(hybrid.instanceSeconds > 10 * 1800 + 30 * perPeriod)
+    }
+
+    @Test func forkPerRequestAndAlwaysOn() throws {
+        var model = TargetModel(id: "t", keepAlive: .forkPerRequest, coldStart: .fixed(ms: 10))
+        let fork = try SimulationTests.run(Self.every30Minutes, model).total
+        #expect(fork.coldStarts == 48)
+        #expect(abs(fork.instanceSeconds - 48 * 0.11) < 1e-9)
+        model.keepAlive = .alwaysOn
+        let on = try SimulationTests.run(Self.every30Minutes, model).total
+        #expect(on.coldStarts == 1)
+        #expect(abs(on.instanceSeconds - 86_400) < 1e-6)
+    }
+
+    @Test func memoryPoolEvictsLeastRecentlyUsed() throws {
+        // Three calls at once need three instances; a pool with room for two idle ones evicts one.
+        let f = SimulationTests.exact("a", "f", memoryMB: 512, starts: [0, 0, 0, 100, 100, 100], durationMs: 1000)
+        let workload = Workload(apps: [AppWorkload(key: "a", functions: [f])], spanMinutes: 3)
+        let model = TargetModel(id: "t", keepAlive: .memoryPool(poolMB: 1024), coldStart: .fixed(ms: 0))
+        let o = try SimulationTests.run(workload, model).total
+        #expect(o.coldStarts == 4)
+    }
+
+    @Test func profilesMapToPolicies() throws {
+        #expect(TargetModel(profile: try SimulationTests.profile("knative")).keepAlive == .fixed(idleSeconds: 90))
+        #expect(TargetModel(profile: try SimulationTests.profile("azure-consumption")).scalingUnit == .app)
+        #expect(TargetModel(profile: try SimulationTests.profile("aws-lambda-x86")).keepAlive == .fixed(idleSeconds: 600))
+    }
+}
