@@ -35,13 +35,21 @@ struct LatencyHistogram {
     }
 }
 
-/// Exact nearest-rank percentiles of a function's latencies.
+/// Nearest-rank percentiles of a function's latencies: exact up to `exactLimit` values, from a
+/// 1 % histogram beyond (sorting a busy function's millions of latencies costs more than its replay).
 func exactLatency(_ values: inout [Double]) -> LatencySummary {
     guard !values.isEmpty else { return LatencySummary() }
+    if values.count > exactLimit {
+        var h = LatencyHistogram()
+        for v in values { h.add(v) }
+        return LatencySummary(p50: h.percentile(0.50), p95: h.percentile(0.95), p99: h.percentile(0.99))
+    }
     values.sort()
     func rank(_ p: Double) -> Double { values[max(0, Int((p * Double(values.count)).rounded(.up)) - 1)] }
     return LatencySummary(p50: rank(0.50), p95: rank(0.95), p99: rank(0.99))
 }
+
+let exactLimit = 4_096
 
 /// One target's running totals over a chunk of apps (and, merged, over the whole workload).
 struct Accumulator {
@@ -128,6 +136,8 @@ struct Accumulator {
         let m = members.count
         var outcomes = [Outcome](repeating: Outcome(), count: m)
         var latencies = [[Double]](repeating: [], count: m)
+        // Past `exactLimit` calls a function's latencies go to a histogram instead of being kept.
+        var busy = [LatencyHistogram?](repeating: nil, count: m)
         var execMs = [Int64](repeating: 0, count: m), initMs = [Int64](repeating: 0, count: m)
         var runMs = [Double](repeating: 0, count: m)
         let billing = target.recorder?.billing
@@ -138,7 +148,17 @@ struct Accumulator {
             outcomes[f].invocations += 1
             let latency = o.latencyMs[k]
             guard !latency.isNaN else { continue }
-            latencies[f].append(latency)
+            if busy[f] != nil {
+                busy[f]!.add(latency)
+            } else if latencies[f].count == exactLimit {
+                var h = LatencyHistogram()
+                for v in latencies[f] { h.add(v) }
+                h.add(latency)
+                busy[f] = h
+                latencies[f] = []
+            } else {
+                latencies[f].append(latency)
+            }
             histogram.add(latency)
             let d = calls.durationsMs[k]
             runMs[f] += d
@@ -176,7 +196,11 @@ struct Accumulator {
             out.throttled = o.throttledCount[f]
             out.delayed = o.delayedCount[f]
             out.rejected = out.throttled - out.delayed
-            out.latencyMs = exactLatency(&latencies[f])
+            if let h = busy[f] {
+                out.latencyMs = LatencySummary(p50: h.percentile(0.50), p95: h.percentile(0.95), p99: h.percentile(0.99))
+            } else {
+                out.latencyMs = exactLatency(&latencies[f])
+            }
             out.peakInstances = o.peakInstances
             out.instanceSeconds = o.instanceSeconds
             out.memoryGBSeconds = groupGBs

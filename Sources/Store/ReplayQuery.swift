@@ -70,6 +70,12 @@ extension TraceStore {
                 Self.parsePoints(row["points"], into: &pairs[f, default: []])
             }
             for (f, list) in pairs {
+                if zip(list, list.dropFirst()).allSatisfy({ $0.0 < $1.0 }) {
+                    trace.functions[f].minutes = list.map(\.0)
+                    trace.functions[f].counts = list.map(\.1)
+                    continue
+                }
+                // Overlapping files: add up the counts of the same minute.
                 var merged: [Int32: Int32] = [:]
                 for (m, c) in list { merged[m, default: 0] += c }
                 let minutes = merged.keys.sorted()
@@ -110,20 +116,41 @@ extension TraceStore {
 
     /// Parses `[[minute,value],…]` as written by `PointsEncoding` (values rounded to whole counts).
     static func parsePoints(_ text: String, into out: inout [(Int32, Int32)]) {
-        var numbers: [Double] = []
-        var current = ""
-        for ch in text.utf8 {
-            if (ch >= 48 && ch <= 57) || ch == 46 || ch == 45 || ch == 101 || ch == 69 || ch == 43 {
-                current.unicodeScalars.append(Unicode.Scalar(ch))
-            } else if !current.isEmpty {
-                numbers.append(Double(current) ?? 0)
-                current = ""
+        var copy = text
+        copy.withUTF8 { bytes in
+            var i = 0
+            let n = bytes.count
+            var fields: [Double] = []
+            fields.reserveCapacity(2)
+            while i < n {
+                let ch = bytes[i]
+                if (ch >= 48 && ch <= 57) || ch == 45 {
+                    // A number: whole values fast, anything else through Double's parser.
+                    let start = i
+                    var whole = true
+                    while i < n, (bytes[i] >= 48 && bytes[i] <= 57) || bytes[i] == 45 || bytes[i] == 46 || bytes[i] == 101 || bytes[i] == 69 || bytes[i] == 43 {
+                        if bytes[i] < 48 { whole = whole && (bytes[i] == 45 && i == start) }
+                        if bytes[i] > 57 { whole = false }
+                        i += 1
+                    }
+                    var value = 0.0
+                    if whole {
+                        var v = 0, sign = 1, j = start
+                        if bytes[j] == 45 { sign = -1; j += 1 }
+                        while j < i { v = v * 10 + Int(bytes[j] - 48); j += 1 }
+                        value = Double(sign * v)
+                    } else {
+                        value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)) ?? 0
+                    }
+                    fields.append(value)
+                    if fields.count == 2 {
+                        out.append((Int32(fields[0]), Int32(fields[1].rounded())))
+                        fields.removeAll(keepingCapacity: true)
+                    }
+                } else {
+                    i += 1
+                }
             }
-        }
-        var i = 0
-        while i + 1 < numbers.count {
-            out.append((Int32(numbers[i]), Int32(numbers[i + 1].rounded())))
-            i += 2
         }
     }
 }

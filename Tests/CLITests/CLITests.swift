@@ -149,4 +149,23 @@ private func write(_ text: String, _ name: String, in dir: URL) throws -> String
         let direct = try run(["inspect", out])
         #expect(direct.stdout.split(separator: "\n").dropFirst(5) == inspected.stdout.split(separator: "\n").dropFirst(5))
     }
+
+    @Test func simulateWritesTheSameJSONTwiceAndRejectsUnknownTargets() throws {
+        let dir = try folder()
+        var rows = "timestamp,function,duration_ms\n"
+        for k in 0..<400 { rows += "\(k * 7),\(k % 3 == 0 ? "a" : "b"),\(50 + k % 13)\n" }
+        let trace = try write(rows, "calls.csv", in: dir)
+        let first = dir.appendingPathComponent("1.json").path, second = dir.appendingPathComponent("2.json").path
+        let one = try run(["simulate", trace, "--target", "aws-lambda-x86", "--target", "azure-consumption", "--target", "knative", "--json", first])
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(one.stdout.contains("aws-lambda-x86") && one.stdout.contains("on-prem"))
+        let two = try run(["simulate", trace, "--target", "aws-lambda-x86", "--target", "azure-consumption", "--target", "knative",
+                           "--json", second, "--workers", "1"])
+        #expect(two.status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: first)) == Data(contentsOf: URL(fileURLWithPath: second)))
+        let unknown = try run(["simulate", trace, "--target", "aws-lambda-z80"])
+        #expect(unknown.status == 64 && unknown.stderr.hasPrefix("error: "))
+        let none = try run(["simulate", trace])
+        #expect(none.status == 64)
+    }
 }
