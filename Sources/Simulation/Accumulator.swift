@@ -95,7 +95,7 @@ struct Accumulator {
         unpriced += other.unpriced
     }
 
-    private mutating func addLifetime(_ a: Double, _ b: Double, memoryMB: Double) {
+    mutating func addLifetime(_ a: Double, _ b: Double, memoryMB: Double) {
         let last = spanMinutes
         let ma = min(last, Int(a / 60)), mb = min(last, Int(b / 60))
         if ma == mb {
@@ -111,12 +111,12 @@ struct Accumulator {
         }
     }
 
-    /// Replays one scaling unit and adds what it did and what it costs.
-    mutating func replay(_ calls: GroupCalls, functions members: [Int], app: AppWorkload, memoryMB requested: Double,
-                         groupKey: FunctionKey, unit: String, options: SimulationOptions, target: PreparedTarget) {
+    /// Starts replaying one scaling unit.
+    func begin(functions members: [Int], app: AppWorkload, memoryMB requested: Double, groupKey: FunctionKey, unit: String,
+               options: SimulationOptions, target: PreparedTarget, raised: inout Int, unpriced: inout [String]) -> GroupReplay {
         var memoryMB = max(1, requested)
         if let bounds = target.memoryBounds, memoryMB < bounds.min || memoryMB > bounds.max {
-            memoryRaised += 1
+            raised += 1
             memoryMB = min(bounds.max, max(bounds.min, memoryMB))
         }
         var shape: Shape?
@@ -126,94 +126,73 @@ struct Accumulator {
             }
         }
         if let shape { memoryMB = Double(shape.memoryMB) }
-        var random = SeededRandom(seed: options.seed, stream: 201, target.idHash, ArrivalExpansion.stableHash(groupKey))
-        let synchronous = members.map { app.functions[$0].isSynchronous }
-        let end = Double(spanMinutes) * 60
-        let o = Engine.run(calls, functions: members.count, synchronous: synchronous, memoryMB: memoryMB,
-                           model: target.model, endSeconds: end, random: &random)
+        let random = SeededRandom(seed: options.seed, stream: 201, target.idHash, ArrivalExpansion.stableHash(groupKey))
+        return GroupReplay(members: members, app: app, unit: unit, memoryMB: memoryMB, shape: shape, target: target,
+                           pool: InstancePool(model: target.model, memoryMB: memoryMB, endSeconds: Double(spanMinutes) * 60, random: random))
+    }
 
-        // Per function: counts, latencies, billed milliseconds.
-        let m = members.count
-        var outcomes = [Outcome](repeating: Outcome(), count: m)
-        var latencies = [[Double]](repeating: [], count: m)
-        // Past `exactLimit` calls a function's latencies go to a histogram instead of being kept.
-        var busy = [LatencyHistogram?](repeating: nil, count: m)
-        var execMs = [Int64](repeating: 0, count: m), initMs = [Int64](repeating: 0, count: m)
-        var runMs = [Double](repeating: 0, count: m)
-        let billing = target.recorder?.billing
-        let perRequest = billing?.mode == .request && target.model.perInstanceConcurrency == 1
-        let initBilled = billing?.initBilled.billed ?? false
-        for k in 0..<calls.times.count {
-            let f = Int(calls.function[k])
-            outcomes[f].invocations += 1
-            let latency = o.latencyMs[k]
-            guard !latency.isNaN else { continue }
-            if busy[f] != nil {
-                busy[f]!.add(latency)
-            } else if latencies[f].count == exactLimit {
-                var h = LatencyHistogram()
-                for v in latencies[f] { h.add(v) }
-                h.add(latency)
-                busy[f] = h
-                latencies[f] = []
-            } else {
-                latencies[f].append(latency)
-            }
-            histogram.add(latency)
-            let d = calls.durationsMs[k]
-            runMs[f] += d
-            if o.isCold[k] { outcomes[f].coldStarts += 1 }
-            guard let clock = target.clock else { continue }
-            let exec = clock.billedMs(perRequest ? d : 0)
-            execMs[f] += exec
-            if o.isCold[k], initBilled { initMs[f] += clock.billedMs((perRequest ? d : 0) + o.initMs[k]) - exec }
+    /// Adds the lifetimes a pool has produced to the per-minute series, and clears them.
+    mutating func drainLifetimes(_ group: inout GroupReplay) {
+        for (a, b) in group.pool.lifetimes {
+            addLifetime(a, b, memoryMB: group.memoryMB)
+            if group.instanceBilling, let clock = group.target.clock { group.instanceMs += clock.billedMs((b - a) * 1000) }
         }
-        var instanceMs: Int64 = 0
-        if let clock = target.clock, let billing {
-            if billing.mode == .instance {
-                for (a, b) in o.lifetimes { instanceMs += clock.billedMs((b - a) * 1000) }
-            } else if !perRequest {
-                // Billed while at least one request is in flight: the instance's active periods,
-                // shared among the unit's functions by execution time.
-                let active = o.activePeriodsMs.reduce(Int64(0)) { $0 + clock.billedMs($1) }
-                let run = runMs.reduce(0, +)
-                var left = active
-                for f in 0..<m {
-                    let share = f == m - 1 ? left : (run > 0 ? Int64((Double(active) * runMs[f] / run).rounded(.down)) : 0)
-                    execMs[f] += share
-                    left -= share
-                }
+        group.pool.lifetimes.removeAll(keepingCapacity: true)
+        if let clock = group.target.clock, !group.perRequest, !group.instanceBilling {
+            for period in group.pool.activePeriodsMs { group.activeMs += clock.billedMs(period) }
+        }
+        group.pool.activePeriodsMs.removeAll(keepingCapacity: true)
+    }
+
+    /// Feeds a slice of the unit's arrivals.
+    mutating func feed(_ calls: GroupCalls, _ group: inout GroupReplay) {
+        group.feed(calls, histogram: &histogram)
+        drainLifetimes(&group)
+    }
+
+    /// Ends the unit's replay and adds what it did and what it costs.
+    mutating func end(_ g: inout GroupReplay) {
+        g.pool.finish()
+        drainLifetimes(&g)
+        let m = g.members.count
+        let target = g.target
+        if g.activeMs > 0 {
+            // Billed while at least one request is in flight: the instance's active periods,
+            // shared among the unit's functions by execution time.
+            let run = g.runMs.reduce(0, +)
+            var left = g.activeMs
+            for f in 0..<m {
+                let share = f == m - 1 ? left : (run > 0 ? Int64((Double(g.activeMs) * g.runMs[f] / run).rounded(.down)) : 0)
+                g.execMs[f] += share
+                left -= share
             }
         }
-        for (a, b) in o.lifetimes { addLifetime(a, b, memoryMB: memoryMB) }
-        let groupGBs = o.instanceSeconds * memoryMB / 1024
-        total.instanceSeconds += o.instanceSeconds
+        let groupGBs = g.pool.instanceSeconds * g.memoryMB / 1024
+        total.instanceSeconds += g.pool.instanceSeconds
         total.memoryGBSeconds += groupGBs
-        total.peakInstances = max(total.peakInstances, o.peakInstances)
+        total.peakInstances = max(total.peakInstances, g.pool.peakInstances)
         for f in 0..<m {
-            let function = app.functions[members[f]]
-            var out = outcomes[f]
-            out.throttled = o.throttledCount[f]
-            out.delayed = o.delayedCount[f]
+            let function = g.app.functions[g.members[f]]
+            var out = g.outcomes[f]
             out.rejected = out.throttled - out.delayed
-            if let h = busy[f] {
+            if let h = g.busy[f] {
                 out.latencyMs = LatencySummary(p50: h.percentile(0.50), p95: h.percentile(0.95), p99: h.percentile(0.99))
             } else {
-                out.latencyMs = exactLatency(&latencies[f])
+                out.latencyMs = exactLatency(&g.latencies[f])
             }
-            out.peakInstances = o.peakInstances
-            out.instanceSeconds = o.instanceSeconds
+            out.peakInstances = g.pool.peakInstances
+            out.instanceSeconds = g.pool.instanceSeconds
             out.memoryGBSeconds = groupGBs
             var gbs = 0.0
-            if let shape {
+            if let shape = g.shape {
                 var u = UsageSummary(days: target.days)
                 u.invocations = Int64(out.served)
                 u.coldStarts = Int64(out.coldStarts)
-                if execMs[f] > 0 { u.executionMs[shape] = execMs[f] }
-                if initMs[f] > 0 { u.initMs[shape] = initMs[f] }
-                if f == 0, instanceMs > 0 { u.instanceMs[shape] = instanceMs }
+                if g.execMs[f] > 0 { u.executionMs[shape] = g.execMs[f] }
+                if g.initMs[f] > 0 { u.initMs[shape] = g.initMs[f] }
+                if f == 0, g.instanceMs > 0 { u.instanceMs[shape] = g.instanceMs }
                 usage = usage + u
-                let billedMs = execMs[f] + initMs[f] + (f == 0 ? instanceMs : 0)
+                let billedMs = g.execMs[f] + g.initMs[f] + (f == 0 ? g.instanceMs : 0)
                 gbs = Double(billedMs) * Double(shape.memoryMB) / 1_024_000
             }
             out.billedGBSeconds = gbs
@@ -224,8 +203,8 @@ struct Accumulator {
             total.delayed += out.delayed
             total.billedGBSeconds += gbs
             shares.append((gbs, out.served))
-            functions.append(FunctionOutcome(app: function.key.app, function: function.key.function, scalingUnit: unit,
-                                             memoryMB: memoryMB, outcome: out))
+            functions.append(FunctionOutcome(app: function.key.app, function: function.key.function, scalingUnit: g.unit,
+                                             memoryMB: g.memoryMB, outcome: out))
         }
     }
 
@@ -290,6 +269,91 @@ struct Accumulator {
             cost.total = gross > 0 ? bill.total * mine / gross : 0
             cost.freeGrantCredit = gross > 0 ? bill.freeGrantCredit * mine / gross : 0
             functions[i].outcome.monthlyCost = cost
+        }
+    }
+}
+
+/// One scaling unit being replayed on one target: its instance pool and its running tallies.
+struct GroupReplay {
+    let members: [Int]
+    let app: AppWorkload
+    let unit: String
+    let memoryMB: Double
+    let shape: Shape?
+    let target: PreparedTarget
+    var pool: InstancePool
+    let synchronous: [Bool]
+    let perRequest: Bool
+    let instanceBilling: Bool
+    let initBilled: Bool
+    var outcomes: [Outcome]
+    var latencies: [[Double]]
+    /// Past `exactLimit` calls a function's latencies go to a histogram instead of being kept.
+    var busy: [LatencyHistogram?]
+    var execMs: [Int64], initMs: [Int64]
+    var runMs: [Double]
+    var instanceMs: Int64 = 0
+    var activeMs: Int64 = 0
+
+    init(members: [Int], app: AppWorkload, unit: String, memoryMB: Double, shape: Shape?, target: PreparedTarget, pool: InstancePool) {
+        self.members = members
+        self.app = app
+        self.unit = unit
+        self.memoryMB = memoryMB
+        self.shape = shape
+        self.target = target
+        self.pool = pool
+        synchronous = members.map { app.functions[$0].isSynchronous }
+        let billing = target.recorder?.billing
+        perRequest = billing?.mode == .request && target.model.perInstanceConcurrency == 1
+        instanceBilling = billing?.mode == .instance
+        initBilled = billing?.initBilled.billed ?? false
+        let m = members.count
+        outcomes = [Outcome](repeating: Outcome(), count: m)
+        latencies = [[Double]](repeating: [], count: m)
+        busy = [LatencyHistogram?](repeating: nil, count: m)
+        execMs = [Int64](repeating: 0, count: m)
+        initMs = [Int64](repeating: 0, count: m)
+        runMs = [Double](repeating: 0, count: m)
+    }
+
+    mutating func feed(_ calls: GroupCalls, histogram: inout LatencyHistogram) {
+        let single = calls.function.isEmpty
+        for k in 0..<calls.times.count {
+            let f = single ? 0 : Int(calls.function[k])
+            let d = calls.durationsMs[k]
+            let r = pool.arrive(at: calls.times[k], durationMs: d, synchronous: synchronous[f])
+            outcomes[f].invocations += 1
+            switch r.kind {
+            case .rejected:
+                outcomes[f].throttled += 1
+                continue
+            case .delayed:
+                outcomes[f].throttled += 1
+                outcomes[f].delayed += 1
+            case .cold:
+                outcomes[f].coldStarts += 1
+            case .warm:
+                break
+            }
+            let latency = r.latency
+            if busy[f] != nil {
+                busy[f]!.add(latency)
+            } else if latencies[f].count == exactLimit {
+                var h = LatencyHistogram()
+                for v in latencies[f] { h.add(v) }
+                h.add(latency)
+                busy[f] = h
+                latencies[f] = []
+            } else {
+                latencies[f].append(latency)
+            }
+            histogram.add(latency)
+            runMs[f] += d
+            guard let clock = target.clock else { continue }
+            let exec = clock.billedMs(perRequest ? d : 0)
+            execMs[f] += exec
+            if r.kind == .cold, initBilled { initMs[f] += clock.billedMs((perRequest ? d : 0) + r.initMs) - exec }
         }
     }
 }

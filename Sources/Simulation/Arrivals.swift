@@ -12,6 +12,11 @@ public enum ArrivalMode: String, Sendable, CaseIterable {
 struct CallList {
     var times: [Double] = []
     var durationsMs: [Double] = []
+
+    mutating func removeAll() {
+        times.removeAll(keepingCapacity: true)
+        durationsMs.removeAll(keepingCapacity: true)
+    }
 }
 
 /// Turns a function's calls into invocations. Seeded per function (by its key), so a
@@ -22,48 +27,73 @@ enum ArrivalExpansion {
     /// Used when a function has no duration data at all (the report says how many).
     static let fallbackDurationMs = 1000.0
 
+    /// All of a function's invocations at once (tests; the simulator streams with `Expander`).
     static func expand(_ function: FunctionWorkload, seed: UInt64, mode: ArrivalMode) -> CallList {
-        switch function.calls {
-        case .exact(let starts, let durations):
-            return CallList(times: starts, durationsMs: durations)
-        case .binned(let minutes, let counts, let table):
+        var expander = Expander(function, seed: seed, mode: mode)
+        var list = CallList()
+        expander.next(before: .infinity, into: &list)
+        return list
+    }
+
+    /// One function's invocations, produced slice by slice in time order; its random streams
+    /// carry over, so the slices together are exactly the whole.
+    struct Expander {
+        let calls: Calls
+        let mode: ArrivalMode
+        var times: SeededRandom
+        var lengths: SeededRandom
+        var cursor = 0
+        var dayIndex = 0
+        var gaps: [Double] = []
+
+        init(_ function: FunctionWorkload, seed: UInt64, mode: ArrivalMode) {
+            calls = function.calls
+            self.mode = mode
             let keyHash = stableHash(function.key)
-            var times = SeededRandom(seed: seed, stream: 101, keyHash)
-            var lengths = SeededRandom(seed: seed, stream: 102, keyHash)
-            var list = CallList()
-            let total = counts.reduce(0) { $0 + Int($1) }
-            list.times.reserveCapacity(total)
-            list.durationsMs.reserveCapacity(total)
-            var gaps: [Double] = []
-            var dayIndex = 0
-            for (minute, n32) in zip(minutes, counts) where n32 > 0 {
-                let n = Int(n32)
-                let start = Double(minute) * 60
-                gaps.removeAll(keepingCapacity: true)
-                switch mode {
-                case .equidistant:
-                    for _ in 0..<n { gaps.append(60.0 / Double(n)) }
-                case .uniform:
-                    for _ in 0..<n { gaps.append(times.uniformPositive()) }
-                case .exponential:
-                    for _ in 0..<n { gaps.append(times.exponential()) }
+            times = SeededRandom(seed: seed, stream: 101, keyHash)
+            lengths = SeededRandom(seed: seed, stream: 102, keyHash)
+        }
+
+        /// Appends the invocations starting before `bound` seconds.
+        mutating func next(before bound: Double, into list: inout CallList) {
+            switch calls {
+            case .exact(let starts, let durations):
+                while cursor < starts.count, starts[cursor] < bound {
+                    list.times.append(starts[cursor])
+                    list.durationsMs.append(durations[cursor])
+                    cursor += 1
                 }
-                if mode != .equidistant {
-                    let sum = gaps.reduce(0, +)
-                    let scale = sum > 0 ? 60 / sum : 0
-                    for i in 0..<n { gaps[i] *= scale }
-                }
-                // Invocation i starts after the first i gaps: the first at the minute's start.
-                var t = start
-                let day = Int(minute) / 1440 + 1
-                dayIndex = nearestDay(table, day: day, from: dayIndex)
-                for i in 0..<n {
-                    list.times.append(min(t, start + 60 - 1e-6))
-                    t += gaps[i]
-                    list.durationsMs.append(table.isEmpty ? fallbackDurationMs : duration(table[dayIndex], &lengths))
+            case .binned(let minutes, let counts, let table):
+                while cursor < minutes.count, Double(minutes[cursor]) * 60 < bound {
+                    let minute = minutes[cursor], n = Int(counts[cursor])
+                    cursor += 1
+                    guard n > 0 else { continue }
+                    let start = Double(minute) * 60
+                    gaps.removeAll(keepingCapacity: true)
+                    switch mode {
+                    case .equidistant:
+                        for _ in 0..<n { gaps.append(60.0 / Double(n)) }
+                    case .uniform:
+                        for _ in 0..<n { gaps.append(times.uniformPositive()) }
+                    case .exponential:
+                        for _ in 0..<n { gaps.append(times.exponential()) }
+                    }
+                    if mode != .equidistant {
+                        let sum = gaps.reduce(0, +)
+                        let scale = sum > 0 ? 60 / sum : 0
+                        for i in 0..<n { gaps[i] *= scale }
+                    }
+                    // Invocation i starts after the first i gaps: the first at the minute's start.
+                    var t = start
+                    let day = Int(minute) / 1440 + 1
+                    dayIndex = nearestDay(table, day: day, from: dayIndex)
+                    for i in 0..<n {
+                        list.times.append(min(t, start + 60 - 1e-6))
+                        t += gaps[i]
+                        list.durationsMs.append(table.isEmpty ? fallbackDurationMs : duration(table[dayIndex], &lengths))
+                    }
                 }
             }
-            return list
         }
     }
 

@@ -1,22 +1,51 @@
 import Traces
 
-/// Invocations of one scaling unit (a function, or an app's functions merged), ascending by time.
+/// Invocations of one scaling unit over a slice of time (a function, or an app's functions
+/// merged), ascending by time.
 struct GroupCalls {
     var times: [Double] = []
     var durationsMs: [Double] = []
-    /// Index of the invocation's function within the group.
+    /// Index of the invocation's function within the group; empty when the group is one function.
     var function: [Int32] = []
+
+    mutating func removeAll() {
+        times.removeAll(keepingCapacity: true)
+        durationsMs.removeAll(keepingCapacity: true)
+        function.removeAll(keepingCapacity: true)
+    }
 }
 
-/// What replaying one scaling unit on one target produced.
-struct GroupOutcome {
-    /// Per invocation: latency in ms (queueing + cold start + execution), NaN when throttled.
-    var latencyMs: [Double] = []
-    /// Per invocation: cold-start time in ms, or nil when it found a warm instance (or was throttled).
-    var initMs: [Double] = []
-    var isCold: [Bool] = []
-    var throttledCount: [Int] = []
-    var delayedCount: [Int] = []
+/// What became of one arrival.
+enum ArrivalKind: UInt8 { case warm, cold, delayed, rejected }
+
+/// The discrete-event replay of one scaling unit on one target, fed arrivals in time order.
+///
+/// Events are the unit's arrivals and its instances' completions (a heap). Before each arrival,
+/// completions up to its time are applied and idle instances past their keep-alive are removed;
+/// the arrival then takes a partly busy instance (per-instance concurrency > 1), else the most
+/// recently freed idle one, else starts a new instance (cold) if the limits allow, else is
+/// throttled: rejected when synchronous, otherwise delivered when the first busy slot frees.
+/// Instances idle longest are removed first. The state carries over from one slice of arrivals
+/// to the next, so a long trace is replayed without holding all of it.
+struct InstancePool {
+    let model: TargetModel
+    let c: Int32
+    let idleLimit: Double
+    let poolSlots: Int
+    let endSeconds: Double
+    var random: SeededRandom
+    var histogram: IdleHistogram?
+
+    var born: [Double] = [], lastFree: [Double] = [], activeSince: [Double] = [], expiresAt: [Double] = []
+    var inFlight: [Int32] = []
+    var heap = CompletionHeap()
+    var idle: [Int32] = [], idleHead = 0
+    var partial: [Int32] = []
+    var alive = 0
+    var window = -1.0, startedInWindow = 0
+    var unitIdleSince = -1.0
+
+    /// Outputs. `lifetimes` and `activePeriodsMs` are drained by the caller after each slice.
     var peakInstances = 0
     var instancesStarted = 0
     /// Instance lifetime inside the window, seconds (idle keep-alive included).
@@ -25,6 +54,134 @@ struct GroupOutcome {
     var lifetimes: [(Double, Double)] = []
     /// Periods with at least one request in flight, per instance, ms (billing per active instance time).
     var activePeriodsMs: [Double] = []
+
+    init(model: TargetModel, memoryMB: Double, endSeconds: Double, random: SeededRandom) {
+        self.model = model
+        c = Int32(model.perInstanceConcurrency)
+        idleLimit = model.idleLimit
+        var slots = Int.max
+        if case .memoryPool(let poolMB) = model.keepAlive { slots = max(0, Int(poolMB / max(memoryMB, 1))) }
+        poolSlots = slots
+        if case .hybridHistogram(let h) = model.keepAlive { histogram = IdleHistogram(h) }
+        self.endSeconds = endSeconds
+        self.random = random
+    }
+
+    private mutating func die(_ i: Int32, at t: Double) {
+        alive -= 1
+        let start = born[Int(i)], end = min(max(t, start), endSeconds)
+        if end > start {
+            instanceSeconds += end - start
+            lifetimes.append((start, end))
+        }
+    }
+
+    private mutating func release(_ i: Int32, at t: Double) {
+        lastFree[Int(i)] = t
+        if c > 1 { activePeriodsMs.append((t - activeSince[Int(i)]) * 1000) }
+        if idleLimit < 0 { die(i, at: t); return }
+        if let histogram {
+            // Unloaded now, loaded again after the pre-warm window, kept for the keep-alive window.
+            let (prewarm, keep) = histogram.windows()
+            if prewarm > 0 {
+                let start = born[Int(i)], end = min(t, endSeconds)
+                if end > start { instanceSeconds += end - start; lifetimes.append((start, end)) }
+                born[Int(i)] = t + prewarm
+            }
+            expiresAt[Int(i)] = t + prewarm + keep
+        } else {
+            expiresAt[Int(i)] = t + idleLimit
+        }
+        idle.append(i)
+        if idle.count - idleHead > poolSlots {
+            let victim = idle[idleHead]; idleHead += 1
+            die(victim, at: t)
+        }
+    }
+
+    private mutating func complete(upTo t: Double) {
+        while !heap.isEmpty, heap.minTime <= t {
+            let (ct, i) = heap.pop()
+            inFlight[Int(i)] -= 1
+            if inFlight[Int(i)] == 0 { release(i, at: ct) } else if c > 1 { partial.append(i) }
+            if heap.isEmpty { unitIdleSince = ct }
+        }
+    }
+
+    private mutating func expire(before t: Double) {
+        guard idleLimit.isFinite else { return }
+        // Oldest first; with a fixed idle time that is also the earliest expiry.
+        while idleHead < idle.count, expiresAt[Int(idle[idleHead])] < t {
+            let i = idle[idleHead]; idleHead += 1
+            die(i, at: expiresAt[Int(i)])
+        }
+        if idleHead > 1024, idleHead * 2 > idle.count {
+            idle.removeFirst(idleHead); idleHead = 0
+        }
+    }
+
+    /// Replays one arrival at `t` seconds running `d` ms: its latency (NaN when rejected), the
+    /// cold-start time it waited (0 when warm), and what became of it.
+    mutating func arrive(at t: Double, durationMs d: Double, synchronous: Bool) -> (latency: Double, initMs: Double, kind: ArrivalKind) {
+        complete(upTo: t)
+        if heap.isEmpty, unitIdleSince >= 0 { histogram?.record(t - unitIdleSince); unitIdleSince = -1 }
+        expire(before: t)
+        var chosen: Int32 = -1
+        if c > 1 {
+            while let i = partial.popLast() {
+                if inFlight[Int(i)] > 0, inFlight[Int(i)] < c { chosen = i; break }
+            }
+        }
+        while chosen < 0, idleHead < idle.count {
+            let i = idle.removeLast()
+            if idle.count < idleHead { idleHead = idle.count }
+            if expiresAt[Int(i)] < t { die(i, at: expiresAt[Int(i)]); continue }
+            // Unloaded and not yet pre-warmed (hybrid policy): gone; the call starts cold.
+            if t < born[Int(i)] { die(i, at: t); break }
+            chosen = i
+            activeSince[Int(i)] = t
+        }
+        if chosen >= 0 {
+            inFlight[Int(chosen)] += 1
+            if c > 1, inFlight[Int(chosen)] < c { partial.append(chosen) }
+            heap.push(t + d / 1000, chosen)
+            return (d, 0, .warm)
+        }
+        // No instance free: start one if the limits allow.
+        var allowed = alive < model.maxInstances
+        if allowed, let envs = model.scaleOutEnvironments {
+            let w = (t / model.scaleOutPeriodSeconds).rounded(.down)
+            if w != window { window = w; startedInWindow = 0 }
+            allowed = startedInWindow < envs || heap.isEmpty
+        }
+        if allowed || heap.isEmpty {
+            startedInWindow += 1
+            let i = Int32(born.count)
+            let initMs = model.coldStart.sample(&random)
+            born.append(t); lastFree.append(t); activeSince.append(t); expiresAt.append(.infinity); inFlight.append(1)
+            alive += 1
+            instancesStarted += 1
+            peakInstances = max(peakInstances, alive)
+            if c > 1 { partial.append(i) }
+            heap.push(t + (initMs + d) / 1000, i)
+            return (initMs + d, initMs, .cold)
+        }
+        if synchronous { return (.nan, 0, .rejected) }
+        // Delivered later: it takes the first slot that frees.
+        let (ct, i) = heap.pop()
+        heap.push(ct + d / 1000, i)
+        return ((ct - t) * 1000 + d, 0, .delayed)
+    }
+
+    /// Ends the replay: work in flight completes and whatever is alive lives out its keep-alive
+    /// (or to the window's end).
+    mutating func finish() {
+        complete(upTo: .infinity)
+        while idleHead < idle.count {
+            let i = idle[idleHead]; idleHead += 1
+            die(i, at: idleLimit.isFinite ? expiresAt[Int(i)] : endSeconds)
+        }
+    }
 }
 
 /// A binary min-heap of (time, instance) completion events; ties broken by instance index so
@@ -66,158 +223,6 @@ struct CompletionHeap {
             i = m
         }
         return top
-    }
-}
-
-/// The discrete-event replay of one scaling unit on one target.
-///
-/// Events are the unit's arrivals (in time order) and its instances' completions (a heap).
-/// Before each arrival, completions up to its time are applied and idle instances past their
-/// keep-alive are removed; the arrival then takes a partly busy instance (per-instance
-/// concurrency > 1), else the most recently freed idle one, else starts a new instance (cold)
-/// if the limits allow, else is throttled: rejected when synchronous, otherwise delivered when
-/// the first busy slot frees. Instances idle longest are removed first.
-enum Engine {
-    static func run(_ calls: GroupCalls, functions: Int, synchronous: [Bool], memoryMB: Double,
-                    model: TargetModel, endSeconds: Double, random: inout SeededRandom) -> GroupOutcome {
-        let n = calls.times.count
-        var out = GroupOutcome()
-        out.latencyMs = [Double](repeating: .nan, count: n)
-        out.initMs = [Double](repeating: 0, count: n)
-        out.isCold = [Bool](repeating: false, count: n)
-        out.throttledCount = [Int](repeating: 0, count: functions)
-        out.delayedCount = [Int](repeating: 0, count: functions)
-
-        let c = Int32(model.perInstanceConcurrency)
-        let idleLimit = model.idleLimit
-        var poolSlots = Int.max
-        if case .memoryPool(let poolMB) = model.keepAlive { poolSlots = max(0, Int(poolMB / max(memoryMB, 1))) }
-        var histogram: IdleHistogram?
-        if case .hybridHistogram(let h) = model.keepAlive { histogram = IdleHistogram(h) }
-
-        var born: [Double] = [], lastFree: [Double] = [], activeSince: [Double] = [], expiresAt: [Double] = []
-        var inFlight: [Int32] = []
-        var heap = CompletionHeap()
-        var idle: [Int32] = [], idleHead = 0
-        var partial: [Int32] = []
-        var alive = 0
-        var window = -1.0, startedInWindow = 0
-        var unitIdleSince = -1.0
-
-        func die(_ i: Int32, at t: Double) {
-            alive -= 1
-            let start = born[Int(i)], end = min(max(t, start), endSeconds)
-            if end > start {
-                out.instanceSeconds += end - start
-                out.lifetimes.append((start, end))
-            }
-        }
-        func release(_ i: Int32, at t: Double) {
-            lastFree[Int(i)] = t
-            if c > 1 { out.activePeriodsMs.append((t - activeSince[Int(i)]) * 1000) }
-            if idleLimit < 0 { die(i, at: t); return }
-            if let histogram {
-                // Unloaded now, loaded again after the pre-warm window, kept for the keep-alive window.
-                let (prewarm, keep) = histogram.windows()
-                if prewarm > 0 {
-                    let start = born[Int(i)], end = min(t, endSeconds)
-                    if end > start { out.instanceSeconds += end - start; out.lifetimes.append((start, end)) }
-                    born[Int(i)] = t + prewarm
-                }
-                expiresAt[Int(i)] = t + prewarm + keep
-            } else {
-                expiresAt[Int(i)] = t + idleLimit
-            }
-            idle.append(i)
-            if idle.count - idleHead > poolSlots {
-                let victim = idle[idleHead]; idleHead += 1
-                die(victim, at: t)
-            }
-        }
-        func complete(upTo t: Double) {
-            while !heap.isEmpty, heap.minTime <= t {
-                let (ct, i) = heap.pop()
-                inFlight[Int(i)] -= 1
-                if inFlight[Int(i)] == 0 { release(i, at: ct) } else if c > 1 { partial.append(i) }
-                if heap.isEmpty { unitIdleSince = ct }
-            }
-        }
-        func expire(before t: Double) {
-            guard idleLimit.isFinite else { return }
-            // Oldest first; with a fixed idle time that is also the earliest expiry.
-            while idleHead < idle.count, expiresAt[Int(idle[idleHead])] < t {
-                let i = idle[idleHead]; idleHead += 1
-                die(i, at: expiresAt[Int(i)])
-            }
-            if idleHead > 1024, idleHead * 2 > idle.count {
-                idle.removeFirst(idleHead); idleHead = 0
-            }
-        }
-
-        for k in 0..<n {
-            let t = calls.times[k], d = calls.durationsMs[k], f = Int(calls.function[k])
-            complete(upTo: t)
-            if heap.isEmpty, unitIdleSince >= 0 { histogram?.record(t - unitIdleSince); unitIdleSince = -1 }
-            expire(before: t)
-            var chosen: Int32 = -1
-            if c > 1 {
-                while let i = partial.popLast() {
-                    if inFlight[Int(i)] > 0, inFlight[Int(i)] < c { chosen = i; break }
-                }
-            }
-            while chosen < 0, idleHead < idle.count {
-                let i = idle.removeLast()
-                if idle.count < idleHead { idleHead = idle.count }
-                if expiresAt[Int(i)] < t { die(i, at: expiresAt[Int(i)]); continue }
-                // Unloaded and not yet pre-warmed (hybrid policy): gone; the call starts cold.
-                if t < born[Int(i)] { die(i, at: t); break }
-                chosen = i
-                activeSince[Int(i)] = t
-            }
-            if chosen >= 0 {
-                inFlight[Int(chosen)] += 1
-                if c > 1, inFlight[Int(chosen)] < c { partial.append(chosen) }
-                heap.push(t + d / 1000, chosen)
-                out.latencyMs[k] = d
-                continue
-            }
-            // No instance free: start one if the limits allow.
-            var allowed = alive < model.maxInstances
-            if allowed, let envs = model.scaleOutEnvironments {
-                let w = (t / model.scaleOutPeriodSeconds).rounded(.down)
-                if w != window { window = w; startedInWindow = 0 }
-                allowed = startedInWindow < envs || heap.isEmpty
-            }
-            if allowed || heap.isEmpty {
-                startedInWindow += 1
-                let i = Int32(born.count)
-                let initMs = model.coldStart.sample(&random)
-                born.append(t); lastFree.append(t); activeSince.append(t); expiresAt.append(.infinity); inFlight.append(1)
-                alive += 1
-                out.instancesStarted += 1
-                out.peakInstances = max(out.peakInstances, alive)
-                if c > 1 { partial.append(i) }
-                heap.push(t + (initMs + d) / 1000, i)
-                out.latencyMs[k] = initMs + d
-                out.initMs[k] = initMs
-                out.isCold[k] = true
-                continue
-            }
-            out.throttledCount[f] += 1
-            if synchronous[f] { continue }
-            // Delivered later: it takes the first slot that frees.
-            let (ct, i) = heap.pop()
-            heap.push(ct + d / 1000, i)
-            out.delayedCount[f] += 1
-            out.latencyMs[k] = (ct - t) * 1000 + d
-        }
-        complete(upTo: .infinity)
-        // Whatever is still alive lives out its keep-alive (or to the window's end).
-        while idleHead < idle.count {
-            let i = idle[idleHead]; idleHead += 1
-            die(i, at: idleLimit.isFinite ? expiresAt[Int(i)] : endSeconds)
-        }
-        return out
     }
 }
 

@@ -22,6 +22,10 @@ public struct SimulationOptions: Sendable {
     public var arrivals: ArrivalMode
     /// Threads to use; results do not depend on it.
     public var workers: Int
+    /// Slices of time a scaling unit's arrivals are produced and replayed in: memory stays
+    /// bounded by one slice of the busiest function, however long the trace. Results do not
+    /// depend on it.
+    var sliceSeconds = 3600.0
 
     public init(seed: UInt64 = 1, arrivals: ArrivalMode = .exponential, workers: Int = 1) {
         self.seed = seed
@@ -65,42 +69,75 @@ public enum Simulator {
                                 days: workload.days, targets: outcomes, notes: workload.notes)
     }
 
-    /// Expands an app's calls once and replays them on every target, grouped as each target scales.
+    /// Expands an app's calls once per slice and replays them on every target, grouped as each
+    /// target scales.
     static func simulateApp(_ app: AppWorkload, workload: Workload, targets: [PreparedTarget], options: SimulationOptions,
                             into acc: inout [Accumulator]) {
-        let lists = app.functions.map { ArrivalExpansion.expand($0, seed: options.seed, mode: options.arrivals) }
-        var merged: GroupCalls?
+        var expanders = app.functions.map { ArrivalExpansion.Expander($0, seed: options.seed, mode: options.arrivals) }
+        var lists = [CallList](repeating: CallList(), count: app.functions.count)
+        // Per target: one replay for the app, or one per function.
+        var groups: [[GroupReplay]] = []
         for (t, target) in targets.enumerated() {
+            var raised = 0, unpriced: [String] = []
             if target.model.scalingUnit == .app, app.functions.count > 1 {
-                if merged == nil { merged = merge(lists) }
                 let memory = app.functions.reduce(0) { $0 + $1.memoryMB }
-                acc[t].replay(merged!, functions: Array(0..<app.functions.count), app: app, memoryMB: memory,
-                              groupKey: FunctionKey(app: app.key, function: ""), unit: "app", options: options, target: target)
+                groups.append([acc[t].begin(functions: Array(0..<app.functions.count), app: app, memoryMB: memory,
+                                            groupKey: FunctionKey(app: app.key, function: ""), unit: "app", options: options,
+                                            target: target, raised: &raised, unpriced: &unpriced)])
             } else {
-                for (f, function) in app.functions.enumerated() {
-                    let list = lists[f]
-                    let calls = GroupCalls(times: list.times, durationsMs: list.durationsMs,
-                                           function: [Int32](repeating: 0, count: list.times.count))
-                    acc[t].replay(calls, functions: [f], app: app, memoryMB: function.memoryMB, groupKey: function.key,
-                                  unit: target.model.scalingUnit == .app ? "app" : "function", options: options, target: target)
+                groups.append(app.functions.indices.map { f in
+                    acc[t].begin(functions: [f], app: app, memoryMB: app.functions[f].memoryMB, groupKey: app.functions[f].key,
+                                 unit: target.model.scalingUnit == .app ? "app" : "function", options: options, target: target,
+                                 raised: &raised, unpriced: &unpriced)
+                })
+            }
+            acc[t].memoryRaised += raised
+            acc[t].unpriced += unpriced
+        }
+        var merged = GroupCalls(), single = GroupCalls()
+        var bound = 0.0
+        let end = max(Double(workload.spanMinutes) * 60, (app.functions.compactMap { f -> Double? in
+            if case .exact(let starts, _) = f.calls { return starts.last } else { return nil }
+        }.max() ?? 0) + 1)
+        while bound < end {
+            bound += options.sliceSeconds
+            var any = false
+            for f in lists.indices {
+                lists[f].removeAll()
+                expanders[f].next(before: bound, into: &lists[f])
+                any = any || !lists[f].times.isEmpty
+            }
+            guard any else { continue }
+            var mergedReady = false
+            for t in targets.indices {
+                if groups[t].count == 1, app.functions.count > 1 {
+                    if !mergedReady { merge(lists, into: &merged); mergedReady = true }
+                    acc[t].feed(merged, &groups[t][0])
+                } else {
+                    for f in lists.indices where !lists[f].times.isEmpty {
+                        single.times = lists[f].times
+                        single.durationsMs = lists[f].durationsMs
+                        acc[t].feed(single, &groups[t][f])
+                    }
                 }
             }
+        }
+        for t in targets.indices {
+            for g in groups[t].indices { acc[t].end(&groups[t][g]) }
         }
     }
 
     /// Merges functions' invocations into one time-ordered list (ties: lower function first).
-    static func merge(_ lists: [CallList]) -> GroupCalls {
+    static func merge(_ lists: [CallList], into calls: inout GroupCalls) {
         var order: [(Double, Int32, Int32)] = []
         order.reserveCapacity(lists.reduce(0) { $0 + $1.times.count })
         for (f, list) in lists.enumerated() {
             for (k, t) in list.times.enumerated() { order.append((t, Int32(f), Int32(k))) }
         }
         order.sort { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
-        var calls = GroupCalls()
         calls.times = order.map(\.0)
         calls.function = order.map(\.1)
         calls.durationsMs = order.map { lists[Int($0.1)].durationsMs[Int($0.2)] }
-        return calls
     }
 }
 

@@ -202,6 +202,12 @@ struct SimulationTests {
         let other = try Simulator.run(workload, targets: targets, options: SimulationOptions(seed: 6, workers: 2)).json()
         #expect(one == two)
         #expect(one != other)
+        // Replaying in slices of an hour, a minute or all at once gives the same bytes.
+        for slice in [60.0, 1e12] {
+            var options = SimulationOptions(seed: 5, workers: 2)
+            options.sliceSeconds = slice
+            #expect(try Simulator.run(workload, targets: targets, options: options).json() == one, "slice \(slice)")
+        }
         #expect(one.contains("\"schema\": \"placer.result/v1\""))
     }
 
