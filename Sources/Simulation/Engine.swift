@@ -185,44 +185,54 @@ struct InstancePool {
 }
 
 /// A binary min-heap of (time, instance) completion events; ties broken by instance index so
-/// the order never depends on insertion history.
+/// the order never depends on insertion history. Sifts move a hole rather than swapping.
 struct CompletionHeap {
-    private(set) var times: [Double] = []
-    private(set) var ids: [Int32] = []
+    struct Event { var time: Double; var id: Int32 }
+    private var items: [Event] = []
 
-    var isEmpty: Bool { times.isEmpty }
-    var minTime: Double { times[0] }
+    var isEmpty: Bool { items.isEmpty }
+    var count: Int { items.count }
+    var minTime: Double { items[0].time }
 
-    private func less(_ a: Int, _ b: Int) -> Bool { times[a] < times[b] || (times[a] == times[b] && ids[a] < ids[b]) }
+    @inline(__always) private static func less(_ a: Event, _ b: Event) -> Bool {
+        a.time < b.time || (a.time == b.time && a.id < b.id)
+    }
 
     mutating func push(_ t: Double, _ id: Int32) {
-        times.append(t); ids.append(id)
-        var i = times.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard less(i, parent) else { break }
-            times.swapAt(i, parent); ids.swapAt(i, parent)
-            i = parent
+        let event = Event(time: t, id: id)
+        items.append(event)
+        items.withUnsafeMutableBufferPointer { h in
+            var i = h.count - 1
+            while i > 0 {
+                let parent = (i - 1) >> 1
+                guard Self.less(event, h[parent]) else { break }
+                h[i] = h[parent]
+                i = parent
+            }
+            h[i] = event
         }
     }
 
     mutating func pop() -> (Double, Int32) {
-        let top = (times[0], ids[0])
-        let last = times.count - 1
-        times.swapAt(0, last); ids.swapAt(0, last)
-        times.removeLast(); ids.removeLast()
-        var i = 0
-        let n = times.count
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var m = i
-            if l < n, less(l, m) { m = l }
-            if r < n, less(r, m) { m = r }
-            if m == i { break }
-            times.swapAt(i, m); ids.swapAt(i, m)
-            i = m
+        let top = items[0]
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items.withUnsafeMutableBufferPointer { h in
+                let n = h.count
+                var i = 0
+                while true {
+                    let l = 2 * i + 1
+                    guard l < n else { break }
+                    var m = l
+                    if l + 1 < n, Self.less(h[l + 1], h[l]) { m = l + 1 }
+                    guard Self.less(h[m], last) else { break }
+                    h[i] = h[m]
+                    i = m
+                }
+                h[i] = last
+            }
         }
-        return top
+        return (top.time, top.id)
     }
 }
 
