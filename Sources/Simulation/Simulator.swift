@@ -41,22 +41,26 @@ public struct SimulationOptions: Sendable {
 /// give the same result whatever the number of workers.
 public enum Simulator {
     /// Apps per chunk: fixed, so that floating-point sums never depend on the worker count.
-    static let chunkApps = 32
+    static let chunkApps = 8
 
     public static func run(_ workload: Workload, targets: [SimulationTarget], options: SimulationOptions = SimulationOptions()) throws -> SimulationResult {
         let prepared = try targets.map { try PreparedTarget($0, workload: workload) }
         let chunkCount = (workload.apps.count + chunkApps - 1) / chunkApps
         let merger = Merger(targets: prepared, spanMinutes: workload.spanMinutes)
-        let workers = min(options.workers, max(1, chunkCount))
+        // Work items are (chunk, target) pairs: one busy app is then shared out among the cores
+        // target by target. Each target's partial results are merged in chunk order.
+        let items = chunkCount * prepared.count
+        let workers = min(options.workers, max(1, items))
         let next = Counter()
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
-                let chunk = next.take()
-                guard chunk < chunkCount else { break }
-                var partial = prepared.map { Accumulator(spanMinutes: workload.spanMinutes, target: $0) }
+                let item = next.take()
+                guard item < items else { break }
+                let chunk = item / prepared.count, t = item % prepared.count
+                var partial = [Accumulator(spanMinutes: workload.spanMinutes, target: prepared[t])]
                 let range = (chunk * chunkApps)..<min(workload.apps.count, (chunk + 1) * chunkApps)
-                for a in range { simulateApp(workload.apps[a], workload: workload, targets: prepared, options: options, into: &partial) }
-                merger.add(chunk: chunk, partial)
+                for a in range { simulateApp(workload.apps[a], workload: workload, targets: [prepared[t]], options: options, into: &partial) }
+                merger.add(chunk: chunk, target: t, partial[0])
             }
         }
         var totals = merger.finish()
@@ -202,20 +206,22 @@ final class Counter: @unchecked Sendable {
 /// Merges chunks' partial results in chunk order as they arrive.
 final class Merger: @unchecked Sendable {
     private let lock = NSLock()
-    private var pending: [Int: [Accumulator]] = [:]
-    private var next = 0
+    private var pending: [[Int: Accumulator]]
+    private var next: [Int]
     private var total: [Accumulator]
 
     init(targets: [PreparedTarget], spanMinutes: Int) {
         total = targets.map { Accumulator(spanMinutes: spanMinutes, target: $0) }
+        pending = [[Int: Accumulator]](repeating: [:], count: targets.count)
+        next = [Int](repeating: 0, count: targets.count)
     }
 
-    func add(chunk: Int, _ partial: [Accumulator]) {
+    func add(chunk: Int, target t: Int, _ partial: Accumulator) {
         lock.lock(); defer { lock.unlock() }
-        pending[chunk] = partial
-        while let ready = pending.removeValue(forKey: next) {
-            for t in total.indices { total[t].absorb(ready[t]) }
-            next += 1
+        pending[t][chunk] = partial
+        while let ready = pending[t].removeValue(forKey: next[t]) {
+            total[t].absorb(ready)
+            next[t] += 1
         }
     }
 
