@@ -63,15 +63,12 @@ public enum MigrationModel {
             }
         }
         if function.usesOrchestration, let oa = a.triggers["orchestration"], let ob = b.triggers["orchestration"] {
-            let from = oa.service ?? "the workflow code"
-            if oa.service != nil, oa.service == ob.service {
-                // Same service on both sides.
+            let from = oa.service ?? "the platform's"
+            if oa == ob || oa.kind == .none {
+                // Same service on both sides, or the workflow is the team's own code and moves with it.
             } else if ob.kind == .none {
                 steps.append(MigrationStep(kind: "replace-orchestration", points: buildOrchestration,
                                            reason: "rewrite \(from) orchestration: \(destination.id) has none (run your own engine)"))
-            } else if oa.kind == .none {
-                steps.append(MigrationStep(kind: "replace-orchestration", points: replaceTrigger,
-                                           reason: "move the workflow code onto \(ob.service ?? "the platform's orchestration") (optional)"))
             } else {
                 steps.append(MigrationStep(kind: "replace-orchestration", points: replaceOrchestration,
                                            reason: "rewrite \(from) orchestration as \(ob.service ?? "the platform's orchestration")"))
@@ -93,7 +90,8 @@ public enum MigrationModel {
 
     private static func triggerStep(_ group: String, _ ta: LockIn.Trigger, _ tb: LockIn.Trigger, destination: String,
                                      replace: Int, build: Int, kinds: (String, String)) -> MigrationStep? {
-        if ta.service != nil, ta.service == tb.service { return nil }
+        // Same service, or glue the team already owns (it moves with the function).
+        if ta.kind == tb.kind && ta.service == tb.service || ta.kind == .none { return nil }
         if tb.kind == .none {
             return MigrationStep(kind: kinds.1, points: build, reason: "\(destination) has no \(group) trigger: build a bridge from \(ta.service ?? group)")
         }
