@@ -82,7 +82,7 @@ public enum MigrationModel {
         }
         // Packaging: the function ships in the source's default format.
         if let format = a.packaging.first, !b.packaging.contains(format), let target = b.packaging.first {
-            let name = target == .image ? "an OCI image" : target == .zip ? "a zip package" : "source"
+            let name = target == .image ? "an OCI image" : target == .zip ? "a zip package" : "a source deploy"
             steps.append(MigrationStep(kind: "repackage", points: repackage, reason: "repackage from \(format.rawValue) as \(name)"))
         }
         return MigrationEstimate(from: source.id, to: destination.id, points: steps.reduce(0) { $0 + $1.points }, steps: steps)
