@@ -168,7 +168,7 @@ public enum ComplianceModel {
             reason = "meets \(requirements.summary)"
         } else {
             let shown = ids.prefix(4).joined(separator: ", ") + (ids.count > 4 ? " (+\(ids.count - 4))" : "")
-            reason = "meets \(requirements.summary) in \(shown)"
+            reason = "meets \(requirements.summary); runs in \(shown)"
         }
         return Verdict(target: profile.id, allowed: true, regions: ids, reason: reason, assumed: assumed.sorted())
     }

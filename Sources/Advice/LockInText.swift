@@ -61,12 +61,30 @@ extension LockInReport {
             out.append("Compliance: no function states requirements (dataClasses, certifications, regions, onPremOnly, maxLockIn); every target is allowed.")
         } else {
             out.append("Compliance: \(demanding.count) of \(total) functions state requirements")
+            // Functions with the same requirements and the same outcome on every target.
             var groups: [String: [LockInReport.Function]] = [:]
-            for f in demanding { groups[f.requirements.summary, default: []].append(f) }
-            for (summary, members) in groups.sorted(by: { $0.key < $1.key }) {
-                out.append("  \(members.count) × \(summary):")
-                for v in members[0].compliance {
-                    out.append("    \(v.allowed ? "allowed    " : "not allowed") \(v.target): \(v.reason)\(v.assumed.isEmpty ? "" : " [relies on assumed: \(v.assumed.joined(separator: ", "))]")")
+            for f in demanding {
+                let outcome = f.compliance.map { $0.allowed ? "1" : "0" }.joined()
+                groups[f.requirements.summary + "\u{1}" + outcome, default: []].append(f)
+            }
+            for (key, members) in groups.sorted(by: { $0.key < $1.key }) {
+                let summary = key.split(separator: "\u{1}").first.map(String.init) ?? key
+                let kinds = Set(members.map(\.usage)).sorted().joined(separator: ", ")
+                out.append("  \(members.count) × \(summary) (\(kinds)):")
+                let verdicts = members[0].compliance
+                let allowed = verdicts.filter(\.allowed)
+                if !allowed.isEmpty {
+                    let leaning = allowed.filter { !$0.assumed.isEmpty }.count
+                    out.append("    allowed on \(allowed.map(\.target).joined(separator: ", "))"
+                               + (leaning > 0 ? " (\(leaning) of them on assumed data: see the JSON's `assumed`)" : ""))
+                }
+                // Refusals with the same reason together.
+                var refusals: [(reason: String, targets: [String])] = []
+                for v in verdicts where !v.allowed {
+                    if let i = refusals.firstIndex(where: { $0.reason == v.reason }) { refusals[i].targets.append(v.target) } else { refusals.append((v.reason, [v.target])) }
+                }
+                for r in refusals {
+                    out.append("    not allowed on \(r.targets.joined(separator: ", ")): \(r.reason)")
                 }
             }
         }

@@ -68,7 +68,7 @@ private func deploymentFile(_ text: String) throws -> String {
         let lenient = try placer(["lockin", azureFixture, "--deployment", unmet, "--targets", "aws-lambda-x86"])
         #expect(lenient.status == 0)
         #expect(lenient.stderr.contains("warning: requirements 'phi; hipaa; on-prem only'"))
-        #expect(lenient.stdout.contains("not allowed aws-lambda-x86: must stay on-prem"))
+        #expect(lenient.stdout.contains("not allowed on aws-lambda-x86: must stay on-prem"))
         let strict = try placer(["lockin", azureFixture, "--deployment", unmet, "--targets", "aws-lambda-x86", "--strict"])
         #expect(strict.status == 65)
     }
