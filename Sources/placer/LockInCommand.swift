@@ -57,7 +57,8 @@ struct LockInCommand: ParsableCommand {
         }
         let candidates: [Profile]
         do { candidates = try ids.map { try catalog.profile($0) } } catch let error as CatalogError {
-            throw fail(error, Exit.usage)
+            // A wrong --targets is a usage error; a wrong id in the deployment file is bad input.
+            throw fail(targets == nil ? "\(plan?.file ?? "deployment"): \(error)" : "\(error)", targets == nil ? Exit.badInput : Exit.usage)
         }
 
         let store = try loadTrace()

@@ -297,3 +297,22 @@ private let fleet = [
     #expect(decoded.usages.first?.functions == 1 && decoded.targets.count == allProfiles.count)
     #expect(first.contains("\"schema\" : \"placer.lockin/v1\""))
 }
+
+/// A team with its own BAA for OCI Functions records it as a deployment override; the verdict follows.
+@Test func complianceCanBeExtendedByADeploymentOverride() throws {
+    let phi = Requirements(dataClasses: ["phi"])
+    #expect(!ComplianceModel.verdict(phi, on: try profile("oci-functions"), site: OnPremSite()).allowed)
+    let plan = try deployment("""
+        targets:
+          - id: oci-functions
+            sources:
+              our-baa: {url: "https://example.com/contracts/oci-baa.pdf", read: 2026-11-01, confidence: published}
+            compliance:
+              certifications:
+                hipaa: {source: our-baa}
+        """)
+    let selection = try #require(plan.targets.first)
+    let extended = try catalog.overriding("oci-functions", with: try #require(selection.override), origin: plan.file, read: "2026-11-29")
+    let verdict = ComplianceModel.verdict(phi, on: try extended.profile("oci-functions"), site: OnPremSite())
+    #expect(verdict.allowed && verdict.assumed.isEmpty)
+}
