@@ -156,6 +156,15 @@ public enum Advisor {
                 if !v.allowed {
                     violations.append(Violation(app: use.app, function: use.function, target: current, region: settings.region, reason: v.reason))
                 } else if let region = settings.region, !v.regions.isEmpty, !v.regions.contains(region) {
+                    let places = profile.kind == .cloud ? Set(profile.compliance?.regions.keys.map { $0 } ?? []) : Set(site.regions)
+                    guard places.contains(region) else {
+                        // Not a region of that target (e.g. a loose `eu-west`): cannot judge, say so once.
+                        let message = "region '\(region)' is not a region of \(current): the current residency of its functions is not checked"
+                        if !diagnostics.contains(where: { $0.message == message }) {
+                            diagnostics.append(Diagnostic(severity: .warning, subject: "current deployment", message: message))
+                        }
+                        continue
+                    }
                     violations.append(Violation(app: use.app, function: use.function, target: current, region: region,
                                                 reason: "runs in \(region), outside the allowed places (\(v.regions.prefix(6).joined(separator: ", "))\(v.regions.count > 6 ? ", …" : ""))"))
                 }

@@ -257,6 +257,11 @@ private let fleet = [
     // checkout runs in eastus, outside Europe.
     let checkout = try #require(report.violations.first { $0.function == "checkout" })
     #expect(checkout.region == "eastus" && checkout.reason.contains("outside the allowed places"))
+    // A current region that is no region of the current target is reported, not judged.
+    let loose = Advisor.analyse(LockInRequest(functions: fleet, candidates: candidates, catalog: catalog,
+                                              deployment: try deployment("defaults:\n  region: eu-west\nrequirements:\n  regions: [eu]\n"), current: "azure-consumption"))
+    #expect(loose.violations.isEmpty)
+    #expect(loose.diagnostics.contains { $0.message.contains("region 'eu-west' is not a region of azure-consumption") })
     // Declared bindings reach the score.
     let row = try #require(report.functions.first { $0.function == "checkout" })
     #expect(row.usage == "http+storage")
