@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Pricing", targets: ["Pricing"]),
         .library(name: "Deployment", targets: ["Deployment"]),
+        .library(name: "Advice", targets: ["Advice"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,14 +27,17 @@ let package = Package(
         .target(name: "Pricing", dependencies: ["Yams"], resources: [.copy("Profiles")]),
         .target(name: "Reporting", dependencies: ["Store", "Traces"]),
         .target(name: "Deployment", dependencies: ["Pricing"]),
+        // Lock-in scores, migration estimates and compliance verdicts: pure, no files.
+        .target(name: "Advice", dependencies: ["Pricing", "Deployment"]),
         .executableTarget(name: "placer", dependencies: [
-            "Traces", "Store", "Pricing", "Reporting",
+            "Traces", "Store", "Pricing", "Reporting", "Deployment", "Advice",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Traces"]),
         .testTarget(name: "PricingTests", dependencies: ["Pricing"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
+        .testTarget(name: "AdviceTests", dependencies: ["Advice", "Deployment", "Pricing"]),
         // Runs the built `placer` executable: exit statuses, messages, a killed ingest.
         .testTarget(name: "CLITests", dependencies: ["Store", "Traces"]),
     ],

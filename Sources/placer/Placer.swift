@@ -12,5 +12,6 @@ struct Placer: ParsableCommand {
             CatalogCommand.self,
             PriceCommand.self,
             BenchCommand.self,
+            LockInCommand.self,
         ])
 }
