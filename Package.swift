@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Pricing", targets: ["Pricing"]),
         .library(name: "Deployment", targets: ["Deployment"]),
         .library(name: "Simulation", targets: ["Simulation"]),
+        .library(name: "Advice", targets: ["Advice"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,8 +32,10 @@ let package = Package(
         .target(name: "Simulation", dependencies: ["Traces", "Pricing"]),
         // Turns an ingested trace (Store) into the engine's Workload.
         .target(name: "TraceLoading", dependencies: ["Simulation", "Store", "Traces"]),
+        // Lock-in scores, migration estimates and compliance verdicts: pure, no files.
+        .target(name: "Advice", dependencies: ["Pricing", "Deployment"]),
         .executableTarget(name: "placer", dependencies: [
-            "Traces", "Store", "Pricing", "Reporting", "Deployment", "Simulation", "TraceLoading",
+            "Traces", "Store", "Pricing", "Reporting", "Deployment", "Advice", "Simulation", "TraceLoading",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
@@ -40,6 +43,7 @@ let package = Package(
         .testTarget(name: "PricingTests", dependencies: ["Pricing"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TraceLoading", "Store", "Traces", "Pricing"]),
+        .testTarget(name: "AdviceTests", dependencies: ["Advice", "Deployment", "Pricing"]),
         // Runs the built `placer` executable: exit statuses, messages, a killed ingest.
         .testTarget(name: "CLITests", dependencies: ["Store", "Traces"]),
     ],

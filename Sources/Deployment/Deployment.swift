@@ -16,6 +16,8 @@ public struct Deployment: Sendable {
     public var rules: [FunctionRule]
     /// The `onprem:` section, kept as YAML for the on-prem cost model to read.
     public var onprem: YAMLTree?
+    /// What the team declares for its own data centre (`onprem.certifications`, `onprem.regions`).
+    public var site: OnPremSite
     /// The whole document, for sections read elsewhere.
     public var document: YAMLTree
 
@@ -68,7 +70,8 @@ public struct Deployment: Sendable {
                 rules.append(FunctionRule(match: pattern, settings: settings))
             }
         }
-        return Deployment(file: file, targets: targets, defaults: defaults, rules: rules, onprem: document["onprem"], document: document)
+        let site = try document["onprem"].map { try OnPremSite.read($0, file: file) } ?? OnPremSite()
+        return Deployment(file: file, targets: targets, defaults: defaults, rules: rules, onprem: document["onprem"], site: site, document: document)
     }
 
     /// The settings of one function: the defaults (and requirements), overridden by the first
@@ -82,6 +85,35 @@ public struct Deployment: Sendable {
             return defaults
         }
         return defaults.overridden(by: rule.settings)
+    }
+}
+
+/// The team's own data centre, as declared in `onprem:`: the certifications it holds and where
+/// it is. Every on-prem target inherits these; the other `onprem:` keys belong to the cost model.
+public struct OnPremSite: Sendable, Equatable {
+    /// Certification ids (`ComplianceVocabulary.certifications`).
+    public var certifications: [String] = []
+    /// Country codes, areas or site names where the data centre is (e.g. `de`).
+    public var regions: [String] = []
+
+    public init(certifications: [String] = [], regions: [String] = []) {
+        self.certifications = certifications
+        self.regions = regions
+    }
+
+    static func read(_ node: YAMLTree, file: String) throws -> OnPremSite {
+        guard case .mapping = node else {
+            throw DeploymentError(file: file, line: node.line, message: "onprem: expected a mapping")
+        }
+        var site = OnPremSite()
+        if let c = node["certifications"] {
+            site.certifications = try FunctionSettings.vocabulary(c, file: file, path: "onprem.certifications",
+                                                                  known: ComplianceVocabulary.certifications.keys.sorted(), what: "certification")
+        }
+        if let r = node["regions"] {
+            site.regions = try FunctionSettings.list(r, file: file, path: "onprem.regions")
+        }
+        return site
     }
 }
 
@@ -113,11 +145,14 @@ public struct FunctionSettings: Sendable, Equatable {
     public var p99LatencyMs: Double?
     /// Highest lock-in score (0–100) acceptable.
     public var maxLockIn: Double?
+    /// Trigger groups the function also uses as input/output bindings (`queue`, `storage`,
+    /// `orchestration` …), beyond the trigger the trace records; they count towards lock-in.
+    public var bindings: [String] = []
 
     public init() {}
 
     static let keys = ["memoryMB", "runtime", "region", "dataClasses", "certifications", "regions", "onPremOnly",
-                       "target", "p99LatencyMs", "maxLockIn"]
+                       "target", "p99LatencyMs", "maxLockIn", "bindings"]
     static let requirementKeys = ["dataClasses", "certifications", "regions", "onPremOnly", "p99LatencyMs", "maxLockIn"]
 
     /// These settings with every value `other` states taking precedence.
@@ -133,6 +168,7 @@ public struct FunctionSettings: Sendable, Equatable {
         merged.target = other.target ?? target
         merged.p99LatencyMs = other.p99LatencyMs ?? p99LatencyMs
         merged.maxLockIn = other.maxLockIn ?? maxLockIn
+        if !other.bindings.isEmpty { merged.bindings = other.bindings }
         return merged
     }
 
@@ -154,8 +190,12 @@ public struct FunctionSettings: Sendable, Equatable {
             case "runtime": s.runtime = try text(value, file: file, path: path)
             case "region": s.region = try text(value, file: file, path: path)
             case "target": s.target = try text(value, file: file, path: path)
-            case "dataClasses": s.dataClasses = try list(value, file: file, path: path)
-            case "certifications": s.certifications = try list(value, file: file, path: path)
+            case "dataClasses":
+                s.dataClasses = try vocabulary(value, file: file, path: path, known: ComplianceVocabulary.dataClasses.keys.sorted(), what: "data class")
+            case "certifications":
+                s.certifications = try vocabulary(value, file: file, path: path, known: ComplianceVocabulary.certifications.keys.sorted(), what: "certification")
+            case "bindings":
+                s.bindings = try vocabulary(value, file: file, path: path, known: LockIn.triggerGroups, what: "binding")
             case "regions": s.allowedRegions = try list(value, file: file, path: path)
             case "onPremOnly":
                 let flag = try text(value, file: file, path: path)
@@ -184,7 +224,16 @@ public struct FunctionSettings: Sendable, Equatable {
         return number
     }
 
-    private static func list(_ node: YAMLTree, file: String, path: String) throws -> [String] {
+    /// A list whose every word must be in `known`; the error names the word, its line and the choices.
+    static func vocabulary(_ node: YAMLTree, file: String, path: String, known: [String], what: String) throws -> [String] {
+        let words = try list(node, file: file, path: path)
+        for word in words where !known.contains(word) {
+            throw DeploymentError(file: file, line: node.line, message: "\(path): unknown \(what) '\(word)'; known: \(known.joined(separator: ", "))")
+        }
+        return words
+    }
+
+    static func list(_ node: YAMLTree, file: String, path: String) throws -> [String] {
         switch node {
         case .scalar(let value, _) where !value.isEmpty: return [value]
         case .sequence(let items, _):

@@ -33,9 +33,10 @@ public struct Profile: Sendable {
     public var coldStart: ColdStart?
     /// On-prem: what the platform itself runs, for capacity planning.
     public var controlPlane: ControlPlane?
-    /// Filled in by the lock-in/compliance work; kept as read.
-    public var lockIn: YAMLTree?
-    public var compliance: YAMLTree?
+    /// What leaving this target costs: handler contract, triggers, runtime (see `LockIn`).
+    public var lockIn: LockIn?
+    /// Certifications and regions offered (cloud); on-prem sites declare theirs in the deployment.
+    public var compliance: Compliance?
     /// The validated document (after any overrides), for `catalog show` and re-merging.
     public var document: YAMLTree
     /// Every figure with its key path, in file order (for `catalog show`).

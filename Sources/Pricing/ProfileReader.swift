@@ -81,6 +81,8 @@ struct ProfileReader {
         let keepAlive = readKeepAlive(root["keepAlive"], at: "keepAlive")
         let coldStart = root["coldStart"].flatMap { readColdStart($0, at: "coldStart") }
         let controlPlane = root["controlPlane"].flatMap { readControlPlane($0, at: "controlPlane") }
+        let lockIn = root["lockIn"].flatMap { readLockIn($0, at: "lockIn") }
+        let compliance = root["compliance"].flatMap { readCompliance($0, at: "compliance", kind: kind) }
         for name in sourceNames.subtracting(usedSources).sorted() where requireSourcesUsed {
             issue(root["sources"], "sources.\(name)", "source is defined but no figure uses it")
         }
@@ -88,8 +90,8 @@ struct ProfileReader {
         return Profile(
             id: id, name: name, kind: kind, provider: provider, status: status, region: region,
             pricesAsOf: asOf, sources: sources, billing: billing, limits: limits, keepAlive: keepAlive,
-            coldStart: coldStart, controlPlane: controlPlane, lockIn: root["lockIn"],
-            compliance: root["compliance"], document: tree, figures: figures)
+            coldStart: coldStart, controlPlane: controlPlane, lockIn: lockIn,
+            compliance: compliance, document: tree, figures: figures)
     }
 
     private var sources: [String: Source] = [:]
@@ -366,13 +368,13 @@ struct ProfileReader {
 
     // MARK: - Primitives
 
-    private mutating func issue(_ node: YAMLTree?, _ path: String, _ message: String) {
+    mutating func issue(_ node: YAMLTree?, _ path: String, _ message: String) {
         // A missing node is reported once, by its parent's `required` check.
         if node == nil, issues.contains(where: { $0.path == path }) { return }
         issues.append(ProfileIssue(file: file, line: node?.line ?? 0, path: path, message: message))
     }
 
-    private mutating func mapping(_ node: YAMLTree?, at path: String, allowed: [String], required: [String]) -> YAMLTree? {
+    mutating func mapping(_ node: YAMLTree?, at path: String, allowed: [String], required: [String]) -> YAMLTree? {
         guard let node else {
             issue(nil, path, "missing")
             return nil
@@ -391,7 +393,7 @@ struct ProfileReader {
         return node
     }
 
-    private mutating func string(_ node: YAMLTree?, at path: String) -> String? {
+    mutating func string(_ node: YAMLTree?, at path: String) -> String? {
         guard let node else { return nil }
         guard case .scalar(let text, _) = node, !text.isEmpty else {
             issue(node, path, "expected a text value")
@@ -400,7 +402,7 @@ struct ProfileReader {
         return text
     }
 
-    private mutating func date(_ node: YAMLTree?, at path: String) -> String? {
+    mutating func date(_ node: YAMLTree?, at path: String) -> String? {
         guard let text = string(node, at: path) else { return nil }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         let ok = parts.count == 3 && parts[0].count == 4 && parts[1].count == 2 && parts[2].count == 2
@@ -410,7 +412,7 @@ struct ProfileReader {
         return ok ? text : nil
     }
 
-    private mutating func bool(_ node: YAMLTree?, at path: String) -> Bool? {
+    mutating func bool(_ node: YAMLTree?, at path: String) -> Bool? {
         guard let text = string(node, at: path) else { return nil }
         switch text {
         case "true": return true
@@ -421,7 +423,7 @@ struct ProfileReader {
         }
     }
 
-    private mutating func choice<E: RawRepresentable & CaseIterable>(_ node: YAMLTree?, at path: String) -> E? where E.RawValue == String {
+    mutating func choice<E: RawRepresentable & CaseIterable>(_ node: YAMLTree?, at path: String) -> E? where E.RawValue == String {
         guard let text = string(node, at: path) else { return nil }
         if let value = E(rawValue: text) { return value }
         issue(node, path, "expected one of \(E.allCases.map(\.rawValue).joined(separator: ", ")), found '\(text)'")
@@ -450,7 +452,7 @@ struct ProfileReader {
         return value
     }
 
-    private mutating func sourceRef(_ node: YAMLTree?, at path: String) -> String? {
+    mutating func sourceRef(_ node: YAMLTree?, at path: String) -> String? {
         guard let name = string(node, at: path) else {
             if node == nil { issue(nil, path, "missing") }
             return nil

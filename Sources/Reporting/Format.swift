@@ -15,6 +15,11 @@ public enum Format {
         return (n < 0 ? "-" : "") + out
     }
 
+    /// "1 row", "2 rows": a count with its noun, plural when it is not one.
+    public static func counted(_ n: Int, _ noun: String) -> String {
+        "\(n) \(noun)\(n == 1 ? "" : "s")"
+    }
+
     /// A share as a percentage with one decimal: 45.2 %.
     public static func percent(_ share: Double) -> String {
         String(format: "%.1f %%", share * 100)

@@ -13,7 +13,7 @@ public enum InspectText {
         for f in s.files {
             var line = "  \(f.name): \(f.format) \(f.kind)"
             if let day = f.day { line += ", day \(day)" }
-            line += ", \(f.rows) rows"
+            line += ", " + Format.counted(f.rows, "row")
             if f.skippedRows > 0 { line += ", \(f.skippedRows) skipped" }
             out.append(line)
         }

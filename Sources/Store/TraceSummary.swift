@@ -145,33 +145,33 @@ private struct SummaryQuery {
         s.invocationsFromTop10PercentApps = sorted.prefix(top).reduce(0, +) / s.invocations
     }
 
+    /// Percentiles (at `TraceSummary.percentileLevels`) of the values a query returns in ascending order; nil when none.
+    private func percentiles(_ sql: String) throws -> [Double]? {
+        let sorted = try Double.fetchAll(db, sql: sql)
+        return sorted.isEmpty ? nil : TraceSummary.percentileLevels.map { Quantile.of(sorted: sorted, $0 / 100) }
+    }
+
     private func durations(_ s: inout TraceSummary) throws {
-        let perInvocation = try Double.fetchAll(db, sql: "SELECT duration_ms FROM invocation ORDER BY duration_ms")
-        if !perInvocation.isEmpty {
-            s.durationBasis = "per invocation"
-            s.durationPercentilesMs = TraceSummary.percentileLevels.map { Quantile.of(sorted: perInvocation, $0 / 100) }
+        if let p = try percentiles("SELECT duration_ms FROM invocation ORDER BY duration_ms") {
+            (s.durationBasis, s.durationPercentilesMs) = ("per invocation", p)
+        } else if let p = try percentiles("""
+            SELECT SUM(average_ms * count) / MAX(SUM(count), 1) AS a FROM duration_percentiles
+            GROUP BY function_id ORDER BY a
+            """) {
+            // Binned traces: the count-weighted average execution time of each function over all
+            // days, the distribution the ATC 2020 paper reports (Fig. 7).
+            (s.durationBasis, s.durationPercentilesMs) = ("average per function", p)
         } else {
-            // Binned traces: the count-weighted average execution time of each function over all days,
-            // the distribution the ATC 2020 paper reports (Fig. 7).
-            let averages = try Double.fetchAll(db, sql: """
-                SELECT SUM(average_ms * count) / MAX(SUM(count), 1) AS a FROM duration_percentiles
-                GROUP BY function_id ORDER BY a
-                """)
-            if !averages.isEmpty {
-                s.durationBasis = "average per function"
-                s.durationPercentilesMs = TraceSummary.percentileLevels.map { Quantile.of(sorted: averages, $0 / 100) }
-            } else {
-                // Huawei: the per-minute average function delay, weighted by that minute's requests.
-                let delays = try Row.fetchAll(db, sql: """
-                    SELECT d.value AS delay, COALESCE(r.value, 1) AS weight
-                    FROM minute_value d LEFT JOIN minute_value r
-                      ON r.function_id = d.function_id AND r.minute = d.minute AND r.metric = 'invocations'
-                    WHERE d.metric = 'function_delay' ORDER BY d.value
-                    """).map { (value: $0["delay"] as Double, weight: $0["weight"] as Double) }
-                if !delays.isEmpty {
-                    s.durationBasis = "function delay per minute, weighted by requests"
-                    s.durationPercentilesMs = TraceSummary.percentileLevels.map { Quantile.weighted(sorted: delays, $0 / 100) }
-                }
+            // Huawei: the per-minute average function delay, weighted by that minute's requests.
+            let delays = try Row.fetchAll(db, sql: """
+                SELECT d.value AS delay, COALESCE(r.value, 1) AS weight
+                FROM minute_value d LEFT JOIN minute_value r
+                  ON r.function_id = d.function_id AND r.minute = d.minute AND r.metric = 'invocations'
+                WHERE d.metric = 'function_delay' ORDER BY d.value
+                """).map { (value: $0["delay"] as Double, weight: $0["weight"] as Double) }
+            if !delays.isEmpty {
+                s.durationBasis = "function delay per minute, weighted by requests"
+                s.durationPercentilesMs = TraceSummary.percentileLevels.map { Quantile.weighted(sorted: delays, $0 / 100) }
             }
         }
         let hasDurationFiles = (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM duration_percentiles") ?? 0) > 0
@@ -184,19 +184,13 @@ private struct SummaryQuery {
     }
 
     private func memory(_ s: inout TraceSummary) throws {
-        let perInvocation = try Double.fetchAll(db, sql: "SELECT memory_mb FROM invocation WHERE memory_mb IS NOT NULL ORDER BY memory_mb")
-        if !perInvocation.isEmpty {
-            s.memoryBasis = "configured, per invocation"
-            s.memoryPercentilesMB = TraceSummary.percentileLevels.map { Quantile.of(sorted: perInvocation, $0 / 100) }
-        } else {
-            let averages = try Double.fetchAll(db, sql: """
-                SELECT SUM(average_mb * sample_count) / MAX(SUM(sample_count), 1) AS a FROM memory_percentiles
-                GROUP BY app_id ORDER BY a
-                """)
-            if !averages.isEmpty {
-                s.memoryBasis = "average allocated per app"
-                s.memoryPercentilesMB = TraceSummary.percentileLevels.map { Quantile.of(sorted: averages, $0 / 100) }
-            }
+        if let p = try percentiles("SELECT memory_mb FROM invocation WHERE memory_mb IS NOT NULL ORDER BY memory_mb") {
+            (s.memoryBasis, s.memoryPercentilesMB) = ("configured, per invocation", p)
+        } else if let p = try percentiles("""
+            SELECT SUM(average_mb * sample_count) / MAX(SUM(sample_count), 1) AS a FROM memory_percentiles
+            GROUP BY app_id ORDER BY a
+            """) {
+            (s.memoryBasis, s.memoryPercentilesMB) = ("average allocated per app", p)
         }
         let hasMemoryFiles = (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM memory_percentiles") ?? 0) > 0
         guard hasMemoryFiles else { return }

@@ -13,5 +13,6 @@ struct Placer: ParsableCommand {
             PriceCommand.self,
             BenchCommand.self,
             SimulateCommand.self,
+            LockInCommand.self,
         ])
 }

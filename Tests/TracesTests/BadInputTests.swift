@@ -51,6 +51,12 @@ import Testing
         #expect(trigger.column == 4 && trigger.message.contains("unknown trigger"))
     }
 
+    @Test func decreasingPercentiles() throws {
+        let header = "HashOwner,HashApp,HashFunction,Average,Count,Minimum,Maximum,percentile_Average_0,percentile_Average_1,percentile_Average_25,percentile_Average_50,percentile_Average_75,percentile_Average_99,percentile_Average_100"
+        let e = try error("function_durations_percentiles.anon.d02.csv", header + "\no,a,f,10,5,1,20,1,2,9,8,12,19,20\n")
+        #expect(e.line == 2 && e.column == 11 && e.message.contains("percentile_Average_50 is below percentile_Average_25"))
+    }
+
     @Test func unterminatedQuote() throws {
         let e = try error("x.csv", "\(header)\n1,a,2\n2,\"b,3\n4,c,5\n")
         #expect(e.line == 3 && e.message.contains("unterminated"))

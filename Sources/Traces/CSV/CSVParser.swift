@@ -172,10 +172,10 @@ public enum BareCSVParse {
         try withUnsafeMutablePointer(to: &counts) { countsPointer in
             let context = UnsafeMutableRawPointer(countsPointer)
             let onField: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { _, _, c in
-                c!.assumingMemoryBound(to: (rows: Int, fields: Int).self).pointee.fields += 1
+                c?.assumingMemoryBound(to: (rows: Int, fields: Int).self).pointee.fields += 1
             }
             let onRow: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, c in
-                c!.assumingMemoryBound(to: (rows: Int, fields: Int).self).pointee.rows += 1
+                c?.assumingMemoryBound(to: (rows: Int, fields: Int).self).pointee.rows += 1
             }
             while let chunk = try reader.next() {
                 bytes += chunk.count

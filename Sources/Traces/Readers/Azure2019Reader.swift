@@ -122,13 +122,7 @@ final class Azure2019Reader: RowReader {
         let count = try row.count(4, "Count")
         let minimum = try row.number(5, "Minimum", optional: true)
         let maximum = try row.number(6, "Maximum", optional: true)
-        var percentiles: [Double] = []
-        percentiles.reserveCapacity(7)
-        for i in 7..<14 { percentiles.append(try row.required(i, Self.durationHeader[i])) }
-        for i in 1..<percentiles.count where percentiles[i] < percentiles[i - 1] {
-            throw RowProblem(column: 8 + i, reason: "decreasing percentiles",
-                             message: "\(Self.durationHeader[7 + i]) is below \(Self.durationHeader[6 + i])")
-        }
+        let percentiles = try Self.percentiles(row, 7..<14, Self.durationHeader)
         try context.sink.function(key, owner: row.string(0), trigger: nil)
         try context.sink.durations(key, DurationPercentiles(
             day: day, averageMs: average, count: count, minimumMs: minimum, maximumMs: maximum, percentilesMs: percentiles))
@@ -138,15 +132,23 @@ final class Azure2019Reader: RowReader {
         guard !row.isEmpty(1) else { throw RowProblem(column: 2, reason: "missing value", message: "HashApp is empty") }
         let sampleCount = try row.count(2, "SampleCount")
         let average = try row.required(3, "AverageAllocatedMb")
-        var percentiles: [Double] = []
-        percentiles.reserveCapacity(8)
-        for i in 4..<12 { percentiles.append(try row.required(i, Self.memoryHeader[i])) }
-        for i in 1..<percentiles.count where percentiles[i] < percentiles[i - 1] {
-            throw RowProblem(column: 5 + i, reason: "decreasing percentiles",
-                             message: "\(Self.memoryHeader[4 + i]) is below \(Self.memoryHeader[3 + i])")
-        }
+        let percentiles = try Self.percentiles(row, 4..<12, Self.memoryHeader)
         try context.sink.memory(app: row.string(1), owner: row.string(0), MemoryPercentiles(
             day: day, sampleCount: sampleCount, averageMB: average, percentilesMB: percentiles))
+    }
+
+    /// Reads a row's percentile columns, which must not decrease.
+    private static func percentiles(_ row: borrowing CSVRow, _ columns: Range<Int>, _ header: [String]) throws -> [Double] {
+        var values: [Double] = []
+        values.reserveCapacity(columns.count)
+        for i in columns {
+            let value = try row.required(i, header[i])
+            if let previous = values.last, value < previous {
+                throw RowProblem(column: i + 1, reason: "decreasing percentiles", message: "\(header[i]) is below \(header[i - 1])")
+            }
+            values.append(value)
+        }
+        return values
     }
 
     func describe(_ summary: inout ReadSummary) {

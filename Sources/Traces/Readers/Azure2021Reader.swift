@@ -7,11 +7,8 @@ final class Azure2021Reader: RowReader {
     init(context: ReaderContext) { self.context = context }
 
     func header(_ row: borrowing CSVRow) throws {
-        let columns = try row.columns(required: ["app", "func", "end_timestamp", "duration"])
-        app = columns["app"]!
-        function = columns["func"]!
-        end = columns["end_timestamp"]!
-        duration = columns["duration"]!
+        let columns = try row.columns(required: ["app", "func", "end_timestamp", "duration"]).required
+        (app, function, end, duration) = (columns[0], columns[1], columns[2], columns[3])
     }
 
     func row(_ row: borrowing CSVRow) throws {

@@ -6,7 +6,6 @@ final class InvocationsReader: RowReader {
     static let optional = ["app", "memory_mb", "init_ms", "cpu_ms"]
 
     private let context: ReaderContext
-    private var columns: [String: Int] = [:]
     private var timestamp = 0, function = 1, duration = 2
     private var app: Int?, memory: Int?, initColumn: Int?, cpu: Int?
     private var clock: TraceClock?
@@ -14,14 +13,12 @@ final class InvocationsReader: RowReader {
     init(context: ReaderContext) { self.context = context }
 
     func header(_ row: borrowing CSVRow) throws {
-        columns = try row.columns(required: Self.required, optional: Self.optional)
-        timestamp = columns["timestamp"]!
-        function = columns["function"]!
-        duration = columns["duration_ms"]!
-        app = columns["app"]
-        memory = columns["memory_mb"]
-        initColumn = columns["init_ms"]
-        cpu = columns["cpu_ms"]
+        let (required, optional) = try row.columns(required: Self.required, optional: Self.optional)
+        (timestamp, function, duration) = (required[0], required[1], required[2])
+        app = optional["app"]
+        memory = optional["memory_mb"]
+        initColumn = optional["init_ms"]
+        cpu = optional["cpu_ms"]
     }
 
     func row(_ row: borrowing CSVRow) throws {

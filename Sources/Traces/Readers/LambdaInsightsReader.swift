@@ -4,17 +4,20 @@
 /// the file name does. `@timestamp` is when the REPORT line was written: the invocation's end.
 final class LambdaInsightsReader: RowReader {
     private let context: ReaderContext
+    /// Optional columns by name.
     private var c: [String: Int] = [:]
+    private var stampColumn = 0, durationColumn = 1
     private var clock: TraceClock = .epoch
 
     init(context: ReaderContext) { self.context = context }
 
     func header(_ row: borrowing CSVRow) throws {
-        c = try row.columns(required: ["@timestamp", "@duration"], allowUnknown: true)
+        let columns = try row.columns(required: ["@timestamp", "@duration"], allowUnknown: true)
+        (stampColumn, durationColumn) = (columns.required[0], columns.required[1])
+        c = columns.optional
     }
 
     func row(_ row: borrowing CSVRow) throws {
-        let stampColumn = c["@timestamp"]!
         let stamp = Substring(row.string(stampColumn))
         let end: Double
         if let seconds = Timestamps.epochSeconds(iso: stamp) {
@@ -24,7 +27,7 @@ final class LambdaInsightsReader: RowReader {
         } else {
             throw RowProblem(column: stampColumn + 1, reason: "bad timestamp", message: "@timestamp \"\(stamp.prefix(40))\" is not a date-time")
         }
-        let duration = try row.required(c["@duration"]!, "@duration")
+        let duration = try row.required(durationColumn, "@duration")
         let initMs = try c["@initDuration"].flatMap { try row.number($0, "@initDuration", optional: true) }
         // Insights reports bytes of decimal megabytes: AWS's own example query divides by 1000 twice.
         let megabyte = 1_000_000.0

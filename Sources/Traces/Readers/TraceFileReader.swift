@@ -74,8 +74,7 @@ public enum TraceFileReader {
         if format == .lambdaLog {
             let reader = LambdaLogReader(context: context, options: options)
             try reader.read(first: first, rest: file, fingerprint: &fingerprint, summary: &summary)
-        } else {
-            let reader = try makeRowReader(format, context: context)
+        } else if let reader = try makeRowReader(format, context: context) {
             try readCSV(reader, path: path, first: first, rest: file, options: options,
                         fingerprint: &fingerprint, summary: &summary)
             reader.describe(&summary)
@@ -84,14 +83,15 @@ public enum TraceFileReader {
         return summary
     }
 
-    static func makeRowReader(_ format: TraceFormat, context: ReaderContext) throws -> RowReader {
+    /// The row reader of a CSV format; nil for the line-based Lambda log.
+    static func makeRowReader(_ format: TraceFormat, context: ReaderContext) throws -> RowReader? {
         switch format {
         case .azure2019: return try Azure2019Reader(context: context)
         case .azure2021: return Azure2021Reader(context: context)
         case .huawei: return HuaweiReader(context: context)
         case .lambdaInsights: return LambdaInsightsReader(context: context)
         case .invocations: return InvocationsReader(context: context)
-        case .lambdaLog: preconditionFailure("line-based, not CSV")
+        case .lambdaLog: return nil
         }
     }
 
@@ -191,8 +191,9 @@ struct ReaderContext {
 }
 
 extension CSVRow {
-    /// Finds header columns by name; missing required ones are a `RowProblem`.
-    func columns(required: [String], optional: [String] = [], allowUnknown: Bool = false) throws -> [String: Int] {
+    /// Finds header columns by name: the indices of `required` in their order (a missing one is
+    /// a `RowProblem`), and those of the `optional` columns present.
+    func columns(required: [String], optional: [String] = [], allowUnknown: Bool = false) throws -> (required: [Int], optional: [String: Int]) {
         var found: [String: Int] = [:]
         for i in 0..<count {
             let name = string(i).trimmingCharacters()
@@ -205,10 +206,13 @@ extension CSVRow {
             }
             found[name] = i
         }
-        for name in required where found[name] == nil {
-            throw RowProblem(column: count + 1, reason: "header", message: "the header lacks the column \"\(name)\"")
+        let indices = try required.map { name in
+            guard let index = found[name] else {
+                throw RowProblem(column: count + 1, reason: "header", message: "the header lacks the column \"\(name)\"")
+            }
+            return index
         }
-        return found
+        return (indices, found.filter { !required.contains($0.key) })
     }
 }
 
