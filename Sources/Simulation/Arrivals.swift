@@ -107,14 +107,21 @@ enum ArrivalExpansion {
         return best
     }
 
-    /// A duration from the percentile table: a band between adjacent percentiles picked
-    /// uniformly, then a uniform value inside it (the loader's sampler), clamped to 1 ms – 60 s.
+    /// A duration from the percentile table by inverse transform: a uniform percent picks the band
+    /// between adjacent percentiles it falls in (so bands weigh 1, 24, 25, 25, 24 and 1 %), then the
+    /// value is interpolated linearly inside it; clamped to 1 ms – 60 s. The In-Vitro loader, as
+    /// described in the reference sheet, picks a band uniformly instead, which draws one call in
+    /// six from above p99 and inflates tails and bills; this keeps the trace's own percentiles.
     static func duration(_ p: DurationPercentiles, _ random: inout SeededRandom) -> Double {
-        let levels = p.percentilesMs
-        guard levels.count >= 2 else { return clamp(p.averageMs) }
-        let band = random.int(below: levels.count - 1)
-        let low = levels[band], high = levels[band + 1]
-        return clamp(high > low ? random.uniform(low, high) : low)
+        let values = p.percentilesMs
+        let levels = DurationPercentiles.percentileLevels
+        guard values.count == levels.count else { return clamp(p.averageMs) }
+        let percent = random.uniform() * 100
+        var band = 0
+        while band < levels.count - 2 && percent >= levels[band + 1] { band += 1 }
+        let low = values[band], high = values[band + 1]
+        let fraction = (percent - levels[band]) / (levels[band + 1] - levels[band])
+        return clamp(low + (high - low) * fraction)
     }
 
     static func clamp(_ ms: Double) -> Double {
