@@ -99,4 +99,6 @@ public struct SimulationResult: Sendable {
     public var days: Double
     public var targets: [TargetOutcome]
     public var notes: [String]
+    /// Further top-level sections computed outside the simulation (e.g. `lockIn`), by name.
+    public var sections: [String: JSONValue] = [:]
 }

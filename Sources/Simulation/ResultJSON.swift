@@ -12,6 +12,8 @@ public indirect enum JSONValue: Sendable {
     /// A decimal rounded to this many decimals.
     case decimal(Decimal, Int)
     case null
+    /// JSON rendered elsewhere (e.g. the lock-in report), written as it is.
+    case raw(String)
 
     public func write(into out: inout String, indent: Int = 0) {
         let pad = String(repeating: " ", count: indent)
@@ -55,6 +57,10 @@ public indirect enum JSONValue: Sendable {
             NSDecimalRound(&rounded, &v, places, .plain)
             out += rounded.description
         case .null: out += "null"
+        case .raw(let text):
+            var trimmed = Substring(text)
+            while trimmed.last == "\n" { trimmed.removeLast() }
+            out += trimmed.replacingOccurrences(of: "\n", with: "\n" + pad)
         }
     }
 
@@ -83,7 +89,7 @@ extension SimulationResult {
     }
 
     public func jsonValue() -> JSONValue {
-        .object([
+        var fields: [String: JSONValue] = [
             "schema": .string(Self.schema),
             "seed": .string(String(seed)),
             "arrivals": .string(arrivals.rawValue),
@@ -91,7 +97,9 @@ extension SimulationResult {
             "days": .fixed(days, 4),
             "notes": .array(notes.map { .string($0) }),
             "targets": .array(targets.map { $0.jsonValue() }),
-        ])
+        ]
+        for (key, value) in sections where fields[key] == nil { fields[key] = value }
+        return .object(fields)
     }
 }
 

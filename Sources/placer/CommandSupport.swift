@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Store
 import Traces
 
 /// Exit statuses, after BSD's sysexits: 64 usage error, 65 bad input data, 73 cannot create output.
@@ -48,4 +49,26 @@ func traceFiles(_ paths: [String]) throws -> [String] {
         files += found
     }
     return files
+}
+
+/// The trace the user named: a database written by `placer ingest`, or trace files and folders
+/// read into an in-memory store. Bad input exits 65 with one line.
+func loadTrace(_ paths: [String], format: TraceFormat?, skipInvalidRows: Bool) throws -> TraceStore {
+    if paths.count == 1, TraceStore.isDatabase(path: paths[0]) { return try openStore(paths[0]) }
+    let store: TraceStore
+    do { store = try TraceStore() } catch { throw fail("\(error)", Exit.failure) }
+    let options = ReadOptions(format: format, skipInvalidRows: skipInvalidRows)
+    for file in try traceFiles(paths) {
+        do {
+            if case .ingested(let summary) = try store.ingest(path: file, options: options) {
+                for warning in summary.warnings { printError("warning: \(file): \(warning)") }
+                if summary.skippedCount > 0 { printError("warning: " + IngestReport.line(file: file, summary)) }
+            }
+        } catch let error as TraceError {
+            throw fail(error, Exit.badInput)
+        } catch {
+            throw fail("\(file): \(error)", Exit.badInput)
+        }
+    }
+    return store
 }

@@ -20,24 +20,7 @@ struct InspectCommand: ParsableCommand {
     var skipInvalidRows = false
 
     func run() throws {
-        let store: TraceStore
-        if paths.count == 1, TraceStore.isDatabase(path: paths[0]) {
-            store = try openStore(paths[0])
-        } else {
-            store = try TraceStore()
-            let options = ReadOptions(format: format, skipInvalidRows: skipInvalidRows)
-            for file in try traceFiles(paths) {
-                do {
-                    if case .ingested(let summary) = try store.ingest(path: file, options: options) {
-                        for warning in summary.warnings { printError("warning: \(file): \(warning)") }
-                        if summary.skippedCount > 0 { printError("warning: " + IngestReport.line(file: file, summary)) }
-                    }
-                } catch let error as TraceError {
-                    printError("error: \(error)")
-                    throw Exit.badInput
-                }
-            }
-        }
+        let store = try loadTrace(paths, format: format, skipInvalidRows: skipInvalidRows)
         print(InspectText.render(try store.summary()), terminator: "")
     }
 }

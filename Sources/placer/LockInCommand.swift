@@ -61,49 +61,10 @@ struct LockInCommand: ParsableCommand {
             throw fail(targets == nil ? "\(plan?.file ?? "deployment"): \(error)" : "\(error)", targets == nil ? Exit.badInput : Exit.usage)
         }
 
-        let store = try loadTrace()
-        let stored: [StoredFunction]
-        let formats: Set<String>
-        do {
-            stored = try store.functionList()
-            formats = Set(try store.summary().files.map(\.format))
-        } catch {
-            throw fail("\(error)", Exit.badInput)
-        }
-        var currentTarget = current
-        if currentTarget == nil {
-            if !formats.isEmpty, formats.allSatisfy({ $0.hasPrefix("azure") }) {
-                currentTarget = "azure-consumption"
-                printError("note: current target taken as azure-consumption (the trace is Azure's); --current to change")
-            } else if !formats.isEmpty, formats.allSatisfy({ $0.hasPrefix("lambda") }) {
-                currentTarget = "aws-lambda-x86"
-                printError("note: current target taken as aws-lambda-x86 (the trace is Lambda's); --current to change")
-            }
-        }
-        let functions = stored.map {
-            FunctionUse(app: $0.app, function: $0.function, trigger: $0.trigger, invocations: $0.invocations)
-        }
-        let report = Advisor.analyse(LockInRequest(functions: functions, candidates: candidates, catalog: catalog,
-                                                   deployment: plan, current: currentTarget))
+        let store = try loadTrace(paths, format: format, skipInvalidRows: false)
+        let report = try lockInReport(store: store, candidates: candidates, catalog: catalog, plan: plan, current: current)
         print(json ? report.json() : report.text(), terminator: "")
         for d in report.diagnostics { printError(d.description) }
         if report.hasErrors || (strict && !report.diagnostics.isEmpty) { throw Exit.badInput }
-    }
-
-    private func loadTrace() throws -> TraceStore {
-        if paths.count == 1, TraceStore.isDatabase(path: paths[0]) { return try openStore(paths[0]) }
-        let store: TraceStore
-        do { store = try TraceStore() } catch { throw fail("\(error)", Exit.failure) }
-        let options = ReadOptions(format: format, skipInvalidRows: false)
-        for file in try traceFiles(paths) {
-            do {
-                _ = try store.ingest(path: file, options: options)
-            } catch let error as TraceError {
-                throw fail(error, Exit.badInput)
-            } catch {
-                throw fail("\(file): \(error)", Exit.badInput)
-            }
-        }
-        return store
     }
 }

@@ -33,6 +33,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .customLong("keep-alive"), help: "Replace every target's keep-alive policy: hybrid-histogram (Serverless in the Wild).") var keepAlive: KeepAliveChoice?
     @Option(name: .long, help: "Threads to use (default: every core); results do not depend on it.") var workers: Int?
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
+    @Option(name: .long, help: "Where functions run today, for the lock-in section (default: guessed from the trace's format).") var current: String?
     @Flag(name: .customLong("no-free-tier"), help: "Do not apply free grants.") var noFreeTier = false
     @Flag(help: "Skip rows with bad values instead of stopping.") var skipInvalidRows = false
 
@@ -67,7 +68,7 @@ struct SimulateCommand: ParsableCommand {
             throw fail(error, Exit.usage)
         }
 
-        let store = try loadStore()
+        let store = try loadTrace(paths, format: format, skipInvalidRows: skipInvalidRows)
         let workload: Workload
         do {
             workload = try WorkloadLoader.load(store) { key in plan?.settings(function: key.function, app: key.app).memoryMB }
@@ -77,34 +78,20 @@ struct SimulateCommand: ParsableCommand {
         guard !workload.apps.isEmpty else { throw fail("the trace holds no invocations to replay", Exit.badInput) }
 
         let options = SimulationOptions(seed: seed, arrivals: arrivals, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
-        let result: SimulationResult
+        var result: SimulationResult
         do { result = try Simulator.run(workload, targets: targets, options: options) } catch let error as PricingError {
             throw fail(error, Exit.usage)
         }
+        // Lock-in and compliance of every function on the simulated targets (docs/lockin.md).
+        let lockIn = try lockInReport(store: store, candidates: targets.map(\.profile), catalog: catalog, plan: plan, current: current)
+        for diagnostic in lockIn.diagnostics { printError(diagnostic.description) }
+        result.sections["lockIn"] = .raw(lockIn.json())
         if let json {
             do { try result.json().write(toFile: json, atomically: true, encoding: .utf8) } catch {
                 throw fail("\(json): cannot write the result: \(error.localizedDescription)", Exit.cannotCreate)
             }
         }
         print(SimulationText.render(result), terminator: "")
-    }
-
-    private func loadStore() throws -> TraceStore {
-        if paths.count == 1, TraceStore.isDatabase(path: paths[0]) { return try openStore(paths[0]) }
-        let store = try TraceStore()
-        let options = ReadOptions(format: format, skipInvalidRows: skipInvalidRows)
-        for file in try traceFiles(paths) {
-            do {
-                if case .ingested(let summary) = try store.ingest(path: file, options: options) {
-                    for warning in summary.warnings { printError("warning: \(file): \(warning)") }
-                    if summary.skippedCount > 0 { printError("warning: " + IngestReport.line(file: file, summary)) }
-                }
-            } catch let error as TraceError {
-                printError("error: \(error)")
-                throw Exit.badInput
-            }
-        }
-        return store
     }
 }
 

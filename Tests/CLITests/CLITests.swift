@@ -163,6 +163,16 @@ private func write(_ text: String, _ name: String, in dir: URL) throws -> String
                            "--json", second, "--workers", "1"])
         #expect(two.status == 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: first)) == Data(contentsOf: URL(fileURLWithPath: second)))
+        // The result carries lock-in and compliance per function and simulated target.
+        let result = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: first))) as? [String: Any]
+        let lockIn = result?["lockIn"] as? [String: Any]
+        let functions = lockIn?["functions"] as? [[String: Any]] ?? []
+        #expect(functions.count == 2)
+        for function in functions {
+            let scores = function["lockIn"] as? [String: Any] ?? [:]
+            #expect(Set(scores.keys) == ["aws-lambda-x86", "azure-consumption", "knative"])
+            #expect((function["compliance"] as? [Any])?.count == 3)
+        }
         let unknown = try run(["simulate", trace, "--target", "aws-lambda-z80"])
         #expect(unknown.status == 64 && unknown.stderr.hasPrefix("error: "))
         let none = try run(["simulate", trace])
