@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The main job on the bundled sample data: installs what is missing, builds, ingests the Azure 2019
-# sample into placer.db and inspects it, then inspects every other sample. What it prints is also
-# written to reports/sample-inspect.txt.
+# sample into placer.db and inspects it, simulates it on every cloud target and two on-prem ones,
+# prints its lock-in and compliance, then inspects every other sample. What it prints is written to
+# reports/ (sample-inspect.txt, sample-simulate.txt, lockin-azure2019.txt) with the JSON result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build -c release
 placer=.build/release/placer
 rm -f placer.db placer.db-journal
+targets=(aws-lambda-x86 aws-lambda-arm64 azure-consumption azure-flex gcf-gen1 cloud-run oci-functions knative openfaas)
 {
     echo "== placer ingest --db placer.db datasets/azure2019"
     "$placer" ingest --db placer.db datasets/azure2019
@@ -21,3 +23,17 @@ rm -f placer.db placer.db-journal
         "$placer" inspect "datasets/$sample"
     done
 } | tee reports/sample-inspect.txt
+echo
+{
+    echo "== placer simulate placer.db ${targets[*]/#/--target } --json reports/sample-result.json"
+    "$placer" simulate placer.db "${targets[@]/#/--target=}" --json reports/sample-result.json 2>&1
+} | tee reports/sample-simulate.txt
+echo
+{
+    echo "== placer lockin placer.db"
+    "$placer" lockin placer.db 2>&1
+} | tee reports/lockin-azure2019.txt
+{
+    echo "== placer lockin placer.db --deployment docs/examples/lockin.yaml"
+    "$placer" lockin placer.db --deployment docs/examples/lockin.yaml 2>&1 || true
+} > reports/lockin-azure2019-deployment.txt

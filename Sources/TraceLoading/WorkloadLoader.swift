@@ -64,7 +64,7 @@ public enum WorkloadLoader {
             notes.append("\(trace.invocationsWithoutTime) invocation rows carry no start time (bare Lambda REPORT lines) and cannot be replayed; they are left out")
         }
         if trace.functions.contains(where: { !$0.minutes.isEmpty }) {
-            notes.append("binned trace: arrival times and durations drawn as the In-Vitro loader does, seeded")
+            notes.append("binned trace: arrival times drawn as the In-Vitro loader does, durations from each function's percentile table by inverse transform, seeded")
         }
         return Workload(apps: apps, spanMinutes: span, originSeconds: origin, notes: notes)
     }
