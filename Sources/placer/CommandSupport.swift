@@ -1,4 +1,5 @@
 import ArgumentParser
+import Deployment
 import Foundation
 import Store
 import Traces
@@ -71,4 +72,12 @@ func loadTrace(_ paths: [String], format: TraceFormat?, skipInvalidRows: Bool) t
         }
     }
     return store
+}
+
+/// The deployment file, if one was named; a broken one exits 65 with its file and line.
+func loadDeployment(_ path: String?) throws -> Deployment? {
+    guard let path else { return nil }
+    do { return try Deployment.load(path: path) } catch {
+        throw fail("\(error)", Exit.badInput)
+    }
 }

@@ -31,12 +31,7 @@ struct LockInCommand: ParsableCommand {
 
     func run() throws {
         var catalog = try loadCatalog(catalog)
-        var plan: Deployment?
-        if let deployment {
-            do { plan = try Deployment.load(path: deployment) } catch {
-                throw fail("\(error)", Exit.badInput)
-            }
-        }
+        let plan = try loadDeployment(deployment)
         // Candidates, with any overrides from the deployment.
         let today = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])
         var ids = catalog.ids

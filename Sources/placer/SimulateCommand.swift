@@ -39,12 +39,7 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         var catalog = try loadCatalog(catalog)
-        var plan: Deployment?
-        if let deployment {
-            do { plan = try Deployment.load(path: deployment) } catch {
-                throw fail("\(error)", Exit.badInput)
-            }
-        }
+        let plan = try loadDeployment(deployment)
         let ids = target.isEmpty ? (plan?.targets.map(\.id) ?? []) : target
         guard !ids.isEmpty else { throw fail("give at least one --target (see `placer catalog list`), or a --deployment with targets", Exit.usage) }
 

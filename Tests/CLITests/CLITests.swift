@@ -3,17 +3,6 @@ import Store
 import Testing
 import Traces
 
-/// The `placer` executable beside this test binary (swift build --build-tests builds both).
-private let placer: String = {
-    var folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-    for _ in 0..<4 {
-        let candidate = folder.appendingPathComponent("placer").path
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        folder = folder.deletingLastPathComponent()
-    }
-    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent(".build/debug/placer").path
-}()
 
 private struct Run {
     var status: Int32
@@ -24,7 +13,7 @@ private struct Run {
 
 private func run(_ arguments: [String], killAfter: Double? = nil) throws -> Run {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: placer)
+    process.executableURL = URL(fileURLWithPath: placerExecutable)
     process.arguments = arguments
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
