@@ -4,32 +4,6 @@ import Testing
 import Traces
 
 
-private struct Run {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var killedBySignal = false
-}
-
-private func run(_ arguments: [String], killAfter: Double? = nil) throws -> Run {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: placerExecutable)
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    if let killAfter {
-        Thread.sleep(forTimeInterval: killAfter)
-        kill(process.processIdentifier, SIGKILL)
-    }
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-               stderr: String(decoding: stderr, as: UTF8.self), killedBySignal: process.terminationReason == .uncaughtSignal)
-}
-
 private func folder() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("placer-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -48,7 +22,7 @@ private func write(_ text: String, _ name: String, in dir: URL) throws -> String
         let db = dir.appendingPathComponent("t.db").path
         let good = try write("timestamp,function,duration_ms\n1,a,2\n", "good.csv", in: dir)
         let bad = try write("timestamp,function,duration_ms\n1,a,2\n2,b,fast\n", "bad.csv", in: dir)
-        let result = try run(["ingest", "--db", db, good, bad])
+        let result = try runPlacer(["ingest", "--db", db, good, bad])
         #expect(result.status == 65)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.first == "error: \(bad):3:3: duration_ms is not a number: \"fast\"")
@@ -72,24 +46,24 @@ private func write(_ text: String, _ name: String, in dir: URL) throws -> String
         for (name, data) in cases {
             let path = dir.appendingPathComponent(name).path
             try data.write(to: URL(fileURLWithPath: path))
-            let result = try run(["ingest", "--db", dir.appendingPathComponent("t.db").path, path])
+            let result = try runPlacer(["ingest", "--db", dir.appendingPathComponent("t.db").path, path])
             #expect(result.status == 65, "\(name)")
             #expect(result.stderr.hasPrefix("error: \(path)"), "\(name): \(result.stderr)")
             #expect(!result.stderr.contains("Fatal error"), "\(name)")
         }
-        let missing = try run(["ingest", "--db", dir.appendingPathComponent("t.db").path, "/nonexistent/trace.csv"])
+        let missing = try runPlacer(["ingest", "--db", dir.appendingPathComponent("t.db").path, "/nonexistent/trace.csv"])
         #expect(missing.status == 65 && missing.stderr.contains("no such file"))
-        let inspectFolder = try run(["inspect", dir.path + "/nothing-here"])
+        let inspectFolder = try runPlacer(["inspect", dir.path + "/nothing-here"])
         #expect(inspectFolder.status == 65)
         let notADatabase = try write("just text\n", "notes.db", in: dir)
-        let opened = try run(["ingest", "--db", notADatabase, dir.appendingPathComponent("nan.csv").path])
+        let opened = try runPlacer(["ingest", "--db", notADatabase, dir.appendingPathComponent("nan.csv").path])
         #expect(opened.status == 65 && opened.stderr.contains("cannot use this database"))
     }
 
     @Test func skipInvalidRowsReportsWhy() throws {
         let dir = try folder()
         let path = try write("timestamp,function,duration_ms\n1,a,2\n2,b,x\n3,c\n4,d,5\n", "x.csv", in: dir)
-        let result = try run(["ingest", "--db", dir.appendingPathComponent("t.db").path, "--skip-invalid-rows", path])
+        let result = try runPlacer(["ingest", "--db", dir.appendingPathComponent("t.db").path, "--skip-invalid-rows", path])
         #expect(result.status == 0)
         #expect(result.stdout.contains("2 rows; skipped 2 invalid rows (1 non-numeric value, 1 wrong field count)"))
     }
@@ -98,8 +72,8 @@ private func write(_ text: String, _ name: String, in dir: URL) throws -> String
         let dir = try folder()
         let db = dir.appendingPathComponent("t.db").path
         let path = try write("timestamp,function,duration_ms\n1,a,2\n", "x.csv", in: dir)
-        #expect(try run(["ingest", "--db", db, path]).status == 0)
-        let again = try run(["ingest", "--db", db, path])
+        #expect(try runPlacer(["ingest", "--db", db, path]).status == 0)
+        let again = try runPlacer(["ingest", "--db", db, path])
         #expect(again.status == 0 && again.stdout.contains("already ingested"))
     }
 
@@ -108,13 +82,13 @@ private func write(_ text: String, _ name: String, in dir: URL) throws -> String
         let dir = try folder()
         let db = dir.appendingPathComponent("t.db").path
         let first = try write("timestamp,function,duration_ms\n0,warm,1\n", "first.csv", in: dir)
-        #expect(try run(["ingest", "--db", db, first]).status == 0)
+        #expect(try runPlacer(["ingest", "--db", db, first]).status == 0)
         var text = "timestamp,function,duration_ms\n"
         for i in 0..<300_000 { text += "\(i),fn\(i % 97),\(i % 1000)\n" }
         let big = try write(text, "big.csv", in: dir)
         var killedMidway = 0
         for delay in [0.05, 0.15, 0.3, 0.6] {
-            let result = try run(["ingest", "--db", db, big], killAfter: delay)
+            let result = try runPlacer(["ingest", "--db", db, big], killAfter: delay)
             let rows = try TraceStore(path: db).scalar("SELECT COUNT(*) FROM invocation") ?? -1
             if result.killedBySignal {
                 #expect(rows == 1 || rows == 300_001, "killed after \(delay) s: \(rows) rows")
@@ -128,14 +102,14 @@ private func write(_ text: String, _ name: String, in dir: URL) throws -> String
     @Test func generateIngestInspectRoundTrip() throws {
         let dir = try folder()
         let out = dir.appendingPathComponent("trace").path
-        let generated = try run(["generate", "--preset", "azure2019", "--functions", "30", "--days", "1", "--seed", "3", "--out", out])
+        let generated = try runPlacer(["generate", "--preset", "azure2019", "--functions", "30", "--days", "1", "--seed", "3", "--out", out])
         #expect(generated.status == 0)
         let db = dir.appendingPathComponent("t.db").path
-        #expect(try run(["ingest", "--db", db, out]).status == 0)
-        let inspected = try run(["inspect", db])
+        #expect(try runPlacer(["ingest", "--db", db, out]).status == 0)
+        let inspected = try runPlacer(["inspect", db])
         #expect(inspected.status == 0 && inspected.stdout.contains("functions      30"))
         // Inspecting the files directly says the same.
-        let direct = try run(["inspect", out])
+        let direct = try runPlacer(["inspect", out])
         #expect(direct.stdout.split(separator: "\n").dropFirst(5) == inspected.stdout.split(separator: "\n").dropFirst(5))
     }
 
@@ -145,10 +119,10 @@ private func write(_ text: String, _ name: String, in dir: URL) throws -> String
         for k in 0..<400 { rows += "\(k * 7),\(k % 3 == 0 ? "a" : "b"),\(50 + k % 13)\n" }
         let trace = try write(rows, "calls.csv", in: dir)
         let first = dir.appendingPathComponent("1.json").path, second = dir.appendingPathComponent("2.json").path
-        let one = try run(["simulate", trace, "--target", "aws-lambda-x86", "--target", "azure-consumption", "--target", "knative", "--json", first])
+        let one = try runPlacer(["simulate", trace, "--target", "aws-lambda-x86", "--target", "azure-consumption", "--target", "knative", "--json", first])
         #expect(one.status == 0, "\(one.stderr)")
         #expect(one.stdout.contains("aws-lambda-x86") && one.stdout.contains("on-prem"))
-        let two = try run(["simulate", trace, "--target", "aws-lambda-x86", "--target", "azure-consumption", "--target", "knative",
+        let two = try runPlacer(["simulate", trace, "--target", "aws-lambda-x86", "--target", "azure-consumption", "--target", "knative",
                            "--json", second, "--workers", "1"])
         #expect(two.status == 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: first)) == Data(contentsOf: URL(fileURLWithPath: second)))
@@ -162,9 +136,9 @@ private func write(_ text: String, _ name: String, in dir: URL) throws -> String
             #expect(Set(scores.keys) == ["aws-lambda-x86", "azure-consumption", "knative"])
             #expect((function["compliance"] as? [Any])?.count == 3)
         }
-        let unknown = try run(["simulate", trace, "--target", "aws-lambda-z80"])
+        let unknown = try runPlacer(["simulate", trace, "--target", "aws-lambda-z80"])
         #expect(unknown.status == 64 && unknown.stderr.hasPrefix("error: "))
-        let none = try run(["simulate", trace])
+        let none = try runPlacer(["simulate", trace])
         #expect(none.status == 64)
     }
 }

@@ -11,3 +11,31 @@ let placerExecutable: String = {
     return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent(".build/debug/placer").path
 }()
+
+/// What one run of `placer` did.
+struct PlacerRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var killedBySignal = false
+}
+
+/// Runs `placer` with `arguments`, optionally sending SIGKILL after `killAfter` seconds.
+func runPlacer(_ arguments: [String], killAfter: Double? = nil) throws -> PlacerRun {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: placerExecutable)
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    if let killAfter {
+        Thread.sleep(forTimeInterval: killAfter)
+        kill(process.processIdentifier, SIGKILL)
+    }
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return PlacerRun(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+               stderr: String(decoding: stderr, as: UTF8.self), killedBySignal: process.terminationReason == .uncaughtSignal)
+}

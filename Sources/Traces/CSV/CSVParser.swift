@@ -64,8 +64,6 @@ public final class CSVParser {
     private let buffer: UnsafeMutablePointer<placer_field_buffer>
     private var pendingError: Error?
     private var sawBOMCheck = false
-    /// The number of rows delivered so far.
-    public private(set) var rowCount = 0
     /// True when the last byte fed was a line feed (or nothing was fed).
     public private(set) var endsWithNewline = true
     /// The physical line currently being fed (1-based).
@@ -145,7 +143,6 @@ public final class CSVParser {
             return
         }
         let row = CSVRow(storage: b.storage, ends: b.ends, count: b.field_count, line: b.first_field_line)
-        rowCount += 1
         do { try handler(row) } catch {
             pendingError = error
             buffer.pointee.failed = 1

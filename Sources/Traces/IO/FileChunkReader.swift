@@ -38,10 +38,4 @@ public final class FileChunkReader {
             throw TraceError(file: path, message: "read failed: \(String(cString: strerror(errno)))")
         }
     }
-
-    /// Size of the file in bytes.
-    public func size() -> Int {
-        var info = stat()
-        return fstat(descriptor, &info) == 0 ? Int(info.st_size) : 0
-    }
 }
