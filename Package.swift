@@ -36,8 +36,12 @@ let package = Package(
         .target(name: "Advice", dependencies: ["Pricing", "Deployment"]),
         // A result JSON read back (report, compare) and markdown escaping for text from traces.
         .target(name: "Results"),
+        // Two results compared (compare): the diff model, CI thresholds, markdown and JSON writers.
+        .target(name: "Compare", dependencies: ["Results"]),
+        // A result written for other tools: the Infracost usage file (export infracost-usage).
+        .target(name: "Export", dependencies: ["Results"]),
         .executableTarget(name: "placer", dependencies: [
-            "Traces", "Store", "Pricing", "Reporting", "Deployment", "Advice", "Simulation", "TraceLoading", "Results",
+            "Traces", "Store", "Pricing", "Reporting", "Deployment", "Advice", "Simulation", "TraceLoading", "Results", "Compare", "Export",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
@@ -46,6 +50,7 @@ let package = Package(
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TraceLoading", "Store", "Traces", "Pricing"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results"]),
+        .testTarget(name: "CompareTests", dependencies: ["Compare", "Export", "Results"]),
         .testTarget(name: "AdviceTests", dependencies: ["Advice", "Deployment", "Pricing"]),
         // Runs the built `placer` executable: exit statuses, messages, a killed ingest.
         .testTarget(name: "CLITests", dependencies: ["Store", "Traces"]),
