@@ -39,7 +39,7 @@ public enum DiffMarkdown {
         guard !checks.isEmpty else { return [] }
         let breached = checks.filter(\.breached)
         var out = [breached.isEmpty ? "**Within thresholds** (\(checks.count) checked)."
-                                    : "**Threshold breached**: \(breached.count) of \(checks.count) checks.", ""]
+                                    : "**Threshold breached**: \(breached.count) of \(checks.count) check\(checks.count == 1 ? "" : "s").", ""]
         let shown = summaryOnly ? breached : checks
         guard !shown.isEmpty else { return out }
         out.append("| | rule | on | observed |")
