@@ -28,6 +28,7 @@ public enum DiffJSON {
                     .object(["id": .string(m.id), "before": m.before.map(Value.string) ?? .null, "after": m.after.map(Value.string) ?? .null, "reason": .string(m.reason)])
                 })])
             } ?? .null,
+            "current": diff.current.map { c in .object(["monthlyCost": money(c.cost), "uncosted": count(c.uncosted)]) } ?? .null,
             "violations": diff.violations.available
                 ? .object(["new": .array(diff.violations.added.map(violation)), "resolved": .array(diff.violations.removed.map(violation))])
                 : .null,

@@ -70,6 +70,10 @@ public enum DiffMarkdown {
             out.append("- \(Markdown.escape(t.id)): keep-alive \(Markdown.escape(t.keepAlive.before ?? "")) → \(Markdown.escape(t.keepAlive.after ?? ""))")
         }
         if diff.targets.contains(where: { $0.keepAlive.differs && $0.presence == .both }) { out.append("") }
+        if let c = diff.current {
+            out.append(currentLine(c))
+            out.append("")
+        }
         if let p = diff.placement {
             out.append("Placement total: \(money(p.cost)) (\(dollars(Numbers.moneyChange(p.cost)))).")
             out.append("")
@@ -87,6 +91,10 @@ public enum DiffMarkdown {
             out.append("| placement | \(money(p.cost)) | \(dollars(Numbers.moneyChange(p.cost))) | |")
         }
         out.append("")
+        if let c = diff.current {
+            out.append(currentLine(c))
+            out.append("")
+        }
         return out
     }
 
@@ -98,6 +106,13 @@ public enum DiffMarkdown {
         }
         parts.append("\(diff.lockIn.count) lock-in score\(diff.lockIn.count == 1 ? "" : "s") changed")
         return [parts.joined(separator: ", ") + ".", ""]
+    }
+
+    /// The total where functions run today, and how many of them have no bill to count.
+    static func currentLine(_ c: CurrentTotal) -> String {
+        var line = "Where functions run today (each on its current target): \(money(c.cost)) (\(dollars(Numbers.moneyChange(c.cost))))"
+        if let n = c.uncosted.after, n > 0 { line += "; \(n) function\(n == 1 ? "" : "s") on a target without a bill here not counted" }
+        return line + "."
     }
 
     static func placement(_ diff: ResultDiff) -> [String] {

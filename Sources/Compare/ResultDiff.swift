@@ -22,6 +22,8 @@ public struct ResultDiff: Sendable {
     public var functions: [FunctionDiff]
     /// Present when both sides have a `placement` section.
     public var placement: PlacementDiff?
+    /// Present when both sides say where functions run today (`lockIn.functions[].current`).
+    public var current: CurrentTotal?
     public var violations: ViolationDiff
     /// Lock-in scores that changed (function, target), in function then target order.
     public var lockIn: [LockInChange]
@@ -31,6 +33,7 @@ public struct ResultDiff: Sendable {
     /// True when anything changed beyond the materiality bounds.
     public var isMaterial: Bool {
         targets.contains { $0.isMaterial } || !functions.isEmpty || (placement?.isMaterial ?? false)
+            || (current.map { materiality.cost($0.cost) || $0.uncosted.differs } ?? false)
             || !violations.added.isEmpty || !violations.removed.isEmpty || !lockIn.isEmpty
     }
 
@@ -46,6 +49,7 @@ public struct ResultDiff: Sendable {
         targets = ids.map { TargetDiff(id: $0, base: base.target($0), head: head.target($0), materiality: materiality) }
         functions = targets.flatMap(\.changedFunctions).sorted(by: FunctionDiff.largerFirst)
         placement = PlacementDiff(base: base.section("placement"), head: head.section("placement"), materiality: materiality)
+        current = only.isEmpty ? CurrentTotal(base: base, head: head) : nil
         violations = ViolationDiff(base: base.section("lockIn"), head: head.section("lockIn"))
         lockIn = LockInChange.between(base: base.section("lockIn"), head: head.section("lockIn"), targets: only)
 

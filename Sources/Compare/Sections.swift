@@ -122,3 +122,34 @@ struct Triple: Hashable {
     init(_ a: String, _ b: String, _ c: String) { self.a = a; self.b = b; self.c = c }
     var tuple: (String, String, String) { (a, b, c) }
 }
+
+/// What the deployment costs where its functions run today: each function's share of the bill of
+/// its current target (`lockIn.functions[].current`), summed. Targets are alternatives, so this —
+/// and the placement's total — is the "in total" line; a sum over targets would mean nothing.
+public struct CurrentTotal: Sendable {
+    public var cost: Change<Decimal>
+    /// Functions whose current target has no bill in the result (on-prem, or not simulated).
+    public var uncosted: Change<Int>
+
+    init?(base: ResultDocument, head: ResultDocument) {
+        guard let b = Self.sum(base), let h = Self.sum(head) else { return nil }
+        cost = Change(b.cost, h.cost)
+        uncosted = Change(b.uncosted, h.uncosted)
+    }
+
+    static func sum(_ result: ResultDocument) -> (cost: Decimal, uncosted: Int)? {
+        guard let functions = result.section("lockIn")?["functions"]?.array else { return nil }
+        var total: Decimal = 0, uncosted = 0, any = false
+        for f in functions {
+            guard let current = f["current"]?.string else { continue }
+            any = true
+            let id = "\(f["app"]?.string ?? "")/\(f["function"]?.string ?? "")"
+            if let line = result.target(current)?.functions.first(where: { $0.id == id }), let cost = line.figures.monthlyCost {
+                total += cost.total
+            } else {
+                uncosted += 1
+            }
+        }
+        return any ? (total, uncosted) : nil
+    }
+}

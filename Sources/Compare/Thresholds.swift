@@ -69,7 +69,8 @@ public struct ThresholdError: Error, CustomStringConvertible, Sendable {
 }
 
 /// The CI gates: bounds on cost and p99 latency in both directions, and new compliance violations.
-/// Cost bounds apply to every target compared that has a bill, and to the placement's total;
+/// Cost bounds apply to every target compared that has a bill, to the cost where functions run
+/// today, and to the placement's total;
 /// latency bounds to every target's p99.
 public struct Thresholds: Sendable, Equatable {
     /// Fail when cost grows by more than any of these.
@@ -105,6 +106,9 @@ extension Thresholds {
         var checks: [ThresholdCheck] = []
         var costSubjects: [(String, Change<Decimal>)] = diff.targets.compactMap { t in
             t.presence == .both && t.cost.before != nil && t.cost.after != nil ? (t.id, t.cost) : nil
+        }
+        if let current = diff.current, current.cost.before != nil, current.cost.after != nil {
+            costSubjects.append(("where functions run today", current.cost))
         }
         if let placement = diff.placement, placement.cost.before != nil, placement.cost.after != nil {
             costSubjects.append(("placement", placement.cost))

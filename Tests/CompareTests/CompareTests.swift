@@ -176,6 +176,24 @@ private func withTotals(cost: String, p99: Double) -> Fixture {
         #expect(md.contains("Placement total: \\$80.50 → \\$90.50 (+\\$10.00 (+12.4%))."))
     }
 
+    @Test func totalWhereFunctionsRunToday() throws {
+        let lockIn = #"{"functions": [{"app": "shop", "function": "checkout", "current": "aws-lambda-x86", "lockIn": {}}, {"app": "shop", "function": "search", "current": "knative", "lockIn": {}}], "violations": []}"#
+        var base = Fixture(), head = Fixture()
+        base.lockIn = lockIn
+        head.lockIn = lockIn
+        head.targets[0].functions[0].cost = "11.50"
+        let d = try diff(base, head)
+        let current = try #require(d.current)
+        #expect(current.cost == Change(Decimal(10), Decimal(string: "11.5")))
+        #expect(current.uncosted == Change(1, 1), "knative is not in the result")
+        var t = Thresholds()
+        t.costIncrease = [.percent(10)]
+        #expect(breached(t, d) == ["cost increase at most 10% on where functions run today"])
+        #expect(DiffMarkdown.render(d, checks: []).contains(
+            "Where functions run today (each on its current target): \\$10.00 → \\$11.50 (+\\$1.50 (+15.0%)); 1 function on a target without a bill here not counted."))
+        #expect(try diff(Fixture(), Fixture()).current == nil)
+    }
+
     @Test func lockInScoreChanges() throws {
         var base = Fixture(), head = Fixture()
         base.lockIn = #"{"functions": [{"app": "shop", "function": "checkout", "lockIn": {"aws-lambda-x86": 50, "knative": 10}}], "violations": []}"#
