@@ -240,6 +240,23 @@ private func withTotals(cost: String, p99: Double) -> Fixture {
         #expect(a.contains("\"change\": 30\n") || a.contains("\"change\": 30,"))
     }
 
+    @Test func aTargetOnlyOneSideHasIsShownAndNotCapped() throws {
+        var head = Fixture()
+        var knative = Fixture.Target()
+        knative.id = "knative"
+        knative.cost = nil
+        head.targets.append(knative)
+        let d = try diff(Fixture(), head)
+        #expect(d.targets.map { "\($0.id) \($0.presence.rawValue)" } == ["aws-lambda-x86 both", "knative added"])
+        #expect(d.isMaterial)
+        var t = Thresholds()
+        t.p99Increase = [.percent(0)]
+        #expect(t.evaluate(d).map(\.subject) == ["aws-lambda-x86"])
+        #expect(DiffMarkdown.render(d, checks: []).contains("| knative (new) | on-prem |  | — → 50.0 |"))
+        let only = ResultDiff(base: try Fixture().document(), head: try head.document(), baseName: "b", headName: "h", targets: ["aws-lambda-x86"])
+        #expect(!only.isMaterial)
+    }
+
     @Test func differentSeedsAreNoted() throws {
         var head = Fixture()
         head.seed = "2"
