@@ -23,6 +23,7 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "BASE: a result JSON or a deployment file.") var base: String
     @Argument(help: "HEAD: a result JSON or a deployment file.") var head: String
     @Option(name: .long, help: "The trace to simulate deployment files over: a database, or trace files or folders (repeat for several).") var trace: [String] = []
+    @Option(name: .long, help: "The trace for BASE when the change is to the trace itself (default: --trace; repeat for several).") var baseTrace: [String] = []
     @Option(name: .long, help: "Seed for both simulations.") var seed: UInt64 = 1
     @Option(name: .long, help: "Compare (and simulate) only this target (repeat for several; default: every target).") var target: [String] = []
     @Option(name: .long, help: ArgumentHelp("Fail when a target's or the placement's monthly cost grows by more than this: 10% or 50USD (repeatable).", valueName: "bound")) var failOnCostIncrease: [String] = []
@@ -48,8 +49,8 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let thresholds = try thresholds()
         let materiality = try materialityBounds()
-        let baseResult = try load(base, side: "BASE")
-        let headResult = try load(head, side: "HEAD")
+        let baseResult = try load(base, side: "BASE", trace: baseTrace.isEmpty ? trace : baseTrace)
+        let headResult = try load(head, side: "HEAD", trace: trace)
         let diff = ResultDiff(base: baseResult, head: headResult, baseName: base, headName: head,
                               materiality: materiality, targets: target)
         let checks = thresholds.evaluate(diff)
@@ -103,7 +104,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     /// A result JSON read back, or a deployment file simulated over the trace.
-    func load(_ path: String, side: String) throws -> ResultDocument {
+    func load(_ path: String, side: String, trace: [String]) throws -> ResultDocument {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw fail("\(path): cannot read this file", Exit.badInput)
         }

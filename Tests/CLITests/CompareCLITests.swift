@@ -145,6 +145,16 @@ private func result(cost: String = "100.00", p99: Double = 300, name: String = "
         #expect(usageComment.contains("could not compare this change (exit status 2)"))
     }
 
+    @Test func aChangeOfTraceIsComparedWithBaseTrace() throws {
+        let head = repository.appendingPathComponent("datasets/deployments/head.yaml").path
+        let run = try runPlacer(["compare", head, head, "--trace", repository.appendingPathComponent("datasets/invocations").path,
+                                 "--base-trace", repository.appendingPathComponent("datasets/invocations-week").path,
+                                 "--target", "aws-lambda-x86", "--no-free-tier", "--top", "100"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("BASE and HEAD replayed windows of different length \\(10079 and 1440 minutes\\)"))
+        #expect(run.stdout.contains(" (new) |"))
+    }
+
     @Test func infracostUsageFromAResult() throws {
         let file = try temporary("result.json", result(name: "check out\n# evil: 1"))
         let run = try runPlacer(["export", "infracost-usage", "--json", file])
