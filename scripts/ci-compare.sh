@@ -27,7 +27,8 @@ fi
 body=$(mktemp) errors=$(mktemp)
 trap 'rm -f "$body" "$errors"' EXIT
 status=0
-"$PLACER" compare "$base" "$head" --trace "$trace" --format markdown --out "$body" "$@" 2>"$errors" || status=$?
+# GitHub refuses comments over 65,536 characters: fall back to the summary well before that.
+"$PLACER" compare "$base" "$head" --trace "$trace" --format markdown --max-size 60000 --out "$body" "$@" 2>"$errors" || status=$?
 cat "$errors" >&2
 
 {

@@ -23,8 +23,8 @@ public enum DiffMarkdown {
             out += counts(diff)
         } else {
             out += placement(diff)
-            out += compliance(diff)
-            out += lockIn(diff)
+            out += compliance(diff, limit: max(top, 50))
+            out += lockIn(diff, limit: max(top, 20))
             out += functions(diff, top: top)
         }
         if !diff.notes.isEmpty {
@@ -125,24 +125,26 @@ public enum DiffMarkdown {
         return out
     }
 
-    static func compliance(_ diff: ResultDiff) -> [String] {
+    static func compliance(_ diff: ResultDiff, limit: Int) -> [String] {
         let v = diff.violations
         guard v.available, !v.added.isEmpty || !v.removed.isEmpty else { return [] }
         var out = ["### Compliance", ""]
         for (title, list) in [("New violations", v.added), ("Resolved violations", v.removed)] where !list.isEmpty {
             out += ["**\(title)** (\(list.count))", "", "| function | target | region | reason |", "|---|---|---|---|"]
-            for x in list {
+            for x in list.prefix(limit) {
                 out.append("| \(Markdown.escape(x.app + "/" + x.function)) | \(Markdown.escape(x.target)) | \(Markdown.escape(x.region)) | \(Markdown.escape(x.reason)) |")
             }
+            if list.count > limit { out.append("| … and \(list.count - limit) more (see `--format json`) | | | |") }
             out.append("")
         }
         return out
     }
 
-    static func lockIn(_ diff: ResultDiff) -> [String] {
+    static func lockIn(_ diff: ResultDiff, limit: Int) -> [String] {
         guard !diff.lockIn.isEmpty else { return [] }
-        var out = ["### Lock-in scores (0–100)", "", "| function | target | score |", "|---|---|---:|"]
-        for c in diff.lockIn {
+        let title = diff.lockIn.count > limit ? "### Lock-in scores (0–100; \(limit) of \(diff.lockIn.count) changes)" : "### Lock-in scores (0–100)"
+        var out = [title, "", "| function | target | score |", "|---|---|---:|"]
+        for c in diff.lockIn.prefix(limit) {
             let delta = c.score.delta ?? 0
             out.append("| \(Markdown.escape(c.app + "/" + c.function)) | \(Markdown.escape(c.target)) | \(c.score.before ?? 0) → \(c.score.after ?? 0) (\(delta > 0 ? "+" : "")\(delta)) |")
         }

@@ -35,6 +35,7 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("What counts as a change: a percentage, an amount and a latency, e.g. 2%,0.50USD,5ms (default 1%,0.01USD,1ms).", valueName: "bounds")) var materiality: [String] = []
     @Flag(name: .long, help: "A short form: thresholds, per-target cost and p99, and counts (for comment size limits).") var summaryOnly = false
     @Option(name: .long, help: "Rows in the per-function table.") var top: Int = 10
+    @Option(name: .long, help: ArgumentHelp("Fall back to --summary-only when the markdown would be longer than this many bytes (GitHub comments: 65536).", valueName: "bytes")) var maxSize: Int?
     @Option(name: .long, help: "markdown or json.") var format: CompareFormat = .markdown
     @Option(name: .long, help: "Write the output to this file instead of standard output.") var out: String?
     @Option(name: .long, help: "A folder of profiles that add to or override the bundled ones (for deployment files).") var catalog: String?
@@ -44,6 +45,7 @@ struct CompareCommand: ParsableCommand {
         _ = try thresholds()
         _ = try materialityBounds()
         guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
+        guard (maxSize ?? 1) > 0 else { throw ValidationError("--max-size must be a number of bytes above 0") }
     }
 
     func run() throws {
@@ -65,7 +67,14 @@ struct CompareCommand: ParsableCommand {
         }
         let text: String
         switch format {
-        case .markdown: text = DiffMarkdown.render(diff, checks: checks, summaryOnly: summaryOnly, top: top)
+        case .markdown:
+            let full = DiffMarkdown.render(diff, checks: checks, summaryOnly: summaryOnly, top: top)
+            if let maxSize, !summaryOnly, full.utf8.count > maxSize {
+                text = DiffMarkdown.render(diff, checks: checks, summaryOnly: true, top: top)
+                    + "\n_The full comparison is longer than \(maxSize) bytes: run `placer compare` without `--max-size` to see it._\n"
+            } else {
+                text = full
+            }
         case .json: text = DiffJSON.render(diff, checks: checks)
         }
         if let out {

@@ -66,6 +66,19 @@ private func result(cost: String = "100.00", p99: Double = 300, name: String = "
         #expect(again.stdout == (try String(contentsOfFile: out, encoding: .utf8)))
     }
 
+    @Test func maxSizeFallsBackToTheSummary() throws {
+        let base = try temporary("base.json", result()), head = try temporary("head.json", result(cost: "150.00"))
+        let full = try runPlacer(["compare", base, head])
+        #expect(full.stdout.contains("### Changes per function"))
+        let short = try runPlacer(["compare", base, head, "--max-size", "\(full.stdout.utf8.count - 1)"])
+        #expect(short.status == 0)
+        #expect(!short.stdout.contains("### "))
+        #expect(short.stdout.contains("_The full comparison is longer than \(full.stdout.utf8.count - 1) bytes"))
+        let fits = try runPlacer(["compare", base, head, "--max-size", "\(full.stdout.utf8.count)"])
+        #expect(fits.stdout == full.stdout)
+        #expect(try runPlacer(["compare", base, head, "--max-size", "0"]).status == 2)
+    }
+
     @Test func hostileNameIsEscaped() throws {
         let evil = "a|b<script>alert(1)</script>[x](https://e.example)"
         let base = try temporary("base.json", result(name: evil)), head = try temporary("head.json", result(cost: "150.00", name: evil))
