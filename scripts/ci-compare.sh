@@ -8,7 +8,8 @@
 #   scripts/ci-compare.sh BASE HEAD TRACE OUT [placer compare options…]
 #
 # PLACER names the placer binary (default: build a release binary here with swift build).
-# On an error (status 2, 65, …) OUT still gets a comment saying what went wrong.
+# On an error (status 2, 65, …) OUT still gets a comment saying what went wrong. With
+# --only-if-changed and nothing material, no OUT is written (an old one is removed).
 set -euo pipefail
 if [ $# -lt 4 ]; then
     echo "usage: scripts/ci-compare.sh BASE HEAD TRACE OUT [placer compare options…]" >&2
@@ -31,12 +32,14 @@ status=0
 "$PLACER" compare "$base" "$head" --trace "$trace" --format markdown --max-size 60000 --out "$body" "$@" 2>"$errors" || status=$?
 cat "$errors" >&2
 
+if [ "$status" -eq 0 ] && [ ! -s "$body" ]; then
+    rm -f "$out"
+    exit 0
+fi
 {
     echo "$marker"
-    if [ "$status" -le 1 ] && [ -s "$body" ]; then
+    if [ "$status" -le 1 ]; then
         cat "$body"
-    elif [ "$status" -le 1 ]; then
-        echo "## Placer: no material change"
     else
         echo "## Placer could not compare this change (exit status $status)"
         echo

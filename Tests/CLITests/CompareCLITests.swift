@@ -132,7 +132,7 @@ private func result(cost: String = "100.00", p99: Double = 300, name: String = "
         let head = repository.appendingPathComponent("datasets/deployments/head.yaml").path
         let trace = repository.appendingPathComponent("datasets/invocations").path
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("placer-comment-\(UUID().uuidString).md").path
-        func runScript(_ options: [String]) throws -> (Int32, String) {
+        func runScript(_ options: [String], head: String = head) throws -> (Int32, String) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
             process.arguments = [script, base, head, trace, out] + options
@@ -156,6 +156,10 @@ private func result(cost: String = "100.00", p99: Double = 300, name: String = "
         let (usage, usageComment) = try runScript(["--fail-on-cost-increase", "lots"])
         #expect(usage == 2)
         #expect(usageComment.contains("could not compare this change (exit status 2)"))
+        // Nothing material with --only-if-changed: no comment file at all.
+        let (same, _) = try runScript(["--only-if-changed"], head: base)
+        #expect(same == 0)
+        #expect(!FileManager.default.fileExists(atPath: out))
     }
 
     @Test func aChangeOfTraceIsComparedWithBaseTrace() throws {
