@@ -35,6 +35,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
     @Option(name: .long, help: "Where functions run today, for the lock-in section (default: guessed from the trace's format).") var current: String?
     @Flag(name: .customLong("no-free-tier"), help: "Do not apply free grants.") var noFreeTier = false
+    @Flag(help: "Replay every call, also of busy functions the per-minute fast path would take (docs/result.md).") var exact = false
     @Flag(help: "Skip rows with bad values instead of stopping.") var skipInvalidRows = false
 
     func run() throws {
@@ -64,15 +65,27 @@ struct SimulateCommand: ParsableCommand {
         }
 
         let store = try loadTrace(paths, format: format, skipInvalidRows: skipInvalidRows)
-        let workload: Workload
+        var workload: Workload
         do {
             workload = try WorkloadLoader.load(store) { key in plan?.settings(function: key.function, app: key.app).memoryMB }
         } catch {
             throw fail("cannot read the trace: \(error)", Exit.badInput)
         }
+        if let plan {
+            // Per-function timeout and provisioned instances from the deployment's rules.
+            for a in workload.apps.indices {
+                for f in workload.apps[a].functions.indices {
+                    let key = workload.apps[a].functions[f].key
+                    let settings = plan.settings(function: key.function, app: key.app)
+                    workload.apps[a].functions[f].timeoutMs = settings.timeoutSeconds.map { $0 * 1000 }
+                    workload.apps[a].functions[f].provisioned = settings.provisioned
+                }
+            }
+        }
         guard !workload.apps.isEmpty else { throw fail("the trace holds no invocations to replay", Exit.badInput) }
 
-        let options = SimulationOptions(seed: seed, arrivals: arrivals, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
+        let options = SimulationOptions(seed: seed, arrivals: arrivals, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
+                                        fastPath: !exact)
         var result: SimulationResult
         do { result = try Simulator.run(workload, targets: targets, options: options) } catch let error as PricingError {
             throw fail(error, Exit.usage)
