@@ -6,31 +6,37 @@ import Traces
 /// functions busy enough that the answer cannot differ").
 ///
 /// It applies to one function replayed on its own, with binned calls in every minute from its
-/// first to its last (at least `busyPerMinute` each, so no gap between calls comes near a keep-alive
-/// window of a minute or more), one request per instance, a fixed idle time, no provisioned
-/// instances, and limits that never bind. Then no instance idles out while calls keep coming, and:
+/// first to its last (at least `busyPerMinute` each, so no gap between calls comes near a
+/// keep-alive window of a minute or more), one request per instance, a fixed idle time, no
+/// provisioned instances, and limits that never bind. Then no instance idles out while calls keep
+/// coming, and with instances reused most recently freed first, the k-th instance is alive
+/// exactly when k calls were in flight together at some moment of the last keep-alive window,
+/// and it starts cold when that happens after a window without. Calls in flight form an M/G/∞
+/// queue: Poisson(ρ), ρ = calls per second × mean duration (Little's law); an arrival lifts them
+/// from k−1 to k at the rate λ·P(N = k−1) (arrivals see time averages). So, per minute j and
+/// instance k, the chance that k is *not* reached in the minute is
+/// q = min(e^(−n·P(N = k−1)), P(N ≤ k−1)); instance k is alive with probability 1 − Π q over the
+/// window's minutes, and starts cold in minute m with probability Π q over the window before m ×
+/// (1 − q of m) (Rice's level crossings, as in Ross, "Stochastic Processes", §4.7). The series
+/// holds those expectations; cold starts are their running sum, rounded. With equidistant
+/// arrivals and a single duration nothing is random: ⌈ρ⌉ in flight, alive over the window.
 ///
-/// - with instances reused most recently freed first, the instances alive at a moment are the
-///   most ever in flight together over the last keep-alive window, so the instances of minute *m*
-///   are the largest per-minute peak of concurrency over the window's minutes; cold starts are the
-///   rises of that count;
-/// - a minute's peak of concurrency is the quantile of Poisson(ρ), ρ = calls × mean duration
-///   (Little's law), at 1 − 1/(looks), looks = the window's length over the mean duration (the
-///   M/G/∞ concurrency is Poisson; its peak over T is about the quantile seen once in T/duration
-///   independent looks); with equidistant arrivals and one duration it is exactly ⌈ρ⌉;
-/// - billed time is the calls times the mean billed duration of the day's distribution (by
-///   quadrature over its quantile function), and latency percentiles come from that distribution.
-///
-/// `SimulationTests` compare it with the exact path on crafted busy traces.
+/// Billed time is the calls times the mean billed duration of the day's distribution (by
+/// quadrature over its quantile function), and latency percentiles come from that distribution.
+/// `FastPathTests` compare it with the exact path on crafted busy traces.
 struct FastPlan {
     /// Calls per minute a unit needs in every minute from its first call to its last.
     static let busyPerMinute: Int32 = 60
     /// Points of the quadrature over a day's duration distribution.
     static let points = 4096
 
-    /// The first minute the unit holds instances, and instances alive in each minute from it.
+    /// The first minute the unit holds instances; from it, per minute: instances alive (mean)
+    /// and cold starts.
     var firstMinute: Int
-    var alive: [Int32]
+    var alive: [Double]
+    var cold: [Int32]
+    /// Most instances alive at once (the median of the window's maximum).
+    var peak: Int
     /// Per call minute: its minute, calls and the index into `days`.
     var minutes: [Int32], counts: [Int32], dayOf: [Int32]
     var days: [DayDurations]
@@ -51,7 +57,7 @@ struct FastPlan {
               model.perInstanceConcurrency == 1, provisioned == 0,
               case .fixed(let idle) = model.keepAlive, idle >= 60 else { return nil }
         let first = Int(minutes[0]), last = Int(minutes[minutes.count - 1])
-        guard last < spanMinutes, minutes.count == last - first + 1, function.calls.count > exactLimit else { return nil }
+        guard first >= 0, last < spanMinutes, minutes.count == last - first + 1, function.calls.count > exactLimit else { return nil }
         for n in counts where n < busyPerMinute { return nil }
         // Durations are clamped to 60 s; a shorter timeout would cut some, which the exact path counts.
         guard timeoutMs >= ArrivalExpansion.maxDurationMs else { return nil }
@@ -67,37 +73,146 @@ struct FastPlan {
             dayOf[k] = Int32(days.count)
             days.append(distribution(table[hint], clock: clock))
         }
-
-        // Per-minute peaks of concurrency, then the running maximum over the keep-alive window.
-        let window = max(1, Int((idle / 60).rounded(.up)))
-        var peaks = [Int32](repeating: 0, count: last - first + 1 + window)
-        for k in minutes.indices {
-            let day = days[Int(dayOf[k])]
-            let rho = Double(counts[k]) * day.meanMs / 60_000
-            if mode == .equidistant, day.constant {
-                peaks[k] = Int32(max(1, (rho - 1e-9).rounded(.up)))
-            } else {
-                let looks = max(1, Double(window) * 60_000 / max(day.meanMs, 1))
-                peaks[k] = Int32(max(1, min(Int(counts[k]), poissonQuantile(rho, 1 - 1 / (looks + 1)))))
-            }
-        }
-        let end = min(spanMinutes, first + peaks.count)
-        var alive = [Int32](repeating: 0, count: end - first)
-        var deque: [Int] = [], head = 0
-        for m in 0..<alive.count {
-            while deque.count > head, peaks[deque[deque.count - 1]] <= peaks[m] { deque.removeLast() }
-            deque.append(m)
-            if deque[head] <= m - window { head += 1 }
-            alive[m] = peaks[deque[head]]
+        // The keep-alive window in whole minutes; instances stay up to `window` minutes after the
+        // last minute that reached them.
+        let window = max(1, Int((idle / 60).rounded()))
+        let length = min(spanMinutes, last + window + 1) - first
+        let rho = minutes.indices.map { Double(counts[$0]) * days[Int(dayOf[$0])].meanMs / 60_000 }
+        var plan = FastPlan(firstMinute: first, alive: [], cold: [], peak: 0, minutes: minutes, counts: counts, dayOf: dayOf, days: days)
+        // Exponential draws make the arrivals Poisson-like, which the level crossings assume;
+        // uniform draws are less bursty (fewer instances than Poisson): those replay exactly.
+        switch mode {
+        case .equidistant where days.allSatisfy(\.constant):
+            plan.steady(rho: rho, window: window, length: length)
+        case .exponential:
+            plan.levelCrossings(rho: rho, window: window, length: length)
+        default:
+            return nil
         }
         // Limits that would bind send the unit to the exact path.
+        if plan.peak > model.maxInstances { return nil }
+        if let envs = model.scaleOutEnvironments, plan.cold.contains(where: { Int($0) > envs }) { return nil }
+        return plan
+    }
+
+    /// Equidistant calls of one duration: ⌈ρ⌉ in flight all minute, alive over the window.
+    private mutating func steady(rho: [Double], window: Int, length: Int) {
+        let peaks = rho.map { Int32(max(1, ($0 - 1e-9).rounded(.up))) }
+        var deque: [Int] = [], head = 0
         var previous: Int32 = 0
-        for a in alive {
-            if Int(a) > model.maxInstances { return nil }
-            if let envs = model.scaleOutEnvironments, Int(a - previous) > envs { return nil }
+        alive = []
+        cold = []
+        for m in 0..<length {
+            if m < peaks.count {
+                while deque.count > head, peaks[deque[deque.count - 1]] <= peaks[m] { deque.removeLast() }
+                deque.append(m)
+            }
+            while deque.count > head, deque[head] < m - window { head += 1 }
+            let a = deque.count > head ? peaks[deque[head]] : 0
+            alive.append(Double(a))
+            cold.append(max(0, a - previous))
             previous = a
+            peak = max(peak, Int(a))
         }
-        return FastPlan(firstMinute: first, alive: alive, minutes: minutes, counts: counts, dayOf: dayOf, days: days)
+    }
+
+    /// The level-crossing expectations (see the type's comment), minute by minute over a sliding
+    /// window; only the instances whose fate is uncertain are summed (about 15 √ρ of them).
+    private mutating func levelCrossings(rho: [Double], window: Int, length: Int) {
+        // Per call minute: the first instance not surely reached, and the last one possibly reached,
+        // with log q for the instances between.
+        // (Recomputed when a minute leaves the window rather than kept: a very busy function has
+        // thousands of uncertain instances per minute.)
+        var low = [Int](repeating: 1, count: rho.count), high = low
+        for j in rho.indices {
+            let (l, values) = Self.notReached(rho[j], calls: Double(counts[j]))
+            low[j] = l
+            high[j] = l + values.count - 1
+        }
+        let top = (high.max() ?? 1) + 2
+        var inWindow = [Double](repeating: 0, count: top + 1)   // Σ log q over the window, per instance
+        var overall = [Double](repeating: 0, count: top + 1)    // Σ log q over every minute, per instance
+        var sure = [Int](), sureHead = 0                        // minutes by descending `low` (window max)
+        alive = []
+        cold = []
+        var coldSum = 0.0, coldRounded = 0
+        func add(_ j: Int, _ values: [Double], _ sign: Double) {
+            for (i, v) in values.enumerated() { inWindow[low[j] + i] += sign * v }
+        }
+        var surelyAll = 1
+        for m in 0..<length {
+            // Leave the window: minute m − window − 1.
+            let leaving = m - window - 1
+            if leaving >= 0, leaving < rho.count { add(leaving, Self.notReached(rho[leaving], calls: Double(counts[leaving])).1, -1) }
+            while sure.count > sureHead, sure[sureHead] < m - window { sureHead += 1 }
+            let sureBefore = sure.count > sureHead ? low[sure[sureHead]] : 1
+            // Cold starts in minute m: instances not alive over the window before it, reached in it.
+            if m < rho.count {
+                let values = Self.notReached(rho[m], calls: Double(counts[m])).1
+                var expected = 0.0
+                let topHere = high[m]
+                if topHere >= sureBefore {
+                    for k in sureBefore...topHere {
+                        let qm = k < low[m] ? 0 : exp(values[k - low[m]])
+                        expected += exp(min(0, inWindow[k])) * (1 - qm)
+                    }
+                }
+                coldSum += expected
+                add(m, values, 1)
+                for (i, v) in values.enumerated() { overall[low[m] + i] += v }
+                surelyAll = max(surelyAll, low[m])
+                while sure.count > sureHead, low[sure[sure.count - 1]] <= low[m] { sure.removeLast() }
+                sure.append(m)
+            }
+            let rounded = Int(coldSum.rounded())
+            cold.append(Int32(rounded - coldRounded))
+            coldRounded = rounded
+            // Alive: the instances surely reached in the window, and the chance of each above.
+            let sureNow = sure.count > sureHead ? low[sure[sureHead]] : 1
+            let anyInWindow = sure.count > sureHead
+            var a = anyInWindow ? Double(sureNow - 1) : 0
+            if anyInWindow {
+                var k = sureNow
+                while k <= top, inWindow[k] < 0 {
+                    a += 1 - exp(inWindow[k])
+                    k += 1
+                }
+            }
+            alive.append(a)
+        }
+        // Peak: the median of the maximum over the whole run.
+        peak = surelyAll - 1
+        var k = max(1, surelyAll)
+        while k <= top, overall[k] <= log(0.5) { peak = k; k += 1 }
+        peak = max(peak, 1)
+    }
+
+    /// For a minute of `calls` calls at load ρ: the first instance k not surely reached, and
+    /// log q(k) = log min(e^(−calls·P(N = k−1)), P(N ≤ k−1)) from it until the instance that is
+    /// surely not reached. Instances below the uncertain band at the top (q < e^−25 somewhere
+    /// under it) count as surely reached.
+    static func notReached(_ rho: Double, calls: Double) -> (Int, [Double]) {
+        // Start well inside the left tail, where P(N ≤ i) is negligible.
+        let start = max(0, Int((rho - 8 * rho.squareRoot() - 10).rounded(.down)))
+        let logRho = log(max(rho, 1e-300))
+        var logP = -rho + Double(start) * logRho - lgamma(Double(start) + 1)
+        var cdf = 0.0
+        var values: [Double] = []
+        var lastSure = -1
+        var i = start
+        while true {
+            let p = exp(logP)
+            cdf += p
+            // Instance k = i + 1 is lifted to by arrivals finding i in flight.
+            let logQ = min(-calls * p, log(max(cdf, 1e-300)))
+            if logQ < -25 { lastSure = values.count }
+            values.append(logQ)
+            if Double(i) > rho, calls * p < 1e-12 { break }
+            i += 1
+            logP += logRho - log(Double(i))
+            if i > start + 10_000_000 { break }
+        }
+        return (start + 1 + lastSure + 1, Array(values[(lastSure + 1)...]))
     }
 
     /// A day's durations at `points` evenly spaced quantiles (the draws' own inverse transform).
@@ -115,41 +230,6 @@ struct FastPlan {
                             meanBilledMs: Double(billed) / Double(points), constant: constant)
     }
 
-    /// The smallest k with P(Poisson(λ) ≤ k) ≥ p: summed directly for small λ, from the normal
-    /// approximation (with continuity correction) beyond.
-    static func poissonQuantile(_ lambda: Double, _ p: Double) -> Int {
-        guard lambda > 0 else { return 0 }
-        if lambda < 200 {
-            var term = exp(-lambda), cdf = term, k = 0
-            while cdf < p, k < 100_000 {
-                k += 1
-                term *= lambda / Double(k)
-                cdf += term
-            }
-            return k
-        }
-        return Int((lambda + normalQuantile(p) * lambda.squareRoot() - 0.5).rounded(.up))
-    }
-
-    /// The standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9).
-    static func normalQuantile(_ p: Double) -> Double {
-        let a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.3577518672690, -30.66479806614716, 2.506628277459239]
-        let b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572]
-        let c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783]
-        let d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416]
-        let q = min(max(p, 1e-300), 1 - 1e-16)
-        if q < 0.02425 {
-            let r = (-2 * log(q)).squareRoot()
-            return (((((c[0] * r + c[1]) * r + c[2]) * r + c[3]) * r + c[4]) * r + c[5]) / ((((d[0] * r + d[1]) * r + d[2]) * r + d[3]) * r + 1)
-        }
-        if q > 1 - 0.02425 {
-            let r = (-2 * log(1 - q)).squareRoot()
-            return -(((((c[0] * r + c[1]) * r + c[2]) * r + c[3]) * r + c[4]) * r + c[5]) / ((((d[0] * r + d[1]) * r + d[2]) * r + d[3]) * r + 1)
-        }
-        let r = q - 0.5, s = r * r
-        return (((((a[0] * s + a[1]) * s + a[2]) * s + a[3]) * s + a[4]) * s + a[5]) * r
-            / (((((b[0] * s + b[1]) * s + b[2]) * s + b[3]) * s + b[4]) * s + 1)
-    }
 }
 
 extension Accumulator {
@@ -158,15 +238,13 @@ extension Accumulator {
     mutating func replay(_ plan: FastPlan, _ g: inout GroupReplay) {
         let memoryMB = g.memoryMB
         let endSeconds = Double(spanMinutes) * 60
-        var previous: Int32 = 0, peak: Int32 = 0, started = 0
+        var started = 0
         var seconds = 0.0
-        var coldByMinute = [Int32](repeating: 0, count: plan.alive.count)
+        let coldByMinute = plan.cold
         for (offset, a) in plan.alive.enumerated() {
             let m = plan.firstMinute + offset
-            if a > previous { coldByMinute[offset] = a - previous; started += Int(a - previous) }
-            previous = a
-            peak = max(peak, a)
-            let held = min(60, endSeconds - Double(m) * 60) * Double(a)
+            started += Int(plan.cold[offset])
+            let held = min(60, endSeconds - Double(m) * 60) * a
             guard held > 0 else { continue }
             seconds += held
             instPartial[m] += held
@@ -211,7 +289,7 @@ extension Accumulator {
             }
         }
         g.busy[0] = latency
-        g.pool.peakInstances = Int(peak)
+        g.pool.peakInstances = plan.peak
         g.pool.instancesStarted = started
         g.pool.instanceSeconds = seconds
         fastUnits += 1
