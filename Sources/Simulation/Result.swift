@@ -45,6 +45,8 @@ public struct Outcome: Sendable, Equatable {
     public var rejected = 0
     /// Throttled asynchronous invocations, served when a slot freed.
     public var delayed = 0
+    /// Served invocations that ran past the timeout and were cut there (billed up to it).
+    public var timedOut = 0
     public var latencyMs = LatencySummary()
     /// Most instances alive at once (of the function's scaling unit, for a function's line).
     public var peakInstances = 0

@@ -22,6 +22,8 @@ struct SimulationRequest {
     var current: String?
     var freeTier = true
     var skipInvalidRows = false
+    /// Replay every call, also of busy functions the per-minute fast path would take.
+    var exact = false
 }
 
 /// A finished replay, with what it was made from.
@@ -62,16 +64,28 @@ struct SimulationRun {
         }
 
         let store = try loadTrace(request.paths, format: request.format, skipInvalidRows: request.skipInvalidRows)
-        let workload: Workload
+        var workload: Workload
         do {
             workload = try WorkloadLoader.load(store) { key in plan?.settings(function: key.function, app: key.app).memoryMB }
         } catch {
             throw fail("cannot read the trace: \(error)", Exit.badInput)
         }
+        if let plan {
+            // Per-function timeout and provisioned instances from the deployment's rules.
+            for a in workload.apps.indices {
+                for f in workload.apps[a].functions.indices {
+                    let key = workload.apps[a].functions[f].key
+                    let settings = plan.settings(function: key.function, app: key.app)
+                    workload.apps[a].functions[f].timeoutMs = settings.timeoutSeconds.map { $0 * 1000 }
+                    workload.apps[a].functions[f].provisioned = settings.provisioned
+                }
+            }
+        }
         guard !workload.apps.isEmpty else { throw fail("the trace holds no invocations to replay", Exit.badInput) }
 
         let options = SimulationOptions(seed: request.seed, arrivals: request.arrivals,
-                                        workers: request.workers ?? ProcessInfo.processInfo.activeProcessorCount)
+                                        workers: request.workers ?? ProcessInfo.processInfo.activeProcessorCount,
+                                        fastPath: !request.exact)
         var result: SimulationResult
         do { result = try Simulator.run(workload, targets: targets, options: options) } catch let error as PricingError {
             throw fail(error, Exit.usage)
