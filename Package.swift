@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Deployment", targets: ["Deployment"]),
         .library(name: "Simulation", targets: ["Simulation"]),
         .library(name: "Advice", targets: ["Advice"]),
+        .library(name: "Placement", targets: ["Placement"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -34,8 +35,10 @@ let package = Package(
         .target(name: "TraceLoading", dependencies: ["Simulation", "Store", "Traces"]),
         // Lock-in scores, migration estimates and compliance verdicts: pure, no files.
         .target(name: "Advice", dependencies: ["Pricing", "Deployment"]),
+        // On-prem cost of ownership, hybrid placement and break-even: pure, no files but its defaults.
+        .target(name: "Placement", dependencies: ["Simulation", "Pricing", "Deployment", "Advice"], resources: [.copy("Data")]),
         .executableTarget(name: "placer", dependencies: [
-            "Traces", "Store", "Pricing", "Reporting", "Deployment", "Advice", "Simulation", "TraceLoading",
+            "Traces", "Store", "Pricing", "Reporting", "Deployment", "Advice", "Simulation", "TraceLoading", "Placement",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
@@ -44,6 +47,7 @@ let package = Package(
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TraceLoading", "Store", "Traces", "Pricing"]),
         .testTarget(name: "AdviceTests", dependencies: ["Advice", "Deployment", "Pricing"]),
+        .testTarget(name: "PlacementTests", dependencies: ["Placement", "Simulation", "Pricing", "Deployment", "Traces"]),
         // Runs the built `placer` executable: exit statuses, messages, a killed ingest.
         .testTarget(name: "CLITests", dependencies: ["Store", "Traces"]),
     ],

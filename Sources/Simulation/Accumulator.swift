@@ -142,14 +142,18 @@ struct Accumulator {
         }
         if let shape { memoryMB = Double(shape.memoryMB) }
         let random = SeededRandom(seed: options.seed, stream: 201, target.idHash, ArrivalExpansion.stableHash(groupKey))
-        return GroupReplay(members: members, app: app, unit: unit, memoryMB: memoryMB, shape: shape, target: target,
-                           pool: InstancePool(model: target.model, memoryMB: memoryMB, endSeconds: Double(spanMinutes) * 60, random: random))
+        var replay = GroupReplay(members: members, app: app, unit: unit, memoryMB: memoryMB, shape: shape, target: target,
+                                 pool: InstancePool(model: target.model, memoryMB: memoryMB, endSeconds: Double(spanMinutes) * 60, random: random))
+        if options.functionSeries.contains(target.target.profile.id) { replay.series = SeriesCollector(spanMinutes: spanMinutes) }
+        replay.keepUsage = options.functionUsage
+        return replay
     }
 
     /// Adds the lifetimes a pool has produced to the per-minute series, and clears them.
     mutating func drainLifetimes(_ group: inout GroupReplay) {
         for (a, b) in group.pool.lifetimes {
             addLifetime(a, b, memoryMB: group.memoryMB)
+            group.series?.addLifetime(a, b, memoryMB: group.memoryMB)
             if group.instanceBilling, let clock = group.target.clock { group.instanceMs += clock.billedMs((b - a) * 1000) }
         }
         group.pool.lifetimes.removeAll(keepingCapacity: true)
@@ -171,6 +175,7 @@ struct Accumulator {
         drainLifetimes(&g)
         let m = g.members.count
         let target = g.target
+        let unitSeries = g.series?.finish()
         if g.activeMs > 0 {
             // Billed while at least one request is in flight: the instance's active periods,
             // shared among the unit's functions by execution time.
@@ -199,6 +204,7 @@ struct Accumulator {
             out.instanceSeconds = g.pool.instanceSeconds
             out.memoryGBSeconds = groupGBs
             var gbs = 0.0
+            var usedAlone: UsageSummary?
             if let shape = g.shape {
                 var u = UsageSummary(days: target.days)
                 u.invocations = Int64(out.served)
@@ -207,6 +213,7 @@ struct Accumulator {
                 if g.initMs[f] > 0 { u.initMs[shape] = g.initMs[f] }
                 if f == 0, g.instanceMs > 0 { u.instanceMs[shape] = g.instanceMs }
                 usage = usage + u
+                if g.keepUsage { usedAlone = u }
                 let billedMs = g.execMs[f] + g.initMs[f] + (f == 0 ? g.instanceMs : 0)
                 gbs = Double(billedMs) * Double(shape.memoryMB) / 1_024_000
             }
@@ -219,7 +226,7 @@ struct Accumulator {
             total.billedGBSeconds += gbs
             shares.append((gbs, out.served))
             functions.append(FunctionOutcome(app: function.key.app, function: function.key.function, scalingUnit: g.unit,
-                                             memoryMB: g.memoryMB, outcome: out))
+                                             memoryMB: g.memoryMB, outcome: out, series: unitSeries, usage: usedAlone))
         }
     }
 
@@ -309,6 +316,9 @@ struct GroupReplay {
     var runMs: [Double]
     var instanceMs: Int64 = 0
     var activeMs: Int64 = 0
+    /// Opt-in outputs (`SimulationOptions.functionSeries`, `.functionUsage`).
+    var series: SeriesCollector?
+    var keepUsage = false
 
     init(members: [Int], app: AppWorkload, unit: String, memoryMB: Double, shape: Shape?, target: PreparedTarget, pool: InstancePool) {
         self.members = members
@@ -364,6 +374,7 @@ struct GroupReplay {
                 latencies[f].append(latency)
             }
             histogram.add(latency)
+            if series != nil { series!.addBusy(end: calls.times[k] + latency / 1000, seconds: (d + r.initMs) / 1000) }
             runMs[f] += d
             guard let clock = target.clock else { continue }
             let exec = clock.billedMs(perRequest ? d : 0)

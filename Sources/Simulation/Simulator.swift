@@ -26,6 +26,11 @@ public struct SimulationOptions: Sendable {
     /// bounded by one slice of the busiest function, however long the trace. Results do not
     /// depend on it.
     var sliceSeconds = 3600.0
+    /// Targets (by id) whose functions carry their scaling unit's per-minute series
+    /// (`FunctionOutcome.series`), for on-prem sizing. Off by default: it costs memory.
+    public var functionSeries: Set<String> = []
+    /// When true every function carries its billed usage (`FunctionOutcome.usage`).
+    public var functionUsage = false
 
     public init(seed: UInt64 = 1, arrivals: ArrivalMode = .exponential, workers: Int = 1) {
         self.seed = seed
