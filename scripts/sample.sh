@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the bundled sample data: installs what is missing, builds, ingests the Azure 2019
 # sample into placer.db and inspects it, simulates it on every cloud target and two on-prem ones,
-# prints its lock-in and compliance, then inspects every other sample. What it prints is written to
+# prints its lock-in and compliance, places each function (placer place), then inspects every other sample. What it prints is written to
 # reports/ (sample-inspect.txt, sample-simulate.txt, lockin-azure2019.txt) with the JSON result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,3 +37,7 @@ echo
     echo "== placer lockin placer.db --deployment docs/examples/lockin.yaml"
     "$placer" lockin placer.db --deployment docs/examples/lockin.yaml 2>&1 || true
 } > reports/lockin-azure2019-deployment.txt
+{
+    echo "== placer place placer.db --json reports/place-result.json"
+    "$placer" place placer.db --json reports/place-result.json 2>&1
+} | tee reports/place-azure2019.txt

@@ -194,6 +194,10 @@ public enum Placement {
             placed.append(PlacedFunction(app: functions[i].app, function: functions[i].function, target: targets[t].id,
                                          monthlyCost: share, reason: reason, violates: violates[i]))
         }
+        let clouds = Set(state.assignment.filter { $0 != onPremIndex })
+        if clouds.count > 1 {
+            notes.append("the placement uses \(clouds.count) cloud targets: each bills its own account, with its own free grants (--targets narrows the choice)")
+        }
         let relaxed = violates.filter { !$0.isEmpty }.count
         if relaxed > 0 { notes.append("\(relaxed) functions have no target meeting all their requirements: the requirement is relaxed for them and named in their reason") }
         return PlacementPlan(algorithm: solved.exact ? "exact" : "greedy+improvement",
@@ -216,7 +220,9 @@ public enum Placement {
                 if delta < (next?.1 ?? .infinity) { next = (u, delta) }
             }
             let what = t == onPrem ? "on the cluster" : "cheapest allowed"
-            if let (u, delta) = next {
+            if let (u, delta) = next, abs(delta) < 0.005 {
+                parts.append("\(what); as cheap on \(model.targets[u].id) to the cent (free grants or tiny usage)")
+            } else if let (u, delta) = next {
                 parts.append("\(what); on \(model.targets[u].id) the month would cost \(Self.usd(delta)) \(delta >= 0 ? "more" : "less")")
             } else {
                 parts.append("the only allowed target")
