@@ -71,6 +71,8 @@ public enum BreakEven {
     public static let defaultScales: [Double] = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
     /// Sensitivity factors applied to each parameter.
     public static let factors: [Double] = [0.5, 2]
+    /// Cores per call is tried lower only: 1 (the default) is already the most a call can use alone.
+    public static let coresPerCallFactors: [Double] = [0.1, 0.5]
     static let searchRange = (low: 0.001, high: 10_000.0)
 
     public static func analyse(_ request: BreakEvenRequest) throws -> BreakEvenAnalysis {
@@ -126,6 +128,13 @@ public enum BreakEven {
             var i = request.inputs
             i.headroom *= factor
             sensitivity.append(Sensitivity(parameter: "headroom", factor: factor, crossovers: try crossovers(demand, i)))
+        }
+        // Not asked for by name, but the assumption the answer leans on most: how many cores a call keeps busy.
+        for factor in coresPerCallFactors {
+            var i = request.inputs
+            i.coresPerCall *= factor
+            let d = try Self.demand(onPremOutcome, coresPerCall: i.coresPerCall)
+            sensitivity.append(Sensitivity(parameter: "coresPerCall", factor: factor, crossovers: try crossovers(d, i)))
         }
         if let workload = request.workload, case .fixed(let idle) = onPremTarget.model.keepAlive {
             for factor in factors {

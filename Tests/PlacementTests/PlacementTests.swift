@@ -228,7 +228,8 @@ struct PlacementTests {
             for (a, b) in zip(curve.monthlyCost, curve.monthlyCost.dropFirst()) { #expect(b >= a - 1e-9, "\(curve.id): \(curve.monthlyCost)") }
         }
         #expect(analysis.targets.first { $0.id == "aws-lambda-x86" }!.monthlyCost.last! > analysis.targets.first { $0.id == "aws-lambda-x86" }!.monthlyCost.first!)
-        #expect(analysis.sensitivity.map(\.parameter) == ["serverPrice", "serverPrice", "electricityPrice", "electricityPrice", "headroom", "headroom", "keepAlive", "keepAlive"])
+        #expect(analysis.sensitivity.map(\.parameter) == ["serverPrice", "serverPrice", "electricityPrice", "electricityPrice", "headroom", "headroom",
+                                                      "coresPerCall", "coresPerCall", "keepAlive", "keepAlive"])
         // A cheaper server never makes on-prem overtake later.
         for (c, cheap) in zip(analysis.crossovers, analysis.sensitivity[0].crossovers) {
             if let k = c.scale { #expect(cheap.scale != nil && cheap.scale! <= k * 1.0001) }
