@@ -1,3 +1,4 @@
+import Advice
 import Deployment
 import Foundation
 import Pricing
@@ -205,6 +206,40 @@ struct PlacementTests {
         let impossible = try Deployment.parse("requirements:\n  p99LatencyMs: 1\n", file: "placer.yaml")
         let relaxed = try Placement.plan(PlacementRequest(result: result, targets: targets, onPrem: nil, inputs: inputs, deployment: impossible))
         #expect(relaxed.functions.allSatisfy { !$0.violates.isEmpty && $0.reason.contains("relaxed") })
+    }
+
+    /// A function that must stay on-prem (compliance, from `Advisor`) buys the cluster although
+    /// the cloud is far cheaper, and then the other function fills the servers bought anyway.
+    @Test func complianceForcesAFunctionOnPrem() throws {
+        func f(_ name: String, memoryMB: Double) -> FunctionWorkload {
+            FunctionWorkload(key: FunctionKey(app: "app", function: name), memoryMB: memoryMB,
+                             calls: .exact(startSeconds: (0..<600).map { Double($0) * 6 }, durationMs: [Double](repeating: 3000, count: 600)))
+        }
+        let workload = Workload(apps: [AppWorkload(key: "app", functions: [f("public", memoryMB: 512), f("secret", memoryMB: 2048)])], spanMinutes: 60)
+        let profiles = [try Self.catalog.profile("aws-lambda-x86"), try Self.catalog.profile("openfaas")]
+        let targets = profiles.map { SimulationTarget(profile: $0) }
+        let result = try Simulator.run(workload, targets: targets, options: PlacementRequest.simulationOptions(SimulationOptions(), onPrem: "openfaas"))
+        let deployment = try Deployment.parse("functions:\n  - match: secret\n    onPremOnly: true\n", file: "placer.yaml")
+        let report = Advisor.analyse(LockInRequest(functions: [FunctionUse(app: "app", function: "public", trigger: "http"),
+                                                               FunctionUse(app: "app", function: "secret", trigger: "http")],
+                                                   candidates: profiles, catalog: Self.catalog, deployment: deployment))
+        let inputs = try OnPremInputs.defaults()
+        let plan = try Placement.plan(PlacementRequest(result: result, targets: targets, onPrem: "openfaas", inputs: inputs,
+                                                       deployment: deployment, lockIn: report))
+        let by = Dictionary(uniqueKeysWithValues: plan.functions.map { ($0.function, $0) })
+        #expect(by["secret"]?.target == "openfaas")
+        #expect(by["secret"]?.reason.contains("excluded: aws-lambda-x86") == true, "\(by["secret"]?.reason ?? "")")
+        // The servers are bought anyway and have room: the other function fills them rather than pay Lambda.
+        #expect(by["public"]?.target == "openfaas")
+        #expect(by["public"]?.reason.hasPrefix("on the cluster; on aws-lambda-x86 the month would cost $") == true, "\(by["public"]?.reason ?? "")")
+        let cluster = try #require(plan.onPrem)
+        // One 2 GB instance busy all the time (a call every 6 s for 3 s: half a call in flight on average).
+        #expect(cluster.estimate.servers == 1 + inputs.redundancy)
+        #expect(cluster.estimate.demand.peakMemoryMB >= 2048 - 1 && cluster.estimate.demand.peakMemoryMB < 2 * 2048)
+        #expect(abs(plan.monthlyCost - cluster.estimate.cost.total) < 1e-6)
+        #expect(abs(by["public"]!.monthlyCost + by["secret"]!.monthlyCost - plan.monthlyCost) < 1e-6)
+        #expect(plan.allOnPrem?.servers == cluster.estimate.servers)
+        #expect(plan.savingsVsAllCloudBest! < 0, "compliance costs money here")
     }
 
     /// Every target's monthly cost never falls as the volume grows, and the break-even factor is
