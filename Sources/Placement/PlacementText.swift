@@ -2,6 +2,9 @@ import Foundation
 
 /// Terminal text for a placement and its break-even analysis.
 public enum PlacementText {
+    /// Functions listed one per line, dearest first (requirements relaxed always shown).
+    public static let functionLimit = 40
+
     public static func render(_ plan: PlacementPlan, breakEven: BreakEvenAnalysis?) -> String {
         var lines: [String] = []
         lines.append("Placement (\(plan.algorithm)): \(money(plan.monthlyCost))/month")
@@ -30,9 +33,18 @@ public enum PlacementText {
             lines.append(pad(t, 20) + padLeft(String(v.0), 10) + padLeft(money(v.1), 13))
         }
         lines.append("")
+        // The dearest functions, and any whose requirements were relaxed; every one is in the JSON.
+        let order = plan.functions.indices.sorted { a, b in
+            let fa = plan.functions[a], fb = plan.functions[b]
+            return (fa.violates.isEmpty ? 1 : 0, -fa.monthlyCost, a) < (fb.violates.isEmpty ? 1 : 0, -fb.monthlyCost, b)
+        }
+        let shown = order.prefix(max(functionLimit, plan.functions.filter { !$0.violates.isEmpty }.count))
         lines.append("function                                  target               USD/month  why")
-        for f in plan.functions {
+        for f in shown.map({ plan.functions[$0] }) {
             lines.append(pad(f.app.prefix(12) + "/" + f.function.prefix(28), 42) + pad(f.target, 20) + padLeft(money(f.monthlyCost), 10) + "  " + f.reason)
+        }
+        if shown.count < plan.functions.count {
+            lines.append("… and \(plan.functions.count - shown.count) cheaper functions (every function's place and reason are in --json)")
         }
         for note in plan.notes { lines.append("note: \(note)") }
         if let b = breakEven {

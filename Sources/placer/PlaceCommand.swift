@@ -66,7 +66,9 @@ struct PlaceCommand: ParsableCommand {
             }
             selected.append(SimulationTarget(profile: onPremProfile))
         } catch let error as CatalogError {
-            throw fail(targets == nil && onprem == nil && plan != nil ? "\(plan!.file): \(error)" : "\(error)", targets == nil && onprem == nil && plan != nil ? Exit.badInput : Exit.usage)
+            // A wrong --targets or --onprem is a usage error; a wrong id in the deployment file is bad input.
+            if targets == nil, onprem == nil, let plan { throw fail("\(plan.file): \(error)", Exit.badInput) }
+            throw fail(error, Exit.usage)
         }
         let skipped = ids.filter { id in id != onPremId && (try? catalog.profile(id))?.kind == .onprem }
         if !skipped.isEmpty { printError("note: one on-prem platform is placed at a time: \(onPremId) (not \(skipped.joined(separator: ", "))); --onprem to choose") }
