@@ -57,8 +57,9 @@ enum Optimiser {
             }
         }
         state = try rebuild(model, best.0)
-        // Best-improvement single moves; each strictly lowers the total, so it ends.
-        for _ in 0..<(50 * max(1, model.count)) {
+        // Best-improvement single moves; each strictly lowers the total, so no placement repeats
+        // and the search ends (no iteration cap: the guarantee holds whenever it returns).
+        while true {
             var bestMove: (Int, Int, Double)?
             let current = state.total
             for i in 0..<model.count {

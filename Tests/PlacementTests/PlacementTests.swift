@@ -57,6 +57,14 @@ struct PlacementTests {
         #expect(ClusterSizing.estimate(ClusterDemand(), controlPlane: ControlPlaneFootprint(memoryMB: 1024, cores: 2), inputs: inputs).cost.total == 0)
     }
 
+    @Test func exampleDeploymentReads() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/examples/onprem.yaml").path
+        let inputs = try OnPremInputs.read(try Deployment.load(path: path))
+        #expect(inputs.ownedServers == 2 && inputs.ownedSunk && inputs.coresPerCall == 0.25 && inputs.headroom == 0.25)
+        #expect(inputs.assumedInUse.isEmpty)
+    }
+
     @Test func defaultsCarrySourcesAndMarkAssumptions() throws {
         let d = try OnPremInputs.defaults()
         #expect(d.pue == 1.56)
