@@ -41,3 +41,7 @@ echo
     echo "== placer place placer.db --json reports/place-result.json"
     "$placer" place placer.db --json reports/place-result.json 2>&1
 } | tee reports/place-azure2019.txt
+{
+    echo "== placer place placer.db --deployment docs/examples/onprem.yaml"
+    "$placer" place placer.db --deployment docs/examples/onprem.yaml 2>&1
+} > reports/place-azure2019-deployment.txt
