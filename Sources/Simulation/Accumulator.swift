@@ -150,15 +150,19 @@ struct Accumulator {
         // A function's own provisioned count (deployment) wins over the target's; an app's
         // instances take the largest of its functions'.
         let provisioned = members.map { app.functions[$0].provisioned ?? target.model.provisioned }.max() ?? 0
-        return GroupReplay(members: members, app: app, unit: unit, memoryMB: memoryMB, shape: shape, target: target,
-                           pool: InstancePool(model: target.model, memoryMB: memoryMB, endSeconds: Double(spanMinutes) * 60,
-                                              random: random, provisioned: provisioned))
+        var replay = GroupReplay(members: members, app: app, unit: unit, memoryMB: memoryMB, shape: shape, target: target,
+                                 pool: InstancePool(model: target.model, memoryMB: memoryMB, endSeconds: Double(spanMinutes) * 60,
+                                                    random: random, provisioned: provisioned))
+        if options.functionSeries.contains(target.target.profile.id) { replay.series = SeriesCollector(spanMinutes: spanMinutes) }
+        replay.keepUsage = options.functionUsage
+        return replay
     }
 
     /// Adds the lifetimes a pool has produced to the per-minute series, and clears them.
     mutating func drainLifetimes(_ group: inout GroupReplay) {
         for (a, b) in group.pool.lifetimes {
             addLifetime(a, b, memoryMB: group.memoryMB)
+            group.series?.addLifetime(a, b, memoryMB: group.memoryMB)
             if group.instanceBilling, let clock = group.target.clock { group.instanceMs += clock.billedMs((b - a) * 1000) }
         }
         group.pool.lifetimes.removeAll(keepingCapacity: true)
@@ -188,6 +192,7 @@ struct Accumulator {
         drainLifetimes(&g)
         let m = g.members.count
         let target = g.target
+        let unitSeries = g.series?.finish()
         if g.activeMs > 0 {
             // Billed while at least one request is in flight: the instance's active periods,
             // shared among the unit's functions by execution time.
@@ -216,6 +221,7 @@ struct Accumulator {
             out.instanceSeconds = g.pool.instanceSeconds
             out.memoryGBSeconds = groupGBs
             var gbs = 0.0
+            var usedAlone: UsageSummary?
             if let shape = g.shape {
                 var u = UsageSummary(days: target.days)
                 u.invocations = Int64(out.served)
@@ -226,6 +232,7 @@ struct Accumulator {
                 if f == 0, g.instanceMs > 0 { u.instanceMs[shape] = g.instanceMs }
                 if f == 0, g.provisionedHeldMs > 0 { u.provisionedMs[shape] = g.provisionedHeldMs }
                 usage = usage + u
+                if g.keepUsage { usedAlone = u }
                 let billedMs = g.execMs[f] + g.initMs[f] + g.provisionedExecMs[f] + (f == 0 ? g.instanceMs + g.provisionedHeldMs : 0)
                 gbs = Double(billedMs) * Double(shape.memoryMB) / 1_024_000
             }
@@ -239,7 +246,7 @@ struct Accumulator {
             total.billedGBSeconds += gbs
             shares.append((gbs, out.served))
             functions.append(FunctionOutcome(app: function.key.app, function: function.key.function, scalingUnit: g.unit,
-                                             memoryMB: g.memoryMB, outcome: out))
+                                             memoryMB: g.memoryMB, outcome: out, series: unitSeries, usage: usedAlone))
         }
     }
 
@@ -339,6 +346,9 @@ struct GroupReplay {
     var provisionedHeldMs: Int64 = 0
     /// Per function: the timeout, ms (the lower of the target's and the deployment's).
     let timeoutMs: [Double]
+    /// Opt-in outputs (`SimulationOptions.functionSeries`, `.functionUsage`).
+    var series: SeriesCollector?
+    var keepUsage = false
 
     init(members: [Int], app: AppWorkload, unit: String, memoryMB: Double, shape: Shape?, target: PreparedTarget, pool: InstancePool) {
         self.members = members
@@ -399,6 +409,7 @@ struct GroupReplay {
             }
             histogram.add(latency)
             if cut { outcomes[f].timedOut += 1 }
+            if series != nil { series!.addBusy(end: calls.times[k] + latency / 1000, seconds: (d + r.initMs) / 1000) }
             runMs[f] += d
             guard let clock = target.clock else { continue }
             let exec = clock.billedMs(perRequest ? d : 0)

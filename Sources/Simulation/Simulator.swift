@@ -29,6 +29,11 @@ public struct SimulationOptions: Sendable {
     /// Busy scaling units are replayed per minute where that cannot change the answer
     /// (`FastPlan`); false replays every call.
     public var fastPath: Bool
+    /// Targets (by id) whose functions carry their scaling unit's per-minute series
+    /// (`FunctionOutcome.series`), for on-prem sizing. Off by default: it costs memory.
+    public var functionSeries: Set<String> = []
+    /// When true every function carries its billed usage (`FunctionOutcome.usage`).
+    public var functionUsage = false
 
     public init(seed: UInt64 = 1, arrivals: ArrivalMode = .exponential, workers: Int = 1, fastPath: Bool = true) {
         self.seed = seed

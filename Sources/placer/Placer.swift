@@ -16,5 +16,6 @@ struct Placer: ParsableCommand {
             LockInCommand.self,
             CompareCommand.self,
             ExportCommand.self,
+            PlaceCommand.self,
         ])
 }
