@@ -35,12 +35,25 @@ struct PlaceCommand: ParsableCommand {
     @Flag(name: .customLong("no-break-even"), help: "Skip the break-even and sensitivity analysis.") var noBreakEven = false
 
     func run() throws {
-        var catalog = try loadCatalog(catalog)
         let plan = try loadDeployment(deployment)
         let inputs: OnPremInputs
         do { inputs = try OnPremInputs.read(plan) } catch { throw fail("\(error)", Exit.badInput) }
+        let (ids, onPremId) = try candidates(plan: plan)
 
-        // Candidates: --targets, else the deployment's, else every active cloud target; plus one on-prem platform.
+        var run = try SimulationRun.run(SimulationRequest(
+            paths: paths, targets: ids, deployment: deployment, seed: seed, catalog: catalog, workers: workers, format: format,
+            current: current, adjust: { PlacementRequest.simulationOptions($0, onPrem: onPremId) }))
+        let (placement, breakEven) = try placeFunctions(run, onPrem: onPremId, inputs: inputs, breakEven: !noBreakEven)
+        run.result.sections["placement"] = placement.jsonValue()
+        if let breakEven { run.result.sections["breakEven"] = breakEven.jsonValue() }
+        if let json { try writeResult(run.result, to: json) }
+        print(PlacementText.render(placement, breakEven: breakEven), terminator: "")
+    }
+
+    /// The targets to simulate: --targets, else the deployment's, else every active cloud target;
+    /// and the one on-prem platform placed (its first on-prem candidate, --onprem, else openfaas).
+    func candidates(plan: Deployment?) throws -> (ids: [String], onPrem: String) {
+        let catalog = try loadCatalog(catalog)
         var ids: [String]
         if let targets {
             ids = targets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -49,22 +62,13 @@ struct PlaceCommand: ParsableCommand {
         } else {
             ids = catalog.ids.filter { id in (try? catalog.profile(id)).map { $0.kind == .cloud && $0.status.state == .active } ?? false }
         }
-        let today = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])
-        var selected: [SimulationTarget] = []
         let onPremId: String
         do {
-            for selection in plan?.targets ?? [] where selection.override != nil {
-                catalog = try catalog.overriding(selection.id, with: selection.override!, origin: plan?.file ?? "", read: today)
-            }
             let profiles = try ids.map { try catalog.profile($0) }
             onPremId = onprem ?? profiles.first(where: { $0.kind == .onprem })?.id ?? "openfaas"
-            let onPremProfile = try catalog.profile(onPremId)
-            guard onPremProfile.kind == .onprem else { throw fail("--onprem \(onPremId) is a cloud target; give an on-prem platform (see `placer catalog list`)", Exit.usage) }
-            for profile in profiles where profile.kind == .cloud {
-                let discount = plan?.targets.first(where: { $0.id == profile.id })?.discountPercent ?? 0
-                selected.append(SimulationTarget(profile: profile, pricing: PricingOptions(discountPercent: discount)))
+            guard try catalog.profile(onPremId).kind == .onprem else {
+                throw fail("--onprem \(onPremId) is a cloud target; give an on-prem platform (see `placer catalog list`)", Exit.usage)
             }
-            selected.append(SimulationTarget(profile: onPremProfile))
         } catch let error as CatalogError {
             // A wrong --targets or --onprem is a usage error; a wrong id in the deployment file is bad input.
             if targets == nil, onprem == nil, let plan { throw fail("\(plan.file): \(error)", Exit.badInput) }
@@ -72,45 +76,20 @@ struct PlaceCommand: ParsableCommand {
         }
         let skipped = ids.filter { id in id != onPremId && (try? catalog.profile(id))?.kind == .onprem }
         if !skipped.isEmpty { printError("note: one on-prem platform is placed at a time: \(onPremId) (not \(skipped.joined(separator: ", "))); --onprem to choose") }
+        return (ids.filter { id in (try? catalog.profile(id))?.kind != .onprem } + [onPremId], onPremId)
+    }
+}
 
-        let store = try loadTrace(paths, format: format, skipInvalidRows: false)
-        let workload: Workload
-        do {
-            workload = try WorkloadLoader.load(store) { key in plan?.settings(function: key.function, app: key.app).memoryMB }
-        } catch {
-            throw fail("cannot read the trace: \(error)", Exit.badInput)
-        }
-        guard !workload.apps.isEmpty else { throw fail("the trace holds no invocations to replay", Exit.badInput) }
-
-        let base = SimulationOptions(seed: seed, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
-        let options = PlacementRequest.simulationOptions(base, onPrem: onPremId)
-        var result: SimulationResult
-        do { result = try Simulator.run(workload, targets: selected, options: options) } catch {
-            throw fail("\(error)", Exit.usage)
-        }
-        let lockIn = try lockInReport(store: store, candidates: selected.map(\.profile), catalog: catalog, plan: plan, current: current)
-        for diagnostic in lockIn.diagnostics { printError(diagnostic.description) }
-
-        let placement: PlacementPlan
-        var breakEven: BreakEvenAnalysis?
-        do {
-            placement = try Placement.plan(PlacementRequest(result: result, targets: selected, onPrem: onPremId, inputs: inputs,
-                                                            deployment: plan, lockIn: lockIn))
-            if !noBreakEven {
-                breakEven = try BreakEven.analyse(BreakEvenRequest(result: result, targets: selected, onPrem: onPremId, inputs: inputs,
-                                                                   workload: workload, options: base))
-            }
-        } catch {
-            throw fail("\(error)", Exit.failure)
-        }
-        if let json {
-            result.sections["lockIn"] = .raw(lockIn.json())
-            result.sections["placement"] = placement.jsonValue()
-            if let breakEven { result.sections["breakEven"] = breakEven.jsonValue() }
-            do { try result.json().write(toFile: json, atomically: true, encoding: .utf8) } catch {
-                throw fail("\(json): cannot write the result: \(error.localizedDescription)", Exit.cannotCreate)
-            }
-        }
-        print(PlacementText.render(placement, breakEven: breakEven), terminator: "")
+/// Placement and (unless skipped) break-even of a finished replay; shared by `place` and `advise`.
+func placeFunctions(_ run: SimulationRun, onPrem: String, inputs: OnPremInputs, breakEven: Bool) throws -> (PlacementPlan, BreakEvenAnalysis?) {
+    do {
+        let placement = try Placement.plan(PlacementRequest(result: run.result, targets: run.targets, onPrem: onPrem, inputs: inputs,
+                                                            deployment: run.plan, lockIn: run.lockIn))
+        guard breakEven else { return (placement, nil) }
+        let analysis = try BreakEven.analyse(BreakEvenRequest(result: run.result, targets: run.targets, onPrem: onPrem, inputs: inputs,
+                                                              workload: run.workload, options: run.options))
+        return (placement, analysis)
+    } catch {
+        throw fail("\(error)", Exit.failure)
     }
 }

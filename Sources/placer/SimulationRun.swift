@@ -1,3 +1,4 @@
+import Advice
 import Deployment
 import Foundation
 import Pricing
@@ -24,6 +25,8 @@ struct SimulationRequest {
     var skipInvalidRows = false
     /// Replay every call, also of busy functions the per-minute fast path would take.
     var exact = false
+    /// Last say on the engine's options (e.g. placement asks for per-function series).
+    var adjust: (SimulationOptions) -> SimulationOptions = { $0 }
 }
 
 /// A finished replay, with what it was made from.
@@ -34,6 +37,9 @@ struct SimulationRun {
     var plan: Deployment?
     var catalog: Catalog
     var targets: [SimulationTarget]
+    var lockIn: LockInReport
+    /// The engine's options the replay ran with (break-even re-simulates with them).
+    var options: SimulationOptions
 
     /// Loads the trace and deployment, simulates every target and adds the lock-in section.
     /// User mistakes become `fail(…)` errors with the right exit status.
@@ -83,9 +89,9 @@ struct SimulationRun {
         }
         guard !workload.apps.isEmpty else { throw fail("the trace holds no invocations to replay", Exit.badInput) }
 
-        let options = SimulationOptions(seed: request.seed, arrivals: request.arrivals,
-                                        workers: request.workers ?? ProcessInfo.processInfo.activeProcessorCount,
-                                        fastPath: !request.exact)
+        let options = request.adjust(SimulationOptions(seed: request.seed, arrivals: request.arrivals,
+                                                       workers: request.workers ?? ProcessInfo.processInfo.activeProcessorCount,
+                                                       fastPath: !request.exact))
         var result: SimulationResult
         do { result = try Simulator.run(workload, targets: targets, options: options) } catch let error as PricingError {
             throw fail(error, Exit.usage)
@@ -94,7 +100,8 @@ struct SimulationRun {
         let lockIn = try lockInReport(store: store, candidates: targets.map(\.profile), catalog: catalog, plan: plan, current: request.current)
         for diagnostic in lockIn.diagnostics { printError(diagnostic.description) }
         result.sections["lockIn"] = .raw(lockIn.json())
-        return SimulationRun(result: result, store: store, workload: workload, plan: plan, catalog: catalog, targets: targets)
+        return SimulationRun(result: result, store: store, workload: workload, plan: plan, catalog: catalog, targets: targets,
+                             lockIn: lockIn, options: options)
     }
 }
 
