@@ -14,5 +14,7 @@ struct Placer: ParsableCommand {
             BenchCommand.self,
             SimulateCommand.self,
             LockInCommand.self,
+            ExecuteCommand.self,
+            CalibrateCommand.self,
         ])
 }
