@@ -47,6 +47,7 @@ public struct Calibration: Sendable, Equatable {
     public func apply(to model: inout TargetModel) {
         let median = max(coldStartMedianMs, 1e-3)
         let p99 = max(coldStartP99Ms, median)
+        model.notes.removeAll { $0.hasPrefix("cold-start latency unknown") }
         model.coldStart = .lognormal(mu: log(median), sigma: log(p99 / median) / 2.326_347_874)
         model.notes.append("cold start from this machine's calibration (observed \(measured) on \(host)): median \(String(format: "%.2f", median)) ms, p99 \(String(format: "%.2f", p99)) ms")
     }
@@ -58,7 +59,7 @@ public struct Calibration: Sendable, Equatable {
             # Measured by `placer calibrate` on this machine; use with `placer simulate --calibration FILE`.
             schema: \(Self.schema)
             confidence: observed
-            measured: \(measured)
+            measured: \(FlatJSON.quote(measured))
             machine: {host: \(FlatJSON.quote(host)), cpu: \(FlatJSON.quote(cpu)), cores: \(cores), kernel: \(FlatJSON.quote(kernel))}
             coldStart:
               what: "posix_spawn of placer-worker until its {\\"ready\\":true} line"

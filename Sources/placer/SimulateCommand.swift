@@ -1,5 +1,6 @@
 import ArgumentParser
 import Deployment
+import Executor
 import Foundation
 import Pricing
 import Reporting
@@ -34,6 +35,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Threads to use (default: every core); results do not depend on it.") var workers: Int?
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
     @Option(name: .long, help: "Where functions run today, for the lock-in section (default: guessed from the trace's format).") var current: String?
+    @Option(name: .long, help: "A machine profile from `placer calibrate`: on-prem targets take its measured cold start.") var calibration: String?
     @Flag(name: .customLong("no-free-tier"), help: "Do not apply free grants.") var noFreeTier = false
     @Flag(help: "Skip rows with bad values instead of stopping.") var skipInvalidRows = false
 
@@ -43,6 +45,8 @@ struct SimulateCommand: ParsableCommand {
         let ids = target.isEmpty ? (plan?.targets.map(\.id) ?? []) : target
         guard !ids.isEmpty else { throw fail("give at least one --target (see `placer catalog list`), or a --deployment with targets", Exit.usage) }
 
+        let measured: Calibration?
+        do { measured = try calibration.map { try Calibration.read(path: $0) } } catch { throw fail("\(error)", Exit.badInput) }
         var targets: [SimulationTarget] = []
         do {
             let today = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])
@@ -57,6 +61,7 @@ struct SimulateCommand: ParsableCommand {
                 let profile = try catalog.profile(id)
                 var selected = SimulationTarget(profile: profile, pricing: PricingOptions(freeTier: !noFreeTier, discountPercent: discount, region: region))
                 if keepAlive == .hybridHistogram { selected.model.keepAlive = .hybridHistogram(HybridHistogram()) }
+                if let measured, profile.kind == .onprem { measured.apply(to: &selected.model) }
                 targets.append(selected)
             }
         } catch let error as CatalogError {

@@ -169,3 +169,24 @@ final class ExecutorTests: XCTestCase {
         XCTAssertEqual(result?.targets.first?.total.invocations, 40)
     }
 }
+
+final class CalibrationTests: XCTestCase {
+    func testAMeasuredProfileReadsBackAndReplacesTheColdStart() throws {
+        let calibration = Calibration(measured: "2026-11-29T12:00:00Z", host: "box", cpu: "cpu \"x\"", cores: 2, kernel: "6.1",
+                                      coldStartMedianMs: 12.5, coldStartP99Ms: 40, coldStartSamples: 30,
+                                      warmOverheadMedianMs: 0.05, warmOverheadP99Ms: 0.4, warmSamples: 100, dispatchPerSecond: 6000)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cal-\(getpid()).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try calibration.yaml().write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertTrue(calibration.yaml().contains("confidence: observed"))
+        XCTAssertEqual(try Calibration.read(path: path), calibration)
+        var model = TargetModel(profile: try Catalog.bundled().profile("openwhisk"))
+        XCTAssertEqual(model.coldStart, .unknown)
+        calibration.apply(to: &model)
+        guard case .lognormal(let mu, let sigma) = model.coldStart else { return XCTFail("not log-normal") }
+        XCTAssertEqual(exp(mu), 12.5, accuracy: 1e-9)
+        XCTAssertEqual(exp(mu + 2.326_347_874 * sigma), 40, accuracy: 1e-6)
+        try "schema: placer.profile/v1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try Calibration.read(path: path)) { XCTAssertTrue("\($0)".contains("not a calibration")) }
+    }
+}
