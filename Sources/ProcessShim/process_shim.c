@@ -40,3 +40,11 @@ int placer_wait(struct pollfd *fds, unsigned long count, double seconds) {
     timeout.tv_nsec = (long)((seconds - (double)timeout.tv_sec) * 1e9);
     return ppoll(fds, count, &timeout, 0);
 }
+
+int placer_precise_timers(void) {
+#if defined(__linux__)
+    return prctl(PR_SET_TIMERSLACK, 1UL) == 0 ? 0 : errno;
+#else
+    return ENOSYS;
+#endif
+}

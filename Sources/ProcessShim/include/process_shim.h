@@ -17,4 +17,7 @@ int placer_pipe(int fds[2], int nonblocking);
 /// resolution (ppoll); the number ready, 0 on timeout, -1 with errno.
 int placer_wait(struct pollfd *fds, unsigned long count, double seconds);
 
+/// Asks for the finest timer slack (1 ns) for the calling thread, so waits end on time; 0 or errno.
+int placer_precise_timers(void);
+
 #endif
