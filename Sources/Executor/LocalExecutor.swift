@@ -327,7 +327,8 @@ public final class LocalExecutor {
     private func ready(_ instance: Instance, at t: Double) {
         instance.readyAt = t
         if options.limitMemory, let size = instance.stats.memoryMB()?.size {
-            let limit = Int(size.rounded(.up)) + max(0, instance.memoryMB) + options.memorySlackMB
+            // Each concurrent request may need a thread (its stack) in the instance.
+            let limit = Int(size.rounded(.up)) + max(0, instance.memoryMB) + options.memorySlackMB + 8 * (c - 1)
             if Processes.limitAddressSpace(instance.process.pid, megabytes: limit) { instance.limitMB = limit }
         }
         let waiting = instance.waiting

@@ -1,6 +1,9 @@
 #define _GNU_SOURCE
 #include "process_shim.h"
 #include <errno.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <fcntl.h>
 #include <poll.h>
 #include <time.h>
@@ -46,5 +49,11 @@ int placer_precise_timers(void) {
     return prctl(PR_SET_TIMERSLACK, 1UL) == 0 ? 0 : errno;
 #else
     return ENOSYS;
+#endif
+}
+
+void placer_single_malloc_arena(void) {
+#if defined(__GLIBC__)
+    mallopt(M_ARENA_MAX, 1);
 #endif
 }

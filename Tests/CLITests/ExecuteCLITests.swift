@@ -47,6 +47,18 @@ final class ExecuteCLITests: XCTestCase {
         XCTAssertTrue(json.contains("\"metric\": \"coldStarts\""), json)
     }
 
+    func testDryRunPrintsTheScheduleAndRunsNothing() throws {
+        let out = folder.appendingPathComponent("inv.csv").path
+        let run = try runPlacer(["execute", try trace(count: 4, gap: 1, ms: 5), "--out", out, "--dry-run", "--speedup", "2"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stdout.split(separator: "\n").map(String.init), [
+            "index,scheduledMs,app,function,durationMs,memoryMB",
+            "0,0.000,alpha,alpha,5.000,32", "1,500.000,beta,beta,5.000,32",
+            "2,1000.000,alpha,alpha,5.000,32", "3,1500.000,beta,beta,5.000,32",
+        ])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+    }
+
     func testUsageErrors() throws {
         let path = try trace(count: 4, gap: 0.1, ms: 5)
         let out = folder.appendingPathComponent("x.csv").path

@@ -65,6 +65,17 @@ final class ExecutorTests: XCTestCase {
         XCTAssertEqual(result.instances.count, 3)
     }
 
+    func testOneInstanceServesSeveralAtOnceUpToItsConcurrency() {
+        // Concurrency 3: three calls due together share the first instance; the fourth needs another.
+        let options = ExecutionOptions(model: TargetModel(id: "test", perInstanceConcurrency: 3), slots: 4, worker: workerExecutable)
+        let result = LocalExecutor(options: options).run((0..<4).map { call($0, "f", at: 0, ms: 150) })
+        XCTAssertEqual(result.records.map(\.outcome), [.ok, .ok, .ok, .ok])
+        XCTAssertEqual(result.records.map(\.instance), [0, 0, 0, 1])
+        XCTAssertEqual(result.records.map(\.cold), [true, false, false, true])
+        // They ran at the same time: each took about its 150 ms, not three times that.
+        XCTAssertLessThan(result.records[2].executionMs ?? 1000, 400)
+    }
+
     func testSlotsQueueWhatDoesNotFit() {
         // One slot, three 100 ms calls due at once: they run one after another.
         let result = replay([call(0, "a", at: 0, ms: 100), call(1, "b", at: 0, ms: 100), call(2, "c", at: 0, ms: 100)], slots: 1)

@@ -20,4 +20,7 @@ int placer_wait(struct pollfd *fds, unsigned long count, double seconds);
 /// Asks for the finest timer slack (1 ns) for the calling thread, so waits end on time; 0 or errno.
 int placer_precise_timers(void);
 
+/// Limits glibc's malloc to one arena (per-thread arenas reserve 64 MB of address space each).
+void placer_single_malloc_arena(void);
+
 #endif
