@@ -110,7 +110,12 @@ public enum ExecutionText {
         lines.append("  response         p50 \(ms(s.responseMs.p50)), p95 \(ms(s.responseMs.p95)), p99 \(ms(s.responseMs.p99)) (scheduled start to answer)")
         lines.append("  execution        p50 \(ms(s.executionMsP50))")
         lines.append("  instances        \(s.instancesStarted) started, peak \(s.peakInstances) at once, \(String(format: "%.1f", s.instanceSeconds)) instance-seconds")
-        lines.append("  CPU time         \(String(format: "%.2f", s.cpuSeconds)) s (kernel's account of the instances)")
+        let asked = result.records.filter { $0.outcome == .ok }.reduce(0) { $0 + $1.requestedDurationMs } / 1000
+        var cpu = "  CPU time         \(String(format: "%.2f", s.cpuSeconds)) s (kernel's account of the instances)"
+        if asked > 1, s.cpuSeconds < 0.8 * asked {
+            cpu += String(format: "; the durations asked for %.1f s of CPU (%.0f %% given): the instances shared the cores with other work", asked, 100 * s.cpuSeconds / asked)
+        }
+        lines.append(cpu)
         if let load { lines.append("  load             " + load.text(slots: result.slots)) }
         for note in result.notes { lines.append("  note: \(note)") }
         return lines.joined(separator: "\n") + "\n"

@@ -59,6 +59,17 @@ final class ExecutorTests: XCTestCase {
         XCTAssertEqual(children(), [])
     }
 
+    func testAMemoryPoolEvictsTheLeastRecentlyUsedIdleInstance() {
+        // Per scaling unit, as the simulator applies it: a 20 MB pool holds one idle 16 MB instance.
+        // Two overlapping calls make two instances; when the second goes idle the first (idle
+        // longer) is ended, and the next call finds the second.
+        let result = replay([call(0, "f", at: 0, ms: 100), call(1, "f", at: 0.03, ms: 100), call(2, "f", at: 0.6)],
+                            keepAlive: .memoryPool(poolMB: 20))
+        XCTAssertEqual(result.records.map(\.cold), [true, true, false])
+        XCTAssertEqual(result.records.map(\.instance), [0, 1, 1])
+        XCTAssertEqual(result.instances.first { $0.id == 0 }?.endReason, "evicted from the memory pool")
+    }
+
     func testForkPerRequestStartsAProcessEachTime() {
         let result = replay([call(0, "f", at: 0), call(1, "f", at: 0.2), call(2, "f", at: 0.4)], keepAlive: .forkPerRequest)
         XCTAssertEqual(result.records.map(\.cold), [true, true, true])
