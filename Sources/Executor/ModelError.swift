@@ -90,6 +90,9 @@ public enum ModelError {
         let simulated = try Simulator.run(workload, targets: [target], options: SimulationOptions(seed: seed, arrivals: .equidistant))
         let total = simulated.targets.first?.total ?? Outcome()
         let measured = ExecutionSummary(result)
+        if measured.latenessMs.p99 > 10 {
+            notes.append(String(format: "measured start lateness p99 %.1f ms: calls waited for one of the %d slots (or for this machine), a queue the simulator does not model", measured.latenessMs.p99, result.slots))
+        }
         let rows = [
             ModelErrorTable.Row(metric: "coldStarts", simulated: Double(total.coldStarts), measured: Double(measured.coldStarts)),
             ModelErrorTable.Row(metric: "p50Ms", simulated: total.latencyMs.p50, measured: measured.responseMs.p50),

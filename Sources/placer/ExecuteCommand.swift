@@ -75,7 +75,8 @@ struct ExecuteCommand: ParsableCommand {
         let (from, to) = try parseWindow()
         let schedule = ArrivalSchedule.calls(workload, seed: seed, mode: arrivals, from: from, to: to)
         guard !schedule.isEmpty else { throw fail("no invocations in the chosen functions and window", Exit.badInput) }
-        let calls = ReplayPlan.calls(schedule, windowStart: from.isFinite ? from : 0, speedup: speedup)
+        // The replay starts with the first invocation: no idle wait for a late first call.
+        let calls = ReplayPlan.calls(schedule, windowStart: schedule[0].seconds, speedup: speedup)
         if dryRun {
             print("index,scheduledMs,app,function,durationMs,memoryMB")
             for c in calls { print("\(c.index),\(String(format: "%.3f", c.scheduledSeconds * 1000)),\(c.app),\(c.function),\(String(format: "%.3f", c.durationMs)),\(c.memoryMB)") }
