@@ -17,5 +17,7 @@ struct Placer: ParsableCommand {
             CompareCommand.self,
             ExportCommand.self,
             PlaceCommand.self,
+            ExecuteCommand.self,
+            CalibrateCommand.self,
         ])
 }
