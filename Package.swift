@@ -32,10 +32,12 @@ let package = Package(
         .target(name: "Simulation", dependencies: ["Traces", "Pricing"]),
         // Turns an ingested trace (Store) into the engine's Workload.
         .target(name: "TraceLoading", dependencies: ["Simulation", "Store", "Traces"]),
+        // Replays a schedule against a real FaaS gateway over HTTP(S), and a gateway double for tests.
+        .target(name: "Gateway"),
         // Lock-in scores, migration estimates and compliance verdicts: pure, no files.
         .target(name: "Advice", dependencies: ["Pricing", "Deployment"]),
         .executableTarget(name: "placer", dependencies: [
-            "Traces", "Store", "Pricing", "Reporting", "Deployment", "Advice", "Simulation", "TraceLoading",
+            "Traces", "Store", "Pricing", "Reporting", "Deployment", "Advice", "Simulation", "TraceLoading", "Gateway",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
@@ -45,7 +47,8 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TraceLoading", "Store", "Traces", "Pricing"]),
         .testTarget(name: "AdviceTests", dependencies: ["Advice", "Deployment", "Pricing"]),
         // Runs the built `placer` executable: exit statuses, messages, a killed ingest.
-        .testTarget(name: "CLITests", dependencies: ["Store", "Traces"]),
+        .testTarget(name: "CLITests", dependencies: ["Store", "Traces", "Gateway"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Simulation", "Traces"]),
     ],
     swiftLanguageModes: [.v6]
 )

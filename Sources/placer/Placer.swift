@@ -14,5 +14,6 @@ struct Placer: ParsableCommand {
             BenchCommand.self,
             SimulateCommand.self,
             LockInCommand.self,
+            GatewayReplayCommand.self,
         ])
 }

@@ -1,0 +1,72 @@
+import Foundation
+import Gateway
+import Testing
+
+/// `placer gateway-replay` end to end, against the gateway double started here.
+@Suite(.serialized) struct GatewayCLITests {
+    private static func trace() throws -> (folder: URL, path: String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("placer-gw-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var rows = "timestamp,function,duration_ms,app,memory_mb\n"
+        for i in 0..<12 { rows += "\(Double(i) * 0.05),\(i % 3 == 0 ? "thumb" : "resize"),\(5 + i),images,256\n" }
+        let path = folder.appendingPathComponent("calls.csv").path
+        try Data(rows.utf8).write(to: URL(fileURLWithPath: path))
+        return (folder, path)
+    }
+
+    @Test func replaysEveryCallAndWritesOneRowEach() throws {
+        let (folder, path) = try Self.trace()
+        let double = try GatewayDouble(behavior: .init(failIndices: [3]))
+        defer { double.stop() }
+        let out = folder.appendingPathComponent("out.csv").path
+        let run = try runPlacer(["gateway-replay", path, "--gateway", double.url.absoluteString, "--route", "openfaas",
+                                 "--concurrency", "4", "--timeout", "5", "--out", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first.map(String.init) == GatewayRecord.header)
+        #expect(lines.count == 13)
+        #expect(double.requests.count == 12)
+        #expect(Set(double.requests.compactMap(\.function)) == ["resize", "thumb"])
+        #expect(double.maxInFlight <= 4)
+        #expect(run.stdout.contains("outcomes: http-500 1, ok 11"), "\(run.stdout)")
+        #expect(run.stdout.contains("HTTP status: 200 11, 500 1"))
+    }
+
+    @Test func anUnreachableGatewayExitsNonZeroWithOneLine() throws {
+        let (folder, path) = try Self.trace()
+        let double = try GatewayDouble()
+        let port = double.port
+        double.stop()
+        let out = folder.appendingPathComponent("out.csv").path
+        let run = try runPlacer(["gateway-replay", path, "--gateway", "http://127.0.0.1:\(port)", "--route", "openfaas", "--out", out])
+        #expect(run.status == 1)
+        #expect(run.stderr.split(separator: "\n").last == "error: cannot reach gateway http://127.0.0.1:\(port): connection refused")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func badOptionsAreUsageErrors() throws {
+        let (_, path) = try Self.trace()
+        let badWindow = try runPlacer(["gateway-replay", path, "--gateway", "http://127.0.0.1:1", "--route", "openfaas", "--window", "5m", "--dry-run"])
+        #expect(badWindow.status == 64 && badWindow.stderr.contains("--window: expected FROM..TO"))
+        let noRoute = try runPlacer(["gateway-replay", path, "--gateway", "http://127.0.0.1:1", "--dry-run"])
+        #expect(noRoute.status == 64 && noRoute.stderr.contains("give --route"))
+        let badURL = try runPlacer(["gateway-replay", path, "--gateway", "ftp://x", "--route", "openfaas", "--dry-run"])
+        #expect(badURL.status == 64 && badURL.stderr.contains("not an http(s) URL"))
+        let unknown = try runPlacer(["gateway-replay", path, "--gateway", "http://127.0.0.1:1", "--route", "openfaas", "--functions", "nope*", "--dry-run"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("no function matches nope*"))
+        let noURL = try runPlacer(["gateway-replay", path, "--route", "lambda-url", "--dry-run"])
+        #expect(noURL.status == 65 && noURL.stderr.contains("no function URL for"))
+    }
+
+    @Test func dryRunPrintsTheSameScheduleForTheSameSeed() throws {
+        let (_, path) = try Self.trace()
+        let args = ["gateway-replay", path, "--gateway", "http://127.0.0.1:1", "--route", "openfaas", "--dry-run",
+                    "--speedup", "2", "--window", "0.1..0.5", "--functions", "resize"]
+        let a = try runPlacer(args), b = try runPlacer(args)
+        #expect(a.status == 0 && a.stdout == b.stdout)
+        let rows = a.stdout.split(separator: "\n").dropFirst()
+        // resize at 0.10, 0.20, 0.25, 0.35, 0.40 s (thumb is every third); times from the window's start, halved.
+        #expect(rows.map { $0.split(separator: ",")[3] } == ["0", "50000", "75000", "125000", "150000"])
+        #expect(rows.allSatisfy { $0.split(separator: ",")[1] == "resize" })
+    }
+}
