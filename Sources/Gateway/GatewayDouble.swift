@@ -19,8 +19,12 @@ public final class GatewayDouble: @unchecked Sendable {
         /// Calls (by `index`) never answered: the connection stays open until the client closes it.
         public var hangIndices: Set<Int>
 
-        public init(delayScale: Double = 0, failIndices: Set<Int> = [], hangIndices: Set<Int> = []) {
+        /// Answer with `Transfer-Encoding: chunked` (two chunks) instead of a Content-Length.
+        public var chunked: Bool
+
+        public init(delayScale: Double = 0, failIndices: Set<Int> = [], hangIndices: Set<Int> = [], chunked: Bool = false) {
             self.delayScale = delayScale
+            self.chunked = chunked
             self.failIndices = failIndices
             self.hangIndices = hangIndices
         }
@@ -202,7 +206,15 @@ public final class GatewayDouble: @unchecked Sendable {
 
     private func write(_ fd: Int32, status: Int, body: String) -> Bool {
         let reason = [200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error"][status] ?? "Status"
-        let text = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: keep-alive\r\n\r\n" + body
+        var text = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: application/json\r\nConnection: keep-alive\r\n"
+        if behavior.chunked {
+            let bytes = Array(body.utf8), half = bytes.count / 2
+            let first = String(decoding: bytes[..<half], as: UTF8.self), second = String(decoding: bytes[half...], as: UTF8.self)
+            text += "Transfer-Encoding: chunked\r\n\r\n"
+            text += String(half, radix: 16) + "\r\n" + first + "\r\n" + String(bytes.count - half, radix: 16) + ";ext=1\r\n" + second + "\r\n0\r\n\r\n"
+        } else {
+            text += "Content-Length: \(body.utf8.count)\r\n\r\n" + body
+        }
         var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {

@@ -24,10 +24,10 @@ public struct GatewayProgress: Sendable {
 /// Replays calls against a real FaaS gateway: each call leaves at its scheduled time on the
 /// monotonic clock, never more than `concurrency` in flight, each bounded by `timeoutSeconds`.
 ///
-/// The client is Foundation's URLSession (libcurl on Linux): it speaks https, which a real
-/// cluster and every Lambda function URL needs, and keeps connections alive (up to
-/// `concurrency` per host). `placer bench gateway` measures what it adds against a bare
-/// socket client.
+/// Two clients (`GatewayClient`): for `http://` gateways a socket client with one kept-alive
+/// connection per slot, for timing; for `https://` (clusters behind TLS, every Lambda function
+/// URL) Foundation's URLSession over libcurl, which keeps connections alive too but adds about a
+/// millisecond per call on Linux. `placer bench gateway` measures both against a bare client.
 public struct GatewayReplay: Sendable {
     public var gateway: URL?
     public var route: GatewayRoute
@@ -37,6 +37,8 @@ public struct GatewayReplay: Sendable {
     public var overflow: OverflowPolicy
     /// Connect to every host once before the first call and stop with a clear error if one refuses.
     public var checkReachability = true
+    /// Which HTTP client sends the calls.
+    public var client: GatewayClient = .auto
 
     public init(gateway: URL?, route: GatewayRoute, concurrency: Int, timeoutSeconds: Double,
                 options: RouteOptions = RouteOptions(), overflow: OverflowPolicy = .wait) {
@@ -54,23 +56,21 @@ public struct GatewayReplay: Sendable {
     public func run(_ calls: [GatewayCall], stop: GatewayStop? = nil,
                     progress: (@Sendable (GatewayProgress) -> Void)? = nil) throws -> [GatewayOutcome] {
         let requests = try calls.map { try route.request(for: $0, gateway: gateway, options: options) }
+        let plain = requests.allSatisfy { $0.url.scheme == "http" }
+        if client == .socket && !plain {
+            throw GatewayError("the socket client speaks plain http only: use --client urlsession (or auto) for https")
+        }
         if checkReachability {
             try Reachability.check(requests.map(\.url), timeoutSeconds: min(5, max(0.5, timeoutSeconds)))
         }
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = concurrency
-        configuration.timeoutIntervalForRequest = timeoutSeconds + 5  // a backstop; the timer below is the timeout
-        configuration.timeoutIntervalForResource = timeoutSeconds + 5
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.urlCache = nil
-        configuration.httpShouldSetCookies = false
-        let session = URLSession(configuration: configuration)
-        defer { session.finishTasksAndInvalidate() }
+        let transport: any Transport = client == .urlsession || (client == .auto && !plain)
+            ? URLSessionTransport(concurrency: concurrency, timeoutSeconds: timeoutSeconds)
+            : SocketTransport(workers: concurrency)
+        defer { transport.finish() }
 
         let results = Results(calls.count, total: calls.count, progress: progress)
         let slots = DispatchSemaphore(value: concurrency)
         let group = DispatchGroup()
-        let timers = DispatchQueue(label: "placer.gateway.timeouts")
         // Calls in time order; equal times keep their given order.
         let order = calls.indices.sorted { calls[$0].scheduledSeconds != calls[$1].scheduledSeconds
             ? calls[$0].scheduledSeconds < calls[$1].scheduledSeconds : $0 < $1 }
@@ -89,52 +89,97 @@ public struct GatewayReplay: Sendable {
                 if overflow == .drop {
                     let at = Double(MonotonicClock.now() - origin) / 1e9
                     results.store(position, GatewayOutcome(index: call.index, scheduledSeconds: call.scheduledSeconds, startedSeconds: at,
-                                                           responseMs: 0, status: nil, outcome: "too-many-in-flight", waitedForSlot: true), sent: false)
+                                                           responseMs: 0, status: nil, outcome: "too-many-in-flight", waitedForSlot: true))
                     continue
                 }
                 slots.wait()
                 slotWaitEnded = MonotonicClock.now()
             }
-            let request = requests[position]
-            var urlRequest = URLRequest(url: request.url)
-            urlRequest.httpMethod = "POST"
-            urlRequest.httpBody = request.body
-            urlRequest.timeoutInterval = timeoutSeconds + 5
-            for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
-
             let waitedForSlot = waited
-            let flag = TimeoutFlag()
             let started = MonotonicClock.now()
             let startedSeconds = Double(started - origin) / 1e9
             group.enter()
-            let task = session.dataTask(with: urlRequest) { data, response, error in
+            results.sent()
+            transport.send(requests[position], timeoutSeconds: timeoutSeconds) { answer in
                 let elapsedMs = Double(MonotonicClock.now() - started) / 1e6
                 slots.signal()
-                var outcome = GatewayOutcome(index: call.index, scheduledSeconds: call.scheduledSeconds, startedSeconds: startedSeconds,
-                                             responseMs: elapsedMs, status: nil, outcome: "error", waitedForSlot: waitedForSlot, bytes: data?.count ?? 0)
-                if flag.fired {
-                    outcome.outcome = "timeout"
-                } else if let error {
-                    (outcome.outcome, outcome.detail) = Self.classify(error)
-                } else if let http = response as? HTTPURLResponse {
-                    outcome.status = http.statusCode
-                    outcome.outcome = GatewayOutcome.name(status: http.statusCode)
-                } else {
-                    outcome.detail = "no HTTP response"
-                }
-                results.store(position, outcome, sent: true)
+                let outcome = GatewayOutcome(index: call.index, scheduledSeconds: call.scheduledSeconds, startedSeconds: startedSeconds,
+                                             responseMs: elapsedMs, status: answer.status,
+                                             outcome: answer.status.map(GatewayOutcome.name(status:)) ?? answer.failure ?? "error",
+                                             waitedForSlot: waitedForSlot, bytes: answer.bytes, detail: answer.detail)
+                results.store(position, outcome)
                 group.leave()
             }
-            let box = TaskBox(task)
-            timers.asyncAfter(deadline: .now() + timeoutSeconds) {
-                if flag.fire() { box.task.cancel() }
-            }
-            task.resume()
-            results.sent()
         }
         group.wait()
         return results.finish(calls)
     }
+}
+
+/// Which HTTP client sends the calls.
+public enum GatewayClient: String, Sendable, CaseIterable {
+    /// The socket client when every URL is `http://`, URLSession otherwise.
+    case auto
+    /// `SocketTransport`: plain HTTP/1.1, tight timing, no TLS.
+    case socket
+    /// Foundation's URLSession (libcurl): https, about a millisecond more per call on Linux.
+    case urlsession
+}
+
+/// A client that sends one request and reports how it ended.
+protocol Transport: Sendable {
+    func send(_ request: GatewayRequest, timeoutSeconds: Double, done: @escaping @Sendable (TransportResult) -> Void)
+    func finish()
+}
+
+extension SocketTransport: Transport {}
+
+/// URLSession with keep-alive (up to `concurrency` connections per host) and a timer per call
+/// that cancels it at the timeout (URLSession's own timeout is an idle timeout, not a total).
+final class URLSessionTransport: Transport, @unchecked Sendable {
+    private let session: URLSession
+    private let timers = DispatchQueue(label: "placer.gateway.timeouts")
+
+    init(concurrency: Int, timeoutSeconds: Double) {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = concurrency
+        configuration.timeoutIntervalForRequest = timeoutSeconds + 5  // a backstop; the timer is the timeout
+        configuration.timeoutIntervalForResource = timeoutSeconds + 5
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.urlCache = nil
+        configuration.httpShouldSetCookies = false
+        session = URLSession(configuration: configuration)
+    }
+
+    func send(_ request: GatewayRequest, timeoutSeconds: Double, done: @escaping @Sendable (TransportResult) -> Void) {
+        var urlRequest = URLRequest(url: request.url)
+        urlRequest.httpMethod = "POST"
+        urlRequest.httpBody = request.body
+        urlRequest.timeoutInterval = timeoutSeconds + 5
+        for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
+        let flag = TimeoutFlag()
+        let task = session.dataTask(with: urlRequest) { data, response, error in
+            var result = TransportResult(bytes: data?.count ?? 0)
+            if flag.fired {
+                result.failure = "timeout"
+            } else if let error {
+                (result.failure, result.detail) = Self.classify(error)
+            } else if let http = response as? HTTPURLResponse {
+                result.status = http.statusCode
+            } else {
+                result.failure = "error"
+                result.detail = "no HTTP response"
+            }
+            done(result)
+        }
+        let box = TaskBox(task)
+        timers.asyncAfter(deadline: .now() + timeoutSeconds) {
+            if flag.fire() { box.task.cancel() }
+        }
+        task.resume()
+    }
+
+    func finish() { session.finishTasksAndInvalidate() }
 
     /// An outcome name and a detail for a client error.
     static func classify(_ error: Error) -> (String, String) {
@@ -176,7 +221,7 @@ private final class Results: @unchecked Sendable {
 
     func sent() { lock.lock(); sentCount += 1; lock.unlock() }
 
-    func store(_ position: Int, _ outcome: GatewayOutcome, sent: Bool) {
+    func store(_ position: Int, _ outcome: GatewayOutcome) {
         lock.lock()
         outcomes[position] = outcome
         completed += 1

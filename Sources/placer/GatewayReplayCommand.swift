@@ -9,6 +9,7 @@ import Traces
 
 extension GatewayRoute: ExpressibleByArgument {}
 extension OverflowPolicy: ExpressibleByArgument {}
+extension GatewayClient: ExpressibleByArgument {}
 
 /// `placer gateway-replay`: the trace's schedule sent to a real FaaS gateway, one CSV row per call.
 struct GatewayReplayCommand: ParsableCommand {
@@ -38,6 +39,7 @@ struct GatewayReplayCommand: ParsableCommand {
     @Option(help: "Seed for arrival times and durations.") var seed: UInt64 = 1
     @Option(help: "How a minute's invocations are spread: uniform, exponential or equidistant.") var arrivals: ArrivalMode = .exponential
     @Option(help: "When the concurrency bound is full: wait (send late, lateness recorded) or drop.") var overflow: OverflowPolicy = .wait
+    @Option(help: "HTTP client: auto (socket for http://, urlsession for https://), socket or urlsession.") var client: GatewayClient = .auto
     @Option(help: "A deployment file: per-function memory.") var deployment: String?
     @Option(help: "Where to write the per-invocation CSV.") var out: String?
     @Flag(name: .customLong("dry-run"), help: "Print the schedule as CSV and send nothing.") var dryRun = false
@@ -86,8 +88,9 @@ struct GatewayReplayCommand: ParsableCommand {
             return
         }
 
-        let replay = GatewayReplay(gateway: gatewayURL, route: routeChoice, concurrency: concurrency, timeoutSeconds: timeout,
+        var replay = GatewayReplay(gateway: gatewayURL, route: routeChoice, concurrency: concurrency, timeoutSeconds: timeout,
                                    options: options, overflow: overflow)
+        replay.client = client
         let stop = GatewayStop()
         signal(SIGINT, SIG_IGN)
         let interrupt = DispatchSource.makeSignalSource(signal: SIGINT)

@@ -6,9 +6,18 @@ private func calls(_ n: Int, every seconds: Double = 0, durationMs: Double = 5, 
     (0..<n).map { GatewayCall(index: $0, function: function, app: app, scheduledSeconds: Double($0) * seconds, durationMs: durationMs, memoryMB: 256) }
 }
 
-/// Against the gateway double on 127.0.0.1: routes, the concurrency bound, timeouts, failures.
+private func with(_ client: GatewayClient, _ replay: GatewayReplay) -> GatewayReplay {
+    var r = replay
+    r.client = client
+    return r
+}
+
+private let clients: [GatewayClient] = [.socket, .urlsession]
+
+/// Against the gateway double on 127.0.0.1, through both clients: routes, the concurrency bound,
+/// timeouts, failures.
 @Suite(.serialized) struct ReplayTests {
-    @Test func eachRouteSendsItsPlatformsRequest() throws {
+    @Test(arguments: clients) func eachRouteSendsItsPlatformsRequest(client: GatewayClient) throws {
         let double = try GatewayDouble()
         defer { double.stop() }
         let call = [GatewayCall(index: 7, function: "resize", app: "images", scheduledSeconds: 0, durationMs: 12.5, memoryMB: 512)]
@@ -25,8 +34,8 @@ private func calls(_ n: Int, every seconds: Double = 0, durationMs: Double = 5, 
             (.template, RouteOptions(template: "/custom/{app}/{function}"), "/custom/images/resize", [:]),
         ]
         for (i, (route, options, target, headers)) in cases.enumerated() {
-            let outcomes = try GatewayReplay(gateway: route == .lambdaURL ? nil : double.url, route: route, concurrency: 1,
-                                             timeoutSeconds: 5, options: options).run(call)
+            let outcomes = try with(client, GatewayReplay(gateway: route == .lambdaURL ? nil : double.url, route: route, concurrency: 1,
+                                             timeoutSeconds: 5, options: options)).run(call)
             #expect(outcomes.map(\.outcome) == ["ok"], "\(route)")
             let got = try #require(double.requests.count == i + 1 ? double.requests.last : nil, "\(route): one request each")
             #expect(got.method == "POST")
@@ -47,10 +56,10 @@ private func calls(_ n: Int, every seconds: Double = 0, durationMs: Double = 5, 
         #expect(double.requests.isEmpty)
     }
 
-    @Test func neverMoreThanTheBoundInFlight() throws {
+    @Test(arguments: clients) func neverMoreThanTheBoundInFlight(client: GatewayClient) throws {
         let double = try GatewayDouble(behavior: .init(delayScale: 1))
         defer { double.stop() }
-        let outcomes = try GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 4, timeoutSeconds: 5)
+        let outcomes = try with(client, GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 4, timeoutSeconds: 5))
             .run(calls(24, durationMs: 40))
         #expect(outcomes.allSatisfy { $0.outcome == "ok" })
         #expect(double.maxInFlight == 4)
@@ -60,28 +69,28 @@ private func calls(_ n: Int, every seconds: Double = 0, durationMs: Double = 5, 
         #expect(outcomes.allSatisfy { $0.responseMs >= 40 })
     }
 
-    @Test func dropPolicyRecordsTooManyInFlight() throws {
+    @Test(arguments: clients) func dropPolicyRecordsTooManyInFlight(client: GatewayClient) throws {
         let double = try GatewayDouble(behavior: .init(delayScale: 1))
         defer { double.stop() }
-        let outcomes = try GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 1, timeoutSeconds: 5, overflow: .drop)
+        let outcomes = try with(client, GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 1, timeoutSeconds: 5, overflow: .drop))
             .run(calls(3, durationMs: 200))
         #expect(outcomes.map(\.outcome) == ["ok", "too-many-in-flight", "too-many-in-flight"])
         #expect(double.requests.count == 1)
     }
 
-    @Test func aHangingCallTimesOutAndTheRestGoOn() throws {
+    @Test(arguments: clients) func aHangingCallTimesOutAndTheRestGoOn(client: GatewayClient) throws {
         let double = try GatewayDouble(behavior: .init(hangIndices: [1]))
         defer { double.stop() }
-        let outcomes = try GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 2, timeoutSeconds: 0.3).run(calls(3, every: 0.01))
+        let outcomes = try with(client, GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 2, timeoutSeconds: 0.3)).run(calls(3, every: 0.01))
         #expect(outcomes.map(\.outcome) == ["ok", "timeout", "ok"])
         #expect(outcomes[1].status == nil)
         #expect(outcomes[1].responseMs >= 290)
     }
 
-    @Test func serverErrorsAreCountedByStatus() throws {
+    @Test(arguments: clients) func serverErrorsAreCountedByStatus(client: GatewayClient) throws {
         let double = try GatewayDouble(behavior: .init(failIndices: [0, 2]))
         defer { double.stop() }
-        let outcomes = try GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 2, timeoutSeconds: 5).run(calls(4))
+        let outcomes = try with(client, GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 2, timeoutSeconds: 5)).run(calls(4))
         #expect(outcomes.map(\.outcome) == ["http-500", "ok", "http-500", "ok"])
         #expect(outcomes.map(\.status) == [500, 200, 500, 200])
         let summary = GatewaySummary(outcomes)
@@ -101,20 +110,20 @@ private func calls(_ n: Int, every seconds: Double = 0, durationMs: Double = 5, 
         }
     }
 
-    @Test func refusedMidRunIsRecordedPerCall() throws {
+    @Test(arguments: clients) func refusedMidRunIsRecordedPerCall(client: GatewayClient) throws {
         let double = try GatewayDouble()
         defer { double.stop() }
-        var replay = GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 1, timeoutSeconds: 2)
+        var replay = with(client, GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 1, timeoutSeconds: 2))
         replay.checkReachability = false
         double.refuseConnections()
         let outcomes = try replay.run(calls(2))
         #expect(outcomes.map(\.outcome) == ["connection-refused", "connection-refused"])
     }
 
-    @Test func callsLeaveOnScheduleOverOneKeptAliveConnection() throws {
+    @Test(arguments: clients) func callsLeaveOnScheduleOverOneKeptAliveConnection(client: GatewayClient) throws {
         let double = try GatewayDouble()
         defer { double.stop() }
-        let outcomes = try GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 1, timeoutSeconds: 5).run(calls(10, every: 0.02))
+        let outcomes = try with(client, GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 1, timeoutSeconds: 5)).run(calls(10, every: 0.02))
         #expect(outcomes.allSatisfy { $0.outcome == "ok" && $0.startedSeconds >= $0.scheduledSeconds })
         // The reachability probe is one connection; every call then shares one more.
         #expect(Set(double.requests.map(\.connection)).count == 1)
@@ -129,6 +138,21 @@ private func calls(_ n: Int, every seconds: Double = 0, durationMs: Double = 5, 
         let outcomes = try GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 1, timeoutSeconds: 1).run(calls(2), stop: stop)
         #expect(outcomes.map(\.outcome) == ["not-sent", "not-sent"])
         #expect(double.requests.isEmpty)
+    }
+
+    @Test(arguments: clients) func chunkedAnswersAreReadWhole(client: GatewayClient) throws {
+        let double = try GatewayDouble(behavior: .init(chunked: true))
+        defer { double.stop() }
+        let outcomes = try with(client, GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 1, timeoutSeconds: 5)).run(calls(5))
+        #expect(outcomes.map(\.outcome) == Array(repeating: "ok", count: 5))
+        #expect(outcomes.allSatisfy { $0.bytes == "{\"function\":\"resize\",\"ok\":true}".utf8.count })
+        #expect(Set(double.requests.map(\.connection)).count == 1)
+    }
+
+    @Test func theSocketClientRefusesHttps() throws {
+        var replay = GatewayReplay(gateway: URL(string: "https://127.0.0.1:1"), route: .openfaas, concurrency: 1, timeoutSeconds: 1)
+        replay.client = .socket
+        #expect(throws: GatewayError.self) { _ = try replay.run(calls(1)) }
     }
 
     @Test func csvHasOneRowPerCallWithLoaderColumns() throws {
