@@ -11,8 +11,8 @@ struct BenchGatewayCommand: ParsableCommand {
         discussion: """
             Starts the gateway double on 127.0.0.1 (answers at once) and reports, as medians of REPETITIONS runs: \
             one request at a time and CONCURRENCY at once, through a bare keep-alive socket client (the baseline) \
-            and through GatewayReplay's URLSession client; then an open-loop replay at RATE calls/s for 2 s: \
-            how late calls leave against their schedule.
+            and through GatewayReplay's two clients (socket, URLSession); then an open-loop replay at RATE calls/s \
+            for 2 s: how late calls leave against their schedule.
             """)
 
     @Option(help: "Requests per measurement.") var requests = 2000
@@ -33,7 +33,9 @@ struct BenchGatewayCommand: ParsableCommand {
         let burst = (0..<requests).map { GatewayCall(index: $0, function: "bench", app: "bench", scheduledSeconds: 0, durationMs: 0, memoryMB: 128) }
 
         // One at a time: per-request latency and rate.
-        var bareLatency: [Double] = [], bareRate: [Double] = [], clientLatency: [Double] = [], clientRate: [Double] = []
+        let kinds: [(String, GatewayClient)] = [("socket client (GatewayReplay)", .socket), ("URLSession (GatewayReplay)", .urlsession)]
+        var bareLatency: [Double] = [], bareRate: [Double] = []
+        var latency = Array(repeating: [Double](), count: kinds.count), rates = latency
         for _ in 0..<repetitions {
             let client = try BareHTTPClient(port: double.port)
             var each: [Double] = []
@@ -45,23 +47,26 @@ struct BenchGatewayCommand: ParsableCommand {
             }
             bareRate.append(Double(requests) / (Self.now() - start))
             bareLatency.append(median(each))
-
-            let replay = GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 1, timeoutSeconds: 10)
-            let begin = Self.now()
-            let outcomes = try replay.run(burst)
-            clientRate.append(Double(requests) / (Self.now() - begin))
-            guard outcomes.allSatisfy({ $0.outcome == "ok" }) else { throw fail("bench: some calls through URLSession failed", Exit.failure) }
-            clientLatency.append(median(outcomes.map(\.responseMs)))
+            for (k, kind) in kinds.enumerated() {
+                let (rate, outcomes) = try replay(burst, concurrency: 1, client: kind.1, double)
+                rates[k].append(rate)
+                latency[k].append(median(outcomes.map(\.responseMs)))
+            }
         }
-        print("Gateway client against the double on 127.0.0.1, \(requests) requests, median of \(repetitions)")
-        print("One request at a time")
+        print("Gateway clients against the double on 127.0.0.1, \(requests) requests, median of \(repetitions)")
+        print("One request at a time                        rate     latency   rate vs baseline")
         print(row("bare socket client (baseline)", String(format: "%.0f req/s", median(bareRate)), String(format: "%.3f ms", median(bareLatency)), "1.00 x"))
-        print(row("URLSession (GatewayReplay)", String(format: "%.0f req/s", median(clientRate)), String(format: "%.3f ms", median(clientLatency)),
-                  String(format: "%.2f x", median(clientRate) / median(bareRate))))
-        print(String(format: "  added client latency: %.3f ms per request (median)", median(clientLatency) - median(bareLatency)))
+        for (k, kind) in kinds.enumerated() {
+            print(row(kind.0, String(format: "%.0f req/s", median(rates[k])), String(format: "%.3f ms", median(latency[k])),
+                      String(format: "%.2f x", median(rates[k]) / median(bareRate))))
+        }
+        for (k, kind) in kinds.enumerated() {
+            print(String(format: "  added client latency, %@: %.3f ms per request (median)", kind.1.rawValue, median(latency[k]) - median(bareLatency)))
+        }
 
         // Many at once.
-        var bareParallel: [Double] = [], clientParallel: [Double] = []
+        var bareParallel: [Double] = []
+        var parallel = Array(repeating: [Double](), count: kinds.count)
         let perThread = max(1, requests / concurrency)
         for _ in 0..<repetitions {
             let clients = try (0..<concurrency).map { _ in try BareHTTPClient(port: double.port) }
@@ -72,30 +77,39 @@ struct BenchGatewayCommand: ParsableCommand {
             }
             bareParallel.append(Double(perThread * concurrency) / (Self.now() - start))
             guard failures.value == 0 else { throw fail("bench: bare client requests failed", Exit.failure) }
-
-            let replay = GatewayReplay(gateway: double.url, route: .openfaas, concurrency: concurrency, timeoutSeconds: 10)
-            let begin = Self.now()
-            let outcomes = try replay.run(burst)
-            clientParallel.append(Double(requests) / (Self.now() - begin))
-            guard outcomes.allSatisfy({ $0.outcome == "ok" }) else { throw fail("bench: some calls through URLSession failed", Exit.failure) }
+            for (k, kind) in kinds.enumerated() { parallel[k].append(try replay(burst, concurrency: concurrency, client: kind.1, double).0) }
         }
         print("\(concurrency) requests in flight")
         print(row("bare socket clients (baseline)", String(format: "%.0f req/s", median(bareParallel)), "", "1.00 x"))
-        print(row("URLSession (GatewayReplay)", String(format: "%.0f req/s", median(clientParallel)), "",
-                  String(format: "%.2f x", median(clientParallel) / median(bareParallel))))
+        for (k, kind) in kinds.enumerated() {
+            print(row(kind.0, String(format: "%.0f req/s", median(parallel[k])), "", String(format: "%.2f x", median(parallel[k]) / median(bareParallel))))
+        }
 
         // Open loop: calls at a fixed rate, lateness against the schedule.
         let count = Int(rate * 2)
         let paced = (0..<count).map { GatewayCall(index: $0, function: "bench", app: "bench", scheduledSeconds: Double($0) / rate, durationMs: 0, memoryMB: 128) }
-        var p50: [Double] = [], p99: [Double] = [], worst: [Double] = [], response99: [Double] = []
-        for _ in 0..<repetitions {
-            let outcomes = try GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 64, timeoutSeconds: 10).run(paced)
-            let summary = GatewaySummary(outcomes)
-            p50.append(summary.latenessP50); p99.append(summary.latenessP99); worst.append(summary.latenessMax)
-            response99.append(summary.responseP99)
+        print(String(format: "Open loop at %.0f calls/s for 2 s, up to 64 in flight", rate))
+        for kind in kinds {
+            var p50: [Double] = [], p99: [Double] = [], worst: [Double] = [], response99: [Double] = []
+            for _ in 0..<repetitions {
+                let summary = GatewaySummary(try replay(paced, concurrency: 64, client: kind.1, double).1)
+                p50.append(summary.latenessP50); p99.append(summary.latenessP99); worst.append(summary.latenessMax)
+                response99.append(summary.responseP99)
+            }
+            print(String(format: "  %@: start lateness p50 %.3f ms, p99 %.3f ms, max %.3f ms; response p99 %.3f ms",
+                         kind.0, median(p50), median(p99), median(worst), median(response99)))
         }
-        print(String(format: "Open loop at %.0f calls/s for 2 s: start lateness p50 %.3f ms, p99 %.3f ms, max %.3f ms; response p99 %.3f ms",
-                     rate, median(p50), median(p99), median(worst), median(response99)))
+    }
+
+    /// Rate (calls per second, first due to last answer) and outcomes of one replay; every call must succeed.
+    private func replay(_ calls: [GatewayCall], concurrency: Int, client: GatewayClient, _ double: GatewayDouble) throws -> (Double, [GatewayOutcome]) {
+        var replay = GatewayReplay(gateway: double.url, route: .openfaas, concurrency: concurrency, timeoutSeconds: 10)
+        replay.client = client
+        let begin = Self.now()
+        let outcomes = try replay.run(calls)
+        let rate = Double(calls.count) / (Self.now() - begin)
+        guard outcomes.allSatisfy({ $0.outcome == "ok" }) else { throw fail("bench: some calls through \(client.rawValue) failed", Exit.failure) }
+        return (rate, outcomes)
     }
 
     private static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
