@@ -65,8 +65,8 @@ public final class GatewayDouble: @unchecked Sendable {
     private var stopped = false
     private let threads = DispatchGroup()
 
-    /// Starts listening at once; `stop()` ends it.
-    public init(behavior: Behavior = Behavior()) throws {
+    /// Starts listening at once on `port` (0: an ephemeral one); `stop()` ends it.
+    public init(port requested: Int = 0, behavior: Behavior = Behavior()) throws {
         self.behavior = behavior
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw GatewayError("gateway double: socket: \(String(cString: strerror(errno)))") }
@@ -74,7 +74,7 @@ public final class GatewayDouble: @unchecked Sendable {
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
+        address.sin_port = in_port_t(UInt16(clamping: requested).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }

@@ -159,14 +159,27 @@ enum GatewayWindow {
         return from..<to
     }
 
+    /// `90`, `90s`, `15m`, `2h`, `1d`, or a sum such as `10h30m`.
     static func seconds(_ value: String, _ whole: String) throws -> Double {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
-        var number = value.trimmingCharacters(in: .whitespaces), scale = 1.0
-        if let last = number.last, let unit = units[last] { scale = unit; number.removeLast() }
-        guard let n = Double(number), n.isFinite, n >= 0 else {
-            throw fail("--window: not a time: \(value) in \(whole) (use 90, 90s, 15m, 2h or 1d)", Exit.usage)
+        let text = value.trimmingCharacters(in: .whitespaces)
+        func problem() -> ExitCode { fail("--window: not a time: \(value) in \(whole) (use 90, 90s, 15m, 2h, 1d or 10h30m)", Exit.usage) }
+        if let n = Double(text) {
+            guard n.isFinite, n >= 0 else { throw problem() }
+            return n
         }
-        return n * scale
+        var total = 0.0, number = ""
+        for character in text {
+            if let unit = units[character] {
+                guard let n = Double(number), n.isFinite, n >= 0 else { throw problem() }
+                total += n * unit
+                number = ""
+            } else {
+                number.append(character)
+            }
+        }
+        guard number.isEmpty, !text.isEmpty else { throw problem() }
+        return total
     }
 }
 

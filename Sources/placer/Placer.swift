@@ -15,5 +15,6 @@ struct Placer: ParsableCommand {
             SimulateCommand.self,
             LockInCommand.self,
             GatewayReplayCommand.self,
+            GatewayDoubleCommand.self,
         ])
 }
