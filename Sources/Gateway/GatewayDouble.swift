@@ -22,9 +22,14 @@ public final class GatewayDouble: @unchecked Sendable {
         /// Answer with `Transfer-Encoding: chunked` (two chunks) instead of a Content-Length.
         public var chunked: Bool
 
-        public init(delayScale: Double = 0, failIndices: Set<Int> = [], hangIndices: Set<Int> = [], chunked: Bool = false) {
+        /// Close the connection after each answer without saying so, as a gateway's idle timeout does.
+        public var dropKeptAlive: Bool
+
+        public init(delayScale: Double = 0, failIndices: Set<Int> = [], hangIndices: Set<Int> = [], chunked: Bool = false,
+                    dropKeptAlive: Bool = false) {
             self.delayScale = delayScale
             self.chunked = chunked
+            self.dropKeptAlive = dropKeptAlive
             self.failIndices = failIndices
             self.hangIndices = hangIndices
         }
@@ -188,7 +193,7 @@ public final class GatewayDouble: @unchecked Sendable {
             } else {
                 ok = write(fd, status: 200, body: "{\"function\":\"\(function ?? "")\",\"ok\":true}")
             }
-            if !ok || headers["connection"]?.lowercased() == "close" { return }
+            if !ok || headers["connection"]?.lowercased() == "close" || behavior.dropKeptAlive { return }
         }
     }
 

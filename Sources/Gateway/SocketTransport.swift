@@ -24,55 +24,75 @@ final class SocketTransport: @unchecked Sendable {
         var done: @Sendable (TransportResult) -> Void
     }
 
-    private let condition = NSCondition()
-    private var jobs: [Job] = []
-    private var head = 0
+    /// One worker's mailbox: the job handed to it, and the semaphore that wakes it.
+    private final class Mailbox: @unchecked Sendable {
+        let wake = DispatchSemaphore(value: 0)
+        var job: Job?  // guarded by the transport's lock
+    }
+
+    private let lock = NSLock()
+    private var mailboxes: [Mailbox] = []
+    /// Idle workers, the most recently idle last: it is handed the next job, so calls reuse the
+    /// warmest connections and a replay opens about as many as it ever has in flight.
+    private var idle: [Int] = []
+    private var pending: [Job] = []
     private var closing = false
     private let workers = DispatchGroup()
     private let resolver = Resolver()
 
     init(workers count: Int) {
-        for _ in 0..<max(1, count) {
+        for w in 0..<max(1, count) {
+            let box = Mailbox()
+            mailboxes.append(box)
+            idle.append(w)
             workers.enter()
-            let thread = Thread { [self] in work(); workers.leave() }
+            let thread = Thread { [self] in work(box, number: w); workers.leave() }
             thread.stackSize = 256 * 1024
             thread.start()
         }
+        idle.reverse()  // worker 0 first
     }
 
-    /// Hands a request to an idle worker; `done` runs on that worker when it is over.
+    /// Hands a request to the most recently idle worker; `done` runs on that worker when it is over.
     func send(_ request: GatewayRequest, timeoutSeconds: Double, done: @escaping @Sendable (TransportResult) -> Void) {
-        condition.lock()
-        jobs.append(Job(request: request, timeoutSeconds: timeoutSeconds, done: done))
-        condition.signal()
-        condition.unlock()
+        let job = Job(request: request, timeoutSeconds: timeoutSeconds, done: done)
+        lock.lock()
+        guard let w = idle.popLast() else { pending.append(job); lock.unlock(); return }
+        mailboxes[w].job = job
+        lock.unlock()
+        mailboxes[w].wake.signal()
     }
 
     /// Lets the workers finish what they hold, closes their connections and waits for them.
     func finish() {
-        condition.lock()
+        lock.lock()
         closing = true
-        condition.broadcast()
-        condition.unlock()
+        lock.unlock()
+        for box in mailboxes { box.wake.signal() }
         workers.wait()
     }
 
-    private func work() {
+    private func work(_ box: Mailbox, number: Int) {
         var connection: Connection?
         while true {
-            condition.lock()
-            while head == jobs.count && !closing { condition.wait() }
-            if head == jobs.count {
-                condition.unlock()
-                connection?.close()
-                return
+            box.wake.wait()
+            lock.lock()
+            guard var job = box.job else { lock.unlock(); break }  // woken to close
+            box.job = nil
+            lock.unlock()
+            while true {
+                let result = perform(job.request, deadline: MonotonicClock.now() + UInt64(job.timeoutSeconds * 1e9), on: &connection)
+                // Idle again (or on to a queued job) before reporting, so the next call can have this connection.
+                lock.lock()
+                let next = pending.isEmpty ? nil : pending.removeFirst()
+                if next == nil { idle.append(number) }
+                lock.unlock()
+                job.done(result)
+                guard let queued = next else { break }
+                job = queued
             }
-            let job = jobs[head]
-            head += 1
-            if head == jobs.count { jobs.removeAll(keepingCapacity: true); head = 0 }
-            condition.unlock()
-            job.done(perform(job.request, deadline: MonotonicClock.now() + UInt64(job.timeoutSeconds * 1e9), on: &connection))
         }
+        connection?.close()
     }
 
     /// One request on the worker's connection; a kept-alive connection the server closed while

@@ -123,7 +123,8 @@ private let clients: [GatewayClient] = [.socket, .urlsession]
     @Test(arguments: clients) func callsLeaveOnScheduleOverOneKeptAliveConnection(client: GatewayClient) throws {
         let double = try GatewayDouble()
         defer { double.stop() }
-        let outcomes = try with(client, GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 1, timeoutSeconds: 5)).run(calls(10, every: 0.02))
+        // Eight slots, but one call at a time: the warm connection is reused rather than eight opened.
+        let outcomes = try with(client, GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 8, timeoutSeconds: 5)).run(calls(10, every: 0.02))
         #expect(outcomes.allSatisfy { $0.outcome == "ok" && $0.startedSeconds >= $0.scheduledSeconds })
         // The reachability probe is one connection; every call then shares one more.
         #expect(Set(double.requests.map(\.connection)).count == 1)
@@ -147,6 +148,14 @@ private let clients: [GatewayClient] = [.socket, .urlsession]
         #expect(outcomes.map(\.outcome) == Array(repeating: "ok", count: 5))
         #expect(outcomes.allSatisfy { $0.bytes == "{\"function\":\"resize\",\"ok\":true}".utf8.count })
         #expect(Set(double.requests.map(\.connection)).count == 1)
+    }
+
+    @Test(arguments: clients) func aKeptAliveConnectionTheGatewayClosedIsReplaced(client: GatewayClient) throws {
+        let double = try GatewayDouble(behavior: .init(dropKeptAlive: true))
+        defer { double.stop() }
+        let outcomes = try with(client, GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 1, timeoutSeconds: 5)).run(calls(4, every: 0.02))
+        #expect(outcomes.map(\.outcome) == Array(repeating: "ok", count: 4))
+        #expect(double.requests.count == 4)
     }
 
     @Test func theSocketClientRefusesHttps() throws {
