@@ -7,7 +7,7 @@ import Foundation
 /// `responseTime`, `connectionTimeout`, `functionTimeout`; Placer's own columns are snake_case.
 /// `startTime` counts from the replay's start (the loader's is wall-clock).
 public enum GatewayRecord {
-    public static let header = "invocationID,function,app,memory_mb,scheduled_us,startTime,lateness_us,requestedDuration,responseTime,status,outcome,connectionTimeout,functionTimeout,slot_wait,bytes"
+    public static let header = "invocationID,function,app,memory_mb,scheduled_us,startTime,lateness_us,requestedDuration,responseTime,status,outcome,connectionTimeout,functionTimeout,slot_wait,bytes,error"
 
     /// One line per call, in the calls' order; `outcomes` must be `GatewayReplay.run`'s for `calls`.
     public static func csv(_ calls: [GatewayCall], _ outcomes: [GatewayOutcome]) -> String {
@@ -20,7 +20,7 @@ public enum GatewayRecord {
                 sent ? micro(o.latenessMs * 1e3) : "", micro(call.durationMs * 1e3), sent ? micro(o.responseMs * 1e3) : "",
                 o.status.map(String.init) ?? "", o.outcome,
                 String(o.outcome == "connection-refused" || o.outcome == "connection-lost"), String(o.outcome == "timeout"),
-                String(o.waitedForSlot), String(o.bytes),
+                String(o.waitedForSlot), String(o.bytes), quoted(o.detail),
             ]
             out += fields.joined(separator: ",") + "\n"
         }

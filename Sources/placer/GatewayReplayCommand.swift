@@ -100,7 +100,10 @@ struct GatewayReplayCommand: ParsableCommand {
         printError("replaying \(calls.count) calls over \(String(format: "%.1f", last)) s (Ctrl-C stops and keeps what was measured)…")
         let outcomes: [GatewayOutcome]
         do {
-            outcomes = try replay.run(calls, stop: stop)
+            let ticker = ProgressTicker(every: 10)
+            outcomes = try replay.run(calls, stop: stop) { state in
+                if ticker.due() { printError("… \(state.completed) of \(state.total) calls answered or failed, \(state.sent) sent") }
+            }
         } catch let error as GatewayError {
             throw fail(error, Exit.failure)
         } catch let error as RouteError {
@@ -116,6 +119,8 @@ struct GatewayReplayCommand: ParsableCommand {
         print(GatewayText.render(GatewaySummary(outcomes), functions: Set(calls.map(\.function)).count, target: target,
                                  route: routeChoice, concurrency: concurrency, timeout: timeout, seed: seed, arrivals: arrivals,
                                  window: window, speedup: speedup, out: out, stopped: stop.isStopped), terminator: "")
+        // Interrupted: what was measured is written, and the status says the replay is incomplete.
+        if stop.isStopped { throw ExitCode(130) }
     }
 
     private func chosenRoute() throws -> GatewayRoute {
@@ -144,6 +149,26 @@ struct GatewayReplayCommand: ParsableCommand {
               FileManager.default.isWritableFile(atPath: dir) else {
             throw fail("\(path): cannot write here (no such folder, or not writable)", Exit.cannotCreate)
         }
+    }
+}
+
+/// Says when another progress line is due (thread-safe).
+final class ProgressTicker: @unchecked Sendable {
+    private let lock = NSLock()
+    private let interval: Double
+    private var next: Double
+
+    init(every seconds: Double) {
+        interval = seconds
+        next = Double(DispatchTime.now().uptimeNanoseconds) / 1e9 + seconds
+    }
+
+    func due() -> Bool {
+        let now = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+        lock.lock(); defer { lock.unlock() }
+        guard now >= next else { return false }
+        next = now + interval
+        return true
     }
 }
 

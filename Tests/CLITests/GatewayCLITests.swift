@@ -70,3 +70,34 @@ import Testing
         #expect(rows.allSatisfy { $0.split(separator: ",")[1] == "resize" })
     }
 }
+
+extension GatewayCLITests {
+    @Test func ctrlCKeepsWhatWasMeasured() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("placer-gw-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // Ten calls a second for 30 s: Ctrl-C after one second leaves most unsent.
+        var rows = "timestamp,function,duration_ms\n"
+        for i in 0..<300 { rows += "\(Double(i) * 0.1),f,1\n" }
+        let trace = folder.appendingPathComponent("calls.csv").path
+        try Data(rows.utf8).write(to: URL(fileURLWithPath: trace))
+        let double = try GatewayDouble()
+        defer { double.stop() }
+        let out = folder.appendingPathComponent("out.csv").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: placerExecutable)
+        process.arguments = ["gateway-replay", trace, "--gateway", double.url.absoluteString, "--route", "openfaas", "--out", out]
+        process.standardOutput = Pipe()
+        process.standardError = Pipe()
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(lines.count == 300)
+        let sent = lines.filter { $0.contains(",ok,") }.count
+        #expect(sent > 0 && sent < 300)
+        #expect(lines.filter { $0.contains(",not-sent,") }.count == 300 - sent)
+        #expect(double.requests.count == sent)
+    }
+}

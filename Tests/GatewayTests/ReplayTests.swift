@@ -168,7 +168,7 @@ private let clients: [GatewayClient] = [.socket, .urlsession]
         let cs = [GatewayCall(index: 0, function: "a,b", app: "x", scheduledSeconds: 1.5, durationMs: 2.25, memoryMB: 128)]
         let os = [GatewayOutcome(index: 0, scheduledSeconds: 1.5, startedSeconds: 1.501, responseMs: 3.5, status: 500, outcome: "http-500", bytes: 10)]
         let text = GatewayRecord.csv(cs, os)
-        #expect(text == GatewayRecord.header + "\n0,\"a,b\",x,128,1500000,1501000,1000,2250,3500,500,http-500,false,false,false,10\n")
+        #expect(text == GatewayRecord.header + "\n0,\"a,b\",x,128,1500000,1501000,1000,2250,3500,500,http-500,false,false,false,10,\n")
     }
 
     @Test func percentilesAreNearestRank() {
