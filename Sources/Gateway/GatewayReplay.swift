@@ -55,13 +55,20 @@ public struct GatewayReplay: Sendable {
     /// reached, both before anything is sent.
     public func run(_ calls: [GatewayCall], stop: GatewayStop? = nil,
                     progress: (@Sendable (GatewayProgress) -> Void)? = nil) throws -> [GatewayOutcome] {
-        let requests = try calls.map { try route.request(for: $0, gateway: gateway, options: options) }
-        let plain = requests.allSatisfy { $0.url.scheme == "http" }
+        // A route depends only on the function and app: check one call of each before sending any,
+        // then build each request when its call is due (a long replay holds no million requests).
+        var firstOfEach: [String: GatewayRequest] = [:]
+        for call in calls where firstOfEach[call.app + "/" + call.function] == nil {
+            firstOfEach[call.app + "/" + call.function] = try route.request(for: call, gateway: gateway, options: options)
+        }
+        let samples = Array(firstOfEach.values)
+        let plain = samples.allSatisfy { $0.url.scheme == "http" }
         if client == .socket && !plain {
             throw GatewayError("the socket client speaks plain http only: use --client urlsession (or auto) for https")
         }
         if checkReachability {
-            try Reachability.check(requests.map(\.url), timeoutSeconds: min(5, max(0.5, timeoutSeconds)))
+            try Reachability.check(samples.map(\.url).sorted { $0.absoluteString < $1.absoluteString },
+                                   timeoutSeconds: min(5, max(0.5, timeoutSeconds)))
         }
         let transport: any Transport = client == .urlsession || (client == .auto && !plain)
             ? URLSessionTransport(concurrency: concurrency, timeoutSeconds: timeoutSeconds)
@@ -96,11 +103,18 @@ public struct GatewayReplay: Sendable {
                 slotWaitEnded = MonotonicClock.now()
             }
             let waitedForSlot = waited
+            let request: GatewayRequest
+            do { request = try route.request(for: call, gateway: gateway, options: options) } catch {
+                slots.signal()  // cannot happen: every function's route was built above
+                results.store(position, GatewayOutcome(index: call.index, scheduledSeconds: call.scheduledSeconds, startedSeconds: 0,
+                                                       responseMs: 0, status: nil, outcome: "error", detail: "\(error)"))
+                continue
+            }
             let started = MonotonicClock.now()
             let startedSeconds = Double(started - origin) / 1e9
             group.enter()
             results.sent()
-            transport.send(requests[position], timeoutSeconds: timeoutSeconds) { answer in
+            transport.send(request, timeoutSeconds: timeoutSeconds) { answer in
                 let elapsedMs = Double(MonotonicClock.now() - started) / 1e6
                 slots.signal()
                 let outcome = GatewayOutcome(index: call.index, scheduledSeconds: call.scheduledSeconds, startedSeconds: startedSeconds,

@@ -75,7 +75,8 @@ struct GatewayReplayCommand: ParsableCommand {
             GatewayCall(index: i, function: s.function.function, app: s.function.app,
                         scheduledSeconds: (s.startSeconds - span.lowerBound) / speedup, durationMs: s.durationMs, memoryMB: Int(s.memoryMB.rounded()))
         }
-        for call in calls {
+        var checked = Set<String>()
+        for call in calls where checked.insert(call.app + "/" + call.function).inserted {
             do { _ = try routeChoice.request(for: call, gateway: gatewayURL, options: options) } catch let error as RouteError {
                 throw fail(error, Exit.badInput)
             }
