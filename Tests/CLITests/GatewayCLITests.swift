@@ -54,6 +54,10 @@ import Testing
         #expect(badURL.status == 64 && badURL.stderr.contains("not an http(s) URL"))
         let unknown = try runPlacer(["gateway-replay", path, "--gateway", "http://127.0.0.1:1", "--route", "openfaas", "--functions", "nope*", "--dry-run"])
         #expect(unknown.status == 64 && unknown.stderr.contains("no function matches nope*"))
+        let badOut = try runPlacer(["gateway-replay", path, "--gateway", "http://127.0.0.1:1", "--route", "openfaas", "--out", "/nonexistent/dir/out.csv"])
+        #expect(badOut.status == 73 && badOut.stderr.contains("cannot write here"))
+        let badMap = try runPlacer(["gateway-replay", path, "--route", "lambda-url", "--function-map", path, "--dry-run"])
+        #expect(badMap.status == 65 && badMap.stderr.contains("\(path):1:1: expected NAME=VALUE"), "\(badMap.stderr)")
         let noURL = try runPlacer(["gateway-replay", path, "--route", "lambda-url", "--dry-run"])
         #expect(noURL.status == 65 && noURL.stderr.contains("no function URL for"))
     }
