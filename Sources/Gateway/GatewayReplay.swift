@@ -24,8 +24,8 @@ public struct GatewayProgress: Sendable {
 /// Replays calls against a real FaaS gateway: each call leaves at its scheduled time on the
 /// monotonic clock, never more than `concurrency` in flight, each bounded by `timeoutSeconds`.
 ///
-/// Two clients (`GatewayClient`): for `http://` gateways a socket client with one kept-alive
-/// connection per slot, for timing; for `https://` (clusters behind TLS, every Lambda function
+/// Two clients (`GatewayClient`): for `http://` gateways a socket client with kept-alive
+/// connections, for timing; for `https://` (clusters behind TLS, every Lambda function
 /// URL) Foundation's URLSession over libcurl, which keeps connections alive too but adds about a
 /// millisecond per call on Linux. `placer bench gateway` measures both against a bare client.
 public struct GatewayReplay: Sendable {

@@ -36,39 +36,50 @@ final class SocketTransport: @unchecked Sendable {
     /// warmest connections and a replay opens about as many as it ever has in flight.
     private var idle: [Int] = []
     private var pending: [Job] = []
-    private var closing = false
     private let workers = DispatchGroup()
     private let resolver = Resolver()
 
+    private let maxWorkers: Int
+
+    /// Workers start as calls need them, up to `count`: a replay runs as many threads as it ever
+    /// has calls in flight, not as many as it may.
     init(workers count: Int) {
-        for w in 0..<max(1, count) {
+        maxWorkers = max(1, count)
+    }
+
+    /// Hands a request to the most recently idle worker (or a new one); `done` runs on that
+    /// worker when it is over.
+    func send(_ request: GatewayRequest, timeoutSeconds: Double, done: @escaping @Sendable (TransportResult) -> Void) {
+        let job = Job(request: request, timeoutSeconds: timeoutSeconds, done: done)
+        lock.lock()
+        let w: Int
+        if let last = idle.popLast() {
+            w = last
+        } else if mailboxes.count < maxWorkers {
+            w = mailboxes.count
             let box = Mailbox()
             mailboxes.append(box)
-            idle.append(w)
             workers.enter()
             let thread = Thread { [self] in work(box, number: w); workers.leave() }
             thread.stackSize = 256 * 1024
             thread.start()
+        } else {
+            pending.append(job)
+            lock.unlock()
+            return
         }
-        idle.reverse()  // worker 0 first
-    }
-
-    /// Hands a request to the most recently idle worker; `done` runs on that worker when it is over.
-    func send(_ request: GatewayRequest, timeoutSeconds: Double, done: @escaping @Sendable (TransportResult) -> Void) {
-        let job = Job(request: request, timeoutSeconds: timeoutSeconds, done: done)
-        lock.lock()
-        guard let w = idle.popLast() else { pending.append(job); lock.unlock(); return }
-        mailboxes[w].job = job
+        let box = mailboxes[w]
+        box.job = job
         lock.unlock()
-        mailboxes[w].wake.signal()
+        box.wake.signal()
     }
 
     /// Lets the workers finish what they hold, closes their connections and waits for them.
     func finish() {
         lock.lock()
-        closing = true
+        let boxes = mailboxes
         lock.unlock()
-        for box in mailboxes { box.wake.signal() }
+        for box in boxes { box.wake.signal() }
         workers.wait()
     }
 
