@@ -79,7 +79,7 @@ extension GatewayCLITests {
     @Test func ctrlCKeepsWhatWasMeasured() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("placer-gw-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        // Ten calls a second for 30 s: Ctrl-C after one second leaves most unsent.
+        // Ten calls a second for 30 s: Ctrl-C once three were answered leaves most unsent.
         var rows = "timestamp,function,duration_ms\n"
         for i in 0..<300 { rows += "\(Double(i) * 0.1),f,1\n" }
         let trace = folder.appendingPathComponent("calls.csv").path
@@ -93,7 +93,8 @@ extension GatewayCLITests {
         process.standardOutput = Pipe()
         process.standardError = Pipe()
         try process.run()
-        Thread.sleep(forTimeInterval: 1.5)
+        // Interrupt once calls are flowing (the handler is installed before the first is sent).
+        for _ in 0..<200 where double.requests.count < 3 { Thread.sleep(forTimeInterval: 0.05) }
         process.interrupt()
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
