@@ -42,6 +42,7 @@ struct GatewayReplayCommand: ParsableCommand {
     @Option(help: "HTTP client: auto (socket for http://, urlsession for https://), socket or urlsession.") var client: GatewayClient = .auto
     @Option(help: "A deployment file: per-function memory.") var deployment: String?
     @Option(help: "Where to write the per-invocation CSV.") var out: String?
+    @Option(help: "Also write the summary as JSON (placer.gateway-replay/v1, docs/gateway.md) to this file.") var json: String?
     @Flag(name: .customLong("dry-run"), help: "Print the schedule as CSV and send nothing.") var dryRun = false
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
     @Flag(help: "Skip rows with bad values instead of stopping.") var skipInvalidRows = false
@@ -59,6 +60,7 @@ struct GatewayReplayCommand: ParsableCommand {
                                    basicAuth: auth ?? ProcessInfo.processInfo.environment["PLACER_GATEWAY_AUTH"],
                                    functionMap: map, template: routeTemplate)
         if let out { try checkWritable(out) }
+        if let json { try checkWritable(json) }
 
         let plan = try loadDeployment(deployment)
         let store = try loadTrace(paths, format: format, skipInvalidRows: skipInvalidRows)
@@ -117,7 +119,21 @@ struct GatewayReplayCommand: ParsableCommand {
             }
         }
         let target = routeTemplate ?? gatewayURL?.absoluteString ?? "function URLs"
-        print(GatewayText.render(GatewaySummary(outcomes), functions: Set(calls.map(\.function)).count, target: target,
+        let summary = GatewaySummary(outcomes)
+        if let json {
+            let run: [String: JSONValue] = [
+                "gateway": .string(target), "route": .string(routeChoice.rawValue), "concurrency": .int(concurrency),
+                "timeoutSeconds": .fixed(timeout, 3), "seed": .string(String(seed)), "arrivals": .string(arrivals.rawValue),
+                "window": window.map { .string($0) } ?? .null, "speedup": .fixed(speedup, 3), "overflow": .string(overflow.rawValue),
+                "functions": .int(Set(calls.map(\.function)).count), "stopped": .string(String(stop.isStopped)),
+            ]
+            var text = ""
+            GatewayJSON.value(summary, run: run).write(into: &text)
+            do { try (text + "\n").write(toFile: json, atomically: true, encoding: .utf8) } catch {
+                throw fail("\(json): cannot write the summary: \(error.localizedDescription)", Exit.cannotCreate)
+            }
+        }
+        print(GatewayText.render(summary, functions: Set(calls.map(\.function)).count, target: target,
                                  route: routeChoice, concurrency: concurrency, timeout: timeout, seed: seed, arrivals: arrivals,
                                  window: window, speedup: speedup, out: out, stopped: stop.isStopped), terminator: "")
         // Interrupted: what was measured is written, and the status says the replay is incomplete.
@@ -269,6 +285,25 @@ enum FunctionMapFile {
             map[name] = value
         }
         return map
+    }
+}
+
+/// The summary as JSON: sorted keys, fixed decimals (µs resolution for times in ms).
+enum GatewayJSON {
+    static let schema = "placer.gateway-replay/v1"
+
+    static func value(_ s: GatewaySummary, run: [String: JSONValue]) -> JSONValue {
+        .object([
+            "schema": .string(schema),
+            "run": .object(run),
+            "calls": .int(s.calls),
+            "outcomes": .object(Dictionary(uniqueKeysWithValues: s.outcomes.map { ($0.0, JSONValue.int($0.1)) })),
+            "statuses": .object(Dictionary(uniqueKeysWithValues: s.statuses.map { (String($0.0), JSONValue.int($0.1)) })),
+            "responseMs": .object(["p50": .fixed(s.responseP50, 3), "p95": .fixed(s.responseP95, 3), "p99": .fixed(s.responseP99, 3)]),
+            "latenessMs": .object(["p50": .fixed(s.latenessP50, 3), "p99": .fixed(s.latenessP99, 3), "max": .fixed(s.latenessMax, 3)]),
+            "waitedForSlot": .int(s.waitedForSlot),
+            "elapsedSeconds": .fixed(s.elapsedSeconds, 3),
+        ])
     }
 }
 

@@ -20,7 +20,7 @@ import Testing
         defer { double.stop() }
         let out = folder.appendingPathComponent("out.csv").path
         let run = try runPlacer(["gateway-replay", path, "--gateway", double.url.absoluteString, "--route", "openfaas",
-                                 "--concurrency", "4", "--timeout", "5", "--out", out])
+                                 "--concurrency", "4", "--timeout", "5", "--out", out, "--json", out + ".json"])
         #expect(run.status == 0, "\(run.stderr)")
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
         #expect(lines.first.map(String.init) == GatewayRecord.header)
@@ -30,6 +30,10 @@ import Testing
         #expect(double.maxInFlight <= 4)
         #expect(run.stdout.contains("outcomes: http-500 1, ok 11"), "\(run.stdout)")
         #expect(run.stdout.contains("HTTP status: 200 11, 500 1"))
+        let json = try String(contentsOfFile: out + ".json", encoding: .utf8)
+        #expect(json.contains("\"schema\": \"placer.gateway-replay/v1\""))
+        #expect(json.contains("\"outcomes\": {\n    \"http-500\": 1,\n    \"ok\": 11\n  }"), "\(json)")
+        #expect(json.contains("\"route\": \"openfaas\""))
     }
 
     @Test func anUnreachableGatewayExitsNonZeroWithOneLine() throws {
