@@ -136,6 +136,7 @@ struct GatewayReplayCommand: ParsableCommand {
         print(GatewayText.render(summary, functions: Set(calls.map(\.function)).count, target: target,
                                  route: routeChoice, concurrency: concurrency, timeout: timeout, seed: seed, arrivals: arrivals,
                                  window: window, speedup: speedup, out: out, stopped: stop.isStopped), terminator: "")
+        print(GatewayText.perFunction(calls, outcomes), terminator: "")
         // Interrupted: what was measured is written, and the status says the replay is incomplete.
         if stop.isStopped { throw ExitCode(130) }
     }
@@ -309,6 +310,25 @@ enum GatewayJSON {
 
 /// The terminal summary of a gateway replay.
 enum GatewayText {
+    /// The busiest functions (at most 10): calls, failures, response p50 and p99.
+    static func perFunction(_ calls: [GatewayCall], _ outcomes: [GatewayOutcome]) -> String {
+        var byFunction: [String: [GatewayOutcome]] = [:]
+        for (call, outcome) in zip(calls, outcomes) { byFunction[call.app + "/" + call.function, default: []].append(outcome) }
+        guard byFunction.count > 1 else { return "" }
+        let busiest = byFunction.sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }.prefix(10)
+        var lines = ["", Format.pad("function (busiest \(busiest.count) of \(byFunction.count))", 36) + Format.padLeft("calls", 8)
+                        + Format.padLeft("not ok", 8) + Format.padLeft("p50 ms", 10) + Format.padLeft("p99 ms", 10)]
+        for (key, list) in busiest {
+            let summary = GatewaySummary(list)
+            let function = String(key[key.index(after: key.firstIndex(of: "/") ?? key.startIndex)...])
+            let name = function.count > 34 ? String(function.prefix(16)) + "…" + String(function.suffix(16)) : function
+            lines.append(Format.pad(name, 36) + Format.padLeft(String(list.count), 8)
+                         + Format.padLeft(String(list.filter { $0.outcome != "ok" }.count), 8)
+                         + Format.padLeft(String(format: "%.1f", summary.responseP50), 10) + Format.padLeft(String(format: "%.1f", summary.responseP99), 10))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     static func render(_ s: GatewaySummary, functions: Int, target: String, route: GatewayRoute, concurrency: Int, timeout: Double,
                        seed: UInt64, arrivals: ArrivalMode, window: String?, speedup: Double, out: String?, stopped: Bool) -> String {
         func ms(_ v: Double) -> String { String(format: "%.1f", v) }

@@ -30,6 +30,10 @@ import Testing
         #expect(double.maxInFlight <= 4)
         #expect(run.stdout.contains("outcomes: http-500 1, ok 11"), "\(run.stdout)")
         #expect(run.stdout.contains("HTTP status: 200 11, 500 1"))
+        // Per function: calls and failures (call 3 is thumb's second, at 0.15 s).
+        let rows = run.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(rows.contains { $0.prefix(3) == ["resize", "8", "0"] }, "\(run.stdout)")
+        #expect(rows.contains { $0.prefix(3) == ["thumb", "4", "1"] }, "\(run.stdout)")
         let json = try String(contentsOfFile: out + ".json", encoding: .utf8)
         #expect(json.contains("\"schema\": \"placer.gateway-replay/v1\""))
         #expect(json.contains("\"outcomes\": {\n    \"http-500\": 1,\n    \"ok\": 11\n  }"), "\(json)")
