@@ -125,7 +125,7 @@ struct GatewayReplayCommand: ParsableCommand {
                 "gateway": .string(target), "route": .string(routeChoice.rawValue), "concurrency": .int(concurrency),
                 "timeoutSeconds": .fixed(timeout, 3), "seed": .string(String(seed)), "arrivals": .string(arrivals.rawValue),
                 "window": window.map { .string($0) } ?? .null, "speedup": .fixed(speedup, 3), "overflow": .string(overflow.rawValue),
-                "functions": .int(Set(calls.map(\.function)).count), "stopped": .string(String(stop.isStopped)),
+                "functions": .int(Set(calls.map(\.function)).count), "stopped": .raw(stop.isStopped ? "true" : "false"),
             ]
             var text = ""
             GatewayJSON.value(summary, run: run).write(into: &text)
