@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "Simulation", dependencies: ["Traces", "Pricing"]),
         // Turns an ingested trace (Store) into the engine's Workload.
         .target(name: "TraceLoading", dependencies: ["Simulation", "Store", "Traces"]),
+        // Replays a schedule against a real FaaS gateway over HTTP(S), and a gateway double for tests.
+        .target(name: "Gateway"),
         // Lock-in scores, migration estimates and compliance verdicts: pure, no files.
         .target(name: "Advice", dependencies: ["Pricing", "Deployment"]),
         // The local executor's line protocol, shared by the executor and the worker (no Foundation).
@@ -54,7 +56,7 @@ let package = Package(
         .target(name: "Placement", dependencies: ["Simulation", "Pricing", "Deployment", "Advice"], resources: [.copy("Data")]),
         .executableTarget(name: "placer", dependencies: [
             "Traces", "Store", "Pricing", "Reporting", "Deployment", "Advice", "Simulation", "TraceLoading", "Results", "Compare", "Export",
-            "Placement", "Executor",
+            "Placement", "Executor", "Gateway",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
@@ -68,7 +70,8 @@ let package = Package(
         .testTarget(name: "PlacementTests", dependencies: ["Placement", "Simulation", "Pricing", "Deployment", "Advice", "Traces"]),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "WorkerProtocol", "Simulation", "Pricing"]),
         // Runs the built `placer` executable: exit statuses, messages, a killed ingest.
-        .testTarget(name: "CLITests", dependencies: ["Store", "Traces"]),
+        .testTarget(name: "CLITests", dependencies: ["Store", "Traces", "Gateway"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Simulation", "Traces"]),
     ],
     swiftLanguageModes: [.v6]
 )

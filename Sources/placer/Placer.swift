@@ -19,5 +19,7 @@ struct Placer: ParsableCommand {
             PlaceCommand.self,
             ExecuteCommand.self,
             CalibrateCommand.self,
+            GatewayReplayCommand.self,
+            GatewayDoubleCommand.self,
         ])
 }
