@@ -93,7 +93,7 @@ public enum ModelError {
         var end = executed.map { $0.scheduledSeconds + $0.durationMs / 1000 }.max() ?? 0
         if case .fixed(let idle) = target.model.keepAlive { end += idle }
         let workload = Workload(apps: apps, spanMinutes: Int((end / 60).rounded(.up)) + 1)
-        let simulated = try Simulator.run(workload, targets: [target], options: SimulationOptions(seed: seed, arrivals: .equidistant))
+        let simulated = try Simulator.run(workload, targets: [target], options: SimulationOptions(seed: seed, arrivals: .equidistant, fastPath: false))
         let total = simulated.targets.first?.total ?? Outcome()
         let measured = ExecutionSummary(result)
         if measured.latenessMs.p99 > 10 {
