@@ -217,7 +217,7 @@ extension Probe {
         let replay = noOpReplay(worker: worker, count: dispatchCalls, slots: slots)
         let rate = replay.wallSeconds > 0 ? Double(replay.records.filter { $0.outcome == .ok }.count) / replay.wallSeconds : 0
         let machine = machine()
-        let measured = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withInternetDateTime])
+        let measured = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withInternetDateTime])
         return Calibration(measured: measured, host: machine.host, cpu: machine.cpu, cores: machine.cores, kernel: machine.kernel,
                            coldStartMedianMs: cold.median, coldStartP99Ms: cold.p99, coldStartSamples: coldSamples,
                            warmOverheadMedianMs: warm.median, warmOverheadP99Ms: warm.p99, warmSamples: warmSamples,

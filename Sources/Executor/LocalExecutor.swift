@@ -223,7 +223,7 @@ public final class LocalExecutor {
             cold = true
             let argv = options.argv(function: call.function)
             do {
-                let process = try Processes.spawn(argv)
+                let process = try Processes.spawn(argv, keepStderr: options.instanceStderr)
                 let instance = Instance(id: instances.count, unit: key, process: process, startedAt: t, memoryMB: call.memoryMB)
                 instances.append(instance)
                 live[key, default: []].append(instance.id)

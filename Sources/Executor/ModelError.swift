@@ -69,25 +69,31 @@ public enum ModelError {
             notes.append("always-on instances: the simulator counts them to the end of the window, the replay to its last answer")
         }
         // One function per (app, function), in the loader's order; exact calls at the replayed times.
-        var byKey: [FunctionKey: (starts: [Double], durations: [Double], memory: Double)] = [:]
+        var slot: [FunctionKey: Int] = [:]
+        var keys: [FunctionKey] = [], starts: [[Double]] = [], durations: [[Double]] = [], memory: [Double] = []
         for call in executed {
             let key = FunctionKey(app: call.app, function: call.function)
-            byKey[key, default: ([], [], Double(call.memoryMB))].starts.append(call.scheduledSeconds)
-            byKey[key]!.durations.append(call.durationMs + overhead)
+            let i: Int
+            if let known = slot[key] { i = known } else {
+                i = keys.count
+                slot[key] = i
+                keys.append(key); starts.append([]); durations.append([]); memory.append(Double(call.memoryMB))
+            }
+            starts[i].append(call.scheduledSeconds)
+            durations[i].append(call.durationMs + overhead)
         }
         var apps: [AppWorkload] = []
-        for key in byKey.keys.sorted(by: { ($0.app, $0.function) < ($1.app, $1.function) }) {
-            let entry = byKey[key]!
-            let function = FunctionWorkload(key: key, memoryMB: entry.memory, calls: .exact(startSeconds: entry.starts, durationMs: entry.durations))
-            if apps.last?.key == key.app { apps[apps.count - 1].functions.append(function) } else {
-                apps.append(AppWorkload(key: key.app, functions: [function]))
+        for i in keys.indices.sorted(by: { (keys[$0].app, keys[$0].function) < (keys[$1].app, keys[$1].function) }) {
+            let function = FunctionWorkload(key: keys[i], memoryMB: memory[i], calls: .exact(startSeconds: starts[i], durationMs: durations[i]))
+            if apps.last?.key == keys[i].app { apps[apps.count - 1].functions.append(function) } else {
+                apps.append(AppWorkload(key: keys[i].app, functions: [function]))
             }
         }
         // A window long enough that no instance is cut short by its end.
         var end = executed.map { $0.scheduledSeconds + $0.durationMs / 1000 }.max() ?? 0
         if case .fixed(let idle) = target.model.keepAlive { end += idle }
         let workload = Workload(apps: apps, spanMinutes: Int((end / 60).rounded(.up)) + 1)
-        let simulated = try Simulator.run(workload, targets: [target], options: SimulationOptions(seed: seed, arrivals: .equidistant))
+        let simulated = try Simulator.run(workload, targets: [target], options: SimulationOptions(seed: seed, arrivals: .equidistant, fastPath: false))
         let total = simulated.targets.first?.total ?? Outcome()
         let measured = ExecutionSummary(result)
         if measured.latenessMs.p99 > 10 {

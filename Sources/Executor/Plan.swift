@@ -62,6 +62,8 @@ public struct ExecutionOptions: Sendable {
     /// and `memorySlackMB`.
     public var limitMemory: Bool
     public var memorySlackMB: Int
+    /// Let instances write to this process's standard error (a handler's tracebacks) instead of /dev/null.
+    public var instanceStderr = false
 
     public init(model: TargetModel, slots: Int, timeoutSeconds: Double = 60, worker: String,
                 commands: [String: [String]] = [:], initMs: Double = 0, limitMemory: Bool = true, memorySlackMB: Int = 128) {

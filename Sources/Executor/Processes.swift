@@ -14,8 +14,8 @@ struct SpawnedProcess {
 enum Processes {
     /// Starts `argv` directly (posix_spawn, no shell) in a process group of its own, so a Ctrl-C
     /// at the terminal reaches only the executor, which then stops its instances itself.
-    /// Standard error goes to /dev/null.
-    static func spawn(_ argv: [String]) throws -> SpawnedProcess {
+    /// Standard error goes to /dev/null unless `keepStderr`.
+    static func spawn(_ argv: [String], keepStderr: Bool = false) throws -> SpawnedProcess {
         guard let program = argv.first, !program.isEmpty else { throw ExecutionError.badCommand("empty command") }
         var toChild: [Int32] = [0, 0], fromChild: [Int32] = [0, 0]
         guard placer_pipe(&toChild, 0) == 0 else { throw ExecutionError.system("cannot make a pipe: \(String(cString: strerror(errno)))") }
@@ -28,7 +28,7 @@ enum Processes {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
         posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        if !keepStderr { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

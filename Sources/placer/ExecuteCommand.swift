@@ -42,6 +42,7 @@ struct ExecuteCommand: ParsableCommand {
     @Flag(name: .customLong("compare-simulation"), help: "Simulate the same calls and print the model's error per metric.") var compareSimulation = false
     @Option(name: .long, help: "Write the summary and model error as JSON to this file.") var json: String?
     @Flag(name: .customLong("no-memory-limit"), help: "Do not limit instances' address space to their function's memory.") var noMemoryLimit = false
+    @Flag(name: .customLong("instance-stderr"), help: "Show what instances write to standard error (default: discarded).") var instanceStderr = false
     @Flag(name: .customLong("dry-run"), help: "Print the schedule as CSV and run nothing.") var dryRun = false
     @Option(name: .long, help: "A folder of profiles that add to or override the bundled ones.") var catalog: String?
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
@@ -88,8 +89,9 @@ struct ExecuteCommand: ParsableCommand {
         }
         try? FileManager.default.removeItem(atPath: out + ".partial")
 
-        let options = ExecutionOptions(model: model, slots: slots ?? ProcessInfo.processInfo.activeProcessorCount, timeoutSeconds: timeout,
+        var options = ExecutionOptions(model: model, slots: slots ?? ProcessInfo.processInfo.activeProcessorCount, timeoutSeconds: timeout,
                                        worker: workerPath(), commands: commands, initMs: initMs, limitMemory: !noMemoryLimit)
+        options.instanceStderr = instanceStderr
         Interrupt.install()
         printError("executing \(calls.count) invocations of \(workload.apps.reduce(0) { $0 + $1.functions.count }) functions on \(target) over \(String(format: "%.1f", calls.last!.scheduledSeconds)) s…")
         let result = LocalExecutor(options: options).run(calls)
