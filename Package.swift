@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Deployment", targets: ["Deployment"]),
         .library(name: "Simulation", targets: ["Simulation"]),
         .library(name: "Advice", targets: ["Advice"]),
+        .library(name: "Placement", targets: ["Placement"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,8 +37,17 @@ let package = Package(
         .target(name: "Gateway"),
         // Lock-in scores, migration estimates and compliance verdicts: pure, no files.
         .target(name: "Advice", dependencies: ["Pricing", "Deployment"]),
+        // A result JSON read back (report, compare) and markdown escaping for text from traces.
+        .target(name: "Results"),
+        // Two results compared (compare): the diff model, CI thresholds, markdown and JSON writers.
+        .target(name: "Compare", dependencies: ["Results"]),
+        // A result written for other tools: the Infracost usage file (export infracost-usage).
+        .target(name: "Export", dependencies: ["Results"]),
+        // On-prem cost of ownership, hybrid placement and break-even: pure, no files but its defaults.
+        .target(name: "Placement", dependencies: ["Simulation", "Pricing", "Deployment", "Advice"], resources: [.copy("Data")]),
         .executableTarget(name: "placer", dependencies: [
-            "Traces", "Store", "Pricing", "Reporting", "Deployment", "Advice", "Simulation", "TraceLoading", "Gateway",
+            "Traces", "Store", "Pricing", "Reporting", "Deployment", "Advice", "Simulation", "TraceLoading", "Results", "Compare", "Export",
+            "Placement", "Gateway",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
@@ -45,7 +55,10 @@ let package = Package(
         .testTarget(name: "PricingTests", dependencies: ["Pricing"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TraceLoading", "Store", "Traces", "Pricing"]),
+        .testTarget(name: "ResultsTests", dependencies: ["Results"]),
+        .testTarget(name: "CompareTests", dependencies: ["Compare", "Export", "Results"]),
         .testTarget(name: "AdviceTests", dependencies: ["Advice", "Deployment", "Pricing"]),
+        .testTarget(name: "PlacementTests", dependencies: ["Placement", "Simulation", "Pricing", "Deployment", "Advice", "Traces"]),
         // Runs the built `placer` executable: exit statuses, messages, a killed ingest.
         .testTarget(name: "CLITests", dependencies: ["Store", "Traces", "Gateway"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Simulation", "Traces"]),

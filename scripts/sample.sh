@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the bundled sample data: installs what is missing, builds, ingests the Azure 2019
 # sample into placer.db and inspects it, simulates it on every cloud target and two on-prem ones,
-# prints its lock-in and compliance, then inspects every other sample. What it prints is written to
+# prints its lock-in and compliance, places each function (placer place), then inspects every other sample. What it prints is written to
 # reports/ (sample-inspect.txt, sample-simulate.txt, lockin-azure2019.txt) with the JSON result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,3 +37,20 @@ echo
     echo "== placer lockin placer.db --deployment docs/examples/lockin.yaml"
     "$placer" lockin placer.db --deployment docs/examples/lockin.yaml 2>&1 || true
 } > reports/lockin-azure2019-deployment.txt
+# The CI comparison of the two committed deployment files (docs/ci.md); a breached threshold
+# (exit status 1) is the expected outcome here: the change costs more than 10 %.
+status=0
+PLACER="$placer" scripts/ci-compare.sh datasets/deployments/base.yaml datasets/deployments/head.yaml datasets/invocations \
+    reports/compare-deployments.md --fail-on-cost-increase 10% --fail-on-p99-increase 20% --fail-on-new-violation --no-free-tier 2>/dev/null || status=$?
+echo "== scripts/ci-compare.sh datasets/deployments/base.yaml datasets/deployments/head.yaml … (exit status $status)"
+cat reports/compare-deployments.md
+"$placer" simulate datasets/invocations --deployment datasets/deployments/head.yaml --no-free-tier --json reports/compare-head-result.json >/dev/null 2>&1
+"$placer" export infracost-usage --json reports/compare-head-result.json --out reports/infracost-usage.yml
+{
+    echo "== placer place placer.db --json reports/place-result.json"
+    "$placer" place placer.db --json reports/place-result.json 2>&1
+} | tee reports/place-azure2019.txt
+{
+    echo "== placer place placer.db --deployment docs/examples/onprem.yaml"
+    "$placer" place placer.db --deployment docs/examples/onprem.yaml 2>&1
+} > reports/place-azure2019-deployment.txt

@@ -14,6 +14,9 @@ struct Placer: ParsableCommand {
             BenchCommand.self,
             SimulateCommand.self,
             LockInCommand.self,
+            CompareCommand.self,
+            ExportCommand.self,
+            PlaceCommand.self,
             GatewayReplayCommand.self,
             GatewayDoubleCommand.self,
         ])

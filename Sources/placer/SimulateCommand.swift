@@ -1,11 +1,7 @@
 import ArgumentParser
-import Deployment
 import Foundation
-import Pricing
 import Reporting
 import Simulation
-import Store
-import TraceLoading
 import Traces
 
 extension ArrivalMode: ExpressibleByArgument {}
@@ -35,58 +31,16 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
     @Option(name: .long, help: "Where functions run today, for the lock-in section (default: guessed from the trace's format).") var current: String?
     @Flag(name: .customLong("no-free-tier"), help: "Do not apply free grants.") var noFreeTier = false
+    @Flag(help: "Replay every call, also of busy functions the per-minute fast path would take (docs/result.md).") var exact = false
     @Flag(help: "Skip rows with bad values instead of stopping.") var skipInvalidRows = false
 
     func run() throws {
-        var catalog = try loadCatalog(catalog)
-        let plan = try loadDeployment(deployment)
-        let ids = target.isEmpty ? (plan?.targets.map(\.id) ?? []) : target
-        guard !ids.isEmpty else { throw fail("give at least one --target (see `placer catalog list`), or a --deployment with targets", Exit.usage) }
-
-        var targets: [SimulationTarget] = []
-        do {
-            let today = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])
-            for id in ids {
-                var discount: Decimal = 0
-                if let selection = plan?.targets.first(where: { $0.id == id }) {
-                    if let override = selection.override {
-                        catalog = try catalog.overriding(id, with: override, origin: plan?.file ?? "", read: today)
-                    }
-                    discount = selection.discountPercent ?? 0
-                }
-                let profile = try catalog.profile(id)
-                var selected = SimulationTarget(profile: profile, pricing: PricingOptions(freeTier: !noFreeTier, discountPercent: discount, region: region))
-                if keepAlive == .hybridHistogram { selected.model.keepAlive = .hybridHistogram(HybridHistogram()) }
-                targets.append(selected)
-            }
-        } catch let error as CatalogError {
-            throw fail(error, Exit.usage)
-        }
-
-        let store = try loadTrace(paths, format: format, skipInvalidRows: skipInvalidRows)
-        let workload: Workload
-        do {
-            workload = try WorkloadLoader.load(store) { key in plan?.settings(function: key.function, app: key.app).memoryMB }
-        } catch {
-            throw fail("cannot read the trace: \(error)", Exit.badInput)
-        }
-        guard !workload.apps.isEmpty else { throw fail("the trace holds no invocations to replay", Exit.badInput) }
-
-        let options = SimulationOptions(seed: seed, arrivals: arrivals, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
-        var result: SimulationResult
-        do { result = try Simulator.run(workload, targets: targets, options: options) } catch let error as PricingError {
-            throw fail(error, Exit.usage)
-        }
-        // Lock-in and compliance of every function on the simulated targets (docs/lockin.md).
-        let lockIn = try lockInReport(store: store, candidates: targets.map(\.profile), catalog: catalog, plan: plan, current: current)
-        for diagnostic in lockIn.diagnostics { printError(diagnostic.description) }
-        result.sections["lockIn"] = .raw(lockIn.json())
-        if let json {
-            do { try result.json().write(toFile: json, atomically: true, encoding: .utf8) } catch {
-                throw fail("\(json): cannot write the result: \(error.localizedDescription)", Exit.cannotCreate)
-            }
-        }
-        print(SimulationText.render(result), terminator: "")
+        let run = try SimulationRun.run(SimulationRequest(
+            paths: paths, targets: target, deployment: deployment, seed: seed, arrivals: arrivals, catalog: catalog,
+            region: region, keepAlive: keepAlive, workers: workers, format: format, current: current,
+            freeTier: !noFreeTier, skipInvalidRows: skipInvalidRows, exact: exact))
+        if let json { try writeResult(run.result, to: json) }
+        print(SimulationText.render(run.result), terminator: "")
     }
 }
 

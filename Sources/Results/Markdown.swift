@@ -1,0 +1,38 @@
+/// Text from a trace or a deployment (function names, app names, notes) made safe for
+/// GitHub-flavoured markdown: in a paragraph or a table cell it shows as the same characters and
+/// nothing else — no table break, no HTML, no link, image, emphasis, heading, mention or
+/// issue reference.
+public enum Markdown {
+    /// Zero-width space: splits what GitHub would otherwise turn into a link or a mention.
+    static let breaker: Character = "\u{200B}"
+
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 8)
+        var previous: Character?
+        for ch in text {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "#", "+", "-", ".", "!", "|", "~", "\"", "'", "$", "=", "^":
+                out.append("\\"); out.append(ch)
+            case "@", ":":
+                // `@name` mentions, `x@y.z` and `scheme://` autolinks: a zero-width space after
+                // the character keeps the text and breaks the pattern.
+                out.append(ch); out.append(breaker)
+            default:
+                if ch.isNewline || ch.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) }) {
+                    out.append(" ")
+                } else if ch == "w" || ch == "W", previous == "w" || previous == "W" {
+                    // `www.` autolinks: break every run of w's.
+                    out.append(breaker); out.append(ch)
+                } else {
+                    out.append(ch)
+                }
+            }
+            previous = ch
+        }
+        return out
+    }
+}
