@@ -119,6 +119,29 @@ struct FastPathTests {
         #expect(off(a.latencyMs.p50, b.latencyMs.p50) < 0.03 && off(a.latencyMs.p99, b.latencyMs.p99) < 0.15)
     }
 
+    @Test func sameBytesWhateverTheWorkers() throws {
+        // Busy functions (per minute) among quiet ones (per call), in apps of one and of three.
+        let p = DurationPercentiles(day: 1, averageMs: 200, count: 1, minimumMs: nil, maximumMs: nil, percentilesMs: [5, 10, 50, 150, 300, 900, 2000])
+        var apps: [AppWorkload] = []
+        for a in 0..<40 {
+            let key = String(format: "app%03d", a)
+            let functions = (0..<(a % 3 == 0 ? 3 : 1)).map { f in
+                let busy = (a + f) % 4 == 0
+                let minutes: [Int32] = busy ? (0..<300).map { $0 } : [0, 7, 200]
+                let counts: [Int32] = busy ? (0..<300).map { Int32(20 + ($0 * 7 + a) % 50) } : [3, 1, 2]
+                return FunctionWorkload(key: FunctionKey(app: key, function: "f\(f)"), trigger: .http, memoryMB: 300,
+                                        calls: .binned(minutes: minutes, counts: counts, durations: [p]))
+            }
+            apps.append(AppWorkload(key: key, functions: functions))
+        }
+        let workload = Workload(apps: apps, spanMinutes: 320)
+        let targets = try ["aws-lambda-x86", "azure-consumption", "gcf-gen1"].map { SimulationTarget(profile: try SimulationTests.profile($0)) }
+        let one = try Simulator.run(workload, targets: targets, options: SimulationOptions(seed: 5, workers: 1))
+        let two = try Simulator.run(workload, targets: targets, options: SimulationOptions(seed: 5, workers: 2))
+        #expect(Self.perMinute(one.targets[0]) && Self.perMinute(one.targets[2]))
+        #expect(one.json() == two.json())
+    }
+
     @Test func quietOrLimitedUnitsTakeTheExactPath() throws {
         let model = try Self.lambda(coldStart: .unknown)
         let table = [Double](repeating: 100, count: 7)
