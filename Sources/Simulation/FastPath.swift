@@ -6,16 +6,16 @@ import Traces
 /// functions busy enough that the answer cannot differ").
 ///
 /// It applies to one function replayed on its own, with binned calls in every minute from its
-/// first to its last (at least `busyPerMinute` each, so no gap between calls comes near a
-/// keep-alive window of a minute or more), one request per instance, a fixed idle time, no
+/// first to its last (so no gap between calls reaches two minutes, shorter than the keep-alive
+/// window of at least two minutes it needs), one request per instance, a fixed idle time, no
 /// provisioned instances, and limits that never bind. Then no instance idles out while calls keep
 /// coming, and with instances reused most recently freed first, the k-th instance is alive
 /// exactly when k calls were in flight together at some moment of the last keep-alive window,
 /// and it starts cold when that happens after a window without. Calls in flight form an M/G/∞
 /// queue: Poisson(ρ), ρ = calls per second × mean duration (Little's law); an arrival lifts them
-/// from k−1 to k at the rate λ·P(N = k−1) (arrivals see time averages). So, per minute j and
-/// instance k, the chance that k is *not* reached in the minute is
-/// q = min(e^(−n·P(N = k−1)), P(N ≤ k−1)); instance k is alive with probability 1 − Π q over the
+/// from k−1 to k when it finds k−1 in flight, with probability P(N = k−1) (arrivals see time
+/// averages). So, per minute j and instance k, the chance that k is *not* reached in the minute
+/// is q = min((1 − P(N = k−1))^n, P(N ≤ k−1)); instance k is alive with probability 1 − Π q over the
 /// window's minutes, and starts cold in minute m with probability Π q over the window before m ×
 /// (1 − q of m) (Rice's level crossings, as in Ross, "Stochastic Processes", §4.7). The series
 /// holds those expectations; cold starts are their running sum, rounded. With equidistant
@@ -26,7 +26,7 @@ import Traces
 /// `FastPathTests` compare it with the exact path on crafted busy traces.
 struct FastPlan {
     /// Calls per minute a unit needs in every minute from its first call to its last.
-    static let busyPerMinute: Int32 = 60
+    static let busyPerMinute: Int32 = 1
     /// Points of the quadrature over a day's duration distribution.
     static let points = 4096
 
@@ -55,7 +55,7 @@ struct FastPlan {
                      mode: ArrivalMode, clock: BillingClock?, spanMinutes: Int) -> FastPlan? {
         guard case .binned(let minutes, let counts, let table) = function.calls, !table.isEmpty, !minutes.isEmpty,
               model.perInstanceConcurrency == 1, provisioned == 0,
-              case .fixed(let idle) = model.keepAlive, idle >= 60 else { return nil }
+              case .fixed(let idle) = model.keepAlive, idle >= 120 else { return nil }
         let first = Int(minutes[0]), last = Int(minutes[minutes.count - 1])
         guard first >= 0, last < spanMinutes, minutes.count == last - first + 1, function.calls.count > exactLimit else { return nil }
         for n in counts where n < busyPerMinute { return nil }
@@ -140,10 +140,14 @@ struct FastPlan {
             for (i, v) in values.enumerated() { inWindow[low[j] + i] += sign * v }
         }
         var surelyAll = 1
+        var previous: [Double] = []
+        // The window seen from a moment inside minute m covers, on average, half of minute
+        // m − window, the minutes between in full, and half of minute m.
         for m in 0..<length {
-            // Leave the window: minute m − window − 1.
-            let leaving = m - window - 1
-            if leaving >= 0, leaving < rho.count { add(leaving, Self.notReached(rho[leaving], calls: Double(counts[leaving])).1, -1) }
+            if m >= 1, m - 1 < rho.count { add(m - 1, previous, 0.5) }
+            for j in [m - window - 1, m - window] where j >= 0 && j < rho.count {
+                add(j, Self.notReached(rho[j], calls: Double(counts[j])).1, -0.5)
+            }
             while sure.count > sureHead, sure[sureHead] < m - window { sureHead += 1 }
             let sureBefore = sure.count > sureHead ? low[sure[sureHead]] : 1
             // Cold starts in minute m: instances not alive over the window before it, reached in it.
@@ -158,7 +162,8 @@ struct FastPlan {
                     }
                 }
                 coldSum += expected
-                add(m, values, 1)
+                add(m, values, 0.5)
+                previous = values
                 for (i, v) in values.enumerated() { overall[low[m] + i] += v }
                 surelyAll = max(surelyAll, low[m])
                 while sure.count > sureHead, low[sure[sure.count - 1]] <= low[m] { sure.removeLast() }
@@ -204,7 +209,8 @@ struct FastPlan {
             let p = exp(logP)
             cdf += p
             // Instance k = i + 1 is lifted to by arrivals finding i in flight.
-            let logQ = min(-calls * p, log(max(cdf, 1e-300)))
+            // None of the minute's calls finds i in flight: (1 − p)^n, e^(−n·p) for small p.
+            let logQ = min(calls * log1p(-min(p, 1 - 1e-16)), log(max(cdf, 1e-300)))
             if logQ < -25 { lastSure = values.count }
             values.append(logQ)
             if Double(i) > rho, calls * p < 1e-12 { break }
