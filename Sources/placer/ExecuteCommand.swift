@@ -54,7 +54,7 @@ struct ExecuteCommand: ParsableCommand {
     @Flag(name: .customLong("instance-stderr"), help: "Local: show what instances write to standard error (default: discarded).") var instanceStderr = false
     @Option(name: .long, help: "Local: a folder of profiles that add to or override the bundled ones.") var catalog: String?
 
-    @OptionGroup(title: "HTTP backend (--backend http)") var http: GatewayOptions
+    @OptionGroup(title: "Options of --backend http") var http: GatewayOptions
 
     func validate() throws {
         guard speedup > 0, speedup.isFinite else { throw ValidationError("--speedup must be a positive number") }
