@@ -1,4 +1,5 @@
 import ArgumentParser
+import Deployment
 import Executor
 import Foundation
 import Pricing
@@ -11,53 +12,116 @@ enum ExecutionBackend: String, ExpressibleByArgument, CaseIterable {
     case local, http
 }
 
-/// `placer execute`: replays a trace's invocations through real processes on this machine.
+/// `placer execute`: replays a trace's invocations through real processes on this machine, or
+/// against a real FaaS gateway (`--backend http`).
 struct ExecuteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "execute",
-        abstract: "Replay a trace through real function processes here and measure every invocation.",
+        abstract: "Replay a trace through real function processes here, or against a real FaaS gateway, and measure every invocation.",
         discussion: """
-            Arrivals and durations come from the simulator's generator (same seed, same schedule). Each \
-            function instance is a process (placer-worker, or your own program with --function NAME=COMMAND, \
+            Arrivals and durations come from the simulator's generator (same seed, same schedule), for both backends. \
+            local: each function instance is a process (placer-worker, or your own program with --function NAME=COMMAND, \
             see docs/executor.md), kept warm per the target's keep-alive policy; at most --slots invocations \
-            run at once and the rest queue. Writes one CSV row per invocation and prints a summary; \
-            --compare-simulation also simulates the same calls and prints the model's error.
+            run at once and the rest queue; --compare-simulation also simulates the same calls and prints the model's error. \
+            http: each call is a POST to the gateway (OpenFaaS, Knative, OpenWhisk, Fn, Lambda function URLs) whose JSON \
+            body is {"durationMs":…,"index":…,"memoryMB":…}; at most --concurrency calls are in flight (docs/gateway.md). \
+            Writes one CSV row per invocation and prints a summary.
             """)
 
     @Argument(help: "A database, or trace files or folders.") var paths: [String]
-    @Option(name: .long, help: "Output CSV, one row per invocation.") var out: String
-    @Option(name: .long, help: "Functions to replay: busiest:N, or a comma-separated list of names or globs (function or app/function).") var functions: String?
-    @Option(name: .long, help: "Part of the trace to replay, FROM..TO from its start (units s, m or h; a bare number is minutes), e.g. 60..65.") var window: String?
+    @Option(name: .long, help: "Backend: local (processes here) or http (a FaaS gateway).") var backend: ExecutionBackend = .local
+    @Option(name: .long, help: "Output CSV, one row per invocation (not needed with --dry-run).") var out: String?
+    @Option(name: .long, help: "Functions to replay, comma-separated: names or globs (function or app/function), and busiest:N for the N busiest of them.") var functions: String?
+    @Option(name: .long, help: "Part of the trace to replay, FROM..TO from its start: 90s, 15m, 2h, 1d, 10h30m, 500ms; a bare number is minutes; either side may be empty. E.g. 60..65.") var window: String?
     @Option(name: .long, help: "Divide the time between arrivals by this factor (durations stay real).") var speedup: Double = 1
-    @Option(name: .long, help: "Invocations running at once (default: the cores here); the rest queue.") var slots: Int?
-    @Option(name: .long, help: "The target whose instance model is executed (default: openwhisk).") var target: String = "openwhisk"
-    @Option(name: .long, help: "Run a function as your own program: NAME=COMMAND (repeatable; no shell).") var function: [String] = []
     @Option(name: .long, help: "Seed for arrival times and durations.") var seed: UInt64 = 1
     @Option(name: .long, help: "How a minute's invocations are spread: uniform, exponential or equidistant.") var arrivals: ArrivalMode = .exponential
-    @Option(name: .customLong("keep-alive-seconds"), help: "Replace the target's keep-alive with a fixed idle time, seconds.") var keepAliveSeconds: Double?
-    @Option(name: .long, help: "Kill an invocation (or an instance's start) running longer than this, seconds.") var timeout: Double = 120
-    @Option(name: .customLong("init-ms"), help: "Init phase of each synthetic instance, ms of CPU.") var initMs: Double = 0
-    @Option(name: .long, help: "Backend: local (processes here) or http (a FaaS gateway).") var backend: ExecutionBackend = .local
-    @Option(name: .long, help: "A profile measured by `placer calibrate`, for --compare-simulation.") var calibration: String?
-    @Flag(name: .customLong("compare-simulation"), help: "Simulate the same calls and print the model's error per metric.") var compareSimulation = false
-    @Option(name: .long, help: "Write the summary and model error as JSON to this file.") var json: String?
-    @Flag(name: .customLong("no-memory-limit"), help: "Do not limit instances' address space to their function's memory.") var noMemoryLimit = false
-    @Flag(name: .customLong("instance-stderr"), help: "Show what instances write to standard error (default: discarded).") var instanceStderr = false
+    @Option(name: .long, help: "Local: kill an invocation (or an instance's start) running longer than this; http: record a call as a timeout after this. Seconds.") var timeout: Double = 120
+    @Option(name: .long, help: "Write the summary as JSON to this file (placer.execution/v1, or placer.execution.http/v1).") var json: String?
     @Flag(name: .customLong("dry-run"), help: "Print the schedule as CSV and run nothing.") var dryRun = false
-    @Option(name: .long, help: "A folder of profiles that add to or override the bundled ones.") var catalog: String?
+    @Option(help: "A deployment file: per-function memory.") var deployment: String?
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
+    @Flag(help: "Skip rows with bad values instead of stopping.") var skipInvalidRows = false
+
+    @Option(name: .long, help: "Local: invocations running at once (default: the cores here); the rest queue.") var slots: Int?
+    @Option(name: .long, help: "Local: the target whose instance model is executed (default: openwhisk).") var target: String?
+    @Option(name: .long, help: "Local: run a function as your own program: NAME=COMMAND (repeatable; no shell).") var function: [String] = []
+    @Option(name: .customLong("keep-alive-seconds"), help: "Local: replace the target's keep-alive with a fixed idle time, seconds.") var keepAliveSeconds: Double?
+    @Option(name: .customLong("init-ms"), help: "Local: init phase of each synthetic instance, ms of CPU (default: 0).") var initMs: Double?
+    @Option(name: .long, help: "Local: a profile measured by `placer calibrate`, for --compare-simulation.") var calibration: String?
+    @Flag(name: .customLong("compare-simulation"), help: "Local: simulate the same calls and print the model's error per metric.") var compareSimulation = false
+    @Flag(name: .customLong("no-memory-limit"), help: "Local: do not limit instances' address space to their function's memory.") var noMemoryLimit = false
+    @Flag(name: .customLong("instance-stderr"), help: "Local: show what instances write to standard error (default: discarded).") var instanceStderr = false
+    @Option(name: .long, help: "Local: a folder of profiles that add to or override the bundled ones.") var catalog: String?
+
+    @OptionGroup(title: "Options of --backend http") var http: GatewayOptions
 
     func validate() throws {
         guard speedup > 0, speedup.isFinite else { throw ValidationError("--speedup must be a positive number") }
         if let slots, slots < 1 { throw ValidationError("--slots must be at least 1") }
-        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
         if let keepAliveSeconds, keepAliveSeconds < 0 { throw ValidationError("--keep-alive-seconds cannot be negative") }
     }
 
+    /// Local-only options given on the command line.
+    private var localOptionsGiven: [String] {
+        var names: [String] = []
+        if slots != nil { names.append("--slots") }
+        if target != nil { names.append("--target") }
+        if !function.isEmpty { names.append("--function") }
+        if keepAliveSeconds != nil { names.append("--keep-alive-seconds") }
+        if initMs != nil { names.append("--init-ms") }
+        if calibration != nil { names.append("--calibration") }
+        if compareSimulation { names.append("--compare-simulation") }
+        if noMemoryLimit { names.append("--no-memory-limit") }
+        if instanceStderr { names.append("--instance-stderr") }
+        if catalog != nil { names.append("--catalog") }
+        return names
+    }
+
     func run() throws {
-        if backend == .http {
-            throw fail("--backend http is not built yet (the Gateway module); use --backend local", Exit.usage)
+        switch backend {
+        case .local:
+            if let first = http.given.first { throw fail("\(first) is an option of --backend http, not of the local backend", Exit.usage) }
+        case .http:
+            if let first = localOptionsGiven.first { throw fail("\(first) is an option of the local backend, not of --backend http", Exit.usage) }
         }
+        let (from, to) = try ReplayWindow.parse(window)
+        guard dryRun || out != nil else { throw fail("give --out FILE.csv for the per-invocation CSV (or --dry-run)", Exit.usage) }
+        if !dryRun {
+            // Fail before running, not after: the outputs must be writable.
+            for path in [out, json].compactMap({ $0 }) { try checkWritable(path) }
+        }
+
+        let plan = try loadDeployment(deployment)
+        let store = try loadTrace(paths, format: format, skipInvalidRows: skipInvalidRows)
+        var workload: Workload
+        do {
+            workload = try WorkloadLoader.load(store) { key in plan?.settings(function: key.function, app: key.app).memoryMB }
+        } catch {
+            throw fail("cannot read the trace: \(error)", Exit.badInput)
+        }
+        workload = try FunctionChoice.parse(functions).select(workload)
+
+        let schedule = ArrivalSchedule.calls(workload, seed: seed, mode: arrivals, from: from, to: to)
+        guard !schedule.isEmpty else { throw fail("no invocations in the chosen functions and window", Exit.badInput) }
+        // The replay starts with the first invocation: no idle wait for a late first call.
+        let calls = ReplayPlan.calls(schedule, windowStart: schedule[0].seconds, speedup: speedup)
+        switch backend {
+        case .local: try runLocal(calls, workload)
+        case .http: try runHTTP(calls)
+        }
+    }
+
+    /// The schedule as CSV, for `--dry-run` (the same for both backends).
+    func printSchedule(_ calls: [ExecCall]) {
+        print("index,scheduledMs,app,function,durationMs,memoryMB")
+        for c in calls { print("\(c.index),\(String(format: "%.3f", c.scheduledSeconds * 1000)),\(c.app),\(c.function),\(String(format: "%.3f", c.durationMs)),\(c.memoryMB)") }
+    }
+
+    /// The local backend: instances as processes here.
+    private func runLocal(_ calls: [ExecCall], _ workload: Workload) throws {
+        let target = self.target ?? "openwhisk"
         let catalog = try loadCatalog(catalog)
         let profile: Profile
         do { profile = try catalog.profile(target) } catch { throw fail("\(error)", Exit.usage) }
@@ -65,32 +129,12 @@ struct ExecuteCommand: ParsableCommand {
         if let keepAliveSeconds { model.keepAlive = .fixed(idleSeconds: keepAliveSeconds) }
         let measured: Calibration?
         do { measured = try calibration.map { try Calibration.read(path: $0) } } catch { throw fail("\(error)", Exit.badInput) }
-
-        let store = try loadTrace(paths, format: format, skipInvalidRows: false)
-        var workload: Workload
-        do { workload = try WorkloadLoader.load(store) } catch { throw fail("cannot read the trace: \(error)", Exit.badInput) }
-        workload = try select(workload)
-        guard !workload.apps.isEmpty else { throw fail("no function of the trace matches --functions \(functions ?? "")", Exit.usage) }
         let commands = try parseCommands(workload)
-
-        let (from, to) = try parseWindow()
-        let schedule = ArrivalSchedule.calls(workload, seed: seed, mode: arrivals, from: from, to: to)
-        guard !schedule.isEmpty else { throw fail("no invocations in the chosen functions and window", Exit.badInput) }
-        // The replay starts with the first invocation: no idle wait for a late first call.
-        let calls = ReplayPlan.calls(schedule, windowStart: schedule[0].seconds, speedup: speedup)
-        if dryRun {
-            print("index,scheduledMs,app,function,durationMs,memoryMB")
-            for c in calls { print("\(c.index),\(String(format: "%.3f", c.scheduledSeconds * 1000)),\(c.app),\(c.function),\(String(format: "%.3f", c.durationMs)),\(c.memoryMB)") }
-            return
-        }
-        // Fail before running, not after: the output must be writable.
-        guard FileManager.default.createFile(atPath: out + ".partial", contents: nil) else {
-            throw fail("\(out): cannot write the output here", Exit.cannotCreate)
-        }
-        try? FileManager.default.removeItem(atPath: out + ".partial")
+        if dryRun { printSchedule(calls); return }
+        guard let out else { return }
 
         var options = ExecutionOptions(model: model, slots: slots ?? ProcessInfo.processInfo.activeProcessorCount, timeoutSeconds: timeout,
-                                       worker: workerPath(), commands: commands, initMs: initMs, limitMemory: !noMemoryLimit)
+                                       worker: workerPath(), commands: commands, initMs: initMs ?? 0, limitMemory: !noMemoryLimit)
         options.instanceStderr = instanceStderr
         Interrupt.install()
         printError("executing \(calls.count) invocations of \(workload.apps.reduce(0) { $0 + $1.functions.count }) functions on \(target) over \(String(format: "%.1f", calls.last!.scheduledSeconds)) s…")
@@ -130,30 +174,15 @@ struct ExecuteCommand: ParsableCommand {
         if result.interrupted { throw ExitCode(130) }
     }
 
-    /// The functions `--functions` names: `busiest:N` or names and globs.
-    private func select(_ workload: Workload) throws -> Workload {
-        guard let functions, !functions.isEmpty else { return workload }
-        var selected = workload
-        if functions.hasPrefix("busiest:") {
-            guard let n = Int(functions.dropFirst("busiest:".count)), n > 0 else {
-                throw fail("--functions busiest:N needs a positive N", Exit.usage)
-            }
-            let all = workload.apps.flatMap(\.functions).sorted { ($1.calls.count, $0.key.app, $0.key.function) < ($0.calls.count, $1.key.app, $1.key.function) }
-            let keep = Set(all.prefix(n).map(\.key))
-            selected.apps = workload.apps.compactMap { app in
-                let fs = app.functions.filter { keep.contains($0.key) }
-                return fs.isEmpty ? nil : AppWorkload(key: app.key, functions: fs)
-            }
-            return selected
+    /// Fails before the replay, not after it, when a file cannot be written there.
+    private func checkWritable(_ path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        let dir = folder.isEmpty ? "." : folder
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue,
+              FileManager.default.isWritableFile(atPath: dir) else {
+            throw fail("\(path): cannot write here (no such folder, or not writable)", Exit.cannotCreate)
         }
-        let patterns = functions.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        selected.apps = workload.apps.compactMap { app in
-            let fs = app.functions.filter { f in
-                patterns.contains { fnmatch($0, f.key.function, 0) == 0 || fnmatch($0, f.key.app + "/" + f.key.function, 0) == 0 }
-            }
-            return fs.isEmpty ? nil : AppWorkload(key: app.key, functions: fs)
-        }
-        return selected
     }
 
     /// `--function NAME=COMMAND` as argument vectors, checked against the selected functions.
@@ -182,24 +211,6 @@ struct ExecuteCommand: ParsableCommand {
         if program.contains("/") { return access(program, X_OK) == 0 }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         return path.split(separator: ":").contains { access("\($0)/\(program)", X_OK) == 0 }
-    }
-
-    /// `FROM..TO` in seconds from the trace's start; the whole trace without `--window`.
-    private func parseWindow() throws -> (Double, Double) {
-        guard let window else { return (0, .infinity) }
-        let parts = window.components(separatedBy: "..")
-        func seconds(_ s: String) -> Double? {
-            let t = s.trimmingCharacters(in: .whitespaces)
-            let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-            for (suffix, factor) in units where t.hasSuffix(suffix) {
-                return Double(t.dropLast(suffix.count)).map { $0 * factor }
-            }
-            return Double(t).map { $0 * 60 }
-        }
-        guard parts.count == 2, let from = seconds(parts[0]), let to = seconds(parts[1]), from >= 0, to > from else {
-            throw fail("--window \(window): expected FROM..TO with FROM < TO, e.g. 60..65 (minutes) or 90s..120s", Exit.usage)
-        }
-        return (from, to)
     }
 }
 

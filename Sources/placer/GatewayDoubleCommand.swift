@@ -2,13 +2,13 @@ import ArgumentParser
 import Foundation
 import Gateway
 
-/// `placer gateway-double`: the tests' stand-in gateway, for trying `gateway-replay` without a cluster.
+/// `placer gateway-double`: the tests' stand-in gateway, for trying `execute --backend http` without a cluster.
 struct GatewayDoubleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway-double",
-        abstract: "Serve a stand-in FaaS gateway on 127.0.0.1 until Ctrl-C, for trying gateway-replay without a cluster.",
+        abstract: "Serve a stand-in FaaS gateway on 127.0.0.1 until Ctrl-C, for trying execute --backend http without a cluster.",
         discussion: """
-            Answers every route gateway-replay sends (OpenFaaS /function/NAME, OpenWhisk, Fn, Knative by Host, templates) \
+            Answers every route execute --backend http sends (OpenFaaS /function/NAME, OpenWhisk, Fn, Knative by Host, templates) \
             with 200, after sleeping the request's durationMs × --delay-scale. On Ctrl-C it prints how many requests \
             it received and the most it handled at once.
             """)

@@ -19,7 +19,6 @@ struct Placer: ParsableCommand {
             PlaceCommand.self,
             ExecuteCommand.self,
             CalibrateCommand.self,
-            GatewayReplayCommand.self,
             GatewayDoubleCommand.self,
         ])
 }

@@ -66,7 +66,11 @@ final class ExecuteCLITests: XCTestCase {
             (["--function", "gamma=python3"], 64, "no function gamma"),
             (["--function", "alpha="], 64, "the command is missing"),
             (["--function", "alpha=/no/such/program"], 64, "cannot find the program"),
-            (["--backend", "http"], 64, "not built yet"),
+            (["--backend", "http"], 64, "give --route"),
+            (["--backend", "http", "--route", "openfaas"], 64, "give --gateway"),
+            (["--gateway", "http://127.0.0.1:1"], 64, "--gateway is an option of --backend http"),
+            (["--window", "5"], 64, "expected FROM..TO"),
+            (["--window", "1x..2"], 64, "not a time: 1x"),
             (["--window", "5..2"], 64, "--window"),
             (["--functions", "nothing*"], 64, "no function of the trace matches"),
         ]

@@ -2,7 +2,7 @@ import Foundation
 import Gateway
 import Testing
 
-/// `placer gateway-replay` end to end, against the gateway double started here.
+/// `placer execute --backend http` end to end, against the gateway double started here.
 @Suite(.serialized) struct GatewayCLITests {
     private static func trace() throws -> (folder: URL, path: String) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("placer-gw-\(UUID().uuidString)")
@@ -19,7 +19,7 @@ import Testing
         let double = try GatewayDouble(behavior: .init(failIndices: [3]))
         defer { double.stop() }
         let out = folder.appendingPathComponent("out.csv").path
-        let run = try runPlacer(["gateway-replay", path, "--gateway", double.url.absoluteString, "--route", "openfaas",
+        let run = try runPlacer(["execute", path, "--backend", "http", "--gateway", double.url.absoluteString, "--route", "openfaas",
                                  "--concurrency", "4", "--timeout", "5", "--out", out, "--json", out + ".json"])
         #expect(run.status == 0, "\(run.stderr)")
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
@@ -35,7 +35,7 @@ import Testing
         #expect(rows.contains { $0.prefix(3) == ["resize", "8", "0"] }, "\(run.stdout)")
         #expect(rows.contains { $0.prefix(3) == ["thumb", "4", "1"] }, "\(run.stdout)")
         let json = try String(contentsOfFile: out + ".json", encoding: .utf8)
-        #expect(json.contains("\"schema\": \"placer.gateway-replay/v1\""))
+        #expect(json.contains("\"schema\": \"placer.execution.http/v1\""))
         #expect(json.contains("\"outcomes\": {\n    \"http-500\": 1,\n    \"ok\": 11\n  }"), "\(json)")
         #expect(json.contains("\"route\": \"openfaas\""))
     }
@@ -46,7 +46,7 @@ import Testing
         let port = double.port
         double.stop()
         let out = folder.appendingPathComponent("out.csv").path
-        let run = try runPlacer(["gateway-replay", path, "--gateway", "http://127.0.0.1:\(port)", "--route", "openfaas", "--out", out])
+        let run = try runPlacer(["execute", path, "--backend", "http", "--gateway", "http://127.0.0.1:\(port)", "--route", "openfaas", "--out", out])
         #expect(run.status == 1)
         #expect(run.stderr.split(separator: "\n").last == "error: cannot reach gateway http://127.0.0.1:\(port): connection refused")
         #expect(!FileManager.default.fileExists(atPath: out))
@@ -54,32 +54,56 @@ import Testing
 
     @Test func badOptionsAreUsageErrors() throws {
         let (_, path) = try Self.trace()
-        let badWindow = try runPlacer(["gateway-replay", path, "--gateway", "http://127.0.0.1:1", "--route", "openfaas", "--window", "5m", "--dry-run"])
+        let badWindow = try runPlacer(["execute", path, "--backend", "http", "--gateway", "http://127.0.0.1:1", "--route", "openfaas", "--window", "5m", "--dry-run"])
         #expect(badWindow.status == 64 && badWindow.stderr.contains("--window: expected FROM..TO"))
-        let noRoute = try runPlacer(["gateway-replay", path, "--gateway", "http://127.0.0.1:1", "--dry-run"])
+        let noRoute = try runPlacer(["execute", path, "--backend", "http", "--gateway", "http://127.0.0.1:1", "--dry-run"])
         #expect(noRoute.status == 64 && noRoute.stderr.contains("give --route"))
-        let badURL = try runPlacer(["gateway-replay", path, "--gateway", "ftp://x", "--route", "openfaas", "--dry-run"])
+        let badURL = try runPlacer(["execute", path, "--backend", "http", "--gateway", "ftp://x", "--route", "openfaas", "--dry-run"])
         #expect(badURL.status == 64 && badURL.stderr.contains("not an http(s) URL"))
-        let unknown = try runPlacer(["gateway-replay", path, "--gateway", "http://127.0.0.1:1", "--route", "openfaas", "--functions", "nope*", "--dry-run"])
-        #expect(unknown.status == 64 && unknown.stderr.contains("no function matches nope*"))
-        let badOut = try runPlacer(["gateway-replay", path, "--gateway", "http://127.0.0.1:1", "--route", "openfaas", "--out", "/nonexistent/dir/out.csv"])
+        let unknown = try runPlacer(["execute", path, "--backend", "http", "--gateway", "http://127.0.0.1:1", "--route", "openfaas", "--functions", "nope*", "--dry-run"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("no function of the trace matches --functions nope*"))
+        let badOut = try runPlacer(["execute", path, "--backend", "http", "--gateway", "http://127.0.0.1:1", "--route", "openfaas", "--out", "/nonexistent/dir/out.csv"])
         #expect(badOut.status == 73 && badOut.stderr.contains("cannot write here"))
-        let badMap = try runPlacer(["gateway-replay", path, "--route", "lambda-url", "--function-map", path, "--dry-run"])
+        let badMap = try runPlacer(["execute", path, "--backend", "http", "--route", "lambda-url", "--function-map", path, "--dry-run"])
         #expect(badMap.status == 65 && badMap.stderr.contains("\(path):1:1: expected NAME=VALUE"), "\(badMap.stderr)")
-        let noURL = try runPlacer(["gateway-replay", path, "--route", "lambda-url", "--dry-run"])
+        let noURL = try runPlacer(["execute", path, "--backend", "http", "--route", "lambda-url", "--dry-run"])
         #expect(noURL.status == 65 && noURL.stderr.contains("no function URL for"))
     }
 
     @Test func dryRunPrintsTheSameScheduleForTheSameSeed() throws {
         let (_, path) = try Self.trace()
-        let args = ["gateway-replay", path, "--gateway", "http://127.0.0.1:1", "--route", "openfaas", "--dry-run",
-                    "--speedup", "2", "--window", "0.1..0.5", "--functions", "resize"]
+        let args = ["execute", path, "--backend", "http", "--gateway", "http://127.0.0.1:1", "--route", "openfaas", "--dry-run",
+                    "--speedup", "2", "--window", "0.1s..0.5s", "--functions", "resize"]
         let a = try runPlacer(args), b = try runPlacer(args)
         #expect(a.status == 0 && a.stdout == b.stdout)
         let rows = a.stdout.split(separator: "\n").dropFirst()
         // resize at 0.10, 0.20, 0.25, 0.35, 0.40 s (thumb is every third); times from the window's start, halved.
-        #expect(rows.map { $0.split(separator: ",")[3] } == ["0", "50000", "75000", "125000", "150000"])
-        #expect(rows.allSatisfy { $0.split(separator: ",")[1] == "resize" })
+        #expect(rows.map { $0.split(separator: ",")[1] } == ["0.000", "50.000", "75.000", "125.000", "150.000"])
+        #expect(rows.allSatisfy { $0.split(separator: ",")[3] == "resize" })
+        // One window parser for both backends: sums and ms name the same window.
+        var sums = args
+        sums[sums.firstIndex(of: "0.1s..0.5s")!] = "100ms..0m0.5s"
+        #expect(try runPlacer(sums).stdout == a.stdout)
+        // The local backend's dry run prints the same schedule.
+        let local = try runPlacer(["execute", path, "--dry-run", "--speedup", "2", "--window", "0.1s..0.5s", "--functions", "resize"])
+        #expect(local.status == 0 && local.stdout == a.stdout, "\(local.stderr)")
+    }
+
+    @Test func eachBackendRefusesTheOthersOptions() throws {
+        let (_, path) = try Self.trace()
+        let http = ["execute", path, "--backend", "http", "--gateway", "http://127.0.0.1:1", "--route", "openfaas", "--dry-run"]
+        for extra in [["--slots", "2"], ["--target", "knative"], ["--function", "resize=true"], ["--init-ms", "5"], ["--no-memory-limit"],
+                      ["--compare-simulation"], ["--keep-alive-seconds", "10"]] {
+            let run = try runPlacer(http + extra)
+            #expect(run.status == 64 && run.stderr == "error: \(extra[0]) is an option of the local backend, not of --backend http\n", "\(run.stderr)")
+            #expect(run.stdout.isEmpty)
+        }
+        for extra in [["--gateway", "http://127.0.0.1:1"], ["--route", "openfaas"], ["--concurrency", "4"], ["--overflow", "drop"],
+                      ["--function-map", path], ["--auth", "u:k"]] {
+            let run = try runPlacer(["execute", path, "--dry-run"] + extra)
+            #expect(run.status == 64 && run.stderr == "error: \(extra[0]) is an option of --backend http, not of the local backend\n", "\(run.stderr)")
+            #expect(run.stdout.isEmpty)
+        }
     }
 }
 
@@ -97,7 +121,7 @@ extension GatewayCLITests {
         let out = folder.appendingPathComponent("out.csv").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: placerExecutable)
-        process.arguments = ["gateway-replay", trace, "--gateway", double.url.absoluteString, "--route", "openfaas", "--out", out]
+        process.arguments = ["execute", trace, "--backend", "http", "--gateway", double.url.absoluteString, "--route", "openfaas", "--out", out]
         process.standardOutput = Pipe()
         process.standardError = Pipe()
         try process.run()
