@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Results
+import Simulation
+import Traces
+
+/// `placer advise`: replays a trace on every target, adds what the report needs, and writes the
+/// result JSON and the markdown report with its charts.
+struct AdviseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "advise",
+        abstract: "Simulate every target and write the markdown report (with charts) and the result JSON.",
+        discussion: "Targets: --targets, else the deployment's, else every target in the catalog. The JSON (placer.result/v1, docs/result.md) holds everything the report shows: `placer report` renders it again.")
+
+    @Argument(help: "A database written by `placer ingest`, or trace files or folders.") var paths: [String]
+    @Option(name: .long, help: "A deployment file: targets, overrides, per-function settings, requirements.") var deployment: String?
+    @Option(name: .long, parsing: .singleValue, help: "Target ids, comma-separated (default: the deployment's, else every catalog target).") var targets: [String] = []
+    @Flag(name: .customLong("execute-sample"), help: "Execute a sample of the trace locally to calibrate the model (not available yet).") var executeSample = false
+    @Option(name: .long, help: "The report's path; SVG charts are written beside it.") var out = "placer-report.md"
+    @Option(name: .long, help: "The result JSON's path (default: the report's path with .json).") var json: String?
+    @Option(name: .long, help: "Seed for arrival times, durations and cold starts.") var seed: UInt64 = 1
+    @Option(name: .long, help: "A folder of profiles that add to or override the bundled ones.") var catalog: String?
+    @Option(name: .long, help: "Where functions run today, for lock-in (default: guessed from the trace's format).") var current: String?
+    @Option(name: .long, help: "Threads to use (default: every core); results do not depend on it.") var workers: Int?
+    @Option(help: "Force a format for trace files.") var format: TraceFormat?
+
+    func run() throws {
+        if executeSample {
+            throw fail("--execute-sample: executing a sample locally is not available in this build of Placer (the executor has not landed); run without it", Exit.usage)
+        }
+        guard out.hasSuffix(".md") else { throw fail("--out \(out): the report's name must end in .md", Exit.usage) }
+        let jsonPath = json ?? String(out.dropLast(3)) + ".json"
+        var ids = targets.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+        if ids.isEmpty, try loadDeployment(deployment)?.targets.isEmpty ?? true {
+            ids = try loadCatalog(catalog).ids
+        }
+        let request = SimulationRequest(paths: paths, targets: ids, deployment: deployment, seed: seed, catalog: catalog,
+                                        workers: workers, format: format, current: current)
+        let progress = Progress()
+        let result = try AdvisePipeline(request: request, progress: progress).run()
+
+        // The report is rendered from the JSON as written, so `placer report` of it gives the same bytes.
+        let text = result.json()
+        let doc: ResultDocument
+        do { doc = try ResultDocument.parse(Data(text.utf8), file: jsonPath) } catch {
+            throw fail("the result could not be read back: \(error)", Exit.failure)
+        }
+        try writeAll([(jsonPath, text)])
+        let written = try writeReport(doc, to: out)
+        print("wrote \(out) (\(written.count - 1) charts beside it) and \(jsonPath)")
+    }
+}
