@@ -23,7 +23,7 @@ enum FunctionsSection {
         var rows: [[String]] = []
         for f in sorted.prefix(shown) {
             let id = f["id"]?.string ?? "\(f["app"]?.string ?? "")/\(f["function"]?.string ?? "")"
-            rows.append([Text.md(f["function"]?.string ?? id), Text.md(f["app"]?.string ?? ""),
+            rows.append([Text.name(f["function"]?.string ?? id), Text.name(f["app"]?.string ?? ""),
                          calls[id].map(Numbers.count) ?? "–", Text.md(f["target"]?.string ?? "?"),
                          Numbers.usd(f["monthlyCost"]?.double ?? 0), Text.md(f["reason"]?.string ?? "")])
         }
@@ -58,7 +58,7 @@ enum FunctionsSection {
             }
             let why = cheapest.id == best.id ? "cheapest here too"
                 : "\(cheapest.id) bills it \(Numbers.usd(cheapest.cost)) (\(Numbers.percent((cost(f) - cheapest.cost) / max(cost(f), 1e-12))) less)"
-            rows.append([Text.md(f.function), Text.md(f.app), Numbers.count(f.figures.invocations), String(format: "%.0f MB", f.memoryMB),
+            rows.append([Text.name(f.function), Text.name(f.app), Numbers.count(f.figures.invocations), String(format: "%.0f MB", f.memoryMB),
                          Numbers.ms(f.figures.p99Ms), Numbers.percent(f.figures.coldStartRate), Numbers.usd(cost(f)), why])
         }
         let rest = sorted.dropFirst(shown)
@@ -69,12 +69,18 @@ enum FunctionsSection {
                          calls > 0 ? Numbers.percent(Double(colds) / Double(calls)) : "–", Numbers.usd(rest.reduce(0) { $0 + cost($1) }), ""])
         }
         rows.append(["**total**", "", Numbers.count(best.figures.invocations), "", "", "", "**\(Numbers.usd(ReportContext.cost(best) ?? 0))**", ""])
-        let intro = "Placement was not computed, so every function is shown on \(best.id), the cheapest cloud target for the whole trace, "
-            + "by its share of that bill (free grants spread by use). The last column names an eligible cloud target that would bill the function alone for less, "
-            + "a hint for a split that placement would weigh against running two platforms."
-        return ["## Functions", intro,
-                table(["function", "app", "invocations", "memory", "p99", "cold starts", "USD / month on \(best.id)", "cheaper elsewhere?"], rows, right: [2, 3, 4, 5, 6])]
-            .joined(separator: "\n\n")
+        var intro = "Placement was not computed, so every function is shown on \(best.id), the cheapest cloud target for the whole trace, "
+            + "by its share of that bill (free grants spread by use)."
+        var header = ["function", "app", "invocations", "memory", "p99", "cold starts", "USD / month on \(best.id)", "cheaper elsewhere?"]
+        if rows.dropLast().allSatisfy({ $0[7].isEmpty || $0[7] == "cheapest here too" }) {
+            intro += " No other eligible cloud target bills any of the functions shown for less."
+            header.removeLast()
+            rows = rows.map { Array($0.dropLast()) }
+        } else {
+            intro += " The last column names an eligible cloud target that would bill the function alone for less, "
+                + "a hint for a split that placement would weigh against running two platforms."
+        }
+        return ["## Functions", intro, table(header, rows, right: [2, 3, 4, 5, 6])].joined(separator: "\n\n")
     }
 
     static func cost(_ f: FunctionResult) -> Double {

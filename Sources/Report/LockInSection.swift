@@ -51,7 +51,7 @@ enum LockInSection {
         let violations = l["violations"]?.array ?? []
         if !violations.isEmpty {
             let shown = violations.prefix(20).map { v in
-                ["\(Text.md(v["app"]?.string ?? ""))/\(Text.md(v["function"]?.string ?? ""))", Text.md(v["target"]?.string ?? ""),
+                [Text.id(app: v["app"]?.string ?? "", function: v["function"]?.string ?? ""), Text.md(v["target"]?.string ?? ""),
                  Text.md(v["region"]?.string ?? ""), Text.md(v["reason"]?.string ?? "")]
             }
             text.append("**Violations of the current deployment** (\(Numbers.count(violations.count))\(violations.count > 20 ? ", the first 20" : "")):")

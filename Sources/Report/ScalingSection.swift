@@ -26,7 +26,7 @@ enum ScalingSection {
             for t in throttling {
                 let worst = t.functions.filter { $0.figures.throttled > 0 }
                     .sorted { $0.figures.throttled == $1.figures.throttled ? $0.id < $1.id : $0.figures.throttled > $1.figures.throttled }
-                let named = worst.prefix(5).map { "\(Text.md($0.id)) (\(Numbers.count($0.figures.throttled)))" }.joined(separator: ", ")
+                let named = worst.prefix(5).map { "\(Text.id(app: $0.app, function: $0.function)) (\(Numbers.count($0.figures.throttled)))" }.joined(separator: ", ")
                 let more = worst.count > 5 ? " and \(worst.count - 5) more" : ""
                 text.append("**\(t.id)** throttles \(Numbers.count(t.figures.throttled)) calls (\(Numbers.percent(Double(t.figures.throttled) / Double(max(t.figures.invocations, 1))))): \(named)\(more).")
             }

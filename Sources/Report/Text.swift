@@ -7,9 +7,23 @@ import Results
 /// `Markdown.escape`, so a hostile name shows as its characters and nothing else.
 enum Text {
     static func md(_ text: String) -> String {
-        guard isInert(text) else { return Markdown.escape(text) }
+        guard isInert(text) else {
+            // GitHub links `#12` (and `owner/repo#12`) after markdown is parsed, so the backslash
+            // does not stop it; a zero-width space after the `#` does, as `escape` does for `@`.
+            return Markdown.escape(text).replacingOccurrences(of: "\\#", with: "\\#\u{200B}")
+        }
         return text
     }
+
+    /// A function or app name for a table: anonymised hashes (32 or more hex digits, as in the
+    /// Azure traces) cut to their first 12 digits, which tell them apart in practice.
+    static func name(_ text: String) -> String {
+        if text.count >= 32, text.allSatisfy(\.isHexDigit) { return String(text.prefix(12)) + "…" }
+        return md(text)
+    }
+
+    /// `app/function` with both parts as `name` shows them.
+    static func id(app: String, function: String) -> String { name(app) + "/" + name(function) }
 
     static func isInert(_ text: String) -> Bool {
         let lower = text.lowercased()

@@ -91,8 +91,13 @@ enum Verdict {
         }
         text += " Placement was not computed in this run, so there is no per-function split between targets"
         if !c.onPrem.isEmpty {
-            let needs = c.onPrem.map { "\($0.id) \(Numbers.count($0.figures.peakInstances)) instances and \(Numbers.fixed(ReportContext.peakMemoryGB($0), 1)) GB" }
-            text += " and no on-prem cost of ownership; at peak the on-prem platforms hold " + needs.joined(separator: ", ")
+            let byMemory = c.onPrem.sorted { ReportContext.peakMemoryGB($0) == ReportContext.peakMemoryGB($1) ? $0.id < $1.id : ReportContext.peakMemoryGB($0) < ReportContext.peakMemoryGB($1) }
+            func needs(_ t: TargetResult) -> String { "\(Numbers.count(t.figures.peakInstances)) instances and \(Numbers.fixed(ReportContext.peakMemoryGB(t), 1)) GB on \(t.id)" }
+            text += " and no on-prem cost of ownership"
+            if let low = byMemory.first, let high = byMemory.last {
+                text += low.id == high.id ? "; on-prem, the trace needs \(needs(low)) at its peak"
+                    : "; on-prem, the trace needs from \(needs(low)) to \(needs(high)) at its peak (see Scaling)"
+            }
         }
         text += "."
         return text
