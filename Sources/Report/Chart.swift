@@ -34,11 +34,11 @@ struct Chart {
         return 10 * magnitude
     }
 
-    /// Fixed number text for charts: integers when the axis is large, else up to 3 decimals.
+    /// Fixed number text for charts: about three significant digits (no trailing zeros).
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
         if abs(value) >= 100 || value == value.rounded() { return String(format: "%.0f", value) }
-        var text = String(format: "%.3f", value)
+        var text = String(format: abs(value) >= 10 ? "%.1f" : abs(value) >= 1 ? "%.2f" : "%.3f", value)
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text

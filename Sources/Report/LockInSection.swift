@@ -18,7 +18,12 @@ enum LockInSection {
                          s?.lockIn.map { String(format: "%.0f", $0) } ?? "–", range,
                          s.map { "\(Numbers.count($0.allowedFunctions)) of \(Numbers.count($0.functions))" } ?? "–"])
         }
-        text.append("Lock-in score 0–100 (higher is harder to leave: handler contract, trigger and orchestration services, runtime openness), weighted by invocations; compliance counts the functions whose data classes, certifications and regions the target allows.")
+        var intro = "Lock-in score 0–100 (higher is harder to leave: handler contract, trigger and orchestration services, runtime openness), weighted by invocations; compliance counts the functions whose data classes, certifications and regions the target allows."
+        let invoked = c.doc.targets.first?.functions.count ?? 0
+        if functions.count != invoked {
+            intro += " Both cover the \(Numbers.count(functions.count)) functions the trace lists, \(Numbers.count(invoked)) of which were invoked in the replayed window."
+        }
+        text.append(intro)
         text.append(table(["target", "kind", "handler", "lock-in", "range", "functions allowed"], rows, right: [3, 4, 5]))
 
         let migrations = l["migrations"]?.array ?? []
@@ -27,23 +32,32 @@ enum LockInSection {
             let sorted = migrations.sorted { ($0["points"]?.double ?? 0, $0["to"]?.string ?? "") < ($1["points"]?.double ?? 0, $1["to"]?.string ?? "") }
             text.append("Moving off the current target, \(Text.md(from)): effort points (about developer-days for a small function), summed over the functions.")
             text.append(table(["to", "functions", "effort points", "main steps"], sorted.map { m in
-                let steps = (m["steps"]?.array ?? []).prefix(3).map { s in "\(Text.md(s["kind"]?.string ?? "")) (\(Chart.number(s["points"]?.double ?? 0)))" }
+                // Steps of one kind (a trigger replaced for several reasons) summed, largest first.
+                var byKind: [String: Double] = [:]
+                for s in m["steps"]?.array ?? [] { byKind[s["kind"]?.string ?? "?", default: 0] += s["points"]?.double ?? 0 }
+                let steps = byKind.sorted { $0.value == $1.value ? $0.key < $1.key : $0.value > $1.value }.prefix(3)
+                    .map { "\(Text.md($0.key)) (\(Numbers.count($0.value)))" }
                 return [Text.md(m["to"]?.string ?? "?"), Numbers.count(m["functions"]?.double ?? 0), Numbers.count(m["points"]?.double ?? 0),
                         steps.isEmpty ? "nothing to change" : steps.joined(separator: ", ")]
             }, right: [1, 2]))
         }
 
-        var refusals: [String: (target: String, reason: String, functions: Int)] = [:]
+        // Refusals grouped by reason: the functions refused, and the targets that refuse them.
+        var refusals: [String: (functions: Set<String>, targets: Set<String>)] = [:]
         for f in functions {
+            let id = "\(f["app"]?.string ?? "")/\(f["function"]?.string ?? "")"
             for v in f["compliance"]?.array ?? [] where v["allowed"]?.value.isTrue != true {
-                let target = v["target"]?.string ?? "?", reason = v["reason"]?.string ?? ""
-                refusals[target + "\u{0}" + reason, default: (target, reason, 0)].functions += 1
+                let reason = v["reason"]?.string ?? ""
+                refusals[reason, default: ([], [])].functions.insert(id)
+                refusals[reason, default: ([], [])].targets.insert(v["target"]?.string ?? "?")
             }
         }
         if !refusals.isEmpty {
-            let sorted = refusals.values.sorted { ($0.target, $1.functions, $0.reason) < ($1.target, $0.functions, $1.reason) }
+            let sorted = refusals.sorted { $0.value.functions.count == $1.value.functions.count ? $0.key < $1.key : $0.value.functions.count > $1.value.functions.count }
             text.append("Where compliance refuses a target:")
-            text.append(table(["target", "functions", "reason"], sorted.map { [Text.md($0.target), Numbers.count($0.functions), Text.md($0.reason)] }, right: [1]))
+            text.append(table(["reason", "functions", "targets"], sorted.map { reason, refusal in
+                [Text.md(reason), Numbers.count(refusal.functions.count), refusal.targets.sorted().map(Text.md).joined(separator: ", ")]
+            }, right: [1]))
         } else if !functions.isEmpty {
             text.append("Compliance allows every function on every target simulated (no function states data classes, certifications or regions that a target fails).")
         }

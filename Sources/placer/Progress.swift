@@ -42,7 +42,8 @@ final class Progress {
         let seconds = max(Date().timeIntervalSince(stepStarted), 1e-3)
         guard done > 0 else { return "" }
         let rate = Double(done) / seconds
-        var text = String(format: "%.2f %@/s", rate, unit.isEmpty ? "items" : unit)
+        let name = unit.isEmpty ? "items" : unit
+        var text = rate >= 1 ? String(format: "%.1f \(name)/s", rate) : String(format: "%.1f \(name)/min", rate * 60)
         if total > done { text += String(format: ", about %.0f s left", Double(total - done) / rate) }
         return text
     }
