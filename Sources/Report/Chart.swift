@@ -86,9 +86,14 @@ struct Chart {
     var svg: String {
         let width = 760.0, plotLeft = 70.0, plotTop = 40.0, plotWidth = 470.0, plotHeight = 260.0
         let legendX = plotLeft + plotWidth + 20
-        let height = max(360.0, plotTop + 24 + Double(series.count) * 18)
         let top = yMax
         let n = max(xLabels.count, 1)
+        // Labels wider than their slot (about 6.5 px a character) are turned 35°.
+        let every = max(1, Int((Double(n) / 12).rounded(.up)))
+        let longest = Double(xLabels.map(\.count).max() ?? 0) * 6.5
+        let turned = longest > plotWidth / Double(n) * Double(every) - 4
+        let labelDepth = turned ? longest * 0.6 + 10 : 16
+        let height = max(plotTop + plotHeight + labelDepth + 34, plotTop + 24 + Double(series.count) * 18)
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
         func x(_ i: Int) -> Double {
             style == .bar ? plotLeft + plotWidth * (Double(i) + 0.5) / Double(n)
@@ -111,11 +116,15 @@ struct Chart {
         out.append("<line x1=\"\(f(plotLeft))\" y1=\"\(f(plotTop + plotHeight))\" x2=\"\(f(plotLeft + plotWidth))\" y2=\"\(f(plotTop + plotHeight))\" stroke=\"#333333\"/>")
         out.append("<line x1=\"\(f(plotLeft))\" y1=\"\(f(plotTop))\" x2=\"\(f(plotLeft))\" y2=\"\(f(plotTop + plotHeight))\" stroke=\"#333333\"/>")
         // X labels: at most about 12, evenly picked.
-        let every = max(1, Int((Double(n) / 12).rounded(.up)))
         for (i, label) in xLabels.enumerated() where i % every == 0 || i == n - 1 {
-            out.append("<text x=\"\(f(x(i)))\" y=\"\(f(plotTop + plotHeight + 16))\" text-anchor=\"middle\">\(Self.xml(label))</text>")
+            if turned {
+                let lx = x(i), ly = plotTop + plotHeight + 12
+                out.append("<text x=\"\(f(lx))\" y=\"\(f(ly))\" text-anchor=\"end\" transform=\"rotate(-35 \(f(lx)) \(f(ly)))\">\(Self.xml(label))</text>")
+            } else {
+                out.append("<text x=\"\(f(x(i)))\" y=\"\(f(plotTop + plotHeight + 16))\" text-anchor=\"middle\">\(Self.xml(label))</text>")
+            }
         }
-        out.append("<text x=\"\(f(plotLeft + plotWidth / 2))\" y=\"\(f(plotTop + plotHeight + 36))\" text-anchor=\"middle\">\(Self.xml(xTitle))</text>")
+        out.append("<text x=\"\(f(plotLeft + plotWidth / 2))\" y=\"\(f(plotTop + plotHeight + labelDepth + 20))\" text-anchor=\"middle\">\(Self.xml(xTitle))</text>")
         out.append("<text x=\"16\" y=\"\(f(plotTop + plotHeight / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(f(plotTop + plotHeight / 2)))\">\(Self.xml(yTitle))</text>")
 
         for (k, s) in series.enumerated() {
@@ -129,6 +138,7 @@ struct Chart {
                 for (i, v) in s.values.enumerated() {
                     let left = plotLeft + slot * Double(i) + slot * 0.1 + barWidth * Double(k)
                     out.append("<rect x=\"\(f(left))\" y=\"\(f(y(v)))\" width=\"\(f(barWidth))\" height=\"\(f(plotTop + plotHeight - y(v)))\" fill=\"\(colour)\"/>")
+                    out.append("<text x=\"\(f(left + barWidth / 2))\" y=\"\(f(y(v) - 4))\" text-anchor=\"middle\">\(Self.xml(Self.number(v)))</text>")
                 }
             }
             let ly = plotTop + 8 + Double(k) * 18

@@ -17,6 +17,11 @@ enum Numbers {
 
     static func count(_ value: Double) -> String { count(Int(value.rounded())) }
 
+    /// `1 server`, `3 servers`.
+    static func plural(_ n: Double, _ word: String) -> String {
+        "\(count(n)) \(word)\(Int(n.rounded()) == 1 ? "" : "s")"
+    }
+
     /// `0.63 %`; small rates keep two significant decimals.
     static func percent(_ ratio: Double) -> String {
         guard ratio.isFinite else { return "–" }

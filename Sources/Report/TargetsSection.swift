@@ -24,8 +24,13 @@ enum TargetsSection {
         }
         var text = ["## Targets side by side", table(header, rows, right: Set(1...9))]
         var notes = ["Cloud costs are the provider's bill for the month, free grants and volume tiers applied to the account total."]
+        if !onPremCost.isEmpty {
+            notes.append("On-prem costs are the cluster's monthly cost of ownership for the whole trace (hardware, power, space, people, licences), from placement and break-even.")
+        }
         if c.onPrem.contains(where: { onPremCost[$0.id] == nil }) {
-            notes.append("On-prem costs are the cluster's cost of ownership, which this run did not compute (no placement section).")
+            notes.append(c.placement == nil
+                ? "On-prem costs are the cluster's cost of ownership, which this run did not compute (placement was not run); the peak instances and memory under Scaling are what a cluster must hold."
+                : "On-prem targets marked not computed were not costed by placement.")
         }
         notes.append("Latency is queueing + cold start + execution of served calls. Lock-in is 0 (portable) to 100 (locked in), weighted by invocations (see Lock-in and compliance).")
         text.append(notes.joined(separator: " "))

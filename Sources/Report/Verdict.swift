@@ -29,13 +29,13 @@ enum Verdict {
         }
         if let onPrem = p["allOnPrem"], let cost = onPrem["monthlyCost"]?.double {
             let saving = p["savings"]?["vsAllOnPrem"]?.double ?? (cost - total)
-            let servers = onPrem["servers"]?.double.map { " on \(Numbers.count($0)) servers" } ?? ""
+            let servers = onPrem["servers"]?.double.map { " on \(Numbers.plural($0, "server"))" } ?? ""
             text += ", and \(savingText(saving, of: cost)) against running everything on \(Text.md(onPrem["target"]?.string ?? "?"))\(servers) at \(Numbers.usd(cost))"
         }
         text += "."
         if let site = p["onPrem"], let target = site["target"]?.string, let servers = site["servers"]?.double {
             let cost = site["monthlyCost"]?["total"]?.double ?? 0
-            text += " The on-prem share needs \(Numbers.count(servers)) servers of \(Text.md(target)) (\(Numbers.usd(cost)) a month, peak \(Numbers.fixed((site["peakMemoryMB"]?.double ?? 0) / 1024, 1)) GB and \(Numbers.fixed(site["peakCores"]?.double ?? 0, 1)) cores)."
+            text += " The on-prem share needs \(Numbers.plural(servers, "server")) of \(Text.md(target)) (\(Numbers.usd(cost)) a month, peak \(Numbers.fixed((site["peakMemoryMB"]?.double ?? 0) / 1024, 1)) GB and \(Numbers.fixed(site["peakCores"]?.double ?? 0, 1)) cores)."
         }
         if let algorithm = p["algorithm"]?.string {
             let guarantee = p["guarantee"]?.string.map { ": \(Text.md($0))" } ?? ""
