@@ -47,6 +47,6 @@ struct AdviseCommand: ParsableCommand {
         }
         try writeAll([(jsonPath, text)])
         let written = try writeReport(doc, to: out)
-        print("wrote \(out) (\(written.count - 1) charts beside it) and \(jsonPath)")
+        print("wrote \(out) (\(chartCount(written.count - 1)) beside it) and \(jsonPath)")
     }
 }

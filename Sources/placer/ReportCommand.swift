@@ -19,6 +19,6 @@ struct ReportCommand: ParsableCommand {
         let path = out ?? (result.hasSuffix(".json") ? String(result.dropLast(5)) : result) + ".md"
         guard path.hasSuffix(".md") else { throw fail("--out \(path): the report's name must end in .md", Exit.usage) }
         let written = try writeReport(doc, to: path)
-        print("wrote \(path) (\(written.count - 1) charts beside it)")
+        print("wrote \(path) (\(chartCount(written.count - 1)) beside it)")
     }
 }

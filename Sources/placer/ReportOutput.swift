@@ -17,6 +17,9 @@ func writeReport(_ doc: ResultDocument, to out: String) throws -> [String] {
     return files.map(\.path)
 }
 
+/// `1 chart`, `2 charts`.
+func chartCount(_ n: Int) -> String { n == 1 ? "1 chart" : "\(n) charts" }
+
 /// Writes files all or nothing: temporary names, then renames.
 func writeAll(_ files: [(path: String, text: String)]) throws {
     let manager = FileManager.default
