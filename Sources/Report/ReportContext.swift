@@ -60,13 +60,20 @@ struct ReportContext {
         self.standing = standing
     }
 
+    /// Where most functions run today (the lock-in section's `current`), if it says.
+    var currentTarget: String? {
+        var counts: [String: Int] = [:]
+        for f in lockIn?["functions"]?.array ?? [] { if let id = f["current"]?.string { counts[id, default: 0] += 1 } }
+        return counts.max { $0.value == $1.value ? $0.key > $1.key : $0.value < $1.value }?.key
+    }
+
     /// Why a target is not a candidate for the whole trace, or nil when it is.
     func shortfall(_ target: TargetResult) -> String? {
         if target.figures.rejected > 0 {
             return "\(Numbers.count(target.figures.rejected)) calls rejected at its limits"
         }
         if let s = standing[target.id], s.functions > 0, !s.allowedEverywhere {
-            return "\(s.functions - s.allowedFunctions) of \(s.functions) functions not allowed by compliance"
+            return "\(s.functions - s.allowedFunctions) of \(s.functions) functions not allowed by the requirements"
         }
         if let objective = p99ObjectiveMs, target.figures.p99Ms > objective {
             return "p99 \(Numbers.ms(target.figures.p99Ms)) over the \(Numbers.ms(objective)) objective"

@@ -7,10 +7,14 @@ enum Verdict {
         var out = ["## Verdict"]
         if let placement = c.placement {
             out.append(placed(placement, c))
+            out.append(contentsOf: drivers(c))
         } else {
-            out.append(fromSimulation(c))
+            // The answer, what drives it, then what this run could not say.
+            let parts = fromSimulation(c).components(separatedBy: "\n\n")
+            out.append(parts[0])
+            out.append(contentsOf: drivers(c))
+            out.append(contentsOf: parts.dropFirst())
         }
-        out.append(contentsOf: drivers(c))
         return [.text(out.joined(separator: "\n\n"))]
     }
 
@@ -71,6 +75,13 @@ enum Verdict {
             text += " \(Numbers.ms(f.p99Ms)), \(Numbers.percent(f.coldStartRate)) cold starts and no call rejected"
             if c.standing[best.id]?.functions ?? 0 > 0 { text += ", every function allowed by its compliance requirements" }
             text += "."
+            if let current = c.currentTarget, let today = c.cloud.first(where: { $0.id == current }), let todayCost = ReportContext.cost(today) {
+                if ties.contains(where: { $0.id == current }) {
+                    text += " That is where the functions run today (\(current)): staying is the cheapest choice that meets the constraints."
+                } else if todayCost > cost {
+                    text += " The functions run on \(current) today, at \(Numbers.usd(todayCost)) a month: moving saves \(Numbers.usd(todayCost - cost)) a month (\(Numbers.percent((todayCost - cost) / todayCost)))."
+                }
+            }
             let others = c.cloud.filter { t in !ties.contains { $0.id == t.id } }
             if let next = others.first(where: { c.shortfall($0) == nil }), let nextCost = ReportContext.cost(next), cost > 0 {
                 text += " The next, \(next.id), costs \(Numbers.usd(nextCost)) (\(Numbers.percent((nextCost - cost) / cost)) more)"
@@ -85,11 +96,14 @@ enum Verdict {
             text = "**No cloud target serves the whole trace within the constraints:** "
                 + c.cloud.map { "\($0.id): \(c.shortfall($0) ?? "")" }.joined(separator: "; ") + "."
         }
-        let excluded = c.cloud.filter { c.shortfall($0) != nil }
-        if !excluded.isEmpty, c.bestCloud != nil {
-            text += " Not eligible: " + excluded.map { "\($0.id) (\(c.shortfall($0) ?? ""))" }.joined(separator: ", ") + "."
+        // Cheaper targets that were ruled out are what drives the answer: name them and why.
+        if let best = c.bestCloud {
+            let cheaper = c.cloud.filter { c.shortfall($0) != nil && ReportContext.cents($0) < ReportContext.cents(best) }
+            if !cheaper.isEmpty {
+                text += " Cheaper, but ruled out: " + cheaper.map { "\($0.id) at \(Numbers.usd(ReportContext.cost($0) ?? 0)) (\(c.shortfall($0) ?? ""))" }.joined(separator: "; ") + "."
+            }
         }
-        text += " Placement was not computed in this run, so there is no per-function split between targets"
+        text += "\n\nPlacement was not computed in this run, so there is no per-function split between targets"
         if !c.onPrem.isEmpty {
             let byMemory = c.onPrem.sorted { ReportContext.peakMemoryGB($0) == ReportContext.peakMemoryGB($1) ? $0.id < $1.id : ReportContext.peakMemoryGB($0) < ReportContext.peakMemoryGB($1) }
             func needs(_ t: TargetResult) -> String { "\(Numbers.count(t.figures.peakInstances)) instances and \(Numbers.fixed(ReportContext.peakMemoryGB(t), 1)) GB on \(t.id)" }

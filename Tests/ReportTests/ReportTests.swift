@@ -63,7 +63,7 @@ private func cells(_ line: Substring) -> Int {
         let verdict = try #require(section(md, "Verdict"))
         // gcf-gen1 rejects calls and refuses checkout: aws-lambda-arm64 is the only eligible one.
         #expect(verdict.contains("**Cheapest cloud target for the whole trace: aws-lambda-arm64, at $253.00 a month**"))
-        #expect(verdict.contains("gcf-gen1 (40 calls rejected at its limits)"))
+        #expect(verdict.contains("Cheaper, but ruled out: gcf-gen1 at $126.50 (40 calls rejected at its limits)."))
         #expect(verdict.contains("Placement was not computed"))
         #expect(section(md, "Model error") == nil)
         #expect(section(md, "Placement per function") == nil)
