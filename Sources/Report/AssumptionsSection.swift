@@ -11,12 +11,16 @@ enum AssumptionsSection {
         text.append("The trace spans \(Numbers.count(doc.spanMinutes)) minutes (\(Numbers.span(days: doc.days))). Its usage was multiplied by \(Numbers.fixed(factor, 2)) to a 30-day month before free grants and volume tiers were applied, so a month is assumed to look like the recorded days. "
                     + "The replay is seeded: seed \(Text.md(doc.seed)), \(Text.md(doc.arrivals)) arrivals; the same inputs and seed give the same figures.")
         var notes = doc.notes.map { "- " + Text.md($0) }
+        // Target notes, each once with the targets it applies to, in target order.
+        var order: [String] = [], targetsOf: [String: [String]] = [:]
         for t in c.cloud + c.onPrem {
             let own = t.notes + ((t.node["bill"]?["notes"]?.array ?? []).compactMap(\.string))
             for note in own where !note.hasPrefix("usage of ") && !note.hasPrefix("assumed figures in this target") {
-                notes.append("- \(t.id): \(Text.md(note))")
+                if targetsOf[note] == nil { order.append(note) }
+                if targetsOf[note]?.contains(t.id) != true { targetsOf[note, default: []].append(t.id) }
             }
         }
+        for note in order { notes.append("- \(Text.md(note)) (\(targetsOf[note, default: []].map(Text.md).joined(separator: ", ")))") }
         if !notes.isEmpty { text.append("What the replay assumed or left out:\n\n" + notes.joined(separator: "\n")) }
 
         guard let profiles = doc.section("profiles")?.array, !profiles.isEmpty else {

@@ -3,7 +3,7 @@ import Results
 
 /// Text from outside the report's own words (trace, deployment, catalog) for markdown: left as
 /// it is when it holds only characters that can form no markup (letters, digits, spaces and
-/// `- . , / ( ) % ' ; +`, with no `www` or `://` to autolink), otherwise through
+/// `- . , / ( ) % ' ; +`, and `:` before a space, with no `www` or `://` to autolink), otherwise through
 /// `Markdown.escape`, so a hostile name shows as its characters and nothing else.
 enum Text {
     static func md(_ text: String) -> String {
@@ -28,9 +28,13 @@ enum Text {
     static func isInert(_ text: String) -> Bool {
         let lower = text.lowercased()
         guard !lower.contains("www"), !lower.contains("://") else { return false }
-        return text.unicodeScalars.allSatisfy { s in
+        let scalars = Array(text.unicodeScalars)
+        return scalars.indices.allSatisfy { i in
+            let s = scalars[i]
             if s.isASCII {
                 let c = Character(s)
+                // A colon only before a space or at the end: never an `:emoji:` code or a scheme.
+                if c == ":" { return i + 1 == scalars.count || scalars[i + 1] == " " }
                 return c.isLetter || c.isNumber || " -.,/()%';+".contains(c)
             }
             // Letters and digits of other scripts; no symbols, spaces or controls.

@@ -148,6 +148,9 @@ private func cells(_ line: Substring) -> Int {
         #expect(Text.name("checkout-v2") == "checkout-v2")
         #expect(Text.name("a_b") == "a\\_b")
         #expect(Text.md("see #12") == "see \\#\u{200B}12")
+        #expect(Text.md("on-prem target: its cost") == "on-prem target: its cost")
+        #expect(Text.md(":tada:") != ":tada:")
+        #expect(Text.md("mailto:x") != "mailto:x")
     }
 
     @Test func renderingIsDeterministic() throws {
