@@ -42,3 +42,12 @@ echo
     echo "== placer lockin placer.db --deployment docs/examples/lockin.yaml"
     "$placer" lockin placer.db --deployment docs/examples/lockin.yaml 2>&1 || true
 } > reports/lockin-azure2019-deployment.txt
+# The CI comparison of the two committed deployment files (docs/ci.md); a breached threshold
+# (exit status 1) is the expected outcome here: the change costs more than 10 %.
+status=0
+PLACER="$placer" scripts/ci-compare.sh datasets/deployments/base.yaml datasets/deployments/head.yaml datasets/invocations \
+    reports/compare-deployments.md --fail-on-cost-increase 10% --fail-on-p99-increase 20% --fail-on-new-violation --no-free-tier 2>/dev/null || status=$?
+echo "== scripts/ci-compare.sh datasets/deployments/base.yaml datasets/deployments/head.yaml … (exit status $status)"
+cat reports/compare-deployments.md
+"$placer" simulate datasets/invocations --deployment datasets/deployments/head.yaml --no-free-tier --json reports/compare-head-result.json >/dev/null 2>&1
+"$placer" export infracost-usage --json reports/compare-head-result.json --out reports/infracost-usage.yml

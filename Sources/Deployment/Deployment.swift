@@ -66,7 +66,7 @@ public struct Deployment: Sendable {
                 guard case .scalar(let pattern, _)? = item["match"] else {
                     throw DeploymentError(file: file, line: item.line, message: "functions[\(index)]: a rule needs 'match' (a glob on the function or app/function)")
                 }
-                let settings = try FunctionSettings.read(item, file: file, context: "functions[\(index)]", allowed: FunctionSettings.keys + ["match"])
+                let settings = try FunctionSettings.read(item, file: file, context: "functions[\(index)]", allowed: FunctionSettings.keys + ["match", "resource"])
                 rules.append(FunctionRule(match: pattern, settings: settings))
             }
         }
@@ -148,6 +148,9 @@ public struct FunctionSettings: Sendable, Equatable {
     /// Trigger groups the function also uses as input/output bindings (`queue`, `storage`,
     /// `orchestration` …), beyond the trigger the trace records; they count towards lock-in.
     public var bindings: [String] = []
+    /// The function's infrastructure-as-code address, e.g. `aws_lambda_function.checkout`
+    /// (`placer export infracost-usage`); only in `functions:` rules.
+    public var resource: String?
 
     public init() {}
 
@@ -169,6 +172,7 @@ public struct FunctionSettings: Sendable, Equatable {
         merged.p99LatencyMs = other.p99LatencyMs ?? p99LatencyMs
         merged.maxLockIn = other.maxLockIn ?? maxLockIn
         if !other.bindings.isEmpty { merged.bindings = other.bindings }
+        merged.resource = other.resource ?? resource
         return merged
     }
 
@@ -190,6 +194,7 @@ public struct FunctionSettings: Sendable, Equatable {
             case "runtime": s.runtime = try text(value, file: file, path: path)
             case "region": s.region = try text(value, file: file, path: path)
             case "target": s.target = try text(value, file: file, path: path)
+            case "resource": s.resource = try text(value, file: file, path: path)
             case "dataClasses":
                 s.dataClasses = try vocabulary(value, file: file, path: path, known: ComplianceVocabulary.dataClasses.keys.sorted(), what: "data class")
             case "certifications":

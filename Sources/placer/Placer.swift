@@ -16,5 +16,7 @@ struct Placer: ParsableCommand {
             BenchCommand.self,
             SimulateCommand.self,
             LockInCommand.self,
+            CompareCommand.self,
+            ExportCommand.self,
         ])
 }
