@@ -2,27 +2,36 @@ import Foundation
 import Pricing
 import Simulation
 
-/// What `placer advise` computes, as a sequence of steps over one result: replay every target,
-/// replay again with the other keep-alive policy, (execute a sample, place functions: when
-/// those modules land, they plug in here as steps that add their sections), then add what the
-/// report needs to stand alone.
+/// What `placer advise` computes: the replay of every target (`SimulationRun.run`), then a list
+/// of named steps, each adding sections to the same result. Placement (issue 6: `placement`,
+/// `breakEven`) and sample execution (`--execute-sample`: `modelError`) plug in as further steps;
+/// the report renders each section once it is there.
 struct AdvisePipeline {
+    /// One step after the replay: reads the run, adds to `run.result.sections`.
+    struct Step {
+        var name: String
+        var run: (AdvisePipeline, inout SimulationRun) throws -> Void
+    }
+
     var request: SimulationRequest
     var progress: Progress
+    var steps: [Step] = [.keepAliveAlternatives, .context]
 
-    /// Runs every step and returns the finished result.
+    /// Runs the replay and every step, and returns the finished result.
     func run() throws -> SimulationResult {
         progress.begin("Replaying the trace on \(request.targets.isEmpty ? "the deployment's" : String(request.targets.count)) targets")
         var run = try SimulationRun.run(request)
         progress.end("\(run.workload.apps.count) scaling groups, \(run.result.targets.count) targets")
-        try keepAliveAlternatives(&run)
-        addContext(&run)
+        for step in steps { try step.run(self, &run) }
         return run.result
     }
+}
 
+extension AdvisePipeline.Step {
     /// Replays each target once more with the hybrid-histogram keep-alive of "Serverless in the
-    /// Wild" (unless the run already used it), for the cold start / idle memory section.
-    func keepAliveAlternatives(_ run: inout SimulationRun) throws {
+    /// Wild" (unless the run already used it): the `keepAlive` section.
+    static var keepAliveAlternatives: Self { Self(name: "keep-alive alternatives") { pipeline, run in
+        let request = pipeline.request, progress = pipeline.progress
         guard request.keepAlive != .hybridHistogram else { return }
         progress.begin("Replaying with the hybrid-histogram keep-alive", total: run.targets.count, unit: "targets")
         let options = SimulationOptions(seed: request.seed, arrivals: request.arrivals,
@@ -47,11 +56,13 @@ struct AdvisePipeline {
         }
         run.result.sections["keepAlive"] = .object(["policies": .array(rows)])
         progress.end()
-    }
+    } }
 
-    /// The run's inputs and the simulated targets' sources and figures.
-    func addContext(_ run: inout SimulationRun) {
-        run.result.sections["inputs"] = RunContextSections.inputs(traces: request.paths, deployment: run.plan, targets: run.targets.map(\.profile.id))
+    /// The run's inputs and the simulated targets' sources and figures (`inputs`, `profiles`):
+    /// what `placer report` needs besides the simulation.
+    static var context: Self { Self(name: "report context") { pipeline, run in
+        run.result.sections["inputs"] = RunContextSections.inputs(traces: pipeline.request.paths, deployment: run.plan,
+                                                                  targets: run.targets.map(\.profile.id))
         run.result.sections["profiles"] = RunContextSections.profiles(run.targets.map(\.profile))
-    }
+    } }
 }
