@@ -19,7 +19,8 @@ struct AdvisePipeline {
 
     /// Runs the replay and every step, and returns the finished result.
     func run() throws -> SimulationResult {
-        progress.begin("Replaying the trace on \(request.targets.isEmpty ? "the deployment's" : String(request.targets.count)) targets")
+        let count = request.targets.count
+        progress.begin("Replaying the trace on " + (count == 0 ? "the deployment's targets" : count == 1 ? "1 target" : "\(count) targets"))
         var run = try SimulationRun.run(request)
         progress.end("\(run.workload.apps.count) scaling groups, \(run.result.targets.count) targets")
         for step in steps { try step.run(self, &run) }
