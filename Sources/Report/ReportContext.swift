@@ -92,6 +92,13 @@ struct ReportContext {
         return cloud.filter { shortfall($0) == nil && Self.cents($0) == Self.cents(best) }
     }
 
+    /// True when every target's p99 is within 5 % of the others: the functions' own run time.
+    var p99SameEverywhere: Bool {
+        let p99s = doc.targets.map(\.figures.p99Ms)
+        guard let low = p99s.min(), let high = p99s.max(), p99s.count > 1, low > 0 else { return false }
+        return high / low < 1.05
+    }
+
     /// Monthly cost of a target as a double (nil on-prem).
     static func cost(_ target: TargetResult) -> Double? {
         target.figures.monthlyCost.map { NSDecimalNumber(decimal: $0.total).doubleValue }

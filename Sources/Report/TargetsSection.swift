@@ -32,8 +32,7 @@ enum TargetsSection {
                 ? "On-prem costs are the cluster's cost of ownership, which this run did not compute (placement was not run); the peak instances and memory under Scaling are what a cluster must hold."
                 : "On-prem targets marked not computed were not costed by placement.")
         }
-        let p99s = (c.cloud + c.onPrem).map(\.figures.p99Ms)
-        if let low = p99s.min(), let high = p99s.max(), p99s.count > 1, low > 0, high / low < 1.05 {
+        if c.p99SameEverywhere, let high = c.doc.targets.map(\.figures.p99Ms).max() {
             notes.append("p99 is about the same on every target (\(Numbers.ms(high))): it is the functions' own execution time, not the platform.")
         }
         notes.append("Latency is queueing + cold start + execution of served calls. Lock-in is 0 (portable) to 100 (locked in), weighted by invocations (see Lock-in and compliance).")

@@ -72,7 +72,7 @@ enum Verdict {
                 if monthlyCalls > 0 { text += " (\(Numbers.usd(cost / monthlyCalls * 1e6)) per million invocations)" }
                 text += ", with p99 latency"
             }
-            text += " \(Numbers.ms(f.p99Ms)), \(Numbers.percent(f.coldStartRate)) cold starts and no call rejected"
+            text += " \(Numbers.ms(f.p99Ms))\(c.p99SameEverywhere ? " (the functions' own run time, the same on every target)" : ""), \(Numbers.percent(f.coldStartRate)) cold starts and no call rejected"
             if c.standing[best.id]?.functions ?? 0 > 0 { text += ", every function allowed by its compliance requirements" }
             text += "."
             if let current = c.currentTarget, let today = c.cloud.first(where: { $0.id == current }), let todayCost = ReportContext.cost(today) {
