@@ -5,9 +5,8 @@ import Results
 /// the crossings move when an input changes (the `breakEven` section, when it was computed).
 enum BreakEvenSection {
     static func blocks(_ c: ReportContext) -> [Block] {
-        guard let b = c.breakEven else {
-            return [.text("## Cost and volume\n\nBreak-even against volume was not computed in this run (it needs the on-prem cost of ownership from placement).")]
-        }
+        // Appears only when the run computed it (placement's break-even, issue 6).
+        guard let b = c.breakEven else { return [] }
         let scales = (b["scales"]?.array ?? []).compactMap(\.double)
         let targets = b["targets"]?.array ?? []
         var text = ["## Cost and volume",

@@ -103,7 +103,7 @@ enum Verdict {
                 text += " Cheaper, but ruled out: " + cheaper.map { "\($0.id) at \(Numbers.usd(ReportContext.cost($0) ?? 0)) (\(c.shortfall($0) ?? ""))" }.joined(separator: "; ") + "."
             }
         }
-        text += "\n\nPlacement was not computed in this run, so there is no per-function split between targets"
+        text += "\n\nPlacement was not computed in this run, so there is no per-function split between targets, no break-even against volume"
         if !c.onPrem.isEmpty {
             let byMemory = c.onPrem.sorted { ReportContext.peakMemoryGB($0) == ReportContext.peakMemoryGB($1) ? $0.id < $1.id : ReportContext.peakMemoryGB($0) < ReportContext.peakMemoryGB($1) }
             func needs(_ t: TargetResult) -> String { "\(Numbers.count(t.figures.peakInstances)) instances and \(Numbers.fixed(ReportContext.peakMemoryGB(t), 1)) GB on \(t.id)" }
