@@ -62,6 +62,11 @@ private func tool(_ arguments: [String], stdout: String? = nil) throws -> Int32 
         #expect(try read(again) == read(out))
         #expect(try read(elsewhere.appendingPathComponent("lambda-instances.svg").path) == read(dir.appendingPathComponent("lambda-instances.svg").path))
 
+        // A folder that cannot be made: status 73, one line, nothing left behind.
+        let unwritable = try runPlacer(["report", json, "--out", "/proc/placer-no-such/x.md"])
+        #expect(unwritable.status == 73)
+        #expect(unwritable.stderr.hasPrefix("error: cannot write /proc/placer-no-such/x.md") && unwritable.stderr.split(separator: "\n").count == 1)
+
         // Same inputs and seed, same JSON bytes.
         let second = dir.appendingPathComponent("second.md").path
         #expect(try runPlacer(["advise", trace, "--targets", "aws-lambda-x86,aws-lambda-arm64,openfaas", "--out", second]).status == 0)
