@@ -8,13 +8,13 @@ enum FunctionsSection {
 
     static func blocks(_ c: ReportContext) -> [Block] {
         if let placement = c.placement, let functions = placement["functions"]?.array, !functions.isEmpty {
-            return [.text(placed(functions, c))]
+            return [.text(placed(functions, c, total: placement["monthlyCost"]?.double))]
         }
         guard let best = c.bestCloud ?? c.cloud.first else { return [] }
         return [.text(fromSimulation(best, c))]
     }
 
-    static func placed(_ functions: [JSONNode], _ c: ReportContext) -> String {
+    static func placed(_ functions: [JSONNode], _ c: ReportContext, total placementTotal: Double?) -> String {
         let calls = invocationsByFunction(c)
         let sorted = functions.sorted {
             let a = $0["monthlyCost"]?.double ?? 0, b = $1["monthlyCost"]?.double ?? 0
@@ -36,7 +36,12 @@ enum FunctionsSection {
             rows.append(["\(Numbers.count(rest.count)) other functions", "", Numbers.count(restCalls), split,
                          Numbers.usd(rest.reduce(0) { $0 + ($1["monthlyCost"]?.double ?? 0) }), ""])
         }
-        let total = functions.reduce(0) { $0 + ($1["monthlyCost"]?.double ?? 0) }
+        let sum = functions.reduce(0) { $0 + ($1["monthlyCost"]?.double ?? 0) }
+        let total = placementTotal ?? sum
+        // What placement costs beyond the functions' shares (an on-prem cluster's fixed part).
+        if abs(total - sum) >= 0.005 {
+            rows.append(["not shared out to functions", "", "", "", Numbers.usd(total - sum), "the on-prem cluster's fixed costs and rounding"])
+        }
         rows.append(["**total**", "", "", "", "**\(Numbers.usd(total))**", ""])
         return ["## Placement per function",
                 "The \(min(shown, functions.count)) most expensive functions of \(Numbers.count(functions.count)), by their monthly cost where they are placed; invocations are those of the trace.",

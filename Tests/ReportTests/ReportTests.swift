@@ -45,6 +45,10 @@ private func cells(_ line: Substring) -> Int {
         #expect(verdict.contains("**Run 20 on aws-lambda-arm64, 2 on openfaas: $180.50 a month.**"))
         #expect(verdict.contains("$72.50 a month less (28.7 %) against the cheapest all-cloud choice, aws-lambda-arm64 at $253.00"))
         #expect(verdict.contains("$719.50 a month less (79.9 %) against running everything on openfaas on 2 servers at $900.00"))
+        // The functions' shares sum to $162.25; the placement's total is $180.50.
+        let placement = try #require(section(md, "Placement per function"))
+        #expect(placement.contains("| not shared out to functions |  |  |  | $18.25 |"))
+        #expect(placement.contains("| **total** |  |  |  | **$180.50** |  |"))
         // The break-even crossing and the sensitivity row, from the hand-written section.
         let volume = try #require(section(md, "Cost and volume"))
         #expect(volume.contains("| aws-lambda-arm64 | openfaas | 3.6× the trace | 199,584,000 |"))
