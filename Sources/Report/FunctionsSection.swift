@@ -74,7 +74,7 @@ enum FunctionsSection {
                          calls > 0 ? Numbers.percent(Double(colds) / Double(calls)) : "–", Numbers.usd(rest.reduce(0) { $0 + cost($1) }), ""])
         }
         rows.append(["**total**", "", Numbers.count(best.figures.invocations), "", "", "", "**\(Numbers.usd(ReportContext.cost(best) ?? 0))**", ""])
-        var intro = "Placement was not computed, so every function is shown on \(best.id), the cheapest cloud target for the whole trace, "
+        var intro = "Placement was not computed, so every function is shown on \(best.id), the cheapest cloud target that meets the constraints for the whole trace, "
             + "by its share of that bill (free grants spread by use)."
         var header = ["function", "app", "invocations", "memory", "p99", "cold starts", "USD / month on \(best.id)", "cheaper elsewhere?"]
         if rows.dropLast().allSatisfy({ $0[7].isEmpty || $0[7] == "cheapest here too" }) {
