@@ -2,9 +2,9 @@
 # The main job on the bundled sample data: installs what is missing, builds, writes the report of
 # the Azure 2019 sample with `placer advise` (scripts/reports.sh: reports/azure2019.md, its charts
 # and its JSON), then ingests the sample into placer.db and inspects it, simulates it on every cloud
-# target and two on-prem ones, prints its lock-in and compliance, and inspects every other sample.
-# What it prints is written to reports/ (sample-inspect.txt, sample-simulate.txt,
-# lockin-azure2019.txt) with the JSON result.
+# target and two on-prem ones, prints its lock-in and compliance, places each function (placer
+# place), and inspects every other sample. What it prints is written to reports/ (sample-inspect.txt,
+# sample-simulate.txt, lockin-azure2019.txt) with the JSON result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -51,3 +51,11 @@ echo "== scripts/ci-compare.sh datasets/deployments/base.yaml datasets/deploymen
 cat reports/compare-deployments.md
 "$placer" simulate datasets/invocations --deployment datasets/deployments/head.yaml --no-free-tier --json reports/compare-head-result.json >/dev/null 2>&1
 "$placer" export infracost-usage --json reports/compare-head-result.json --out reports/infracost-usage.yml
+{
+    echo "== placer place placer.db --json reports/place-result.json"
+    "$placer" place placer.db --json reports/place-result.json 2>&1
+} | tee reports/place-azure2019.txt
+{
+    echo "== placer place placer.db --deployment docs/examples/onprem.yaml"
+    "$placer" place placer.db --deployment docs/examples/onprem.yaml 2>&1
+} > reports/place-azure2019-deployment.txt

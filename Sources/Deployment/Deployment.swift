@@ -151,11 +151,17 @@ public struct FunctionSettings: Sendable, Equatable {
     /// The function's infrastructure-as-code address, e.g. `aws_lambda_function.checkout`
     /// (`placer export infracost-usage`); only in `functions:` rules.
     public var resource: String?
+    /// Longest an invocation may run, seconds (`timeout: 30s`, or a number of seconds); a target
+    /// never allows more than its own limit.
+    public var timeoutSeconds: Double?
+    /// Instances kept warm for the whole window on every target (provisioned concurrency,
+    /// always ready, min instances).
+    public var provisioned: Int?
 
     public init() {}
 
     static let keys = ["memoryMB", "runtime", "region", "dataClasses", "certifications", "regions", "onPremOnly",
-                       "target", "p99LatencyMs", "maxLockIn", "bindings"]
+                       "target", "p99LatencyMs", "maxLockIn", "bindings", "timeout", "provisioned"]
     static let requirementKeys = ["dataClasses", "certifications", "regions", "onPremOnly", "p99LatencyMs", "maxLockIn"]
 
     /// These settings with every value `other` states taking precedence.
@@ -173,6 +179,8 @@ public struct FunctionSettings: Sendable, Equatable {
         merged.maxLockIn = other.maxLockIn ?? maxLockIn
         if !other.bindings.isEmpty { merged.bindings = other.bindings }
         merged.resource = other.resource ?? resource
+        merged.timeoutSeconds = other.timeoutSeconds ?? timeoutSeconds
+        merged.provisioned = other.provisioned ?? provisioned
         return merged
     }
 
@@ -191,6 +199,8 @@ public struct FunctionSettings: Sendable, Equatable {
             case "memoryMB": s.memoryMB = try number(value, file: file, path: path, range: 1...1_048_576)
             case "p99LatencyMs": s.p99LatencyMs = try number(value, file: file, path: path, range: 0...86_400_000)
             case "maxLockIn": s.maxLockIn = try number(value, file: file, path: path, range: 0...100)
+            case "timeout": s.timeoutSeconds = try seconds(value, file: file, path: path)
+            case "provisioned": s.provisioned = Int(try number(value, file: file, path: path, range: 0...100_000).rounded(.up))
             case "runtime": s.runtime = try text(value, file: file, path: path)
             case "region": s.region = try text(value, file: file, path: path)
             case "target": s.target = try text(value, file: file, path: path)
@@ -219,6 +229,22 @@ public struct FunctionSettings: Sendable, Equatable {
             throw DeploymentError(file: file, line: node.line, message: "\(path): expected a value")
         }
         return value
+    }
+
+    /// Seconds from `30`, `30s`, `250ms`, `5m` (or `5min`) or `1h`; more than 0 and at most a day.
+    private static func seconds(_ node: YAMLTree, file: String, path: String) throws -> Double {
+        let value = try text(node, file: file, path: path).trimmingCharacters(in: .whitespaces)
+        let units: [(String, Double)] = [("ms", 0.001), ("min", 60), ("s", 1), ("m", 60), ("h", 3600)]
+        var number = value, factor = 1.0
+        for (suffix, f) in units where value.hasSuffix(suffix) {
+            number = String(value.dropLast(suffix.count)).trimmingCharacters(in: .whitespaces)
+            factor = f
+            break
+        }
+        guard let n = Double(number), n.isFinite, n > 0, n * factor <= 86_400 else {
+            throw DeploymentError(file: file, line: node.line, message: "\(path): expected a duration such as 30s, 250ms, 5m or 1h (at most a day), found '\(value)'")
+        }
+        return n * factor
     }
 
     private static func number(_ node: YAMLTree, file: String, path: String, range: ClosedRange<Double>) throws -> Double {

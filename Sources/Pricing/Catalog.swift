@@ -120,11 +120,13 @@ public struct Catalog: Sendable {
     /// A figure the override changes without naming a source gets the source `override`:
     /// `origin` as its address, `read` as its date, confidence `assumed` (Placer cannot check a
     /// user's own figure; reports say so). A bare number may stand for a figure's value, e.g.
-    /// `billing: {memoryPrice: 0.000015}` keeps the unit and replaces value and source.
+    /// `billing: {memoryPrice: 0.000015}` keeps the unit and replaces value and source. A number
+    /// with a unit written together stands for a figure with that unit (`idle: 600s`, `10m`,
+    /// `1h`, `250ms`, `512MB`), and `policy: fixed` for `fixed-idle`, as DESIGN.md writes them.
     public func overriding(_ id: String, with override: YAMLTree, origin: String, read: String) throws -> Catalog {
         let base = try profile(id)
         var usedOverride = false
-        var merged = Self.merge(base.document, override, usedOverride: &usedOverride)
+        var merged = Self.merge(base.document, Self.expandShortForms(override), usedOverride: &usedOverride)
         if usedOverride {
             let source = YAMLTree.mapping([
                 ("url", .scalar(origin, line: 0)), ("read", .scalar(read, line: 0)),
@@ -146,6 +148,36 @@ public struct Catalog: Sendable {
         case .failure(let issues):
             throw CatalogError.invalid(issues)
         }
+    }
+
+    /// Short spellings a deployment may use, turned into the profile's own: a scalar quantity
+    /// (`600s`) into `{value: 600, unit: s}`, and the keep-alive policy `fixed` into `fixed-idle`.
+    static func expandShortForms(_ tree: YAMLTree, key: String = "") -> YAMLTree {
+        switch tree {
+        case .mapping(let pairs, let line):
+            return .mapping(pairs.map { (key: $0.key, value: expandShortForms($0.value, key: $0.key)) }, line: line)
+        case .sequence(let items, let line):
+            return .sequence(items.map { expandShortForms($0, key: key) }, line: line)
+        case .scalar(let text, let line):
+            if key == "policy", text == "fixed" { return .scalar(KeepAlive.Policy.fixedIdle.rawValue, line: line) }
+            // `provisioned: 2` (a bare count where the profile has no such figure yet).
+            if key == "provisioned", ProfileReader.decimal(text) != nil {
+                return .mapping([("value", .scalar(text, line: line)), ("unit", .scalar("instances", line: line))], line: line)
+            }
+            guard let (value, unit) = quantity(text) else { return tree }
+            return .mapping([("value", .scalar(value, line: line)), ("unit", .scalar(unit, line: line))], line: line)
+        }
+    }
+
+    /// `600s` → ("600", "s"); `10m` → ("10", "min"); nil for a plain number or any other text.
+    static func quantity(_ text: String) -> (String, String)? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let split = trimmed.firstIndex(where: { !("0123456789._".contains($0)) }), split != trimmed.startIndex else { return nil }
+        let number = String(trimmed[..<split])
+        var symbol = trimmed[split...].trimmingCharacters(in: .whitespaces)
+        if symbol == "m" { symbol = "min" }
+        guard ProfileReader.decimal(number) != nil, Unit.named(symbol) != nil else { return nil }
+        return (number, symbol)
     }
 
     /// Deep merge that marks changed figures as coming from the override.

@@ -172,6 +172,9 @@ public struct KeepAlive: Sendable {
     public var poolMemory: Figure?
     public var prewarmed: Figure?
     public var pause: Figure?
+    /// Instances of each scaling unit kept warm for the whole window whatever the policy
+    /// (provisioned concurrency, always ready, min instances); none when absent.
+    public var provisioned: Figure?
 }
 
 /// Cold-start latency model.

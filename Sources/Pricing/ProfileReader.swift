@@ -325,7 +325,7 @@ struct ProfileReader {
     }
 
     private mutating func readKeepAlive(_ node: YAMLTree?, at path: String) -> KeepAlive? {
-        guard let m = mapping(node, at: path, allowed: ["policy", "idle", "grace", "poolMemory", "prewarmed", "pause"], required: ["policy"]) else { return nil }
+        guard let m = mapping(node, at: path, allowed: ["policy", "idle", "grace", "poolMemory", "prewarmed", "pause", "provisioned"], required: ["policy"]) else { return nil }
         guard let policy: KeepAlive.Policy = choice(m["policy"], at: path + ".policy") else { return nil }
         let k = KeepAlive(
             policy: policy,
@@ -333,7 +333,8 @@ struct ProfileReader {
             grace: m["grace"].flatMap { figure($0, at: path + ".grace", [.duration]) },
             poolMemory: m["poolMemory"].flatMap { figure($0, at: path + ".poolMemory", [.memory]) },
             prewarmed: m["prewarmed"].flatMap { figure($0, at: path + ".prewarmed", [.count]) },
-            pause: m["pause"].flatMap { figure($0, at: path + ".pause", [.duration]) })
+            pause: m["pause"].flatMap { figure($0, at: path + ".pause", [.duration]) },
+            provisioned: m["provisioned"].flatMap { figure($0, at: path + ".provisioned", [.count]) })
         if [.fixedIdle, .scaleToZero].contains(policy), m["idle"] == nil {
             issue(node, path + ".idle", "policy '\(policy.rawValue)' needs an idle time")
         }

@@ -29,7 +29,7 @@ enum Verdict {
         var text = "**Run \(split): \(Numbers.usd(total)) a month.**"
         if let best = p["allCloudBest"], let cost = best["monthlyCost"]?.double {
             let saving = p["savings"]?["vsAllCloudBest"]?.double ?? (cost - total)
-            text += " That is \(savingText(saving, of: cost)) against the cheapest all-cloud choice, \(Text.md(best["target"]?.string ?? "?")) at \(Numbers.usd(cost))"
+            text += abs(saving) < 0.005 ? " That costs the same as the cheapest all-cloud choice" : " That is \(savingText(saving, of: cost)) against the cheapest all-cloud choice, \(Text.md(best["target"]?.string ?? "?")) at \(Numbers.usd(cost))"
         }
         if let onPrem = p["allOnPrem"], let cost = onPrem["monthlyCost"]?.double {
             let saving = p["savings"]?["vsAllOnPrem"]?.double ?? (cost - total)
@@ -37,7 +37,7 @@ enum Verdict {
             text += ", and \(savingText(saving, of: cost)) against running everything on \(Text.md(onPrem["target"]?.string ?? "?"))\(servers) at \(Numbers.usd(cost))"
         }
         text += "."
-        if let site = p["onPrem"], let target = site["target"]?.string, let servers = site["servers"]?.double {
+        if let site = p["onPrem"], let target = site["target"]?.string, let servers = site["servers"]?.double, servers > 0 {
             let cost = site["monthlyCost"]?["total"]?.double ?? 0
             text += " The on-prem share needs \(Numbers.plural(servers, "server")) of \(Text.md(target)) (\(Numbers.usd(cost)) a month, peak \(Numbers.fixed((site["peakMemoryMB"]?.double ?? 0) / 1024, 1)) GB and \(Numbers.fixed(site["peakCores"]?.double ?? 0, 1)) cores)."
         }

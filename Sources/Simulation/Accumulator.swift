@@ -25,9 +25,9 @@ struct LatencyHistogram {
         return (low + high) / 2
     }
 
-    mutating func add(_ ms: Double) {
+    mutating func add(_ ms: Double, count: Int = 1) {
         if counts.isEmpty { counts = [Int](repeating: 0, count: Self.buckets) }
-        counts[Self.bucket(ms)] += 1
+        counts[Self.bucket(ms)] += count
     }
 
     mutating func merge(_ other: LatencyHistogram) {
@@ -80,6 +80,8 @@ struct Accumulator {
     var instPartial: [Double], instWhole: [Double], mbPartial: [Double], mbWhole: [Double]
     var memoryRaised = 0
     var unpriced: [String] = []
+    /// Scaling units replayed per minute (`FastPlan`), and their calls.
+    var fastUnits = 0, fastCalls = 0
 
     init(spanMinutes: Int, target: PreparedTarget) {
         self.spanMinutes = spanMinutes
@@ -94,6 +96,7 @@ struct Accumulator {
         total.throttled += other.total.throttled
         total.rejected += other.total.rejected
         total.delayed += other.total.delayed
+        total.timedOut += other.total.timedOut
         total.instanceSeconds += other.total.instanceSeconds
         total.memoryGBSeconds += other.total.memoryGBSeconds
         total.billedGBSeconds += other.total.billedGBSeconds
@@ -108,6 +111,8 @@ struct Accumulator {
         }
         memoryRaised += other.memoryRaised
         unpriced += other.unpriced
+        fastUnits += other.fastUnits
+        fastCalls += other.fastCalls
     }
 
     mutating func addLifetime(_ a: Double, _ b: Double, memoryMB: Double) {
@@ -142,17 +147,33 @@ struct Accumulator {
         }
         if let shape { memoryMB = Double(shape.memoryMB) }
         let random = SeededRandom(seed: options.seed, stream: 201, target.idHash, ArrivalExpansion.stableHash(groupKey))
-        return GroupReplay(members: members, app: app, unit: unit, memoryMB: memoryMB, shape: shape, target: target,
-                           pool: InstancePool(model: target.model, memoryMB: memoryMB, endSeconds: Double(spanMinutes) * 60, random: random))
+        // A function's own provisioned count (deployment) wins over the target's; an app's
+        // instances take the largest of its functions'.
+        let provisioned = members.map { app.functions[$0].provisioned ?? target.model.provisioned }.max() ?? 0
+        var replay = GroupReplay(members: members, app: app, unit: unit, memoryMB: memoryMB, shape: shape, target: target,
+                                 pool: InstancePool(model: target.model, memoryMB: memoryMB, endSeconds: Double(spanMinutes) * 60,
+                                                    random: random, provisioned: provisioned))
+        if options.functionSeries.contains(target.target.profile.id) { replay.series = SeriesCollector(spanMinutes: spanMinutes) }
+        replay.keepUsage = options.functionUsage
+        return replay
     }
 
     /// Adds the lifetimes a pool has produced to the per-minute series, and clears them.
     mutating func drainLifetimes(_ group: inout GroupReplay) {
         for (a, b) in group.pool.lifetimes {
             addLifetime(a, b, memoryMB: group.memoryMB)
+            group.series?.addLifetime(a, b, memoryMB: group.memoryMB)
             if group.instanceBilling, let clock = group.target.clock { group.instanceMs += clock.billedMs((b - a) * 1000) }
         }
         group.pool.lifetimes.removeAll(keepingCapacity: true)
+        for (a, b) in group.pool.reservedLifetimes {
+            addLifetime(a, b, memoryMB: group.memoryMB)
+            if let unit = group.target.provisionedUnitMs {
+                let ms = Int64(((b - a) * 1000).rounded(.up))
+                group.provisionedHeldMs += (ms + unit - 1) / unit * unit
+            }
+        }
+        group.pool.reservedLifetimes.removeAll(keepingCapacity: true)
         if let clock = group.target.clock, !group.perRequest, !group.instanceBilling {
             for period in group.pool.activePeriodsMs { group.activeMs += clock.billedMs(period) }
         }
@@ -171,6 +192,7 @@ struct Accumulator {
         drainLifetimes(&g)
         let m = g.members.count
         let target = g.target
+        let unitSeries = g.series?.finish()
         if g.activeMs > 0 {
             // Billed while at least one request is in flight: the instance's active periods,
             // shared among the unit's functions by execution time.
@@ -199,15 +221,19 @@ struct Accumulator {
             out.instanceSeconds = g.pool.instanceSeconds
             out.memoryGBSeconds = groupGBs
             var gbs = 0.0
+            var usedAlone: UsageSummary?
             if let shape = g.shape {
                 var u = UsageSummary(days: target.days)
                 u.invocations = Int64(out.served)
                 u.coldStarts = Int64(out.coldStarts)
                 if g.execMs[f] > 0 { u.executionMs[shape] = g.execMs[f] }
                 if g.initMs[f] > 0 { u.initMs[shape] = g.initMs[f] }
+                if g.provisionedExecMs[f] > 0 { u.provisionedExecutionMs[shape] = g.provisionedExecMs[f] }
                 if f == 0, g.instanceMs > 0 { u.instanceMs[shape] = g.instanceMs }
+                if f == 0, g.provisionedHeldMs > 0 { u.provisionedMs[shape] = g.provisionedHeldMs }
                 usage = usage + u
-                let billedMs = g.execMs[f] + g.initMs[f] + (f == 0 ? g.instanceMs : 0)
+                if g.keepUsage { usedAlone = u }
+                let billedMs = g.execMs[f] + g.initMs[f] + g.provisionedExecMs[f] + (f == 0 ? g.instanceMs + g.provisionedHeldMs : 0)
                 gbs = Double(billedMs) * Double(shape.memoryMB) / 1_024_000
             }
             out.billedGBSeconds = gbs
@@ -216,10 +242,11 @@ struct Accumulator {
             total.throttled += out.throttled
             total.rejected += out.rejected
             total.delayed += out.delayed
+            total.timedOut += out.timedOut
             total.billedGBSeconds += gbs
             shares.append((gbs, out.served))
             functions.append(FunctionOutcome(app: function.key.app, function: function.key.function, scalingUnit: g.unit,
-                                             memoryMB: g.memoryMB, outcome: out))
+                                             memoryMB: g.memoryMB, outcome: out, series: unitSeries, usage: usedAlone))
         }
     }
 
@@ -240,6 +267,10 @@ struct Accumulator {
         var notes = target.model.notes
         if memoryRaised > 0 {
             notes.append("\(memoryRaised) scaling units' memory brought inside the target's configurable range")
+        }
+        if fastUnits > 0 {
+            let share = total.invocations > 0 ? Double(fastCalls) / Double(total.invocations) * 100 : 0
+            notes.append("\(fastUnits) busy scaling units (\(String(format: "%.1f", share)) % of invocations) replayed per minute, not per call (--exact replays every call)")
         }
         if !unpriced.isEmpty {
             notes.append("\(unpriced.count) scaling units could not be priced, e.g. \(unpriced[0])")
@@ -309,6 +340,15 @@ struct GroupReplay {
     var runMs: [Double]
     var instanceMs: Int64 = 0
     var activeMs: Int64 = 0
+    /// Billed time of calls served by provisioned instances, per function, and the time those
+    /// instances were held (rounded to the provisioned billing unit).
+    var provisionedExecMs: [Int64]
+    var provisionedHeldMs: Int64 = 0
+    /// Per function: the timeout, ms (the lower of the target's and the deployment's).
+    let timeoutMs: [Double]
+    /// Opt-in outputs (`SimulationOptions.functionSeries`, `.functionUsage`).
+    var series: SeriesCollector?
+    var keepUsage = false
 
     init(members: [Int], app: AppWorkload, unit: String, memoryMB: Double, shape: Shape?, target: PreparedTarget, pool: InstancePool) {
         self.members = members
@@ -329,14 +369,18 @@ struct GroupReplay {
         busy = [LatencyHistogram?](repeating: nil, count: m)
         execMs = [Int64](repeating: 0, count: m)
         initMs = [Int64](repeating: 0, count: m)
+        provisionedExecMs = [Int64](repeating: 0, count: m)
         runMs = [Double](repeating: 0, count: m)
+        timeoutMs = members.map { min(target.model.timeoutMs, app.functions[$0].timeoutMs ?? .infinity) }
     }
 
     mutating func feed(_ calls: GroupCalls, histogram: inout LatencyHistogram) {
         let single = calls.function.isEmpty
         for k in 0..<calls.times.count {
             let f = single ? 0 : Int(calls.function[k])
-            let d = calls.durationsMs[k]
+            var d = calls.durationsMs[k]
+            let cut = d > timeoutMs[f]
+            if cut { d = timeoutMs[f] }
             let r = pool.arrive(at: calls.times[k], durationMs: d, synchronous: synchronous[f])
             outcomes[f].invocations += 1
             switch r.kind {
@@ -364,9 +408,12 @@ struct GroupReplay {
                 latencies[f].append(latency)
             }
             histogram.add(latency)
+            if cut { outcomes[f].timedOut += 1 }
+            if series != nil { series!.addBusy(end: calls.times[k] + latency / 1000, seconds: (d + r.initMs) / 1000) }
             runMs[f] += d
             guard let clock = target.clock else { continue }
             let exec = clock.billedMs(perRequest ? d : 0)
+            if r.provisioned, perRequest { provisionedExecMs[f] += exec; continue }
             execMs[f] += exec
             if r.kind == .cold, initBilled { initMs[f] += clock.billedMs((perRequest ? d : 0) + r.initMs) - exec }
         }

@@ -113,10 +113,15 @@ enum ArrivalExpansion {
     /// described in the reference sheet, picks a band uniformly instead, which draws one call in
     /// six from above p99 and inflates tails and bills; this keeps the trace's own percentiles.
     static func duration(_ p: DurationPercentiles, _ random: inout SeededRandom) -> Double {
+        guard p.percentilesMs.count == DurationPercentiles.percentileLevels.count else { return clamp(p.averageMs) }
+        return duration(p, percent: random.uniform() * 100)
+    }
+
+    /// The duration at `percent` (0–100) of the table's distribution.
+    static func duration(_ p: DurationPercentiles, percent: Double) -> Double {
         let values = p.percentilesMs
         let levels = DurationPercentiles.percentileLevels
         guard values.count == levels.count else { return clamp(p.averageMs) }
-        let percent = random.uniform() * 100
         var band = 0
         while band < levels.count - 2 && percent >= levels[band + 1] { band += 1 }
         let low = values[band], high = values[band + 1]

@@ -27,9 +27,13 @@ enum ArrivalKind: UInt8 { case warm, cold, delayed, rejected }
 /// throttled: rejected when synchronous, otherwise delivered when the first busy slot frees.
 /// Instances idle longest are removed first. The state carries over from one slice of arrivals
 /// to the next, so a long trace is replayed without holding all of it.
+///
+/// Provisioned instances (indices below `reserved`) are alive from the window's start to its
+/// end, never expire, and are taken before any on-demand idle instance.
 struct InstancePool {
     let model: TargetModel
     let c: Int32
+    let reserved: Int32
     let idleLimit: Double
     let poolSlots: Int
     let endSeconds: Double
@@ -40,6 +44,7 @@ struct InstancePool {
     var inFlight: [Int32] = []
     var heap = CompletionHeap()
     var idle: [Int32] = [], idleHead = 0
+    var reservedFree: [Int32] = []
     var partial: [Int32] = []
     var alive = 0
     var window = -1.0, startedInWindow = 0
@@ -52,12 +57,23 @@ struct InstancePool {
     var instanceSeconds = 0.0
     /// Instance lifetimes clipped to the window: [start, end) seconds, for the per-minute series.
     var lifetimes: [(Double, Double)] = []
+    /// Provisioned instances' lifetimes (billed as provisioned capacity, not per instance).
+    var reservedLifetimes: [(Double, Double)] = []
     /// Periods with at least one request in flight, per instance, ms (billing per active instance time).
     var activePeriodsMs: [Double] = []
 
-    init(model: TargetModel, memoryMB: Double, endSeconds: Double, random: SeededRandom) {
+    init(model: TargetModel, memoryMB: Double, endSeconds: Double, random: SeededRandom, provisioned: Int = 0) {
         self.model = model
         c = Int32(model.perInstanceConcurrency)
+        let n = Int32(min(max(0, provisioned), model.maxInstances))
+        reserved = n
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            born.append(0); lastFree.append(0); activeSince.append(0); expiresAt.append(.infinity); inFlight.append(0)
+            reservedFree.append(i)
+        }
+        reservedFree.reverse()
+        alive = Int(n)
+        peakInstances = Int(n)
         idleLimit = model.idleLimit
         var slots = Int.max
         if case .memoryPool(let poolMB) = model.keepAlive { slots = max(0, Int(poolMB / max(memoryMB, 1))) }
@@ -72,13 +88,14 @@ struct InstancePool {
         let start = born[Int(i)], end = min(max(t, start), endSeconds)
         if end > start {
             instanceSeconds += end - start
-            lifetimes.append((start, end))
+            if i < reserved { reservedLifetimes.append((start, end)) } else { lifetimes.append((start, end)) }
         }
     }
 
     private mutating func release(_ i: Int32, at t: Double) {
         lastFree[Int(i)] = t
         if c > 1 { activePeriodsMs.append((t - activeSince[Int(i)]) * 1000) }
+        if i < reserved { reservedFree.append(i); return }
         if idleLimit < 0 { die(i, at: t); return }
         if let histogram {
             // Unloaded now, loaded again after the pre-warm window, kept for the keep-alive window.
@@ -122,7 +139,8 @@ struct InstancePool {
 
     /// Replays one arrival at `t` seconds running `d` ms: its latency (NaN when rejected), the
     /// cold-start time it waited (0 when warm), and what became of it.
-    mutating func arrive(at t: Double, durationMs d: Double, synchronous: Bool) -> (latency: Double, initMs: Double, kind: ArrivalKind) {
+    /// `provisioned` is true when a provisioned instance served it.
+    mutating func arrive(at t: Double, durationMs d: Double, synchronous: Bool) -> (latency: Double, initMs: Double, kind: ArrivalKind, provisioned: Bool) {
         complete(upTo: t)
         if heap.isEmpty, unitIdleSince >= 0 { histogram?.record(t - unitIdleSince); unitIdleSince = -1 }
         expire(before: t)
@@ -131,6 +149,10 @@ struct InstancePool {
             while let i = partial.popLast() {
                 if inFlight[Int(i)] > 0, inFlight[Int(i)] < c { chosen = i; break }
             }
+        }
+        if chosen < 0, let i = reservedFree.popLast() {
+            chosen = i
+            activeSince[Int(i)] = t
         }
         while chosen < 0, idleHead < idle.count {
             let i = idle.removeLast()
@@ -145,7 +167,7 @@ struct InstancePool {
             inFlight[Int(chosen)] += 1
             if c > 1, inFlight[Int(chosen)] < c { partial.append(chosen) }
             heap.push(t + d / 1000, chosen)
-            return (d, 0, .warm)
+            return (d, 0, .warm, chosen < reserved)
         }
         // No instance free: start one if the limits allow.
         var allowed = alive < model.maxInstances
@@ -164,13 +186,13 @@ struct InstancePool {
             peakInstances = max(peakInstances, alive)
             if c > 1 { partial.append(i) }
             heap.push(t + (initMs + d) / 1000, i)
-            return (initMs + d, initMs, .cold)
+            return (initMs + d, initMs, .cold, false)
         }
-        if synchronous { return (.nan, 0, .rejected) }
+        if synchronous { return (.nan, 0, .rejected, false) }
         // Delivered later: it takes the first slot that frees.
         let (ct, i) = heap.pop()
         heap.push(ct + d / 1000, i)
-        return ((ct - t) * 1000 + d, 0, .delayed)
+        return ((ct - t) * 1000 + d, 0, .delayed, i < reserved)
     }
 
     /// Ends the replay: work in flight completes and whatever is alive lives out its keep-alive
@@ -181,6 +203,7 @@ struct InstancePool {
             let i = idle[idleHead]; idleHead += 1
             die(i, at: idleLimit.isFinite ? expiresAt[Int(i)] : endSeconds)
         }
+        while let i = reservedFree.popLast() { die(i, at: endSeconds) }
     }
 }
 

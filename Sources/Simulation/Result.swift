@@ -45,6 +45,8 @@ public struct Outcome: Sendable, Equatable {
     public var rejected = 0
     /// Throttled asynchronous invocations, served when a slot freed.
     public var delayed = 0
+    /// Served invocations that ran past the timeout and were cut there (billed up to it).
+    public var timedOut = 0
     public var latencyMs = LatencySummary()
     /// Most instances alive at once (of the function's scaling unit, for a function's line).
     public var peakInstances = 0
@@ -72,6 +74,13 @@ public struct FunctionOutcome: Sendable {
     /// Billed memory of one instance, MB (nil for on-prem targets: the instance's memory).
     public var memoryMB: Double
     public var outcome: Outcome
+    /// The scaling unit's per-minute memory and busy calls, when `SimulationOptions.functionSeries`
+    /// names this target (shared by an app's functions when instances are per app).
+    public var series: UnitSeries? = nil
+    /// What the function used, as billed (nil unless `SimulationOptions.functionUsage`; nil on-prem):
+    /// lets a subset of functions be re-priced with `BillingEngine` (free grants and tiers apply
+    /// to an account's total, so shares of one bill do not add up to another subset's bill).
+    public var usage: UsageSummary? = nil
 }
 
 /// One target's replay of the whole trace.

@@ -142,7 +142,7 @@ extension Outcome {
     func jsonFields() -> [String: JSONValue] {
         [
             "invocations": .int(invocations), "coldStarts": .int(coldStarts), "throttled": .int(throttled),
-            "rejected": .int(rejected), "delayed": .int(delayed),
+            "rejected": .int(rejected), "delayed": .int(delayed), "timedOut": .int(timedOut),
             "latencyMs": .object(["p50": .fixed(latencyMs.p50, 3), "p95": .fixed(latencyMs.p95, 3), "p99": .fixed(latencyMs.p99, 3)]),
             "peakInstances": .int(peakInstances),
             "instanceSeconds": .fixed(instanceSeconds, 3),

@@ -26,11 +26,20 @@ public struct SimulationOptions: Sendable {
     /// bounded by one slice of the busiest function, however long the trace. Results do not
     /// depend on it.
     var sliceSeconds = 3600.0
+    /// Busy scaling units are replayed per minute where that cannot change the answer
+    /// (`FastPlan`); false replays every call.
+    public var fastPath: Bool
+    /// Targets (by id) whose functions carry their scaling unit's per-minute series
+    /// (`FunctionOutcome.series`), for on-prem sizing. Off by default: it costs memory.
+    public var functionSeries: Set<String> = []
+    /// When true every function carries its billed usage (`FunctionOutcome.usage`).
+    public var functionUsage = false
 
-    public init(seed: UInt64 = 1, arrivals: ArrivalMode = .exponential, workers: Int = 1) {
+    public init(seed: UInt64 = 1, arrivals: ArrivalMode = .exponential, workers: Int = 1, fastPath: Bool = true) {
         self.seed = seed
         self.arrivals = arrivals
         self.workers = max(1, workers)
+        self.fastPath = fastPath
     }
 }
 
@@ -98,6 +107,24 @@ public enum Simulator {
             acc[t].memoryRaised += raised
             acc[t].unpriced += unpriced
         }
+        // Busy functions replayed per minute need no arrivals; the others are expanded.
+        var expand = [Bool](repeating: !options.fastPath, count: app.functions.count)
+        var perMinute = groups.map { [Bool](repeating: false, count: $0.count) }
+        for t in targets.indices {
+            if groups[t].count == 1, app.functions.count > 1 { expand = expand.map { _ in true }; continue }
+            for f in groups[t].indices {
+                guard options.fastPath else { continue }
+                let g = groups[t][f]
+                if let plan = FastPlan.make(app.functions[f], model: targets[t].model, provisioned: Int(g.pool.reserved),
+                                            timeoutMs: g.timeoutMs[0], mode: options.arrivals, clock: targets[t].clock,
+                                            spanMinutes: workload.spanMinutes) {
+                    acc[t].replay(plan, &groups[t][f])
+                    perMinute[t][f] = true
+                } else {
+                    expand[f] = true
+                }
+            }
+        }
         var merged = GroupCalls(), single = GroupCalls()
         var bound = 0.0
         let end = max(Double(workload.spanMinutes) * 60, (app.functions.compactMap { f -> Double? in
@@ -106,7 +133,7 @@ public enum Simulator {
         while bound < end {
             bound += options.sliceSeconds
             var any = false
-            for f in lists.indices {
+            for f in lists.indices where expand[f] {
                 lists[f].removeAll()
                 expanders[f].next(before: bound, into: &lists[f])
                 any = any || !lists[f].times.isEmpty
@@ -118,7 +145,7 @@ public enum Simulator {
                     if !mergedReady { merge(lists, into: &merged); mergedReady = true }
                     acc[t].feed(merged, &groups[t][0])
                 } else {
-                    for f in lists.indices where !lists[f].times.isEmpty {
+                    for f in lists.indices where !lists[f].times.isEmpty && !perMinute[t][f] {
                         single.times = lists[f].times
                         single.durationsMs = lists[f].durationsMs
                         acc[t].feed(single, &groups[t][f])
@@ -154,6 +181,8 @@ struct PreparedTarget: Sendable {
     let idHash: UInt64
     let memoryBounds: (min: Double, max: Double)?
     let days: Decimal
+    /// The provisioned billing unit, ms (Lambda: 5 minutes); nil when the target prices none.
+    let provisionedUnitMs: Int64?
 
     init(_ target: SimulationTarget, workload: Workload) throws {
         self.target = target
@@ -165,10 +194,19 @@ struct PreparedTarget: Sendable {
             let rule = recorder.billing.memory
             memoryBounds = rule.basis == .configured
                 ? (NSDecimalNumber(decimal: rule.min.canonical).doubleValue, NSDecimalNumber(decimal: rule.max.canonical).doubleValue) : nil
+            if let p = recorder.billing.provisioned {
+                provisionedUnitMs = max(1, NSDecimalNumber(decimal: p.rounding?.canonical ?? 1).int64Value)
+            } else {
+                provisionedUnitMs = nil
+                // Provisioned instances asked for on a target that prices none: say so rather than give them free.
+                let asked = target.model.provisioned > 0 || workload.apps.contains { $0.functions.contains { ($0.provisioned ?? 0) > 0 } }
+                if asked { throw PricingError.noProvisionedPricing(target: target.profile.id) }
+            }
         } else {
             recorder = nil
             clock = nil
             memoryBounds = nil
+            provisionedUnitMs = nil
         }
         idHash = ArrivalExpansion.stableHash(FunctionKey(app: target.profile.id, function: target.profile.id))
     }

@@ -65,12 +65,18 @@ public struct TargetModel: Sendable {
     public var scaleOutPeriodSeconds: Double
     public var keepAlive: KeepAlivePolicy
     public var coldStart: ColdStartModel
+    /// Longest an invocation runs before the platform stops it, ms (infinity: no limit).
+    public var timeoutMs: Double
+    /// Instances of each scaling unit kept warm for the whole window (provisioned concurrency,
+    /// always ready, min instances), unless the deployment sets a function's own.
+    public var provisioned: Int
     /// What the reader should know about how the profile was interpreted.
     public var notes: [String]
 
     public init(id: String, scalingUnit: Limits.ScalingUnit = .function, perInstanceConcurrency: Int = 1,
                 maxInstances: Int = .max, scaleOutEnvironments: Int? = nil, scaleOutPeriodSeconds: Double = 1,
-                keepAlive: KeepAlivePolicy = .fixed(idleSeconds: 600), coldStart: ColdStartModel = .unknown, notes: [String] = []) {
+                keepAlive: KeepAlivePolicy = .fixed(idleSeconds: 600), coldStart: ColdStartModel = .unknown,
+                timeoutMs: Double = .infinity, provisioned: Int = 0, notes: [String] = []) {
         self.id = id
         self.scalingUnit = scalingUnit
         self.perInstanceConcurrency = max(1, perInstanceConcurrency)
@@ -79,6 +85,8 @@ public struct TargetModel: Sendable {
         self.scaleOutPeriodSeconds = scaleOutPeriodSeconds
         self.keepAlive = keepAlive
         self.coldStart = coldStart
+        self.timeoutMs = timeoutMs > 0 ? timeoutMs : .infinity
+        self.provisioned = max(0, provisioned)
         self.notes = notes
     }
 
@@ -134,7 +142,8 @@ public struct TargetModel: Sendable {
         }
         self.init(id: profile.id, scalingUnit: limits.scalingUnit, perInstanceConcurrency: perInstance,
                   maxInstances: maxInstances, scaleOutEnvironments: scaleOut, scaleOutPeriodSeconds: period,
-                  keepAlive: keepAlive, coldStart: cold, notes: notes)
+                  keepAlive: keepAlive, coldStart: cold, timeoutMs: d(limits.timeout) ?? .infinity,
+                  provisioned: Int((d(profile.keepAlive.provisioned) ?? 0).rounded(.up)), notes: notes)
     }
 
     /// Idle time after which an instance is removed; infinity when it never is; -1 when it

@@ -44,12 +44,19 @@ public struct FunctionWorkload: Sendable {
     /// Memory of one instance of this function, MB.
     public var memoryMB: Double
     public var calls: Calls
+    /// The deployment's timeout for this function, ms (a target's own limit still applies).
+    public var timeoutMs: Double?
+    /// The deployment's provisioned (always-warm) instances for this function, on every target;
+    /// nil to take the target's.
+    public var provisioned: Int?
 
-    public init(key: FunctionKey, trigger: Trigger? = nil, memoryMB: Double, calls: Calls) {
+    public init(key: FunctionKey, trigger: Trigger? = nil, memoryMB: Double, calls: Calls, timeoutMs: Double? = nil, provisioned: Int? = nil) {
         self.key = key
         self.trigger = trigger
         self.memoryMB = memoryMB
         self.calls = calls
+        self.timeoutMs = timeoutMs
+        self.provisioned = provisioned
     }
 
     /// Synchronous callers wait for an answer, so what is over a limit is rejected; queue, event,

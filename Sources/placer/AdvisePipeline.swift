@@ -1,4 +1,5 @@
 import Foundation
+import Placement
 import Pricing
 import Simulation
 
@@ -15,7 +16,10 @@ struct AdvisePipeline {
 
     var request: SimulationRequest
     var progress: Progress
-    var steps: [Step] = [.keepAliveAlternatives, .context]
+    /// The on-prem platform placement sizes a cluster of (nil: no placement), and its cost inputs.
+    var onPrem: String?
+    var inputs: OnPremInputs
+    var steps: [Step] = [.placement, .keepAliveAlternatives, .context]
 
     /// Runs the replay and every step, and returns the finished result.
     func run() throws -> SimulationResult {
@@ -29,6 +33,17 @@ struct AdvisePipeline {
 }
 
 extension AdvisePipeline.Step {
+    /// Hybrid placement of every function (a cloud target or the on-prem cluster) and the
+    /// break-even volumes (module Placement, shared with `placer place`): `placement`, `breakEven`.
+    static var placement: Self { Self(name: "placement") { pipeline, run in
+        guard let onPrem = pipeline.onPrem else { return }
+        pipeline.progress.begin("Placing each function (cloud or a cluster of \(onPrem))")
+        let (placement, breakEven) = try placeFunctions(run, onPrem: onPrem, inputs: pipeline.inputs, breakEven: true)
+        run.result.sections["placement"] = placement.jsonValue()
+        if let breakEven { run.result.sections["breakEven"] = breakEven.jsonValue() }
+        pipeline.progress.end()
+    } }
+
     /// Replays each target once more with the hybrid-histogram keep-alive of "Serverless in the
     /// Wild" (unless the run already used it): the `keepAlive` section.
     static var keepAliveAlternatives: Self { Self(name: "keep-alive alternatives") { pipeline, run in

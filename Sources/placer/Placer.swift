@@ -18,5 +18,6 @@ struct Placer: ParsableCommand {
             LockInCommand.self,
             CompareCommand.self,
             ExportCommand.self,
+            PlaceCommand.self,
         ])
 }

@@ -31,13 +31,14 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
     @Option(name: .long, help: "Where functions run today, for the lock-in section (default: guessed from the trace's format).") var current: String?
     @Flag(name: .customLong("no-free-tier"), help: "Do not apply free grants.") var noFreeTier = false
+    @Flag(help: "Replay every call, also of busy functions the per-minute fast path would take (docs/result.md).") var exact = false
     @Flag(help: "Skip rows with bad values instead of stopping.") var skipInvalidRows = false
 
     func run() throws {
         let run = try SimulationRun.run(SimulationRequest(
             paths: paths, targets: target, deployment: deployment, seed: seed, arrivals: arrivals, catalog: catalog,
             region: region, keepAlive: keepAlive, workers: workers, format: format, current: current,
-            freeTier: !noFreeTier, skipInvalidRows: skipInvalidRows))
+            freeTier: !noFreeTier, skipInvalidRows: skipInvalidRows, exact: exact))
         if let json { try writeResult(run.result, to: json) }
         print(SimulationText.render(run.result), terminator: "")
     }

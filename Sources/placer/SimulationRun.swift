@@ -1,3 +1,4 @@
+import Advice
 import Deployment
 import Foundation
 import Pricing
@@ -22,6 +23,10 @@ struct SimulationRequest {
     var current: String?
     var freeTier = true
     var skipInvalidRows = false
+    /// Replay every call, also of busy functions the per-minute fast path would take.
+    var exact = false
+    /// Last say on the engine's options (e.g. placement asks for per-function series).
+    var adjust: (SimulationOptions) -> SimulationOptions = { $0 }
 }
 
 /// A finished replay, with what it was made from.
@@ -32,6 +37,9 @@ struct SimulationRun {
     var plan: Deployment?
     var catalog: Catalog
     var targets: [SimulationTarget]
+    var lockIn: LockInReport
+    /// The engine's options the replay ran with (break-even re-simulates with them).
+    var options: SimulationOptions
 
     /// Loads the trace and deployment, simulates every target and adds the lock-in section.
     /// User mistakes become `fail(…)` errors with the right exit status.
@@ -62,16 +70,28 @@ struct SimulationRun {
         }
 
         let store = try loadTrace(request.paths, format: request.format, skipInvalidRows: request.skipInvalidRows)
-        let workload: Workload
+        var workload: Workload
         do {
             workload = try WorkloadLoader.load(store) { key in plan?.settings(function: key.function, app: key.app).memoryMB }
         } catch {
             throw fail("cannot read the trace: \(error)", Exit.badInput)
         }
+        if let plan {
+            // Per-function timeout and provisioned instances from the deployment's rules.
+            for a in workload.apps.indices {
+                for f in workload.apps[a].functions.indices {
+                    let key = workload.apps[a].functions[f].key
+                    let settings = plan.settings(function: key.function, app: key.app)
+                    workload.apps[a].functions[f].timeoutMs = settings.timeoutSeconds.map { $0 * 1000 }
+                    workload.apps[a].functions[f].provisioned = settings.provisioned
+                }
+            }
+        }
         guard !workload.apps.isEmpty else { throw fail("the trace holds no invocations to replay", Exit.badInput) }
 
-        let options = SimulationOptions(seed: request.seed, arrivals: request.arrivals,
-                                        workers: request.workers ?? ProcessInfo.processInfo.activeProcessorCount)
+        let options = request.adjust(SimulationOptions(seed: request.seed, arrivals: request.arrivals,
+                                                       workers: request.workers ?? ProcessInfo.processInfo.activeProcessorCount,
+                                                       fastPath: !request.exact))
         var result: SimulationResult
         do { result = try Simulator.run(workload, targets: targets, options: options) } catch let error as PricingError {
             throw fail(error, Exit.usage)
@@ -80,7 +100,8 @@ struct SimulationRun {
         let lockIn = try lockInReport(store: store, candidates: targets.map(\.profile), catalog: catalog, plan: plan, current: request.current)
         for diagnostic in lockIn.diagnostics { printError(diagnostic.description) }
         result.sections["lockIn"] = .raw(lockIn.json())
-        return SimulationRun(result: result, store: store, workload: workload, plan: plan, catalog: catalog, targets: targets)
+        return SimulationRun(result: result, store: store, workload: workload, plan: plan, catalog: catalog, targets: targets,
+                             lockIn: lockIn, options: options)
     }
 }
 

@@ -38,14 +38,18 @@ private func tool(_ arguments: [String], stdout: String? = nil) throws -> Int32 
         #expect(run.stderr.contains("Replaying the trace on 3 targets…") && !run.stderr.contains("\r"))
         let markdown = try String(contentsOfFile: out, encoding: .utf8)
         #expect(markdown.hasPrefix("# Where to run these functions: Placer report\n"))
-        for title in ["Verdict", "Targets side by side", "Functions", "Scaling", "Cold starts and idle memory", "Lock-in and compliance", "Assumptions and sources"] {
+        for title in ["Verdict", "Targets side by side", "Placement per function", "Scaling", "Cost and volume", "Cold starts and idle memory",
+                      "Lock-in and compliance", "Assumptions and sources"] {
             #expect(markdown.contains("\n## \(title)\n"), "missing \(title)")
         }
-        #expect(markdown.contains("Placement was not computed"))
+        // Placement ran (openfaas is the on-prem candidate): the verdict is its split.
+        #expect(markdown.contains("\n\n**Run 6 on "))
+        #expect(!markdown.contains("Placement was not computed"))
         let json = dir.appendingPathComponent("lambda.json").path
         let document = try #require(try JSONSerialization.jsonObject(with: read(json)) as? [String: Any])
         #expect(document["schema"] as? String == "placer.result/v1")
         #expect((document["profiles"] as? [Any])?.count == 3)
+        #expect(document["placement"] is [String: Any] && document["breakEven"] is [String: Any])
         #expect(((document["keepAlive"] as? [String: Any])?["policies"] as? [Any])?.count == 3)
         // (Free grants cover this small trace everywhere: no cost chart of zeros.)
         #expect(!markdown.contains("lambda-cost.svg"))

@@ -41,6 +41,33 @@ import Testing
         #expect(other.memoryMB == 256 && other.runtime == "python3.12")
     }
 
+    @Test func timeoutAndProvisionedPerFunction() throws {
+        let d = try Deployment.parse("""
+            defaults:
+              timeout: 30s
+            functions:
+              - match: "api-*"
+                provisioned: 2
+                timeout: 250ms
+              - match: "batch-*"
+                timeout: 5m
+              - match: "*"
+                memoryMB: 128
+            """, file: "placer.yaml")
+        #expect(d.settings(function: "api-get").timeoutSeconds == 0.25)
+        #expect(d.settings(function: "api-get").provisioned == 2)
+        #expect(d.settings(function: "batch-x").timeoutSeconds == 300)
+        #expect(d.settings(function: "other").timeoutSeconds == 30)
+        #expect(d.settings(function: "other").provisioned == nil)
+        func message(_ text: String) -> String {
+            do { _ = try Deployment.parse(text, file: "d.yaml"); return "" } catch { return "\(error)" }
+        }
+        #expect(message("defaults:\n  timeout: soon\n").contains("d.yaml:2: defaults.timeout: expected a duration"))
+        #expect(message("defaults:\n  timeout: 0s\n").contains("defaults.timeout: expected a duration"))
+        #expect(message("defaults:\n  timeout: 2d\n").contains("defaults.timeout"))
+        #expect(message("defaults:\n  provisioned: -1\n").contains("defaults.provisioned: expected a number"))
+    }
+
     @Test func typosAndBadValuesAreLocatedErrors() {
         func message(_ text: String) -> String {
             do { _ = try Deployment.parse(text, file: "d.yaml"); return "" } catch { return "\(error)" }

@@ -396,6 +396,29 @@ func freeGrantLargerThanUsageCostsNothing(target: String) throws {
     }
 }
 
+@Test func deploymentOverridesAcceptShortDurations() throws {
+    // DESIGN.md's spelling: `keepAlive: {policy: fixed, idle: 600s}`, and 10m, 1h, 250ms alike.
+    for (text, ms) in [("600s", 600_000), ("10m", 600_000), ("1h", 3_600_000), ("250ms", 250), ("1.5 min", 90_000)] {
+        let c = try catalog.overriding("aws-lambda-x86", with: YAMLTree.parse("keepAlive: {policy: fixed, idle: \(text)}"),
+                                       origin: "placer.yaml", read: "2026-11-29")
+        let k = try c.profile("aws-lambda-x86").keepAlive
+        #expect(k.policy == .fixedIdle, "\(text)")
+        #expect(k.idle?.canonical == Decimal(ms), "\(text)")
+        #expect(k.idle?.source == "override", "\(text)")
+    }
+    // A policy that had no idle time gets one from the short form too.
+    let faas = try catalog.overriding("openfaas", with: YAMLTree.parse("keepAlive: {policy: fixed-idle, idle: 15m}"),
+                                      origin: "placer.yaml", read: "2026-11-29")
+    #expect(try faas.profile("openfaas").keepAlive.idle?.canonical == 900_000)
+    // A unit of the wrong kind, or an unknown one, is still an error naming the field.
+    for bad in ["600GB", "10 fortnights"] {
+        #expect {
+            try catalog.overriding("aws-lambda-x86", with: YAMLTree.parse("keepAlive: {policy: fixed, idle: \(bad)}"),
+                                   origin: "placer.yaml", read: "2026-11-29")
+        } throws: { error in "\(error)".contains("keepAlive.idle") }
+    }
+}
+
 // MARK: - Invariants over seeded random usage
 
 /// SplitMix64, so a failing seed can be replayed.

@@ -1,0 +1,98 @@
+import Foundation
+
+/// Terminal text for a placement and its break-even analysis.
+public enum PlacementText {
+    /// Functions listed one per line, dearest first (requirements relaxed always shown).
+    public static let functionLimit = 40
+
+    public static func render(_ plan: PlacementPlan, breakEven: BreakEvenAnalysis?) -> String {
+        var lines: [String] = []
+        lines.append("Placement (\(plan.algorithm)): \(money(plan.monthlyCost))/month")
+        if let c = plan.allCloudBest {
+            lines.append("  all on \(c.target) (cheapest single cloud): \(money(c.monthlyCost))/month, saving \(money(c.monthlyCost - plan.monthlyCost))")
+        }
+        if let o = plan.allOnPrem {
+            lines.append("  all on \(o.target) (\(o.servers) servers): \(money(o.monthlyCost))/month, saving \(money(o.monthlyCost - plan.monthlyCost))")
+        }
+        lines.append("  guarantee: \(plan.guarantee)")
+        if let c = plan.onPrem {
+            let e = c.estimate, k = e.cost
+            if e.servers > 0 {
+                lines.append("  cluster \(c.target): \(e.servers) servers for a peak of \(String(format: "%.0f", e.demand.peakMemoryMB)) MB and \(String(format: "%.1f", e.demand.peakCores)) cores (+ control plane \(String(format: "%.0f", c.controlPlane.memoryMB)) MB, \(String(format: "%.2f", c.controlPlane.cores)) cores)")
+                lines.append("    \(money(k.total))/month = hardware \(money(k.hardware)) + power \(money(k.power)) + space \(money(k.space)) + people \(money(k.people)) + licences \(money(k.licences))")
+            } else {
+                lines.append("  cluster \(c.target): not needed (nothing placed on-prem)")
+            }
+            if !c.assumed.isEmpty { lines.append("    assumed: \(c.assumed.joined(separator: ", "))") }
+        }
+        var counts: [String: (Int, Double)] = [:]
+        for f in plan.functions { counts[f.target, default: (0, 0)].0 += 1; counts[f.target, default: (0, 0)].1 += f.monthlyCost }
+        lines.append("")
+        lines.append("target               functions    USD/month")
+        for (t, v) in counts.sorted(by: { $0.key < $1.key }) {
+            lines.append(pad(t, 20) + padLeft(String(v.0), 10) + padLeft(money(v.1), 13))
+        }
+        lines.append("")
+        // The dearest functions, and any whose requirements were relaxed; every one is in the JSON.
+        let order = plan.functions.indices.sorted { a, b in
+            let fa = plan.functions[a], fb = plan.functions[b]
+            return (fa.violates.isEmpty ? 1 : 0, -fa.monthlyCost, a) < (fb.violates.isEmpty ? 1 : 0, -fb.monthlyCost, b)
+        }
+        let shown = order.prefix(max(functionLimit, plan.functions.filter { !$0.violates.isEmpty }.count))
+        lines.append("function                                  target               USD/month  why")
+        for f in shown.map({ plan.functions[$0] }) {
+            lines.append(pad(f.app.prefix(12) + "/" + f.function.prefix(28), 42) + pad(f.target, 20) + padLeft(money(f.monthlyCost), 10) + "  " + f.reason)
+        }
+        if shown.count < plan.functions.count {
+            lines.append("… and \(plan.functions.count - shown.count) cheaper functions (every function's place and reason are in --json)")
+        }
+        for note in plan.notes { lines.append("note: \(note)") }
+        if let b = breakEven {
+            lines.append("")
+            lines.append("Monthly cost as the volume is scaled (USD)")
+            lines.append(pad("target", 20) + b.scales.map { padLeft(scale($0), 10) }.joined())
+            for c in b.targets {
+                lines.append(pad(c.id, 20) + c.monthlyCost.map { padLeft(String(format: "%.0f", $0), 10) }.joined())
+            }
+            lines.append("")
+            lines.append("Break-even: on-prem overtakes")
+            for c in b.crossovers {
+                if let k = c.scale, let m = c.monthlyInvocations {
+                    lines.append("  \(pad(c.cloud, 20)) at \(scale(k)) the volume (\(count(m)) invocations/month)")
+                } else {
+                    lines.append("  \(pad(c.cloud, 20)) never between 0.001× and 10,000×")
+                }
+            }
+            if !b.sensitivity.isEmpty {
+                lines.append("")
+                lines.append("Sensitivity (break-even volume factor per cloud target)")
+                lines.append(pad("parameter", 22) + b.crossovers.map { padLeft(String($0.cloud.prefix(17)), 18) }.joined())
+                lines.append(pad("as given", 22) + b.crossovers.map { padLeft($0.scale.map(scale) ?? "never", 18) }.joined())
+                for s in b.sensitivity {
+                    lines.append(pad("\(s.parameter) ×\(trim(s.factor))", 22) + s.crossovers.map { padLeft($0.scale.map(scale) ?? "never", 18) }.joined())
+                }
+            }
+            for note in b.notes { lines.append("note: \(note)") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func money(_ x: Double) -> String {
+        let cents = (abs(x) * 100).rounded()
+        let whole = Int(cents / 100), frac = Int(cents.truncatingRemainder(dividingBy: 100))
+        var digits = String(whole), grouped = ""
+        while digits.count > 3 { grouped = "," + digits.suffix(3) + grouped; digits = String(digits.dropLast(3)) }
+        return (x < 0 && cents > 0 ? "-$" : "$") + digits + grouped + String(format: ".%02d", frac)
+    }
+
+    static func count(_ x: Double) -> String {
+        var digits = String(Int(x.rounded())), grouped = ""
+        while digits.count > 3 { grouped = "," + digits.suffix(3) + grouped; digits = String(digits.dropLast(3)) }
+        return digits + grouped
+    }
+
+    static func scale(_ k: Double) -> String { (k >= 10 ? String(format: "%.0f", k) : k >= 1 ? String(format: "%.1f", k) : String(format: "%.2f", k)) + "×" }
+    static func trim(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
+    static func pad<S: StringProtocol>(_ s: S, _ n: Int) -> String { s.count >= n ? String(s) + " " : String(s) + String(repeating: " ", count: n - s.count) }
+    static func padLeft(_ s: String, _ n: Int) -> String { s.count >= n ? " " + s : String(repeating: " ", count: n - s.count) + s }
+}

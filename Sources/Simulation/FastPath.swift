@@ -1,0 +1,298 @@
+import Foundation
+import Traces
+
+/// The per-minute fast path for a busy scaling unit: what the exact replay would do, worked out
+/// a minute at a time instead of a call at a time (DESIGN.md: "averages are a fast path for
+/// functions busy enough that the answer cannot differ").
+///
+/// It applies to one function replayed on its own, with binned calls in every minute from its
+/// first to its last (at least `busyPerMinute` each, so no gap between calls comes near a
+/// keep-alive window of a minute or more), one request per instance, a fixed idle time, no
+/// provisioned instances, and limits that never bind. Then no instance idles out while calls keep
+/// coming, and with instances reused most recently freed first, the k-th instance is alive
+/// exactly when k calls were in flight together at some moment of the last keep-alive window,
+/// and it starts cold when that happens after a window without. Calls in flight form an M/G/∞
+/// queue: Poisson(ρ), ρ = calls per second × mean duration (Little's law); an arrival lifts them
+/// from k−1 to k at the rate λ·P(N = k−1) (arrivals see time averages). So, per minute j and
+/// instance k, the chance that k is *not* reached in the minute is
+/// q = min(e^(−n·P(N = k−1)), P(N ≤ k−1)); instance k is alive with probability 1 − Π q over the
+/// window's minutes, and starts cold in minute m with probability Π q over the window before m ×
+/// (1 − q of m) (Rice's level crossings, as in Ross, "Stochastic Processes", §4.7). The series
+/// holds those expectations; cold starts are their running sum, rounded. With equidistant
+/// arrivals and a single duration nothing is random: ⌈ρ⌉ in flight, alive over the window.
+///
+/// Billed time is the calls times the mean billed duration of the day's distribution (by
+/// quadrature over its quantile function), and latency percentiles come from that distribution.
+/// `FastPathTests` compare it with the exact path on crafted busy traces.
+struct FastPlan {
+    /// Calls per minute a unit needs in every minute from its first call to its last.
+    static let busyPerMinute: Int32 = 60
+    /// Points of the quadrature over a day's duration distribution.
+    static let points = 4096
+
+    /// The first minute the unit holds instances; from it, per minute: instances alive (mean)
+    /// and cold starts.
+    var firstMinute: Int
+    var alive: [Double]
+    var cold: [Int32]
+    /// Most instances alive at once (the median of the window's maximum).
+    var peak: Int
+    /// Per call minute: its minute, calls and the index into `days`.
+    var minutes: [Int32], counts: [Int32], dayOf: [Int32]
+    var days: [DayDurations]
+
+    /// A day's duration distribution: `points` durations at evenly spaced quantiles, their mean,
+    /// and their mean billed duration.
+    struct DayDurations {
+        var quantiles: [Double]
+        var meanMs: Double
+        var meanBilledMs: Double
+        var constant: Bool
+    }
+
+    /// The plan for `function` on `model`, or nil when the exact path must replay it.
+    static func make(_ function: FunctionWorkload, model: TargetModel, provisioned: Int, timeoutMs: Double,
+                     mode: ArrivalMode, clock: BillingClock?, spanMinutes: Int) -> FastPlan? {
+        guard case .binned(let minutes, let counts, let table) = function.calls, !table.isEmpty, !minutes.isEmpty,
+              model.perInstanceConcurrency == 1, provisioned == 0,
+              case .fixed(let idle) = model.keepAlive, idle >= 60 else { return nil }
+        let first = Int(minutes[0]), last = Int(minutes[minutes.count - 1])
+        guard first >= 0, last < spanMinutes, minutes.count == last - first + 1, function.calls.count > exactLimit else { return nil }
+        for n in counts where n < busyPerMinute { return nil }
+        // Durations are clamped to 60 s; a shorter timeout would cut some, which the exact path counts.
+        guard timeoutMs >= ArrivalExpansion.maxDurationMs else { return nil }
+
+        var days: [DayDurations] = []
+        var dayIndexOf: [Int: Int32] = [:]
+        var dayOf = [Int32](repeating: 0, count: minutes.count)
+        var hint = 0
+        for (k, minute) in minutes.enumerated() {
+            hint = ArrivalExpansion.nearestDay(table, day: Int(minute) / 1440 + 1, from: hint)
+            if let d = dayIndexOf[hint] { dayOf[k] = d; continue }
+            dayIndexOf[hint] = Int32(days.count)
+            dayOf[k] = Int32(days.count)
+            days.append(distribution(table[hint], clock: clock))
+        }
+        // The keep-alive window in whole minutes; instances stay up to `window` minutes after the
+        // last minute that reached them.
+        let window = max(1, Int((idle / 60).rounded()))
+        let length = min(spanMinutes, last + window + 1) - first
+        let rho = minutes.indices.map { Double(counts[$0]) * days[Int(dayOf[$0])].meanMs / 60_000 }
+        var plan = FastPlan(firstMinute: first, alive: [], cold: [], peak: 0, minutes: minutes, counts: counts, dayOf: dayOf, days: days)
+        // Exponential draws make the arrivals Poisson-like, which the level crossings assume;
+        // uniform draws are less bursty (fewer instances than Poisson): those replay exactly.
+        switch mode {
+        case .equidistant where days.allSatisfy(\.constant):
+            plan.steady(rho: rho, window: window, length: length)
+        case .exponential:
+            plan.levelCrossings(rho: rho, window: window, length: length)
+        default:
+            return nil
+        }
+        // Limits that would bind send the unit to the exact path.
+        if plan.peak > model.maxInstances { return nil }
+        if let envs = model.scaleOutEnvironments, plan.cold.contains(where: { Int($0) > envs }) { return nil }
+        return plan
+    }
+
+    /// Equidistant calls of one duration: ⌈ρ⌉ in flight all minute, alive over the window.
+    private mutating func steady(rho: [Double], window: Int, length: Int) {
+        let peaks = rho.map { Int32(max(1, ($0 - 1e-9).rounded(.up))) }
+        var deque: [Int] = [], head = 0
+        var previous: Int32 = 0
+        alive = []
+        cold = []
+        for m in 0..<length {
+            if m < peaks.count {
+                while deque.count > head, peaks[deque[deque.count - 1]] <= peaks[m] { deque.removeLast() }
+                deque.append(m)
+            }
+            while deque.count > head, deque[head] < m - window { head += 1 }
+            let a = deque.count > head ? peaks[deque[head]] : 0
+            alive.append(Double(a))
+            cold.append(max(0, a - previous))
+            previous = a
+            peak = max(peak, Int(a))
+        }
+    }
+
+    /// The level-crossing expectations (see the type's comment), minute by minute over a sliding
+    /// window; only the instances whose fate is uncertain are summed (about 15 √ρ of them).
+    private mutating func levelCrossings(rho: [Double], window: Int, length: Int) {
+        // Per call minute: the first instance not surely reached, and the last one possibly reached,
+        // with log q for the instances between.
+        // (Recomputed when a minute leaves the window rather than kept: a very busy function has
+        // thousands of uncertain instances per minute.)
+        var low = [Int](repeating: 1, count: rho.count), high = low
+        for j in rho.indices {
+            let (l, values) = Self.notReached(rho[j], calls: Double(counts[j]))
+            low[j] = l
+            high[j] = l + values.count - 1
+        }
+        let top = (high.max() ?? 1) + 2
+        var inWindow = [Double](repeating: 0, count: top + 1)   // Σ log q over the window, per instance
+        var overall = [Double](repeating: 0, count: top + 1)    // Σ log q over every minute, per instance
+        var sure = [Int](), sureHead = 0                        // minutes by descending `low` (window max)
+        alive = []
+        cold = []
+        var coldSum = 0.0, coldRounded = 0
+        func add(_ j: Int, _ values: [Double], _ sign: Double) {
+            for (i, v) in values.enumerated() { inWindow[low[j] + i] += sign * v }
+        }
+        var surelyAll = 1
+        for m in 0..<length {
+            // Leave the window: minute m − window − 1.
+            let leaving = m - window - 1
+            if leaving >= 0, leaving < rho.count { add(leaving, Self.notReached(rho[leaving], calls: Double(counts[leaving])).1, -1) }
+            while sure.count > sureHead, sure[sureHead] < m - window { sureHead += 1 }
+            let sureBefore = sure.count > sureHead ? low[sure[sureHead]] : 1
+            // Cold starts in minute m: instances not alive over the window before it, reached in it.
+            if m < rho.count {
+                let values = Self.notReached(rho[m], calls: Double(counts[m])).1
+                var expected = 0.0
+                let topHere = high[m]
+                if topHere >= sureBefore {
+                    for k in sureBefore...topHere {
+                        let qm = k < low[m] ? 0 : exp(values[k - low[m]])
+                        expected += exp(min(0, inWindow[k])) * (1 - qm)
+                    }
+                }
+                coldSum += expected
+                add(m, values, 1)
+                for (i, v) in values.enumerated() { overall[low[m] + i] += v }
+                surelyAll = max(surelyAll, low[m])
+                while sure.count > sureHead, low[sure[sure.count - 1]] <= low[m] { sure.removeLast() }
+                sure.append(m)
+            }
+            let rounded = Int(coldSum.rounded())
+            cold.append(Int32(rounded - coldRounded))
+            coldRounded = rounded
+            // Alive: the instances surely reached in the window, and the chance of each above.
+            let sureNow = sure.count > sureHead ? low[sure[sureHead]] : 1
+            let anyInWindow = sure.count > sureHead
+            var a = anyInWindow ? Double(sureNow - 1) : 0
+            if anyInWindow {
+                var k = sureNow
+                while k <= top, inWindow[k] < 0 {
+                    a += 1 - exp(inWindow[k])
+                    k += 1
+                }
+            }
+            alive.append(a)
+        }
+        // Peak: the median of the maximum over the whole run.
+        peak = surelyAll - 1
+        var k = max(1, surelyAll)
+        while k <= top, overall[k] <= log(0.5) { peak = k; k += 1 }
+        peak = max(peak, 1)
+    }
+
+    /// For a minute of `calls` calls at load ρ: the first instance k not surely reached, and
+    /// log q(k) = log min(e^(−calls·P(N = k−1)), P(N ≤ k−1)) from it until the instance that is
+    /// surely not reached. Instances below the uncertain band at the top (q < e^−25 somewhere
+    /// under it) count as surely reached.
+    static func notReached(_ rho: Double, calls: Double) -> (Int, [Double]) {
+        // Start well inside the left tail, where P(N ≤ i) is negligible.
+        let start = max(0, Int((rho - 8 * rho.squareRoot() - 10).rounded(.down)))
+        let logRho = log(max(rho, 1e-300))
+        var logP = -rho + Double(start) * logRho - lgamma(Double(start) + 1)
+        var cdf = 0.0
+        var values: [Double] = []
+        var lastSure = -1
+        var i = start
+        while true {
+            let p = exp(logP)
+            cdf += p
+            // Instance k = i + 1 is lifted to by arrivals finding i in flight.
+            let logQ = min(-calls * p, log(max(cdf, 1e-300)))
+            if logQ < -25 { lastSure = values.count }
+            values.append(logQ)
+            if Double(i) > rho, calls * p < 1e-12 { break }
+            i += 1
+            logP += logRho - log(Double(i))
+            if i > start + 10_000_000 { break }
+        }
+        return (start + 1 + lastSure + 1, Array(values[(lastSure + 1)...]))
+    }
+
+    /// A day's durations at `points` evenly spaced quantiles (the draws' own inverse transform).
+    static func distribution(_ p: DurationPercentiles, clock: BillingClock?) -> DayDurations {
+        var quantiles = [Double](repeating: 0, count: points)
+        var sum = 0.0, billed: Int64 = 0
+        for j in 0..<points {
+            let d = ArrivalExpansion.duration(p, percent: (Double(j) + 0.5) / Double(points) * 100)
+            quantiles[j] = d
+            sum += d
+            if let clock { billed += clock.billedMs(d) }
+        }
+        let constant = quantiles.allSatisfy { $0 == quantiles[0] }
+        return DayDurations(quantiles: quantiles, meanMs: sum / Double(points),
+                            meanBilledMs: Double(billed) / Double(points), constant: constant)
+    }
+
+}
+
+extension Accumulator {
+    /// Replays one busy function per minute from its plan: counts, instances and their series,
+    /// cold starts (their latency sampled as on the exact path), billed time and latency.
+    mutating func replay(_ plan: FastPlan, _ g: inout GroupReplay) {
+        let memoryMB = g.memoryMB
+        let endSeconds = Double(spanMinutes) * 60
+        var started = 0
+        var seconds = 0.0
+        let coldByMinute = plan.cold
+        for (offset, a) in plan.alive.enumerated() {
+            let m = plan.firstMinute + offset
+            started += Int(plan.cold[offset])
+            let held = min(60, endSeconds - Double(m) * 60) * a
+            guard held > 0 else { continue }
+            seconds += held
+            instPartial[m] += held
+            mbPartial[m] += held * memoryMB
+        }
+        var perDay = [Int](repeating: 0, count: plan.days.count), callsPerDay = perDay
+        var latency = g.busy[0] ?? LatencyHistogram()
+        for v in g.latencies[0] { latency.add(v) }
+        g.latencies[0] = []
+        for k in plan.minutes.indices {
+            let n = Int(plan.counts[k]), day = plan.days[Int(plan.dayOf[k])]
+            let offset = Int(plan.minutes[k]) - plan.firstMinute
+            let cold = offset < coldByMinute.count ? min(n, Int(coldByMinute[offset])) : 0
+            g.outcomes[0].invocations += n
+            g.outcomes[0].coldStarts += cold
+            perDay[Int(plan.dayOf[k])] += n - cold
+            callsPerDay[Int(plan.dayOf[k])] += n
+            for _ in 0..<cold {
+                let initMs = g.pool.model.coldStart.sample(&g.pool.random)
+                latency.add(day.meanMs + initMs)
+                histogram.add(day.meanMs + initMs)
+                if g.initBilled, let clock = g.target.clock {
+                    g.initMs[0] += clock.billedMs(day.meanMs + initMs) - clock.billedMs(day.meanMs)
+                }
+            }
+            g.runMs[0] += Double(n) * day.meanMs
+        }
+        for (d, n) in perDay.enumerated() where n > 0 {
+            let day = plan.days[d]
+            // n calls spread over the quadrature points: point j gets ⌊(j+1)n/P⌋ − ⌊jn/P⌋.
+            let points = day.quantiles.count
+            for j in 0..<points {
+                let share = (j + 1) * n / points - j * n / points
+                guard share > 0 else { continue }
+                latency.add(day.quantiles[j], count: share)
+                histogram.add(day.quantiles[j], count: share)
+            }
+        }
+        if g.target.clock != nil, g.perRequest {
+            for (d, n) in callsPerDay.enumerated() where n > 0 {
+                g.execMs[0] += Int64((Double(n) * plan.days[d].meanBilledMs).rounded())
+            }
+        }
+        g.busy[0] = latency
+        g.pool.peakInstances = plan.peak
+        g.pool.instancesStarted = started
+        g.pool.instanceSeconds = seconds
+        fastUnits += 1
+        fastCalls += plan.counts.reduce(0) { $0 + Int($1) }
+    }
+}
