@@ -29,12 +29,15 @@ enum Text {
         let lower = text.lowercased()
         guard !lower.contains("www"), !lower.contains("://") else { return false }
         let scalars = Array(text.unicodeScalars)
+        // One `$` is an amount; two could open and close inline math.
+        let dollars = scalars.filter { $0 == "$" }.count
         return scalars.indices.allSatisfy { i in
             let s = scalars[i]
             if s.isASCII {
                 let c = Character(s)
                 // A colon only before a space or at the end: never an `:emoji:` code or a scheme.
                 if c == ":" { return i + 1 == scalars.count || scalars[i + 1] == " " }
+                if c == "$" { return dollars == 1 }
                 return c.isLetter || c.isNumber || " -.,/()%';+".contains(c)
             }
             // Letters and digits of other scripts; no symbols, spaces or controls.

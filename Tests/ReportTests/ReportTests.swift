@@ -52,7 +52,7 @@ private func cells(_ line: Substring) -> Int {
         // The break-even crossing and the sensitivity row, from the hand-written section.
         let volume = try #require(section(md, "Cost and volume"))
         #expect(volume.contains("| aws-lambda-arm64 | openfaas | 3.6× the trace | 199,584,000 |"))
-        #expect(volume.contains("| gcf-gen1 | openfaas | never in the range | – |"))
+        #expect(volume.contains("No crossing between 0.1× and 100× the trace's volume for: gcf-gen1."))
         #expect(volume.contains("| electricity price | ×2 | aws-lambda-arm64 | openfaas | 4.1× the trace |"))
         let error = try #require(section(md, "Model error"))
         #expect(error.contains("| cold starts | 120 | 100 | +20.0 % |"))
@@ -155,6 +155,8 @@ private func cells(_ line: Substring) -> Int {
         #expect(Text.md("on-prem target: its cost") == "on-prem target: its cost")
         #expect(Text.md(":tada:") != ":tada:")
         #expect(Text.md("mailto:x") != "mailto:x")
+        #expect(Text.md("costs $0.89 more") == "costs $0.89 more")
+        #expect(Text.md("$1 and $2") != "$1 and $2")
     }
 
     @Test func renderingIsDeterministic() throws {
