@@ -37,6 +37,14 @@ enum Verdict {
             text += ", and \(savingText(saving, of: cost)) against running everything on \(Text.md(onPrem["target"]?.string ?? "?"))\(servers) at \(Numbers.usd(cost))"
         }
         text += "."
+        if let current = c.currentTarget, let today = c.cloud.first(where: { $0.id == current }), let todayCost = ReportContext.cost(today), todayCost > 0 {
+            text += " Today the functions run on \(current), at \(Numbers.usd(todayCost)) a month: "
+                + (todayCost - total >= 0.005 ? "the placement saves \(Numbers.usd(todayCost - total)) (\(Numbers.percent((todayCost - total) / todayCost)))."
+                    : "the placement costs \(Numbers.usd(total - todayCost)) more.")
+        }
+        if perTarget.count > 2, let best = p["allCloudBest"], let cost = best["monthlyCost"]?.double {
+            text += " The split uses \(perTarget.count) platforms; against one (\(Text.md(best["target"]?.string ?? "?"))) it saves \(Numbers.usd(cost - total)) a month, which has to pay for running the others."
+        }
         if let site = p["onPrem"], let target = site["target"]?.string, let servers = site["servers"]?.double, servers > 0 {
             let cost = site["monthlyCost"]?["total"]?.double ?? 0
             text += " The on-prem share needs \(Numbers.plural(servers, "server")) of \(Text.md(target)) (\(Numbers.usd(cost)) a month, peak \(Numbers.fixed((site["peakMemoryMB"]?.double ?? 0) / 1024, 1)) GB and \(Numbers.fixed(site["peakCores"]?.double ?? 0, 1)) cores)."
