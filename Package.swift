@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "placer", targets: ["placer"]),
+        .executable(name: "placer-worker", targets: ["placer-worker"]),
         .library(name: "Traces", targets: ["Traces"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Pricing", targets: ["Pricing"]),
@@ -33,8 +34,18 @@ let package = Package(
         .target(name: "Simulation", dependencies: ["Traces", "Pricing"]),
         // Turns an ingested trace (Store) into the engine's Workload.
         .target(name: "TraceLoading", dependencies: ["Simulation", "Store", "Traces"]),
+        // Replays a schedule against a real FaaS gateway over HTTP(S), and a gateway double for tests.
+        .target(name: "Gateway"),
         // Lock-in scores, migration estimates and compliance verdicts: pure, no files.
         .target(name: "Advice", dependencies: ["Pricing", "Deployment"]),
+        // The local executor's line protocol, shared by the executor and the worker (no Foundation).
+        .target(name: "WorkerProtocol"),
+        // A function instance of the local executor: started by `placer execute`, one process each.
+        .executableTarget(name: "placer-worker", dependencies: ["WorkerProtocol", "ProcessShim"]),
+        // prlimit and prctl, which Swift cannot call directly.
+        .target(name: "ProcessShim", path: "Sources/ProcessShim"),
+        // Runs a schedule through real processes here: instances, keep-alive, slots, measurement.
+        .target(name: "Executor", dependencies: ["Simulation", "Pricing", "WorkerProtocol", "ProcessShim", "Yams"]),
         // A result JSON read back (report, compare) and markdown escaping for text from traces.
         .target(name: "Results"),
         // The markdown report and its charts (mermaid and SVG) from a result document: pure.
@@ -47,7 +58,7 @@ let package = Package(
         .target(name: "Placement", dependencies: ["Simulation", "Pricing", "Deployment", "Advice"], resources: [.copy("Data")]),
         .executableTarget(name: "placer", dependencies: [
             "Traces", "Store", "Pricing", "Reporting", "Deployment", "Advice", "Simulation", "TraceLoading", "Results", "Compare", "Export",
-            "Placement", "Report",
+            "Placement", "Executor", "Gateway", "Report",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
@@ -60,8 +71,10 @@ let package = Package(
         .testTarget(name: "CompareTests", dependencies: ["Compare", "Export", "Results"]),
         .testTarget(name: "AdviceTests", dependencies: ["Advice", "Deployment", "Pricing"]),
         .testTarget(name: "PlacementTests", dependencies: ["Placement", "Simulation", "Pricing", "Deployment", "Advice", "Traces"]),
+        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "WorkerProtocol", "Simulation", "Pricing"]),
         // Runs the built `placer` executable: exit statuses, messages, a killed ingest.
-        .testTarget(name: "CLITests", dependencies: ["Store", "Traces"]),
+        .testTarget(name: "CLITests", dependencies: ["Store", "Traces", "Gateway"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Simulation", "Traces"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,7 +17,7 @@ struct AdviseCommand: ParsableCommand {
     @Argument(help: "A database written by `placer ingest`, or trace files or folders.") var paths: [String]
     @Option(name: .long, help: "A deployment file: targets, overrides, per-function settings, requirements.") var deployment: String?
     @Option(name: .long, parsing: .singleValue, help: "Target ids, comma-separated (default: the deployment's, else every catalog target).") var targets: [String] = []
-    @Flag(name: .customLong("execute-sample"), help: "Execute a sample of the trace locally to calibrate the model (not available yet).") var executeSample = false
+    @Flag(name: .customLong("execute-sample"), help: "Execute the trace's first minute here through real processes and report the model's error.") var executeSample = false
     @Option(name: .long, help: "The report's path; SVG charts are written beside it.") var out = "placer-report.md"
     @Option(name: .long, help: "The result JSON's path (default: the report's path with .json).") var json: String?
     @Option(name: .long, help: "Seed for arrival times, durations and cold starts.") var seed: UInt64 = 1
@@ -28,9 +28,6 @@ struct AdviseCommand: ParsableCommand {
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
 
     func run() throws {
-        if executeSample {
-            throw fail("--execute-sample: executing a sample locally is not available in this build of Placer (the executor has not landed); run without it", Exit.usage)
-        }
         guard out.hasSuffix(".md") else { throw fail("--out \(out): the report's name must end in .md", Exit.usage) }
         let jsonPath = json ?? String(out.dropLast(3)) + ".json"
         let plan = try loadDeployment(deployment)
@@ -44,7 +41,7 @@ struct AdviseCommand: ParsableCommand {
                                         workers: workers, format: format, current: current,
                                         adjust: { PlacementRequest.simulationOptions($0, onPrem: onPrem) })
         let progress = Progress()
-        let result = try AdvisePipeline(request: request, progress: progress, onPrem: onPrem, inputs: inputs).run()
+        let result = try AdvisePipeline(request: request, progress: progress, onPrem: onPrem, inputs: inputs, executeSample: executeSample).run()
 
         // The report is rendered from the JSON as written, so `placer report` of it gives the same bytes.
         let text = result.json()

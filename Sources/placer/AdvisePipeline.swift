@@ -1,3 +1,4 @@
+import Executor
 import Foundation
 import Placement
 import Pricing
@@ -19,7 +20,9 @@ struct AdvisePipeline {
     /// The on-prem platform placement sizes a cluster of (nil: no placement), and its cost inputs.
     var onPrem: String?
     var inputs: OnPremInputs
-    var steps: [Step] = [.placement, .keepAliveAlternatives, .context]
+    /// Execute the trace's first minute here and measure the model's error (`--execute-sample`).
+    var executeSample = false
+    var steps: [Step] = [.placement, .executeSample, .keepAliveAlternatives, .context]
 
     /// Runs the replay and every step, and returns the finished result.
     func run() throws -> SimulationResult {
@@ -33,6 +36,33 @@ struct AdvisePipeline {
 }
 
 extension AdvisePipeline.Step {
+    /// `--execute-sample`: the trace's first minute of calls (from its first call, real time)
+    /// run through real processes here (module Executor, as `placer execute` does) on the
+    /// placed on-prem platform's instance model, against its simulation: `modelError`.
+    static var executeSample: Self { Self(name: "execute sample") { pipeline, run in
+        guard pipeline.executeSample else { return }
+        let request = pipeline.request
+        let id = pipeline.onPrem ?? run.targets.first(where: { $0.profile.kind == .onprem })?.profile.id ?? run.targets[0].profile.id
+        guard let target = run.targets.first(where: { $0.profile.id == id }) else { return }
+        let schedule = ArrivalSchedule.calls(run.workload, seed: request.seed, mode: request.arrivals, from: 0, to: .infinity)
+        guard let first = schedule.first else { return }
+        let minute = schedule.filter { $0.seconds < first.seconds + 60 }
+        let calls = ReplayPlan.calls(minute, windowStart: first.seconds, speedup: 1)
+        let functions = Set(minute.map { "\($0.app)/\($0.function)" }).count
+        pipeline.progress.begin("Executing the first minute here: \(calls.count) invocations of \(functions) functions on \(id)'s instance model")
+        let slots = request.workers ?? ProcessInfo.processInfo.activeProcessorCount
+        let options = ExecutionOptions(model: target.model, slots: slots, timeoutSeconds: 120, worker: workerPath())
+        let result = LocalExecutor(options: options).run(calls)
+        let sample = "the trace's first minute: \(calls.count) invocations of \(functions) functions, \(slots) slots on this machine, seed \(request.seed)"
+        do {
+            let table = try ModelError.compare(calls: calls, result: result, target: target, calibration: nil, sample: sample, seed: request.seed)
+            run.result.sections["modelError"] = table.json()
+        } catch {
+            printError("warning: cannot simulate the executed calls: \(error)")
+        }
+        pipeline.progress.end()
+    } }
+
     /// Hybrid placement of every function (a cloud target or the on-prem cluster) and the
     /// break-even volumes (module Placement, shared with `placer place`): `placement`, `breakEven`.
     static var placement: Self { Self(name: "placement") { pipeline, run in

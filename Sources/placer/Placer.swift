@@ -19,5 +19,9 @@ struct Placer: ParsableCommand {
             CompareCommand.self,
             ExportCommand.self,
             PlaceCommand.self,
+            ExecuteCommand.self,
+            CalibrateCommand.self,
+            GatewayReplayCommand.self,
+            GatewayDoubleCommand.self,
         ])
 }

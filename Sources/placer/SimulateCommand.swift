@@ -30,6 +30,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Threads to use (default: every core); results do not depend on it.") var workers: Int?
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
     @Option(name: .long, help: "Where functions run today, for the lock-in section (default: guessed from the trace's format).") var current: String?
+    @Option(name: .long, help: "A machine profile from `placer calibrate`: on-prem targets take its measured cold start.") var calibration: String?
     @Flag(name: .customLong("no-free-tier"), help: "Do not apply free grants.") var noFreeTier = false
     @Flag(help: "Replay every call, also of busy functions the per-minute fast path would take (docs/result.md).") var exact = false
     @Flag(help: "Skip rows with bad values instead of stopping.") var skipInvalidRows = false
@@ -38,7 +39,8 @@ struct SimulateCommand: ParsableCommand {
         let run = try SimulationRun.run(SimulationRequest(
             paths: paths, targets: target, deployment: deployment, seed: seed, arrivals: arrivals, catalog: catalog,
             region: region, keepAlive: keepAlive, workers: workers, format: format, current: current,
-            freeTier: !noFreeTier, skipInvalidRows: skipInvalidRows, exact: exact))
+            freeTier: !noFreeTier, skipInvalidRows: skipInvalidRows, exact: exact,
+            calibration: calibration))
         if let json { try writeResult(run.result, to: json) }
         print(SimulationText.render(run.result), terminator: "")
     }

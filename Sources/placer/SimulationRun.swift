@@ -1,5 +1,6 @@
 import Advice
 import Deployment
+import Executor
 import Foundation
 import Pricing
 import Simulation
@@ -25,6 +26,8 @@ struct SimulationRequest {
     var skipInvalidRows = false
     /// Replay every call, also of busy functions the per-minute fast path would take.
     var exact = false
+    /// A machine profile from `placer calibrate`: on-prem targets take its measured cold start.
+    var calibration: String?
     /// Last say on the engine's options (e.g. placement asks for per-function series).
     var adjust: (SimulationOptions) -> SimulationOptions = { $0 }
 }
@@ -49,6 +52,8 @@ struct SimulationRun {
         let ids = request.targets.isEmpty ? (plan?.targets.map(\.id) ?? []) : request.targets
         guard !ids.isEmpty else { throw fail("give at least one --target (see `placer catalog list`), or a --deployment with targets", Exit.usage) }
 
+        let measured: Calibration?
+        do { measured = try request.calibration.map { try Calibration.read(path: $0) } } catch { throw fail("\(error)", Exit.badInput) }
         var targets: [SimulationTarget] = []
         do {
             let today = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])
@@ -63,6 +68,7 @@ struct SimulationRun {
                 let profile = try catalog.profile(id)
                 var selected = SimulationTarget(profile: profile, pricing: PricingOptions(freeTier: request.freeTier, discountPercent: discount, region: request.region))
                 if request.keepAlive == .hybridHistogram { selected.model.keepAlive = .hybridHistogram(HybridHistogram()) }
+                if let measured, profile.kind == .onprem { measured.apply(to: &selected.model) }
                 targets.append(selected)
             }
         } catch let error as CatalogError {

@@ -115,13 +115,21 @@ private func tool(_ arguments: [String], stdout: String? = nil) throws -> Int32 
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("r.md").path))
     }
 
-    @Test func executeSampleSaysItIsNotAvailableAndWritesNothing() throws {
+    @Test func executeSampleAddsTheModelError() throws {
         let dir = try scratch()
+        // Six short calls in the first seconds: the sample runs in about three seconds.
+        let csv = dir.appendingPathComponent("calls.csv").path
+        let rows = ["timestamp,function,duration_ms,app,memory_mb"] + (0..<6).map { "\(Double($0) * 0.5),f\($0 % 2),20,a,128" }
+        try rows.joined(separator: "\n").appending("\n").write(toFile: csv, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("x.md").path
-        let run = try runPlacer(["advise", repository.appendingPathComponent("datasets/lambda-log").path, "--execute-sample", "--out", out])
-        #expect(run.status == 64)
-        #expect(run.stderr.hasPrefix("error: --execute-sample: executing a sample locally is not available"))
-        #expect(!FileManager.default.fileExists(atPath: out))
+        let run = try runPlacer(["advise", csv, "--targets", "aws-lambda-x86,openfaas", "--execute-sample", "--out", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: read(dir.appendingPathComponent("x.json").path)) as? [String: Any])
+        let modelError = try #require(document["modelError"] as? [String: Any])
+        #expect(modelError["target"] as? String == "openfaas")
+        #expect((modelError["metrics"] as? [Any])?.isEmpty == false)
+        let markdown = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(markdown.contains("\n## Model error\n") && markdown.contains("| cold starts |"))
         let wrongName = try runPlacer(["advise", repository.appendingPathComponent("datasets/lambda-log").path, "--out", dir.appendingPathComponent("x.txt").path])
         #expect(wrongName.status == 64)
     }

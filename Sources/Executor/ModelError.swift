@@ -1,0 +1,111 @@
+import Foundation
+import Simulation
+import Traces
+
+/// The model's error per metric: the same calls simulated and executed.
+public struct ModelErrorTable: Sendable {
+    public struct Row: Sendable {
+        /// `coldStarts`, `p50Ms`, `p95Ms`, `p99Ms` or `instanceSeconds`.
+        public var metric: String
+        public var simulated: Double
+        public var measured: Double
+        /// (simulated − measured) / measured; nil when nothing was measured.
+        public var relativeError: Double? {
+            if measured == 0 { return simulated == 0 ? 0 : nil }
+            return (simulated - measured) / measured
+        }
+    }
+
+    public var target: String
+    public var sample: String
+    public var rows: [Row]
+    public var notes: [String]
+
+    /// The `modelError` section of placer.result/v1.
+    public func json() -> JSONValue {
+        .object([
+            "target": .string(target),
+            "sample": .string(sample),
+            "metrics": .array(rows.map { row in
+                .object(["metric": .string(row.metric), "simulated": .fixed(row.simulated, 3), "measured": .fixed(row.measured, 3),
+                         "relativeError": row.relativeError.map { .fixed($0, 4) } ?? .null])
+            }),
+        ])
+    }
+
+    public func text() -> String {
+        var lines = ["Model error on \(target) (\(sample)): simulated against measured", ""]
+        lines.append("  " + "metric".padding(toLength: 18, withPad: " ", startingAt: 0) + pad("simulated", 12) + pad("measured", 12) + pad("error", 10))
+        for row in rows {
+            let error = row.relativeError.map { String(format: "%+.1f %%", $0 * 100) } ?? "-"
+            lines.append("  " + row.metric.padding(toLength: 18, withPad: " ", startingAt: 0)
+                         + pad(String(format: "%.2f", row.simulated), 12) + pad(String(format: "%.2f", row.measured), 12) + pad(error, 10))
+        }
+        for note in notes { lines.append("  note: \(note)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func pad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(1, width - s.count)) + s }
+}
+
+/// Simulates exactly what was executed and compares.
+public enum ModelError {
+    /// The calls that ran (at their replayed times, durations plus the calibration's warm
+    /// overhead), simulated on `target` (its cold start from the calibration when given), against
+    /// what the replay measured: cold starts, p50/p95/p99 response of the successful invocations,
+    /// instance-seconds.
+    public static func compare(calls: [ExecCall], result: ExecutionResult, target: SimulationTarget,
+                               calibration: Calibration?, sample: String, seed: UInt64 = 1) throws -> ModelErrorTable {
+        let ran = Set(result.records.map(\.index))
+        let executed = calls.filter { ran.contains($0.index) }
+        let overhead = calibration?.warmOverheadMedianMs ?? 0
+        var target = target
+        calibration?.apply(to: &target.model)
+        var notes: [String] = []
+        if calibration == nil { notes.append("no calibration: the target's own cold-start model was simulated") } else {
+            notes.append("simulated with this machine's calibration: cold start measured, warm overhead \(String(format: "%.3f", overhead)) ms added to each duration")
+        }
+        if case .alwaysOn = target.model.keepAlive {
+            notes.append("always-on instances: the simulator counts them to the end of the window, the replay to its last answer")
+        }
+        // One function per (app, function), in the loader's order; exact calls at the replayed times.
+        var slot: [FunctionKey: Int] = [:]
+        var keys: [FunctionKey] = [], starts: [[Double]] = [], durations: [[Double]] = [], memory: [Double] = []
+        for call in executed {
+            let key = FunctionKey(app: call.app, function: call.function)
+            let i: Int
+            if let known = slot[key] { i = known } else {
+                i = keys.count
+                slot[key] = i
+                keys.append(key); starts.append([]); durations.append([]); memory.append(Double(call.memoryMB))
+            }
+            starts[i].append(call.scheduledSeconds)
+            durations[i].append(call.durationMs + overhead)
+        }
+        var apps: [AppWorkload] = []
+        for i in keys.indices.sorted(by: { (keys[$0].app, keys[$0].function) < (keys[$1].app, keys[$1].function) }) {
+            let function = FunctionWorkload(key: keys[i], memoryMB: memory[i], calls: .exact(startSeconds: starts[i], durationMs: durations[i]))
+            if apps.last?.key == keys[i].app { apps[apps.count - 1].functions.append(function) } else {
+                apps.append(AppWorkload(key: keys[i].app, functions: [function]))
+            }
+        }
+        // A window long enough that no instance is cut short by its end.
+        var end = executed.map { $0.scheduledSeconds + $0.durationMs / 1000 }.max() ?? 0
+        if case .fixed(let idle) = target.model.keepAlive { end += idle }
+        let workload = Workload(apps: apps, spanMinutes: Int((end / 60).rounded(.up)) + 1)
+        let simulated = try Simulator.run(workload, targets: [target], options: SimulationOptions(seed: seed, arrivals: .equidistant, fastPath: false))
+        let total = simulated.targets.first?.total ?? Outcome()
+        let measured = ExecutionSummary(result)
+        if measured.latenessMs.p99 > 10 {
+            notes.append(String(format: "measured start lateness p99 %.1f ms: calls waited for one of the %d slots (or for this machine), a queue the simulator does not model", measured.latenessMs.p99, result.slots))
+        }
+        let rows = [
+            ModelErrorTable.Row(metric: "coldStarts", simulated: Double(total.coldStarts), measured: Double(measured.coldStarts)),
+            ModelErrorTable.Row(metric: "p50Ms", simulated: total.latencyMs.p50, measured: measured.responseMs.p50),
+            ModelErrorTable.Row(metric: "p95Ms", simulated: total.latencyMs.p95, measured: measured.responseMs.p95),
+            ModelErrorTable.Row(metric: "p99Ms", simulated: total.latencyMs.p99, measured: measured.responseMs.p99),
+            ModelErrorTable.Row(metric: "instanceSeconds", simulated: total.instanceSeconds, measured: measured.instanceSeconds),
+        ]
+        return ModelErrorTable(target: target.profile.id, sample: sample, rows: rows, notes: notes)
+    }
+}

@@ -1,0 +1,26 @@
+// Linux process calls Swift cannot import directly (prlimit is GNU-only, prctl is variadic).
+#ifndef PLACER_PROCESS_SHIM_H
+#define PLACER_PROCESS_SHIM_H
+#include <sys/types.h>
+#include <poll.h>
+
+/// Sets another process's address-space limit (RLIMIT_AS) in bytes; 0 on success, else errno.
+int placer_limit_address_space(pid_t pid, unsigned long long bytes);
+
+/// Asks the kernel to kill the calling process when its parent dies; 0 on success, else errno.
+int placer_die_with_parent(void);
+
+/// pipe2 with O_CLOEXEC, plus O_NONBLOCK on both ends when `nonblocking`; 0 or errno.
+int placer_pipe(int fds[2], int nonblocking);
+
+/// Waits for the descriptors (poll) at most `seconds` (negative: no limit), with nanosecond
+/// resolution (ppoll); the number ready, 0 on timeout, -1 with errno.
+int placer_wait(struct pollfd *fds, unsigned long count, double seconds);
+
+/// Asks for the finest timer slack (1 ns) for the calling thread, so waits end on time; 0 or errno.
+int placer_precise_timers(void);
+
+/// Limits glibc's malloc to one arena (per-thread arenas reserve 64 MB of address space each).
+void placer_single_malloc_arena(void);
+
+#endif
