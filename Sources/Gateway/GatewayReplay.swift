@@ -86,8 +86,12 @@ public struct GatewayReplay: Sendable {
 
         for position in order {
             let call = calls[position]
-            if stop?.isStopped == true { break }
             let due = origin + UInt64(max(0, call.scheduledSeconds) * 1e9)
+            // Asleep in slices of at most 50 ms, so that a stop is seen however far the next call is.
+            while let stop, !stop.isStopped, MonotonicClock.now() + 50_000_000 < due {
+                MonotonicClock.sleep(until: MonotonicClock.now() + 50_000_000)
+            }
+            if stop?.isStopped == true { break }
             MonotonicClock.sleep(until: due)
             // Due while the dispatcher was blocked on a full bound: the bound delayed this call too.
             var waited = due < slotWaitEnded

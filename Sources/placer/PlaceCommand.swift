@@ -33,6 +33,7 @@ struct PlaceCommand: ParsableCommand {
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
     @Option(name: .long, help: "Where functions run today, for the lock-in section (default: guessed from the trace's format).") var current: String?
     @Flag(name: .customLong("no-break-even"), help: "Skip the break-even and sensitivity analysis.") var noBreakEven = false
+    @Flag(name: .customLong("multi-cloud"), help: "Without --targets or deployment targets, let functions spread over every cloud target (default: the cheapest one and on-prem).") var multiCloud = false
 
     func run() throws {
         let plan = try loadDeployment(deployment)
@@ -43,7 +44,10 @@ struct PlaceCommand: ParsableCommand {
         var run = try SimulationRun.run(SimulationRequest(
             paths: paths, targets: ids, deployment: deployment, seed: seed, catalog: catalog, workers: workers, format: format,
             current: current, adjust: { PlacementRequest.simulationOptions($0, onPrem: onPremId) }))
-        let (placement, breakEven) = try placeFunctions(run, onPrem: onPremId, inputs: inputs, breakEven: !noBreakEven)
+        // Candidates the user did not list: one cloud provider and the cluster, the hybrid teams
+        // run; spreading functions over every provider's free grant is no plan (--multi-cloud).
+        let chosen = targets == nil && (plan?.targets.isEmpty ?? true) && !multiCloud ? CloudChoice.cheapest : .all
+        let (placement, breakEven) = try placeFunctions(run, onPrem: onPremId, inputs: inputs, breakEven: !noBreakEven, clouds: chosen)
         run.result.sections["placement"] = placement.jsonValue()
         if let breakEven { run.result.sections["breakEven"] = breakEven.jsonValue() }
         if let json { try writeResult(run.result, to: json) }
@@ -81,9 +85,15 @@ struct PlaceCommand: ParsableCommand {
 }
 
 /// Placement and (unless skipped) break-even of a finished replay; shared by `place` and `advise`.
-func placeFunctions(_ run: SimulationRun, onPrem: String, inputs: OnPremInputs, breakEven: Bool) throws -> (PlacementPlan, BreakEvenAnalysis?) {
+func placeFunctions(_ run: SimulationRun, onPrem: String, inputs: OnPremInputs, breakEven: Bool,
+                    clouds: CloudChoice) throws -> (PlacementPlan, BreakEvenAnalysis?) {
     do {
-        let placement = try Placement.plan(PlacementRequest(result: run.result, targets: run.targets, onPrem: onPrem, inputs: inputs,
+        var candidates = run.targets
+        if clouds == .cheapest, let cheapest = cheapestCloud(run.result) {
+            candidates = run.targets.filter { $0.profile.id == cheapest || $0.profile.id == onPrem }
+            printError("note: placing over \(cheapest) (the cheapest cloud target for the whole trace) and \(onPrem); --multi-cloud or --targets to consider more")
+        }
+        let placement = try Placement.plan(PlacementRequest(result: run.result, targets: candidates, onPrem: onPrem, inputs: inputs,
                                                             deployment: run.plan, lockIn: run.lockIn))
         guard breakEven else { return (placement, nil) }
         let analysis = try BreakEven.analyse(BreakEvenRequest(result: run.result, targets: run.targets, onPrem: onPrem, inputs: inputs,
@@ -92,4 +102,18 @@ func placeFunctions(_ run: SimulationRun, onPrem: String, inputs: OnPremInputs, 
     } catch {
         throw fail("\(error)", Exit.failure)
     }
+}
+
+/// Which cloud targets placement may use.
+enum CloudChoice {
+    /// The one cloud target whose bill for the whole trace is lowest (with the on-prem platform).
+    case cheapest
+    /// Every simulated cloud target.
+    case all
+}
+
+/// The cloud target with the lowest monthly bill for the whole trace (ties by id).
+func cheapestCloud(_ result: SimulationResult) -> String? {
+    result.targets.compactMap { t in t.total.monthlyCost.map { (t.id, $0.total) } }
+        .min { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }?.0
 }

@@ -165,6 +165,16 @@ private let clients: [GatewayClient] = [.socket, .urlsession]
         #expect(throws: GatewayError.self) { _ = try replay.run(calls(1)) }
     }
 
+    @Test func aStopIsSeenDuringALongGapBeforeTheNextCall() throws {
+        let double = try GatewayDouble()
+        defer { double.stop() }
+        let stop = GatewayStop()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { stop.stop() }
+        let outcomes = try GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 1, timeoutSeconds: 5)
+            .run(calls(2, every: 30), stop: stop)
+        #expect(outcomes.map(\.outcome) == ["ok", "not-sent"])
+    }
+
     @Test func csvHasOneRowPerCallWithLoaderColumns() throws {
         let cs = [GatewayCall(index: 0, function: "a,b", app: "x", scheduledSeconds: 1.5, durationMs: 2.25, memoryMB: 128)]
         let os = [GatewayOutcome(index: 0, scheduledSeconds: 1.5, startedSeconds: 1.501, responseMs: 3.5, status: 500, outcome: "http-500", bytes: 10)]
