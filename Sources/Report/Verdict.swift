@@ -29,7 +29,11 @@ enum Verdict {
         var text = "**Run \(split): \(Numbers.usd(total)) a month.**"
         if let best = p["allCloudBest"], let cost = best["monthlyCost"]?.double {
             let saving = p["savings"]?["vsAllCloudBest"]?.double ?? (cost - total)
-            text += abs(saving) < 0.005 ? " That costs the same as the cheapest all-cloud choice" : " That is \(savingText(saving, of: cost)) against the cheapest all-cloud choice, \(Text.md(best["target"]?.string ?? "?")) at \(Numbers.usd(cost))"
+            let id = best["target"]?.string ?? "?"
+            text += abs(saving) < 0.005 ? " That costs the same as the cheapest all-cloud choice" : " That is \(savingText(saving, of: cost)) against the cheapest all-cloud choice, \(Text.md(id)) at \(Numbers.usd(cost))"
+            if let s = c.standing[id], s.functions > 0, !s.allowedEverywhere {
+                text += " (which the requirements rule out for \(Numbers.plural(Double(s.functions - s.allowedFunctions), "function")))"
+            }
         }
         if let onPrem = p["allOnPrem"], let cost = onPrem["monthlyCost"]?.double {
             let saving = p["savings"]?["vsAllOnPrem"]?.double ?? (cost - total)
@@ -41,6 +45,15 @@ enum Verdict {
             text += " Today the functions run on \(current), at \(Numbers.usd(todayCost)) a month: "
                 + (todayCost - total >= 0.005 ? "the placement saves \(Numbers.usd(todayCost - total)) (\(Numbers.percent((todayCost - total) / todayCost)))."
                     : "the placement costs \(Numbers.usd(total - todayCost)) more.")
+        }
+        // Functions that have one allowed target decide where the money goes: say so.
+        var forced: [String: Int] = [:]
+        for f in functions where (f["reason"]?.string ?? "").hasPrefix("the only allowed target") { forced[f["target"]?.string ?? "?", default: 0] += 1 }
+        for (target, count) in forced.sorted(by: { $0.key < $1.key }) {
+            let others = (perTarget[target] ?? count) - count
+            text += " \(Numbers.plural(Double(count), "function")) may run only on \(Text.md(target)) under the requirements"
+            text += c.onPrem.contains(where: { $0.id == target }) && others > 0
+                ? ": they make the cluster necessary, and \(Numbers.count(others)) more fill the capacity it has anyway." : "."
         }
         if perTarget.count > 2, let best = p["allCloudBest"], let cost = best["monthlyCost"]?.double {
             text += " The split uses \(perTarget.count) platforms; against one (\(Text.md(best["target"]?.string ?? "?"))) it saves \(Numbers.usd(cost - total)) a month, which has to pay for running the others."
@@ -57,7 +70,7 @@ enum Verdict {
     }
 
     static func savingText(_ saving: Double, of cost: Double) -> String {
-        let share = cost > 0 ? " (\(Numbers.percent(abs(saving) / cost)))" : ""
+        let share = cost > 0 && abs(saving) <= cost ? " (\(Numbers.percent(abs(saving) / cost)))" : ""
         return saving >= 0 ? "\(Numbers.usd(saving)) a month less\(share)" : "\(Numbers.usd(-saving)) a month more\(share)"
     }
 
