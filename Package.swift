@@ -48,6 +48,8 @@ let package = Package(
         .target(name: "Executor", dependencies: ["Simulation", "Pricing", "WorkerProtocol", "ProcessShim", "Yams"]),
         // A result JSON read back (report, compare) and markdown escaping for text from traces.
         .target(name: "Results"),
+        // The markdown report and its charts (mermaid and SVG) from a result document: pure.
+        .target(name: "Report", dependencies: ["Results"]),
         // Two results compared (compare): the diff model, CI thresholds, markdown and JSON writers.
         .target(name: "Compare", dependencies: ["Results"]),
         // A result written for other tools: the Infracost usage file (export infracost-usage).
@@ -56,7 +58,7 @@ let package = Package(
         .target(name: "Placement", dependencies: ["Simulation", "Pricing", "Deployment", "Advice"], resources: [.copy("Data")]),
         .executableTarget(name: "placer", dependencies: [
             "Traces", "Store", "Pricing", "Reporting", "Deployment", "Advice", "Simulation", "TraceLoading", "Results", "Compare", "Export",
-            "Placement", "Executor", "Gateway",
+            "Placement", "Executor", "Gateway", "Report",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
@@ -65,6 +67,7 @@ let package = Package(
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TraceLoading", "Store", "Traces", "Pricing"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Results"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CompareTests", dependencies: ["Compare", "Export", "Results"]),
         .testTarget(name: "AdviceTests", dependencies: ["Advice", "Deployment", "Pricing"]),
         .testTarget(name: "PlacementTests", dependencies: ["Placement", "Simulation", "Pricing", "Deployment", "Advice", "Traces"]),

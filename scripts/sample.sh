@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# The main job on the bundled sample data: installs what is missing, builds, ingests the Azure 2019
-# sample into placer.db and inspects it, simulates it on every cloud target and two on-prem ones,
-# prints its lock-in and compliance, places each function (placer place), then inspects every other sample. What it prints is written to
-# reports/ (sample-inspect.txt, sample-simulate.txt, lockin-azure2019.txt) with the JSON result.
+# The main job on the bundled sample data: installs what is missing, builds, writes the report of
+# the Azure 2019 sample with `placer advise` (scripts/reports.sh: reports/azure2019.md, its charts
+# and its JSON), then ingests the sample into placer.db and inspects it, simulates it on every cloud
+# target and two on-prem ones, prints its lock-in and compliance, places each function (placer
+# place), and inspects every other sample. What it prints is written to reports/ (sample-inspect.txt,
+# sample-simulate.txt, lockin-azure2019.txt) with the JSON result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build -c release
 placer=.build/release/placer
+echo "== placer advise datasets/azure2019 --deployment docs/examples/lockin.yaml --out reports/azure2019.md"
+PLACER="$placer" scripts/reports.sh
+echo
 rm -f placer.db placer.db-journal
 targets=(aws-lambda-x86 aws-lambda-arm64 azure-consumption azure-flex gcf-gen1 cloud-run oci-functions knative openfaas)
 {

@@ -11,6 +11,8 @@ struct Placer: ParsableCommand {
             GenerateCommand.self,
             CatalogCommand.self,
             PriceCommand.self,
+            AdviseCommand.self,
+            ReportCommand.self,
             BenchCommand.self,
             SimulateCommand.self,
             LockInCommand.self,
