@@ -88,13 +88,29 @@ struct PlaceCommand: ParsableCommand {
 func placeFunctions(_ run: SimulationRun, onPrem: String, inputs: OnPremInputs, breakEven: Bool,
                     clouds: CloudChoice) throws -> (PlacementPlan, BreakEvenAnalysis?) {
     do {
-        var candidates = run.targets
-        if clouds == .cheapest, let cheapest = cheapestCloud(run.result) {
-            candidates = run.targets.filter { $0.profile.id == cheapest || $0.profile.id == onPrem }
-            printError("note: placing over \(cheapest) (the cheapest cloud target for the whole trace) and \(onPrem); --multi-cloud or --targets to consider more")
+        func plan(_ candidates: [SimulationTarget]) throws -> PlacementPlan {
+            try Placement.plan(PlacementRequest(result: run.result, targets: candidates, onPrem: onPrem, inputs: inputs,
+                                                deployment: run.plan, lockIn: run.lockIn))
         }
-        let placement = try Placement.plan(PlacementRequest(result: run.result, targets: candidates, onPrem: onPrem, inputs: inputs,
-                                                            deployment: run.plan, lockIn: run.lockIn))
+        var placement: PlacementPlan
+        let clouds = clouds == .all ? [] : run.targets.filter { $0.profile.kind == .cloud }
+        if clouds.isEmpty {
+            placement = try plan(run.targets)
+        } else {
+            // One provider and the cluster: every provider is tried, since the requirements may
+            // rule the cheapest one out for some functions and force a cluster that another avoids.
+            var best: (plan: PlacementPlan, cloud: String)?
+            for cloud in clouds {
+                let candidate = try plan(run.targets.filter { $0.profile.id == cloud.profile.id || $0.profile.id == onPrem })
+                if best == nil || candidate.monthlyCost < best!.plan.monthlyCost { best = (candidate, cloud.profile.id) }
+            }
+            placement = best!.plan
+            // "All cloud" stays the cheapest single provider over every cloud target.
+            if let cheapest = cheapestCloud(run.result), let total = run.result.targets.first(where: { $0.id == cheapest })?.total.monthlyCost?.total {
+                placement.allCloudBest = (cheapest, NSDecimalNumber(decimal: total).doubleValue)
+            }
+            placement.notes.append("Placed over one cloud provider and \(onPrem): \(best!.cloud) gives the lowest total of the \(clouds.count) providers tried (--multi-cloud lets functions spread over several).")
+        }
         guard breakEven else { return (placement, nil) }
         let analysis = try BreakEven.analyse(BreakEvenRequest(result: run.result, targets: run.targets, onPrem: onPrem, inputs: inputs,
                                                               workload: run.workload, options: run.options))
@@ -106,7 +122,7 @@ func placeFunctions(_ run: SimulationRun, onPrem: String, inputs: OnPremInputs, 
 
 /// Which cloud targets placement may use.
 enum CloudChoice {
-    /// The one cloud target whose bill for the whole trace is lowest (with the on-prem platform).
+    /// One cloud provider with the on-prem platform: the provider whose hybrid costs least.
     case cheapest
     /// Every simulated cloud target.
     case all
