@@ -8,9 +8,7 @@ import Results
 enum Text {
     static func md(_ text: String) -> String {
         guard isInert(text) else {
-            // GitHub links `#12` (and `owner/repo#12`) after markdown is parsed, so the backslash
-            // does not stop it; a zero-width space after the `#` does, as `escape` does for `@`.
-            return Markdown.escape(text).replacingOccurrences(of: "\\#", with: "\\#\u{200B}")
+            return Markdown.escape(text)
         }
         return text
     }

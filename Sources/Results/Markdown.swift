@@ -15,8 +15,12 @@ public enum Markdown {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
-            case "\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "#", "+", "-", ".", "!", "|", "~", "\"", "'", "$", "=", "^":
+            case "\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "+", "-", ".", "!", "|", "~", "\"", "'", "$", "=", "^":
                 out.append("\\"); out.append(ch)
+            case "#":
+                // GitHub links `#12` and `owner/repo#12` after markdown is parsed, so the backslash
+                // alone does not stop it; the zero-width space does.
+                out.append("\\"); out.append(ch); out.append(breaker)
             case "@", ":":
                 // `@name` mentions, `x@y.z` and `scheme://` autolinks: a zero-width space after
                 // the character keeps the text and breaks the pattern.
