@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "Reporting", dependencies: ["Store", "Traces"]),
         .target(name: "Deployment", dependencies: ["Pricing"]),
         // The replay engine: a pure function of workload, profiles and seed (no files, clock or SQLite).
-        .target(name: "Simulation", dependencies: ["Traces", "Pricing"]),
+        .target(name: "Simulation", dependencies: ["Traces", "Pricing", "Results"]),
         // Turns an ingested trace (Store) into the engine's Workload.
         .target(name: "TraceLoading", dependencies: ["Simulation", "Store", "Traces"]),
         // Replays a schedule against a real FaaS gateway over HTTP(S), and a gateway double for tests.

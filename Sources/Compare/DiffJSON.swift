@@ -1,4 +1,5 @@
 import Foundation
+import Results
 
 /// The diff as `placer.compare/v1` JSON: keys sorted, money as decimals with 6 places, latencies
 /// and rates with 3 and 6, so equal inputs give equal bytes (see docs/ci.md).
@@ -88,63 +89,6 @@ public enum DiffJSON {
         return .fixed(p, 3)
     }
 
-    /// A JSON value written with sorted keys and fixed number formats.
-    indirect enum Value {
-        case object([String: Value])
-        case array([Value])
-        case string(String)
-        case int(Int)
-        case bool(Bool)
-        case fixed(Double, Int)
-        case decimal(Decimal, Int)
-        case null
-
-        func write(into out: inout String, indent: Int = 0) {
-            let pad = String(repeating: " ", count: indent)
-            switch self {
-            case .object(let fields):
-                guard !fields.isEmpty else { out += "{}"; return }
-                out += "{\n"
-                for (i, key) in fields.keys.sorted().enumerated() {
-                    out += pad + "  " + Self.quote(key) + ": "
-                    fields[key]?.write(into: &out, indent: indent + 2)
-                    out += i == fields.count - 1 ? "\n" : ",\n"
-                }
-                out += pad + "}"
-            case .array(let items):
-                guard !items.isEmpty else { out += "[]"; return }
-                out += "[\n"
-                for (i, item) in items.enumerated() {
-                    out += pad + "  "
-                    item.write(into: &out, indent: indent + 2)
-                    out += i == items.count - 1 ? "\n" : ",\n"
-                }
-                out += pad + "]"
-            case .string(let s): out += Self.quote(s)
-            case .int(let n): out += String(n)
-            case .bool(let b): out += b ? "true" : "false"
-            case .fixed(let v, let places):
-                var text = String(format: "%.\(places)f", v)
-                if text.hasPrefix("-"), Double(text) == 0 { text.removeFirst() }
-                out += text
-            case .decimal(let d, let places): out += Numbers.rounded(d, places).description
-            case .null: out += "null"
-            }
-        }
-
-        static func quote(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\t": out += "\\t"
-                default:
-                    if scalar.value < 0x20 || scalar.value == 0x7F { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-                }
-            }
-            return out + "\""
-        }
-    }
+    /// The deterministic JSON writer every Placer result uses.
+    typealias Value = JSONValue
 }

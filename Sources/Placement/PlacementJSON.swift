@@ -1,4 +1,5 @@
 import Foundation
+import Results
 import Simulation
 
 /// The `placement` and `breakEven` sections of `placer.result/v1` (docs/result.md): money in USD

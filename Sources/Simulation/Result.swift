@@ -1,5 +1,6 @@
 import Foundation
 import Pricing
+import Results
 
 /// Latency percentiles, ms.
 public struct LatencySummary: Sendable, Equatable {

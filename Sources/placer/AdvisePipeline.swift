@@ -2,6 +2,7 @@ import Executor
 import Foundation
 import Placement
 import Pricing
+import Results
 import Simulation
 
 /// What `placer advise` computes: the replay of every target (`SimulationRun.run`), then a list

@@ -3,6 +3,7 @@ import Deployment
 import Executor
 import Foundation
 import Pricing
+import Results
 import Simulation
 import TraceLoading
 import Traces

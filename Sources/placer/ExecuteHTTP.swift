@@ -2,6 +2,7 @@ import ArgumentParser
 import Executor
 import Foundation
 import Gateway
+import Results
 import Simulation
 
 /// `placer execute --backend http`: the same schedule sent to a real FaaS gateway, one CSV row per call.

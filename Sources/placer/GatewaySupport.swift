@@ -1,6 +1,7 @@
 import Foundation
 import Gateway
 import Reporting
+import Results
 import Simulation
 
 /// Says when another progress line is due (thread-safe).

@@ -1,6 +1,7 @@
 import Deployment
 import Foundation
 import Pricing
+import Results
 import Simulation
 
 /// The result sections that let `placer report` render without the catalog or the trace: what
