@@ -24,7 +24,7 @@ struct AdviseCommand: ParsableCommand {
     @Option(name: .long, help: "A folder of profiles that add to or override the bundled ones.") var catalog: String?
     @Option(name: .long, help: "Where functions run today, for lock-in (default: guessed from the trace's format).") var current: String?
     @Option(name: .long, help: "The on-prem platform placement sizes a cluster of (default: the deployment's first on-prem target, else openfaas, else the first on-prem candidate).") var onprem: String?
-    @Flag(name: .customLong("multi-cloud"), help: "Without --targets or deployment targets, let placement spread functions over every cloud target (default: the cheapest one and on-prem).") var multiCloud = false
+    @Flag(name: .customLong("multi-cloud"), help: "Without --targets or deployment targets, let placement spread functions over every cloud target (default: the one provider whose hybrid with on-prem costs least).") var multiCloud = false
     @Option(name: .long, help: "Threads to use (default: every core); results do not depend on it.") var workers: Int?
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
 
@@ -43,7 +43,7 @@ struct AdviseCommand: ParsableCommand {
                                         adjust: { PlacementRequest.simulationOptions($0, onPrem: onPrem) })
         let progress = Progress()
         // As `place`: targets nobody listed are compared side by side, but placed over one cloud and the cluster.
-        let clouds: CloudChoice = targets.isEmpty && (plan?.targets.isEmpty ?? true) && !multiCloud ? .cheapest : .all
+        let clouds = CloudChoice.choose(listed: !targets.isEmpty || !(plan?.targets.isEmpty ?? true), multiCloud: multiCloud)
         let result = try AdvisePipeline(request: request, progress: progress, onPrem: onPrem, inputs: inputs, clouds: clouds,
                                         executeSample: executeSample).run()
 

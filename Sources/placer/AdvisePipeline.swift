@@ -21,7 +21,7 @@ struct AdvisePipeline {
     /// The on-prem platform placement sizes a cluster of (nil: no placement), and its cost inputs.
     var onPrem: String?
     var inputs: OnPremInputs
-    /// Which cloud targets placement may use (the cheapest one, unless the user listed targets).
+    /// Which cloud targets placement may use (one provider, unless the user listed targets).
     var clouds: CloudChoice = .all
     /// Execute the trace's first minute here and measure the model's error (`--execute-sample`).
     var executeSample = false

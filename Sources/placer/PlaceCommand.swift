@@ -33,7 +33,7 @@ struct PlaceCommand: ParsableCommand {
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
     @Option(name: .long, help: "Where functions run today, for the lock-in section (default: guessed from the trace's format).") var current: String?
     @Flag(name: .customLong("no-break-even"), help: "Skip the break-even and sensitivity analysis.") var noBreakEven = false
-    @Flag(name: .customLong("multi-cloud"), help: "Without --targets or deployment targets, let functions spread over every cloud target (default: the cheapest one and on-prem).") var multiCloud = false
+    @Flag(name: .customLong("multi-cloud"), help: "Without --targets or deployment targets, let functions spread over every cloud target (default: the one provider whose hybrid with on-prem costs least).") var multiCloud = false
 
     func run() throws {
         let plan = try loadDeployment(deployment)
@@ -44,10 +44,8 @@ struct PlaceCommand: ParsableCommand {
         var run = try SimulationRun.run(SimulationRequest(
             paths: paths, targets: ids, deployment: deployment, seed: seed, catalog: catalog, workers: workers, format: format,
             current: current, adjust: { PlacementRequest.simulationOptions($0, onPrem: onPremId) }))
-        // Candidates the user did not list: one cloud provider and the cluster, the hybrid teams
-        // run; spreading functions over every provider's free grant is no plan (--multi-cloud).
-        let chosen = targets == nil && (plan?.targets.isEmpty ?? true) && !multiCloud ? CloudChoice.cheapest : .all
-        let (placement, breakEven) = try placeFunctions(run, onPrem: onPremId, inputs: inputs, breakEven: !noBreakEven, clouds: chosen)
+        let clouds = CloudChoice.choose(listed: targets != nil || !(plan?.targets.isEmpty ?? true), multiCloud: multiCloud)
+        let (placement, breakEven) = try placeFunctions(run, onPrem: onPremId, inputs: inputs, breakEven: !noBreakEven, clouds: clouds)
         run.result.sections["placement"] = placement.jsonValue()
         if let breakEven { run.result.sections["breakEven"] = breakEven.jsonValue() }
         if let json { try writeResult(run.result, to: json) }
@@ -93,23 +91,23 @@ func placeFunctions(_ run: SimulationRun, onPrem: String, inputs: OnPremInputs, 
                                                 deployment: run.plan, lockIn: run.lockIn))
         }
         var placement: PlacementPlan
-        let clouds = clouds == .all ? [] : run.targets.filter { $0.profile.kind == .cloud }
-        if clouds.isEmpty {
+        let providers = clouds == .all ? [] : run.targets.filter { $0.profile.kind == .cloud }.map(\.profile.id)
+        if providers.isEmpty {
             placement = try plan(run.targets)
         } else {
             // One provider and the cluster: every provider is tried, since the requirements may
             // rule the cheapest one out for some functions and force a cluster that another avoids.
             var best: (plan: PlacementPlan, cloud: String)?
-            for cloud in clouds {
-                let candidate = try plan(run.targets.filter { $0.profile.id == cloud.profile.id || $0.profile.id == onPrem })
-                if best == nil || candidate.monthlyCost < best!.plan.monthlyCost { best = (candidate, cloud.profile.id) }
+            for cloud in providers {
+                let candidate = try plan(run.targets.filter { $0.profile.id == cloud || $0.profile.id == onPrem })
+                if best == nil || candidate.monthlyCost < best!.plan.monthlyCost { best = (candidate, cloud) }
             }
             placement = best!.plan
             // "All cloud" stays the cheapest single provider over every cloud target.
-            if let cheapest = cheapestCloud(run.result), let total = run.result.targets.first(where: { $0.id == cheapest })?.total.monthlyCost?.total {
-                placement.allCloudBest = (cheapest, NSDecimalNumber(decimal: total).doubleValue)
+            if let cheapest = cheapestCloud(run.result) {
+                placement.allCloudBest = (cheapest.id, NSDecimalNumber(decimal: cheapest.total).doubleValue)
             }
-            placement.notes.append("Placed over one cloud provider and \(onPrem): \(best!.cloud) gives the lowest total of the \(clouds.count) providers tried (--multi-cloud lets functions spread over several).")
+            placement.notes.append("Placed over one cloud provider and \(onPrem): \(best!.cloud) gives the lowest total of the \(providers.count) providers tried (--multi-cloud lets functions spread over several).")
         }
         guard breakEven else { return (placement, nil) }
         let analysis = try BreakEven.analyse(BreakEvenRequest(result: run.result, targets: run.targets, onPrem: onPrem, inputs: inputs,
@@ -123,13 +121,19 @@ func placeFunctions(_ run: SimulationRun, onPrem: String, inputs: OnPremInputs, 
 /// Which cloud targets placement may use.
 enum CloudChoice {
     /// One cloud provider with the on-prem platform: the provider whose hybrid costs least.
-    case cheapest
+    case oneProvider
     /// Every simulated cloud target.
     case all
+
+    /// Candidates the user did not list are placed over one provider and the cluster, the hybrid
+    /// teams run: spreading functions over every provider's free grant is no plan (--multi-cloud).
+    static func choose(listed: Bool, multiCloud: Bool) -> CloudChoice {
+        listed || multiCloud ? .all : .oneProvider
+    }
 }
 
-/// The cloud target with the lowest monthly bill for the whole trace (ties by id).
-func cheapestCloud(_ result: SimulationResult) -> String? {
-    result.targets.compactMap { t in t.total.monthlyCost.map { (t.id, $0.total) } }
-        .min { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }?.0
+/// The cloud target with the lowest monthly bill for the whole trace (ties by id), and that bill.
+func cheapestCloud(_ result: SimulationResult) -> (id: String, total: Decimal)? {
+    result.targets.compactMap { t in t.total.monthlyCost.map { (id: t.id, total: $0.total) } }
+        .min { $0.total != $1.total ? $0.total < $1.total : $0.id < $1.id }
 }
