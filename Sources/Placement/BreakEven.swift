@@ -114,20 +114,15 @@ public enum BreakEven {
         let base = try crossovers(demand, request.inputs)
 
         var sensitivity: [Sensitivity] = []
-        for factor in factors {
-            var i = request.inputs
-            i.serverPriceUSD *= factor
-            sensitivity.append(Sensitivity(parameter: "serverPrice", factor: factor, crossovers: try crossovers(demand, i)))
-        }
-        for factor in factors {
-            var i = request.inputs
-            i.electricityUSDPerKWh *= factor
-            sensitivity.append(Sensitivity(parameter: "electricityPrice", factor: factor, crossovers: try crossovers(demand, i)))
-        }
-        for factor in factors {
-            var i = request.inputs
-            i.headroom *= factor
-            sensitivity.append(Sensitivity(parameter: "headroom", factor: factor, crossovers: try crossovers(demand, i)))
+        let scaled: [(String, WritableKeyPath<OnPremInputs, Double>)] = [
+            ("serverPrice", \.serverPriceUSD), ("electricityPrice", \.electricityUSDPerKWh), ("headroom", \.headroom),
+        ]
+        for (parameter, input) in scaled {
+            for factor in factors {
+                var i = request.inputs
+                i[keyPath: input] *= factor
+                sensitivity.append(Sensitivity(parameter: parameter, factor: factor, crossovers: try crossovers(demand, i)))
+            }
         }
         // Not asked for by name, but the assumption the answer leans on most: how many cores a call keeps busy.
         for factor in coresPerCallFactors {

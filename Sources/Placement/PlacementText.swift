@@ -80,13 +80,14 @@ public enum PlacementText {
     static func money(_ x: Double) -> String {
         let cents = (abs(x) * 100).rounded()
         let whole = Int(cents / 100), frac = Int(cents.truncatingRemainder(dividingBy: 100))
-        var digits = String(whole), grouped = ""
-        while digits.count > 3 { grouped = "," + digits.suffix(3) + grouped; digits = String(digits.dropLast(3)) }
-        return (x < 0 && cents > 0 ? "-$" : "$") + digits + grouped + String(format: ".%02d", frac)
+        return (x < 0 && cents > 0 ? "-$" : "$") + grouped(whole) + String(format: ".%02d", frac)
     }
 
-    static func count(_ x: Double) -> String {
-        var digits = String(Int(x.rounded())), grouped = ""
+    static func count(_ x: Double) -> String { grouped(Int(x.rounded())) }
+
+    /// `1,234,567`.
+    static func grouped(_ n: Int) -> String {
+        var digits = String(n), grouped = ""
         while digits.count > 3 { grouped = "," + digits.suffix(3) + grouped; digits = String(digits.dropLast(3)) }
         return digits + grouped
     }
