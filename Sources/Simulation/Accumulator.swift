@@ -59,9 +59,36 @@ func exactLatency(_ values: inout [Double]) -> LatencySummary {
         for v in values { h.add(v) }
         return LatencySummary(p50: h.percentile(0.50), p95: h.percentile(0.95), p99: h.percentile(0.99))
     }
-    values.sort()
-    func rank(_ p: Double) -> Double { values[max(0, Int((p * Double(values.count)).rounded(.up)) - 1)] }
-    return LatencySummary(p50: rank(0.50), p95: rank(0.95), p99: rank(0.99))
+    func rank(_ p: Double) -> Int { max(0, Int((p * Double(values.count)).rounded(.up)) - 1) }
+    // The three order statistics by selection, each inside the part left of the one above it
+    // (the same values sorting would give, in linear time).
+    let r99 = rank(0.99), r95 = rank(0.95), r50 = rank(0.50)
+    return values.withUnsafeMutableBufferPointer { v in
+        let p99 = select(v, r99, upTo: v.count)
+        let p95 = select(v, r95, upTo: r99 + 1)
+        let p50 = select(v, r50, upTo: r95 + 1)
+        return LatencySummary(p50: p50, p95: p95, p99: p99)
+    }
+}
+
+/// The `k`-th smallest of `v[0..<end]` (0-based), moving it to index `k` with every smaller one
+/// before it: quickselect with a median-of-three pivot and a three-way partition, so runs of
+/// equal values (equidistant calls of one duration) stay linear.
+func select(_ v: UnsafeMutableBufferPointer<Double>, _ k: Int, upTo end: Int) -> Double {
+    var low = 0, high = end - 1
+    while high > low {
+        let mid = low + (high - low) / 2
+        let a = v[low], b = v[mid], c = v[high]
+        let pivot = max(min(a, b), min(max(a, b), c))
+        // [low, lt) < pivot, [lt, i) == pivot, (gt, high] > pivot.
+        var lt = low, i = low, gt = high
+        while i <= gt {
+            let x = v[i]
+            if x < pivot { v.swapAt(lt, i); lt += 1; i += 1 } else if x > pivot { v.swapAt(i, gt); gt -= 1 } else { i += 1 }
+        }
+        if k < lt { high = lt - 1 } else if k > gt { low = gt + 1 } else { return pivot }
+    }
+    return v[k]
 }
 
 let exactLimit = 4_096
@@ -196,11 +223,11 @@ struct Accumulator {
         if g.activeMs > 0 {
             // Billed while at least one request is in flight: the instance's active periods,
             // shared among the unit's functions by execution time.
-            let run = g.runMs.reduce(0, +)
+            let run = g.tallies.reduce(0) { $0 + $1.runMs }
             var left = g.activeMs
             for f in 0..<m {
-                let share = f == m - 1 ? left : (run > 0 ? Int64((Double(g.activeMs) * g.runMs[f] / run).rounded(.down)) : 0)
-                g.execMs[f] += share
+                let share = f == m - 1 ? left : (run > 0 ? Int64((Double(g.activeMs) * g.tallies[f].runMs / run).rounded(.down)) : 0)
+                g.tallies[f].execMs += share
                 left -= share
             }
         }
@@ -210,12 +237,12 @@ struct Accumulator {
         total.peakInstances = max(total.peakInstances, g.pool.peakInstances)
         for f in 0..<m {
             let function = g.app.functions[g.members[f]]
-            var out = g.outcomes[f]
+            var out = g.tallies[f].outcome
             out.rejected = out.throttled - out.delayed
-            if let h = g.busy[f] {
+            if let h = g.tallies[f].busy {
                 out.latencyMs = LatencySummary(p50: h.percentile(0.50), p95: h.percentile(0.95), p99: h.percentile(0.99))
             } else {
-                out.latencyMs = exactLatency(&g.latencies[f])
+                out.latencyMs = exactLatency(&g.tallies[f].latencies)
             }
             out.peakInstances = g.pool.peakInstances
             out.instanceSeconds = g.pool.instanceSeconds
@@ -226,14 +253,14 @@ struct Accumulator {
                 var u = UsageSummary(days: target.days)
                 u.invocations = Int64(out.served)
                 u.coldStarts = Int64(out.coldStarts)
-                if g.execMs[f] > 0 { u.executionMs[shape] = g.execMs[f] }
-                if g.initMs[f] > 0 { u.initMs[shape] = g.initMs[f] }
-                if g.provisionedExecMs[f] > 0 { u.provisionedExecutionMs[shape] = g.provisionedExecMs[f] }
+                if g.tallies[f].execMs > 0 { u.executionMs[shape] = g.tallies[f].execMs }
+                if g.tallies[f].initMs > 0 { u.initMs[shape] = g.tallies[f].initMs }
+                if g.tallies[f].provisionedExecMs > 0 { u.provisionedExecutionMs[shape] = g.tallies[f].provisionedExecMs }
                 if f == 0, g.instanceMs > 0 { u.instanceMs[shape] = g.instanceMs }
                 if f == 0, g.provisionedHeldMs > 0 { u.provisionedMs[shape] = g.provisionedHeldMs }
                 usage = usage + u
                 if g.keepUsage { usedAlone = u }
-                let billedMs = g.execMs[f] + g.initMs[f] + g.provisionedExecMs[f] + (f == 0 ? g.instanceMs + g.provisionedHeldMs : 0)
+                let billedMs = g.tallies[f].execMs + g.tallies[f].initMs + g.tallies[f].provisionedExecMs + (f == 0 ? g.instanceMs + g.provisionedHeldMs : 0)
                 gbs = Double(billedMs) * Double(shape.memoryMB) / 1_024_000
             }
             out.billedGBSeconds = gbs
@@ -319,6 +346,32 @@ struct Accumulator {
     }
 }
 
+/// One function's running tallies within its scaling unit's replay.
+struct Tally {
+    var outcome = Outcome()
+    /// Latencies kept for exact percentiles, up to `exactLimit`; past that, `busy` holds them all.
+    var latencies: [Double] = []
+    var busy: LatencyHistogram?
+    /// Billed execution and init time; provisioned execution (billed at the provisioned rate).
+    var execMs: Int64 = 0, initMs: Int64 = 0, provisionedExecMs: Int64 = 0
+    /// Execution time (unrounded), for sharing an instance's active time.
+    var runMs = 0.0
+
+    @inline(__always) mutating func addLatency(_ latency: Double) {
+        if busy != nil {
+            busy!.add(latency)
+        } else if latencies.count == exactLimit {
+            var h = LatencyHistogram()
+            for v in latencies { h.add(v) }
+            h.add(latency)
+            busy = h
+            latencies = []
+        } else {
+            latencies.append(latency)
+        }
+    }
+}
+
 /// One scaling unit being replayed on one target: its instance pool and its running tallies.
 struct GroupReplay {
     let members: [Int]
@@ -332,17 +385,11 @@ struct GroupReplay {
     let perRequest: Bool
     let instanceBilling: Bool
     let initBilled: Bool
-    var outcomes: [Outcome]
-    var latencies: [[Double]]
-    /// Past `exactLimit` calls a function's latencies go to a histogram instead of being kept.
-    var busy: [LatencyHistogram?]
-    var execMs: [Int64], initMs: [Int64]
-    var runMs: [Double]
+    /// Per member function.
+    var tallies: [Tally]
     var instanceMs: Int64 = 0
     var activeMs: Int64 = 0
-    /// Billed time of calls served by provisioned instances, per function, and the time those
-    /// instances were held (rounded to the provisioned billing unit).
-    var provisionedExecMs: [Int64]
+    /// The time provisioned instances were held (rounded to the provisioned billing unit).
     var provisionedHeldMs: Int64 = 0
     /// Per function: the timeout, ms (the lower of the target's and the deployment's).
     let timeoutMs: [Double]
@@ -363,59 +410,75 @@ struct GroupReplay {
         perRequest = billing?.mode == .request && target.model.perInstanceConcurrency == 1
         instanceBilling = billing?.mode == .instance
         initBilled = billing?.initBilled.billed ?? false
-        let m = members.count
-        outcomes = [Outcome](repeating: Outcome(), count: m)
-        latencies = [[Double]](repeating: [], count: m)
-        busy = [LatencyHistogram?](repeating: nil, count: m)
-        execMs = [Int64](repeating: 0, count: m)
-        initMs = [Int64](repeating: 0, count: m)
-        provisionedExecMs = [Int64](repeating: 0, count: m)
-        runMs = [Double](repeating: 0, count: m)
+        tallies = [Tally](repeating: Tally(), count: members.count)
         timeoutMs = members.map { min(target.model.timeoutMs, app.functions[$0].timeoutMs ?? .infinity) }
     }
 
+    /// Replays a slice of the unit's arrivals. A single function's tallies are taken out of the
+    /// array for the loop (no per-call indexing); an app's merged calls index their function's.
     mutating func feed(_ calls: GroupCalls, histogram: inout LatencyHistogram) {
-        let single = calls.function.isEmpty
-        for k in 0..<calls.times.count {
-            let f = single ? 0 : Int(calls.function[k])
-            var d = calls.durationsMs[k]
-            let cut = d > timeoutMs[f]
-            if cut { d = timeoutMs[f] }
-            let r = pool.arrive(at: calls.times[k], durationMs: d, synchronous: synchronous[f])
-            outcomes[f].invocations += 1
-            switch r.kind {
-            case .rejected:
-                outcomes[f].throttled += 1
-                continue
-            case .delayed:
-                outcomes[f].throttled += 1
-                outcomes[f].delayed += 1
-            case .cold:
-                outcomes[f].coldStarts += 1
-            case .warm:
-                break
+        let n = calls.times.count
+        let rules = CallRules(clock: target.clock, perRequest: perRequest, initBilled: initBilled)
+        calls.times.withUnsafeBufferPointer { times in
+            calls.durationsMs.withUnsafeBufferPointer { durations in
+                if calls.function.isEmpty {
+                    var tally = Tally()
+                    swap(&tally, &tallies[0])
+                    let timeout = timeoutMs[0], sync = synchronous[0]
+                    for k in 0..<n {
+                        Self.step(times[k], durations[k], timeout: timeout, synchronous: sync, rules: rules,
+                                  pool: &pool, tally: &tally, series: &series, histogram: &histogram)
+                    }
+                    swap(&tally, &tallies[0])
+                } else {
+                    for k in 0..<n {
+                        let f = Int(calls.function[k])
+                        Self.step(times[k], durations[k], timeout: timeoutMs[f], synchronous: synchronous[f], rules: rules,
+                                  pool: &pool, tally: &tallies[f], series: &series, histogram: &histogram)
+                    }
+                }
             }
-            let latency = r.latency
-            if busy[f] != nil {
-                busy[f]!.add(latency)
-            } else if latencies[f].count == exactLimit {
-                var h = LatencyHistogram()
-                for v in latencies[f] { h.add(v) }
-                h.add(latency)
-                busy[f] = h
-                latencies[f] = []
-            } else {
-                latencies[f].append(latency)
-            }
-            histogram.add(latency)
-            if cut { outcomes[f].timedOut += 1 }
-            if series != nil { series!.addBusy(end: calls.times[k] + latency / 1000, seconds: (d + r.initMs) / 1000) }
-            runMs[f] += d
-            guard let clock = target.clock else { continue }
-            let exec = clock.billedMs(perRequest ? d : 0)
-            if r.provisioned, perRequest { provisionedExecMs[f] += exec; continue }
-            execMs[f] += exec
-            if r.kind == .cold, initBilled { initMs[f] += clock.billedMs((perRequest ? d : 0) + r.initMs) - exec }
         }
+    }
+
+    /// What one call's bill depends on, read once per slice.
+    struct CallRules {
+        let clock: BillingClock?
+        let perRequest: Bool
+        let initBilled: Bool
+    }
+
+    /// One arrival at `t` seconds running `duration` ms: through the pool, into the tallies.
+    @inline(__always) static func step(_ t: Double, _ duration: Double, timeout: Double, synchronous: Bool, rules: CallRules,
+                                       pool: inout InstancePool, tally: inout Tally, series: inout SeriesCollector?,
+                                       histogram: inout LatencyHistogram) {
+        var d = duration
+        let cut = d > timeout
+        if cut { d = timeout }
+        let r = pool.arrive(at: t, durationMs: d, synchronous: synchronous)
+        tally.outcome.invocations += 1
+        switch r.kind {
+        case .rejected:
+            tally.outcome.throttled += 1
+            return
+        case .delayed:
+            tally.outcome.throttled += 1
+            tally.outcome.delayed += 1
+        case .cold:
+            tally.outcome.coldStarts += 1
+        case .warm:
+            break
+        }
+        let latency = r.latency
+        tally.addLatency(latency)
+        histogram.add(latency)
+        if cut { tally.outcome.timedOut += 1 }
+        if series != nil { series!.addBusy(end: t + latency / 1000, seconds: (d + r.initMs) / 1000) }
+        tally.runMs += d
+        guard let clock = rules.clock else { return }
+        let exec = clock.billedMs(rules.perRequest ? d : 0)
+        if r.provisioned, rules.perRequest { tally.provisionedExecMs += exec; return }
+        tally.execMs += exec
+        if r.kind == .cold, rules.initBilled { tally.initMs += clock.billedMs((rules.perRequest ? d : 0) + r.initMs) - exec }
     }
 }

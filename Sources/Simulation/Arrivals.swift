@@ -58,11 +58,15 @@ enum ArrivalExpansion {
         mutating func next(before bound: Double, into list: inout CallList) {
             switch calls {
             case .exact(let starts, let durations):
-                while cursor < starts.count, starts[cursor] < bound {
-                    list.times.append(starts[cursor])
-                    list.durationsMs.append(durations[cursor])
-                    cursor += 1
+                // The first start at or after `bound`, by binary search (starts ascend).
+                var low = cursor, high = starts.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    if starts[mid] < bound { low = mid + 1 } else { high = mid }
                 }
+                list.times.append(contentsOf: starts[cursor..<low])
+                list.durationsMs.append(contentsOf: durations[cursor..<low])
+                cursor = low
             case .binned(let minutes, let counts, let table):
                 while cursor < minutes.count, Double(minutes[cursor]) * 60 < bound {
                     let minute = minutes[cursor], n = Int(counts[cursor])

@@ -40,8 +40,15 @@ struct InstancePool {
     var random: SeededRandom
     var histogram: IdleHistogram?
 
-    var born: [Double] = [], lastFree: [Double] = [], activeSince: [Double] = [], expiresAt: [Double] = []
-    var inFlight: [Int32] = []
+    /// One instance: when it was started (or pre-warmed), when its current busy period began,
+    /// when it expires once idle, and the requests it has in flight.
+    struct Slot {
+        var born: Double
+        var activeSince: Double
+        var expiresAt: Double
+        var inFlight: Int32
+    }
+    var slots: [Slot] = []
     var heap = CompletionHeap()
     var idle: [Int32] = [], idleHead = 0
     var reservedFree: [Int32] = []
@@ -68,7 +75,7 @@ struct InstancePool {
         let n = Int32(min(max(0, provisioned), model.maxInstances))
         reserved = n
         for i in stride(from: n - 1, through: 0, by: -1) {
-            born.append(0); lastFree.append(0); activeSince.append(0); expiresAt.append(.infinity); inFlight.append(0)
+            slots.append(Slot(born: 0, activeSince: 0, expiresAt: .infinity, inFlight: 0))
             reservedFree.append(i)
         }
         reservedFree.reverse()
@@ -85,7 +92,7 @@ struct InstancePool {
 
     private mutating func die(_ i: Int32, at t: Double) {
         alive -= 1
-        let start = born[Int(i)], end = min(max(t, start), endSeconds)
+        let start = slots[Int(i)].born, end = min(max(t, start), endSeconds)
         if end > start {
             instanceSeconds += end - start
             if i < reserved { reservedLifetimes.append((start, end)) } else { lifetimes.append((start, end)) }
@@ -93,21 +100,20 @@ struct InstancePool {
     }
 
     private mutating func release(_ i: Int32, at t: Double) {
-        lastFree[Int(i)] = t
-        if c > 1 { activePeriodsMs.append((t - activeSince[Int(i)]) * 1000) }
+        if c > 1 { activePeriodsMs.append((t - slots[Int(i)].activeSince) * 1000) }
         if i < reserved { reservedFree.append(i); return }
         if idleLimit < 0 { die(i, at: t); return }
-        if let histogram {
+        if histogram != nil {
             // Unloaded now, loaded again after the pre-warm window, kept for the keep-alive window.
-            let (prewarm, keep) = histogram.windows()
+            let (prewarm, keep) = histogram!.windows()
             if prewarm > 0 {
-                let start = born[Int(i)], end = min(t, endSeconds)
+                let start = slots[Int(i)].born, end = min(t, endSeconds)
                 if end > start { instanceSeconds += end - start; lifetimes.append((start, end)) }
-                born[Int(i)] = t + prewarm
+                slots[Int(i)].born = t + prewarm
             }
-            expiresAt[Int(i)] = t + prewarm + keep
+            slots[Int(i)].expiresAt = t + prewarm + keep
         } else {
-            expiresAt[Int(i)] = t + idleLimit
+            slots[Int(i)].expiresAt = t + idleLimit
         }
         idle.append(i)
         if idle.count - idleHead > poolSlots {
@@ -119,8 +125,8 @@ struct InstancePool {
     private mutating func complete(upTo t: Double) {
         while !heap.isEmpty, heap.minTime <= t {
             let (ct, i) = heap.pop()
-            inFlight[Int(i)] -= 1
-            if inFlight[Int(i)] == 0 { release(i, at: ct) } else if c > 1 { partial.append(i) }
+            slots[Int(i)].inFlight -= 1
+            if slots[Int(i)].inFlight == 0 { release(i, at: ct) } else if c > 1 { partial.append(i) }
             if heap.isEmpty { unitIdleSince = ct }
         }
     }
@@ -128,9 +134,9 @@ struct InstancePool {
     private mutating func expire(before t: Double) {
         guard idleLimit.isFinite else { return }
         // Oldest first; with a fixed idle time that is also the earliest expiry.
-        while idleHead < idle.count, expiresAt[Int(idle[idleHead])] < t {
+        while idleHead < idle.count, slots[Int(idle[idleHead])].expiresAt < t {
             let i = idle[idleHead]; idleHead += 1
-            die(i, at: expiresAt[Int(i)])
+            die(i, at: slots[Int(i)].expiresAt)
         }
         if idleHead > 1024, idleHead * 2 > idle.count {
             idle.removeFirst(idleHead); idleHead = 0
@@ -147,25 +153,27 @@ struct InstancePool {
         var chosen: Int32 = -1
         if c > 1 {
             while let i = partial.popLast() {
-                if inFlight[Int(i)] > 0, inFlight[Int(i)] < c { chosen = i; break }
+                if slots[Int(i)].inFlight > 0, slots[Int(i)].inFlight < c { chosen = i; break }
             }
         }
-        if chosen < 0, let i = reservedFree.popLast() {
+        if chosen < 0, !reservedFree.isEmpty {
+            let i = reservedFree.removeLast()
             chosen = i
-            activeSince[Int(i)] = t
+            slots[Int(i)].activeSince = t
         }
         while chosen < 0, idleHead < idle.count {
             let i = idle.removeLast()
             if idle.count < idleHead { idleHead = idle.count }
-            if expiresAt[Int(i)] < t { die(i, at: expiresAt[Int(i)]); continue }
+            let slot = slots[Int(i)]
+            if slot.expiresAt < t { die(i, at: slot.expiresAt); continue }
             // Unloaded and not yet pre-warmed (hybrid policy): gone; the call starts cold.
-            if t < born[Int(i)] { die(i, at: t); break }
+            if t < slot.born { die(i, at: t); break }
             chosen = i
-            activeSince[Int(i)] = t
+            slots[Int(i)].activeSince = t
         }
         if chosen >= 0 {
-            inFlight[Int(chosen)] += 1
-            if c > 1, inFlight[Int(chosen)] < c { partial.append(chosen) }
+            slots[Int(chosen)].inFlight += 1
+            if c > 1, slots[Int(chosen)].inFlight < c { partial.append(chosen) }
             heap.push(t + d / 1000, chosen)
             return (d, 0, .warm, chosen < reserved)
         }
@@ -178,9 +186,9 @@ struct InstancePool {
         }
         if allowed || heap.isEmpty {
             startedInWindow += 1
-            let i = Int32(born.count)
+            let i = Int32(slots.count)
             let initMs = model.coldStart.sample(&random)
-            born.append(t); lastFree.append(t); activeSince.append(t); expiresAt.append(.infinity); inFlight.append(1)
+            slots.append(Slot(born: t, activeSince: t, expiresAt: .infinity, inFlight: 1))
             alive += 1
             instancesStarted += 1
             peakInstances = max(peakInstances, alive)
@@ -201,7 +209,7 @@ struct InstancePool {
         complete(upTo: .infinity)
         while idleHead < idle.count {
             let i = idle[idleHead]; idleHead += 1
-            die(i, at: idleLimit.isFinite ? expiresAt[Int(i)] : endSeconds)
+            die(i, at: idleLimit.isFinite ? slots[Int(i)].expiresAt : endSeconds)
         }
         while let i = reservedFree.popLast() { die(i, at: endSeconds) }
     }

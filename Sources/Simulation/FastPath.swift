@@ -257,15 +257,15 @@ extension Accumulator {
             mbPartial[m] += held * memoryMB
         }
         var perDay = [Int](repeating: 0, count: plan.days.count), callsPerDay = perDay
-        var latency = g.busy[0] ?? LatencyHistogram()
-        for v in g.latencies[0] { latency.add(v) }
-        g.latencies[0] = []
+        var latency = g.tallies[0].busy ?? LatencyHistogram()
+        for v in g.tallies[0].latencies { latency.add(v) }
+        g.tallies[0].latencies = []
         for k in plan.minutes.indices {
             let n = Int(plan.counts[k]), day = plan.days[Int(plan.dayOf[k])]
             let offset = Int(plan.minutes[k]) - plan.firstMinute
             let cold = offset < coldByMinute.count ? min(n, Int(coldByMinute[offset])) : 0
-            g.outcomes[0].invocations += n
-            g.outcomes[0].coldStarts += cold
+            g.tallies[0].outcome.invocations += n
+            g.tallies[0].outcome.coldStarts += cold
             perDay[Int(plan.dayOf[k])] += n - cold
             callsPerDay[Int(plan.dayOf[k])] += n
             for _ in 0..<cold {
@@ -273,10 +273,10 @@ extension Accumulator {
                 latency.add(day.meanMs + initMs)
                 histogram.add(day.meanMs + initMs)
                 if g.initBilled, let clock = g.target.clock {
-                    g.initMs[0] += clock.billedMs(day.meanMs + initMs) - clock.billedMs(day.meanMs)
+                    g.tallies[0].initMs += clock.billedMs(day.meanMs + initMs) - clock.billedMs(day.meanMs)
                 }
             }
-            g.runMs[0] += Double(n) * day.meanMs
+            g.tallies[0].runMs += Double(n) * day.meanMs
         }
         for (d, n) in perDay.enumerated() where n > 0 {
             let day = plan.days[d]
@@ -291,10 +291,10 @@ extension Accumulator {
         }
         if g.target.clock != nil, g.perRequest {
             for (d, n) in callsPerDay.enumerated() where n > 0 {
-                g.execMs[0] += Int64((Double(n) * plan.days[d].meanBilledMs).rounded())
+                g.tallies[0].execMs += Int64((Double(n) * plan.days[d].meanBilledMs).rounded())
             }
         }
-        g.busy[0] = latency
+        g.tallies[0].busy = latency
         g.pool.peakInstances = plan.peak
         g.pool.instancesStarted = started
         g.pool.instanceSeconds = seconds

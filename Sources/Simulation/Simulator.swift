@@ -56,20 +56,19 @@ public enum Simulator {
         let prepared = try targets.map { try PreparedTarget($0, workload: workload) }
         let chunkCount = (workload.apps.count + chunkApps - 1) / chunkApps
         let merger = Merger(targets: prepared, spanMinutes: workload.spanMinutes)
-        // Work items are (chunk, target) pairs: one busy app is then shared out among the cores
-        // target by target. Each target's partial results are merged in chunk order.
-        let items = chunkCount * prepared.count
-        let workers = min(options.workers, max(1, items))
+        // A work item is a chunk of apps replayed on every target, so that each function's arrivals
+        // are expanded once, not once per target. Chunks are taken in order (the merger holds a
+        // chunk that finished early until those before it are in, so memory stays bounded).
+        let workers = min(options.workers, max(1, chunkCount))
         let next = Counter()
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
-                let item = next.take()
-                guard item < items else { break }
-                let chunk = item / prepared.count, t = item % prepared.count
-                var partial = [Accumulator(spanMinutes: workload.spanMinutes, target: prepared[t])]
+                let chunk = next.take()
+                guard chunk < chunkCount else { break }
+                var partial = prepared.map { Accumulator(spanMinutes: workload.spanMinutes, target: $0) }
                 let range = (chunk * chunkApps)..<min(workload.apps.count, (chunk + 1) * chunkApps)
-                for a in range { simulateApp(workload.apps[a], workload: workload, targets: [prepared[t]], options: options, into: &partial) }
-                merger.add(chunk: chunk, target: t, partial[0])
+                for a in range { simulateApp(workload.apps[a], workload: workload, targets: prepared, options: options, into: &partial) }
+                for t in prepared.indices { merger.add(chunk: chunk, target: t, partial[t]) }
             }
         }
         var totals = merger.finish()
@@ -146,9 +145,12 @@ public enum Simulator {
                     acc[t].feed(merged, &groups[t][0])
                 } else {
                     for f in lists.indices where !lists[f].times.isEmpty && !perMinute[t][f] {
-                        single.times = lists[f].times
-                        single.durationsMs = lists[f].durationsMs
+                        // Lent to the replay and given back: no copy of the slice.
+                        swap(&single.times, &lists[f].times)
+                        swap(&single.durationsMs, &lists[f].durationsMs)
                         acc[t].feed(single, &groups[t][f])
+                        swap(&single.times, &lists[f].times)
+                        swap(&single.durationsMs, &lists[f].durationsMs)
                     }
                 }
             }
