@@ -5,10 +5,11 @@ import Traces
 /// a minute at a time instead of a call at a time (DESIGN.md: "averages are a fast path for
 /// functions busy enough that the answer cannot differ").
 ///
-/// It applies to one function replayed on its own, with binned calls in every minute from its
-/// first to its last (so no gap between calls reaches two minutes, shorter than the keep-alive
-/// window of at least two minutes it needs), one request per instance, a fixed idle time, no
-/// provisioned instances, and limits that never bind. Then no instance idles out while calls keep
+/// It applies to one function replayed on its own, with binned calls from its first minute to its
+/// last and no run of empty minutes between them that the first instance could idle out across
+/// (a gap of b − a minutes between call minutes, b − a below the keep-alive in whole minutes; the
+/// keep-alive at least two minutes), one request per instance, a fixed idle time, no provisioned
+/// instances, and limits that never bind. Then the first instance never idles out while calls keep
 /// coming, and with instances reused most recently freed first, the k-th instance is alive
 /// exactly when k calls were in flight together at some moment of the last keep-alive window,
 /// and it starts cold when that happens after a window without. Calls in flight form an M/G/∞
@@ -25,8 +26,6 @@ import Traces
 /// quadrature over its quantile function), and latency percentiles come from that distribution.
 /// `FastPathTests` compare it with the exact path on crafted busy traces.
 struct FastPlan {
-    /// Calls per minute a unit needs in every minute from its first call to its last.
-    static let busyPerMinute: Int32 = 1
     /// Points of the quadrature over a day's duration distribution.
     static let points = 4096
 
@@ -53,12 +52,23 @@ struct FastPlan {
     /// The plan for `function` on `model`, or nil when the exact path must replay it.
     static func make(_ function: FunctionWorkload, model: TargetModel, provisioned: Int, timeoutMs: Double,
                      mode: ArrivalMode, clock: BillingClock?, spanMinutes: Int) -> FastPlan? {
-        guard case .binned(let minutes, let counts, let table) = function.calls, !table.isEmpty, !minutes.isEmpty,
+        guard case .binned(let callMinutes, let callCounts, let table) = function.calls, !table.isEmpty, !callMinutes.isEmpty,
               model.perInstanceConcurrency == 1, provisioned == 0,
               case .fixed(let idle) = model.keepAlive, idle >= 120 else { return nil }
-        let first = Int(minutes[0]), last = Int(minutes[minutes.count - 1])
-        guard first >= 0, last < spanMinutes, minutes.count == last - first + 1, function.calls.count > exactLimit else { return nil }
-        for n in counts where n < busyPerMinute { return nil }
+        let first = Int(callMinutes[0]), last = Int(callMinutes[callMinutes.count - 1])
+        guard first >= 0, last < spanMinutes, function.calls.count > exactLimit else { return nil }
+        // Minutes without calls are allowed where the first instance cannot idle out across them:
+        // a minute's first call starts at the minute's start, so from the last call of minute a to
+        // the first of minute b the instance idles less than (b − a) minutes, which must stay a
+        // whole minute inside the keep-alive (the window's edge minute counts only half).
+        let maxGap = max(1, Int((idle / 60).rounded(.down)) - 1)
+        var dense = [Int32](repeating: 0, count: last - first + 1)
+        for k in callMinutes.indices {
+            if k > 0, Int(callMinutes[k] - callMinutes[k - 1]) > maxGap { return nil }
+            dense[Int(callMinutes[k]) - first] += callCounts[k]
+        }
+        let counts = dense
+        let minutes = (Int32(first)...Int32(last)).map { $0 }
         // Durations are clamped to 60 s; a shorter timeout would cut some, which the exact path counts.
         guard timeoutMs >= ArrivalExpansion.maxDurationMs else { return nil }
 
@@ -210,7 +220,8 @@ struct FastPlan {
             cdf += p
             // Instance k = i + 1 is lifted to by arrivals finding i in flight.
             // None of the minute's calls finds i in flight: (1 − p)^n, e^(−n·p) for small p.
-            let logQ = min(calls * log1p(-min(p, 1 - 1e-16)), log(max(cdf, 1e-300)))
+            // Instance 1 is reached by any call of the minute (it takes the call or is busy already).
+            let logQ = i == 0 && calls >= 1 ? -Double.infinity : min(calls * log1p(-min(p, 1 - 1e-16)), log(max(cdf, 1e-300)))
             if logQ < -25 { lastSure = values.count }
             values.append(logQ)
             if Double(i) > rho, calls * p < 1e-12 { break }
