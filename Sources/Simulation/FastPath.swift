@@ -26,6 +26,8 @@ import Traces
 /// quadrature over its quantile function), and latency percentiles come from that distribution.
 /// `FastPathTests` compare it with the exact path on crafted busy traces.
 struct FastPlan {
+    /// Calls a minute a unit needs on average from its first call minute to its last.
+    static let busyPerMinute = 20.0
     /// Points of the quadrature over a day's duration distribution.
     static let points = 4096
 
@@ -49,9 +51,17 @@ struct FastPlan {
         var constant: Bool
     }
 
+    /// What the instances do, which depends on the calls and the keep-alive window alone: targets
+    /// of the same window share it (`crossings`, by window in minutes, one function's).
+    struct Crossings {
+        var alive: [Double]
+        var cold: [Int32]
+        var peak: Int
+    }
+
     /// The plan for `function` on `model`, or nil when the exact path must replay it.
     static func make(_ function: FunctionWorkload, model: TargetModel, provisioned: Int, timeoutMs: Double,
-                     mode: ArrivalMode, clock: BillingClock?, spanMinutes: Int) -> FastPlan? {
+                     mode: ArrivalMode, clock: BillingClock?, spanMinutes: Int, crossings: inout [Int: Crossings]) -> FastPlan? {
         guard case .binned(let callMinutes, let callCounts, let table) = function.calls, !table.isEmpty, !callMinutes.isEmpty,
               model.perInstanceConcurrency == 1, provisioned == 0,
               case .fixed(let idle) = model.keepAlive, idle >= 120 else { return nil }
@@ -68,6 +78,9 @@ struct FastPlan {
             dense[Int(callMinutes[k]) - first] += callCounts[k]
         }
         let counts = dense
+        // Lighter units replay exactly: below about 20 calls a minute the level crossings drift
+        // (instance-seconds +7 %, cold starts +20 % at 1–7 calls a minute; see docs/result.md).
+        if Double(function.calls.count) < busyPerMinute * Double(dense.count) { return nil }
         let minutes = (Int32(first)...Int32(last)).map { $0 }
         // Durations are clamped to 60 s; a shorter timeout would cut some, which the exact path counts.
         guard timeoutMs >= ArrivalExpansion.maxDurationMs else { return nil }
@@ -91,13 +104,18 @@ struct FastPlan {
         var plan = FastPlan(firstMinute: first, alive: [], cold: [], peak: 0, minutes: minutes, counts: counts, dayOf: dayOf, days: days)
         // Exponential draws make the arrivals Poisson-like, which the level crossings assume;
         // uniform draws are less bursty (fewer instances than Poisson): those replay exactly.
-        switch mode {
-        case .equidistant where days.allSatisfy(\.constant):
-            plan.steady(rho: rho, window: window, length: length)
-        case .exponential:
-            plan.levelCrossings(rho: rho, window: window, length: length)
-        default:
-            return nil
+        if let known = crossings[window] {
+            (plan.alive, plan.cold, plan.peak) = (known.alive, known.cold, known.peak)
+        } else {
+            switch mode {
+            case .equidistant where days.allSatisfy(\.constant):
+                plan.steady(rho: rho, window: window, length: length)
+            case .exponential:
+                plan.levelCrossings(rho: rho, window: window, length: length)
+            default:
+                return nil
+            }
+            crossings[window] = Crossings(alive: plan.alive, cold: plan.cold, peak: plan.peak)
         }
         // Limits that would bind send the unit to the exact path.
         if plan.peak > model.maxInstances { return nil }
@@ -130,16 +148,13 @@ struct FastPlan {
     /// window; only the instances whose fate is uncertain are summed (about 15 √ρ of them).
     private mutating func levelCrossings(rho: [Double], window: Int, length: Int) {
         // Per call minute: the first instance not surely reached, and the last one possibly reached,
-        // with log q for the instances between.
-        // (Recomputed when a minute leaves the window rather than kept: a very busy function has
-        // thousands of uncertain instances per minute.)
-        var low = [Int](repeating: 1, count: rho.count), high = low
-        for j in rho.indices {
-            let (l, values) = Self.notReached(rho[j], calls: Double(counts[j]))
-            low[j] = l
-            high[j] = l + values.count - 1
-        }
-        let top = (high.max() ?? 1) + 2
+        // with log q for the instances between: kept for the minutes still in the window only (a
+        // ring), since a very busy function has thousands of uncertain instances per minute.
+        var low: [Int] = [], high: [Int] = []
+        low.reserveCapacity(rho.count); high.reserveCapacity(rho.count)
+        let ringSize = window + 2
+        var ring = [[Double]](repeating: [], count: ringSize)
+        var top = 3                                              // highest instance possibly reached, + 2
         var inWindow = [Double](repeating: 0, count: top + 1)   // Σ log q over the window, per instance
         var overall = [Double](repeating: 0, count: top + 1)    // Σ log q over every minute, per instance
         var sure = [Int](), sureHead = 0                        // minutes by descending `low` (window max)
@@ -155,14 +170,21 @@ struct FastPlan {
         // m − window, the minutes between in full, and half of minute m.
         for m in 0..<length {
             if m >= 1, m - 1 < rho.count { add(m - 1, previous, 0.5) }
-            for j in [m - window - 1, m - window] where j >= 0 && j < rho.count {
-                add(j, Self.notReached(rho[j], calls: Double(counts[j])).1, -0.5)
-            }
+            for j in [m - window - 1, m - window] where j >= 0 && j < rho.count { add(j, ring[j % ringSize], -0.5) }
             while sure.count > sureHead, sure[sureHead] < m - window { sureHead += 1 }
             let sureBefore = sure.count > sureHead ? low[sure[sureHead]] : 1
             // Cold starts in minute m: instances not alive over the window before it, reached in it.
             if m < rho.count {
-                let values = Self.notReached(rho[m], calls: Double(counts[m])).1
+                let (l, values) = Self.notReached(rho[m], calls: Double(counts[m]))
+                low.append(l)
+                high.append(l + values.count - 1)
+                if high[m] + 2 > top {
+                    let grown = high[m] + 2 - top
+                    top += grown
+                    inWindow += [Double](repeating: 0, count: grown)
+                    overall += [Double](repeating: 0, count: grown)
+                }
+                ring[m % ringSize] = values
                 var expected = 0.0
                 let topHere = high[m]
                 if topHere >= sureBefore {

@@ -109,6 +109,7 @@ public enum Simulator {
         // Busy functions replayed per minute need no arrivals; the others are expanded.
         var expand = [Bool](repeating: !options.fastPath, count: app.functions.count)
         var perMinute = groups.map { [Bool](repeating: false, count: $0.count) }
+        var crossings = [[Int: FastPlan.Crossings]](repeating: [:], count: app.functions.count)
         for t in targets.indices {
             if groups[t].count == 1, app.functions.count > 1 { expand = expand.map { _ in true }; continue }
             for f in groups[t].indices {
@@ -116,7 +117,7 @@ public enum Simulator {
                 let g = groups[t][f]
                 if let plan = FastPlan.make(app.functions[f], model: targets[t].model, provisioned: Int(g.pool.reserved),
                                             timeoutMs: g.timeoutMs[0], mode: options.arrivals, clock: targets[t].clock,
-                                            spanMinutes: workload.spanMinutes) {
+                                            spanMinutes: workload.spanMinutes, crossings: &crossings[f]) {
                     acc[t].replay(plan, &groups[t][f])
                     perMinute[t][f] = true
                 } else {
