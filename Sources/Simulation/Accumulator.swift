@@ -82,6 +82,9 @@ struct Accumulator {
     var unpriced: [String] = []
     /// Scaling units replayed per minute (`FastPlan`), and their calls.
     var fastUnits = 0, fastCalls = 0
+    /// Per minute, an upper bound of the account's calls in flight (`InflightTracker`); empty
+    /// unless the target has an account concurrency quota.
+    var accountBound: [Int] = []
 
     init(spanMinutes: Int, target: PreparedTarget) {
         self.spanMinutes = spanMinutes
@@ -113,6 +116,7 @@ struct Accumulator {
         unpriced += other.unpriced
         fastUnits += other.fastUnits
         fastCalls += other.fastCalls
+        addBound(other.accountBound)
     }
 
     mutating func addLifetime(_ a: Double, _ b: Double, memoryMB: Double) {
@@ -155,6 +159,7 @@ struct Accumulator {
                                                     random: random, provisioned: provisioned))
         if options.functionSeries.contains(target.target.profile.id) { replay.series = SeriesCollector(spanMinutes: spanMinutes) }
         replay.keepUsage = options.functionUsage
+        if target.model.accountConcurrency != nil { replay.inflight = InflightTracker(equidistant: options.arrivals == .equidistant) }
         return replay
     }
 
@@ -190,6 +195,7 @@ struct Accumulator {
     mutating func end(_ g: inout GroupReplay) {
         g.pool.finish()
         drainLifetimes(&g)
+        if g.inflight != nil { addBound(g.inflight!.finish(lastMinute: spanMinutes)) }
         let m = g.members.count
         let target = g.target
         let unitSeries = g.series?.finish()
@@ -349,6 +355,8 @@ struct GroupReplay {
     /// Opt-in outputs (`SimulationOptions.functionSeries`, `.functionUsage`).
     var series: SeriesCollector?
     var keepUsage = false
+    /// Calls in flight per minute, for the account quota's bound; nil when the target has none.
+    var inflight: InflightTracker?
 
     init(members: [Int], app: AppWorkload, unit: String, memoryMB: Double, shape: Shape?, target: PreparedTarget, pool: InstancePool) {
         self.members = members
@@ -408,6 +416,7 @@ struct GroupReplay {
                 latencies[f].append(latency)
             }
             histogram.add(latency)
+            if inflight != nil { inflight!.add(start: calls.times[k], end: calls.times[k] + latency / 1000) }
             if cut { outcomes[f].timedOut += 1 }
             if series != nil { series!.addBusy(end: calls.times[k] + latency / 1000, seconds: (d + r.initMs) / 1000) }
             runMs[f] += d

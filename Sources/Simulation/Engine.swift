@@ -39,6 +39,8 @@ struct InstancePool {
     let endSeconds: Double
     var random: SeededRandom
     var histogram: IdleHistogram?
+    /// The target's pre-warmed generic instances, shared by its units (`CoupledReplay`); nil for none.
+    var generic: GenericPool?
 
     var born: [Double] = [], lastFree: [Double] = [], activeSince: [Double] = [], expiresAt: [Double] = []
     var inFlight: [Int32] = []
@@ -179,7 +181,7 @@ struct InstancePool {
         if allowed || heap.isEmpty {
             startedInWindow += 1
             let i = Int32(born.count)
-            let initMs = model.coldStart.sample(&random)
+            let initMs = generic?.coldStart(at: t, model.coldStart, &random) ?? model.coldStart.sample(&random)
             born.append(t); lastFree.append(t); activeSince.append(t); expiresAt.append(.infinity); inFlight.append(1)
             alive += 1
             instancesStarted += 1

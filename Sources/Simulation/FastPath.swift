@@ -295,6 +295,7 @@ extension Accumulator {
             }
         }
         g.busy[0] = latency
+        if g.inflight != nil { g.inflight!.add(plan) }
         g.pool.peakInstances = plan.peak
         g.pool.instancesStarted = started
         g.pool.instanceSeconds = seconds

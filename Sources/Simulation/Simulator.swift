@@ -67,15 +67,19 @@ public enum Simulator {
                 guard item < items else { break }
                 let chunk = item / prepared.count, t = item % prepared.count
                 var partial = [Accumulator(spanMinutes: workload.spanMinutes, target: prepared[t])]
+                // A pre-warmed pool couples the target's functions: replayed below, not here.
+                if prepared[t].model.prewarmedPool != nil { merger.add(chunk: chunk, target: t, partial[0]); continue }
                 let range = (chunk * chunkApps)..<min(workload.apps.count, (chunk + 1) * chunkApps)
                 for a in range { simulateApp(workload.apps[a], workload: workload, targets: [prepared[t]], options: options, into: &partial) }
                 merger.add(chunk: chunk, target: t, partial[0])
             }
         }
         var totals = merger.finish()
+        let coupled = Coupling.replay(workload, prepared, &totals, options: options)
         var outcomes: [TargetOutcome] = []
         for (t, target) in prepared.enumerated() {
             outcomes.append(try totals[t].finish(target, workload: workload))
+            coupled.annotate(&outcomes[t], t)
             totals[t] = Accumulator(spanMinutes: 1, target: target)
         }
         return SimulationResult(seed: options.seed, arrivals: options.arrivals, spanMinutes: workload.spanMinutes,
