@@ -170,7 +170,14 @@ public struct KeepAlive: Sendable {
     public var idle: Figure?
     public var grace: Figure?
     public var poolMemory: Figure?
+    /// Generic warm instances the target keeps for any function to specialize (Fission's pool
+    /// manager, OpenWhisk's stem cells), with what one holds, how long an emptied slot takes to
+    /// refill and the cold start of a call that finds the pool empty (a new instance from nothing).
+    /// The reader requires the last three whenever `prewarmed` is given.
     public var prewarmed: Figure?
+    public var prewarmedMemory: Figure?
+    public var prewarmedRefill: Figure?
+    public var poolMissColdStart: Figure?
     public var pause: Figure?
     /// Instances of each scaling unit kept warm for the whole window whatever the policy
     /// (provisioned concurrency, always ready, min instances); none when absent.

@@ -325,7 +325,8 @@ struct ProfileReader {
     }
 
     private mutating func readKeepAlive(_ node: YAMLTree?, at path: String) -> KeepAlive? {
-        guard let m = mapping(node, at: path, allowed: ["policy", "idle", "grace", "poolMemory", "prewarmed", "pause", "provisioned"], required: ["policy"]) else { return nil }
+        guard let m = mapping(node, at: path, allowed: ["policy", "idle", "grace", "poolMemory", "prewarmed", "prewarmedMemory",
+                                                                 "prewarmedRefill", "poolMissColdStart", "pause", "provisioned"], required: ["policy"]) else { return nil }
         guard let policy: KeepAlive.Policy = choice(m["policy"], at: path + ".policy") else { return nil }
         let k = KeepAlive(
             policy: policy,
@@ -333,6 +334,9 @@ struct ProfileReader {
             grace: m["grace"].flatMap { figure($0, at: path + ".grace", [.duration]) },
             poolMemory: m["poolMemory"].flatMap { figure($0, at: path + ".poolMemory", [.memory]) },
             prewarmed: m["prewarmed"].flatMap { figure($0, at: path + ".prewarmed", [.count]) },
+            prewarmedMemory: m["prewarmedMemory"].flatMap { figure($0, at: path + ".prewarmedMemory", [.memory]) },
+            prewarmedRefill: m["prewarmedRefill"].flatMap { figure($0, at: path + ".prewarmedRefill", [.duration]) },
+            poolMissColdStart: m["poolMissColdStart"].flatMap { figure($0, at: path + ".poolMissColdStart", [.duration]) },
             pause: m["pause"].flatMap { figure($0, at: path + ".pause", [.duration]) },
             provisioned: m["provisioned"].flatMap { figure($0, at: path + ".provisioned", [.count]) })
         if [.fixedIdle, .scaleToZero].contains(policy), m["idle"] == nil {
@@ -340,6 +344,14 @@ struct ProfileReader {
         }
         if policy == .memoryPool, m["poolMemory"] == nil {
             issue(node, path + ".poolMemory", "policy 'memory-pool' needs the pool's memory")
+        }
+        if policy == .prewarmedPool, m["prewarmed"] == nil {
+            issue(node, path + ".prewarmed", "policy 'prewarmed-pool' needs the number of pre-warmed instances")
+        }
+        if m["prewarmed"] != nil {
+            for key in ["prewarmedMemory", "prewarmedRefill", "poolMissColdStart"] where m[key] == nil {
+                issue(node, path + "." + key, "a pre-warmed pool ('prewarmed') needs \(key): the generic instance's memory, the time an emptied slot takes to refill, and the cold start of a call that finds the pool empty")
+            }
         }
         return k
     }

@@ -109,6 +109,9 @@ struct Accumulator {
     var unpriced: [String] = []
     /// Scaling units replayed per minute (`FastPlan`), and their calls.
     var fastUnits = 0, fastCalls = 0
+    /// Per minute, an upper bound of the account's calls in flight (`InflightTracker`); empty
+    /// unless the target has an account concurrency quota.
+    var accountBound: [Int] = []
 
     init(spanMinutes: Int, target: PreparedTarget) {
         self.spanMinutes = spanMinutes
@@ -140,6 +143,7 @@ struct Accumulator {
         unpriced += other.unpriced
         fastUnits += other.fastUnits
         fastCalls += other.fastCalls
+        addBound(other.accountBound)
     }
 
     mutating func addLifetime(_ a: Double, _ b: Double, memoryMB: Double) {
@@ -182,6 +186,7 @@ struct Accumulator {
                                                     random: random, provisioned: provisioned))
         if options.functionSeries.contains(target.target.profile.id) { replay.series = SeriesCollector(spanMinutes: spanMinutes) }
         replay.keepUsage = options.functionUsage
+        if target.model.accountConcurrency != nil { replay.inflight = InflightTracker(equidistant: options.arrivals == .equidistant) }
         return replay
     }
 
@@ -217,6 +222,7 @@ struct Accumulator {
     mutating func end(_ g: inout GroupReplay) {
         g.pool.finish()
         drainLifetimes(&g)
+        if g.inflight != nil { addBound(g.inflight!.finish(lastMinute: spanMinutes)) }
         let m = g.members.count
         let target = g.target
         let unitSeries = g.series?.finish()
@@ -396,6 +402,8 @@ struct GroupReplay {
     /// Opt-in outputs (`SimulationOptions.functionSeries`, `.functionUsage`).
     var series: SeriesCollector?
     var keepUsage = false
+    /// Calls in flight per minute, for the account quota's bound; nil when the target has none.
+    var inflight: InflightTracker?
 
     init(members: [Int], app: AppWorkload, unit: String, memoryMB: Double, shape: Shape?, target: PreparedTarget, pool: InstancePool) {
         self.members = members
@@ -427,14 +435,14 @@ struct GroupReplay {
                     let timeout = timeoutMs[0], sync = synchronous[0]
                     for k in 0..<n {
                         Self.step(times[k], durations[k], timeout: timeout, synchronous: sync, rules: rules,
-                                  pool: &pool, tally: &tally, series: &series, histogram: &histogram)
+                                  pool: &pool, tally: &tally, series: &series, inflight: &inflight, histogram: &histogram)
                     }
                     swap(&tally, &tallies[0])
                 } else {
                     for k in 0..<n {
                         let f = Int(calls.function[k])
                         Self.step(times[k], durations[k], timeout: timeoutMs[f], synchronous: synchronous[f], rules: rules,
-                                  pool: &pool, tally: &tallies[f], series: &series, histogram: &histogram)
+                                  pool: &pool, tally: &tallies[f], series: &series, inflight: &inflight, histogram: &histogram)
                     }
                 }
             }
@@ -448,10 +456,13 @@ struct GroupReplay {
         let initBilled: Bool
     }
 
-    /// One arrival at `t` seconds running `duration` ms: through the pool, into the tallies.
-    @inline(__always) static func step(_ t: Double, _ duration: Double, timeout: Double, synchronous: Bool, rules: CallRules,
-                                       pool: inout InstancePool, tally: inout Tally, series: inout SeriesCollector?,
-                                       histogram: inout LatencyHistogram) {
+    /// One arrival at `t` seconds running `duration` ms: through the pool, into the tallies. A call
+    /// the coupled replay held for the account quota (`waitedMs` > 0) counts as throttled and
+    /// delayed, its wait in its latency. Returns when the call leaves its instance; nil when rejected.
+    @discardableResult @inline(__always)
+    static func step(_ t: Double, _ duration: Double, waitedMs: Double = 0, timeout: Double, synchronous: Bool, rules: CallRules,
+                     pool: inout InstancePool, tally: inout Tally, series: inout SeriesCollector?,
+                     inflight: inout InflightTracker?, histogram: inout LatencyHistogram) -> Double? {
         var d = duration
         let cut = d > timeout
         if cut { d = timeout }
@@ -460,7 +471,7 @@ struct GroupReplay {
         switch r.kind {
         case .rejected:
             tally.outcome.throttled += 1
-            return
+            return nil
         case .delayed:
             tally.outcome.throttled += 1
             tally.outcome.delayed += 1
@@ -469,16 +480,23 @@ struct GroupReplay {
         case .warm:
             break
         }
-        let latency = r.latency
+        if waitedMs > 0, r.kind != .delayed {
+            tally.outcome.throttled += 1
+            tally.outcome.delayed += 1
+        }
+        let latency = r.latency + waitedMs
         tally.addLatency(latency)
         histogram.add(latency)
+        let leaves = t + r.latency / 1000
+        if inflight != nil { inflight!.add(start: t, end: leaves) }
         if cut { tally.outcome.timedOut += 1 }
-        if series != nil { series!.addBusy(end: t + latency / 1000, seconds: (d + r.initMs) / 1000) }
+        if series != nil { series!.addBusy(end: leaves, seconds: (d + r.initMs) / 1000) }
         tally.runMs += d
-        guard let clock = rules.clock else { return }
+        guard let clock = rules.clock else { return leaves }
         let exec = clock.billedMs(rules.perRequest ? d : 0)
-        if r.provisioned, rules.perRequest { tally.provisionedExecMs += exec; return }
+        if r.provisioned, rules.perRequest { tally.provisionedExecMs += exec; return leaves }
         tally.execMs += exec
         if r.kind == .cold, rules.initBilled { tally.initMs += clock.billedMs((rules.perRequest ? d : 0) + r.initMs) - exec }
+        return leaves
     }
 }

@@ -39,6 +39,8 @@ struct InstancePool {
     let endSeconds: Double
     var random: SeededRandom
     var histogram: IdleHistogram?
+    /// The target's pre-warmed generic instances, shared by its units (`CoupledReplay`); nil for none.
+    var generic: GenericPool?
 
     /// One instance: when it was started (or pre-warmed), when its current busy period began,
     /// when it expires once idle, and the requests it has in flight.
@@ -187,7 +189,7 @@ struct InstancePool {
         if allowed || heap.isEmpty {
             startedInWindow += 1
             let i = Int32(slots.count)
-            let initMs = model.coldStart.sample(&random)
+            let initMs = generic?.coldStart(at: t, model.coldStart, &random) ?? model.coldStart.sample(&random)
             slots.append(Slot(born: t, activeSince: t, expiresAt: .infinity, inFlight: 1))
             alive += 1
             instancesStarted += 1

@@ -328,6 +328,7 @@ extension Accumulator {
             }
         }
         g.tallies[0].busy = latency
+        if g.inflight != nil { g.inflight!.add(plan) }
         g.pool.peakInstances = plan.peak
         g.pool.instancesStarted = started
         g.pool.instanceSeconds = seconds

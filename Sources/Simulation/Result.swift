@@ -98,6 +98,9 @@ public struct TargetOutcome: Sendable {
     /// The full bill (nil for on-prem targets).
     public var bill: CostBreakdown?
     public var notes: [String]
+    /// Memory the target's pre-warmed generic instances hold all window, MB (0 without a pool):
+    /// in `memoryMBPerMinute` but in no function's series, so on-prem sizing adds it once.
+    public var prewarmedMemoryMB = 0.0
 }
 
 /// Everything one `placer simulate` run produced: schema `placer.result/v1`.

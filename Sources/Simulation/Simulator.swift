@@ -59,22 +59,30 @@ public enum Simulator {
         // A work item is a chunk of apps replayed on every target, so that each function's arrivals
         // are expanded once, not once per target. Chunks are taken in order (the merger holds a
         // chunk that finished early until those before it are in, so memory stays bounded).
+        // A pre-warmed pool couples a target's functions: such targets are replayed below, not here.
+        let independentIndices = prepared.indices.filter { prepared[$0].model.prewarmedPool == nil }
+        let independent = independentIndices.map { prepared[$0] }
         let workers = min(options.workers, max(1, chunkCount))
         let next = Counter()
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let chunk = next.take()
                 guard chunk < chunkCount else { break }
-                var partial = prepared.map { Accumulator(spanMinutes: workload.spanMinutes, target: $0) }
+                var partial = independent.map { Accumulator(spanMinutes: workload.spanMinutes, target: $0) }
                 let range = (chunk * chunkApps)..<min(workload.apps.count, (chunk + 1) * chunkApps)
-                for a in range { simulateApp(workload.apps[a], workload: workload, targets: prepared, options: options, into: &partial) }
-                for t in prepared.indices { merger.add(chunk: chunk, target: t, partial[t]) }
+                for a in range { simulateApp(workload.apps[a], workload: workload, targets: independent, options: options, into: &partial) }
+                for (i, t) in independentIndices.enumerated() { merger.add(chunk: chunk, target: t, partial[i]) }
+                for t in prepared.indices where prepared[t].model.prewarmedPool != nil {
+                    merger.add(chunk: chunk, target: t, Accumulator(spanMinutes: workload.spanMinutes, target: prepared[t]))
+                }
             }
         }
         var totals = merger.finish()
+        let coupled = Coupling.replay(workload, prepared, &totals, options: options)
         var outcomes: [TargetOutcome] = []
         for (t, target) in prepared.enumerated() {
             outcomes.append(try totals[t].finish(target, workload: workload))
+            coupled.annotate(&outcomes[t], t)
             totals[t] = Accumulator(spanMinutes: 1, target: target)
         }
         return SimulationResult(seed: options.seed, arrivals: options.arrivals, spanMinutes: workload.spanMinutes,

@@ -57,9 +57,13 @@ public struct TargetModel: Sendable {
     public var scalingUnit: Limits.ScalingUnit
     /// Requests one instance serves at once (1 for Lambda; 80 for Cloud Run).
     public var perInstanceConcurrency: Int
-    /// Instances one scaling unit may have at once: the lower of `maxInstances` and the
-    /// concurrency quota divided by the per-instance concurrency.
+    /// Instances one scaling unit may have at once (the profile's `maxInstances`).
     public var maxInstances: Int
+    /// Calls the whole account may have in flight at once, shared by all the target's functions
+    /// (Lambda: 1,000 concurrent executions per region); nil for none. `CoupledReplay` applies it.
+    public var accountConcurrency: Int?
+    /// Generic warm instances shared by all the target's functions; nil for none.
+    public var prewarmedPool: PrewarmedPool?
     /// New instances allowed per `scaleOutPeriodSeconds`, per scaling unit; nil for no limit.
     public var scaleOutEnvironments: Int?
     public var scaleOutPeriodSeconds: Double
@@ -76,7 +80,8 @@ public struct TargetModel: Sendable {
     public init(id: String, scalingUnit: Limits.ScalingUnit = .function, perInstanceConcurrency: Int = 1,
                 maxInstances: Int = .max, scaleOutEnvironments: Int? = nil, scaleOutPeriodSeconds: Double = 1,
                 keepAlive: KeepAlivePolicy = .fixed(idleSeconds: 600), coldStart: ColdStartModel = .unknown,
-                timeoutMs: Double = .infinity, provisioned: Int = 0, notes: [String] = []) {
+                timeoutMs: Double = .infinity, provisioned: Int = 0, notes: [String] = [],
+                accountConcurrency: Int? = nil, prewarmedPool: PrewarmedPool? = nil) {
         self.id = id
         self.scalingUnit = scalingUnit
         self.perInstanceConcurrency = max(1, perInstanceConcurrency)
@@ -88,6 +93,8 @@ public struct TargetModel: Sendable {
         self.timeoutMs = timeoutMs > 0 ? timeoutMs : .infinity
         self.provisioned = max(0, provisioned)
         self.notes = notes
+        self.accountConcurrency = accountConcurrency.map { max(1, $0) }
+        self.prewarmedPool = prewarmedPool
     }
 
     /// Reads the instance model from a profile (after any deployment overrides).
@@ -98,10 +105,8 @@ public struct TargetModel: Sendable {
         let perInstance = max(1, Int(d(limits.perInstanceConcurrency) ?? 1))
         var maxInstances = Int.max
         if let m = d(limits.maxInstances) { maxInstances = max(1, Int(m)) }
-        if let quota = d(limits.concurrency) {
-            maxInstances = min(maxInstances, max(1, Int(quota) / perInstance))
-            notes.append("the account concurrency quota (\(Int(quota))) is applied to each scaling unit on its own, not shared across functions")
-        }
+        // The account quota is shared by all functions (`CoupledReplay`), not a per-unit cap.
+        let accountConcurrency = d(limits.concurrency).map { max(1, Int($0)) }
         var scaleOut: Int?
         var period = 1.0
         if let envs = d(limits.scaleOutEnvironments), let per = d(limits.scaleOutPeriod), per > 0 {
@@ -123,7 +128,6 @@ public struct TargetModel: Sendable {
             keepAlive = .memoryPool(poolMB: d(profile.keepAlive.poolMemory) ?? 25_600)
         case .prewarmedPool:
             keepAlive = .fixed(idleSeconds: idleSeconds)
-            notes.append("prewarmed pool modelled as a fixed idle timeout of \(Format.seconds(idleSeconds)); the generic warm pods are not")
         }
         if profile.keepAlive.idle == nil, case .fixed = keepAlive {
             notes.append("no keep-alive time in the profile: 10 min assumed")
@@ -140,11 +144,24 @@ public struct TargetModel: Sendable {
             cold = .unknown
             notes.append("cold-start latency unknown for this target: cold starts are counted but add no latency")
         }
+        var pool: PrewarmedPool?
+        let k = profile.keepAlive
+        if let size = d(k.prewarmed), size >= 1, let memory = d(k.prewarmedMemory), let refill = d(k.prewarmedRefill),
+           let miss = d(k.poolMissColdStart) {
+            pool = PrewarmedPool(size: Int(size), memoryMB: memory, refillSeconds: refill / 1000, missColdStart: .fixed(ms: miss))
+            notes.append("pre-warmed pool: \(Int(size)) generic instances of \(Self.number(memory)) MB shared by all functions (one pool for the target: traces do not say a function's runtime), alive for the whole window; a cold start that finds one ready specializes it (the profile's cold start) and its slot refills after \(Self.number(refill / 1000)) s; one that finds none ready waits \(Self.number(miss)) ms for a new instance; after either it is an ordinary instance of its function (idle \(Format.seconds(idleSeconds)))")
+        } else if profile.keepAlive.policy == .prewarmedPool {
+            notes.append("pre-warmed pool without its figures in the profile: modelled as a fixed idle timeout of \(Format.seconds(idleSeconds))")
+        }
         self.init(id: profile.id, scalingUnit: limits.scalingUnit, perInstanceConcurrency: perInstance,
                   maxInstances: maxInstances, scaleOutEnvironments: scaleOut, scaleOutPeriodSeconds: period,
                   keepAlive: keepAlive, coldStart: cold, timeoutMs: d(limits.timeout) ?? .infinity,
-                  provisioned: Int((d(profile.keepAlive.provisioned) ?? 0).rounded(.up)), notes: notes)
+                  provisioned: Int((d(profile.keepAlive.provisioned) ?? 0).rounded(.up)), notes: notes,
+                  accountConcurrency: accountConcurrency, prewarmedPool: pool)
     }
+
+    /// A figure as short text: no decimals when whole.
+    static func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
 
     /// Idle time after which an instance is removed; infinity when it never is; -1 when it
     /// goes the moment it answers.
@@ -155,6 +172,24 @@ public struct TargetModel: Sendable {
         case .alwaysOn, .memoryPool: return .infinity
         case .hybridHistogram(let h): return h.rangeMinutes * 60
         }
+    }
+}
+
+/// Generic warm instances a target keeps for any of its functions (Fission's pool manager,
+/// OpenWhisk's stem cells): a cold start that finds one ready specializes it and the slot refills
+/// after `refillSeconds` (holding its instance meanwhile); one that finds none ready starts a new
+/// instance from nothing (`missColdStart`). The pool's instances are alive for the whole window.
+public struct PrewarmedPool: Sendable, Equatable {
+    public var size: Int
+    public var memoryMB: Double
+    public var refillSeconds: Double
+    public var missColdStart: ColdStartModel
+
+    public init(size: Int, memoryMB: Double, refillSeconds: Double, missColdStart: ColdStartModel) {
+        self.size = max(1, size)
+        self.memoryMB = max(0, memoryMB)
+        self.refillSeconds = max(0, refillSeconds)
+        self.missColdStart = missColdStart
     }
 }
 

@@ -1,0 +1,269 @@
+import Foundation
+import Traces
+
+/// The replay of one target with all its scaling units in one global time order, for what
+/// couples them: the account's concurrency quota (`TargetModel.accountConcurrency`) and the
+/// pre-warmed generic instances they share (`TargetModel.prewarmedPool`).
+///
+/// Arrivals of every function are produced slice by slice (`ArrivalExpansion.Expander`, as
+/// `Simulator.simulateApp` does, so memory stays bounded by a slice), merged by time (ties: app
+/// order, then function order, then the function's own order) and replayed call by call (no
+/// per-minute fast path), each on its unit's own `InstancePool`. A global heap of completions
+/// keeps the account's calls in flight: a call that arrives with `quota` of them in flight is
+/// throttled even if its own function has an idle instance — rejected when synchronous,
+/// otherwise held until the first call in flight anywhere in the account completes and then
+/// replayed at that time (its latency includes the wait; held calls go before new arrivals of the
+/// same moment, in the order they were held). Calls enter each unit's pool in non-decreasing time,
+/// which the pool needs. A call the unit's own limit delays counts against the quota from its
+/// arrival (an over-count of the account's calls in flight while it waits).
+///
+/// Outcomes go through the same `Accumulator` bookkeeping as the independent replay, so bills,
+/// series and JSON have the same shape; with a quota no load reaches, the outcomes are the same
+/// (`CoupledReplayTests`).
+enum CoupledReplay {
+    /// What the coupling did, for the target's notes.
+    struct Report {
+        var quotaRejected = 0, quotaDelayed = 0
+        var poolHits = 0, poolMisses = 0
+    }
+
+    /// A call the quota held: replayed at `time`; `origin` is when it arrived.
+    private struct Held: Comparable {
+        var time: Double
+        var sequence: Int
+        var origin: Double
+        var unit: Int32, member: Int32
+        var durationMs: Double
+
+        static func < (a: Held, b: Held) -> Bool { (a.time, a.sequence) < (b.time, b.sequence) }
+    }
+
+    static func run(_ workload: Workload, target: PreparedTarget, options: SimulationOptions) -> (Accumulator, Report) {
+        var acc = Accumulator(spanMinutes: workload.spanMinutes, target: target)
+        var report = Report()
+        let generic = target.model.prewarmedPool.map { GenericPool($0) }
+        // Scaling units in app order; each function's (unit, member).
+        var units: [GroupReplay] = []
+        var unitOf: [(unit: Int32, member: Int32)] = []
+        var expanders: [ArrivalExpansion.Expander] = []
+        var lastExact = 0.0
+        for app in workload.apps {
+            var raised = 0, unpriced: [String] = []
+            if target.model.scalingUnit == .app, app.functions.count > 1 {
+                let memory = app.functions.reduce(0) { $0 + $1.memoryMB }
+                units.append(acc.begin(functions: Array(0..<app.functions.count), app: app, memoryMB: memory,
+                                       groupKey: FunctionKey(app: app.key, function: ""), unit: "app", options: options,
+                                       target: target, raised: &raised, unpriced: &unpriced))
+                for f in app.functions.indices { unitOf.append((Int32(units.count - 1), Int32(f))) }
+            } else {
+                for f in app.functions.indices {
+                    units.append(acc.begin(functions: [f], app: app, memoryMB: app.functions[f].memoryMB, groupKey: app.functions[f].key,
+                                           unit: target.model.scalingUnit == .app ? "app" : "function", options: options,
+                                           target: target, raised: &raised, unpriced: &unpriced))
+                    unitOf.append((Int32(units.count - 1), 0))
+                }
+            }
+            acc.memoryRaised += raised
+            acc.unpriced += unpriced
+            for function in app.functions {
+                expanders.append(ArrivalExpansion.Expander(function, seed: options.seed, mode: options.arrivals))
+                if case .exact(let starts, _) = function.calls, let last = starts.last { lastExact = max(lastExact, last) }
+            }
+        }
+        for u in units.indices {
+            units[u].inflight = nil
+            units[u].pool.generic = generic
+        }
+        let quota = target.model.accountConcurrency ?? .max
+        var inFlight = TimeHeap()
+        var held = MinHeap<Held>()
+        var sequence = 0
+
+        // One call at `t` (arrived at `origin`): held or rejected at the quota, else replayed.
+        func dispatch(_ t: Double, origin: Double, unit u: Int, member f: Int, durationMs: Double) {
+            while !inFlight.isEmpty, inFlight.min <= t { inFlight.pop() }
+            if inFlight.count >= quota {
+                if units[u].synchronous[f] {
+                    units[u].tallies[f].outcome.invocations += 1
+                    units[u].tallies[f].outcome.throttled += 1
+                    report.quotaRejected += 1
+                } else {
+                    if origin == t { report.quotaDelayed += 1 }
+                    held.push(Held(time: inFlight.min, sequence: sequence, origin: origin, unit: Int32(u), member: Int32(f),
+                                     durationMs: durationMs))
+                    sequence += 1
+                }
+                return
+            }
+            if let end = units[u].replayOne(at: t, origin: origin, durationMs: durationMs, member: f, histogram: &acc.histogram) {
+                inFlight.push(end)
+            }
+        }
+        func release(upTo t: Double) {
+            while !held.isEmpty, held.min.time <= t {
+                let h = held.pop()
+                dispatch(h.time, origin: h.origin, unit: Int(h.unit), member: Int(h.member), durationMs: h.durationMs)
+            }
+        }
+
+        var lists = [CallList](repeating: CallList(), count: expanders.count)
+        var order: [(time: Double, function: Int32, k: Int32)] = []
+        var bound = 0.0
+        let end = max(Double(workload.spanMinutes) * 60, lastExact + 1)
+        while bound < end {
+            bound += options.sliceSeconds
+            order.removeAll(keepingCapacity: true)
+            for g in expanders.indices {
+                lists[g].removeAll()
+                expanders[g].next(before: bound, into: &lists[g])
+                for (k, t) in lists[g].times.enumerated() { order.append((t, Int32(g), Int32(k))) }
+            }
+            order.sort { ($0.time, $0.function, $0.k) < ($1.time, $1.function, $1.k) }
+            for call in order {
+                release(upTo: call.time)
+                let g = Int(call.function)
+                let (u, f) = unitOf[g]
+                dispatch(call.time, origin: call.time, unit: Int(u), member: Int(f),
+                         durationMs: lists[g].durationsMs[Int(call.k)])
+            }
+            for u in units.indices { acc.drainLifetimes(&units[u]) }
+        }
+        release(upTo: .infinity)
+        for u in units.indices { acc.end(&units[u]) }
+        if let generic {
+            // The pool's generic instances (and a refilling slot's pod) are held all window.
+            let window = Double(workload.spanMinutes) * 60
+            for _ in 0..<generic.pool.size { acc.addLifetime(0, window, memoryMB: generic.pool.memoryMB) }
+            let seconds = Double(generic.pool.size) * window
+            acc.total.instanceSeconds += seconds
+            acc.total.memoryGBSeconds += seconds * generic.pool.memoryMB / 1024
+            report.poolHits = generic.hits
+            report.poolMisses = generic.misses
+        }
+        return (acc, report)
+    }
+}
+
+/// The pre-warmed generic instances of one target (`PrewarmedPool`), shared by all its units in
+/// the coupled replay: a cold start takes the slot ready earliest if it is ready (the profile's
+/// cold start: specialization) and the slot refills `refillSeconds` later; with none ready the
+/// call pays the pool-miss cold start. Cold starts come in non-decreasing time.
+final class GenericPool {
+    let pool: PrewarmedPool
+    private var readyAt: [Double]
+    private(set) var hits = 0, misses = 0
+
+    init(_ pool: PrewarmedPool) {
+        self.pool = pool
+        readyAt = [Double](repeating: -.infinity, count: pool.size)
+    }
+
+    /// The init time of a cold start at `t`, ms.
+    func coldStart(at t: Double, _ specialize: ColdStartModel, _ random: inout SeededRandom) -> Double {
+        var slot = 0
+        for i in readyAt.indices where readyAt[i] < readyAt[slot] { slot = i }
+        guard readyAt[slot] <= t else {
+            misses += 1
+            return pool.missColdStart.sample(&random)
+        }
+        hits += 1
+        readyAt[slot] = t + pool.refillSeconds
+        return specialize.sample(&random)
+    }
+}
+
+extension GroupReplay {
+    /// One call of the coupled replay, booked by the same step as `feed`'s calls, at `t` (its
+    /// arrival was `origin`: a call the account quota held is throttled and delayed, its wait in
+    /// its latency). Returns when it leaves the account, or nil when rejected.
+    mutating func replayOne(at t: Double, origin: Double, durationMs: Double, member f: Int,
+                            histogram: inout LatencyHistogram) -> Double? {
+        let rules = CallRules(clock: target.clock, perRequest: perRequest, initBilled: initBilled)
+        return Self.step(t, durationMs, waitedMs: (t - origin) * 1000, timeout: timeoutMs[f], synchronous: synchronous[f], rules: rules,
+                         pool: &pool, tally: &tallies[f], series: &series, inflight: &inflight, histogram: &histogram)
+    }
+}
+
+/// Which targets `Simulator.run` replays again coupled, and what their notes say.
+struct Coupling {
+    /// Per target: nil when replayed independently only; the coupled replay's report otherwise.
+    var reports: [CoupledReplay.Report?]
+    /// Per target with a quota: the highest per-minute bound of calls in flight.
+    var peakBound: [Int?]
+    var models: [TargetModel]
+
+    /// Replays coupled, in place of their independent totals, the targets with a pre-warmed pool
+    /// (always) and those whose bound of calls in flight exceeds their account quota. Targets run
+    /// in parallel; each replay is sequential, so results do not depend on the worker count.
+    static func replay(_ workload: Workload, _ prepared: [PreparedTarget], _ totals: inout [Accumulator],
+                       options: SimulationOptions) -> Coupling {
+        var coupling = Coupling(reports: prepared.map { _ in nil }, peakBound: prepared.map { _ in nil }, models: prepared.map(\.model))
+        var chosen: [Int] = []
+        for (t, target) in prepared.enumerated() {
+            if let quota = target.model.accountConcurrency {
+                let peak = totals[t].accountBound.max() ?? 0
+                coupling.peakBound[t] = peak
+                if peak > quota { chosen.append(t); continue }
+            }
+            if target.model.prewarmedPool != nil { chosen.append(t) }
+        }
+        guard !chosen.isEmpty else { return coupling }
+        let results = Results(count: chosen.count)
+        let picked = chosen
+        DispatchQueue.concurrentPerform(iterations: min(options.workers, chosen.count)) { _ in
+            while let i = results.next() {
+                results.set(i, CoupledReplay.run(workload, target: prepared[picked[i]], options: options))
+            }
+        }
+        for (i, t) in chosen.enumerated() {
+            let (acc, report) = results.take(i)
+            totals[t] = acc
+            coupling.reports[t] = report
+        }
+        return coupling
+    }
+
+    /// Adds what the target's coupling did to its outcome: notes, the pool's memory.
+    func annotate(_ outcome: inout TargetOutcome, _ t: Int) {
+        let model = models[t]
+        let report = reports[t]
+        if let quota = model.accountConcurrency, let peak = peakBound[t] {
+            if let report {
+                outcome.notes.append("the account concurrency quota (\(quota) calls in flight) is shared by all functions: an upper bound of calls in flight reached \(peak), so every call was replayed in one time order across functions (no per-minute fast path); the quota rejected \(report.quotaRejected) synchronous calls and delayed \(report.quotaDelayed) asynchronous ones")
+            } else {
+                outcome.notes.append("the account concurrency quota never bound (peak bound \(peak) of \(quota) calls in flight: each scaling unit's most calls in flight per minute, summed over units), so functions were replayed independently")
+            }
+        }
+        if let pool = model.prewarmedPool, let report {
+            outcome.prewarmedMemoryMB = Double(pool.size) * pool.memoryMB
+            outcome.keepAlive = "pre-warmed pool of \(pool.size), then " + outcome.keepAlive
+            outcome.notes.append("pre-warmed pool shared by all functions: every call replayed in one time order across functions (no per-minute fast path); \(report.poolHits) cold starts specialized a generic instance, \(report.poolMisses) found the pool empty; its \(TargetModel.number(Double(pool.size) * pool.memoryMB)) MB are in the target's series and instance figures, not in any function's")
+        }
+    }
+
+    /// Coupled results by index, filled by the workers.
+    private final class Results: @unchecked Sendable {
+        private let lock = NSLock()
+        private var slots: [(Accumulator, CoupledReplay.Report)?]
+        private var handed = 0
+
+        init(count: Int) { slots = [(Accumulator, CoupledReplay.Report)?](repeating: nil, count: count) }
+
+        func next() -> Int? {
+            lock.lock(); defer { lock.unlock() }
+            guard handed < slots.count else { return nil }
+            handed += 1
+            return handed - 1
+        }
+
+        func set(_ i: Int, _ value: (Accumulator, CoupledReplay.Report)) {
+            lock.lock(); defer { lock.unlock() }
+            slots[i] = value
+        }
+
+        func take(_ i: Int) -> (Accumulator, CoupledReplay.Report) {
+            lock.lock(); defer { lock.unlock() }
+            return slots[i]!
+        }
+    }
+}
