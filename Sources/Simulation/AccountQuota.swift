@@ -61,18 +61,13 @@ struct InflightTracker {
     /// minute m is bounded by the highest of minutes m−2…m plus their cold starts (each init
     /// lengthens one call).
     mutating func add(_ plan: FastPlan) {
-        let negligible = exp(-25.0)
         var high: [Int] = []
         for k in plan.minutes.indices {
             let rho = Double(plan.counts[k]) * plan.days[Int(plan.dayOf[k])].meanMs / 60_000
             if equidistant {
                 high.append(max(1, Int((rho - 1e-9).rounded(.up))))
             } else {
-                // The last instance reached with a chance of e^-25 or more (1 − q, q = e^logQ).
-                let (low, values) = FastPlan.notReached(rho, calls: Double(plan.counts[k]))
-                var top = low + values.count - 1
-                for (i, logQ) in values.enumerated() where -logQ < negligible { top = low + i - 1; break }
-                high.append(max(1, top))
+                high.append(FastPlan.highestReached(rho, calls: Double(plan.counts[k])))
             }
         }
         // Call minutes are consecutive from the plan's first minute (`FastPlan.make`).

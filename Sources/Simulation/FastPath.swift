@@ -41,6 +41,8 @@ struct FastPlan {
     /// Per call minute: its minute, calls and the index into `days`.
     var minutes: [Int32], counts: [Int32], dayOf: [Int32]
     var days: [DayDurations]
+    /// Billed active time of a packed instance (several requests per instance), ms; nil otherwise.
+    var activeMs: Int64?
 
     /// A day's duration distribution: `points` durations at evenly spaced quantiles, their mean,
     /// and their mean billed duration.
@@ -61,9 +63,10 @@ struct FastPlan {
 
     /// The plan for `function` on `model`, or nil when the exact path must replay it.
     static func make(_ function: FunctionWorkload, model: TargetModel, provisioned: Int, timeoutMs: Double,
-                     mode: ArrivalMode, clock: BillingClock?, spanMinutes: Int, crossings: inout [Int: Crossings]) -> FastPlan? {
+                     mode: ArrivalMode, clock: BillingClock?, instanceBilling: Bool = false, spanMinutes: Int,
+                     crossings: inout [Int: Crossings]) -> FastPlan? {
         guard case .binned(let callMinutes, let callCounts, let table) = function.calls, !table.isEmpty, !callMinutes.isEmpty,
-              model.perInstanceConcurrency == 1, provisioned == 0,
+              provisioned == 0, !instanceBilling,
               case .fixed(let idle) = model.keepAlive, idle >= 120 else { return nil }
         let first = Int(callMinutes[0]), last = Int(callMinutes[callMinutes.count - 1])
         guard first >= 0, last < spanMinutes, function.calls.count > exactLimit else { return nil }
@@ -102,6 +105,11 @@ struct FastPlan {
         let length = min(spanMinutes, last + window + 1) - first
         let rho = minutes.indices.map { Double(counts[$0]) * days[Int(dayOf[$0])].meanMs / 60_000 }
         var plan = FastPlan(firstMinute: first, alive: [], cold: [], peak: 0, minutes: minutes, counts: counts, dayOf: dayOf, days: days)
+        if model.perInstanceConcurrency > 1 {
+            guard mode == .exponential, plan.packed(rho: rho, concurrency: model.perInstanceConcurrency, length: length, clock: clock)
+            else { return nil }
+            return plan
+        }
         // Exponential draws make the arrivals Poisson-like, which the level crossings assume;
         // uniform draws are less bursty (fewer instances than Poisson): those replay exactly.
         if let known = crossings[window] {
@@ -121,6 +129,44 @@ struct FastPlan {
         if plan.peak > model.maxInstances { return nil }
         if let envs = model.scaleOutEnvironments, plan.cold.contains(where: { Int($0) > envs }) { return nil }
         return plan
+    }
+
+    /// Several requests per instance (Cloud Run): when the calls in flight surely stay under the
+    /// instance's concurrency in every minute (the highest level reached with a chance of e^−25 or
+    /// more, `highestReached`, below it), one instance serves them all, alive from the first call
+    /// minute to the window after the last, started once. It is billed while at least one call is
+    /// in flight, each such period rounded up: calls in flight are Poisson(ρ) (M/G/∞), so per
+    /// minute the busy time is 60 s × (1 − e^−ρ) and n e^−ρ calls find it idle and open a period;
+    /// a period is rounded up by the day's mean rounding of one call when it is a single call
+    /// (chance about e^−ρ) and by half the rounding unit otherwise. False when the load needs a
+    /// second instance (the exact path replays it).
+    mutating func packed(rho: [Double], concurrency: Int, length: Int, clock: BillingClock?) -> Bool {
+        for k in rho.indices where counts[k] > 0 {
+            guard Self.highestReached(rho[k], calls: Double(counts[k])) < concurrency else { return false }
+        }
+        alive = [Double](repeating: 1, count: length)
+        cold = [Int32](repeating: 0, count: length)
+        cold[0] = 1
+        peak = 1
+        guard let clock else { return true }
+        let unitMs = Double(clock.unitMicros) / 1000
+        var billed = 0.0
+        for k in rho.indices where counts[k] > 0 {
+            let day = days[Int(dayOf[k])], idle = exp(-rho[k])
+            let excess = idle * (day.meanBilledMs - day.meanMs) + (1 - idle) * unitMs / 2
+            billed += 60_000 * (1 - idle) + Double(counts[k]) * idle * excess
+        }
+        activeMs = Int64(billed.rounded())
+        return true
+    }
+
+    /// The highest level of calls in flight that a minute of `calls` calls at load ρ reaches with a
+    /// chance of e^−25 or more (each level above is less likely).
+    static func highestReached(_ rho: Double, calls: Double) -> Int {
+        let (low, values) = notReached(rho, calls: calls)
+        var top = low + values.count - 1
+        for (i, logQ) in values.enumerated() where -logQ < exp(-25.0) { top = low + i - 1; break }
+        return max(1, top)
     }
 
     /// Equidistant calls of one duration: ⌈ρ⌉ in flight all minute, alive over the window.
@@ -306,7 +352,9 @@ extension Accumulator {
                 latency.add(day.meanMs + initMs)
                 histogram.add(day.meanMs + initMs)
                 if g.initBilled, let clock = g.target.clock {
-                    g.tallies[0].initMs += clock.billedMs(day.meanMs + initMs) - clock.billedMs(day.meanMs)
+                    // As the exact path bills it: with the call's time where each call is billed.
+                    let base = g.perRequest ? day.meanMs : 0
+                    g.tallies[0].initMs += clock.billedMs(base + initMs) - clock.billedMs(base)
                 }
             }
             g.tallies[0].runMs += Double(n) * day.meanMs
@@ -327,6 +375,7 @@ extension Accumulator {
                 g.tallies[0].execMs += Int64((Double(n) * plan.days[d].meanBilledMs).rounded())
             }
         }
+        if let active = plan.activeMs { g.activeMs += active }
         g.tallies[0].busy = latency
         if g.inflight != nil { g.inflight!.add(plan) }
         g.pool.peakInstances = plan.peak

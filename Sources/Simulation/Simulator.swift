@@ -125,7 +125,8 @@ public enum Simulator {
                 let g = groups[t][f]
                 if let plan = FastPlan.make(app.functions[f], model: targets[t].model, provisioned: Int(g.pool.reserved),
                                             timeoutMs: g.timeoutMs[0], mode: options.arrivals, clock: targets[t].clock,
-                                            spanMinutes: workload.spanMinutes, crossings: &crossings[f]) {
+                                            instanceBilling: g.instanceBilling, spanMinutes: workload.spanMinutes,
+                                            crossings: &crossings[f]) {
                     acc[t].replay(plan, &groups[t][f])
                     perMinute[t][f] = true
                 } else {

@@ -138,6 +138,40 @@ struct FastPathTests {
         #expect(off(a.latencyMs.p50, b.latencyMs.p50) < 0.03 && off(a.latencyMs.p99, b.latencyMs.p99) < 0.08)
     }
 
+    @Test func packedInstanceWithinTolerance() throws {
+        // Cloud Run (80 requests an instance, billed per 100 ms while a request is in flight): from
+        // 0.05 to 22 calls in flight, one instance serves every call; per minute its billed active
+        // time must match the exact replay's rounded busy periods. (The tables' top percent leaps
+        // fivefold, so the exact path's own sampled p99 moves by about 10 % between seeds.)
+        let profile = try SimulationTests.profile("cloud-run")
+        let model = TargetModel(profile: profile)
+        func off(_ x: Double, _ y: Double) -> Double { abs(x - y) / max(abs(y), 1e-9) }
+        for (perMinute, table) in [(30.0, [5.0, 10, 40, 80, 150, 400, 2000]), (300, [20.0, 60, 150, 300, 600, 1500, 9000]),
+                                   (600, [200.0, 600, 1200, 1500, 2000, 3000, 6000])] {
+            let counts = (0..<1440).map { m in Int32(perMinute * (1 + 0.5 * sin(Double(m) / 1440 * 2 * Double.pi))) }
+            let f = Self.binned(counts, percentiles: table)
+            let workload = Workload(apps: [AppWorkload(key: "a", functions: [f])], spanMinutes: 1440)
+            func run(_ fast: Bool) throws -> TargetOutcome {
+                try Simulator.run(workload, targets: [SimulationTarget(profile: profile, model: model)],
+                                  options: SimulationOptions(seed: 3, arrivals: .exponential, fastPath: fast)).targets[0]
+            }
+            let fast = try run(true), exact = try run(false)
+            let a = fast.total, b = exact.total
+            print("packed \(perMinute)/min: cold \(a.coldStarts)/\(b.coldStarts) peak \(a.peakInstances)/\(b.peakInstances) inst-s \(a.instanceSeconds)/\(b.instanceSeconds) GB-s \(a.billedGBSeconds)/\(b.billedGBSeconds) p50 \(a.latencyMs.p50)/\(b.latencyMs.p50) p99 \(a.latencyMs.p99)/\(b.latencyMs.p99)")
+            #expect(Self.perMinute(fast) && !Self.perMinute(exact))
+            #expect(a.invocations == b.invocations && a.coldStarts == b.coldStarts && a.peakInstances == b.peakInstances)
+            #expect(off(a.instanceSeconds, b.instanceSeconds) < 0.01)
+            #expect(off(a.billedGBSeconds, b.billedGBSeconds) < 0.01, "billed GB-s \(a.billedGBSeconds) vs \(b.billedGBSeconds)")
+            #expect(off(a.latencyMs.p50, b.latencyMs.p50) < 0.03 && off(a.latencyMs.p99, b.latencyMs.p99) < 0.15)
+        }
+        // A load that needs a second instance replays exactly.
+        let heavy = Self.binned([Int32](repeating: 6000, count: 200), percentiles: [500, 600, 700, 800, 900, 1000, 1200])
+        let workload = Workload(apps: [AppWorkload(key: "a", functions: [heavy])], spanMinutes: 200)
+        let o = try Simulator.run(workload, targets: [SimulationTarget(profile: profile, model: model)],
+                                  options: SimulationOptions(seed: 3, arrivals: .exponential)).targets[0]
+        #expect(!Self.perMinute(o))
+    }
+
     @Test func sameBytesWhateverTheWorkers() throws {
         // Busy functions (per minute) among quiet ones (per call), in apps of one and of three.
         let p = DurationPercentiles(day: 1, averageMs: 200, count: 1, minimumMs: nil, maximumMs: nil, percentilesMs: [5, 10, 50, 150, 300, 900, 2000])
