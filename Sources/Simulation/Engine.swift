@@ -217,55 +217,25 @@ struct InstancePool {
     }
 }
 
-/// A binary min-heap of (time, instance) completion events; ties broken by instance index so
-/// the order never depends on insertion history. Sifts move a hole rather than swapping.
+/// A min-heap of (time, instance) completion events; ties broken by instance index so the order
+/// never depends on insertion history.
 struct CompletionHeap {
-    struct Event { var time: Double; var id: Int32 }
-    private var items: [Event] = []
-
-    var isEmpty: Bool { items.isEmpty }
-    var count: Int { items.count }
-    var minTime: Double { items[0].time }
-
-    @inline(__always) private static func less(_ a: Event, _ b: Event) -> Bool {
-        a.time < b.time || (a.time == b.time && a.id < b.id)
+    struct Event: Comparable {
+        var time: Double
+        var id: Int32
+        @inline(__always) static func < (a: Event, b: Event) -> Bool { a.time < b.time || (a.time == b.time && a.id < b.id) }
     }
+    private var heap = MinHeap<Event>()
 
-    mutating func push(_ t: Double, _ id: Int32) {
-        let event = Event(time: t, id: id)
-        items.append(event)
-        items.withUnsafeMutableBufferPointer { h in
-            var i = h.count - 1
-            while i > 0 {
-                let parent = (i - 1) >> 1
-                guard Self.less(event, h[parent]) else { break }
-                h[i] = h[parent]
-                i = parent
-            }
-            h[i] = event
-        }
-    }
+    var isEmpty: Bool { heap.isEmpty }
+    var count: Int { heap.count }
+    var minTime: Double { heap.min.time }
+
+    mutating func push(_ t: Double, _ id: Int32) { heap.push(Event(time: t, id: id)) }
 
     mutating func pop() -> (Double, Int32) {
-        let top = items[0]
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items.withUnsafeMutableBufferPointer { h in
-                let n = h.count
-                var i = 0
-                while true {
-                    let l = 2 * i + 1
-                    guard l < n else { break }
-                    var m = l
-                    if l + 1 < n, Self.less(h[l + 1], h[l]) { m = l + 1 }
-                    guard Self.less(h[m], last) else { break }
-                    h[i] = h[m]
-                    i = m
-                }
-                h[i] = last
-            }
-        }
-        return (top.time, top.id)
+        let e = heap.pop()
+        return (e.time, e.id)
     }
 }
 
