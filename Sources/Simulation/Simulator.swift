@@ -121,8 +121,10 @@ public enum Simulator {
         for t in targets.indices {
             if groups[t].count == 1, app.functions.count > 1 { expand = expand.map { _ in true }; continue }
             for f in groups[t].indices {
-                guard options.fastPath else { continue }
                 let g = groups[t][f]
+                // A unit whose series sizes a cluster replays every call: the fast path's series are
+                // expectations, whose peak sits under a replay's.
+                guard options.fastPath, g.series == nil else { expand[f] = true; continue }
                 if let plan = FastPlan.make(app.functions[f], model: targets[t].model, provisioned: Int(g.pool.reserved),
                                             timeoutMs: g.timeoutMs[0], mode: options.arrivals, clock: targets[t].clock,
                                             instanceBilling: g.instanceBilling, spanMinutes: workload.spanMinutes,

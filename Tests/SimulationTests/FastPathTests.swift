@@ -172,6 +172,25 @@ struct FastPathTests {
         #expect(!Self.perMinute(o))
     }
 
+    @Test func unitsSizedForOnPremReplayExactly() throws {
+        // On-prem sizing reads each unit's per-minute memory and calls executing and takes the
+        // peak of their sum: per minute the fast path holds expectations, whose peak sits 10–16 %
+        // under a replay's (measured here before this rule), so a target whose series are
+        // collected replays every call, one request per instance or packed.
+        let counts = (0..<1440).map { m in Int32(300 + 200 * sin(Double(m) / 1440 * 2 * Double.pi)) }
+        let f = Self.binned(counts, percentiles: [20, 60, 150, 300, 600, 1500, 9000])
+        let workload = Workload(apps: [AppWorkload(key: "a", functions: [f])], spanMinutes: 1440)
+        for id in ["aws-lambda-x86", "openfaas"] {
+            let target = SimulationTarget(profile: try SimulationTests.profile(id))
+            var options = SimulationOptions(seed: 3, arrivals: .exponential)
+            #expect(Self.perMinute(try Simulator.run(workload, targets: [target], options: options).targets[0]), "\(id)")
+            options.functionSeries = [id]
+            let sized = try Simulator.run(workload, targets: [target], options: options).targets[0]
+            #expect(!Self.perMinute(sized), "\(id)")
+            #expect(sized.functions[0].series != nil)
+        }
+    }
+
     @Test func sameBytesWhateverTheWorkers() throws {
         // Busy functions (per minute) among quiet ones (per call), in apps of one and of three.
         let p = DurationPercentiles(day: 1, averageMs: 200, count: 1, minimumMs: nil, maximumMs: nil, percentilesMs: [5, 10, 50, 150, 300, 900, 2000])
