@@ -69,7 +69,7 @@ struct CoupledReplayTests {
                                            options: SimulationOptions(seed: 4, workers: 2))
             #expect(result.targets[0].notes.filter { $0.contains("account concurrency quota") }.count == (quota == nil ? 0 : 1))
             result.targets[0].notes.removeAll { $0.contains("account concurrency quota") }
-            return try result.json()
+            return result.json()
         }
         #expect(TargetModel(profile: target).accountConcurrency == 1000)
         #expect(TargetModel(profile: target).maxInstances == .max)
@@ -153,7 +153,7 @@ struct CoupledReplayTests {
                 let target = SimulationTarget(profile: profile, model: model)
                 let one = try Simulator.run(workload, targets: [target], options: SimulationOptions(seed: seed, workers: 1))
                 let two = try Simulator.run(workload, targets: [target], options: SimulationOptions(seed: seed, workers: 2))
-                #expect(try one.json() == (try two.json()), "seed \(seed) quota \(quota)")
+                #expect(one.json() == two.json(), "seed \(seed) quota \(quota)")
                 let o = one.targets[0]
                 #expect(Self.conserved(o), "seed \(seed) quota \(quota)")
                 if o.notes.contains(where: { $0.contains("never bound") }) { #expect(o.total.throttled == 0) }
@@ -285,7 +285,7 @@ struct CoupledReplayTests {
                        SimulationTarget(profile: lambda, model: tight)]
         let one = try Simulator.run(workload, targets: targets, options: SimulationOptions(seed: 5, workers: 1))
         let two = try Simulator.run(workload, targets: targets, options: SimulationOptions(seed: 5, workers: 2)).json()
-        #expect(try one.json() == two)
+        #expect(one.json() == two)
         #expect(one.targets[2].total.throttled > 0)
         #expect(one.targets.allSatisfy(Self.conserved))
         for slice in [60.0, 1e12] {
