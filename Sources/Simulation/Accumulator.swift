@@ -109,9 +109,9 @@ struct Accumulator {
     var unpriced: [String] = []
     /// Scaling units replayed per minute (`FastPlan`), and their calls.
     var fastUnits = 0, fastCalls = 0
-    /// Per minute, an upper bound of the account's calls in flight (`InflightTracker`); empty
-    /// unless the target has an account concurrency quota.
-    var accountBound: [Int] = []
+    /// The bound of the account's calls in flight that this worker's units add to (nil unless the
+    /// target has an account concurrency quota); shared, not merged.
+    var overlap: OverlapCounter?
 
     init(spanMinutes: Int, target: PreparedTarget) {
         self.spanMinutes = spanMinutes
@@ -143,7 +143,6 @@ struct Accumulator {
         unpriced += other.unpriced
         fastUnits += other.fastUnits
         fastCalls += other.fastCalls
-        addBound(other.accountBound)
     }
 
     mutating func addLifetime(_ a: Double, _ b: Double, memoryMB: Double) {
@@ -186,7 +185,7 @@ struct Accumulator {
                                                     random: random, provisioned: provisioned))
         if options.functionSeries.contains(target.target.profile.id) { replay.series = SeriesCollector(spanMinutes: spanMinutes) }
         replay.keepUsage = options.functionUsage
-        if target.model.accountConcurrency != nil { replay.inflight = InflightTracker(equidistant: options.arrivals == .equidistant) }
+        replay.overlap = overlap
         return replay
     }
 
@@ -222,7 +221,6 @@ struct Accumulator {
     mutating func end(_ g: inout GroupReplay) {
         g.pool.finish()
         drainLifetimes(&g)
-        if g.inflight != nil { addBound(g.inflight!.finish(lastMinute: spanMinutes)) }
         let m = g.members.count
         let target = g.target
         let unitSeries = g.series?.finish()
@@ -402,8 +400,8 @@ struct GroupReplay {
     /// Opt-in outputs (`SimulationOptions.functionSeries`, `.functionUsage`).
     var series: SeriesCollector?
     var keepUsage = false
-    /// Calls in flight per minute, for the account quota's bound; nil when the target has none.
-    var inflight: InflightTracker?
+    /// Calls in flight per second, for the account quota's bound; nil when the target has none.
+    var overlap: OverlapCounter?
 
     init(members: [Int], app: AppWorkload, unit: String, memoryMB: Double, shape: Shape?, target: PreparedTarget, pool: InstancePool) {
         self.members = members
@@ -435,14 +433,14 @@ struct GroupReplay {
                     let timeout = timeoutMs[0], sync = synchronous[0]
                     for k in 0..<n {
                         Self.step(times[k], durations[k], timeout: timeout, synchronous: sync, rules: rules,
-                                  pool: &pool, tally: &tally, series: &series, inflight: &inflight, histogram: &histogram)
+                                  pool: &pool, tally: &tally, series: &series, overlap: overlap, histogram: &histogram)
                     }
                     swap(&tally, &tallies[0])
                 } else {
                     for k in 0..<n {
                         let f = Int(calls.function[k])
                         Self.step(times[k], durations[k], timeout: timeoutMs[f], synchronous: synchronous[f], rules: rules,
-                                  pool: &pool, tally: &tallies[f], series: &series, inflight: &inflight, histogram: &histogram)
+                                  pool: &pool, tally: &tallies[f], series: &series, overlap: overlap, histogram: &histogram)
                     }
                 }
             }
@@ -462,7 +460,7 @@ struct GroupReplay {
     @discardableResult @inline(__always)
     static func step(_ t: Double, _ duration: Double, waitedMs: Double = 0, timeout: Double, synchronous: Bool, rules: CallRules,
                      pool: inout InstancePool, tally: inout Tally, series: inout SeriesCollector?,
-                     inflight: inout InflightTracker?, histogram: inout LatencyHistogram) -> Double? {
+                     overlap: OverlapCounter?, histogram: inout LatencyHistogram) -> Double? {
         var d = duration
         let cut = d > timeout
         if cut { d = timeout }
@@ -488,7 +486,7 @@ struct GroupReplay {
         tally.addLatency(latency)
         histogram.add(latency)
         let leaves = t + r.latency / 1000
-        if inflight != nil { inflight!.add(start: t, end: leaves) }
+        overlap?.add(start: t, end: leaves)
         if cut { tally.outcome.timedOut += 1 }
         if series != nil { series!.addBusy(end: leaves, seconds: (d + r.initMs) / 1000) }
         tally.runMs += d

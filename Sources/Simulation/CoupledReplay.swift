@@ -71,7 +71,7 @@ enum CoupledReplay {
             }
         }
         for u in units.indices {
-            units[u].inflight = nil
+            units[u].overlap = nil
             units[u].pool.generic = generic
         }
         let quota = target.model.accountConcurrency ?? .max
@@ -180,7 +180,7 @@ extension GroupReplay {
                             histogram: inout LatencyHistogram) -> Double? {
         let rules = CallRules(clock: target.clock, perRequest: perRequest, initBilled: initBilled)
         return Self.step(t, durationMs, waitedMs: (t - origin) * 1000, timeout: timeoutMs[f], synchronous: synchronous[f], rules: rules,
-                         pool: &pool, tally: &tallies[f], series: &series, inflight: &inflight, histogram: &histogram)
+                         pool: &pool, tally: &tallies[f], series: &series, overlap: overlap, histogram: &histogram)
     }
 }
 
@@ -196,12 +196,12 @@ struct Coupling {
     /// (always) and those whose bound of calls in flight exceeds their account quota. Targets run
     /// in parallel; each replay is sequential, so results do not depend on the worker count.
     static func replay(_ workload: Workload, _ prepared: [PreparedTarget], _ totals: inout [Accumulator],
-                       options: SimulationOptions) -> Coupling {
+                       bounds: [Int?], options: SimulationOptions) -> Coupling {
         var coupling = Coupling(reports: prepared.map { _ in nil }, peakBound: prepared.map { _ in nil }, models: prepared.map(\.model))
         var chosen: [Int] = []
         for (t, target) in prepared.enumerated() {
             if let quota = target.model.accountConcurrency {
-                let peak = totals[t].accountBound.max() ?? 0
+                let peak = bounds[t] ?? 0
                 coupling.peakBound[t] = peak
                 if peak > quota { chosen.append(t); continue }
             }
@@ -231,7 +231,7 @@ struct Coupling {
             if let report {
                 outcome.notes.append("the account concurrency quota (\(quota) calls in flight) is shared by all functions: an upper bound of calls in flight reached \(peak), so every call was replayed in one time order across functions (no per-minute fast path); the quota rejected \(report.quotaRejected) synchronous calls and delayed \(report.quotaDelayed) asynchronous ones")
             } else {
-                outcome.notes.append("the account concurrency quota never bound (peak bound \(peak) of \(quota) calls in flight: each scaling unit's most calls in flight per minute, summed over units), so functions were replayed independently")
+                outcome.notes.append("the account concurrency quota never bound (peak bound \(peak) of \(quota) calls in flight: per second, the calls in flight at some moment of it, over all functions), so functions were replayed independently")
             }
         }
         if let pool = model.prewarmedPool, let report {

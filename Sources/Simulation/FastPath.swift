@@ -377,7 +377,7 @@ extension Accumulator {
         }
         if let active = plan.activeMs { g.activeMs += active }
         g.tallies[0].busy = latency
-        if g.inflight != nil { g.inflight!.add(plan) }
+        g.overlap?.add(plan)
         g.pool.peakInstances = plan.peak
         g.pool.instancesStarted = started
         g.pool.instanceSeconds = seconds

@@ -63,12 +63,21 @@ public enum Simulator {
         let independentIndices = prepared.indices.filter { prepared[$0].model.prewarmedPool == nil }
         let independent = independentIndices.map { prepared[$0] }
         let workers = min(options.workers, max(1, chunkCount))
+        // Per worker and target with an account quota: the bound of the account's calls in flight.
+        let overlaps = (0..<workers).map { _ in
+            prepared.map { $0.model.accountConcurrency == nil ? nil : OverlapCounter(spanMinutes: workload.spanMinutes,
+                                                                                      equidistant: options.arrivals == .equidistant) }
+        }
         let next = Counter()
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
             while true {
                 let chunk = next.take()
                 guard chunk < chunkCount else { break }
-                var partial = independent.map { Accumulator(spanMinutes: workload.spanMinutes, target: $0) }
+                var partial = independentIndices.map { t in
+                    var acc = Accumulator(spanMinutes: workload.spanMinutes, target: prepared[t])
+                    acc.overlap = overlaps[worker][t]
+                    return acc
+                }
                 let range = (chunk * chunkApps)..<min(workload.apps.count, (chunk + 1) * chunkApps)
                 for a in range { simulateApp(workload.apps[a], workload: workload, targets: independent, options: options, into: &partial) }
                 for (i, t) in independentIndices.enumerated() { merger.add(chunk: chunk, target: t, partial[i]) }
@@ -78,7 +87,10 @@ public enum Simulator {
             }
         }
         var totals = merger.finish()
-        let coupled = Coupling.replay(workload, prepared, &totals, options: options)
+        let bounds = prepared.indices.map { t in
+            prepared[t].model.accountConcurrency == nil ? nil : OverlapCounter.peak(overlaps.compactMap { $0[t] })
+        }
+        let coupled = Coupling.replay(workload, prepared, &totals, bounds: bounds, options: options)
         var outcomes: [TargetOutcome] = []
         for (t, target) in prepared.enumerated() {
             outcomes.append(try totals[t].finish(target, workload: workload))

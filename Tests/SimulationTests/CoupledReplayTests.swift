@@ -163,21 +163,22 @@ struct CoupledReplayTests {
         }
     }
 
-    @Test func inflightBoundCountsCallsInEveryMinuteTheyTouch() {
-        var tracker = InflightTracker(equidistant: false)
-        tracker.add(start: 50, end: 70)
-        tracker.add(start: 55, end: 200)
-        tracker.add(start: 61, end: 62)
-        tracker.add(start: 250, end: 250.5)
-        let cells = tracker.finish(lastMinute: 100)
-        #expect(cells.map(\.0) == [0, 1, 2, 3, 4])
-        #expect(cells.map(\.1) == [2, 3, 1, 1, 1])
-        // Minutes past the window fold into its last cell, keeping the highest.
-        var late = InflightTracker(equidistant: false)
+    @Test func overlapBoundCountsCallsInEverySecondTheyTouch() {
+        let counter = OverlapCounter(spanMinutes: 5, equidistant: false)
+        counter.add(start: 50, end: 70)       // seconds 50–69
+        counter.add(start: 55.5, end: 200)    // 55–199
+        counter.add(start: 61, end: 62)       // 61 only: an end on a whole second stays out of it
+        counter.add(start: 250, end: 250.5)
+        #expect(OverlapCounter.peak([counter]) == 3)
+        // Two workers' counters add up, in any order.
+        let other = OverlapCounter(spanMinutes: 5, equidistant: false)
+        other.add(start: 61.9, end: 61.95)
+        #expect(OverlapCounter.peak([counter, other]) == 4 && OverlapCounter.peak([other, counter]) == 4)
+        // Calls past the window fold into its last second, together.
+        let late = OverlapCounter(spanMinutes: 5, equidistant: false)
         late.add(start: 600, end: 601)
         late.add(start: 700, end: 760)
-        late.add(start: 700, end: 701)
-        #expect(late.finish(lastMinute: 5).map(\.1) == [2])
+        #expect(OverlapCounter.peak([late]) == 2)
     }
 
     @Test func fastPathBoundCoversTheExactReplay() throws {
