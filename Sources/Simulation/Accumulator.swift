@@ -161,6 +161,29 @@ struct Accumulator {
         }
     }
 
+    /// Starts replaying an app's scaling units on `target`: one for the app (a target that scales
+    /// per app, several functions), else one per function; counts what its memory rules raised and
+    /// what could not be priced.
+    mutating func beginUnits(_ app: AppWorkload, target: PreparedTarget, options: SimulationOptions) -> [GroupReplay] {
+        var raised = 0, unpriced: [String] = []
+        let units: [GroupReplay]
+        if target.model.scalingUnit == .app, app.functions.count > 1 {
+            let memory = app.functions.reduce(0) { $0 + $1.memoryMB }
+            units = [begin(functions: Array(0..<app.functions.count), app: app, memoryMB: memory,
+                           groupKey: FunctionKey(app: app.key, function: ""), unit: "app", options: options,
+                           target: target, raised: &raised, unpriced: &unpriced)]
+        } else {
+            units = app.functions.indices.map { f in
+                begin(functions: [f], app: app, memoryMB: app.functions[f].memoryMB, groupKey: app.functions[f].key,
+                      unit: target.model.scalingUnit == .app ? "app" : "function", options: options, target: target,
+                      raised: &raised, unpriced: &unpriced)
+            }
+        }
+        memoryRaised += raised
+        self.unpriced += unpriced
+        return units
+    }
+
     /// Starts replaying one scaling unit.
     func begin(functions members: [Int], app: AppWorkload, memoryMB requested: Double, groupKey: FunctionKey, unit: String,
                options: SimulationOptions, target: PreparedTarget, raised: inout Int, unpriced: inout [String]) -> GroupReplay {

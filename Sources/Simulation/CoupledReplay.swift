@@ -48,23 +48,13 @@ enum CoupledReplay {
         var expanders: [ArrivalExpansion.Expander] = []
         var lastExact = 0.0
         for app in workload.apps {
-            var raised = 0, unpriced: [String] = []
-            if target.model.scalingUnit == .app, app.functions.count > 1 {
-                let memory = app.functions.reduce(0) { $0 + $1.memoryMB }
-                units.append(acc.begin(functions: Array(0..<app.functions.count), app: app, memoryMB: memory,
-                                       groupKey: FunctionKey(app: app.key, function: ""), unit: "app", options: options,
-                                       target: target, raised: &raised, unpriced: &unpriced))
-                for f in app.functions.indices { unitOf.append((Int32(units.count - 1), Int32(f))) }
-            } else {
-                for f in app.functions.indices {
-                    units.append(acc.begin(functions: [f], app: app, memoryMB: app.functions[f].memoryMB, groupKey: app.functions[f].key,
-                                           unit: target.model.scalingUnit == .app ? "app" : "function", options: options,
-                                           target: target, raised: &raised, unpriced: &unpriced))
-                    unitOf.append((Int32(units.count - 1), 0))
-                }
+            let first = units.count
+            units += acc.beginUnits(app, target: target, options: options)
+            var unitOfMember = [(unit: Int32, member: Int32)](repeating: (0, 0), count: app.functions.count)
+            for u in first..<units.count {
+                for (m, f) in units[u].members.enumerated() { unitOfMember[f] = (Int32(u), Int32(m)) }
             }
-            acc.memoryRaised += raised
-            acc.unpriced += unpriced
+            unitOf += unitOfMember
             for function in app.functions {
                 expanders.append(ArrivalExpansion.Expander(function, seed: options.seed, mode: options.arrivals))
                 if case .exact(let starts, _) = function.calls, let last = starts.last { lastExact = max(lastExact, last) }
@@ -200,12 +190,10 @@ struct Coupling {
         var coupling = Coupling(reports: prepared.map { _ in nil }, peakBound: prepared.map { _ in nil }, models: prepared.map(\.model))
         var chosen: [Int] = []
         for (t, target) in prepared.enumerated() {
-            if let quota = target.model.accountConcurrency {
-                let peak = bounds[t] ?? 0
-                coupling.peakBound[t] = peak
-                if peak > quota { chosen.append(t); continue }
-            }
-            if target.model.prewarmedPool != nil { chosen.append(t) }
+            // A target with a pool was not replayed independently, so it has no bound (nil).
+            coupling.peakBound[t] = bounds[t]
+            if target.model.prewarmedPool != nil { chosen.append(t); continue }
+            if let quota = target.model.accountConcurrency, let peak = bounds[t], peak > quota { chosen.append(t) }
         }
         guard !chosen.isEmpty else { return coupling }
         let results = Results(count: chosen.count)
@@ -227,10 +215,11 @@ struct Coupling {
     func annotate(_ outcome: inout TargetOutcome, _ t: Int) {
         let model = models[t]
         let report = reports[t]
-        if let quota = model.accountConcurrency, let peak = peakBound[t] {
+        if let quota = model.accountConcurrency {
             if let report {
-                outcome.notes.append("the account concurrency quota (\(quota) calls in flight) is shared by all functions: an upper bound of calls in flight reached \(peak), so every call was replayed in one time order across functions (no per-minute fast path); the quota rejected \(report.quotaRejected) synchronous calls and delayed \(report.quotaDelayed) asynchronous ones")
-            } else {
+                let why = peakBound[t].map { "an upper bound of calls in flight reached \($0)" } ?? "its functions share a pre-warmed pool"
+                outcome.notes.append("the account concurrency quota (\(quota) calls in flight) is shared by all functions: \(why), so every call was replayed in one time order across functions (no per-minute fast path); the quota rejected \(report.quotaRejected) synchronous calls and delayed \(report.quotaDelayed) asynchronous ones")
+            } else if let peak = peakBound[t] {
                 outcome.notes.append("the account concurrency quota never bound (peak bound \(peak) of \(quota) calls in flight: per second, the calls in flight at some moment of it, over all functions), so functions were replayed independently")
             }
         }

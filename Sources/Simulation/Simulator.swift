@@ -59,14 +59,15 @@ public enum Simulator {
         // A work item is a chunk of apps replayed on every target, so that each function's arrivals
         // are expanded once, not once per target. Chunks are taken in order (the merger holds a
         // chunk that finished early until those before it are in, so memory stays bounded).
-        // A pre-warmed pool couples a target's functions: such targets are replayed below, not here.
+        // A pre-warmed pool couples a target's functions: such targets are replayed below, not here
+        // (the merger keeps their empty totals, which the coupled replay replaces).
         let independentIndices = prepared.indices.filter { prepared[$0].model.prewarmedPool == nil }
         let independent = independentIndices.map { prepared[$0] }
         let workers = min(options.workers, max(1, chunkCount))
         // Per worker and target with an account quota: the bound of the account's calls in flight.
         let overlaps = (0..<workers).map { _ in
-            prepared.map { $0.model.accountConcurrency == nil ? nil : OverlapCounter(spanMinutes: workload.spanMinutes,
-                                                                                      equidistant: options.arrivals == .equidistant) }
+            prepared.map { $0.model.accountConcurrency == nil || $0.model.prewarmedPool != nil ? nil
+                : OverlapCounter(spanMinutes: workload.spanMinutes, equidistant: options.arrivals == .equidistant) }
         }
         let next = Counter()
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -81,15 +82,10 @@ public enum Simulator {
                 let range = (chunk * chunkApps)..<min(workload.apps.count, (chunk + 1) * chunkApps)
                 for a in range { simulateApp(workload.apps[a], workload: workload, targets: independent, options: options, into: &partial) }
                 for (i, t) in independentIndices.enumerated() { merger.add(chunk: chunk, target: t, partial[i]) }
-                for t in prepared.indices where prepared[t].model.prewarmedPool != nil {
-                    merger.add(chunk: chunk, target: t, Accumulator(spanMinutes: workload.spanMinutes, target: prepared[t]))
-                }
             }
         }
         var totals = merger.finish()
-        let bounds = prepared.indices.map { t in
-            prepared[t].model.accountConcurrency == nil ? nil : OverlapCounter.peak(overlaps.compactMap { $0[t] })
-        }
+        let bounds = prepared.indices.map { t in overlaps[0][t] == nil ? nil : OverlapCounter.peak(overlaps.compactMap { $0[t] }) }
         let coupled = Coupling.replay(workload, prepared, &totals, bounds: bounds, options: options)
         var outcomes: [TargetOutcome] = []
         for (t, target) in prepared.enumerated() {
@@ -109,23 +105,7 @@ public enum Simulator {
         var lists = [CallList](repeating: CallList(), count: app.functions.count)
         // Per target: one replay for the app, or one per function.
         var groups: [[GroupReplay]] = []
-        for (t, target) in targets.enumerated() {
-            var raised = 0, unpriced: [String] = []
-            if target.model.scalingUnit == .app, app.functions.count > 1 {
-                let memory = app.functions.reduce(0) { $0 + $1.memoryMB }
-                groups.append([acc[t].begin(functions: Array(0..<app.functions.count), app: app, memoryMB: memory,
-                                            groupKey: FunctionKey(app: app.key, function: ""), unit: "app", options: options,
-                                            target: target, raised: &raised, unpriced: &unpriced)])
-            } else {
-                groups.append(app.functions.indices.map { f in
-                    acc[t].begin(functions: [f], app: app, memoryMB: app.functions[f].memoryMB, groupKey: app.functions[f].key,
-                                 unit: target.model.scalingUnit == .app ? "app" : "function", options: options, target: target,
-                                 raised: &raised, unpriced: &unpriced)
-                })
-            }
-            acc[t].memoryRaised += raised
-            acc[t].unpriced += unpriced
-        }
+        for (t, target) in targets.enumerated() { groups.append(acc[t].beginUnits(app, target: target, options: options)) }
         // Busy functions replayed per minute need no arrivals; the others are expanded.
         var expand = [Bool](repeating: !options.fastPath, count: app.functions.count)
         var perMinute = groups.map { [Bool](repeating: false, count: $0.count) }
