@@ -9,14 +9,11 @@ import Foundation
 /// One counter per worker and target: the counts are integers, so adding them up in any order
 /// gives the same bound, whichever worker replayed which unit.
 final class OverlapCounter: @unchecked Sendable {
-    /// Equidistant arrivals (the fast path's steady case) rather than random ones.
-    let equidistant: Bool
     /// Seconds of the window; a call past its end counts in its last second.
     let seconds: Int
     private var diff: [Int32]
 
-    init(spanMinutes: Int, equidistant: Bool) {
-        self.equidistant = equidistant
+    init(spanMinutes: Int) {
         seconds = spanMinutes * 60
         diff = [Int32](repeating: 0, count: seconds + 2)
     }
@@ -29,22 +26,14 @@ final class OverlapCounter: @unchecked Sendable {
         diff[b + 1] -= count
     }
 
-    /// A unit replayed per minute (`FastPlan`): in each call minute, the highest level of calls in
-    /// flight reached with a chance of e^-25 or more (`FastPlan.highestReached`; each above it is
-    /// less likely), or ⌈ρ⌉ for equidistant calls of one duration. Durations are at most 60 s, so
-    /// a call touches its own minute and the next; its cold start's init may reach one more. So
-    /// minute m is bounded, in each of its seconds, by the highest of minutes m−2…m plus their cold
-    /// starts (each init lengthens one call).
+    /// A unit replayed per minute (`FastPlan`): in each call minute, the most calls in flight its
+    /// plan reaches with a chance of e^-25 or more (`FastPlan.highest`: each level above is less
+    /// likely), or ⌈ρ⌉ for equidistant calls of one duration. Durations are at most 60 s, so a call
+    /// touches its own minute and the next; its cold start's init may reach one more. So minute m
+    /// is bounded, in each of its seconds, by the highest of minutes m−2…m plus their cold starts
+    /// (each init lengthens one call).
     func add(_ plan: FastPlan) {
-        var high: [Int] = []
-        for k in plan.minutes.indices {
-            let rho = Double(plan.counts[k]) * plan.days[Int(plan.dayOf[k])].meanMs / 60_000
-            if equidistant {
-                high.append(max(1, Int((rho - 1e-9).rounded(.up))))
-            } else {
-                high.append(FastPlan.highestReached(rho, calls: Double(plan.counts[k])))
-            }
-        }
+        let high = plan.highest
         // Call minutes are consecutive from the plan's first minute (`FastPlan.make`).
         guard let first = plan.minutes.first.map(Int.init) else { return }
         func cold(_ m: Int) -> Int {

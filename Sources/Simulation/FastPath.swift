@@ -43,6 +43,9 @@ struct FastPlan {
     var days: [DayDurations]
     /// Billed active time of a packed instance (several requests per instance), ms; nil otherwise.
     var activeMs: Int64?
+    /// Per call minute: the most calls in flight it reaches with a chance of e^-25 or more (the
+    /// account quota's bound, `OverlapCounter.add(_:)`).
+    var highest: [Int] = []
 
     /// A day's duration distribution: `points` durations at evenly spaced quantiles, their mean,
     /// and their mean billed duration.
@@ -59,6 +62,7 @@ struct FastPlan {
         var alive: [Double]
         var cold: [Int32]
         var peak: Int
+        var highest: [Int]
     }
 
     /// The plan for `function` on `model`, or nil when the exact path must replay it.
@@ -113,7 +117,7 @@ struct FastPlan {
         // Exponential draws make the arrivals Poisson-like, which the level crossings assume;
         // uniform draws are less bursty (fewer instances than Poisson): those replay exactly.
         if let known = crossings[window] {
-            (plan.alive, plan.cold, plan.peak) = (known.alive, known.cold, known.peak)
+            (plan.alive, plan.cold, plan.peak, plan.highest) = (known.alive, known.cold, known.peak, known.highest)
         } else {
             switch mode {
             case .equidistant where days.allSatisfy(\.constant):
@@ -123,7 +127,7 @@ struct FastPlan {
             default:
                 return nil
             }
-            crossings[window] = Crossings(alive: plan.alive, cold: plan.cold, peak: plan.peak)
+            crossings[window] = Crossings(alive: plan.alive, cold: plan.cold, peak: plan.peak, highest: plan.highest)
         }
         // Limits that would bind send the unit to the exact path.
         if plan.peak > model.maxInstances { return nil }
@@ -141,8 +145,9 @@ struct FastPlan {
     /// (chance about e^−ρ) and by half the rounding unit otherwise. False when the load needs a
     /// second instance (the exact path replays it).
     mutating func packed(rho: [Double], concurrency: Int, length: Int, clock: BillingClock?) -> Bool {
+        highest = rho.indices.map { Self.highestReached(rho[$0], calls: Double(counts[$0])) }
         for k in rho.indices where counts[k] > 0 {
-            guard Self.highestReached(rho[k], calls: Double(counts[k])) < concurrency else { return false }
+            guard highest[k] < concurrency else { return false }
         }
         alive = [Double](repeating: 1, count: length)
         cold = [Int32](repeating: 0, count: length)
@@ -164,6 +169,11 @@ struct FastPlan {
     /// chance of e^−25 or more (each level above is less likely).
     static func highestReached(_ rho: Double, calls: Double) -> Int {
         let (low, values) = notReached(rho, calls: calls)
+        return highest(low: low, values: values)
+    }
+
+    /// `highestReached` from `notReached`'s answer.
+    static func highest(low: Int, values: [Double]) -> Int {
         var top = low + values.count - 1
         for (i, logQ) in values.enumerated() where -logQ < exp(-25.0) { top = low + i - 1; break }
         return max(1, top)
@@ -172,6 +182,7 @@ struct FastPlan {
     /// Equidistant calls of one duration: ⌈ρ⌉ in flight all minute, alive over the window.
     private mutating func steady(rho: [Double], window: Int, length: Int) {
         let peaks = rho.map { Int32(max(1, ($0 - 1e-9).rounded(.up))) }
+        highest = peaks.map(Int.init)
         var deque: [Int] = [], head = 0
         var previous: Int32 = 0
         alive = []
@@ -222,6 +233,7 @@ struct FastPlan {
             // Cold starts in minute m: instances not alive over the window before it, reached in it.
             if m < rho.count {
                 let (l, values) = Self.notReached(rho[m], calls: Double(counts[m]))
+                highest.append(Self.highest(low: l, values: values))
                 low.append(l)
                 high.append(l + values.count - 1)
                 if high[m] + 2 > top {

@@ -67,7 +67,7 @@ public enum Simulator {
         // Per worker and target with an account quota: the bound of the account's calls in flight.
         let overlaps = (0..<workers).map { _ in
             prepared.map { $0.model.accountConcurrency == nil || $0.model.prewarmedPool != nil ? nil
-                : OverlapCounter(spanMinutes: workload.spanMinutes, equidistant: options.arrivals == .equidistant) }
+                : OverlapCounter(spanMinutes: workload.spanMinutes) }
         }
         let next = Counter()
         DispatchQueue.concurrentPerform(iterations: workers) { worker in

@@ -164,18 +164,18 @@ struct CoupledReplayTests {
     }
 
     @Test func overlapBoundCountsCallsInEverySecondTheyTouch() {
-        let counter = OverlapCounter(spanMinutes: 5, equidistant: false)
+        let counter = OverlapCounter(spanMinutes: 5)
         counter.add(start: 50, end: 70)       // seconds 50–69
         counter.add(start: 55.5, end: 200)    // 55–199
         counter.add(start: 61, end: 62)       // 61 only: an end on a whole second stays out of it
         counter.add(start: 250, end: 250.5)
         #expect(OverlapCounter.peak([counter]) == 3)
         // Two workers' counters add up, in any order.
-        let other = OverlapCounter(spanMinutes: 5, equidistant: false)
+        let other = OverlapCounter(spanMinutes: 5)
         other.add(start: 61.9, end: 61.95)
         #expect(OverlapCounter.peak([counter, other]) == 4 && OverlapCounter.peak([other, counter]) == 4)
         // Calls past the window fold into its last second, together.
-        let late = OverlapCounter(spanMinutes: 5, equidistant: false)
+        let late = OverlapCounter(spanMinutes: 5)
         late.add(start: 600, end: 601)
         late.add(start: 700, end: 760)
         #expect(OverlapCounter.peak([late]) == 2)
