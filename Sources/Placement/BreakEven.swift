@@ -89,9 +89,7 @@ public enum BreakEven {
             let total = o.functions.reduce(UsageSummary(days: Decimal(r.spanMinutes) / 1440)) { $0 + ($1.usage ?? UsageSummary(days: $0.days)) }
             return (t, total)
         }
-        var controlPlane = ControlPlaneFootprint(profile: onPremTarget.profile)
-        // The pre-warmed pool's memory does not grow with the volume: counted with the control plane.
-        controlPlane.memoryMB += onPremOutcome.prewarmedMemoryMB
+        let controlPlane = ControlPlaneFootprint(profile: onPremTarget.profile, prewarmedMemoryMB: onPremOutcome.prewarmedMemoryMB)
         let demand = try Self.demand(onPremOutcome, coresPerCall: request.inputs.coresPerCall)
         let invocations = Double(onPremOutcome.total.invocations) / max(r.days, 1e-9) * 30
 

@@ -38,10 +38,12 @@ public struct ControlPlaneFootprint: Sendable, Equatable {
         self.cores = cores
     }
 
-    /// Read from a profile; absent figures count as nothing (and are noted by the caller).
-    public init(profile: Profile) {
+    /// Read from a profile; absent figures count as nothing (and are noted by the caller). A
+    /// pre-warmed pool's memory (`TargetOutcome.prewarmedMemoryMB`) is held whatever the load, so it
+    /// counts here, once, rather than in any function's demand.
+    public init(profile: Profile, prewarmedMemoryMB: Double = 0) {
         func d(_ f: Figure?) -> Double { f.map { NSDecimalNumber(decimal: $0.canonical).doubleValue } ?? 0 }
-        memoryMB = d(profile.controlPlane?.memory)
+        memoryMB = d(profile.controlPlane?.memory) + prewarmedMemoryMB
         cores = d(profile.controlPlane?.cpu)
     }
 }

@@ -153,13 +153,13 @@ public enum Placement {
             notes.append("\(constraints.unknownPins.count) functions pinned to a target that is not a candidate (e.g. \(pin)): placed freely")
         }
 
-        var controlPlane = onPremIndex.map { ControlPlaneFootprint(profile: targets[$0].profile) } ?? ControlPlaneFootprint()
+        let controlPlane = onPremIndex.map {
+            ControlPlaneFootprint(profile: targets[$0].profile, prewarmedMemoryMB: outcomes[$0].prewarmedMemoryMB)
+        } ?? ControlPlaneFootprint()
         if let p = onPremIndex, targets[p].profile.controlPlane?.memory == nil || targets[p].profile.controlPlane?.cpu == nil {
             notes.append("\(targets[p].id): the profile gives no control-plane footprint (or part of it): counted as nothing")
         }
-        // A pre-warmed pool is held whatever lands on-prem: counted once, with the control plane.
         if let p = onPremIndex, outcomes[p].prewarmedMemoryMB > 0 {
-            controlPlane.memoryMB += outcomes[p].prewarmedMemoryMB
             notes.append("\(targets[p].id): its pre-warmed pool (\(String(format: "%.0f", outcomes[p].prewarmedMemoryMB)) MB) is counted once with the control plane's memory")
         }
         let model = PlacementModel(targets: targets, onPrem: onPremIndex, usage: usage, allowed: allowed, unitOf: unitOf,

@@ -226,7 +226,7 @@ struct Coupling {
         if let pool = model.prewarmedPool, let report {
             outcome.prewarmedMemoryMB = Double(pool.size) * pool.memoryMB
             outcome.keepAlive = "pre-warmed pool of \(pool.size), then " + outcome.keepAlive
-            outcome.notes.append("pre-warmed pool shared by all functions: every call replayed in one time order across functions (no per-minute fast path); \(report.poolHits) cold starts specialized a generic instance, \(report.poolMisses) found the pool empty; its \(TargetModel.number(Double(pool.size) * pool.memoryMB)) MB are in the target's series and instance figures, not in any function's")
+            outcome.notes.append("pre-warmed pool shared by all functions: every call replayed in one time order across functions (no per-minute fast path); \(report.poolHits) cold starts specialized a generic instance, \(report.poolMisses) found the pool empty; its \(Format.number(Double(pool.size) * pool.memoryMB)) MB are in the target's series and instance figures, not in any function's")
         }
     }
 

@@ -149,7 +149,7 @@ public struct TargetModel: Sendable {
         if let size = d(k.prewarmed), size >= 1, let memory = d(k.prewarmedMemory), let refill = d(k.prewarmedRefill),
            let miss = d(k.poolMissColdStart) {
             pool = PrewarmedPool(size: Int(size), memoryMB: memory, refillSeconds: refill / 1000, missColdStart: .fixed(ms: miss))
-            notes.append("pre-warmed pool: \(Int(size)) generic instances of \(Self.number(memory)) MB shared by all functions (one pool for the target: traces do not say a function's runtime), alive for the whole window; a cold start that finds one ready specializes it (the profile's cold start) and its slot refills after \(Self.number(refill / 1000)) s; one that finds none ready waits \(Self.number(miss)) ms for a new instance; after either it is an ordinary instance of its function (idle \(Format.seconds(idleSeconds)))")
+            notes.append("pre-warmed pool: \(Int(size)) generic instances of \(Format.number(memory)) MB shared by all functions (one pool for the target: traces do not say a function's runtime), alive for the whole window; a cold start that finds one ready specializes it (the profile's cold start) and its slot refills after \(Format.number(refill / 1000)) s; one that finds none ready waits \(Format.number(miss)) ms for a new instance; after either it is an ordinary instance of its function (idle \(Format.seconds(idleSeconds)))")
         } else if profile.keepAlive.policy == .prewarmedPool {
             notes.append("pre-warmed pool without its figures in the profile: modelled as a fixed idle timeout of \(Format.seconds(idleSeconds))")
         }
@@ -159,9 +159,6 @@ public struct TargetModel: Sendable {
                   provisioned: Int((d(profile.keepAlive.provisioned) ?? 0).rounded(.up)), notes: notes,
                   accountConcurrency: accountConcurrency, prewarmedPool: pool)
     }
-
-    /// A figure as short text: no decimals when whole.
-    static func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
 
     /// Idle time after which an instance is removed; infinity when it never is; -1 when it
     /// goes the moment it answers.
@@ -194,6 +191,9 @@ public struct PrewarmedPool: Sendable, Equatable {
 }
 
 enum Format {
+    /// A figure as short text: no decimals when whole.
+    static func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
+
     static func seconds(_ s: Double) -> String {
         s >= 60 && s.truncatingRemainder(dividingBy: 60) == 0 ? "\(Int(s / 60)) min" : "\(s) s"
     }
