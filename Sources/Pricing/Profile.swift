@@ -154,6 +154,9 @@ public struct Limits: Sendable {
     public var maxInstances: Figure?
     public var perInstanceConcurrency: Figure?
     public var scalingUnit: ScalingUnit
+    /// Longest an asynchronous call the account quota holds waits before the platform discards
+    /// it (Lambda's asynchronous event queue: 6 hours); none when absent (held until served).
+    public var heldMaxAge: Figure?
 }
 
 /// Keep-alive policy and its parameters.

@@ -306,7 +306,8 @@ struct ProfileReader {
     // MARK: - Limits, keep-alive, cold start, control plane
 
     private mutating func readLimits(_ node: YAMLTree?, at path: String) -> Limits? {
-        guard let m = mapping(node, at: path, allowed: ["timeout", "concurrency", "scaleOut", "maxInstances", "perInstanceConcurrency", "scalingUnit"],
+        guard let m = mapping(node, at: path, allowed: ["timeout", "concurrency", "scaleOut", "maxInstances", "perInstanceConcurrency", "scalingUnit",
+                                                          "heldMaxAge"],
                               required: ["scalingUnit"]) else { return nil }
         var envs: Figure?
         var period: Figure?
@@ -321,7 +322,8 @@ struct ProfileReader {
             scaleOutEnvironments: envs, scaleOutPeriod: period,
             maxInstances: m["maxInstances"].flatMap { figure($0, at: path + ".maxInstances", [.count]) },
             perInstanceConcurrency: m["perInstanceConcurrency"].flatMap { figure($0, at: path + ".perInstanceConcurrency", [.count]) },
-            scalingUnit: unit)
+            scalingUnit: unit,
+            heldMaxAge: m["heldMaxAge"].flatMap { figure($0, at: path + ".heldMaxAge", [.duration]) })
     }
 
     private mutating func readKeepAlive(_ node: YAMLTree?, at path: String) -> KeepAlive? {

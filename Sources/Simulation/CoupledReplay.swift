@@ -11,9 +11,13 @@ import Traces
 /// per-minute fast path), each on its unit's own `InstancePool`. A global heap of completions
 /// keeps the account's calls in flight: a call that arrives with `quota` of them in flight is
 /// throttled even if its own function has an idle instance — rejected when synchronous,
-/// otherwise held until the first call in flight anywhere in the account completes and then
-/// replayed at that time (its latency includes the wait; held calls go before new arrivals of the
-/// same moment, in the order they were held). Calls enter each unit's pool in non-decreasing time,
+/// otherwise held in one first-in-first-out queue of the account: each completion anywhere in the
+/// account frees a place that the call held longest takes at that moment (its latency includes
+/// the wait; held calls go before new arrivals of the same moment, and while any call is held a
+/// new asynchronous one queues behind it). A held call still waiting when its age passes
+/// `TargetModel.heldMaxAgeSeconds` (Lambda: 6 h) is discarded when it reaches the front: throttled
+/// and never served (rejected). Each held call is touched twice (held, then admitted or
+/// discarded), however long the queue. Calls enter each unit's pool in non-decreasing time,
 /// which the pool needs. A call the unit's own limit delays counts against the quota from its
 /// arrival (an over-count of the account's calls in flight while it waits).
 ///
@@ -24,18 +28,16 @@ enum CoupledReplay {
     /// What the coupling did, for the target's notes.
     struct Report {
         var quotaRejected = 0, quotaDelayed = 0
+        /// Held calls that waited longer than `TargetModel.heldMaxAgeSeconds`: discarded unserved.
+        var quotaDiscarded = 0
         var poolHits = 0, poolMisses = 0
     }
 
-    /// A call the quota held: replayed at `time`; `origin` is when it arrived.
-    private struct Held: Comparable {
-        var time: Double
-        var sequence: Int
+    /// A call the quota held, waiting for a place: `origin` is when it arrived.
+    private struct Held {
         var origin: Double
         var unit: Int32, member: Int32
         var durationMs: Double
-
-        static func < (a: Held, b: Held) -> Bool { (a.time, a.sequence) < (b.time, b.sequence) }
     }
 
     static func run(_ workload: Workload, target: PreparedTarget, options: SimulationOptions) -> (Accumulator, Report) {
@@ -65,34 +67,58 @@ enum CoupledReplay {
             units[u].pool.generic = generic
         }
         let quota = target.model.accountConcurrency ?? .max
+        let maxAge = target.model.heldMaxAgeSeconds
         var inFlight = TimeHeap()
-        var held = MinHeap<Held>()
-        var sequence = 0
+        // The held calls in arrival order: `held[heldHead...]` wait (the prefix is compacted away).
+        var held: [Held] = []
+        var heldHead = 0
 
-        // One call at `t` (arrived at `origin`): held or rejected at the quota, else replayed.
-        func dispatch(_ t: Double, origin: Double, unit u: Int, member f: Int, durationMs: Double) {
-            while !inFlight.isEmpty, inFlight.min <= t { inFlight.pop() }
-            if inFlight.count >= quota {
-                if units[u].synchronous[f] {
-                    units[u].tallies[f].outcome.invocations += 1
-                    units[u].tallies[f].outcome.throttled += 1
-                    report.quotaRejected += 1
-                } else {
-                    if origin == t { report.quotaDelayed += 1 }
-                    held.push(Held(time: inFlight.min, sequence: sequence, origin: origin, unit: Int32(u), member: Int32(f),
-                                     durationMs: durationMs))
-                    sequence += 1
-                }
-                return
-            }
+        func admit(_ t: Double, origin: Double, unit u: Int, member f: Int, durationMs: Double) {
             if let end = units[u].replayOne(at: t, origin: origin, durationMs: durationMs, member: f, histogram: &acc.histogram) {
                 inFlight.push(end)
             }
         }
+        // Completions up to `t`, in time order; each place one frees goes to the call held
+        // longest, at the completion's time (its own completion joins the heap, so it may free a
+        // place before `t` too).
         func release(upTo t: Double) {
-            while !held.isEmpty, held.min.time <= t {
-                let h = held.pop()
-                dispatch(h.time, origin: h.origin, unit: Int(h.unit), member: Int(h.member), durationMs: h.durationMs)
+            while !inFlight.isEmpty, inFlight.min <= t {
+                let freed = inFlight.pop()
+                while heldHead < held.count, inFlight.count < quota {
+                    let h = held[heldHead]
+                    heldHead += 1
+                    if freed - h.origin > maxAge {
+                        units[Int(h.unit)].tallies[Int(h.member)].outcome.invocations += 1
+                        units[Int(h.unit)].tallies[Int(h.member)].outcome.throttled += 1
+                        report.quotaDiscarded += 1
+                        continue
+                    }
+                    admit(freed, origin: h.origin, unit: Int(h.unit), member: Int(h.member), durationMs: h.durationMs)
+                }
+            }
+            if heldHead == held.count {
+                held.removeAll(keepingCapacity: true)
+                heldHead = 0
+            } else if heldHead >= 1 << 16, heldHead * 2 >= held.count {
+                held.removeFirst(heldHead)
+                heldHead = 0
+            }
+        }
+        // A new arrival at `t`: rejected or held when the account is at its quota (or calls are
+        // held before it), else replayed.
+        func dispatch(_ t: Double, unit u: Int, member f: Int, durationMs: Double) {
+            release(upTo: t)
+            guard inFlight.count >= quota || heldHead < held.count else {
+                admit(t, origin: t, unit: u, member: f, durationMs: durationMs)
+                return
+            }
+            if units[u].synchronous[f] {
+                units[u].tallies[f].outcome.invocations += 1
+                units[u].tallies[f].outcome.throttled += 1
+                report.quotaRejected += 1
+            } else {
+                report.quotaDelayed += 1
+                held.append(Held(origin: t, unit: Int32(u), member: Int32(f), durationMs: durationMs))
             }
         }
 
@@ -101,7 +127,7 @@ enum CoupledReplay {
         var bound = 0.0
         let end = max(Double(workload.spanMinutes) * 60, lastExact + 1)
         while bound < end {
-            bound += options.sliceSeconds
+            bound += options.coupledSliceSeconds
             order.removeAll(keepingCapacity: true)
             for g in expanders.indices {
                 lists[g].removeAll()
@@ -110,11 +136,9 @@ enum CoupledReplay {
             }
             order.sort { ($0.time, $0.function, $0.k) < ($1.time, $1.function, $1.k) }
             for call in order {
-                release(upTo: call.time)
                 let g = Int(call.function)
                 let (u, f) = unitOf[g]
-                dispatch(call.time, origin: call.time, unit: Int(u), member: Int(f),
-                         durationMs: lists[g].durationsMs[Int(call.k)])
+                dispatch(call.time, unit: Int(u), member: Int(f), durationMs: lists[g].durationsMs[Int(call.k)])
             }
             for u in units.indices { acc.drainLifetimes(&units[u]) }
         }
@@ -217,8 +241,10 @@ struct Coupling {
         let report = reports[t]
         if let quota = model.accountConcurrency {
             if let report {
+                let discarded = report.quotaDiscarded == 0 ? ""
+                    : ", of which \(report.quotaDiscarded) waited longer than \(Format.seconds(model.heldMaxAgeSeconds)) and were discarded unserved"
                 let why = peakBound[t].map { "an upper bound of calls in flight reached \($0)" } ?? "its functions share a pre-warmed pool"
-                outcome.notes.append("the account concurrency quota (\(quota) calls in flight) is shared by all functions: \(why), so every call was replayed in one time order across functions (no per-minute fast path); the quota rejected \(report.quotaRejected) synchronous calls and delayed \(report.quotaDelayed) asynchronous ones")
+                outcome.notes.append("the account concurrency quota (\(quota) calls in flight) is shared by all functions: \(why), so every call was replayed in one time order across functions (no per-minute fast path); the quota rejected \(report.quotaRejected) synchronous calls and delayed \(report.quotaDelayed) asynchronous ones\(discarded)")
             } else if let peak = peakBound[t] {
                 outcome.notes.append("the account concurrency quota never bound (peak bound \(peak) of \(quota) calls in flight: per second, the calls in flight at some moment of it, over all functions), so functions were replayed independently")
             }

@@ -26,6 +26,9 @@ public struct SimulationOptions: Sendable {
     /// bounded by one slice of the busiest function, however long the trace. Results do not
     /// depend on it.
     var sliceSeconds = 3600.0
+    /// The coupled replay's slices (`CoupledReplay`): all functions' calls of a slice are sorted
+    /// together, so a short slice keeps that sort in cache. Results do not depend on it.
+    var coupledSliceSeconds = 60.0
     /// Busy scaling units are replayed per minute where that cannot change the answer
     /// (`FastPlan`); false replays every call.
     public var fastPath: Bool

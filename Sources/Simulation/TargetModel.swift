@@ -62,6 +62,9 @@ public struct TargetModel: Sendable {
     /// Calls the whole account may have in flight at once, shared by all the target's functions
     /// (Lambda: 1,000 concurrent executions per region); nil for none. `CoupledReplay` applies it.
     public var accountConcurrency: Int?
+    /// Longest an asynchronous call the account quota holds waits before it is discarded,
+    /// seconds (infinity: held until served).
+    public var heldMaxAgeSeconds: Double
     /// Generic warm instances shared by all the target's functions; nil for none.
     public var prewarmedPool: PrewarmedPool?
     /// New instances allowed per `scaleOutPeriodSeconds`, per scaling unit; nil for no limit.
@@ -81,7 +84,7 @@ public struct TargetModel: Sendable {
                 maxInstances: Int = .max, scaleOutEnvironments: Int? = nil, scaleOutPeriodSeconds: Double = 1,
                 keepAlive: KeepAlivePolicy = .fixed(idleSeconds: 600), coldStart: ColdStartModel = .unknown,
                 timeoutMs: Double = .infinity, provisioned: Int = 0, notes: [String] = [],
-                accountConcurrency: Int? = nil, prewarmedPool: PrewarmedPool? = nil) {
+                accountConcurrency: Int? = nil, heldMaxAgeSeconds: Double = .infinity, prewarmedPool: PrewarmedPool? = nil) {
         self.id = id
         self.scalingUnit = scalingUnit
         self.perInstanceConcurrency = max(1, perInstanceConcurrency)
@@ -94,6 +97,7 @@ public struct TargetModel: Sendable {
         self.provisioned = max(0, provisioned)
         self.notes = notes
         self.accountConcurrency = accountConcurrency.map { max(1, $0) }
+        self.heldMaxAgeSeconds = heldMaxAgeSeconds >= 0 ? heldMaxAgeSeconds : .infinity
         self.prewarmedPool = prewarmedPool
     }
 
@@ -157,7 +161,8 @@ public struct TargetModel: Sendable {
                   maxInstances: maxInstances, scaleOutEnvironments: scaleOut, scaleOutPeriodSeconds: period,
                   keepAlive: keepAlive, coldStart: cold, timeoutMs: d(limits.timeout) ?? .infinity,
                   provisioned: Int((d(profile.keepAlive.provisioned) ?? 0).rounded(.up)), notes: notes,
-                  accountConcurrency: accountConcurrency, prewarmedPool: pool)
+                  accountConcurrency: accountConcurrency, heldMaxAgeSeconds: d(limits.heldMaxAge).map { $0 / 1000 } ?? .infinity,
+                  prewarmedPool: pool)
     }
 
     /// Idle time after which an instance is removed; infinity when it never is; -1 when it
@@ -195,6 +200,7 @@ enum Format {
     static func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
 
     static func seconds(_ s: Double) -> String {
-        s >= 60 && s.truncatingRemainder(dividingBy: 60) == 0 ? "\(Int(s / 60)) min" : "\(s) s"
+        if s >= 3600, s.truncatingRemainder(dividingBy: 3600) == 0 { return "\(Int(s / 3600)) h" }
+        return s >= 60 && s.truncatingRemainder(dividingBy: 60) == 0 ? "\(Int(s / 60)) min" : "\(s) s"
     }
 }

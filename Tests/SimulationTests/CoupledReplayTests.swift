@@ -51,6 +51,61 @@ struct CoupledReplayTests {
         }
     }
 
+    @Test func heldCallsTakeFreedPlacesFirstInFirstOut() throws {
+        // Quota 2, every call 1 s: six queued calls of q at 0 s (two start, four held), one
+        // queued call of r at 0.5 s (held behind them), one synchronous call of s at 1.5 s (two
+        // in flight and calls held: rejected). Each completion frees one place for the call held
+        // longest: q's third and fourth start at 1 s, its fifth and sixth at 2 s, r's at 3 s.
+        let q = SimulationTests.exact("q", "queue", trigger: .queue, starts: [0, 0, 0, 0, 0, 0], durationMs: 1000)
+        let r = SimulationTests.exact("r", "queue", trigger: .queue, starts: [0.5], durationMs: 1000)
+        let s = SimulationTests.exact("s", "sync", trigger: .http, starts: [1.5], durationMs: 1000)
+        let workload = Workload(apps: [AppWorkload(key: "q", functions: [q]), AppWorkload(key: "r", functions: [r]),
+                                       AppWorkload(key: "s", functions: [s])], spanMinutes: 5)
+        let outcome = try SimulationTests.run(workload, Self.model(quota: 2))
+        let oq = outcome.functions[0].outcome, or = outcome.functions[1].outcome, os = outcome.functions[2].outcome
+        #expect((oq.invocations, oq.served, oq.delayed, oq.rejected) == (6, 6, 4, 0))
+        #expect(oq.latencyMs.p50 == 2000 && oq.latencyMs.p99 == 3000)
+        #expect(oq.peakInstances == 2)
+        #expect((or.served, or.delayed) == (1, 1))
+        #expect(or.latencyMs.p50 == 3500)
+        #expect((os.invocations, os.rejected, os.served) == (1, 1, 0))
+        #expect(Self.conserved(outcome))
+    }
+
+    @Test func aLongQueueOfHeldCallsDrainsAtTheQuotasPace() throws {
+        // 20,000 queued calls at once under a quota of 100, 1 s each: they run in 200 waves, the
+        // last starting at 199 s; the mean latency is the mean wave (99.5) + 1 s.
+        let q = SimulationTests.exact("q", "queue", trigger: .queue, starts: [Double](repeating: 0, count: 20_000), durationMs: 1000)
+        let outcome = try SimulationTests.run(Workload(apps: [AppWorkload(key: "q", functions: [q])], spanMinutes: 5),
+                                              Self.model(quota: 100))
+        let o = outcome.functions[0].outcome
+        #expect((o.invocations, o.served, o.delayed) == (20_000, 20_000, 19_900))
+        // Wave w (0-based) waits w s: the 10,000th latency is 100 s, the 19,800th 198 s (the
+        // latency histogram keeps them to 1 %).
+        #expect(abs(o.latencyMs.p50 - 100_000) <= 1_000 && abs(o.latencyMs.p99 - 198_000) <= 1_980, "\(o.latencyMs)")
+        #expect(o.peakInstances == 100)
+        // Each instance is held from 0 s to the end of the 5-minute window.
+        #expect(abs(o.instanceSeconds - 100 * 300) < 1e-6)
+        #expect(Self.conserved(outcome))
+    }
+
+    @Test func heldCallsOlderThanTheMaximumAgeAreDiscarded() throws {
+        // The same 20,000 queued calls, held at most 30 s: waves 0–30 start (a wave that frees
+        // its places at 31 s finds the rest 31 s old), the other 16,900 are discarded unserved.
+        let q = SimulationTests.exact("q", "queue", trigger: .queue, starts: [Double](repeating: 0, count: 20_000), durationMs: 1000)
+        var model = Self.model(quota: 100)
+        model.heldMaxAgeSeconds = 30
+        let outcome = try SimulationTests.run(Workload(apps: [AppWorkload(key: "q", functions: [q])], spanMinutes: 5), model)
+        let o = outcome.functions[0].outcome
+        #expect((o.invocations, o.served, o.delayed, o.rejected, o.throttled) == (20_000, 3_100, 3_000, 16_900, 19_900))
+        #expect(abs(o.latencyMs.p99 - 31_000) <= 310, "\(o.latencyMs)")
+        #expect(Self.conserved(outcome))
+        #expect(outcome.notes.contains { $0.contains("delayed 19900 asynchronous ones, of which 16900 waited longer than 30.0 s and were discarded unserved") })
+        // Lambda's profile holds them 6 hours.
+        #expect(TargetModel(profile: try SimulationTests.profile()).heldMaxAgeSeconds == 6 * 3600)
+        #expect(Format.seconds(6 * 3600) == "6 h")
+    }
+
     @Test func boundKeepsTheIndependentReplayUnderTheQuota() throws {
         // The bound: per minute, each unit's most calls in flight, summed: 2 + 2 + 1 = 5.
         let five = try SimulationTests.run(Self.threeApps, Self.model(quota: 5))
@@ -289,9 +344,10 @@ struct CoupledReplayTests {
         #expect(one.json() == two)
         #expect(one.targets[2].total.throttled > 0)
         #expect(one.targets.allSatisfy(Self.conserved))
-        for slice in [60.0, 1e12] {
+        for slice in [7.0, 60, 1e12] {
             var options = SimulationOptions(seed: 5, workers: 2)
             options.sliceSeconds = slice
+            options.coupledSliceSeconds = slice
             #expect(try Simulator.run(workload, targets: targets, options: options).json() == two, "slice \(slice)")
         }
     }
