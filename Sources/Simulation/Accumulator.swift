@@ -384,6 +384,12 @@ struct Tally {
     /// Execution time (unrounded), for sharing an instance's active time.
     var runMs = 0.0
 
+    /// A call throttled and never served (counted in `rejected`).
+    mutating func turnAway() {
+        outcome.invocations += 1
+        outcome.throttled += 1
+    }
+
     @inline(__always) mutating func addLatency(_ latency: Double) {
         if busy != nil {
             busy!.add(latency)

@@ -88,8 +88,7 @@ enum CoupledReplay {
                     let h = held[heldHead]
                     heldHead += 1
                     if freed - h.origin > maxAge {
-                        units[Int(h.unit)].tallies[Int(h.member)].outcome.invocations += 1
-                        units[Int(h.unit)].tallies[Int(h.member)].outcome.throttled += 1
+                        units[Int(h.unit)].tallies[Int(h.member)].turnAway()
                         report.quotaDiscarded += 1
                         continue
                     }
@@ -113,8 +112,7 @@ enum CoupledReplay {
                 return
             }
             if units[u].synchronous[f] {
-                units[u].tallies[f].outcome.invocations += 1
-                units[u].tallies[f].outcome.throttled += 1
+                units[u].tallies[f].turnAway()
                 report.quotaRejected += 1
             } else {
                 report.quotaDelayed += 1
