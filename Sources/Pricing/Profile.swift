@@ -154,8 +154,10 @@ public struct Limits: Sendable {
     public var maxInstances: Figure?
     public var perInstanceConcurrency: Figure?
     public var scalingUnit: ScalingUnit
-    /// Longest an asynchronous call the account quota holds waits before the platform discards
-    /// it (Lambda's asynchronous event queue: 6 hours); none when absent (held until served).
+    /// Longest an asynchronous call over a limit (the account quota, or its scaling unit's max
+    /// instances or scale-out rate) waits before the platform or its event source discards it
+    /// (Lambda's asynchronous event queue: 6 hours; a queue message's time-to-live); none when
+    /// absent (held until served).
     public var heldMaxAge: Figure?
 }
 

@@ -25,6 +25,7 @@ public struct Unit: Sendable, Hashable, CustomStringConvertible {
         Unit(symbol: "s", dimension: .duration, factor: 1000),
         Unit(symbol: "min", dimension: .duration, factor: 60_000),
         Unit(symbol: "h", dimension: .duration, factor: 3_600_000),
+        Unit(symbol: "d", dimension: .duration, factor: 86_400_000),
         Unit(symbol: "MB", dimension: .memory, factor: 1),
         Unit(symbol: "MiB", dimension: .memory, factor: 1),
         Unit(symbol: "GB", dimension: .memory, factor: 1024),

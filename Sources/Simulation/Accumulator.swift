@@ -109,6 +109,8 @@ struct Accumulator {
     var unpriced: [String] = []
     /// Scaling units replayed per minute (`FastPlan`), and their calls.
     var fastUnits = 0, fastCalls = 0
+    /// Asynchronous calls their unit's limits would have delayed past the maximum wait, discarded.
+    var discarded = 0
     /// The bound of the account's calls in flight that this worker's units add to (nil unless the
     /// target has an account concurrency quota); shared, not merged.
     var overlap: OverlapCounter?
@@ -143,6 +145,7 @@ struct Accumulator {
         unpriced += other.unpriced
         fastUnits += other.fastUnits
         fastCalls += other.fastCalls
+        discarded += other.discarded
     }
 
     mutating func addLifetime(_ a: Double, _ b: Double, memoryMB: Double) {
@@ -262,6 +265,7 @@ struct Accumulator {
         total.instanceSeconds += g.pool.instanceSeconds
         total.memoryGBSeconds += groupGBs
         total.peakInstances = max(total.peakInstances, g.pool.peakInstances)
+        discarded += g.pool.discarded
         for f in 0..<m {
             let function = g.app.functions[g.members[f]]
             var out = g.tallies[f].outcome
@@ -325,6 +329,9 @@ struct Accumulator {
         if fastUnits > 0 {
             let share = total.invocations > 0 ? Double(fastCalls) / Double(total.invocations) * 100 : 0
             notes.append("\(fastUnits) busy scaling units (\(String(format: "%.1f", share)) % of invocations) replayed per minute, not per call (--exact replays every call)")
+        }
+        if discarded > 0 {
+            notes.append("\(discarded) asynchronous calls found their scaling unit at its limits (max instances, scale-out rate) with no instance free within \(Format.seconds(target.model.heldMaxAgeSeconds)) (the platform's longest wait for an event) and were discarded unserved (counted in rejected)")
         }
         if !unpriced.isEmpty {
             notes.append("\(unpriced.count) scaling units could not be priced, e.g. \(unpriced[0])")
@@ -485,11 +492,12 @@ struct GroupReplay {
 
     /// One arrival at `t` seconds running `duration` ms: through the pool, into the tallies. A call
     /// the coupled replay held for the account quota (`waitedMs` > 0) counts as throttled and
-    /// delayed, its wait in its latency. Returns when the call leaves its instance; nil when rejected.
+    /// delayed, its wait in its latency. Returns when the call starts on its instance (later than
+    /// `t` when its unit's limits delayed it) and leaves it; nil when rejected.
     @discardableResult @inline(__always)
     static func step(_ t: Double, _ duration: Double, waitedMs: Double = 0, timeout: Double, synchronous: Bool, rules: CallRules,
                      pool: inout InstancePool, tally: inout Tally, series: inout SeriesCollector?,
-                     overlap: OverlapCounter?, histogram: inout LatencyHistogram) -> Double? {
+                     overlap: OverlapCounter?, histogram: inout LatencyHistogram) -> (starts: Double, ends: Double)? {
         var d = duration
         let cut = d > timeout
         if cut { d = timeout }
@@ -514,16 +522,17 @@ struct GroupReplay {
         let latency = r.latency + waitedMs
         tally.addLatency(latency)
         histogram.add(latency)
-        let leaves = t + r.latency / 1000
-        overlap?.add(start: t, end: leaves)
+        let leaves = r.ends
+        // In flight from its start: a call waiting for its unit's limits holds no place.
+        overlap?.add(start: r.starts, end: leaves)
         if cut { tally.outcome.timedOut += 1 }
         if series != nil { series!.addBusy(end: leaves, seconds: (d + r.initMs) / 1000) }
         tally.runMs += d
-        guard let clock = rules.clock else { return leaves }
+        guard let clock = rules.clock else { return (r.starts, leaves) }
         let exec = clock.billedMs(rules.perRequest ? d : 0)
-        if r.provisioned, rules.perRequest { tally.provisionedExecMs += exec; return leaves }
+        if r.provisioned, rules.perRequest { tally.provisionedExecMs += exec; return (r.starts, leaves) }
         tally.execMs += exec
         if r.kind == .cold, rules.initBilled { tally.initMs += clock.billedMs((rules.perRequest ? d : 0) + r.initMs) - exec }
-        return leaves
+        return (r.starts, leaves)
     }
 }

@@ -18,8 +18,10 @@ import Traces
 /// `TargetModel.heldMaxAgeSeconds` (Lambda: 6 h) is discarded when it reaches the front: throttled
 /// and never served (rejected). Each held call is touched twice (held, then admitted or
 /// discarded), however long the queue. Calls enter each unit's pool in non-decreasing time,
-/// which the pool needs. A call the unit's own limit delays counts against the quota from its
-/// arrival (an over-count of the account's calls in flight while it waits).
+/// which the pool needs. A call its own unit's limits delay (max instances, scale-out rate)
+/// holds no place while it waits for an instance of its unit (Lambda does not count queued
+/// events against concurrency): it takes over the place of the call it follows on that instance
+/// at the moment that call leaves, so the account's count never passes the quota.
 ///
 /// Outcomes go through the same `Accumulator` bookkeeping as the independent replay, so bills,
 /// series and JSON have the same shape; with a quota no load reaches, the outcomes are the same
@@ -31,6 +33,12 @@ enum CoupledReplay {
         /// Held calls that waited longer than `TargetModel.heldMaxAgeSeconds`: discarded unserved.
         var quotaDiscarded = 0
         var poolHits = 0, poolMisses = 0
+    }
+
+    /// A call its unit's limits delayed: it enters the account's calls in flight at `starts`.
+    private struct Handover: Comparable {
+        var starts: Double, ends: Double
+        static func < (a: Handover, b: Handover) -> Bool { (a.starts, a.ends) < (b.starts, b.ends) }
     }
 
     /// A call the quota held, waiting for a place: `origin` is when it arrived.
@@ -73,17 +81,27 @@ enum CoupledReplay {
         var held: [Held] = []
         var heldHead = 0
 
+        // Calls their unit's limits delayed, waiting for an instance of their own unit: each starts
+        // the moment a call of its unit leaves (at the same time, to the bit), and takes over that
+        // call's place in the account.
+        var waiting = MinHeap<Handover>()
+
         func admit(_ t: Double, origin: Double, unit u: Int, member f: Int, durationMs: Double) {
-            if let end = units[u].replayOne(at: t, origin: origin, durationMs: durationMs, member: f, histogram: &acc.histogram) {
-                inFlight.push(end)
-            }
+            guard let (starts, ends) = units[u].replayOne(at: t, origin: origin, durationMs: durationMs, member: f,
+                                                          histogram: &acc.histogram) else { return }
+            if starts > t { waiting.push(Handover(starts: starts, ends: ends)) } else { inFlight.push(ends) }
         }
-        // Completions up to `t`, in time order; each place one frees goes to the call held
-        // longest, at the completion's time (its own completion joins the heap, so it may free a
-        // place before `t` too).
+        // Completions up to `t`, in time order; a place one frees goes to a call of the same unit
+        // that waited for that instance, else to the call the account held longest, at the
+        // completion's time (its own completion joins the heap, so it may free a place before `t`
+        // too).
         func release(upTo t: Double) {
             while !inFlight.isEmpty, inFlight.min <= t {
                 let freed = inFlight.pop()
+                if !waiting.isEmpty, waiting.min.starts <= freed {
+                    inFlight.push(waiting.pop().ends)
+                    continue
+                }
                 while heldHead < held.count, inFlight.count < quota {
                     let h = held[heldHead]
                     heldHead += 1
@@ -141,6 +159,7 @@ enum CoupledReplay {
             for u in units.indices { acc.drainLifetimes(&units[u]) }
         }
         release(upTo: .infinity)
+        assert(waiting.isEmpty, "a delayed call never found the instance it waited for")
         for u in units.indices { acc.end(&units[u]) }
         if let generic {
             // The pool's generic instances (and a refilling slot's pod) are held all window.
@@ -187,9 +206,9 @@ final class GenericPool {
 extension GroupReplay {
     /// One call of the coupled replay, booked by the same step as `feed`'s calls, at `t` (its
     /// arrival was `origin`: a call the account quota held is throttled and delayed, its wait in
-    /// its latency). Returns when it leaves the account, or nil when rejected.
+    /// its latency). Returns when it starts on its instance and leaves it, or nil when rejected.
     mutating func replayOne(at t: Double, origin: Double, durationMs: Double, member f: Int,
-                            histogram: inout LatencyHistogram) -> Double? {
+                            histogram: inout LatencyHistogram) -> (starts: Double, ends: Double)? {
         let rules = CallRules(clock: target.clock, perRequest: perRequest, initBilled: initBilled)
         return Self.step(t, durationMs, waitedMs: (t - origin) * 1000, timeout: timeoutMs[f], synchronous: synchronous[f], rules: rules,
                          pool: &pool, tally: &tallies[f], series: &series, overlap: overlap, histogram: &histogram)

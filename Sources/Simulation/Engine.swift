@@ -18,14 +18,30 @@ struct GroupCalls {
 /// What became of one arrival.
 enum ArrivalKind: UInt8 { case warm, cold, delayed, rejected }
 
+/// One arrival's outcome in its scaling unit (`InstancePool.arrive`).
+struct Arrival {
+    /// Time in system, ms (queueing + cold start + execution); NaN when rejected.
+    var latency: Double
+    /// The cold start it waited for, ms (0 when warm or delayed).
+    var initMs: Double
+    var kind: ArrivalKind
+    /// True when a provisioned instance served it.
+    var provisioned: Bool
+    /// When it starts on its instance (later than its arrival when delayed) and leaves it, seconds.
+    var starts: Double, ends: Double
+
+    static let rejected = Arrival(latency: .nan, initMs: 0, kind: .rejected, provisioned: false, starts: .nan, ends: .nan)
+}
+
 /// The discrete-event replay of one scaling unit on one target, fed arrivals in time order.
 ///
 /// Events are the unit's arrivals and its instances' completions (a heap). Before each arrival,
 /// completions up to its time are applied and idle instances past their keep-alive are removed;
 /// the arrival then takes a partly busy instance (per-instance concurrency > 1), else the most
 /// recently freed idle one, else starts a new instance (cold) if the limits allow, else is
-/// throttled: rejected when synchronous, otherwise delivered when the first busy slot frees.
-/// Instances idle longest are removed first. The state carries over from one slice of arrivals
+/// throttled: rejected when synchronous, otherwise delivered when the first busy slot frees —
+/// unless that is more than `TargetModel.heldMaxAgeSeconds` away: then it is discarded unserved
+/// (rejected, counted in `discarded`). Instances idle longest are removed first. The state carries over from one slice of arrivals
 /// to the next, so a long trace is replayed without holding all of it.
 ///
 /// Provisioned instances (indices below `reserved`) are alive from the window's start to its
@@ -35,6 +51,8 @@ struct InstancePool {
     let c: Int32
     let reserved: Int32
     let idleLimit: Double
+    /// Longest an asynchronous call waits for a slot before it is discarded, seconds.
+    let maxWait: Double
     let poolSlots: Int
     let endSeconds: Double
     var random: SeededRandom
@@ -62,6 +80,8 @@ struct InstancePool {
     /// Outputs. `lifetimes` and `activePeriodsMs` are drained by the caller after each slice.
     var peakInstances = 0
     var instancesStarted = 0
+    /// Asynchronous calls discarded because the first slot to free was more than `maxWait` away.
+    var discarded = 0
     /// Instance lifetime inside the window, seconds (idle keep-alive included).
     var instanceSeconds = 0.0
     /// Instance lifetimes clipped to the window: [start, end) seconds, for the per-minute series.
@@ -84,6 +104,7 @@ struct InstancePool {
         alive = Int(n)
         peakInstances = Int(n)
         idleLimit = model.idleLimit
+        maxWait = model.heldMaxAgeSeconds
         var slots = Int.max
         if case .memoryPool(let poolMB) = model.keepAlive { slots = max(0, Int(poolMB / max(memoryMB, 1))) }
         poolSlots = slots
@@ -145,10 +166,8 @@ struct InstancePool {
         }
     }
 
-    /// Replays one arrival at `t` seconds running `d` ms: its latency (NaN when rejected), the
-    /// cold-start time it waited (0 when warm), and what became of it.
-    /// `provisioned` is true when a provisioned instance served it.
-    mutating func arrive(at t: Double, durationMs d: Double, synchronous: Bool) -> (latency: Double, initMs: Double, kind: ArrivalKind, provisioned: Bool) {
+    /// Replays one arrival at `t` seconds running `d` ms.
+    mutating func arrive(at t: Double, durationMs d: Double, synchronous: Bool) -> Arrival {
         complete(upTo: t)
         if heap.isEmpty, unitIdleSince >= 0 { histogram?.record(t - unitIdleSince); unitIdleSince = -1 }
         expire(before: t)
@@ -176,8 +195,9 @@ struct InstancePool {
         if chosen >= 0 {
             slots[Int(chosen)].inFlight += 1
             if c > 1, slots[Int(chosen)].inFlight < c { partial.append(chosen) }
-            heap.push(t + d / 1000, chosen)
-            return (d, 0, .warm, chosen < reserved)
+            let ends = t + d / 1000
+            heap.push(ends, chosen)
+            return Arrival(latency: d, initMs: 0, kind: .warm, provisioned: chosen < reserved, starts: t, ends: ends)
         }
         // No instance free: start one if the limits allow.
         var allowed = alive < model.maxInstances
@@ -195,14 +215,20 @@ struct InstancePool {
             instancesStarted += 1
             peakInstances = max(peakInstances, alive)
             if c > 1 { partial.append(i) }
-            heap.push(t + (initMs + d) / 1000, i)
-            return (initMs + d, initMs, .cold, false)
+            let ends = t + (initMs + d) / 1000
+            heap.push(ends, i)
+            return Arrival(latency: initMs + d, initMs: initMs, kind: .cold, provisioned: false, starts: t, ends: ends)
         }
-        if synchronous { return (.nan, 0, .rejected, false) }
-        // Delivered later: it takes the first slot that frees.
+        if synchronous { return .rejected }
+        // Delivered later: it takes the first slot that frees, if that is soon enough.
+        if heap.minTime - t > maxWait {
+            discarded += 1
+            return .rejected
+        }
         let (ct, i) = heap.pop()
-        heap.push(ct + d / 1000, i)
-        return ((ct - t) * 1000 + d, 0, .delayed, i < reserved)
+        let ends = ct + d / 1000
+        heap.push(ends, i)
+        return Arrival(latency: (ct - t) * 1000 + d, initMs: 0, kind: .delayed, provisioned: i < reserved, starts: ct, ends: ends)
     }
 
     /// Ends the replay: work in flight completes and whatever is alive lives out its keep-alive

@@ -42,7 +42,8 @@ public struct Outcome: Sendable, Equatable {
     public var coldStarts = 0
     /// Invocations over a limit (concurrency, max instances, scale-out rate): `rejected` + `delayed`.
     public var throttled = 0
-    /// Throttled synchronous invocations, never served.
+    /// Throttled invocations never served: synchronous ones, and asynchronous ones discarded after
+    /// waiting longer than the target's `heldMaxAgeSeconds`.
     public var rejected = 0
     /// Throttled asynchronous invocations, served when a slot freed.
     public var delayed = 0

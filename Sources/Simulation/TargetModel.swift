@@ -62,8 +62,9 @@ public struct TargetModel: Sendable {
     /// Calls the whole account may have in flight at once, shared by all the target's functions
     /// (Lambda: 1,000 concurrent executions per region); nil for none. `CoupledReplay` applies it.
     public var accountConcurrency: Int?
-    /// Longest an asynchronous call the account quota holds waits before it is discarded,
-    /// seconds (infinity: held until served).
+    /// Longest an asynchronous call over a limit waits before it is discarded unserved, seconds
+    /// (infinity: held until served): whether the account quota holds it (`CoupledReplay`) or its
+    /// unit's max instances or scale-out rate delay it (`InstancePool`).
     public var heldMaxAgeSeconds: Double
     /// Generic warm instances shared by all the target's functions; nil for none.
     public var prewarmedPool: PrewarmedPool?
@@ -200,6 +201,7 @@ enum Format {
     static func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
 
     static func seconds(_ s: Double) -> String {
+        if s >= 86_400, s.truncatingRemainder(dividingBy: 86_400) == 0 { return s == 86_400 ? "1 day" : "\(Int(s / 86_400)) days" }
         if s >= 3600, s.truncatingRemainder(dividingBy: 3600) == 0 { return "\(Int(s / 3600)) h" }
         return s >= 60 && s.truncatingRemainder(dividingBy: 60) == 0 ? "\(Int(s / 60)) min" : "\(s) s"
     }

@@ -106,6 +106,30 @@ struct CoupledReplayTests {
         #expect(Format.seconds(6 * 3600) == "6 h")
     }
 
+    @Test func callsTheirUnitDelaysHoldNoPlaceWhileTheyWait() throws {
+        // Quota 2; q may run one instance (queued calls at 0 s, 1 s each: they start at 0, 1 and
+        // 2 s). Synchronous calls of four other functions: at 0.5 s one call (q's) is in flight,
+        // so it is served; at 0.6 s two are (rejected); at 1.2 s q's second took its first's place
+        // and the 0.5 s call still runs (rejected); at 1.7 s only q's second runs (served).
+        let q = SimulationTests.exact("q", "queue", trigger: .queue, starts: [0, 0, 0], durationMs: 1000)
+        var apps = [AppWorkload(key: "q", functions: [q])]
+        for (i, t) in [0.5, 0.6, 1.2, 1.7].enumerated() {
+            apps.append(AppWorkload(key: "s\(i)", functions: [SimulationTests.exact("s\(i)", "sync", trigger: .http, starts: [t], durationMs: 1000)]))
+        }
+        var model = Self.model(quota: 2)
+        model.maxInstances = 1
+        let o = try SimulationTests.run(Workload(apps: apps, spanMinutes: 5), model)
+        let oq = o.functions[0].outcome
+        #expect((oq.served, oq.delayed, oq.latencyMs.p99) == (3, 2, 3000))
+        #expect(o.functions.dropFirst().map(\.outcome.served) == [1, 0, 0, 1])
+        #expect(o.notes.contains { $0.contains("rejected 2 synchronous calls and delayed 0") })
+        #expect(Self.conserved(o))
+        // q alone: its delayed calls never overlap its running one, so the bound is 1 (from their
+        // arrival, it would be 3) and the quota is never reached.
+        let alone = try SimulationTests.run(Workload(apps: [apps[0]], spanMinutes: 5), model)
+        #expect(alone.notes.contains { $0.contains("never bound (peak bound 1 of 2") })
+    }
+
     @Test func boundKeepsTheIndependentReplayUnderTheQuota() throws {
         // The bound: per minute, each unit's most calls in flight, summed: 2 + 2 + 1 = 5.
         let five = try SimulationTests.run(Self.threeApps, Self.model(quota: 5))

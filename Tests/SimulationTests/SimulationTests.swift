@@ -100,6 +100,32 @@ struct SimulationTests {
         #expect(q.latencyMs.p50 == 2000 && q.latencyMs.p99 == 3000)
     }
 
+    @Test func delaysLongerThanTheMaximumWaitAreDiscarded() throws {
+        // Max one instance, ten queued calls at once of 10 s each, waiting at most 35 s: the
+        // first starts at once, the next three wait 10, 20 and 30 s; the fifth would wait 40 s,
+        // so it and every later one are discarded unserved (the instance stays free for them:
+        // none is ever served late).
+        let queue = Self.exact("a", "queue", trigger: .queue, starts: [Double](repeating: 0, count: 10), durationMs: 10_000)
+        let workload = Workload(apps: [AppWorkload(key: "a", functions: [queue])], spanMinutes: 5)
+        var model = TargetModel(id: "t", maxInstances: 1, keepAlive: .fixed(idleSeconds: 60), coldStart: .fixed(ms: 0))
+        model.heldMaxAgeSeconds = 35
+        let o = try Self.run(workload, model)
+        let q = o.functions[0].outcome
+        #expect((q.invocations, q.served, q.delayed, q.rejected, q.throttled) == (10, 4, 3, 6, 9))
+        #expect(q.latencyMs.p50 == 20_000 && q.latencyMs.p99 == 40_000)
+        #expect(o.notes.contains { $0.hasPrefix("6 asynchronous calls found their scaling unit at its limits") && $0.contains("within 35.0 s") })
+        // With no maximum every call is served, the last after 90 s.
+        model.heldMaxAgeSeconds = .infinity
+        let all = try Self.run(workload, model).functions[0].outcome
+        #expect((all.served, all.delayed, all.rejected, all.latencyMs.p99) == (10, 9, 0, 100_000))
+        // The platforms' figures: Lambda's event age; a queue message's or a Pub/Sub message's life.
+        #expect(TargetModel(profile: try Self.profile("aws-lambda-x86")).heldMaxAgeSeconds == 6 * 3600)
+        for id in ["azure-consumption", "azure-flex", "cloud-run"] {
+            #expect(TargetModel(profile: try Self.profile(id)).heldMaxAgeSeconds == 7 * 86_400, "\(id)")
+        }
+        #expect(Format.seconds(7 * 86_400) == "7 days" && Format.seconds(86_400) == "1 day" && Format.seconds(90_000) == "25 h")
+    }
+
     @Test func perInstanceConcurrencyPacksRequests() throws {
         // 80 simultaneous 1 s calls fit one Cloud Run instance; the 81st needs a second.
         let f = Self.exact("a", "f", starts: [Double](repeating: 5, count: 81), durationMs: 1000)
