@@ -91,10 +91,11 @@ enum ArrivalExpansion {
                     var t = start
                     let day = Int(minute) / 1440 + 1
                     dayIndex = nearestDay(table, day: day, from: dayIndex)
+                    let sampler = table.isEmpty ? DurationSampler(constant: fallbackDurationMs) : DurationSampler(table[dayIndex])
                     for i in 0..<n {
                         list.times.append(min(t, start + 60 - 1e-6))
                         t += gaps[i]
-                        list.durationsMs.append(table.isEmpty ? fallbackDurationMs : duration(table[dayIndex], &lengths))
+                        list.durationsMs.append(sampler.sample(&lengths))
                     }
                 }
             }
@@ -117,20 +118,48 @@ enum ArrivalExpansion {
     /// described in the reference sheet, picks a band uniformly instead, which draws one call in
     /// six from above p99 and inflates tails and bills; this keeps the trace's own percentiles.
     static func duration(_ p: DurationPercentiles, _ random: inout SeededRandom) -> Double {
-        guard p.percentilesMs.count == DurationPercentiles.percentileLevels.count else { return clamp(p.averageMs) }
-        return duration(p, percent: random.uniform() * 100)
+        DurationSampler(p).sample(&random)
     }
 
     /// The duration at `percent` (0–100) of the table's distribution.
     static func duration(_ p: DurationPercentiles, percent: Double) -> Double {
-        let values = p.percentilesMs
-        let levels = DurationPercentiles.percentileLevels
-        guard values.count == levels.count else { return clamp(p.averageMs) }
-        var band = 0
-        while band < levels.count - 2 && percent >= levels[band + 1] { band += 1 }
-        let low = values[band], high = values[band + 1]
-        let fraction = (percent - levels[band]) / (levels[band + 1] - levels[band])
-        return clamp(low + (high - low) * fraction)
+        DurationSampler(p).at(percent: percent)
+    }
+
+    /// Draws from one day's table (`duration(_:_:)`), its percentiles held inline: no array to
+    /// retain per draw.
+    struct DurationSampler {
+        private var values = SIMD8<Double>()
+        private var levels = SIMD8<Double>()
+        private var topBand = 0
+        private let constant: Double?
+
+        init(constant ms: Double) { constant = ms }
+
+        init(_ p: DurationPercentiles) {
+            let levelList = DurationPercentiles.percentileLevels
+            guard p.percentilesMs.count == levelList.count, levelList.count <= 8 else { constant = clamp(p.averageMs); return }
+            constant = nil
+            topBand = levelList.count - 2
+            for (i, level) in levelList.enumerated() {
+                levels[i] = level
+                values[i] = p.percentilesMs[i]
+            }
+        }
+
+        @inline(__always) func sample(_ random: inout SeededRandom) -> Double {
+            if let constant { return constant }
+            return at(percent: random.uniform() * 100)
+        }
+
+        @inline(__always) func at(percent: Double) -> Double {
+            if let constant { return constant }
+            var band = 0
+            while band < topBand && percent >= levels[band + 1] { band += 1 }
+            let low = values[band], high = values[band + 1]
+            let fraction = (percent - levels[band]) / (levels[band + 1] - levels[band])
+            return clamp(low + (high - low) * fraction)
+        }
     }
 
     static func clamp(_ ms: Double) -> Double {
