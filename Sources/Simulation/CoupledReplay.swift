@@ -139,19 +139,17 @@ enum CoupledReplay {
         }
 
         var lists = [CallList](repeating: CallList(), count: expanders.count)
-        var order: [(time: Double, function: Int32, k: Int32)] = []
+        var order = CallOrder()
         var bound = 0.0
         let end = max(Double(workload.spanMinutes) * 60, lastExact + 1)
         while bound < end {
             bound += options.coupledSliceSeconds
-            order.removeAll(keepingCapacity: true)
             for g in expanders.indices {
                 lists[g].removeAll()
                 expanders[g].next(before: bound, into: &lists[g])
-                for (k, t) in lists[g].times.enumerated() { order.append((t, Int32(g), Int32(k))) }
             }
-            order.sort { ($0.time, $0.function, $0.k) < ($1.time, $1.function, $1.k) }
-            for call in order {
+            order.build(lists)
+            for call in order.calls {
                 let g = Int(call.function)
                 let (u, f) = unitOf[g]
                 dispatch(call.time, unit: Int(u), member: Int(f), durationMs: lists[g].durationsMs[Int(call.k)])
