@@ -259,7 +259,8 @@ struct Coupling {
                 let discarded = report.quotaDiscarded == 0 ? ""
                     : ", of which \(report.quotaDiscarded) waited longer than \(Format.seconds(model.heldMaxAgeSeconds)) and were discarded unserved"
                 let why = peakBound[t].map { "an upper bound of calls in flight reached \($0)" } ?? "its functions share a pre-warmed pool"
-                outcome.notes.append("the account concurrency quota (\(quota) calls in flight) is shared by all functions: \(why), so every call was replayed in one time order across functions (no per-minute fast path); the quota rejected \(report.quotaRejected) synchronous calls and delayed \(report.quotaDelayed) asynchronous ones\(discarded)")
+                let raise = peakBound[t].map { "; an account quota of \($0) or more could not bind on this trace (a deployment sets it: limits.concurrency)" } ?? ""
+                outcome.notes.append("the account concurrency quota (\(quota) calls in flight) is shared by all functions: \(why), so every call was replayed in one time order across functions (no per-minute fast path); the quota rejected \(report.quotaRejected) synchronous calls and delayed \(report.quotaDelayed) asynchronous ones\(discarded)\(raise)")
             } else if let peak = peakBound[t] {
                 outcome.notes.append("the account concurrency quota never bound (peak bound \(peak) of \(quota) calls in flight: per second, the calls in flight at some moment of it, over all functions), so functions were replayed independently")
             }
