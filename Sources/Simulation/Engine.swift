@@ -41,8 +41,9 @@ struct Arrival {
 /// recently freed idle one, else starts a new instance (cold) if the limits allow, else is
 /// throttled: rejected when synchronous, otherwise delivered when the first busy slot frees —
 /// unless that is more than `TargetModel.heldMaxAgeSeconds` away: then it is discarded unserved
-/// (rejected, counted in `discarded`). Instances idle longest are removed first. The state carries over from one slice of arrivals
-/// to the next, so a long trace is replayed without holding all of it.
+/// (rejected, counted in `discarded`). Instances idle longest are removed first. The state
+/// carries over from one slice of arrivals to the next, so a long trace is replayed without
+/// holding all of it.
 ///
 /// Provisioned instances (indices below `reserved`) are alive from the window's start to its
 /// end, never expire, and are taken before any on-demand idle instance.

@@ -128,6 +128,15 @@ struct CoupledReplayTests {
         // arrival, it would be 3) and the quota is never reached.
         let alone = try SimulationTests.run(Workload(apps: [apps[0]], spanMinutes: 5), model)
         #expect(alone.notes.contains { $0.contains("never bound (peak bound 1 of 2") })
+        // Waiting at most 1.5 s, q's third call (2 s away from an instance) is discarded in the
+        // coupled replay too; the others fare as before.
+        model.heldMaxAgeSeconds = 1.5
+        let short = try SimulationTests.run(Workload(apps: apps, spanMinutes: 5), model)
+        let sq = short.functions[0].outcome
+        #expect((sq.served, sq.delayed, sq.rejected) == (2, 1, 1))
+        #expect(short.functions.dropFirst().map(\.outcome.served) == [1, 0, 0, 1])
+        #expect(short.notes.contains { $0.hasPrefix("1 asynchronous calls found their scaling unit at its limits") })
+        #expect(Self.conserved(short))
     }
 
     @Test func boundKeepsTheIndependentReplayUnderTheQuota() throws {
