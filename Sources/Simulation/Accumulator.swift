@@ -502,20 +502,14 @@ struct GroupReplay {
         let cut = d > timeout
         if cut { d = timeout }
         let r = pool.arrive(at: t, durationMs: d, synchronous: synchronous)
-        tally.outcome.invocations += 1
-        switch r.kind {
-        case .rejected:
-            tally.outcome.throttled += 1
+        if r.kind == .rejected {
+            tally.turnAway()
             return nil
-        case .delayed:
-            tally.outcome.throttled += 1
-            tally.outcome.delayed += 1
-        case .cold:
-            tally.outcome.coldStarts += 1
-        case .warm:
-            break
         }
-        if waitedMs > 0, r.kind != .delayed {
+        tally.outcome.invocations += 1
+        if r.kind == .cold { tally.outcome.coldStarts += 1 }
+        // Served late: its unit's limits delayed it, or the account quota held it (or both).
+        if r.kind == .delayed || waitedMs > 0 {
             tally.outcome.throttled += 1
             tally.outcome.delayed += 1
         }
