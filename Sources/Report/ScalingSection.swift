@@ -16,7 +16,8 @@ enum ScalingSection {
         }
         var text = ["## Scaling",
                     "Instances are replayed one by one: a call takes an idle instance or starts one (a cold start) if the target's limits allow; "
-                    + "otherwise it is throttled: rejected if it is synchronous, delayed if it came from a queue or event.",
+                    + "otherwise it is throttled: rejected if it is synchronous, delayed if it came from a queue or event "
+                    + "(and rejected after all if no place frees within the platform's longest wait for an event).",
                     table(["target", "instances", "keep-alive", "peak instances", "mean instances", "peak memory GB", "throttled", "rejected", "delayed"],
                           rows, right: [3, 4, 5, 6, 7, 8])]
         let throttling = targets.filter { $0.figures.throttled > 0 }
