@@ -93,6 +93,16 @@ public enum Placement {
     public static let greedyGuarantee = "a local optimum: no single function's move to another allowed target lowers the total, and the total is no higher than every function on its cheapest cloud target or than any prefix of the cluster fill order; not proven optimal"
 
     public static func plan(_ request: PlacementRequest) throws -> PlacementPlan {
+        let prepared = try prepare(request)
+        let solved = try Optimiser.solve(prepared.model, standalone: prepared.standalone, exactLimit: request.exactLimit)
+        var state = try Optimiser.rebuild(prepared.model, solved.assignment)
+        return try finish(prepared, state: &state, algorithm: solved.exact ? "exact" : "greedy+improvement",
+                          guarantee: solved.exact ? exactGuarantee : greedyGuarantee)
+    }
+
+    /// The placement problem of `request` as numbers, with every function's allowed targets and
+    /// the reasons the others are excluded.
+    static func prepare(_ request: PlacementRequest) throws -> PreparedPlacement {
         let result = request.result
         guard let first = result.targets.first else { throw PlacementError(message: "the simulation has no targets") }
         let n = first.functions.count
@@ -104,7 +114,7 @@ public enum Placement {
         }
         var notes: [String] = []
         let onPremIndex = request.onPrem.flatMap { id in request.targets.firstIndex { $0.profile.id == id } }
-        if request.onPrem != nil, onPremIndex == nil { throw PlacementError(message: "on-prem target \(request.onPrem!) was not simulated") }
+        if let id = request.onPrem, onPremIndex == nil { throw PlacementError(message: "on-prem target \(id) was not simulated") }
         let targets = request.targets.enumerated().map { t, s in
             PlacementModel.Target(id: s.profile.id, isOnPrem: t == onPremIndex, profile: s.profile, pricing: s.pricing)
         }
@@ -115,7 +125,6 @@ public enum Placement {
         }
 
         // Per-function figures.
-        let functions = first.functions
         var usage = [[UsageSummary]](repeating: [], count: targets.count)
         var standalone = [[Double]](repeating: [Double](repeating: 0, count: n), count: targets.count)
         for t in targets.indices {
@@ -125,7 +134,6 @@ public enum Placement {
         // On-prem scaling units: an app's functions share one series when instances are per app.
         var unitOf = [Int](repeating: 0, count: n)
         var units: [UnitSeries] = []
-        let span = result.spanMinutes
         if let p = onPremIndex {
             var index: [String: Int] = [:]
             for (i, f) in outcomes[p].functions.enumerated() {
@@ -140,11 +148,9 @@ public enum Placement {
 
         // What each function may use, and why the rest is excluded.
         var constraints = Constraints(request: request, outcomes: outcomes, targets: targets, priceable: priceable)
-        var allowed: [[Int]] = []
-        var excluded: [[(Int, String)]] = []
-        var violates: [[String]] = []
-        for i in 0..<n {
-            let c = constraints.allowed(i, app: functions[i].app, function: functions[i].function)
+        var allowed: [[Int]] = [], excluded: [[(Int, String)]] = [], violates: [[String]] = []
+        for (i, f) in first.functions.enumerated() {
+            let c = constraints.allowed(i, app: f.app, function: f.function)
             allowed.append(c.allowed)
             excluded.append(c.excluded)
             violates.append(c.violates)
@@ -163,16 +169,25 @@ public enum Placement {
             notes.append("\(targets[p].id): its pre-warmed pool (\(String(format: "%.0f", outcomes[p].prewarmedMemoryMB)) MB) is counted once with the control plane's memory")
         }
         let model = PlacementModel(targets: targets, onPrem: onPremIndex, usage: usage, allowed: allowed, unitOf: unitOf,
-                                   units: units, spanMinutes: span, days: Decimal(result.spanMinutes) / 1440,
+                                   units: units, spanMinutes: result.spanMinutes, days: Decimal(result.spanMinutes) / 1440,
                                    inputs: request.inputs, controlPlane: controlPlane)
-        let solved = try Optimiser.solve(model, standalone: standalone, exactLimit: request.exactLimit)
-        var state = try Optimiser.rebuild(model, solved.assignment)
+        return PreparedPlacement(request: request, model: model, outcomes: outcomes, functions: first.functions, standalone: standalone,
+                                 excluded: excluded, violates: violates, pinned: constraints.pinned, notes: notes,
+                                 verdicts: constraints.verdicts)
+    }
 
+    /// The plan of a finished assignment: references, the cluster, every function's share and reason.
+    /// `reasons` replaces the optimiser's "cheapest allowed" reasons (plans built by rule, not by search).
+    static func finish(_ prepared: PreparedPlacement, state: inout PlacementState, algorithm: String, guarantee: String,
+                       reasons: [String]? = nil) throws -> PlacementPlan {
+        let model = prepared.model, outcomes = prepared.outcomes, n = model.count
+        let onPremIndex = model.onPrem
+        var notes = prepared.notes
         // References: all on the cheapest single cloud target; all on-prem.
         var allCloudBest: (String, Double)?
-        for t in priceable where t != onPremIndex {
+        for t in model.targets.indices where t != onPremIndex && model.targets[t].profile.billing != nil {
             if let total = outcomes[t].total.monthlyCost.map({ NSDecimalNumber(decimal: $0.total).doubleValue }),
-               total < (allCloudBest?.1 ?? .infinity) { allCloudBest = (targets[t].id, total) }
+               total < (allCloudBest?.1 ?? .infinity) { allCloudBest = (model.targets[t].id, total) }
         }
         var allOnPrem: (String, Double, Int)?
         var cluster: OnPremCluster?
@@ -180,35 +195,34 @@ public enum Placement {
             var everything = PlacementState(model: model)
             for i in 0..<n { try everything.add(i, p) }
             let e = model.cluster(memory: everything.memory, busy: everything.busy)
-            allOnPrem = (targets[p].id, e.cost.total, e.servers)
-            cluster = OnPremCluster(target: targets[p].id, estimate: model.cluster(memory: state.memory, busy: state.busy),
-                                    controlPlane: controlPlane, assumed: request.inputs.assumedInUse)
+            allOnPrem = (model.targets[p].id, e.cost.total, e.servers)
+            cluster = OnPremCluster(target: model.targets[p].id, estimate: model.cluster(memory: state.memory, busy: state.busy),
+                                    controlPlane: model.controlPlane, assumed: model.inputs.assumedInUse)
         }
 
         // Shares and reasons.
         var placed: [PlacedFunction] = []
-        let memoryHeld: [Double] = (0..<n).map { i in units.isEmpty ? 0 : units[unitOf[i]].memoryMB.reduce(0, +) }
-        var weights = [Double](repeating: 0, count: targets.count), members = [Int](repeating: 0, count: targets.count)
-        func weight(_ i: Int, _ t: Int) -> Double { t == onPremIndex ? memoryHeld[i] : standalone[t][i] }
+        let memoryHeld: [Double] = (0..<n).map { i in model.units.isEmpty ? 0 : model.units[model.unitOf[i]].memoryMB.reduce(0, +) }
+        var weights = [Double](repeating: 0, count: model.targets.count), members = [Int](repeating: 0, count: model.targets.count)
+        func weight(_ i: Int, _ t: Int) -> Double { t == onPremIndex ? memoryHeld[i] : prepared.standalone[t][i] }
         for i in 0..<n { let t = state.assignment[i]; weights[t] += weight(i, t); members[t] += 1 }
         for i in 0..<n {
             let t = state.assignment[i]
             let share = weights[t] > 0 ? state.costs[t] * weight(i, t) / weights[t] : state.costs[t] / Double(members[t])
-            let reason = try Self.reason(i, state: &state, model: model, excluded: excluded[i], violates: violates[i],
-                                         pinned: constraints.pinned[i], onPrem: onPremIndex)
-            placed.append(PlacedFunction(app: functions[i].app, function: functions[i].function, target: targets[t].id,
-                                         monthlyCost: share, reason: reason, violates: violates[i]))
+            let reason = try reasons?[i] ?? Self.reason(i, state: &state, model: model, excluded: prepared.excluded[i],
+                                                       violates: prepared.violates[i], pinned: prepared.pinned[i], onPrem: onPremIndex)
+            let function = prepared.functions[i]
+            placed.append(PlacedFunction(app: function.app, function: function.function, target: model.targets[t].id,
+                                         monthlyCost: share, reason: reason, violates: prepared.violations(i, on: t)))
         }
         let clouds = Set(state.assignment.filter { $0 != onPremIndex })
         if clouds.count > 1 {
             notes.append("the placement uses \(clouds.count) cloud targets: each bills its own account, with its own free grants (--targets narrows the choice)")
         }
-        let relaxed = violates.filter { !$0.isEmpty }.count
-        if relaxed > 0 { notes.append("\(relaxed) functions have no target meeting all their requirements: the requirement is relaxed for them and named in their reason") }
-        return PlacementPlan(algorithm: solved.exact ? "exact" : "greedy+improvement",
-                             guarantee: solved.exact ? exactGuarantee : greedyGuarantee,
-                             monthlyCost: state.total, allCloudBest: allCloudBest, allOnPrem: allOnPrem, onPrem: cluster,
-                             functions: placed, notes: notes)
+        let relaxed = placed.filter { !$0.violates.isEmpty }.count
+        if relaxed > 0 { notes.append("\(relaxed) functions run where a requirement of theirs is not met: each is named in its reason") }
+        return PlacementPlan(algorithm: algorithm, guarantee: guarantee, monthlyCost: state.total, allCloudBest: allCloudBest,
+                             allOnPrem: allOnPrem, onPrem: cluster, functions: placed, notes: notes)
     }
 
     /// One line: where it goes and what the next best choice would add, or why it had no choice.
@@ -244,6 +258,31 @@ public enum Placement {
     static func usd(_ x: Double) -> String { String(format: "$%.2f", abs(x)) }
 }
 
+/// A placement problem ready to solve or to evaluate: the model, the simulation's outcomes per
+/// target, and every function's allowed targets with the requirements each other target breaks.
+struct PreparedPlacement {
+    let request: PlacementRequest
+    let model: PlacementModel
+    let outcomes: [TargetOutcome]
+    let functions: [FunctionOutcome]
+    let standalone: [[Double]]
+    let excluded: [[(Int, String)]]
+    /// Requirements relaxed for a function because no candidate meets them all.
+    let violates: [[String]]
+    let pinned: [Bool]
+    let notes: [String]
+    let verdicts: Constraints.Verdicts
+
+    /// The requirements function `i` breaks on target `t` (empty when `t` meets them all).
+    func violations(_ i: Int, on t: Int) -> [String] {
+        Constraints.broken(i, on: t, request: request, verdicts: verdicts, outcomes: outcomes, target: model.targets[t],
+                           app: functions[i].app, function: functions[i].function)
+    }
+
+    /// Index of target `id` in the model.
+    func index(of id: String) -> Int? { model.targets.firstIndex { $0.id == id } }
+}
+
 /// The deployment's constraints per function and target.
 struct Constraints {
     let request: PlacementRequest
@@ -252,21 +291,49 @@ struct Constraints {
     let priceable: [Int]
     var pinned: [Bool] = []
     var unknownPins: [String] = []
-    let verdicts: [String: [String: Verdict]]
+    let verdicts: Verdicts
+
+    /// Compliance verdicts by `app/function`, then by target id.
+    typealias Verdicts = [String: [String: Verdict]]
 
     init(request: PlacementRequest, outcomes: [TargetOutcome], targets: [PlacementModel.Target], priceable: [Int]) {
         self.request = request
         self.outcomes = outcomes
         self.targets = targets
         self.priceable = priceable
-        var v: [String: [String: Verdict]] = [:]
-        for f in request.lockIn?.functions ?? [] {
-            v[f.app + "/" + f.function] = Dictionary(f.compliance.map { ($0.target, $0) }, uniquingKeysWith: { a, _ in a })
-        }
-        verdicts = v
+        verdicts = Self.verdicts(request.lockIn)
     }
 
-    /// Allowed targets (never empty: unmet requirements are relaxed, latency first, and named).
+    static func verdicts(_ lockIn: LockInReport?) -> Verdicts {
+        var v: Verdicts = [:]
+        for f in lockIn?.functions ?? [] {
+            v[f.app + "/" + f.function] = Dictionary(f.compliance.map { ($0.target, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        return v
+    }
+
+    /// What function `i` breaks on target `t`: its compliance requirements (the verdict's reason),
+    /// its p99 objective, and its calls running past the target's timeout.
+    static func broken(_ i: Int, on t: Int, request: PlacementRequest, verdicts: Verdicts, outcomes: [TargetOutcome],
+                       target: PlacementModel.Target, app: String, function: String) -> [String] {
+        var out: [String] = []
+        if let verdict = verdicts[app + "/" + function]?[target.id], !verdict.allowed {
+            out.append("compliance: " + verdict.reason)
+        }
+        let outcome = outcomes[t].functions[i].outcome
+        let settings = request.deployment?.settings(function: function, app: app) ?? FunctionSettings()
+        if let slo = settings.p99LatencyMs, outcome.latencyMs.p99 > slo {
+            out.append(String(format: "the p99 objective of %.0f ms (p99 %.0f ms)", slo, outcome.latencyMs.p99))
+        }
+        if outcome.timedOut > 0 {
+            out.append("\(outcome.timedOut) of \(outcome.invocations) calls run past its timeout")
+        }
+        return out
+    }
+
+    /// Allowed targets: those breaking nothing; when there are none, the least relaxed set (the
+    /// p99 objective and timeouts relaxed first, then compliance), with what was relaxed. A pin is
+    /// honoured whatever it breaks; what it breaks is then a violation of every plan.
     mutating func allowed(_ i: Int, app: String, function: String) -> (allowed: [Int], excluded: [(Int, String)], violates: [String]) {
         let settings = request.deployment?.settings(function: function, app: app) ?? FunctionSettings()
         var pin: Int?
@@ -274,26 +341,23 @@ struct Constraints {
             if let t = targets.firstIndex(where: { $0.id == id }), priceable.contains(t) { pin = t } else { unknownPins.append("\(app)/\(function) → \(id)") }
         }
         pinned.append(pin != nil)
-        if let pin { return ([pin], [], []) }
+        if let pin {
+            let broken = Self.broken(i, on: pin, request: request, verdicts: verdicts, outcomes: outcomes, target: targets[pin], app: app, function: function)
+            return ([pin], [], broken)
+        }
         var excluded: [(Int, String)] = []
-        var compliant: [Int] = [], fast: [Int] = []
+        var compliant: [Int] = [], feasible: [Int] = []
         for t in priceable {
-            var ok = true
-            if let verdict = verdicts[app + "/" + function]?[targets[t].id], !verdict.allowed {
-                excluded.append((t, verdict.reason)); ok = false
-            }
-            if ok { compliant.append(t) }
-            let p99 = outcomes[t].functions[i].outcome.latencyMs.p99
-            if let slo = settings.p99LatencyMs, p99 > slo {
-                if ok { excluded.append((t, String(format: "p99 %.0f ms > %.0f ms", p99, slo))) }
-                continue
-            }
-            if ok { fast.append(t) }
+            let broken = Self.broken(i, on: t, request: request, verdicts: verdicts, outcomes: outcomes, target: targets[t], app: app, function: function)
+            if broken.isEmpty { feasible.append(t); continue }
+            excluded.append((t, broken.joined(separator: "; ")))
+            if !broken.contains(where: { $0.hasPrefix("compliance: ") }) { compliant.append(t) }
         }
-        if !fast.isEmpty { return (fast, excluded, []) }
+        if !feasible.isEmpty { return (feasible, excluded, []) }
         if !compliant.isEmpty {
-            return (compliant, excluded.filter { e in !compliant.contains(e.0) }, [String(format: "the p99 objective of %.0f ms", settings.p99LatencyMs ?? 0)])
+            return (compliant, excluded.filter { e in !compliant.contains(e.0) },
+                    ["its p99 objective or timeout on every compliant target"])
         }
-        return (priceable, [], ["its compliance requirements"])
+        return (priceable, [], ["its compliance requirements (no candidate meets them)"])
     }
 }

@@ -5,6 +5,34 @@ public enum PlacementText {
     /// Functions listed one per line, dearest first (requirements relaxed always shown).
     public static let functionLimit = 40
 
+    /// The plans compared and the recommendation, then the recommended plan in full.
+    public static func render(_ decision: DecisionOutcome, breakEven: BreakEvenAnalysis?) -> String {
+        var lines: [String] = []
+        let i = decision.inputs
+        lines.append("Plans (saving against stay; migration at \(money(NSDecimalNumber(decimal: i.dayRateUSD).doubleValue)) a developer-day; net value over \(i.horizonMonths) months)")
+        lines.append(pad("plan", 14) + padLeft("USD/month", 13) + padLeft("saving", 12) + padLeft("moved", 7) + padLeft("points", 8)
+                     + padLeft("migration", 14) + padLeft("payback", 10) + padLeft("net value", 15) + "  requirements")
+        for o in decision.options {
+            let payback = o.paybackMonths.map { $0 == 0 ? "now" : String(format: "%.1f mo", $0) } ?? "never"
+            let met = o.feasible ? "met" : "\(o.violations.count) broken"
+            lines.append(pad(o.id + (o.id == decision.recommended ? " *" : ""), 14) + padLeft(money(o.monthlyCost), 13)
+                         + padLeft(o.saving.map(money) ?? "–", 12) + padLeft(String(o.functionsMoved), 7) + padLeft(String(o.effortPoints), 8)
+                         + padLeft(money(o.migrationCost), 14) + padLeft(o.saving == nil ? "–" : payback, 10)
+                         + padLeft(o.netValue.map(money) ?? "–", 15) + "  " + met + (o.sameAs.map { " (same as \($0))" } ?? ""))
+        }
+        lines.append("* recommended: \(decision.rationale)")
+        for note in decision.notes { lines.append("note: \(note)") }
+        guard let choice = decision.choice else { return lines.joined(separator: "\n") + "\n" }
+        for o in decision.options where !o.violations.isEmpty && o.sameAs == nil {
+            lines.append("\(o.id) breaks: " + o.violations.prefix(3).joined(separator: "; ") + (o.violations.count > 3 ? "; and \(o.violations.count - 3) more" : ""))
+        }
+        for fix in choice.fixes { lines.append("fix in place: \(fix)") }
+        for risk in choice.risks { lines.append("risk: \(risk)") }
+        lines.append("")
+        lines.append("Recommended plan: \(choice.id), \(choice.summary)")
+        return lines.joined(separator: "\n") + "\n" + render(choice.plan, breakEven: breakEven)
+    }
+
     public static func render(_ plan: PlacementPlan, breakEven: BreakEvenAnalysis?) -> String {
         var lines: [String] = []
         lines.append("Placement (\(plan.algorithm)): \(money(plan.monthlyCost))/month")
@@ -76,6 +104,8 @@ public enum PlacementText {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    static func money(_ x: Decimal) -> String { money(NSDecimalNumber(decimal: x).doubleValue) }
 
     static func money(_ x: Double) -> String {
         let cents = (abs(x) * 100).rounded()

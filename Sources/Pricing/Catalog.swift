@@ -39,6 +39,12 @@ public struct Catalog: Sendable {
         profiles.values.sorted { ($0.kind == .cloud ? 0 : 1, $0.id) < ($1.kind == .cloud ? 0 : 1, $1.id) }.map(\.id)
     }
 
+    /// The least memory any cloud target of the catalog bills an instance for (each profile's
+    /// sourced `billing.memory.min`), MB: a floor for inferred memory. Nil without cloud targets.
+    public var smallestCloudMemoryMB: Double? {
+        profiles.values.compactMap { $0.billing.map { NSDecimalNumber(decimal: $0.memory.min.value).doubleValue } }.min()
+    }
+
     public init(profiles: [Profile] = []) {
         self.profiles = Dictionary(profiles.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         self.origins = Dictionary(profiles.map { ($0.id, $0.id + ".yaml") }, uniquingKeysWith: { _, last in last })

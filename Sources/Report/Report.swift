@@ -32,11 +32,13 @@ public enum ReportRenderer {
             Verdict.blocks(context),
             TargetsSection.blocks(context),
             FunctionsSection.blocks(context),
+            MemorySection.blocks(context),
             ScalingSection.blocks(context),
             BreakEvenSection.blocks(context),
             KeepAliveSection.blocks(context),
             LockInSection.blocks(context),
             ModelErrorSection.blocks(context),
+            HowDecidedSection.blocks(context),
             AssumptionsSection.blocks(context),
         ]
         sections.removeAll { $0.isEmpty }

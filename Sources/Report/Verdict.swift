@@ -4,6 +4,7 @@ import Results
 /// Section 1: the recommendation in one paragraph, its totals and savings, and what drives it.
 enum Verdict {
     static func blocks(_ c: ReportContext) -> [Block] {
+        if let options = DecisionSection.options(c) { return DecisionSection.blocks(c, options) }
         var out = ["## Verdict"]
         if let placement = c.placement {
             out.append(placed(placement, c))

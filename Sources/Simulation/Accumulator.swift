@@ -171,7 +171,7 @@ struct Accumulator {
         var raised = 0, unpriced: [String] = []
         let units: [GroupReplay]
         if target.model.scalingUnit == .app, app.functions.count > 1 {
-            let memory = app.functions.reduce(0) { $0 + $1.memoryMB }
+            let memory = app.functions.reduce(0) { $0 + $1.appShareMB }
             units = [begin(functions: Array(0..<app.functions.count), app: app, memoryMB: memory,
                            groupKey: FunctionKey(app: app.key, function: ""), unit: "app", options: options,
                            target: target, raised: &raised, unpriced: &unpriced)]

@@ -49,6 +49,8 @@ public struct FunctionWorkload: Sendable {
     /// The deployment's provisioned (always-warm) instances for this function, on every target;
     /// nil to take the target's.
     public var provisioned: Int?
+    /// Where `memoryMB` came from (the report shows it beside the bills it decides).
+    public var memoryOrigin: MemoryOrigin = .declared
 
     public init(key: FunctionKey, trigger: Trigger? = nil, memoryMB: Double, calls: Calls, timeoutMs: Double? = nil, provisioned: Int? = nil) {
         self.key = key
@@ -59,12 +61,42 @@ public struct FunctionWorkload: Sendable {
         self.provisioned = provisioned
     }
 
+    /// What this function adds to its app's instance memory where instances are per app: its
+    /// share before any floor, since an app's instance holds the app's memory, not a floor per function.
+    public var appShareMB: Double {
+        if case .appShare(let appMB, let functions, _) = memoryOrigin { return appMB / Double(max(functions, 1)) }
+        return memoryMB
+    }
+
     /// Synchronous callers wait for an answer, so what is over a limit is rejected; queue, event,
     /// timer, storage and orchestration triggers are delivered later instead.
     public var isSynchronous: Bool {
         switch trigger {
         case .none, .http?, .others?: return true
         default: return false
+        }
+    }
+}
+
+/// Where a function's memory figure came from.
+public enum MemoryOrigin: Sendable, Equatable {
+    /// Set by the deployment file.
+    case declared
+    /// Recorded in the trace for the function (e.g. Lambda's `Memory Size`).
+    case trace
+    /// The app's recorded memory split evenly over its functions (the In-Vitro loader's rule),
+    /// raised to `floorMB` where the share fell below it.
+    case appShare(appMB: Double, functions: Int, floorMB: Double?)
+    /// Nothing said: a default.
+    case assumed
+
+    /// `declared`, `trace`, `app-share` or `assumed`.
+    public var kind: String {
+        switch self {
+        case .declared: return "declared"
+        case .trace: return "trace"
+        case .appShare: return "app-share"
+        case .assumed: return "assumed"
         }
     }
 }

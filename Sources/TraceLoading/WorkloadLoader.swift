@@ -10,12 +10,17 @@ public enum WorkloadLoader {
 
     /// - Parameter configuredMemory: memory the deployment file sets for a function, if any; it
     ///   wins over what the trace measured.
-    public static func load(_ store: TraceStore, configuredMemory: (FunctionKey) -> Double? = { _ in nil }) throws -> Workload {
+    /// - Parameter inferredFloorMB: the least memory an instance gets when it is inferred from the
+    ///   app's share (an app's average split over many functions can fall to a few MB, below what
+    ///   any runtime holds); nil for no floor.
+    public static func load(_ store: TraceStore, configuredMemory: (FunctionKey) -> Double? = { _ in nil },
+                            inferredFloorMB: Double? = nil) throws -> Workload {
         let trace = try store.replayTrace()
-        return build(trace, configuredMemory: configuredMemory)
+        return build(trace, configuredMemory: configuredMemory, inferredFloorMB: inferredFloorMB)
     }
 
-    public static func build(_ trace: ReplayTrace, configuredMemory: (FunctionKey) -> Double? = { _ in nil }) -> Workload {
+    public static func build(_ trace: ReplayTrace, configuredMemory: (FunctionKey) -> Double? = { _ in nil },
+                             inferredFloorMB: Double? = nil) -> Workload {
         var notes: [String] = []
         // Window: binned minutes from minute 0; exact starts from the first minute holding one.
         var lastMinute = 0
@@ -34,14 +39,22 @@ public enum WorkloadLoader {
         var perApp: [String: Int] = [:]
         for f in trace.functions { perApp[f.key.app, default: 0] += 1 }
         var apps: [AppWorkload] = []
-        var assumed = 0, withoutDurations = 0, binnedAndExact = 0
+        var assumed = 0, withoutDurations = 0, binnedAndExact = 0, floored = 0
         for f in trace.functions where !(f.minutes.isEmpty && f.starts.isEmpty) {
-            var memory = configuredMemory(f.key) ?? f.configuredMemoryMB
+            var memory = configuredMemory(f.key)
+            var memoryOrigin = MemoryOrigin.declared
+            if memory == nil, let recorded = f.configuredMemoryMB { memory = recorded; memoryOrigin = .trace }
             if memory == nil, let appMB = trace.appMemoryMB[f.key.app] {
-                // The In-Vitro loader's rule: the app's memory split evenly across its functions.
-                memory = appMB / Double(perApp[f.key.app] ?? 1)
+                // The In-Vitro loader's rule: the app's memory split evenly across its functions,
+                // but never below what an instance of a runtime holds.
+                let functions = perApp[f.key.app] ?? 1
+                let share = appMB / Double(functions)
+                let floor = inferredFloorMB.flatMap { share < $0 ? $0 : nil }
+                if floor != nil { floored += 1 }
+                memory = floor ?? share
+                memoryOrigin = .appShare(appMB: appMB, functions: functions, floorMB: floor)
             }
-            if memory == nil { assumed += 1 }
+            if memory == nil { assumed += 1; memoryOrigin = .assumed }
             let calls: Calls
             if !f.starts.isEmpty {
                 if !f.minutes.isEmpty { binnedAndExact += 1 }
@@ -50,10 +63,14 @@ public enum WorkloadLoader {
                 if f.durations.isEmpty { withoutDurations += 1 }
                 calls = .binned(minutes: f.minutes, counts: f.counts, durations: f.durations)
             }
-            let workload = FunctionWorkload(key: f.key, trigger: f.trigger, memoryMB: memory ?? assumedMemoryMB, calls: calls)
+            var workload = FunctionWorkload(key: f.key, trigger: f.trigger, memoryMB: memory ?? assumedMemoryMB, calls: calls)
+            workload.memoryOrigin = memoryOrigin
             if apps.last?.key == f.key.app { apps[apps.count - 1].functions.append(workload) } else {
                 apps.append(AppWorkload(key: f.key.app, functions: [workload]))
             }
+        }
+        if floored > 0, let floor = inferredFloorMB {
+            notes.append("\(floored) functions' share of their app's memory fell below \(Int(floor)) MB, the least any cloud target in the catalog bills: raised to it")
         }
         if assumed > 0 { notes.append("\(assumed) functions have no memory in the trace or the deployment: \(Int(assumedMemoryMB)) MB assumed") }
         if withoutDurations > 0 {

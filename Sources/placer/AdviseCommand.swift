@@ -24,7 +24,8 @@ struct AdviseCommand: ParsableCommand {
     @Option(name: .long, help: "A folder of profiles that add to or override the bundled ones.") var catalog: String?
     @Option(name: .long, help: "Where functions run today, for lock-in (default: guessed from the trace's format).") var current: String?
     @Option(name: .long, help: "The on-prem platform placement sizes a cluster of (default: the deployment's first on-prem target, else openfaas, else the first on-prem candidate).") var onprem: String?
-    @Flag(name: .customLong("multi-cloud"), help: "Without --targets or deployment targets, let placement spread functions over every cloud target (default: the one provider whose hybrid with on-prem costs least).") var multiCloud = false
+    @Option(name: .long, help: "Months a plan's saving is counted over against its migration cost (default 36).") var horizon: Int?
+    @Option(name: .customLong("day-rate"), help: "USD per developer-day of migration effort (default: a sourced US figure, docs/decision.md).") var dayRate: Double?
     @Option(name: .long, help: "Threads to use (default: every core); results do not depend on it.") var workers: Int?
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
 
@@ -42,9 +43,8 @@ struct AdviseCommand: ParsableCommand {
                                         workers: workers, format: format, current: current,
                                         adjust: { PlacementRequest.simulationOptions($0, onPrem: onPrem) })
         let progress = Progress()
-        // As `place`: targets nobody listed are compared side by side, but placed over one cloud and the cluster.
-        let clouds = CloudChoice.choose(listed: !targets.isEmpty || !(plan?.targets.isEmpty ?? true), multiCloud: multiCloud)
-        let result = try AdvisePipeline(request: request, progress: progress, onPrem: onPrem, inputs: inputs, clouds: clouds,
+        let decision = try decisionInputs(horizon: horizon, dayRate: dayRate)
+        let result = try AdvisePipeline(request: request, progress: progress, onPrem: onPrem, inputs: inputs, decision: decision,
                                         executeSample: executeSample).run()
 
         // The report is rendered from the JSON as written, so `placer report` of it gives the same bytes.

@@ -21,8 +21,8 @@ struct AdvisePipeline {
     /// The on-prem platform placement sizes a cluster of (nil: no placement), and its cost inputs.
     var onPrem: String?
     var inputs: OnPremInputs
-    /// Which cloud targets placement may use (one provider, unless the user listed targets).
-    var clouds: CloudChoice = .all
+    /// The day rate, horizon and rules the plans are weighed with.
+    var decision: DecisionInputs
     /// Execute the trace's first minute here and measure the model's error (`--execute-sample`).
     var executeSample = false
     var steps: [Step] = [.placement, .executeSample, .keepAliveAlternatives, .context]
@@ -71,8 +71,8 @@ extension AdvisePipeline.Step {
     static var placement: Self { Self(name: "placement") { pipeline, run in
         guard let onPrem = pipeline.onPrem else { return }
         pipeline.progress.begin("Placing each function (cloud or a cluster of \(onPrem))")
-        let (placement, breakEven) = try placeFunctions(run, onPrem: onPrem, inputs: pipeline.inputs, breakEven: true, clouds: pipeline.clouds)
-        run.result.sections["placement"] = placement.jsonValue()
+        let (outcome, breakEven) = try placeFunctions(run, onPrem: onPrem, inputs: pipeline.inputs, decision: pipeline.decision, breakEven: true)
+        run.result.sections["placement"] = outcome.jsonValue()
         if let breakEven { run.result.sections["breakEven"] = breakEven.jsonValue() }
         pipeline.progress.end()
     } }

@@ -33,23 +33,24 @@ struct PlaceCommand: ParsableCommand {
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
     @Option(name: .long, help: "Where functions run today, for the lock-in section (default: guessed from the trace's format).") var current: String?
     @Flag(name: .customLong("no-break-even"), help: "Skip the break-even and sensitivity analysis.") var noBreakEven = false
-    @Flag(name: .customLong("multi-cloud"), help: "Without --targets or deployment targets, let functions spread over every cloud target (default: the one provider whose hybrid with on-prem costs least).") var multiCloud = false
+    @Option(name: .long, help: "Months a plan's saving is counted over against its migration cost (default 36).") var horizon: Int?
+    @Option(name: .customLong("day-rate"), help: "USD per developer-day of migration effort (default: a sourced US figure, docs/decision.md).") var dayRate: Double?
 
     func run() throws {
         let plan = try loadDeployment(deployment)
         let inputs: OnPremInputs
         do { inputs = try OnPremInputs.read(plan) } catch { throw fail("\(error)", Exit.badInput) }
         let (ids, onPremId) = try candidates(plan: plan)
+        let decision = try decisionInputs(horizon: horizon, dayRate: dayRate)
 
         var run = try SimulationRun.run(SimulationRequest(
             paths: paths, targets: ids, deployment: deployment, seed: seed, catalog: catalog, workers: workers, format: format,
             current: current, adjust: { PlacementRequest.simulationOptions($0, onPrem: onPremId) }))
-        let clouds = CloudChoice.choose(listed: targets != nil || !(plan?.targets.isEmpty ?? true), multiCloud: multiCloud)
-        let (placement, breakEven) = try placeFunctions(run, onPrem: onPremId, inputs: inputs, breakEven: !noBreakEven, clouds: clouds)
-        run.result.sections["placement"] = placement.jsonValue()
+        let (outcome, breakEven) = try placeFunctions(run, onPrem: onPremId, inputs: inputs, decision: decision, breakEven: !noBreakEven)
+        run.result.sections["placement"] = outcome.jsonValue()
         if let breakEven { run.result.sections["breakEven"] = breakEven.jsonValue() }
         if let json { try writeResult(run.result, to: json) }
-        print(PlacementText.render(placement, breakEven: breakEven), terminator: "")
+        print(PlacementText.render(outcome, breakEven: breakEven), terminator: "")
     }
 
     /// The targets to simulate: --targets, else the deployment's, else every active cloud target;
@@ -82,58 +83,36 @@ struct PlaceCommand: ParsableCommand {
     }
 }
 
-/// Placement and (unless skipped) break-even of a finished replay; shared by `place` and `advise`.
-func placeFunctions(_ run: SimulationRun, onPrem: String, inputs: OnPremInputs, breakEven: Bool,
-                    clouds: CloudChoice) throws -> (PlacementPlan, BreakEvenAnalysis?) {
+/// The plans compared and recommended (module Placement's `Decision`) and, unless skipped, the
+/// break-even volumes of a finished replay; shared by `place` and `advise`.
+func placeFunctions(_ run: SimulationRun, onPrem: String, inputs: OnPremInputs, decision: DecisionInputs,
+                    breakEven: Bool) throws -> (DecisionOutcome, BreakEvenAnalysis?) {
     do {
-        func plan(_ candidates: [SimulationTarget]) throws -> PlacementPlan {
-            try Placement.plan(PlacementRequest(result: run.result, targets: candidates, onPrem: onPrem, inputs: inputs,
-                                                deployment: run.plan, lockIn: run.lockIn))
-        }
-        var placement: PlacementPlan
-        let providers = clouds == .all ? [] : run.targets.filter { $0.profile.kind == .cloud }.map(\.profile.id)
-        if providers.isEmpty {
-            placement = try plan(run.targets)
-        } else {
-            // One provider and the cluster: every provider is tried, since the requirements may
-            // rule the cheapest one out for some functions and force a cluster that another avoids.
-            var best: (plan: PlacementPlan, cloud: String)?
-            for cloud in providers {
-                let candidate = try plan(run.targets.filter { $0.profile.id == cloud || $0.profile.id == onPrem })
-                if best == nil || candidate.monthlyCost < best!.plan.monthlyCost { best = (candidate, cloud) }
-            }
-            placement = best!.plan
-            // "All cloud" stays the cheapest single provider over every cloud target.
-            if let cheapest = cheapestCloud(run.result) {
-                placement.allCloudBest = (cheapest.id, NSDecimalNumber(decimal: cheapest.total).doubleValue)
-            }
-            placement.notes.append("Placed over one cloud provider and \(onPrem): \(best!.cloud) gives the lowest total of the \(providers.count) providers tried (--multi-cloud lets functions spread over several).")
-        }
-        guard breakEven else { return (placement, nil) }
+        let request = PlacementRequest(result: run.result, targets: run.targets, onPrem: onPrem, inputs: inputs,
+                                       deployment: run.plan, lockIn: run.lockIn)
+        let outcome = try Decision.decide(DecisionRequest(placement: request, inputs: decision))
+        guard breakEven else { return (outcome, nil) }
         let analysis = try BreakEven.analyse(BreakEvenRequest(result: run.result, targets: run.targets, onPrem: onPrem, inputs: inputs,
                                                               workload: run.workload, options: run.options))
-        return (placement, analysis)
+        return (outcome, analysis)
     } catch {
         throw fail("\(error)", Exit.failure)
     }
 }
 
-/// Which cloud targets placement may use.
-enum CloudChoice {
-    /// One cloud provider with the on-prem platform: the provider whose hybrid costs least.
-    case oneProvider
-    /// Every simulated cloud target.
-    case all
-
-    /// Candidates the user did not list are placed over one provider and the cluster, the hybrid
-    /// teams run: spreading functions over every provider's free grant is no plan (--multi-cloud).
-    static func choose(listed: Bool, multiCloud: Bool) -> CloudChoice {
-        listed || multiCloud ? .all : .oneProvider
+/// The decision's inputs: the bundled defaults, with --horizon and --day-rate where given.
+func decisionInputs(horizon: Int?, dayRate: Double?) throws -> DecisionInputs {
+    var inputs: DecisionInputs
+    do { inputs = try DecisionInputs.defaults() } catch { throw fail("\(error)", Exit.failure) }
+    if let horizon {
+        guard (1...600).contains(horizon) else { throw fail("--horizon \(horizon): expected months from 1 to 600", Exit.usage) }
+        inputs.horizonMonths = horizon
+        inputs.origins["horizonMonths"] = "--horizon"
     }
-}
-
-/// The cloud target with the lowest monthly bill for the whole trace (ties by id), and that bill.
-func cheapestCloud(_ result: SimulationResult) -> (id: String, total: Decimal)? {
-    result.targets.compactMap { t in t.total.monthlyCost.map { (id: t.id, total: $0.total) } }
-        .min { $0.total != $1.total ? $0.total < $1.total : $0.id < $1.id }
+    if let dayRate {
+        guard dayRate.isFinite, (0...1_000_000).contains(dayRate) else { throw fail("--day-rate \(dayRate): expected USD from 0 to 1000000", Exit.usage) }
+        inputs.dayRateUSD = Decimal(string: String(format: "%.2f", dayRate)) ?? 0
+        inputs.origins["dayRateUSD"] = "--day-rate"
+    }
+    return inputs
 }

@@ -78,7 +78,8 @@ struct SimulationRun {
         let store = try loadTrace(request.paths, format: request.format, skipInvalidRows: request.skipInvalidRows)
         var workload: Workload
         do {
-            workload = try WorkloadLoader.load(store) { key in plan?.settings(function: key.function, app: key.app).memoryMB }
+            workload = try WorkloadLoader.load(store, configuredMemory: { key in plan?.settings(function: key.function, app: key.app).memoryMB },
+                                               inferredFloorMB: catalog.smallestCloudMemoryMB)
         } catch {
             throw fail("cannot read the trace: \(error)", Exit.badInput)
         }
@@ -106,6 +107,7 @@ struct SimulationRun {
         let lockIn = try lockInReport(store: store, candidates: targets.map(\.profile), catalog: catalog, plan: plan, current: request.current)
         for diagnostic in lockIn.diagnostics { printError(diagnostic.description) }
         result.sections["lockIn"] = .raw(lockIn.json())
+        result.sections["memory"] = workload.memoryJSON()
         return SimulationRun(result: result, store: store, workload: workload, plan: plan, catalog: catalog, targets: targets,
                              lockIn: lockIn, options: options)
     }

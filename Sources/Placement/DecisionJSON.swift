@@ -1,0 +1,53 @@
+import Foundation
+import Results
+
+/// The `placement` section of `placer.result/v1` with the plans compared (docs/result.md): the
+/// recommended plan's fields as before, plus `options[]`, `recommended` and the decision's inputs.
+extension DecisionOutcome {
+    public func jsonValue() -> JSONValue {
+        guard let choice else { return .null }
+        guard case .object(var fields) = choice.plan.jsonValue() else { return .null }
+        fields["recommended"] = .string(recommended)
+        fields["rationale"] = .string(rationale)
+        fields["current"] = current.map { .string($0) } ?? .null
+        fields["horizonMonths"] = .int(inputs.horizonMonths)
+        fields["dayRateUSD"] = .decimal(inputs.dayRateUSD, 2)
+        fields["fewestMovesShare"] = .fixed(inputs.fewestMovesShare, 2)
+        fields["inputSources"] = .object(inputs.origins.mapValues { .string($0) })
+        fields["options"] = .array(options.map(\.jsonValue))
+        if case .array(let planNotes)? = fields["notes"] {
+            fields["notes"] = .array(planNotes + notes.map { .string($0) })
+        }
+        return .object(fields)
+    }
+}
+
+extension PlanOption {
+    var jsonValue: JSONValue {
+        var perTarget: [String: Int] = [:]
+        for f in plan.functions { perTarget[f.target, default: 0] += 1 }
+        return .object([
+            "id": .string(id),
+            "summary": .string(summary),
+            "algorithm": .string(plan.algorithm),
+            "guarantee": .string(plan.guarantee),
+            "monthlyCost": .decimal(monthlyCost, 2),
+            "saving": saving.map { .decimal($0, 2) } ?? .null,
+            "functionsMoved": .int(functionsMoved),
+            "effortPoints": .int(effortPoints),
+            "migrationCost": .decimal(migrationCost, 2),
+            "paybackMonths": paybackMonths.map { .fixed($0, 1) } ?? .null,
+            "netValue": netValue.map { .decimal($0, 2) } ?? .null,
+            "lockIn": lockIn.map { .fixed($0, 1) } ?? .null,
+            "feasible": .bool(feasible),
+            "violations": .array(violations.map { .string($0) }),
+            "relaxed": .array(relaxed.map { .string($0) }),
+            "fixes": .array(fixes.map { .string($0) }),
+            "risks": .array(risks.map { .string($0) }),
+            "sameAs": sameAs.map { .string($0) } ?? .null,
+            "targets": .object(perTarget.mapValues { .int($0) }),
+            "clusterServers": .int(plan.onPrem?.estimate.servers ?? 0),
+            "functions": .array(plan.functions.map { .string($0.target) }),
+        ])
+    }
+}

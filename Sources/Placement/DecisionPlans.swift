@@ -1,0 +1,232 @@
+import Advice
+import Deployment
+import Foundation
+import Pricing
+import Simulation
+
+/// Where every function runs today, and the changes that make that compliant in place.
+struct CurrentAssignment {
+    var assignment: [Int]
+    /// In-place fixes by function index (a region move on the same target).
+    var fixes: [Int: String]
+}
+
+/// Builds and prices the named plans over one prepared placement problem (every candidate target).
+struct PlanContext {
+    let prepared: PreparedPlacement
+    let inputs: DecisionInputs
+    /// Lock-in rows by `app/function`.
+    let rows: [String: LockInReport.Function]
+    /// Where every function runs today (nil: unknown for some function, or not simulated).
+    private(set) var current: CurrentAssignment?
+
+    init(prepared: PreparedPlacement, inputs: DecisionInputs) {
+        self.prepared = prepared
+        self.inputs = inputs
+        rows = Dictionary((prepared.request.lockIn?.functions ?? []).map { ($0.app + "/" + $0.function, $0) }, uniquingKeysWith: { a, _ in a })
+        current = nil
+        current = currentAssignment()
+    }
+
+    private var model: PlacementModel { prepared.model }
+    private var lockIn: LockInReport? { prepared.request.lockIn }
+
+    /// Where most functions run today, by the lock-in section's `current`.
+    var currentTargetName: String? {
+        var counts: [String: Int] = [:]
+        for f in lockIn?.functions ?? [] { if let id = f.current { counts[id, default: 0] += 1 } }
+        return counts.max { $0.value == $1.value ? $0.key > $1.key : $0.value < $1.value }?.key
+    }
+
+    /// Every function on its current target, with region moves where only the region breaks a
+    /// requirement; nil when some function's current target is unknown or was not simulated.
+    private func currentAssignment() -> CurrentAssignment? {
+        var assignment: [Int] = []
+        for f in prepared.functions {
+            guard let id = rows[f.app + "/" + f.function]?.current, let t = prepared.index(of: id) else { return nil }
+            assignment.append(t)
+        }
+        guard !assignment.isEmpty else { return nil }
+        var fixes: [Int: String] = [:]
+        let index = Dictionary(prepared.functions.enumerated().map { ($1.app + "/" + $1.function, $0) }, uniquingKeysWith: { a, _ in a })
+        for v in lockIn?.violations ?? [] {
+            guard let i = index[v.app + "/" + v.function], let from = v.region, model.targets[assignment[i]].id == v.target,
+                  let verdict = prepared.verdicts[v.app + "/" + v.function]?[v.target], verdict.allowed,
+                  let to = verdict.regions.first else { continue }
+            fixes[i] = "move from \(from) to \(to) on \(v.target)"
+        }
+        return CurrentAssignment(assignment: assignment, fixes: fixes)
+    }
+
+    /// Cloud providers among the candidates and their target ids, by provider name.
+    func providers() -> [(String, Set<String>)] {
+        var out: [String: Set<String>] = [:]
+        for t in model.targets where !t.isOnPrem && t.profile.billing != nil { out[t.profile.provider, default: []].insert(t.id) }
+        return out.sorted { $0.key < $1.key }
+    }
+
+    /// A plan's placement as target indexes of the full model.
+    func assignment(of plan: PlacementPlan) throws -> [Int] {
+        try plan.functions.map { f in
+            guard let t = prepared.index(of: f.target) else { throw PlacementError(message: "target \(f.target) is not a candidate") }
+            return t
+        }
+    }
+
+    /// Stay, with only the moves that compliance forces, then the moves of `best` with the largest
+    /// saving each, until the plan reaches `inputs.fewestMovesShare` of `best`'s saving. Savings are
+    /// re-priced exactly after every move (free grants, tiers and the cluster do not add up).
+    func fewestMoves(from stay: CurrentAssignment, toward best: [Int], baseline: Decimal) throws -> PlanOption {
+        var state = try Optimiser.rebuild(model, stay.assignment)
+        for i in 0..<model.count where !prepared.pinned[i] && !prepared.violations(i, on: state.assignment[i]).isEmpty
+            && stay.fixes[i] == nil && prepared.violations(i, on: best[i]).isEmpty {
+            try state.move(i, to: best[i])
+        }
+        let bestTotal = try Optimiser.rebuild(model, best).total
+        let goal = (NSDecimalNumber(decimal: baseline).doubleValue - bestTotal) * inputs.fewestMovesShare
+        if goal > 0.005 {
+            let start = state.total
+            var gains: [(i: Int, saving: Double)] = []
+            for i in 0..<model.count where state.assignment[i] != best[i] && !prepared.pinned[i] {
+                let saving = start - (try state.costIf(i, movedTo: best[i]))
+                if saving > 0 { gains.append((i, saving)) }
+            }
+            gains.sort { $0.saving != $1.saving ? $0.saving > $1.saving : $0.i < $1.i }
+            for (i, _) in gains {
+                if NSDecimalNumber(decimal: baseline).doubleValue - state.total >= goal - 1e-9 { break }
+                try state.move(i, to: best[i])
+            }
+        }
+        let fixes = stay.fixes.filter { state.assignment[$0.key] == stay.assignment[$0.key] }
+        return try option(id: "fewest-moves", assignment: state.assignment, fixes: fixes, baseline: baseline)
+    }
+
+    /// Prices `assignment` as a named option: its bill, effort and money to get there from today,
+    /// payback, lock-in, what it breaks and its risks. `searched` is the optimiser's plan it came from.
+    func option(id: String, assignment: [Int], fixes: [Int: String], baseline: Decimal?, provider: String? = nil,
+                searched: PlacementPlan? = nil) throws -> PlanOption {
+        var state = try Optimiser.rebuild(model, assignment)
+        let current = self.current?.assignment
+        var points = 0, unknownEffort = 0, moved = 0
+        var reasons: [String] = []
+        for (i, f) in prepared.functions.enumerated() {
+            let t = assignment[i]
+            guard let from = current?[i], from != t else {
+                reasons.append(fixes[i].map { "stays; \($0)" } ?? (current == nil ? "placed by rule" : "stays where it runs today"))
+                continue
+            }
+            moved += 1
+            let use = functionUse(f, row: rows[f.app + "/" + f.function])
+            if let estimate = MigrationModel.estimate(use, from: model.targets[from].profile, to: model.targets[t].profile) {
+                points += estimate.points
+                reasons.append("moves from \(model.targets[from].id): \(estimate.points) effort points")
+            } else {
+                unknownEffort += 1
+                reasons.append("moves from \(model.targets[from].id): effort unknown (no lock-in data)")
+            }
+        }
+        points += fixes.count * inputs.regionMovePoints
+        let (algorithm, guarantee) = searched.map { ($0.algorithm, $0.guarantee) } ?? ("rule", Self.rules[id] ?? "")
+        var plan = try Placement.finish(prepared, state: &state, algorithm: algorithm, guarantee: guarantee,
+                                        reasons: searched == nil ? reasons : nil)
+        if searched != nil {
+            // Keep the optimiser's reasons, and say what each move costs in effort.
+            for i in plan.functions.indices where reasons[i].hasPrefix("moves") { plan.functions[i].reason += "; " + reasons[i] }
+        }
+        let monthly = Self.cents(plan.monthlyCost)
+        let saving = baseline.map { $0 - monthly }
+        let migration = Decimal(points) * inputs.dayRateUSD
+        var payback: Double?
+        if let saving {
+            if migration == 0 { payback = 0 } else if saving > 0 {
+                payback = NSDecimalNumber(decimal: migration / saving).doubleValue
+            }
+        }
+        let net = saving.map { $0 * Decimal(inputs.horizonMonths) - migration }
+        var violations: [String] = []
+        for f in plan.functions {
+            for v in f.violates { violations.append("\(f.app)/\(f.function) on \(f.target): \(v)") }
+        }
+        let relaxed = searched == nil ? [] : Array(Set(plan.functions.flatMap(\.violates))).sorted()
+        var risks = risks(plan, state: state, current: current)
+        if unknownEffort > 0 { risks.append("effort unknown for \(unknownEffort) moves (a target without lock-in data): counted as 0 points") }
+        return PlanOption(id: id, summary: summary(id, plan: plan, current: current, assignment: assignment, fixes: fixes, provider: provider),
+                          plan: plan, monthlyCost: monthly, saving: saving, functionsMoved: moved, effortPoints: points,
+                          migrationCost: migration, paybackMonths: payback, netValue: net, lockIn: meanLockIn(plan, rows: rows),
+                          violations: violations, relaxed: relaxed, fixes: fixes.sorted { $0.key < $1.key }.map { i, fix in
+                              "\(prepared.functions[i].app)/\(prepared.functions[i].function): \(fix)"
+                          }, risks: risks, sameAs: nil)
+    }
+
+    static let rules = [
+        "stay": "rule: every function where it runs today, with in-place fixes (region moves) where only the region breaks a requirement",
+        "fewest-moves": "rule: stay, the moves compliance forces, then the moves of the best compliant plan by their saving, largest first, until the saving reaches the stated share of that plan's (each prefix re-priced exactly)",
+    ]
+
+    /// The function as lock-in and migration see it: its trigger and the bindings its rules declare.
+    private func functionUse(_ f: FunctionOutcome, row: LockInReport.Function?) -> FunctionUse {
+        let settings = prepared.request.deployment?.settings(function: f.function, app: f.app) ?? FunctionSettings()
+        return FunctionUse(app: f.app, function: f.function, trigger: row?.trigger, bindings: settings.bindings.sorted(),
+                           invocations: row?.invocations ?? 0)
+    }
+
+    /// Invocation-weighted mean lock-in score where the plan runs each function.
+    private func meanLockIn(_ plan: PlacementPlan, rows: [String: LockInReport.Function]) -> Double? {
+        var weighted = 0.0, weight = 0.0
+        for f in plan.functions {
+            guard let row = rows[f.app + "/" + f.function], let score = row.lockIn[f.target] else { continue }
+            let w = max(row.invocations, 1)
+            weighted += Double(score) * w
+            weight += w
+        }
+        return weight > 0 ? weighted / weight : nil
+    }
+
+    /// Throttling where the plan runs functions, platforms it adds, assumed cluster figures.
+    private func risks(_ plan: PlacementPlan, state: PlacementState, current: [Int]?) -> [String] {
+        var out: [String] = []
+        var throttled: [Int: Int] = [:]
+        for (i, t) in state.assignment.enumerated() {
+            let o = prepared.outcomes[t].functions[i].outcome
+            if o.throttled > 0 { throttled[t, default: 0] += o.throttled }
+        }
+        for (t, calls) in throttled.sorted(by: { $0.key < $1.key }) {
+            out.append("\(calls) calls throttled on \(model.targets[t].id) (its limits; see Scaling)")
+        }
+        let today = Set(current ?? [])
+        let added = Set(state.assignment).subtracting(today).sorted().map { model.targets[$0].id }
+        if current != nil, !added.isEmpty {
+            out.append("adds \(added.joined(separator: ", ")): accounts, deployment and monitoring to set up (not in the effort points)")
+        }
+        if let c = plan.onPrem, c.estimate.servers > 0, !c.assumed.isEmpty {
+            out.append("the cluster's cost rests on assumed figures: \(c.assumed.joined(separator: ", "))")
+        }
+        return out
+    }
+
+    private func summary(_ id: String, plan: PlacementPlan, current: [Int]?, assignment: [Int], fixes: [Int: String], provider: String?) -> String {
+        var perTarget: [String: Int] = [:]
+        for f in plan.functions { perTarget[f.target, default: 0] += 1 }
+        let split = perTarget.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { "\($0.value) on \($0.key)" }.joined(separator: ", ")
+        let fixText = fixes.isEmpty ? "" : "; \(fixes.count) function\(fixes.count == 1 ? "" : "s") moved to another region in place"
+        switch id {
+        case "stay":
+            return "every function stays where it runs today (\(split))" + fixText
+        case "fewest-moves":
+            let moves = zip(assignment, current ?? assignment).filter { $0 != $1 }.count
+            return moves == 0 ? "no move reaches the saving share: as stay" + fixText : "\(moves) functions move, the rest stay (\(split))" + fixText
+        case "one-provider":
+            return "one cloud provider\(provider.map { " (\($0))" } ?? "") and the cluster: \(split)"
+        default:
+            return "each function on its cheapest compliant target over every provider: \(split)"
+        }
+    }
+
+    /// USD to the cent, half up.
+    static func cents(_ x: Double) -> Decimal {
+        var value = Decimal(x), out = Decimal()
+        NSDecimalRound(&out, &value, 2, .plain)
+        return out
+    }
+}

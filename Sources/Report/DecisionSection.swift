@@ -1,0 +1,184 @@
+import Foundation
+import Results
+
+/// The first screen when the result compares plans (`placement.options`): what to do, what it
+/// saves, what getting there costs and when it pays back; the plans side by side; and the
+/// assumptions that would change the answer, the most decisive first.
+enum DecisionSection {
+    /// One plan of `placement.options`, as the report reads it.
+    struct Option {
+        var id: String
+        var summary: String
+        var monthly: Double
+        var saving: Double?
+        var moved: Int
+        var points: Int
+        var migration: Double
+        var payback: Double?
+        var net: Double?
+        var lockIn: Double?
+        var feasible: Bool
+        var violations: [String]
+        var fixes: [String]
+        var risks: [String]
+        var sameAs: String?
+        var targets: [String: Int]
+
+        init(_ o: JSONNode) {
+            id = o["id"]?.string ?? "?"
+            summary = o["summary"]?.string ?? ""
+            monthly = o["monthlyCost"]?.double ?? 0
+            saving = o["saving"]?.double
+            moved = Int(o["functionsMoved"]?.double ?? 0)
+            points = Int(o["effortPoints"]?.double ?? 0)
+            migration = o["migrationCost"]?.double ?? 0
+            payback = o["paybackMonths"]?.double
+            net = o["netValue"]?.double
+            lockIn = o["lockIn"]?.double
+            feasible = o["feasible"]?.value.isTrue ?? false
+            violations = (o["violations"]?.array ?? []).compactMap(\.string)
+            fixes = (o["fixes"]?.array ?? []).compactMap(\.string)
+            risks = (o["risks"]?.array ?? []).compactMap(\.string)
+            sameAs = o["sameAs"]?.string
+            targets = (o["targets"]?.object ?? [:]).compactMapValues { $0.double.map { Int($0) } }
+        }
+    }
+
+    static func options(_ c: ReportContext) -> [Option]? {
+        guard let list = c.placement?["options"]?.array, !list.isEmpty else { return nil }
+        return list.map(Option.init)
+    }
+
+    static func blocks(_ c: ReportContext, _ options: [Option]) -> [Block] {
+        guard let p = c.placement else { return [] }
+        let recommended = p["recommended"]?.string ?? ""
+        let horizon = Int(p["horizonMonths"]?.double ?? 0)
+        let dayRate = p["dayRateUSD"]?.double ?? 0
+        guard let choice = options.first(where: { $0.id == recommended }) else { return [] }
+        var out = ["## Verdict", headline(choice, options, c, horizon: horizon)]
+        out.append(optionsTable(options, recommended: recommended, horizon: horizon, dayRate: dayRate))
+        out.append(requirementsLine(options, c))
+        if let changes = whatWouldChange(choice, options, c, horizon: horizon, dayRate: dayRate) { out.append(changes) }
+        out.append("How the plans were built and priced, and what they rest on: [How this was decided](#how-this-was-decided).")
+        return [.text(out.joined(separator: "\n\n"))]
+    }
+
+    /// The answer in two or three sentences.
+    static func headline(_ choice: Option, _ options: [Option], _ c: ReportContext, horizon: Int) -> String {
+        let fixes = choice.fixes.isEmpty ? "" : ", with \(Numbers.plural(Double(choice.fixes.count), "function")) moved to another region in place"
+        var text: String
+        switch choice.id {
+        case "stay":
+            let today = choice.targets.keys.sorted().map { Text.md($0) }.joined(separator: " and ")
+            text = "**Stay on \(today)\(fixes): \(Numbers.usd(choice.monthly)) a month.**"
+        default:
+            text = "**Adopt the \(choice.id) plan: \(Numbers.usd(choice.monthly)) a month.** It \(Text.md(choice.summary))."
+        }
+        if !choice.feasible {
+            text += " No plan meets every requirement; this one breaks the fewest (\(choice.violations.count)), named below."
+        }
+        let movers = options.filter { $0.sameAs == nil && $0.id != choice.id && $0.moved > 0 && $0.feasible && ($0.saving ?? 0) > 0 }
+        if choice.id == "stay", let best = movers.max(by: { ($0.net ?? -.infinity) < ($1.net ?? -.infinity) }), let saving = best.saving {
+            text += " No plan that moves functions pays for its migration within \(horizon) months."
+            text += " The closest, \(best.id), moves \(Numbers.plural(Double(best.moved), "function")) for \(Numbers.usd(saving)) a month less,"
+            text += " but its migration, about \(Numbers.count(best.points)) developer-days (\(Numbers.usd(best.migration))), "
+            text += best.payback.map { "pays back only after \(months($0))." } ?? "never pays back."
+        } else if let saving = choice.saving, saving > 0 {
+            text += " Against staying as today it saves \(Numbers.usd(saving)) a month; getting there moves "
+            text += "\(Numbers.plural(Double(choice.moved), "function")), about \(Numbers.count(choice.points)) developer-days (\(Numbers.usd(choice.migration))), "
+            text += choice.payback.map { $0 == 0 ? "and pays back at once." : "and pays back in \(months($0))." } ?? "and never pays back."
+        }
+        if !choice.fixes.isEmpty {
+            text += " In place: " + choice.fixes.prefix(3).map { fixText($0) }.joined(separator: "; ")
+            text += choice.fixes.count > 3 ? "; and \(choice.fixes.count - 3) more." : "."
+        }
+        return text
+    }
+
+    /// `app/function: move from eastus to francecentral on azure-consumption`, names shortened.
+    static func fixText(_ fix: String) -> String {
+        guard let colon = fix.range(of: ": ") else { return Text.md(fix) }
+        let id = String(fix[..<colon.lowerBound]), what = String(fix[colon.upperBound...])
+        let parts = id.split(separator: "/", maxSplits: 1).map(String.init)
+        let name = parts.count == 2 ? Text.id(app: parts[0], function: parts[1]) : Text.name(id)
+        return "\(name): \(Text.md(what))"
+    }
+
+    static func months(_ m: Double) -> String {
+        m < 24 ? "\(Numbers.fixed(m, 1)) months" : "\(Numbers.count(m)) months (\(Numbers.fixed(m / 12, 1)) years)"
+    }
+
+    static func optionsTable(_ options: [Option], recommended: String, horizon: Int, dayRate: Double) -> String {
+        var rows: [[String]] = []
+        for o in options where o.sameAs == nil {
+            let same = options.filter { $0.sameAs == o.id }.map(\.id)
+            var name = o.id + (same.isEmpty ? "" : " (= \(same.joined(separator: ", ")))")
+            if o.id == recommended { name = "**\(name)** ✔" }
+            let payback = o.saving == nil ? "–" : o.payback.map { $0 == 0 ? "now" : months($0) } ?? "never"
+            rows.append([name, Text.md(o.summary), Numbers.usd(o.monthly), o.saving.map(Numbers.usd) ?? "–", Numbers.count(o.moved),
+                         Numbers.count(o.points), Numbers.usd(o.migration), payback, o.net.map(Numbers.usd) ?? "–",
+                         o.lockIn.map { String(format: "%.0f", $0) } ?? "–", o.feasible ? "met" : "\(o.violations.count) broken"])
+        }
+        return table(["plan", "what it does", "USD / month", "saving / month", "moves", "effort (dev-days)", "migration",
+                      "payback", "net over \(horizon) months", "lock-in", "requirements"], rows, right: Set(2...9))
+            + "\n\nSaving is against staying as today; effort points are about a developer-day each, priced at \(Numbers.usd(dayRate)) a day; net is \(horizon) months of saving less the migration."
+    }
+
+    static func requirementsLine(_ options: [Option], _ c: ReportContext) -> String {
+        let broken = options.filter { !$0.feasible && $0.sameAs == nil }
+        guard !broken.isEmpty else { return "Every plan shown meets every requirement of the deployment (compliance, regions, p99 objective, timeouts)." }
+        var lines: [String] = []
+        for o in broken {
+            let shown = o.violations.prefix(3).map { Text.md($0) }.joined(separator: "; ")
+            lines.append("- \(o.id) breaks \(Numbers.plural(Double(o.violations.count), "requirement")): \(shown)\(o.violations.count > 3 ? "; …" : "")")
+        }
+        return "Plans that break a requirement rank below every plan that meets them all:\n\n" + lines.joined(separator: "\n")
+    }
+
+    /// For each assumption the verdict rests on, how far it would have to move for the runner-up
+    /// to win: the closer to today's figure, the more decisive, and the earlier it is listed.
+    static func whatWouldChange(_ choice: Option, _ options: [Option], _ c: ReportContext, horizon: Int, dayRate: Double) -> String? {
+        let others = options.filter { $0.sameAs == nil && $0.id != choice.id && $0.feasible && $0.net != nil }
+        guard choice.net != nil, let runner = others.max(by: { ($0.net ?? 0) < ($1.net ?? 0) }),
+              let sR = choice.saving, let sU = runner.saving else { return nil }
+        let h = Double(horizon), mR = choice.migration, mU = runner.migration
+        var items: [(distance: Double, text: String)] = []
+        // Migration effort (and the day rate): every plan's migration scaled by k.
+        if mU != mR {
+            let k = (sU - sR) * h / (mU - mR)
+            if k > 0, k.isFinite {
+                items.append((abs(log(k)), "**Migration effort** (Placer's effort points, about a developer-day each, at \(Numbers.usd(dayRate)) a day): \(runner.id) would win if the migrations cost \(factor(k)) the estimate (\(runner.id): \(Numbers.count(runner.points)) points, \(Numbers.usd(mU)))."))
+            }
+        }
+        // Horizon.
+        if sR != sU {
+            let hStar = (mR - mU) / (sR - sU)
+            if hStar > 0, hStar.isFinite {
+                items.append((abs(log(hStar / h)), "**Horizon** (\(horizon) months, `--horizon`): \(runner.id) would win over \(sU > sR ? "more" : "fewer") than \(Numbers.count(hStar)) months."))
+            }
+            // Savings: memory is what most bills are made of, and much of it is inferred.
+            let g = (mR - mU) / ((sR - sU) * h)
+            if g > 0, g.isFinite {
+                let memory = memoryBasis(c)
+                items.append((abs(log(g)), "**Savings** (\(memory)): \(runner.id) would win if every saving were \(factor(g)) as large as simulated."))
+            }
+        }
+        guard !items.isEmpty else { return nil }
+        items.sort { $0.distance < $1.distance }
+        return "What would change this verdict, the most decisive first (against the runner-up, \(runner.id)):\n\n"
+            + items.map { "- " + $0.text }.joined(separator: "\n")
+    }
+
+    static func factor(_ k: Double) -> String {
+        k >= 1 ? "\(Numbers.fixed(k, k < 10 ? 1 : 0))×" : "\(Numbers.fixed(k, k >= 0.1 ? 2 : 3))×"
+    }
+
+    /// Where the functions' memory came from, in a clause: the bills scale with it.
+    static func memoryBasis(_ c: ReportContext) -> String {
+        let rows = c.doc.section("memory")?["functions"]?.array ?? []
+        guard !rows.isEmpty else { return "memory and durations as simulated" }
+        let inferred = rows.filter { ["app-share", "assumed"].contains($0["origin"]?.string ?? "") }.count
+        if inferred == 0 { return "memory as declared or recorded for every function" }
+        return "memory is inferred for \(Numbers.count(inferred)) of \(Numbers.count(rows.count)) functions, see Memory; bills scale with it"
+    }
+}
