@@ -251,11 +251,12 @@ public enum Advisor {
             settings += d.rules.enumerated().map { ("\(d.file): functions[\($0)] (match '\($1.match)')", $1.settings) }
         }
         for (subject, s) in settings {
-            for token in s.allowedRegions where !known.contains(token) {
+            let tokens = s.regionConstraints.joined()
+            for token in tokens where !known.contains(token) {
                 out.append(Diagnostic(severity: .error, subject: subject,
                                       message: "region '\(token)' is not a region, country or area that any target offers (areas: \(ComplianceVocabulary.areas.keys.sorted().joined(separator: ", ")); or a region id such as eu-west-1)"))
             }
-            for token in s.allowedRegions where known.contains(token) && !offeredByCandidates.contains(token) {
+            for token in tokens where known.contains(token) && !offeredByCandidates.contains(token) {
                 out.append(Diagnostic(severity: .warning, subject: subject, message: "no candidate target offers a region in '\(token)'"))
             }
             for word in s.dataClasses where ComplianceVocabulary.dataClasses[word] == nil {

@@ -131,7 +131,7 @@ private let sites = [OnPremSite(), OnPremSite(certifications: ["hipaa"], regions
 
 @Test func phiIsNeverAllowedWithoutHIPAAEligibility() throws {
     let variants = [Requirements(dataClasses: ["phi"]), Requirements(dataClasses: ["phi", "eu-personal"]),
-                    Requirements(dataClasses: ["phi"], regions: ["us"]), Requirements(dataClasses: ["phi", "pci"])]
+                    Requirements(dataClasses: ["phi"], regions: [["us"]]), Requirements(dataClasses: ["phi", "pci"])]
     var allowedSomewhere = 0
     for p in allProfiles {
         for site in sites {
@@ -157,7 +157,7 @@ private let sites = [OnPremSite(), OnPremSite(certifications: ["hipaa"], regions
     var seenAllowed = 0, seenRefused = 0
     for p in allProfiles {
         for site in sites + [OnPremSite(regions: ["us", "de"])] {
-            for req in [Requirements(regions: ["eu"]), Requirements(dataClasses: ["pci"], regions: ["eu"])] {
+            for req in [Requirements(regions: [["eu"]]), Requirements(dataClasses: ["pci"], regions: [["eu"]])] {
                 let v = ComplianceModel.verdict(req, on: p, site: site)
                 if v.allowed {
                     seenAllowed += 1
@@ -174,11 +174,11 @@ private let sites = [OnPremSite(), OnPremSite(certifications: ["hipaa"], regions
     }
     #expect(seenAllowed > 0 && seenRefused > 0)
     // Switzerland and the UK are in Europe but not in the EU.
-    let lambda = ComplianceModel.verdict(Requirements(regions: ["eu"]), on: try profile("aws-lambda-x86"), site: OnPremSite())
+    let lambda = ComplianceModel.verdict(Requirements(regions: [["eu"]]), on: try profile("aws-lambda-x86"), site: OnPremSite())
     #expect(lambda.allowed && lambda.regions.contains("eu-central-1") && !lambda.regions.contains("eu-central-2") && !lambda.regions.contains("eu-west-2"))
-    let onPremUS = ComplianceModel.verdict(Requirements(regions: ["eu"]), on: try profile("knative"), site: OnPremSite(regions: ["us"]))
+    let onPremUS = ComplianceModel.verdict(Requirements(regions: [["eu"]]), on: try profile("knative"), site: OnPremSite(regions: ["us"]))
     #expect(!onPremUS.allowed && onPremUS.reason.contains("no region in eu"))
-    let undeclared = ComplianceModel.verdict(Requirements(regions: ["eu"]), on: try profile("knative"), site: OnPremSite())
+    let undeclared = ComplianceModel.verdict(Requirements(regions: [["eu"]]), on: try profile("knative"), site: OnPremSite())
     #expect(!undeclared.allowed && undeclared.reason.contains("onprem.regions"))
 }
 
@@ -187,7 +187,7 @@ private let sites = [OnPremSite(), OnPremSite(certifications: ["hipaa"], regions
     let azure = ComplianceModel.verdict(Requirements(dataClasses: ["cui"]), on: try profile("azure-consumption"), site: OnPremSite())
     #expect(azure.allowed && azure.regions.contains("eastus") && !azure.regions.contains("canadacentral"))
     // Lambda's High is GovCloud only: a fedramp-high function in an EU region cannot run there.
-    let lambda = ComplianceModel.verdict(Requirements(certifications: ["fedramp-high"], regions: ["eu"]), on: try profile("aws-lambda-x86"), site: OnPremSite())
+    let lambda = ComplianceModel.verdict(Requirements(certifications: ["fedramp-high"], regions: [["eu"]]), on: try profile("aws-lambda-x86"), site: OnPremSite())
     #expect(!lambda.allowed && lambda.reason.contains("fedramp-high only in us-gov-east-1, us-gov-west-1"))
     // A verdict resting on assumed data says so.
     let pci = ComplianceModel.verdict(Requirements(dataClasses: ["pci"]), on: try profile("aws-lambda-x86"), site: OnPremSite())
