@@ -6,12 +6,14 @@ public struct Requirements: Sendable, Equatable, Hashable, Codable {
     public var dataClasses: [String]
     /// Certifications stated directly (data classes add theirs, see `allCertifications`).
     public var certifications: [String]
-    /// Region tokens (region ids, country codes, areas such as `eu`); empty means anywhere.
-    public var regions: [String]
+    /// Region lists stated (`FunctionSettings.regionConstraints`): each a list of region ids,
+    /// country codes or areas such as `eu`, any of which will do; every list must hold. Empty
+    /// means anywhere.
+    public var regions: [[String]]
     public var onPremOnly: Bool
     public var maxLockIn: Int?
 
-    public init(dataClasses: [String] = [], certifications: [String] = [], regions: [String] = [], onPremOnly: Bool = false, maxLockIn: Int? = nil) {
+    public init(dataClasses: [String] = [], certifications: [String] = [], regions: [[String]] = [], onPremOnly: Bool = false, maxLockIn: Int? = nil) {
         self.dataClasses = dataClasses
         self.certifications = certifications
         self.regions = regions
@@ -20,7 +22,7 @@ public struct Requirements: Sendable, Equatable, Hashable, Codable {
     }
 
     public init(_ settings: FunctionSettings) {
-        self.init(dataClasses: settings.dataClasses, certifications: settings.certifications, regions: settings.allowedRegions,
+        self.init(dataClasses: settings.dataClasses, certifications: settings.certifications, regions: settings.regionConstraints,
                   onPremOnly: settings.onPremOnly ?? false, maxLockIn: settings.maxLockIn.map { Int($0.rounded(.down)) })
     }
 
@@ -34,7 +36,7 @@ public struct Requirements: Sendable, Equatable, Hashable, Codable {
 
     /// Each inner list is one constraint (any of its tokens will do); every constraint must hold.
     public var regionConstraints: [[String]] {
-        var result: [[String]] = regions.isEmpty ? [] : [regions]
+        var result = regions.filter { !$0.isEmpty }
         for dataClass in dataClasses.sorted() {
             if let rule = ComplianceVocabulary.dataClasses[dataClass], !rule.regions.isEmpty { result.append(rule.regions) }
         }

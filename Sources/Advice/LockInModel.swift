@@ -50,8 +50,8 @@ public struct LockInScore: Sendable, Equatable, Codable {
 ///
 /// The weights are Placer's judgement, documented in `docs/lockin.md`; every input is a profile
 /// attribute with its source. A part is `weight × factor`, the factor read from the attribute:
-/// handler proprietary 1, platform 0.6, http/cloudevents 0; a trigger served natively 1, by an
-/// open-source platform service 0.4, by glue the team owns 0.2, portably 0.
+/// handler proprietary 1, platform 0.6, http/cloudevents 0; a trigger served natively 1, not
+/// served at all 1, by an open-source platform service 0.4, portably 0.
 public enum LockInModel {
     public static let handlerWeight = 25
     public static let triggerWeight = 25
@@ -71,8 +71,11 @@ public enum LockInModel {
     static func factor(_ binding: LockIn.Binding) -> Double {
         switch binding {
         case .native: 1
+        // A capability the target lacks is never less lock-in than a provider's own service: the
+        // team adopts or builds a replacement, is tied to it as to that service, and runs it too
+        // (which the migration estimate counts). The full weight is the most a part can score.
+        case .none: 1
         case .open: 0.4
-        case .none: 0.2
         case .portable: 0
         }
     }
@@ -84,7 +87,7 @@ public enum LockInModel {
         case .native: "\(group) through \(t.service ?? "a native service") (provider-specific)"
         case .open: "\(group) through \(t.service ?? "a platform service") (open source, platform-specific)"
         case .portable: "\(group) over a standard protocol"
-        case .none: "no \(group) trigger: glue the team builds and runs"
+        case .none: "no \(group) trigger: the team's own replacement, as binding as a provider's service"
         }
     }
 
@@ -109,7 +112,7 @@ public enum LockInModel {
         }
         if function.usesOrchestration, let t = lockIn.triggers["orchestration"] {
             parts.append(LockInComponent(name: "orchestration", points: points(orchestrationWeight, factor(t.kind)), max: orchestrationWeight,
-                                         reason: t.kind == .none ? "no orchestration service: the workflow runs in code the team owns"
+                                         reason: t.kind == .none ? "no orchestration service: the team's own engine, as binding as a provider's"
                                                                  : "workflow written for \(t.service ?? "the platform's orchestration")"))
         } else {
             parts.append(LockInComponent(name: "orchestration", points: 0, max: orchestrationWeight, reason: "no orchestration"))

@@ -21,6 +21,8 @@ public struct Violation: Sendable, Equatable, Codable {
     public var target: String
     public var region: String?
     public var reason: String
+    /// True when `target` is the deployment's `target:` pin for the function (not `--current`).
+    public var pinned: Bool
 }
 
 /// What `Advisor.analyse` needs.
@@ -78,6 +80,9 @@ public struct LockInReport: Sendable, Equatable, Codable {
         public var lockIn: [String: Int]
         /// One verdict per candidate, in target order.
         public var compliance: [Verdict]
+        /// The verdict on the function's `target:` pin, whether or not it is a candidate; nil
+        /// when the deployment pins it nowhere (`Advisor.pinVerdict`).
+        public var pin: Verdict?
     }
 
     public var schema = LockInReport.schemaVersion
@@ -91,6 +96,11 @@ public struct LockInReport: Sendable, Equatable, Codable {
 
     /// True when any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// The verdict on the `target:` pin of `function` in `app`; nil when it is not pinned (or not in the report).
+    public func pinVerdict(app: String, function: String) -> Verdict? {
+        functions.first { $0.app == app && $0.function == function }?.pin
+    }
 
     /// Stable JSON: sorted keys, pretty printed, arrays in the report's own order.
     public func json() -> String {
@@ -144,30 +154,19 @@ public enum Advisor {
             let byTarget = scores(use)
             let verdicts = candidates.map { verdict(req, use, $0) }
             let current = settings.target ?? request.current
+            let currentVerdict = current.flatMap { id in request.catalog.profiles[id].map { verdict(req, use, $0) } }
+            // A pin is judged like any candidate; one the catalog lacks is an error of its own (validate).
+            let pin = settings.target.map { id in currentVerdict ?? unknownPin(id) }
             functions.append(LockInReport.Function(
                 app: use.app, function: use.function, trigger: use.trigger, usage: use.usage, invocations: use.invocations,
-                requirements: req, current: current, lockIn: byTarget.mapValues(\.score), compliance: verdicts))
+                requirements: req, current: current, lockIn: byTarget.mapValues(\.score), compliance: verdicts, pin: pin))
             if !candidates.isEmpty, !verdicts.contains(where: \.allowed) {
                 let key = req.summary
                 unplaceable[key, default: (req, 0, verdicts)].count += 1
             }
-            if let current, let profile = request.catalog.profiles[current] {
-                let v = verdict(req, use, profile)
-                if !v.allowed {
-                    violations.append(Violation(app: use.app, function: use.function, target: current, region: settings.region, reason: v.reason))
-                } else if let region = settings.region, !v.regions.isEmpty, !v.regions.contains(region) {
-                    let places = profile.kind == .cloud ? Set(profile.compliance?.regions.keys.map { $0 } ?? []) : Set(site.regions)
-                    guard places.contains(region) else {
-                        // Not a region of that target (e.g. a loose `eu-west`): cannot judge, say so once.
-                        let message = "region '\(region)' is not a region of \(current): the current residency of its functions is not checked"
-                        if !diagnostics.contains(where: { $0.message == message }) {
-                            diagnostics.append(Diagnostic(severity: .warning, subject: "current deployment", message: message))
-                        }
-                        continue
-                    }
-                    violations.append(Violation(app: use.app, function: use.function, target: current, region: region,
-                                                reason: "runs in \(region), outside the allowed places (\(v.regions.prefix(6).joined(separator: ", "))\(v.regions.count > 6 ? ", …" : ""))"))
-                }
+            if let current, let profile = request.catalog.profiles[current], let v = currentVerdict,
+               let violation = violation(use, settings: settings, on: profile, verdict: v, site: site, diagnostics: &diagnostics) {
+                violations.append(violation)
             }
         }
         for (key, entry) in unplaceable.sorted(by: { $0.key < $1.key }) {
@@ -251,11 +250,12 @@ public enum Advisor {
             settings += d.rules.enumerated().map { ("\(d.file): functions[\($0)] (match '\($1.match)')", $1.settings) }
         }
         for (subject, s) in settings {
-            for token in s.allowedRegions where !known.contains(token) {
+            let tokens = s.regionConstraints.joined()
+            for token in tokens where !known.contains(token) {
                 out.append(Diagnostic(severity: .error, subject: subject,
                                       message: "region '\(token)' is not a region, country or area that any target offers (areas: \(ComplianceVocabulary.areas.keys.sorted().joined(separator: ", ")); or a region id such as eu-west-1)"))
             }
-            for token in s.allowedRegions where known.contains(token) && !offeredByCandidates.contains(token) {
+            for token in tokens where known.contains(token) && !offeredByCandidates.contains(token) {
                 out.append(Diagnostic(severity: .warning, subject: subject, message: "no candidate target offers a region in '\(token)'"))
             }
             for word in s.dataClasses where ComplianceVocabulary.dataClasses[word] == nil {

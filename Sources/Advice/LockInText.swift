@@ -92,7 +92,7 @@ extension LockInReport {
             out.append("")
             out.append("Violations of the current deployment: \(violations.count)")
             for v in violations.prefix(functionLimit) {
-                out.append("  \(short(v.app))/\(short(v.function)) on \(v.target)\(v.region.map { " (\($0))" } ?? ""): \(v.reason)")
+                out.append("  \(short(v.app))/\(short(v.function)) \(v.pinned ? "pinned to" : "on") \(v.target)\(v.region.map { " (\($0))" } ?? ""): \(v.reason)")
             }
             if violations.count > functionLimit { out.append("  … \(violations.count - functionLimit) more in the JSON") }
         }

@@ -21,7 +21,9 @@ public struct MigrationEstimate: Sendable, Equatable, Codable {
 /// Effort points per step, Placer's judgement (`docs/lockin.md`): about one point per
 /// developer-day for a small function. Estimates are symmetric only when the two targets'
 /// contracts are: moving onto a target that imports or adapts the source's contract is cheaper
-/// than the way back.
+/// than the way back. Building what a destination lacks always costs more than moving onto
+/// another provider's service (`buildTrigger` > `replaceTrigger` and so on): the team writes it
+/// and then runs it.
 public enum MigrationModel {
     public static let rewriteHandler = 5
     public static let wrapInHTTP = 3
@@ -68,7 +70,7 @@ public enum MigrationModel {
                 // Same service on both sides, or the workflow is the team's own code and moves with it.
             } else if ob.kind == .none {
                 steps.append(MigrationStep(kind: "replace-orchestration", points: buildOrchestration,
-                                           reason: "rewrite \(from) orchestration: \(destination.id) has none (run your own engine)"))
+                                           reason: "rewrite \(from) orchestration: \(destination.id) has none (adopt and run your own engine)"))
             } else {
                 steps.append(MigrationStep(kind: "replace-orchestration", points: replaceOrchestration,
                                            reason: "rewrite \(from) orchestration as \(ob.service ?? "the platform's orchestration")"))
@@ -93,7 +95,7 @@ public enum MigrationModel {
         // Same service, or glue the team already owns (it moves with the function).
         if ta.kind == tb.kind && ta.service == tb.service || ta.kind == .none { return nil }
         if tb.kind == .none {
-            return MigrationStep(kind: kinds.1, points: build, reason: "\(destination) has no \(group) trigger: build a bridge from \(ta.service ?? group)")
+            return MigrationStep(kind: kinds.1, points: build, reason: "\(destination) has no \(group) trigger: build and run a bridge from \(ta.service ?? group)")
         }
         if ta.kind == .portable, tb.kind == .portable { return nil }
         return MigrationStep(kind: kinds.0, points: replace,

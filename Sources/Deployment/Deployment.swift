@@ -12,7 +12,8 @@ public struct Deployment: Sendable {
     public var targets: [TargetSelection]
     /// Settings for every function unless a rule says otherwise.
     public var defaults: FunctionSettings
-    /// Per-function rules; the first whose `match` fits a function wins over the defaults.
+    /// Per-function rules: the first whose `match` fits a function wins over the defaults for its
+    /// settings; the requirements of every rule that fits add to the global ones.
     public var rules: [FunctionRule]
     /// The `onprem:` section, kept as YAML for the on-prem cost model to read.
     public var onprem: YAMLTree?
@@ -74,17 +75,21 @@ public struct Deployment: Sendable {
         return Deployment(file: file, targets: targets, defaults: defaults, rules: rules, onprem: document["onprem"], site: site, document: document)
     }
 
-    /// The settings of one function: the defaults (and requirements), overridden by the first
-    /// rule whose glob matches the function's name or `app/function`.
+    /// The settings of one function: the defaults overridden by the first rule whose glob matches
+    /// the function's name or `app/function`; its requirements are those of `requirements:`,
+    /// `defaults:` and every matching rule together, the stricter winning where they conflict
+    /// (`FunctionSettings.requiring`).
     public func settings(function: String, app: String? = nil) -> FunctionSettings {
         let qualified = app.map { "\($0)/\(function)" }
-        let rule = rules.first { rule in
+        let matching = rules.filter { rule in
             Glob.matches(rule.match, function) || (qualified.map { Glob.matches(rule.match, $0) } ?? false)
         }
-        guard let rule else {
+        guard let first = matching.first else {
             return defaults
         }
-        return defaults.overridden(by: rule.settings)
+        // A later rule cannot loosen what an earlier one, or the global section, demands: a
+        // requirement stated for a set of functions holds for each of them.
+        return matching.dropFirst().reduce(defaults.overridden(by: first.settings)) { $0.requiring($1.settings) }
     }
 }
 
@@ -135,8 +140,10 @@ public struct FunctionSettings: Sendable, Equatable {
     public var dataClasses: [String] = []
     /// Certifications a target must hold to run it, e.g. `hipaa`, `pci-dss`, `fedramp-moderate`.
     public var certifications: [String] = []
-    /// Regions or countries it may run in, e.g. `eu`, `de`, `us-east-1`.
-    public var allowedRegions: [String] = []
+    /// Where it may run, one list per section or rule that states `regions:` (e.g. `[eu]` and
+    /// `[de, us-east-1]`): any token of a list will do, and every list must hold, so the places
+    /// allowed are the intersection. Empty means anywhere.
+    public var regionConstraints: [[String]] = []
     /// True when it must stay on-prem.
     public var onPremOnly: Bool?
     /// A target the user pins it to.
@@ -164,19 +171,14 @@ public struct FunctionSettings: Sendable, Equatable {
                        "target", "p99LatencyMs", "maxLockIn", "bindings", "timeout", "provisioned"]
     static let requirementKeys = ["dataClasses", "certifications", "regions", "onPremOnly", "p99LatencyMs", "maxLockIn"]
 
-    /// These settings with every value `other` states taking precedence.
+    /// These settings with every setting `other` states taking precedence, and the requirements
+    /// of both together (`requiring`).
     public func overridden(by other: FunctionSettings) -> FunctionSettings {
-        var merged = self
+        var merged = requiring(other)
         merged.memoryMB = other.memoryMB ?? memoryMB
         merged.runtime = other.runtime ?? runtime
         merged.region = other.region ?? region
-        if !other.dataClasses.isEmpty { merged.dataClasses = other.dataClasses }
-        if !other.certifications.isEmpty { merged.certifications = other.certifications }
-        if !other.allowedRegions.isEmpty { merged.allowedRegions = other.allowedRegions }
-        merged.onPremOnly = other.onPremOnly ?? onPremOnly
         merged.target = other.target ?? target
-        merged.p99LatencyMs = other.p99LatencyMs ?? p99LatencyMs
-        merged.maxLockIn = other.maxLockIn ?? maxLockIn
         if !other.bindings.isEmpty { merged.bindings = other.bindings }
         merged.resource = other.resource ?? resource
         merged.timeoutSeconds = other.timeoutSeconds ?? timeoutSeconds
@@ -211,7 +213,9 @@ public struct FunctionSettings: Sendable, Equatable {
                 s.certifications = try vocabulary(value, file: file, path: path, known: ComplianceVocabulary.certifications.keys.sorted(), what: "certification")
             case "bindings":
                 s.bindings = try vocabulary(value, file: file, path: path, known: LockIn.triggerGroups, what: "binding")
-            case "regions": s.allowedRegions = try list(value, file: file, path: path)
+            case "regions":
+                let tokens = try list(value, file: file, path: path)
+                s.regionConstraints = tokens.isEmpty ? [] : [tokens]
             case "onPremOnly":
                 let flag = try text(value, file: file, path: path)
                 guard let bool = ["true": true, "yes": true, "false": false, "no": false][flag.lowercased()] else {

@@ -33,7 +33,7 @@ import Testing
         #expect(d.onprem?["amortisationYears"] != nil)
         let checkout = d.settings(function: "checkout-pay")
         #expect(checkout.memoryMB == 1024 && checkout.dataClasses == ["pci"] && checkout.region == "eu-west")
-        #expect(checkout.p99LatencyMs == 2000 && checkout.allowedRegions == ["eu"])
+        #expect(checkout.p99LatencyMs == 2000 && checkout.regionConstraints == [["eu"]])
         // First match wins: checkout-* does not get the runtime of the catch-all.
         #expect(checkout.runtime == nil)
         #expect(d.settings(function: "resize", app: "images").onPremOnly == true)
