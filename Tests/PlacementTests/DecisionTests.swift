@@ -1,0 +1,168 @@
+import Advice
+import Deployment
+import Foundation
+import Pricing
+import Testing
+import Traces
+@testable import Placement
+@testable import Simulation
+
+/// The named plans and the recommendation: feasible plans first, effort against savings, the
+/// fewest-moves rule checked against every subset of moves, timeouts as infeasibility.
+struct DecisionTests {
+    static let catalog = try! Catalog.bundled()
+
+    static func function(_ name: String, calls: Int = 600, every: Double = 5, durationMs: Double = 200, memoryMB: Double = 512) -> FunctionWorkload {
+        FunctionWorkload(key: FunctionKey(app: "app", function: name), trigger: .http, memoryMB: memoryMB,
+                         calls: .exact(startSeconds: (0..<calls).map { Double($0) * every }, durationMs: [Double](repeating: durationMs, count: calls)))
+    }
+
+    /// Simulates `functions` on `ids` (with openfaas as the cluster when listed) and returns the decision.
+    static func decide(_ functions: [FunctionWorkload], on ids: [String], current: String?, deployment: String? = nil,
+                       dayRate: Decimal? = nil, models: [String: TargetModel] = [:], pricing: PricingOptions = PricingOptions(freeTier: false)) throws -> DecisionOutcome {
+        let workload = Workload(apps: [AppWorkload(key: "app", functions: functions)], spanMinutes: 60)
+        let profiles = try ids.map { try catalog.profile($0) }
+        let targets = profiles.map { p -> SimulationTarget in
+            var t = SimulationTarget(profile: p, pricing: pricing)
+            if let m = models[p.id] { t.model = m }
+            return t
+        }
+        let onPrem = ids.first { (try? catalog.profile($0))?.kind == .onprem }
+        let result = try Simulator.run(workload, targets: targets, options: PlacementRequest.simulationOptions(SimulationOptions(), onPrem: onPrem))
+        let plan = try deployment.map { try Deployment.parse($0, file: "placer.yaml") }
+        let uses = functions.map { FunctionUse(app: $0.key.app, function: $0.key.function, trigger: "http", invocations: Double($0.calls.count)) }
+        let report = Advisor.analyse(LockInRequest(functions: uses, candidates: profiles, catalog: catalog, deployment: plan, current: current))
+        var inputs = try DecisionInputs.defaults()
+        if let dayRate { inputs.dayRateUSD = dayRate }
+        let request = PlacementRequest(result: result, targets: targets, onPrem: onPrem, inputs: try OnPremInputs.defaults(),
+                                       deployment: plan, lockIn: report)
+        return try Decision.decide(DecisionRequest(placement: request, inputs: inputs))
+    }
+
+    @Test func defaultsAreSourced() throws {
+        let d = try DecisionInputs.defaults()
+        #expect(d.dayRateUSD == 789 && d.horizonMonths == 36 && d.fewestMovesShare == 0.8 && d.regionMovePoints == 1)
+        for key in DecisionInputs.keys { #expect(d.origins[key]?.contains("read 2026-") == true, "\(key): \(d.origins[key] ?? "no origin")") }
+    }
+
+    /// An option that breaks a requirement never ranks above one that meets them all, whatever its net value.
+    @Test func aRelaxedPlanNeverOutranksAFeasibleOne() throws {
+        let plan = PlacementPlan(algorithm: "x", guarantee: "", monthlyCost: 0, allCloudBest: nil, allOnPrem: nil, onPrem: nil, functions: [], notes: [])
+        func option(_ id: String, net: Decimal, violations: [String], moved: Int = 1) -> PlanOption {
+            PlanOption(id: id, summary: "", plan: plan, monthlyCost: 100, saving: 0, functionsMoved: moved, effortPoints: 0, migrationCost: 0,
+                       paybackMonths: nil, netValue: net, lockIn: nil, violations: violations, relaxed: violations, fixes: [], risks: [], sameAs: nil)
+        }
+        let inputs = try DecisionInputs.defaults()
+        let options = [option("stay", net: -10, violations: [], moved: 0), option("cheapest", net: 1_000_000, violations: ["a/b on t: compliance: pci"])]
+        #expect(Decision.recommend(options, inputs: inputs).0 == "stay")
+        // Nothing feasible: the one breaking the fewest requirements, and it says so.
+        let none = [option("a", net: 5, violations: ["1", "2"]), option("b", net: 1, violations: ["1"])]
+        let (id, why) = Decision.recommend(none, inputs: inputs)
+        #expect(id == "b" && why.contains("no plan meets every requirement"))
+    }
+
+    /// A cheap, slow target on one provider and a dear, fast one on another: the fast function's
+    /// p99 objective makes the one-provider plan of the cheap provider infeasible, so it is not the
+    /// one-provider plan, and no option shown relaxes anything.
+    @Test func infeasibleProviderPlansLoseToFeasibleOnes() throws {
+        let slow = TargetModel(id: "aws-lambda-arm64", keepAlive: .forkPerRequest, coldStart: .fixed(ms: 5000))
+        let outcome = try Self.decide([Self.function("fast"), Self.function("other")], on: ["aws-lambda-arm64", "gcf-gen1"], current: nil,
+                                      deployment: "functions:\n  - match: fast\n    p99LatencyMs: 1000\n",
+                                      models: ["aws-lambda-arm64": slow])
+        let one = try #require(outcome.options.first { $0.id == "one-provider" })
+        #expect(one.feasible, "\(one.violations)")
+        #expect(one.plan.functions.allSatisfy { $0.target == "gcf-gen1" })
+        let cheapest = try #require(outcome.options.first { $0.id == "cheapest" })
+        #expect(cheapest.feasible)
+        #expect(cheapest.plan.functions.first { $0.function == "fast" }?.target == "gcf-gen1")
+        #expect(outcome.options.allSatisfy { $0.feasible })
+        #expect(outcome.choice?.feasible == true)
+        #expect(outcome.options.first { $0.id == "stay" } == nil, "nothing runs today: no stay plan")
+    }
+
+    /// Moving off Azure to Lambda saves a little each month; at a developer-day's price the
+    /// migration never pays back and the verdict is to stay; when effort is free, the move wins.
+    @Test func effortIsSetAgainstSavings() throws {
+        let functions = [Self.function("a", durationMs: 800), Self.function("b", durationMs: 300)]
+        let priced = try Self.decide(functions, on: ["azure-consumption", "aws-lambda-arm64"], current: "azure-consumption")
+        let stay = try #require(priced.options.first { $0.id == "stay" })
+        let cheapest = try #require(priced.options.first { $0.id == "cheapest" })
+        #expect(stay.saving == 0 && stay.functionsMoved == 0 && stay.effortPoints == 0 && stay.paybackMonths == 0)
+        #expect(cheapest.functionsMoved == 2 && cheapest.effortPoints > 0)
+        let saving = try #require(cheapest.saving)
+        #expect(saving > 0, "Lambda arm64 is cheaper here")
+        #expect(cheapest.migrationCost == Decimal(cheapest.effortPoints) * 789)
+        #expect(cheapest.netValue == saving * 36 - cheapest.migrationCost)
+        #expect(abs((cheapest.paybackMonths ?? 0) - NSDecimalNumber(decimal: cheapest.migrationCost / saving).doubleValue) < 1e-9)
+        #expect(priced.recommended == "stay", "\(priced.rationale)")
+        #expect(priced.rationale.contains("no plan that moves functions"))
+
+        let free = try Self.decide(functions, on: ["azure-consumption", "aws-lambda-arm64"], current: "azure-consumption", dayRate: 0)
+        #expect(free.recommended != "stay")
+        #expect(free.choice?.functionsMoved ?? 0 > 0)
+    }
+
+    /// fewest-moves reaches the share of the best plan's saving with no more moves than any
+    /// subset of that plan's moves that also reaches it (checked over every subset).
+    @Test func fewestMovesIsTheSmallestSetReachingTheShare() throws {
+        var functions: [FunctionWorkload] = []
+        for k in 0..<6 {
+            let duration: Double = 200 + 250 * Double(k), memory: Double = 256 * Double(k % 3 + 1)
+            functions.append(Self.function("f\(k)", calls: 300 + 150 * k, every: 10, durationMs: duration, memoryMB: memory))
+        }
+        let outcome = try Self.decide(functions, on: ["azure-consumption", "aws-lambda-arm64"], current: "azure-consumption")
+        let stay = try #require(outcome.options.first { $0.id == "stay" })
+        let fewest = try #require(outcome.options.first { $0.id == "fewest-moves" })
+        let searched: [PlanOption] = outcome.options.filter { ($0.id == "cheapest" || $0.id == "one-provider") && $0.feasible }
+        let best: PlanOption? = searched.min { (a: PlanOption, b: PlanOption) -> Bool in a.monthlyCost < b.monthlyCost }
+        let target = try #require(best)
+        let bestSaving = NSDecimalNumber(decimal: stay.monthlyCost - target.monthlyCost).doubleValue
+        try #require(bestSaving > 0.01)
+        let goal = bestSaving * 0.8
+        let fewestSaving = NSDecimalNumber(decimal: stay.monthlyCost - fewest.monthlyCost).doubleValue
+        #expect(fewestSaving >= goal - 0.01, "fewest-moves saves \(fewestSaving), goal \(goal)")
+        // Every subset of the best plan's moves, priced exactly.
+        let moves = target.plan.functions.indices.filter { target.plan.functions[$0].target != stay.plan.functions[$0].target }
+        var smallest = Int.max
+        let stayCost = NSDecimalNumber(decimal: stay.monthlyCost).doubleValue
+        let perFunctionStay: [String] = stay.plan.functions.map { $0.target }
+        let perFunctionBest: [String] = target.plan.functions.map { $0.target }
+        let model = try Self.model(functions)
+        for mask in 0..<(1 << moves.count) {
+            var assignment = perFunctionStay
+            for (bit, i) in moves.enumerated() where mask & (1 << bit) != 0 { assignment[i] = perFunctionBest[i] }
+            let indexes = assignment.map { id in model.targets.firstIndex { $0.id == id } ?? 0 }
+            let total: Double = try Optimiser.rebuild(model, indexes).total
+            if stayCost - total >= goal - 0.01 { smallest = min(smallest, mask.nonzeroBitCount) }
+        }
+        #expect(smallest >= 1 && smallest < Int.max)
+        #expect(fewest.functionsMoved == smallest, "fewest-moves moved \(fewest.functionsMoved), the smallest reaching the share is \(smallest)")
+    }
+
+    /// A function whose calls run past a target's timeout is not feasible there: the plans avoid it,
+    /// and a function that runs there today breaks a requirement if it stays.
+    @Test func callsPastTheTimeoutMakeATargetInfeasible() throws {
+        let long = Self.function("long", calls: 20, every: 120, durationMs: 400_000)   // 400 s; OCI allows 300 s
+        let outcome = try Self.decide([long, Self.function("short")], on: ["oci-functions", "aws-lambda-x86"], current: "oci-functions")
+        let stay = try #require(outcome.options.first { $0.id == "stay" })
+        #expect(!stay.feasible)
+        #expect(stay.violations.contains { $0.contains("app/long on oci-functions") && $0.contains("run past its timeout") }, "\(stay.violations)")
+        let cheapest = try #require(outcome.options.first { $0.id == "cheapest" })
+        #expect(cheapest.plan.functions.first { $0.function == "long" }?.target == "aws-lambda-x86")
+        #expect(outcome.choice?.feasible == true)
+        let fewest = try #require(outcome.options.first { $0.id == "fewest-moves" })
+        #expect(fewest.feasible, "the forced move is made: \(fewest.violations)")
+    }
+
+    static func simulated(_ functions: [FunctionWorkload]) throws -> SimulationResult {
+        let workload = Workload(apps: [AppWorkload(key: "app", functions: functions)], spanMinutes: 60)
+        let targets = try ["azure-consumption", "aws-lambda-arm64"].map { SimulationTarget(profile: try catalog.profile($0), pricing: PricingOptions(freeTier: false)) }
+        return try Simulator.run(workload, targets: targets, options: PlacementRequest.simulationOptions(SimulationOptions(), onPrem: nil))
+    }
+
+    static func model(_ functions: [FunctionWorkload]) throws -> PlacementModel {
+        let result = try simulated(functions)
+        let targets = try ["azure-consumption", "aws-lambda-arm64"].map { SimulationTarget(profile: try catalog.profile($0), pricing: PricingOptions(freeTier: false)) }
+        return try Placement.prepare(PlacementRequest(result: result, targets: targets, onPrem: nil, inputs: try OnPremInputs.defaults())).model
+    }
+}
