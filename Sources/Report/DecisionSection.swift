@@ -126,7 +126,11 @@ enum DecisionSection {
 
     static func requirementsLine(_ options: [Option], _ c: ReportContext) -> String {
         let broken = options.filter { !$0.feasible && $0.sameAs == nil }
-        guard !broken.isEmpty else { return "Every plan shown meets every requirement of the deployment (compliance, regions, p99 objective, timeouts)." }
+        guard !broken.isEmpty else {
+            return c.doc.section("inputs")?["deployment"]?.string == nil
+                ? "No deployment file gave requirements; every plan shown keeps every call within its target's timeout."
+                : "Every plan shown meets every requirement of the deployment (compliance, regions, p99 objective) and keeps every call within its target's timeout."
+        }
         var lines: [String] = []
         for o in broken {
             let shown = o.violations.prefix(3).map { Text.md($0) }.joined(separator: "; ")

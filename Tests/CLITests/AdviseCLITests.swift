@@ -42,8 +42,10 @@ private func tool(_ arguments: [String], stdout: String? = nil) throws -> Int32 
                       "Lock-in and compliance", "Assumptions and sources"] {
             #expect(markdown.contains("\n## \(title)\n"), "missing \(title)")
         }
-        // Placement ran (openfaas is the on-prem candidate): the verdict is its split.
-        #expect(markdown.contains("\n\n**Run 6 on "))
+        // Placement ran (openfaas is the on-prem candidate): the verdict is a plan, with the plans compared.
+        #expect(markdown.contains("## Verdict\n\n**Stay on aws-lambda-x86: $0.00 a month.**"))
+        #expect(markdown.contains("| plan | what it does | USD / month | saving / month |"))
+        #expect(markdown.contains("\n## How this was decided\n"))
         #expect(!markdown.contains("Placement was not computed"))
         let json = dir.appendingPathComponent("lambda.json").path
         let document = try #require(try JSONSerialization.jsonObject(with: read(json)) as? [String: Any])
