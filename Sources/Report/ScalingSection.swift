@@ -11,7 +11,7 @@ enum ScalingSection {
             let f = t.figures
             let minutes = max(t.instancesPerMinute.count, 1)
             let mean = t.instancesPerMinute.reduce(0, +) / Double(minutes)
-            rows.append([t.id, "per \(t.scalingUnit)", Text.md(t.keepAlive), Numbers.count(f.peakInstances), Numbers.fixed(mean, 1),
+            rows.append([Text.md(t.id), "per \(Text.md(t.scalingUnit))", Text.md(t.keepAlive), Numbers.count(f.peakInstances), Numbers.fixed(mean, 1),
                          Numbers.fixed(ReportContext.peakMemoryGB(t), 1), Numbers.count(f.throttled), Numbers.count(f.rejected), Numbers.count(f.delayed)])
         }
         var text = ["## Scaling",
@@ -29,7 +29,7 @@ enum ScalingSection {
                     .sorted { $0.figures.throttled == $1.figures.throttled ? $0.id < $1.id : $0.figures.throttled > $1.figures.throttled }
                 let named = worst.prefix(5).map { "\(Text.id(app: $0.app, function: $0.function)) (\(Numbers.count($0.figures.throttled)))" }.joined(separator: ", ")
                 let more = worst.count > 5 ? " and \(worst.count - 5) more" : ""
-                text.append("**\(t.id)** throttles \(Numbers.count(t.figures.throttled)) calls (\(Numbers.percent(Double(t.figures.throttled) / Double(max(t.figures.invocations, 1))))): \(named)\(more).")
+                text.append("**\(Text.md(t.id))** throttles \(Numbers.count(t.figures.throttled)) calls (\(Numbers.percent(Double(t.figures.throttled) / Double(max(t.figures.invocations, 1))))): \(named)\(more).")
             }
         }
         var blocks: [Block] = [.text(text.joined(separator: "\n\n"))]

@@ -11,12 +11,27 @@ private func fixture(_ name: String) throws -> ResultDocument {
     return try ResultDocument.load(path: url.path)
 }
 
+/// A fixture with every JSON string equal to a key of `renaming` (a target id, say) replaced by
+/// its value, wherever it stands: ids, keys of per-target objects, placement and break-even.
+private func fixture(_ name: String, renaming: [String: String]) throws -> ResultDocument {
+    let url = try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: "json"))
+    var text = try String(contentsOf: url, encoding: .utf8)
+    for (old, new) in renaming.sorted(by: { $0.key < $1.key }) {
+        text = text.replacingOccurrences(of: try jsonString(old), with: try jsonString(new))
+    }
+    return try ResultDocument.parse(Data(text.utf8), file: "\(name).json")
+}
+
 /// A fixture with its JSON edited as a tree.
 private func fixture(_ name: String, editing edit: (inout [String: Any]) -> Void) throws -> ResultDocument {
     let url = try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: "json"))
     var tree = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
     edit(&tree)
     return try ResultDocument.parse(try JSONSerialization.data(withJSONObject: tree), file: "\(name).json")
+}
+
+private func jsonString(_ text: String) throws -> String {
+    String(decoding: try JSONSerialization.data(withJSONObject: text, options: [.fragmentsAllowed]), as: UTF8.self)
 }
 
 /// The elements of an SVG, in document order, with their attributes and text.
@@ -167,6 +182,44 @@ private func cells(_ line: Substring) -> Int {
             for line in md.split(separator: "\n", omittingEmptySubsequences: false) {
                 guard line.hasPrefix("|") else { expected = nil; continue }
                 if let expected { #expect(cells(line) == expected, "\(line)") } else { expected = cells(line) }
+            }
+        }
+    }
+
+    @Test func hostileTargetIdsFromAResultAreEscapedEverywhere() throws {
+        let hostile = ["gcf-gen1": "gcf|x`tick`<script>alert(1)</script>\n]\"\u{202E}1nimda",
+                       "openfaas": "open\u{2066}faas](https://evil.example)[\"q\"] <b>%%{init: {}}%%",
+                       "aws-lambda-arm64": "aws\u{200B}lambda|arm64\r\n| injected |"]
+        let mermaidLine = try NSRegularExpression(pattern: #"^(---|config:|  themeVariables:|    xyChart:|      plotColorPalette: "[#0-9a-f, ]*"|xychart-beta|    title "[^"]*"|    x-axis "[^"]*" \["[^"]*"(, "[^"]*")*\]|    y-axis "[^"]*" -?[0-9.]+ --> [0-9.]+|    (line|bar) \[[-0-9., ]*\])$"#)
+        for name in ["placed", "simulated"] {
+            let report = ReportRenderer.render(try fixture(name, renaming: hostile), name: "tiny")
+            let md = report.markdown
+            for id in hostile.values { #expect(md.contains(Markdown.escape(id)), "\(name): \(id) is not shown escaped") }
+            #expect(!md.contains("<script>") && !md.contains("<b>") && !md.contains("](https://evil"))
+            // Outside mermaid blocks (where a pipe is only text) no pipe or backtick of a name is left bare.
+            let prose = md.components(separatedBy: "```mermaid\n").enumerated()
+                .map { $0.offset == 0 ? $0.element : ($0.element.components(separatedBy: "\n```").dropFirst().joined()) }.joined()
+            #expect(!prose.contains("gcf|x") && !prose.contains("`tick`") && !prose.contains("lambda|arm64"))
+            #expect(!md.contains("\n| injected"))
+            #expect(!md.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\u{2066}" }, "\(name): a bidi control reached the report")
+            #expect(md.contains("&lt;U\\+202E&gt;") && md.contains("&lt;U\\+2066&gt;") && md.contains("aws&lt;U\\+200B&gt;lambda"))
+            // Every table row has as many cell separators as its header.
+            var expected: Int?
+            for line in md.split(separator: "\n", omittingEmptySubsequences: false) {
+                guard line.hasPrefix("|") else { expected = nil; continue }
+                if let expected { #expect(cells(line) == expected, "\(name): \(line)") } else { expected = cells(line) }
+            }
+            // Inside mermaid blocks a name can neither end its quotes, nor start a line, nor open a directive.
+            for block in mermaidBlocks(md) {
+                #expect(!block.contains("%%"))
+                for line in block.split(separator: "\n") {
+                    let text = String(line)
+                    #expect(mermaidLine.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil, "\(name): \(text)")
+                }
+            }
+            for chart in report.charts {
+                let text = try SVGElements.parse(chart.svg).map(\.text).joined()
+                #expect(!text.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\u{2066}" }, "\(chart.name)")
             }
         }
     }
