@@ -46,18 +46,38 @@ enum BreakEvenSection {
             }
         }
         var blocks: [Block] = [.text(text.joined(separator: "\n\n"))]
-        if !scales.isEmpty, !targets.isEmpty {
-            // A readable chart: the on-prem curve and the three cheapest cloud targets at 1×.
-            let cheapest = Set(c.cloud.prefix(3).map(\.id))
-            let charted = targets.filter { $0["kind"]?.string == "onprem" || cheapest.contains($0["id"]?.string ?? "") || c.cloud.isEmpty }
-            let series = charted.map { t in
-                Chart.Series(name: (t["id"]?.string ?? "?") + (t["kind"]?.string == "onprem" ? " (on-prem)" : ""),
-                             values: (t["monthlyCost"]?.array ?? []).map { $0.double ?? 0 })
+        if !scales.isEmpty, !targets.isEmpty, let chart = chart(scales, targets, c) {
+            blocks.append(.chart(chart.chart))
+            if !chart.left.isEmpty {
+                blocks.append(.text("Left out of the chart, dearer at the trace's volume than those in it: \(chart.left.map(Text.md).joined(separator: ", "))."))
             }
-            blocks.append(.chart(Chart(slug: "break-even", title: "Monthly cost against volume", xTitle: "volume, times the trace's",
-                                       yTitle: "USD per month", xLabels: scales.map { Chart.number($0) + "x" }, series: series)))
         }
         return blocks
+    }
+
+    /// Cost against volume on logarithmic axes: a cloud bill grows in proportion to volume and
+    /// a cluster by steps, over orders of magnitude both ways, so on linear axes every curve but
+    /// the dearest would lie on the floor. On-prem first, then cloud targets cheapest first at
+    /// the trace's volume, as many as the palette has colours; the rest are named under it.
+    /// Returns the chart and the ids left out.
+    static func chart(_ scales: [Double], _ targets: [JSONNode], _ c: ReportContext) -> (chart: Chart, left: [String])? {
+        let rank = Dictionary(c.cloud.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        let ordered = targets.enumerated().sorted { a, b in
+            let ka = a.element["kind"]?.string == "onprem" ? -1 : rank[a.element["id"]?.string ?? ""] ?? Int.max
+            let kb = b.element["kind"]?.string == "onprem" ? -1 : rank[b.element["id"]?.string ?? ""] ?? Int.max
+            return ka == kb ? a.offset < b.offset : ka < kb
+        }.map(\.element)
+        let charted = ordered.prefix(Chart.palette.count)
+        let series = charted.map { t in
+            Chart.Series(name: (t["id"]?.string ?? "?") + (t["kind"]?.string == "onprem" ? " (on-prem)" : ""),
+                         values: (t["monthlyCost"]?.array ?? []).map { $0.double ?? 0 })
+        }
+        guard !series.isEmpty else { return nil }
+        let chart = Chart(slug: "break-even", title: "Monthly cost against volume", xTitle: "volume, times the trace's",
+                          yTitle: "USD per month", xLabels: scales.map { Chart.number($0) + "×" }, xValues: scales, xUnit: "×",
+                          yScale: .logarithmic, series: series,
+                          whenFlat: { "Every target costs $\($0) a month at every volume charted, so no chart is drawn." })
+        return (chart, ordered.dropFirst(charted.count).map { $0["id"]?.string ?? "?" })
     }
 
     static func scaleRange(_ b: JSONNode) -> String {

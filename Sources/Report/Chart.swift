@@ -1,13 +1,25 @@
 import Foundation
 
-/// A chart with a categorical x axis and one or more numeric series, drawn twice: as a mermaid
-/// `xychart-beta` block (GitHub renders it inline) and as a standalone SVG file.
+/// A chart with one or more numeric series over an x axis of categories (evenly spaced) or of
+/// numbers (on a logarithmic axis), drawn twice: as a mermaid `xychart-beta` block (GitHub
+/// renders it inline, `ChartMermaid.swift`) and as a standalone SVG file (`ChartSVG.swift`).
+/// Series that would draw the same line are drawn once, named for all of them; a chart whose
+/// every value is the same is not drawn at all but said in one sentence (`flatSentence`).
 struct Chart {
     enum Style { case line, bar }
+    enum Scale { case linear, logarithmic }
 
     struct Series {
-        var name: String
+        /// One name, or several when series that draw the same line were merged.
+        var names: [String]
         var values: [Double]
+        /// For merged series that are not exactly equal: how far apart they are at most.
+        var spread: String?
+
+        init(name: String, values: [Double]) {
+            names = [name]
+            self.values = values
+        }
     }
 
     /// Names the SVG file (`<report>-<slug>.svg`).
@@ -15,9 +27,40 @@ struct Chart {
     var title: String
     var xTitle: String
     var yTitle: String
+    /// One label a point; in mermaid the x axis is always these categories.
     var xLabels: [String]
+    /// Where the points sit on a logarithmic x axis (the SVG's); nil: categories evenly spaced.
+    var xValues: [Double]? = nil
+    /// Appended to the SVG's tick labels on a logarithmic x axis (`×` for `10×`).
+    var xUnit: String = ""
+    /// A logarithmic y axis applies to lines; bars always start at zero.
+    var yScale: Scale = .linear
     var series: [Series]
     var style: Style = .line
+    /// The sentence said instead of the chart when every value is the same, given that value.
+    var whenFlat: ((String) -> String)? = nil
+
+    /// The palette: colours a reader can name, each with the square emoji that shows it in the
+    /// markdown legend (mermaid's xychart has no legend). A chart has at most this many series;
+    /// sections split larger sets into several charts.
+    static let palette: [(hex: String, name: String, swatch: String)] = [
+        ("#1f77b4", "blue", "🟦"), ("#ff7f0e", "orange", "🟧"), ("#2ca02c", "green", "🟩"), ("#d62728", "red", "🟥"),
+        ("#9467bd", "purple", "🟪"), ("#8c564b", "brown", "🟫"), ("#222222", "black", "⬛"), ("#e6b800", "yellow", "🟨"),
+    ]
+
+    /// Two series are drawn as one when at every point they are closer than this share of the
+    /// axis: 2.6 px of the SVG's 260 px plot, about a line's 2 px width, so the line drawn last
+    /// would hide the other along its whole length. The legend says how far apart they are.
+    static let coincidence = 0.01
+
+    /// The y axis the SVG draws: from zero for a linear one, between powers of ten for a
+    /// logarithmic one (bars are always linear).
+    var yAxis: ChartAxis {
+        ChartAxis(kind: style == .line ? yScale : .linear, values: series.flatMap(\.values))
+    }
+
+    /// The x axis when it is numeric.
+    var xAxis: ChartAxis? { xValues.map { ChartAxis(kind: .logarithmic, values: $0) } }
 
     /// The y axis runs from zero to a round number at or above the largest value.
     var yMax: Double {
@@ -34,6 +77,69 @@ struct Chart {
         return 10 * magnitude
     }
 
+    /// The series as drawn: those that coincide (`coincidence`) merged into the first of them,
+    /// named for all, in the order given.
+    var drawn: [Series] {
+        let axis = yAxis
+        var groups: [Series] = []
+        var widest: [Double] = []
+        for s in series {
+            if let k = groups.indices.first(where: { Self.coincide(groups[$0].values, s.values, on: axis) }) {
+                groups[k].names += s.names
+                widest[k] = max(widest[k], Self.distance(groups[k].values, s.values, on: axis))
+            } else {
+                groups.append(s)
+                widest.append(0)
+            }
+        }
+        for k in groups.indices where groups[k].names.count > 1 && widest[k] > 0 {
+            groups[k].spread = axis.kind == .logarithmic
+                ? "within \(Self.number(widest[k] * 100)) % of each other" : "within \(Self.number(widest[k])) of each other"
+        }
+        return groups
+    }
+
+    static func coincide(_ a: [Double], _ b: [Double], on axis: ChartAxis) -> Bool {
+        guard a.count == b.count else { return false }
+        return zip(a, b).allSatisfy { x, y in
+            switch (axis.fraction(x), axis.fraction(y)) {
+            case (nil, nil): return true
+            case (let fx?, let fy?): return abs(fx - fy) <= coincidence
+            default: return false
+            }
+        }
+    }
+
+    /// The largest gap between two coinciding series: in the axis's unit on a linear axis, as a
+    /// ratio (0.03 for 3 %) on a logarithmic one.
+    static func distance(_ a: [Double], _ b: [Double], on axis: ChartAxis) -> Double {
+        zip(a, b).map { x, y in
+            guard x.isFinite, y.isFinite else { return 0 }
+            if axis.kind == .logarithmic { return x > 0 && y > 0 ? max(x, y) / min(x, y) - 1 : 0 }
+            return abs(x - y)
+        }.max() ?? 0
+    }
+
+    /// The one value every point has, when they all have the same (nil otherwise).
+    var flatValue: Double? {
+        let values = series.flatMap(\.values)
+        guard let first = values.first, first.isFinite, values.allSatisfy({ $0 == first }) else { return nil }
+        return first
+    }
+
+    /// What the report says instead of a chart whose every bar or point is the same.
+    var flatSentence: String? {
+        guard let value = flatValue else { return nil }
+        let text = Self.number(value)
+        return whenFlat?(text) ?? "\(title): every \(style == .bar ? "bar" : "point") is \(text), so no chart is drawn."
+    }
+
+    /// True when a logarithmic axis has values it cannot place (zero or less).
+    var hasValuesOffLogAxis: Bool {
+        (yAxis.kind == .logarithmic && series.contains { $0.values.contains { $0 <= 0 } })
+            || (xValues?.contains { $0 <= 0 } ?? false)
+    }
+
     /// Fixed number text for charts: about three significant digits (no trailing zeros).
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
@@ -44,125 +150,17 @@ struct Chart {
         return text
     }
 
-    // MARK: mermaid
-
-    /// A fenced mermaid block. Mermaid's xychart has no legend, so the series order is written
-    /// under the block by the caller (`legendLine`).
-    var mermaid: String {
-        var lines = ["```mermaid", "xychart-beta"]
-        lines.append("    title \(Self.quoted(title))")
-        lines.append("    x-axis \(Self.quoted(xTitle)) [\(xLabels.map(Self.quoted).joined(separator: ", "))]")
-        lines.append("    y-axis \(Self.quoted(yTitle)) 0 --> \(Self.number(yMax))")
-        for s in series {
-            let keyword = style == .bar ? "bar" : "line"
-            lines.append("    \(keyword) [\(s.values.map { Self.number($0) }.joined(separator: ", "))]")
+    /// The chart as markdown: the mermaid block, the legend and notes under it, and the link to
+    /// its SVG file.
+    func markdown(svgFile: String) -> String {
+        var text = mermaid + "\n\n"
+        var under: [String] = []
+        if let legend = legendLine { under.append(legend) }
+        if hasValuesOffLogAxis {
+            under.append("Zero has no place on a logarithmic scale: the SVG leaves those points out and the mermaid chart draws them at the foot of its axis.")
         }
-        lines.append("```")
-        return lines.joined(separator: "\n")
-    }
-
-    /// Mermaid cannot label series; this line says which is which, in drawing order.
-    var legendLine: String? {
-        guard series.count > 1 else { return nil }
-        return "Series in order: " + series.enumerated().map { "\($0.offset + 1). \($0.element.name)" }.joined(separator: ", ") + "."
-    }
-
-    /// A title or label inside a mermaid block: double quotes and line breaks cannot appear.
-    static func quoted(_ text: String) -> String {
-        let clean = text.map { ch -> String in
-            if ch == "\"" { return "'" }
-            if ch.isNewline || ch == "`" { return " " }
-            return String(ch)
-        }.joined()
-        return "\"" + clean + "\""
-    }
-
-    // MARK: SVG
-
-    static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-                          "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173"]
-
-    /// A standalone SVG (fixed size, fixed number formats: the same chart gives the same bytes).
-    var svg: String {
-        let width = 760.0, plotLeft = 70.0, plotTop = 40.0, plotWidth = 470.0, plotHeight = 260.0
-        let legendX = plotLeft + plotWidth + 20
-        let top = yMax
-        let n = max(xLabels.count, 1)
-        // Labels wider than their slot (about 6.5 px a character) are turned 35°.
-        let every = max(1, Int((Double(n) / 12).rounded(.up)))
-        let longest = Double(xLabels.map(\.count).max() ?? 0) * 6.5
-        let turned = longest > plotWidth / Double(n) * Double(every) - 4
-        let labelDepth = turned ? longest * 0.6 + 10 : 16
-        let height = max(plotTop + plotHeight + labelDepth + 34, plotTop + 24 + Double(series.count) * 18)
-        func f(_ v: Double) -> String { String(format: "%.1f", v) }
-        func x(_ i: Int) -> Double {
-            style == .bar ? plotLeft + plotWidth * (Double(i) + 0.5) / Double(n)
-                : plotLeft + (n == 1 ? plotWidth / 2 : plotWidth * Double(i) / Double(n - 1))
-        }
-        func y(_ v: Double) -> Double { plotTop + plotHeight * (1 - min(max(v, 0), top) / top) }
-
-        var out = [
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" viewBox=\"0 0 \(f(width)) \(f(height))\" font-family=\"sans-serif\" font-size=\"11\">",
-            "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>",
-            "<text x=\"\(f(width / 2))\" y=\"20\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">\(Self.xml(title))</text>",
-        ]
-        // Horizontal grid and y ticks: five steps.
-        for step in 0...5 {
-            let value = top * Double(step) / 5
-            let yy = y(value)
-            out.append("<line x1=\"\(f(plotLeft))\" y1=\"\(f(yy))\" x2=\"\(f(plotLeft + plotWidth))\" y2=\"\(f(yy))\" stroke=\"#dddddd\"/>")
-            out.append("<text x=\"\(f(plotLeft - 6))\" y=\"\(f(yy + 4))\" text-anchor=\"end\">\(Self.xml(Self.number(value)))</text>")
-        }
-        out.append("<line x1=\"\(f(plotLeft))\" y1=\"\(f(plotTop + plotHeight))\" x2=\"\(f(plotLeft + plotWidth))\" y2=\"\(f(plotTop + plotHeight))\" stroke=\"#333333\"/>")
-        out.append("<line x1=\"\(f(plotLeft))\" y1=\"\(f(plotTop))\" x2=\"\(f(plotLeft))\" y2=\"\(f(plotTop + plotHeight))\" stroke=\"#333333\"/>")
-        // X labels: at most about 12, evenly picked.
-        for (i, label) in xLabels.enumerated() where i % every == 0 || i == n - 1 {
-            if turned {
-                let lx = x(i), ly = plotTop + plotHeight + 12
-                out.append("<text x=\"\(f(lx))\" y=\"\(f(ly))\" text-anchor=\"end\" transform=\"rotate(-35 \(f(lx)) \(f(ly)))\">\(Self.xml(label))</text>")
-            } else {
-                out.append("<text x=\"\(f(x(i)))\" y=\"\(f(plotTop + plotHeight + 16))\" text-anchor=\"middle\">\(Self.xml(label))</text>")
-            }
-        }
-        out.append("<text x=\"\(f(plotLeft + plotWidth / 2))\" y=\"\(f(plotTop + plotHeight + labelDepth + 20))\" text-anchor=\"middle\">\(Self.xml(xTitle))</text>")
-        out.append("<text x=\"16\" y=\"\(f(plotTop + plotHeight / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(f(plotTop + plotHeight / 2)))\">\(Self.xml(yTitle))</text>")
-
-        for (k, s) in series.enumerated() {
-            let colour = Self.palette[k % Self.palette.count]
-            switch style {
-            case .line:
-                let points = s.values.enumerated().map { "\(f(x($0.offset))),\(f(y($0.element)))" }.joined(separator: " ")
-                out.append("<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(points)\"/>")
-            case .bar:
-                let slot = plotWidth / Double(n), barWidth = slot * 0.8 / Double(max(series.count, 1))
-                for (i, v) in s.values.enumerated() {
-                    let left = plotLeft + slot * Double(i) + slot * 0.1 + barWidth * Double(k)
-                    out.append("<rect x=\"\(f(left))\" y=\"\(f(y(v)))\" width=\"\(f(barWidth))\" height=\"\(f(plotTop + plotHeight - y(v)))\" fill=\"\(colour)\"/>")
-                    out.append("<text x=\"\(f(left + barWidth / 2))\" y=\"\(f(y(v) - 4))\" text-anchor=\"middle\">\(Self.xml(Self.number(v)))</text>")
-                }
-            }
-            let ly = plotTop + 8 + Double(k) * 18
-            out.append("<rect x=\"\(f(legendX))\" y=\"\(f(ly - 8))\" width=\"12\" height=\"12\" fill=\"\(colour)\"/>")
-            out.append("<text x=\"\(f(legendX + 18))\" y=\"\(f(ly + 2))\">\(Self.xml(s.name))</text>")
-        }
-        out.append("</svg>")
-        return out.joined(separator: "\n") + "\n"
-    }
-
-    /// Text inside SVG: the five XML specials escaped, control characters dropped.
-    static func xml(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F { out += " " } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
+        under.append("[Chart as SVG](\(svgFile))")
+        text += under.joined(separator: " ")
+        return text
     }
 }

@@ -62,7 +62,7 @@ enum FunctionsSection {
                 if let other = byTarget[t.id]?[f.id], other.figures.rejected == 0, cost(other) < cheapest.cost { cheapest = (t.id, cost(other)) }
             }
             let why = cheapest.id == best.id ? "cheapest here too"
-                : "\(cheapest.id) bills it \(Numbers.usd(cheapest.cost)) (\(Numbers.percent((cost(f) - cheapest.cost) / max(cost(f), 1e-12))) less)"
+                : "\(Text.md(cheapest.id)) bills it \(Numbers.usd(cheapest.cost)) (\(Numbers.percent((cost(f) - cheapest.cost) / max(cost(f), 1e-12))) less)"
             rows.append([Text.name(f.function), Text.name(f.app), Numbers.count(f.figures.invocations), String(format: "%.0f MB", f.memoryMB),
                          Numbers.ms(f.figures.p99Ms), Numbers.percent(f.figures.coldStartRate), Numbers.usd(cost(f)), why])
         }
@@ -74,9 +74,9 @@ enum FunctionsSection {
                          calls > 0 ? Numbers.percent(Double(colds) / Double(calls)) : "–", Numbers.usd(rest.reduce(0) { $0 + cost($1) }), ""])
         }
         rows.append(["**total**", "", Numbers.count(best.figures.invocations), "", "", "", "**\(Numbers.usd(ReportContext.cost(best) ?? 0))**", ""])
-        var intro = "Placement was not computed, so every function is shown on \(best.id), the cheapest cloud target that meets the constraints for the whole trace, "
+        var intro = "Placement was not computed, so every function is shown on \(Text.md(best.id)), the cheapest cloud target that meets the constraints for the whole trace, "
             + "by its share of that bill (free grants spread by use)."
-        var header = ["function", "app", "invocations", "memory", "p99", "cold starts", "USD / month on \(best.id)", "cheaper elsewhere?"]
+        var header = ["function", "app", "invocations", "memory", "p99", "cold starts", "USD / month on \(Text.md(best.id))", "cheaper elsewhere?"]
         if rows.dropLast().allSatisfy({ $0[7].isEmpty || $0[7] == "cheapest here too" }) {
             intro += " No other eligible cloud target bills any of the functions shown for less."
             header.removeLast()

@@ -17,7 +17,7 @@ enum Header {
         what += apps != functions ? " in \(Numbers.count(apps)) apps" : ""
         what += " over \(Numbers.span(days: doc.days)), about \(Numbers.count(monthly)) a month."
         let cloud = c.cloud.count, onPrem = c.onPrem.count
-        what += " It was replayed on \(doc.targets.count) targets (\(cloud) cloud, \(onPrem) on-prem) with seed \(doc.seed)."
+        what += " It was replayed on \(doc.targets.count) targets (\(cloud) cloud, \(onPrem) on-prem) with seed \(Text.md(doc.seed))."
         if let deployment = doc.section("inputs")?["deployment"]?.string {
             what += " Deployment: \(Text.md(deployment))."
         }

@@ -32,7 +32,7 @@ enum KeepAliveSection {
         let rows = targets.map { t -> [String] in
             let own = Figures(policy: t.keepAlive, invocations: t.figures.invocations, coldStarts: t.figures.coldStarts,
                               memoryGBSeconds: t.figures.memoryGBSeconds, cost: ReportContext.cost(t))
-            var row = [t.id] + cells(own)
+            var row = [Text.md(t.id)] + cells(own)
             if withAlternative { row += alternatives[t.id].map(cells) ?? ["–", "–", "–", "–"] }
             return row
         }

@@ -13,7 +13,8 @@ public struct RenderedReport: Sendable {
     public var charts: [ChartFile]
 }
 
-/// One part of a section: markdown text, or a chart drawn as mermaid and linked as SVG.
+/// One part of a section: markdown text, or a chart drawn as mermaid and linked as SVG (or one
+/// sentence when every value is the same).
 enum Block {
     case text(String)
     case chart(Chart)
@@ -50,12 +51,14 @@ public enum ReportRenderer {
                 switch block {
                 case .text(let text): parts.append(text)
                 case .chart(let chart):
+                    // A chart whose every value is the same says so in a sentence and has no file.
+                    if let sentence = chart.flatSentence {
+                        parts.append(sentence)
+                        continue
+                    }
                     let file = "\(base)-\(chart.slug).svg"
                     charts.append(.init(name: file, svg: chart.svg))
-                    var text = chart.mermaid + "\n\n"
-                    if let legend = chart.legendLine { text += legend + " " }
-                    text += "[Chart as SVG](\(file))"
-                    parts.append(text)
+                    parts.append(chart.markdown(svgFile: file))
                 }
             }
         }

@@ -11,7 +11,7 @@ enum ScalingSection {
             let f = t.figures
             let minutes = max(t.instancesPerMinute.count, 1)
             let mean = t.instancesPerMinute.reduce(0, +) / Double(minutes)
-            rows.append([t.id, "per \(t.scalingUnit)", Text.md(t.keepAlive), Numbers.count(f.peakInstances), Numbers.fixed(mean, 1),
+            rows.append([Text.md(t.id), "per \(Text.md(t.scalingUnit))", Text.md(t.keepAlive), Numbers.count(f.peakInstances), Numbers.fixed(mean, 1),
                          Numbers.fixed(ReportContext.peakMemoryGB(t), 1), Numbers.count(f.throttled), Numbers.count(f.rejected), Numbers.count(f.delayed)])
         }
         var text = ["## Scaling",
@@ -29,21 +29,25 @@ enum ScalingSection {
                     .sorted { $0.figures.throttled == $1.figures.throttled ? $0.id < $1.id : $0.figures.throttled > $1.figures.throttled }
                 let named = worst.prefix(5).map { "\(Text.id(app: $0.app, function: $0.function)) (\(Numbers.count($0.figures.throttled)))" }.joined(separator: ", ")
                 let more = worst.count > 5 ? " and \(worst.count - 5) more" : ""
-                text.append("**\(t.id)** throttles \(Numbers.count(t.figures.throttled)) calls (\(Numbers.percent(Double(t.figures.throttled) / Double(max(t.figures.invocations, 1))))): \(named)\(more).")
+                text.append("**\(Text.md(t.id))** throttles \(Numbers.count(t.figures.throttled)) calls (\(Numbers.percent(Double(t.figures.throttled) / Double(max(t.figures.invocations, 1))))): \(named)\(more).")
             }
         }
         var blocks: [Block] = [.text(text.joined(separator: "\n\n"))]
-        // A readable chart: the four cheapest cloud targets and the first four on-prem ones.
-        let charted = Array(c.cloud.prefix(4)) + Array(c.onPrem.prefix(4))
-        if let chart = instancesChart(charted) { blocks.append(.chart(chart)) }
-        if charted.count < targets.count {
-            blocks.append(.text("The chart shows \(charted.map(\.id).joined(separator: ", ")); the table has every target."))
+        // Every target is charted: cloud and on-prem apart (the provider's instances against a
+        // cluster's), and no more targets to a chart than the palette has colours a reader can name.
+        for (kind, group) in [("cloud", c.cloud), ("on-prem", c.onPrem)] where !group.isEmpty {
+            let parts = stride(from: 0, to: group.count, by: Chart.palette.count).map { Array(group[$0..<min($0 + Chart.palette.count, group.count)]) }
+            for (i, part) in parts.enumerated() {
+                let slug = "instances-\(kind == "cloud" ? "cloud" : "onprem")" + (i == 0 ? "" : "-\(i + 1)")
+                let which = parts.count == 1 ? "\(kind) targets" : "\(kind) targets (part \(i + 1) of \(parts.count))"
+                if let chart = instancesChart(part, slug: slug, which: which) { blocks.append(.chart(chart)) }
+            }
         }
         return blocks
     }
 
     /// The busiest minute of each bucket (an hour, or more for long traces: at most 48 points).
-    static func instancesChart(_ targets: [TargetResult]) -> Chart? {
+    static func instancesChart(_ targets: [TargetResult], slug: String, which: String) -> Chart? {
         let minutes = targets.map(\.instancesPerMinute.count).max() ?? 0
         guard minutes > 1 else { return nil }
         var bucket = 60
@@ -60,7 +64,9 @@ enum ScalingSection {
                 return slice.max() ?? 0
             })
         }
-        return Chart(slug: "instances", title: "Instances alive (busiest minute of every \(bucket / 60 == 1 ? "hour" : "\(bucket / 60) hours"))",
-                     xTitle: "hours since the trace start", yTitle: "instances", xLabels: labels, series: series)
+        let every = bucket / 60 == 1 ? "hour" : "\(bucket / 60) hours"
+        return Chart(slug: slug, title: "Instances alive on \(which), busiest minute of every \(every)",
+                     xTitle: "hours since the trace start", yTitle: "instances", xLabels: labels, series: series,
+                     whenFlat: { "The \(which) all had \($0) instances alive in the busiest minute of every \(every), so no chart is drawn." })
     }
 }

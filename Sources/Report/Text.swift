@@ -1,7 +1,7 @@
 import Foundation
 import Results
 
-/// Text from outside the report's own words (trace, deployment, catalog) for markdown: left as
+/// Text from outside the report's own words (trace, deployment, catalog, result file) for markdown: left as
 /// it is when it holds only characters that can form no markup (letters, digits, spaces and
 /// `- . , / ( ) % ' ; +`, and `:` before a space, with no `www` or `://` to autolink), otherwise through
 /// `Markdown.escape`, so a hostile name shows as its characters and nothing else.
@@ -38,8 +38,9 @@ enum Text {
                 if c == "$" { return dollars == 1 }
                 return c.isLetter || c.isNumber || " -.,/()%';+".contains(c)
             }
-            // Letters and digits of other scripts; no symbols, spaces or controls.
-            return s.properties.isAlphabetic || s.properties.numericType != nil
+            // Letters and digits of other scripts; no symbols, spaces, controls, or letters that
+            // draw nothing (Hangul fillers are alphabetic and invisible).
+            return !InvisibleText.isInvisible(s) && (s.properties.isAlphabetic || s.properties.numericType != nil)
         }
     }
 }

@@ -43,7 +43,7 @@ enum Verdict {
         }
         text += "."
         if let current = c.currentTarget, let today = c.cloud.first(where: { $0.id == current }), let todayCost = ReportContext.cost(today), todayCost > 0 {
-            text += " Today the functions run on \(current), at \(Numbers.usd(todayCost)) a month: "
+            text += " Today the functions run on \(Text.md(current)), at \(Numbers.usd(todayCost)) a month: "
                 + (todayCost - total >= 0.005 ? "the placement saves \(Numbers.usd(todayCost - total)) (\(Numbers.percent((todayCost - total) / todayCost)))."
                     : "the placement costs \(Numbers.usd(total - todayCost)) more.")
         }
@@ -84,13 +84,13 @@ enum Verdict {
             let f = best.figures
             let ties = c.tiedBest
             if ties.count > 1 {
-                let names = ties.map(\.id).joined(separator: ", ")
+                let names = ties.map { Text.md($0.id) }.joined(separator: ", ")
                 text = cost == 0
-                    ? "**Free grants cover the whole trace on \(ties.count) cloud targets (\(names)); of these, \(best.id) has the lowest p99 latency.**"
-                    : "**\(ties.count) cloud targets tie as cheapest at \(Numbers.usd(cost)) a month (\(names)); of these, \(best.id) has the lowest p99 latency.**"
-                text += " On \(best.id): p99 latency"
+                    ? "**Free grants cover the whole trace on \(ties.count) cloud targets (\(names)); of these, \(Text.md(best.id)) has the lowest p99 latency.**"
+                    : "**\(ties.count) cloud targets tie as cheapest at \(Numbers.usd(cost)) a month (\(names)); of these, \(Text.md(best.id)) has the lowest p99 latency.**"
+                text += " On \(Text.md(best.id)): p99 latency"
             } else {
-                text = "**Cheapest cloud target for the whole trace: \(best.id), at \(Numbers.usd(cost)) a month**"
+                text = "**Cheapest cloud target for the whole trace: \(Text.md(best.id)), at \(Numbers.usd(cost)) a month**"
                 if monthlyCalls > 0 { text += " (\(Numbers.usd(cost / monthlyCalls * 1e6)) per million invocations)" }
                 text += ", with p99 latency"
             }
@@ -99,16 +99,16 @@ enum Verdict {
             text += "."
             if let current = c.currentTarget, let today = c.cloud.first(where: { $0.id == current }), let todayCost = ReportContext.cost(today) {
                 if ties.contains(where: { $0.id == current }) {
-                    text += " That is where the functions run today (\(current)): staying is the cheapest choice that meets the constraints."
+                    text += " That is where the functions run today (\(Text.md(current))): staying is the cheapest choice that meets the constraints."
                 } else if todayCost > cost {
-                    text += " The functions run on \(current) today, at \(Numbers.usd(todayCost)) a month: moving saves \(Numbers.usd(todayCost - cost)) a month (\(Numbers.percent((todayCost - cost) / todayCost)))."
+                    text += " The functions run on \(Text.md(current)) today, at \(Numbers.usd(todayCost)) a month: moving saves \(Numbers.usd(todayCost - cost)) a month (\(Numbers.percent((todayCost - cost) / todayCost)))."
                 }
             }
             let others = c.cloud.filter { t in !ties.contains { $0.id == t.id } }
             if let next = others.first(where: { c.shortfall($0) == nil }), let nextCost = ReportContext.cost(next), cost > 0 {
-                text += " The next, \(next.id), costs \(Numbers.usd(nextCost)) (\(Numbers.percent((nextCost - cost) / cost)) more)"
+                text += " The next, \(Text.md(next.id)), costs \(Numbers.usd(nextCost)) (\(Numbers.percent((nextCost - cost) / cost)) more)"
                 if let last = others.last, last.id != next.id, let lastCost = ReportContext.cost(last) {
-                    text += "; the dearest, \(last.id), \(Numbers.usd(lastCost)) (\(Numbers.fixed(lastCost / cost, 1))×)"
+                    text += "; the dearest, \(Text.md(last.id)), \(Numbers.usd(lastCost)) (\(Numbers.fixed(lastCost / cost, 1))×)"
                 }
                 text += "."
             }
@@ -116,19 +116,19 @@ enum Verdict {
             text = "**No cloud target was simulated**, so there is no cloud price to compare."
         } else {
             text = "**No cloud target serves the whole trace within the constraints:** "
-                + c.cloud.map { "\($0.id): \(c.shortfall($0) ?? "")" }.joined(separator: "; ") + "."
+                + c.cloud.map { "\(Text.md($0.id)): \(c.shortfall($0) ?? "")" }.joined(separator: "; ") + "."
         }
         // Cheaper targets that were ruled out are what drives the answer: name them and why.
         if let best = c.bestCloud {
             let cheaper = c.cloud.filter { c.shortfall($0) != nil && ReportContext.cents($0) < ReportContext.cents(best) }
             if !cheaper.isEmpty {
-                text += " Cheaper, but ruled out: " + cheaper.map { "\($0.id) at \(Numbers.usd(ReportContext.cost($0) ?? 0)) (\(c.shortfall($0) ?? ""))" }.joined(separator: "; ") + "."
+                text += " Cheaper, but ruled out: " + cheaper.map { "\(Text.md($0.id)) at \(Numbers.usd(ReportContext.cost($0) ?? 0)) (\(c.shortfall($0) ?? ""))" }.joined(separator: "; ") + "."
             }
         }
         text += "\n\nPlacement was not computed in this run, so there is no per-function split between targets, no break-even against volume"
         if !c.onPrem.isEmpty {
             let byMemory = c.onPrem.sorted { ReportContext.peakMemoryGB($0) == ReportContext.peakMemoryGB($1) ? $0.id < $1.id : ReportContext.peakMemoryGB($0) < ReportContext.peakMemoryGB($1) }
-            func needs(_ t: TargetResult) -> String { "\(Numbers.count(t.figures.peakInstances)) instances and \(Numbers.fixed(ReportContext.peakMemoryGB(t), 1)) GB on \(t.id)" }
+            func needs(_ t: TargetResult) -> String { "\(Numbers.count(t.figures.peakInstances)) instances and \(Numbers.fixed(ReportContext.peakMemoryGB(t), 1)) GB on \(Text.md(t.id))" }
             text += " and no on-prem cost of ownership"
             if let low = byMemory.first, let high = byMemory.last {
                 text += low.id == high.id ? "; on-prem, the trace needs \(needs(low)) at its peak"
@@ -149,7 +149,7 @@ enum Verdict {
         if gross > 0 {
             let compute = NSDecimalNumber(decimal: bill.compute + bill.initialization + bill.provisioned).doubleValue / gross
             let kind = compute >= 0.5 ? "memory-time (GB-s)" : "requests"
-            facts.append("On \(best.id), \(Numbers.percent(max(compute, 1 - compute))) of the bill before free grants is \(kind): " +
+            facts.append("On \(Text.md(best.id)), \(Numbers.percent(max(compute, 1 - compute))) of the bill before free grants is \(kind): " +
                          (compute >= 0.5 ? "memory size and duration matter more than call counts." : "call volume matters more than memory or duration."))
         }
         let costs = best.functions.map { f in f.figures.monthlyCost.map { NSDecimalNumber(decimal: $0.total).doubleValue } ?? 0 }.sorted(by: >)
@@ -159,7 +159,7 @@ enum Verdict {
             let share = costs.prefix(top).reduce(0, +) / sum
             facts.append("The \(top) most expensive of \(Numbers.count(costs.count)) functions make \(Numbers.percent(share)) of that cost.")
         }
-        if total == 0 { facts.append("Free grants cover the whole bill on \(best.id).") }
+        if total == 0 { facts.append("Free grants cover the whole bill on \(Text.md(best.id)).") }
         guard !facts.isEmpty else { return [] }
         return ["What drives it: " + facts.joined(separator: " ")]
     }

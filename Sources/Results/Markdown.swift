@@ -1,12 +1,17 @@
-/// Text from a trace or a deployment (function names, app names, notes) made safe for
-/// GitHub-flavoured markdown: in a paragraph or a table cell it shows as the same characters and
-/// nothing else — no table break, no HTML, no link, image, emphasis, heading, mention or
-/// issue reference.
+/// Text from a trace, a deployment or a result file (function names, app names, target ids,
+/// notes) made safe for GitHub-flavoured markdown: in a paragraph or a table cell it shows as the
+/// same characters and nothing else — no table break, no HTML, no link, image, emphasis,
+/// heading, mention or issue reference, and no invisible character: bidi controls, zero-width
+/// and other invisible format characters show as their code point, `<U+202E>`
+/// (`InvisibleText.reveal`), so a name cannot read as another.
 public enum Markdown {
     /// Zero-width space: splits what GitHub would otherwise turn into a link or a mention.
     static let breaker: Character = "\u{200B}"
 
-    public static func escape(_ text: String) -> String {
+    /// The text escaped; line breaks and control characters become spaces.
+    public static func escape(_ raw: String) -> String {
+        // Revealed first: `<U+202E>` is then escaped like any other text.
+        let text = InvisibleText.reveal(raw)
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
         var previous: Character?

@@ -85,7 +85,8 @@ struct CompareCommand: ParsableCommand {
             print(text, terminator: "")
         }
         if !breached.isEmpty {
-            for check in breached { printError("breached: \(check.rule) on \(check.subject): \(check.observed)") }
+            // The subject is a target id from a result file: one clean line, nothing it can spoof.
+            for check in breached { printError(InvisibleText.terminalLine("breached: \(check.rule) on \(check.subject): \(check.observed)")) }
             throw Exit.failure
         }
     }
@@ -122,7 +123,7 @@ struct CompareCommand: ParsableCommand {
         let isResult = firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[") || ext == "json"
         if isResult {
             do { return try ResultDocument.parse(data, file: path) } catch let error as ResultError {
-                throw fail(error, Exit.badInput)
+                throw fail(InvisibleText.terminalLine(error.description), Exit.badInput)
             }
         }
         guard !trace.isEmpty else {

@@ -14,7 +14,8 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let doc: ResultDocument
         do { doc = try ResultDocument.load(path: result) } catch {
-            throw fail("\(error)", Exit.badInput)
+            // The message can quote the file's own text (a schema name): one clean line.
+            throw fail(InvisibleText.terminalLine("\(error)"), Exit.badInput)
         }
         let path = out ?? (result.hasSuffix(".json") ? String(result.dropLast(5)) : result) + ".md"
         guard path.hasSuffix(".md") else { throw fail("--out \(path): the report's name must end in .md", Exit.usage) }

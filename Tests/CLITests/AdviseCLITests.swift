@@ -55,7 +55,7 @@ private func tool(_ arguments: [String], stdout: String? = nil) throws -> Int32 
         #expect(((document["keepAlive"] as? [String: Any])?["policies"] as? [Any])?.count == 3)
         // (Free grants cover this small trace everywhere: no cost chart of zeros.)
         #expect(!markdown.contains("lambda-cost.svg"))
-        for chart in ["lambda-instances.svg"] {
+        for chart in ["lambda-instances-cloud.svg", "lambda-instances-onprem.svg"] {
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(chart).path), "\(chart)")
             #expect(markdown.contains("[Chart as SVG](\(chart))"))
         }
@@ -66,7 +66,7 @@ private func tool(_ arguments: [String], stdout: String? = nil) throws -> Int32 
         let report = try runPlacer(["report", json, "--out", again])
         #expect(report.status == 0, "\(report.stderr)")
         #expect(try read(again) == read(out))
-        #expect(try read(elsewhere.appendingPathComponent("lambda-instances.svg").path) == read(dir.appendingPathComponent("lambda-instances.svg").path))
+        #expect(try read(elsewhere.appendingPathComponent("lambda-instances-cloud.svg").path) == read(dir.appendingPathComponent("lambda-instances-cloud.svg").path))
 
         // A folder that cannot be made: status 73, one line, nothing left behind.
         let unwritable = try runPlacer(["report", json, "--out", "/proc/placer-no-such/x.md"])

@@ -89,6 +89,28 @@ private func result(cost: String = "100.00", p99: Double = 300, name: String = "
         #expect(run.stdout.contains("a\\|b&lt;script&gt;"))
     }
 
+    @Test func hostileTargetIdIsEscapedInCompareAndReportAndCleanOnTheTerminal() throws {
+        let evil = "x86|`t`<script>alert(1)</script>\u{1B}[31m\u{202E}red\n]\""
+        let quoted = String(decoding: try JSONSerialization.data(withJSONObject: evil, options: [.fragmentsAllowed]), as: UTF8.self)
+        func hostile(_ text: String) -> String { text.replacingOccurrences(of: "\"aws-lambda-x86\"", with: quoted) }
+        let base = try temporary("base.json", hostile(result())), head = try temporary("head.json", hostile(result(cost: "150.00")))
+        let run = try runPlacer(["compare", base, head, "--fail-on-cost-increase", "10%"])
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("x86\\|\\`t\\`&lt;script&gt;"))
+        #expect(!run.stdout.contains("<script>") && !run.stdout.contains("x86|") && !run.stdout.contains("\u{1B}"))
+        #expect(!run.stdout.unicodeScalars.contains("\u{202E}") && run.stdout.contains("&lt;U\\+202E&gt;"))
+        // The breach names the target on one line, with no escape sequence and no bidi control.
+        #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("on x86|`t`<script>alert(1)</script> [31m<U+202E>red ]\":"), "\(run.stderr)")
+        #expect(!run.stderr.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" })
+        let out = (head as NSString).deletingLastPathComponent + "/head.md"
+        let report = try runPlacer(["report", head, "--out", out])
+        #expect(report.status == 0, "\(report.stderr)")
+        let markdown = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(markdown.contains("x86\\|\\`t\\`&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\[31m&lt;U\\+202E&gt;red \\]\\\""))
+        #expect(!markdown.contains("<script>") && !markdown.contains("x86|`t`") && !markdown.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" })
+    }
+
     @Test func badInputExits65WithOneLine() throws {
         let good = try temporary("good.json", result())
         let broken = try temporary("broken.json", "{\"schema\": \"placer.result/v1\", \"seed\": ")

@@ -160,6 +160,37 @@ private func withTotals(cost: String, p99: Double) -> Fixture {
         }
     }
 
+    @Test func hostileTargetIdsAreEscapedInTheDiff() throws {
+        let first = "lambda|x`tick`<script>alert(1)</script>\n]\"\u{202E}1nimda", second = "open\u{2066}faas](https://evil.example) <b>"
+        var base = Fixture(), head = Fixture()
+        base.targets = [Fixture.Target(id: first), Fixture.Target(id: second, cost: nil)]
+        head.targets = [Fixture.Target(id: first, cost: "150.00"), Fixture.Target(id: second, cost: nil, p99: 400, keepAlive: "fixed idle 5 min")]
+        head.targets[0].functions[0].cost = "60.00"
+        base.placement = #"{"monthlyCost": 80, "functions": [{"id": "shop/checkout", "target": \#(Fixture.quote(first)), "reason": "cheapest"}]}"#
+        head.placement = #"{"monthlyCost": 90, "functions": [{"id": "shop/checkout", "target": \#(Fixture.quote(second)), "reason": "\u202Ebusy"}]}"#
+        base.lockIn = Fixture.violations([])
+        head.lockIn = Fixture.violations([(app: "shop", function: "checkout", target: first, reason: "region")])
+        var thresholds = Thresholds()
+        thresholds.costIncrease = [try bound("10%")]
+        let d = try diff(base, head)
+        for summaryOnly in [false, true] {
+            let md = DiffMarkdown.render(d, checks: thresholds.evaluate(d), summaryOnly: summaryOnly)
+            #expect(md.contains(Markdown.escape(first)), "\(summaryOnly)")
+            if !summaryOnly { #expect(md.contains(Markdown.escape(second))) }
+            #expect(!md.contains("<script>") && !md.contains("<b>") && !md.contains("](https://evil"))
+            #expect(!md.contains("lambda|x") && !md.contains("`tick`"))
+            #expect(!md.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\u{2066}" })
+            #expect(md.contains("&lt;U\\+202E&gt;"))
+            // Every table row keeps its header's column count.
+            var expected: Int?
+            for line in md.split(separator: "\n", omittingEmptySubsequences: false) {
+                guard line.hasPrefix("|") else { expected = nil; continue }
+                let pipes = line.replacingOccurrences(of: "\\|", with: "").filter { $0 == "|" }.count
+                if let expected { #expect(pipes == expected, "\(line)") } else { expected = pipes }
+            }
+        }
+    }
+
     @Test func placementMovesAndTotal() throws {
         var base = Fixture(), head = Fixture()
         base.placement = #"{"monthlyCost": 80.5, "functions": [{"id": "shop/checkout", "target": "aws-lambda-x86", "reason": "cheapest"}, {"id": "shop/search", "target": "knative", "reason": "busy"}]}"#

@@ -11,6 +11,80 @@ private func fixture(_ name: String) throws -> ResultDocument {
     return try ResultDocument.load(path: url.path)
 }
 
+/// A fixture with every JSON string equal to a key of `renaming` (a target id, say) replaced by
+/// its value, wherever it stands: ids, keys of per-target objects, placement and break-even.
+private func fixture(_ name: String, renaming: [String: String]) throws -> ResultDocument {
+    let url = try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: "json"))
+    var text = try String(contentsOf: url, encoding: .utf8)
+    for (old, new) in renaming.sorted(by: { $0.key < $1.key }) {
+        text = text.replacingOccurrences(of: try jsonString(old), with: try jsonString(new))
+    }
+    return try ResultDocument.parse(Data(text.utf8), file: "\(name).json")
+}
+
+/// A fixture with its JSON edited as a tree.
+private func fixture(_ name: String, editing edit: (inout [String: Any]) -> Void) throws -> ResultDocument {
+    let url = try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: "json"))
+    var tree = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    edit(&tree)
+    return try ResultDocument.parse(try JSONSerialization.data(withJSONObject: tree), file: "\(name).json")
+}
+
+private func jsonString(_ text: String) throws -> String {
+    String(decoding: try JSONSerialization.data(withJSONObject: text, options: [.fragmentsAllowed]), as: UTF8.self)
+}
+
+/// The elements of an SVG, in document order, with their attributes and text.
+private final class SVGElements: NSObject, XMLParserDelegate {
+    struct Element {
+        var name: String
+        var attributes: [String: String]
+        var text = ""
+    }
+
+    var elements: [Element] = []
+    private var open: [Int] = []
+
+    static func parse(_ svg: String) throws -> [Element] {
+        let reader = SVGElements()
+        let parser = XMLParser(data: Data(svg.utf8))
+        parser.delegate = reader
+        #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
+        return reader.elements
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        open.append(elements.count)
+        elements.append(Element(name: name, attributes: attributes))
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        if let i = open.last { elements[i].text += string }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        open.removeLast()
+    }
+}
+
+extension SVGElements.Element {
+    func number(_ key: String) -> Double { Double(attributes[key] ?? "") ?? .nan }
+
+    /// A polyline's points.
+    var points: [(x: Double, y: Double)] {
+        (attributes["points"] ?? "").split(separator: " ").map { pair in
+            let xy = pair.split(separator: ",").compactMap { Double($0) }
+            return (xy.first ?? .nan, xy.last ?? .nan)
+        }
+    }
+}
+
+/// The body of every mermaid block, front matter included.
+private func mermaidBlocks(_ markdown: String) -> [String] {
+    markdown.components(separatedBy: "```mermaid\n").dropFirst().compactMap { $0.components(separatedBy: "\n```").first }
+}
+
 /// The text of one `## ` section, up to the next.
 private func section(_ markdown: String, _ title: String) -> String? {
     guard let start = markdown.range(of: "\n## \(title)\n") else { return nil }
@@ -112,39 +186,183 @@ private func cells(_ line: Substring) -> Int {
         }
     }
 
-    @Test func chartsAreMermaidBlocksAndWellFormedSVG() throws {
-        let report = ReportRenderer.render(try fixture("placed"), name: "my report")
-        #expect(report.charts.map(\.name) == ["my-report-cost.svg", "my-report-instances.svg", "my-report-break-even.svg"])
-        for chart in report.charts {
-            #expect(report.markdown.contains("[Chart as SVG](\(chart.name))"))
-            let parser = XMLParser(data: Data(chart.svg.utf8))
-            #expect(parser.parse(), "\(chart.name): \(parser.parserError.map { "\($0)" } ?? "")")
-            #expect(chart.svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+    @Test func hostileTargetIdsFromAResultAreEscapedEverywhere() throws {
+        let hostile = ["gcf-gen1": "gcf|x`tick`<script>alert(1)</script>\n]\"\u{202E}1nimda",
+                       "openfaas": "open\u{2066}faas](https://evil.example)[\"q\"] <b>%%{init: {}}%%",
+                       "aws-lambda-arm64": "aws\u{200B}lambda|arm64\r\n| injected |"]
+        let mermaidLine = try NSRegularExpression(pattern: #"^(---|config:|  themeVariables:|    xyChart:|      plotColorPalette: "[#0-9a-f, ]*"|xychart-beta|    title "[^"]*"|    x-axis "[^"]*" \["[^"]*"(, "[^"]*")*\]|    y-axis "[^"]*" -?[0-9.]+ --> [0-9.]+|    (line|bar) \[[-0-9., ]*\])$"#)
+        for name in ["placed", "simulated"] {
+            let report = ReportRenderer.render(try fixture(name, renaming: hostile), name: "tiny")
+            let md = report.markdown
+            for id in hostile.values { #expect(md.contains(Markdown.escape(id)), "\(name): \(id) is not shown escaped") }
+            #expect(!md.contains("<script>") && !md.contains("<b>") && !md.contains("](https://evil"))
+            // Outside mermaid blocks (where a pipe is only text) no pipe or backtick of a name is left bare.
+            let prose = md.components(separatedBy: "```mermaid\n").enumerated()
+                .map { $0.offset == 0 ? $0.element : ($0.element.components(separatedBy: "\n```").dropFirst().joined()) }.joined()
+            #expect(!prose.contains("gcf|x") && !prose.contains("`tick`") && !prose.contains("lambda|arm64"))
+            #expect(!md.contains("\n| injected"))
+            #expect(!md.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\u{2066}" }, "\(name): a bidi control reached the report")
+            #expect(md.contains("&lt;U\\+202E&gt;") && md.contains("&lt;U\\+2066&gt;") && md.contains("aws&lt;U\\+200B&gt;lambda"))
+            // Every table row has as many cell separators as its header.
+            var expected: Int?
+            for line in md.split(separator: "\n", omittingEmptySubsequences: false) {
+                guard line.hasPrefix("|") else { expected = nil; continue }
+                if let expected { #expect(cells(line) == expected, "\(name): \(line)") } else { expected = cells(line) }
+            }
+            // Inside mermaid blocks a name can neither end its quotes, nor start a line, nor open a directive.
+            for block in mermaidBlocks(md) {
+                #expect(!block.contains("%%"))
+                for line in block.split(separator: "\n") {
+                    let text = String(line)
+                    #expect(mermaidLine.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil, "\(name): \(text)")
+                }
+            }
+            for chart in report.charts {
+                let text = try SVGElements.parse(chart.svg).map(\.text).joined()
+                #expect(!text.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\u{2066}" }, "\(chart.name)")
+            }
         }
-        let blocks = report.markdown.components(separatedBy: "```mermaid\n").dropFirst()
-        #expect(blocks.count == 3)
-        for block in blocks {
-            let body = try #require(block.components(separatedBy: "\n```").first)
-            let lines = body.split(separator: "\n")
-            #expect(lines.first == "xychart-beta")
-            #expect(lines.contains { $0.hasPrefix("    x-axis \"") && $0.hasSuffix("]") })
-            #expect(lines.contains { $0.hasPrefix("    y-axis \"") && $0.contains(" 0 --> ") })
-            #expect(lines.contains { $0.hasPrefix("    line [") || $0.hasPrefix("    bar [") })
-        }
-        // The instances chart: three hours, the busiest minute of each is 5 instances.
-        let instances = try #require(blocks.first { $0.contains("Instances alive") })
-        #expect(instances.contains("    line [5, 5, 5]"))
     }
 
-    @Test func chartTextIsEscapedInBothForms() {
-        let chart = Chart(slug: "x", title: "a \"quoted\" <title> & more", xTitle: "x", yTitle: "y", xLabels: ["<a>", "b\"c"],
-                          series: [.init(name: "s&t", values: [1, 2.5])])
+    @Test func chartsAreMermaidBlocksAndWellFormedSVG() throws {
+        // Instances that vary over the three hours, so that their charts are drawn.
+        let doc = try fixture("placed") { tree in
+            var targets = tree["targets"] as? [[String: Any]] ?? []
+            for i in targets.indices {
+                var series = targets[i]["series"] as? [String: Any] ?? [:]
+                series["instances"] = (0..<180).map { Double(($0 / 60 + 1) * (i + 2)) }
+                targets[i]["series"] = series
+            }
+            tree["targets"] = targets
+        }
+        let report = ReportRenderer.render(doc, name: "my report")
+        #expect(report.charts.map(\.name) == ["my-report-cost.svg", "my-report-instances-cloud.svg", "my-report-instances-onprem.svg",
+                                              "my-report-break-even.svg"])
+        for chart in report.charts {
+            #expect(report.markdown.contains("[Chart as SVG](\(chart.name))"))
+            _ = try SVGElements.parse(chart.svg)
+            #expect(chart.svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        }
+        let blocks = mermaidBlocks(report.markdown)
+        #expect(blocks.count == 4)
+        for block in blocks {
+            // Front matter that sets the colours the legend names, then the chart.
+            let parts = block.components(separatedBy: "\n---\n")
+            #expect(parts.count == 2 && parts[0].hasPrefix("---\nconfig:\n") && parts[0].contains("plotColorPalette: \"#1f77b4"))
+            let lines = parts.last?.split(separator: "\n") ?? []
+            #expect(lines.first == "xychart-beta")
+            #expect(lines.contains { $0.hasPrefix("    x-axis \"") && $0.hasSuffix("]") })
+            #expect(lines.contains { $0.hasPrefix("    y-axis \"") && $0.contains(" --> ") })
+            #expect(lines.contains { $0.hasPrefix("    line [") || $0.hasPrefix("    bar [") })
+        }
+        // The cloud targets' instances, cheapest first: the busiest minute of each hour.
+        let instances = try #require(blocks.first { $0.contains("Instances alive on cloud targets") })
+        #expect(instances.contains("    line [3, 6, 9]\n    line [2, 4, 6]"))
+        #expect(report.markdown.contains("Lines: 🟦 blue: gcf-gen1; 🟧 orange: aws-lambda-arm64. [Chart as SVG](my-report-instances-cloud.svg)"))
+    }
+
+    @Test func logAxesTickAtPowersOfTenAndPlacePointsByLog10() throws {
+        let chart = Chart(slug: "x", title: "cost", xTitle: "volume", yTitle: "USD", xLabels: ["0.1×", "1×", "2×", "10×", "100×"],
+                          xValues: [0.1, 1, 2, 10, 100], xUnit: "×", yScale: .logarithmic,
+                          series: [.init(name: "a", values: [2, 20, 40, 200, 2000])])
+        let elements = try SVGElements.parse(chart.svg)
+        let labels = elements.filter { $0.name == "text" }
+        // x ticks: one a decade, at equal steps; y ticks: 1 to 10,000, one a decade, at equal steps.
+        let xTicks = ["0.1×", "1×", "10×", "100×"].map { label in labels.first { $0.text == label }?.number("x") ?? .nan }
+        let yTicks = ["1", "10", "100", "1,000", "10,000"].map { label in labels.first { $0.text == label }?.number("y") ?? .nan }
+        let decadeX = xTicks[1] - xTicks[0], decadeY = yTicks[0] - yTicks[1]
+        #expect(decadeX > 0 && decadeY > 0)
+        for i in 1..<xTicks.count { #expect(abs(xTicks[i] - xTicks[i - 1] - decadeX) < 0.15) }
+        for i in 1..<yTicks.count { #expect(abs(yTicks[i - 1] - yTicks[i] - decadeY) < 0.15) }
+        #expect(!labels.contains { $0.text == "2×" || $0.text == "20" }, "only powers of ten are labelled")
+        // Every point sits at log10 of its x and y from the first tick (label y is 4 px under its line).
+        let line = try #require(elements.first { $0.name == "polyline" })
+        let points = line.points
+        #expect(points.count == 5)
+        for (i, (x, y)) in zip([0.1, 1, 2, 10, 100], [2.0, 20, 40, 200, 2000]).enumerated() {
+            #expect(abs(points[i].x - (xTicks[0] + decadeX * (log10(x) + 1))) < 0.15, "point \(i) x")
+            #expect(abs(points[i].y - (yTicks[0] - 4 - decadeY * log10(y))) < 0.15, "point \(i) y")
+        }
+        #expect(ChartAxis(kind: .logarithmic, values: [2, 2000]).fraction(10) == 0.25)
+        #expect(ChartAxis(kind: .logarithmic, values: [2, 2000]).fraction(0) == nil)
+        #expect(ChartAxis.powerOfTen(-3) == "0.001" && ChartAxis.powerOfTen(6) == "1,000,000" && ChartAxis.powerOfTen(9) == "10⁹")
+        // Mermaid has no log axis: a span of three decades is drawn as log10, the axis says so.
+        #expect(chart.mermaid.contains("    y-axis \"log10 of USD (1 = 10, 4 = 10,000)\" 0 --> 4"))
+        #expect(chart.mermaid.contains("    line [0.301, 1.3, 1.6, 2.3, 3.3]"))
+        #expect(chart.mermaid.contains("[\"0.1×\", \"1×\", \"2×\", \"10×\", \"100×\"]"))
+    }
+
+    @Test func zeroOnALogAxisBreaksTheLineAndIsSaid() throws {
+        let chart = Chart(slug: "x", title: "cost", xTitle: "volume", yTitle: "USD", xLabels: ["a", "b", "c", "d"], xValues: [1, 10, 100, 1000],
+                          yScale: .logarithmic, series: [.init(name: "a", values: [0, 10, 100, 1000]), .init(name: "b", values: [5, 0, 500, 5000])])
+        let elements = try SVGElements.parse(chart.svg)
+        #expect(elements.filter { $0.name == "polyline" }.map(\.points.count) == [3, 2])
+        // A point cut off on both sides is drawn as a dot.
+        #expect(elements.filter { $0.name == "circle" }.count == 1)
+        #expect(chart.markdown(svgFile: "x.svg").contains("Zero has no place on a logarithmic scale"))
+        #expect(chart.mermaid.contains("    line [0, 1, 2, 3]"))
+    }
+
+    @Test func everySeriesHasALegendEntryInBothForms() throws {
+        let names = ["aws-lambda-arm64", "cloud-run", "a&b <x>", "knative"]
+        let chart = Chart(slug: "x", title: "t", xTitle: "x", yTitle: "y", xLabels: ["0", "1", "2"],
+                          series: names.enumerated().map { k, name in .init(name: name, values: [1, 2, 3].map { $0 * Double(k + 1) * 10 }) })
+        let elements = try SVGElements.parse(chart.svg)
+        let swatches = elements.filter { $0.name == "rect" && $0.attributes["width"] == "12" }
+        #expect(swatches.map { $0.attributes["fill"] } == Chart.palette.prefix(4).map(\.hex))
+        for name in names { #expect(elements.contains { $0.name == "text" && $0.text == name }, "\(name)") }
+        #expect(chart.legendLine == "Lines: 🟦 blue: aws-lambda-arm64; 🟧 orange: cloud-run; 🟩 green: a&amp;b &lt;x&gt;; 🟥 red: knative.")
+        #expect(chart.mermaid.contains("plotColorPalette: \"#1f77b4, #ff7f0e, #2ca02c, #d62728\""))
+        // The report charts every target, cloud and on-prem apart; the text no longer says "the chart shows".
+        let md = ReportRenderer.render(try fixture("placed"), name: "r").markdown
+        #expect(!md.contains("The chart shows"))
+    }
+
+    @Test func coincidingSeriesAreMergedAndNamedTogether() throws {
+        let chart = Chart(slug: "x", title: "t", xTitle: "x", yTitle: "y", xLabels: ["0", "1", "2"],
+                          series: [.init(name: "aws-lambda-x86", values: [10, 20, 30]), .init(name: "knative", values: [30, 10, 20]),
+                                   .init(name: "aws-lambda-arm64", values: [10, 20, 30]), .init(name: "fn", values: [30.1, 10, 20]),
+                                   .init(name: "nuclio", values: [30, 10, 25])])
+        let drawn = chart.drawn
+        #expect(drawn.map(\.names) == [["aws-lambda-x86", "aws-lambda-arm64"], ["knative", "fn"], ["nuclio"]])
+        #expect(drawn.map(\.spread) == [nil, "within 0.1 of each other", nil])
+        #expect(chart.legendLine == "Lines: 🟦 blue: aws-lambda-x86 and aws-lambda-arm64 (identical); "
+            + "🟧 orange: knative and fn (within 0.1 of each other); 🟩 green: nuclio.")
+        let elements = try SVGElements.parse(chart.svg)
+        #expect(elements.filter { $0.name == "polyline" }.count == 3)
+        for name in ["aws-lambda-x86", "aws-lambda-arm64", "knative", "fn", "nuclio"] {
+            #expect(elements.contains { $0.name == "text" && $0.text == name }, "\(name)")
+        }
+        #expect(chart.mermaid.components(separatedBy: "    line [").count - 1 == 3)
+    }
+
+    @Test func aChartWhoseValuesAreAllEqualIsASentence() throws {
+        let flat = Chart(slug: "x", title: "Cost", xTitle: "x", yTitle: "y", xLabels: ["a", "b"],
+                         series: [.init(name: "a", values: [5, 5]), .init(name: "b", values: [5, 5])], style: .bar)
+        #expect(flat.flatSentence == "Cost: every bar is 5, so no chart is drawn.")
+        let varied = Chart(slug: "x", title: "Cost", xTitle: "x", yTitle: "y", xLabels: ["a", "b"], series: [.init(name: "a", values: [5, 6])])
+        #expect(varied.flatSentence == nil)
+        // The fixture's instances are 5 in the busiest minute of every hour on every target.
+        let report = ReportRenderer.render(try fixture("placed"), name: "r")
+        let scaling = try #require(section(report.markdown, "Scaling"))
+        #expect(scaling.contains("The cloud targets all had 5 instances alive in the busiest minute of every hour, so no chart is drawn."))
+        #expect(scaling.contains("The on-prem targets all had 5 instances alive in the busiest minute of every hour, so no chart is drawn."))
+        #expect(!scaling.contains("```mermaid"))
+        #expect(report.charts.map(\.name) == ["r-cost.svg", "r-break-even.svg"])
+    }
+
+    @Test func chartTextIsEscapedInBothForms() throws {
+        let chart = Chart(slug: "x", title: "a \"quoted\" <title> & more %%{init: {}}%%", xTitle: "x", yTitle: "y", xLabels: ["<a>", "b\"c", "d\u{202E}e"],
+                          series: [.init(name: "s&t", values: [1, 2.5, 2]), .init(name: "u\u{2066}v\nw", values: [2, 1, 2])])
         #expect(chart.svg.contains("a &quot;quoted&quot; &lt;title&gt; &amp; more"))
         #expect(chart.svg.contains(">s&amp;t<"))
-        #expect(chart.mermaid.contains("title \"a 'quoted' <title> & more\""))
-        #expect(chart.mermaid.contains("[\"<a>\", \"b'c\"]"))
+        #expect(chart.svg.contains(">u&lt;U+2066&gt;v w<"))
+        #expect(chart.svg.contains(">d&lt;U+202E&gt;e<"))
+        #expect(chart.mermaid.contains("title \"a 'quoted' ‹title› & more % %{init: {}}% %\""))
+        #expect(chart.mermaid.contains("[\"‹a›\", \"b'c\", \"d‹U+202E›e\"]"))
+        #expect(!chart.mermaid.contains("%%{"))
         #expect(chart.yMax == 2.5)
-        #expect(XMLParser(data: Data(chart.svg.utf8)).parse())
+        _ = try SVGElements.parse(chart.svg)
     }
 
     @Test func anonymisedHashesAreShortenedOtherNamesKept() {
