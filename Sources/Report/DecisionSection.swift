@@ -25,7 +25,8 @@ enum DecisionSection {
         var targets: [String: Int]
 
         init(_ o: JSONNode) {
-            id = o["id"]?.string ?? "?"
+            // Ids are shown as they are compared: escaped once, here (the file may come from anywhere).
+            id = Text.md(o["id"]?.string ?? "?")
             summary = o["summary"]?.string ?? ""
             monthly = o["monthlyCost"]?.double ?? 0
             saving = o["saving"]?.double
@@ -39,7 +40,7 @@ enum DecisionSection {
             violations = (o["violations"]?.array ?? []).compactMap(\.string)
             fixes = (o["fixes"]?.array ?? []).compactMap(\.string)
             risks = (o["risks"]?.array ?? []).compactMap(\.string)
-            sameAs = o["sameAs"]?.string
+            sameAs = o["sameAs"]?.string.map(Text.md)
             targets = (o["targets"]?.object ?? [:]).compactMapValues { $0.double.map { Int($0) } }
         }
     }
@@ -51,7 +52,7 @@ enum DecisionSection {
 
     static func blocks(_ c: ReportContext, _ options: [Option]) -> [Block] {
         guard let p = c.placement else { return [] }
-        let recommended = p["recommended"]?.string ?? ""
+        let recommended = Text.md(p["recommended"]?.string ?? "")
         let horizon = Int(p["horizonMonths"]?.double ?? 0)
         let dayRate = p["dayRateUSD"]?.double ?? 0
         guard let choice = options.first(where: { $0.id == recommended }) else { return [] }

@@ -21,7 +21,7 @@ enum HowDecidedSection {
             """)
         var method: [String] = []
         for o in options where o.sameAs == nil {
-            let node = c.placement?["options"]?.array?.first { $0["id"]?.string == o.id }
+            let node = c.placement?["options"]?.array?.first { Text.md($0["id"]?.string ?? "") == o.id }
             let algorithm = node?["algorithm"]?.string ?? ""
             let guarantee = node?["guarantee"]?.string ?? ""
             method.append("- **\(o.id)**: \(Text.md(algorithm))\(guarantee.isEmpty ? "" : ", \(Text.md(guarantee))").")
@@ -47,7 +47,7 @@ enum HowDecidedSection {
         if let h = p["horizonMonths"]?.double { figures.append("- the horizon: \(Numbers.count(h)) months\(source("horizonMonths")); `--horizon`") }
         figures.append("- effort points per move: docs/lockin.md (handler, trigger, orchestration, bindings, packaging); a region move in place\(source("regionMovePoints"))")
         out.append("The decision weighs:\n\n" + figures.joined(separator: "\n"))
-        if let choice = options.first(where: { $0.id == p["recommended"]?.string }), !choice.risks.isEmpty {
+        if let choice = options.first(where: { $0.id == Text.md(p["recommended"]?.string ?? "") }), !choice.risks.isEmpty {
             out.append("Risks of the recommended plan: " + choice.risks.map { Text.md($0) }.joined(separator: "; ") + ".")
         }
         return [.text(out.joined(separator: "\n\n"))]
