@@ -115,7 +115,8 @@ enum DecisionSection {
             let same = options.filter { $0.sameAs == o.id }.map(\.id)
             var name = o.id + (same.isEmpty ? "" : " (= \(same.joined(separator: ", ")))")
             if o.id == recommended { name = "**\(name)** ✔" }
-            let payback = o.saving == nil ? "–" : o.payback.map { $0 == 0 ? "now" : months($0) } ?? "never"
+            // Stay is the baseline: its fixes are paid for compliance, not to earn a saving back.
+            let payback = o.saving == nil || (o.id == "stay" && o.payback == nil) ? "–" : o.payback.map { $0 == 0 ? "now" : months($0) } ?? "never"
             rows.append([name, Text.md(o.summary), Numbers.usd(o.monthly), o.saving.map(Numbers.usd) ?? "–", Numbers.count(o.moved),
                          Numbers.count(o.points), Numbers.usd(o.migration), payback, o.net.map(Numbers.usd) ?? "–",
                          o.lockIn.map { String(format: "%.0f", $0) } ?? "–", o.feasible ? "met" : "\(o.violations.count) broken"])

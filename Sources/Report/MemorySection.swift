@@ -50,7 +50,31 @@ enum MemorySection {
             out.append("The \(listed.count) functions that cost most in the recommended plan, their memory and what each cloud target bills (its minimum, step and sizes applied):")
             out.append(table(["function", "memory", "from", "billed as"], listed, right: [1]))
         }
+        if let hints = rightSizing(rows, cost: cost) { out.append(hints) }
         return [.text(out.joined(separator: "\n\n"))]
+    }
+
+    /// Functions whose calls reported the memory they used (Lambda's `Max Memory Used`) and hold
+    /// much more: the size the rule suggests (the peak used plus 20 %, up to the next 64 MB,
+    /// Placer's rule of thumb) and the memory-time it would save where durations hold.
+    static func rightSizing(_ rows: [JSONNode], cost: (JSONNode) -> Double) -> String? {
+        var hints: [(saving: Double, row: [String])] = []
+        for r in rows {
+            guard let peak = r["usedPeakMB"]?.double, let memory = r["memoryMB"]?.double, memory > 0 else { continue }
+            let suggested = (peak * 1.2 / 64).rounded(.up) * 64
+            guard suggested < memory * 0.9 else { continue }
+            let share = 1 - suggested / memory
+            let id = r["id"]?.string ?? ""
+            let parts = id.split(separator: "/", maxSplits: 1).map(String.init)
+            let name = parts.count == 2 ? Text.id(app: parts[0], function: parts[1]) : Text.name(id)
+            hints.append((share * cost(r), [name, "\(Numbers.count(memory)) MB", "\(Numbers.count(peak)) MB (mean \(Numbers.count(r["usedMeanMB"]?.double ?? 0)), \(Numbers.count(r["usedCalls"]?.double ?? 0)) calls)",
+                                            "\(Numbers.count(suggested)) MB", Numbers.percent(share)]))
+        }
+        guard !hints.isEmpty else { return nil }
+        hints.sort { $0.saving != $1.saving ? $0.saving > $1.saving : $0.row[0] < $1.row[0] }
+        let shownHints = hints.prefix(shown).map(\.row)
+        return "Right-sizing: \(Numbers.plural(Double(hints.count), "function")) use far less memory than they hold, by the peaks their calls reported. The suggested size is the peak plus 20 %, up to the next 64 MB (Placer's rule of thumb); the saving is of memory-time where durations hold, and on Lambda CPU follows memory, so measure durations at the new size before you commit it.\n\n"
+            + table(["function", "memory", "peak used", "suggested", "memory-time saved"], shownHints, right: [1, 2, 3, 4])
     }
 
     static func origin(_ r: JSONNode) -> String {

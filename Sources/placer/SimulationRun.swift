@@ -107,7 +107,10 @@ struct SimulationRun {
         let lockIn = try lockInReport(store: store, candidates: targets.map(\.profile), catalog: catalog, plan: plan, current: request.current)
         for diagnostic in lockIn.diagnostics { printError(diagnostic.description) }
         result.sections["lockIn"] = .raw(lockIn.json())
-        result.sections["memory"] = workload.memoryJSON()
+        let used: [MemoryUse]
+        do { used = try store.memoryUse() } catch { throw fail("cannot read the trace: \(error)", Exit.badInput) }
+        result.sections["memory"] = workload.memoryJSON(used: Dictionary(used.map { ($0.app + "/" + $0.function, ($0.peakMB, $0.meanMB, $0.calls)) },
+                                                                          uniquingKeysWith: { a, _ in a }))
         return SimulationRun(result: result, store: store, workload: workload, plan: plan, catalog: catalog, targets: targets,
                              lockIn: lockIn, options: options)
     }

@@ -394,4 +394,53 @@ private func cells(_ line: Substring) -> Int {
         #expect(Chart.niceCeiling(1010) == 1200)
         #expect(Chart.niceCeiling(0) == 1)
     }
+
+    /// Plans as `Decision` writes them: the recommended one first on screen, with effort and payback,
+    /// what would change it, and a plan that breaks a requirement named below the table.
+    static func withOptions(_ tree: inout [String: Any]) {
+        guard var placement = tree["placement"] as? [String: Any] else { return }
+        func option(_ id: String, cost: Double, saving: Double, moved: Int, points: Int, payback: Any, net: Double, violations: [String] = []) -> [String: Any] {
+            ["id": id, "summary": "\(id) plan", "algorithm": "rule", "guarantee": "", "monthlyCost": cost, "saving": saving,
+             "functionsMoved": moved, "effortPoints": points, "migrationCost": Double(points) * 789, "paybackMonths": payback,
+             "netValue": net, "lockIn": 40.0, "feasible": violations.isEmpty, "violations": violations, "relaxed": violations,
+             "fixes": id == "stay" ? ["shop/checkout: move from eastus to westeurope on gcf-gen1"] : [], "risks": [],
+             "sameAs": NSNull(), "targets": ["gcf-gen1": 22], "clusterServers": 0, "functions": []]
+        }
+        placement["options"] = [
+            option("stay", cost: 300, saving: 0, moved: 0, points: 1, payback: NSNull(), net: -789),
+            option("fewest-moves", cost: 200, saving: 100, moved: 2, points: 20, payback: 157.8, net: 3600 - 15780),
+            option("cheapest", cost: 100, saving: 200, moved: 22, points: 300, payback: 1183.5, net: 7200 - 236_700,
+                   violations: ["shop/checkout on aws-lambda-arm64: compliance: no PCI DSS attestation"]),
+        ]
+        placement["recommended"] = "stay"
+        placement["horizonMonths"] = 36
+        placement["dayRateUSD"] = 789
+        placement["fewestMovesShare"] = 0.8
+        tree["placement"] = placement
+        tree["memory"] = ["functions": [
+            ["id": "shop/checkout", "memoryMB": 1024, "origin": "trace", "usedPeakMB": 200, "usedMeanMB": 150, "usedCalls": 40],
+            ["id": "shop/cart", "memoryMB": 128, "origin": "app-share", "appMB": 300, "functionsInApp": 3, "floorMB": 128],
+        ]]
+    }
+
+    @Test func theFirstScreenIsADecisionWithEffortAndPayback() throws {
+        let doc = try fixture("placed", editing: Self.withOptions)
+        let markdown = ReportRenderer.render(doc, name: "r").markdown
+        let verdict = try #require(section(markdown, "Verdict")).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(verdict.hasPrefix("**Stay on gcf-gen1, with 1 function moved to another region in place: $300.00 a month.**"), "\(verdict)")
+        #expect(verdict.contains("The closest, fewest-moves, moves 2 functions for $100.00 a month less, but its migration, about 20 developer-days ($15,780), pays back only after 158 months (13.2 years)."))
+        #expect(verdict.contains("| **stay** ✔ | stay plan | $300.00 | $0.00 | 0 | 1 | $789.00 | – | −$789.00 | 40 | met |"), "\(verdict)")
+        #expect(verdict.contains("cheapest breaks 1 requirement: shop/checkout on aws-lambda-arm64: compliance: no PCI DSS attestation"))
+        // The runner-up by net value is fewest-moves: it wins at 0.43× the effort, or over 158 months.
+        #expect(verdict.contains("against the runner-up, fewest-moves"))
+        #expect(verdict.contains("**Horizon** (36 months, `--horizon`): fewest-moves would win over more than 150 months."), "\(verdict)")
+        // The first screen: the verdict fits in about 40 lines.
+        #expect(verdict.split(separator: "\n").count <= 40)
+        #expect(markdown.contains("\n## How this was decided\n"))
+        let memory = try #require(section(markdown, "Memory"))
+        #expect(memory.contains("1 recorded in the trace; 1 inferred"))
+        #expect(memory.contains("inferred: app 300 MB ÷ 3, raised to 128 MB"))
+        // Right-sizing: a 200 MB peak in a 1,024 MB function: 256 MB suggested, 75 % less memory-time.
+        #expect(memory.contains("| shop/checkout | 1,024 MB | 200 MB (mean 150, 40 calls) | 256 MB | 75.0 % |"), "\(memory)")
+    }
 }

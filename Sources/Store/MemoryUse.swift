@@ -1,0 +1,30 @@
+import GRDB
+
+/// What a function's calls reported of the memory they used (Lambda's `Max Memory Used`).
+public struct MemoryUse: Sendable, Equatable {
+    public var app: String
+    public var function: String
+    /// The highest peak any call reported, MB.
+    public var peakMB: Double
+    /// The mean of the calls' peaks, MB.
+    public var meanMB: Double
+    /// Calls that reported it.
+    public var calls: Int
+}
+
+extension TraceStore {
+    /// Memory used per function, for functions whose rows report it (ordered by app, function).
+    public func memoryUse() throws -> [MemoryUse] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.key AS app, f.key AS function, MAX(i.max_memory_mb) AS peak, AVG(i.max_memory_mb) AS mean,
+                       COUNT(i.max_memory_mb) AS n
+                FROM invocation i JOIN function f ON f.id = i.function_id JOIN app a ON a.id = f.app_id
+                WHERE i.max_memory_mb IS NOT NULL
+                GROUP BY i.function_id ORDER BY a.key, f.key
+                """).map { row in
+                MemoryUse(app: row["app"], function: row["function"], peakMB: row["peak"], meanMB: row["mean"], calls: row["n"])
+            }
+        }
+    }
+}
