@@ -9,7 +9,8 @@ import Traces
 /// last and no run of empty minutes between them that the first instance could idle out across
 /// (a gap of b − a minutes between call minutes, b − a below the keep-alive in whole minutes; the
 /// keep-alive at least two minutes), one request per instance, a fixed idle time, no provisioned
-/// instances, and limits that never bind. Then the first instance never idles out while calls keep
+/// instances, and limits that never bind (`Refusal` names each reason a unit replays call by
+/// call instead). Then the first instance never idles out while calls keep
 /// coming, and with instances reused most recently freed first, the k-th instance is alive
 /// exactly when k calls were in flight together at some moment of the last keep-alive window,
 /// and it starts cold when that happens after a window without. Calls in flight form an M/G/∞
@@ -65,15 +66,41 @@ struct FastPlan {
         var highest: [Int]
     }
 
-    /// The plan for `function` on `model`, or nil when the exact path must replay it.
+    /// Why a unit replays call by call instead (`make`).
+    enum Refusal: Error, Equatable {
+        /// Per-invocation calls, or binned calls without a duration table or without calls.
+        case notBinned
+        /// Provisioned instances, or billing per instance lifetime.
+        case provisionedOrInstanceBilled
+        /// A keep-alive other than a fixed idle time of at least two minutes.
+        case keepAlive
+        /// Calls outside the window, or too few to gain anything (`exactLimit`).
+        case fewCalls
+        /// A run of empty minutes the first instance could idle out across.
+        case idleGap
+        /// Under `busyPerMinute` calls a minute on average, where the level crossings drift.
+        case light
+        /// Calls that may run past the timeout: their cut, bill and count are the exact path's.
+        case mayTimeOut
+        /// Arrivals the level crossings do not model (uniform draws; equidistant calls of
+        /// varying durations; several requests per instance without exponential draws).
+        case arrivals
+        /// Several requests per instance, and a load that needs a second instance.
+        case needsSecondInstance
+        /// Max instances or the scale-out rate would bind.
+        case limitsBind
+    }
+
+    /// The plan for `function` on `model`, or why the exact path must replay it.
     static func make(_ function: FunctionWorkload, model: TargetModel, provisioned: Int, timeoutMs: Double,
                      mode: ArrivalMode, clock: BillingClock?, instanceBilling: Bool = false, spanMinutes: Int,
-                     crossings: inout [Int: Crossings]) -> FastPlan? {
-        guard case .binned(let callMinutes, let callCounts, let table) = function.calls, !table.isEmpty, !callMinutes.isEmpty,
-              provisioned == 0, !instanceBilling,
-              case .fixed(let idle) = model.keepAlive, idle >= 120 else { return nil }
+                     crossings: inout [Int: Crossings]) -> Result<FastPlan, Refusal> {
+        guard case .binned(let callMinutes, let callCounts, let table) = function.calls, !table.isEmpty, !callMinutes.isEmpty
+        else { return .failure(.notBinned) }
+        guard provisioned == 0, !instanceBilling else { return .failure(.provisionedOrInstanceBilled) }
+        guard case .fixed(let idle) = model.keepAlive, idle >= 120 else { return .failure(.keepAlive) }
         let first = Int(callMinutes[0]), last = Int(callMinutes[callMinutes.count - 1])
-        guard first >= 0, last < spanMinutes, function.calls.count > exactLimit else { return nil }
+        guard first >= 0, last < spanMinutes, function.calls.count > exactLimit else { return .failure(.fewCalls) }
         // Minutes without calls are allowed where the first instance cannot idle out across them:
         // a minute's first call starts at the minute's start, so from the last call of minute a to
         // the first of minute b the instance idles less than (b − a) minutes, which must stay a
@@ -81,16 +108,16 @@ struct FastPlan {
         let maxGap = max(1, Int((idle / 60).rounded(.down)) - 1)
         var dense = [Int32](repeating: 0, count: last - first + 1)
         for k in callMinutes.indices {
-            if k > 0, Int(callMinutes[k] - callMinutes[k - 1]) > maxGap { return nil }
+            if k > 0, Int(callMinutes[k] - callMinutes[k - 1]) > maxGap { return .failure(.idleGap) }
             dense[Int(callMinutes[k]) - first] += callCounts[k]
         }
         let counts = dense
         // Lighter units replay exactly: below about 20 calls a minute the level crossings drift
         // (instance-seconds +7 %, cold starts +20 % at 1–7 calls a minute; see docs/result.md).
-        if Double(function.calls.count) < busyPerMinute * Double(dense.count) { return nil }
+        if Double(function.calls.count) < busyPerMinute * Double(dense.count) { return .failure(.light) }
         let minutes = (Int32(first)...Int32(last)).map { $0 }
         // Durations are clamped to 60 s; a shorter timeout would cut some, which the exact path counts.
-        guard timeoutMs >= ArrivalExpansion.maxDurationMs else { return nil }
+        guard timeoutMs >= ArrivalExpansion.maxDurationMs else { return .failure(.mayTimeOut) }
 
         var days: [DayDurations] = []
         var dayIndexOf: [Int: Int32] = [:]
@@ -110,9 +137,10 @@ struct FastPlan {
         let rho = minutes.indices.map { Double(counts[$0]) * days[Int(dayOf[$0])].meanMs / 60_000 }
         var plan = FastPlan(firstMinute: first, alive: [], cold: [], peak: 0, minutes: minutes, counts: counts, dayOf: dayOf, days: days)
         if model.perInstanceConcurrency > 1 {
-            guard mode == .exponential, plan.packed(rho: rho, concurrency: model.perInstanceConcurrency, length: length, clock: clock)
-            else { return nil }
-            return plan
+            guard mode == .exponential else { return .failure(.arrivals) }
+            guard plan.packed(rho: rho, concurrency: model.perInstanceConcurrency, length: length, clock: clock)
+            else { return .failure(.needsSecondInstance) }
+            return .success(plan)
         }
         // Exponential draws make the arrivals Poisson-like, which the level crossings assume;
         // uniform draws are less bursty (fewer instances than Poisson): those replay exactly.
@@ -125,14 +153,14 @@ struct FastPlan {
             case .exponential:
                 plan.levelCrossings(rho: rho, window: window, length: length)
             default:
-                return nil
+                return .failure(.arrivals)
             }
             crossings[window] = Crossings(alive: plan.alive, cold: plan.cold, peak: plan.peak, highest: plan.highest)
         }
         // Limits that would bind send the unit to the exact path.
-        if plan.peak > model.maxInstances { return nil }
-        if let envs = model.scaleOutEnvironments, plan.cold.contains(where: { Int($0) > envs }) { return nil }
-        return plan
+        if plan.peak > model.maxInstances { return .failure(.limitsBind) }
+        if let envs = model.scaleOutEnvironments, plan.cold.contains(where: { Int($0) > envs }) { return .failure(.limitsBind) }
+        return .success(plan)
     }
 
     /// Several requests per instance (Cloud Run): when the calls in flight surely stay under the

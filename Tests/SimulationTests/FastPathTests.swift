@@ -250,6 +250,20 @@ struct FastPathTests {
         for m in [limited, short, packed, warm] {
             #expect(!Self.perMinute(try Self.both(busy, span: 100, model: m, arrivals: .exponential).fast))
         }
+        // Each refusal says why.
+        func reason(_ f: FunctionWorkload, _ m: TargetModel, _ mode: ArrivalMode = .exponential, span: Int = 100) -> FastPlan.Refusal? {
+            var crossings: [Int: FastPlan.Crossings] = [:]
+            return FastPlan.make(f, model: m, provisioned: m.provisioned, timeoutMs: m.timeoutMs, mode: mode, clock: nil,
+                                 spanMinutes: span, crossings: &crossings).failure
+        }
+        #expect(reason(busy, model) == nil)
+        #expect(reason(gapped(9), model, span: 220) == .idleGap)
+        #expect(reason(Self.binned([Int32](repeating: 60, count: 68), percentiles: table), model, span: 68) == .fewCalls)
+        #expect(reason(Self.binned([Int32](repeating: 19, count: 300), percentiles: table), model, span: 300) == .light)
+        #expect(reason(busy, limited) == .limitsBind)
+        #expect(reason(busy, short) == .keepAlive)
+        #expect(reason(busy, warm) == .provisionedOrInstanceBilled)
+        #expect(reason(busy, model, .uniform) == .arrivals && reason(varying, model, .equidistant) == .arrivals)
     }
 
     @Test func levelCrossingBounds() {
@@ -268,5 +282,13 @@ struct FastPathTests {
         let (heavyFirst, heavy) = FastPlan.notReached(1000, calls: 60_000)
         #expect(heavyFirst > 1000 && heavyFirst < 1200)
         #expect(heavy.count < 400)
+    }
+}
+
+extension Result {
+    /// The refusal, or nil when the plan was made.
+    var failure: Failure? {
+        if case .failure(let reason) = self { return reason }
+        return nil
     }
 }
