@@ -40,7 +40,10 @@ final class OverlapCounter: @unchecked Sendable {
             let offset = m - plan.firstMinute
             return offset >= 0 && offset < plan.cold.count ? Int(plan.cold[offset]) : 0
         }
-        for m in first..<(first + high.count + 2) {
+        // Minutes past the window's end are left out: each would add its whole bound to the last
+        // second (where `add(start:end:)` folds what runs past the end), whose own minute's bound
+        // already covers the calls still in flight then.
+        for m in first..<min(first + high.count + 2, seconds / 60) {
             var bound = 0
             for j in max(0, m - first - 2)...min(high.count - 1, m - first) { bound = max(bound, high[j]) }
             for j in (m - 2)...m where j >= first { bound += cold(j) }

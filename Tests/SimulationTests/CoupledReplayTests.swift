@@ -294,6 +294,26 @@ struct CoupledReplayTests {
         #expect(fast <= 3 * exact, "fast bound \(fast), exact bound \(exact)")
     }
 
+    @Test func fastPathBoundDoesNotPileUpPastTheWindow() throws {
+        // A busy function with calls up to the window's last minute: the minutes its calls may
+        // still be in flight after the end add nothing to the last second (the last minute's own
+        // bound covers them), so the peak is no higher than with the window a few minutes longer.
+        let p = DurationPercentiles(day: 1, averageMs: 800, count: 1, minimumMs: nil, maximumMs: nil, percentilesMs: [50, 100, 400, 800, 1500, 4000, 9000])
+        let f = FunctionWorkload(key: FunctionKey(app: "a", function: "f"), trigger: .http, memoryMB: 512,
+                                 calls: .binned(minutes: (0..<240).map(Int32.init), counts: [Int32](repeating: 600, count: 240), durations: [p]))
+        var crossings: [Int: FastPlan.Crossings] = [:]
+        let model = TargetModel(profile: try SimulationTests.profile())
+        guard case .success(let plan) = FastPlan.make(f, model: model, provisioned: 0, timeoutMs: model.timeoutMs, mode: .exponential,
+                                                      clock: nil, spanMinutes: 240, crossings: &crossings) else {
+            Issue.record("the busy function was refused per minute")
+            return
+        }
+        let ending = OverlapCounter(spanMinutes: 240), longer = OverlapCounter(spanMinutes: 250)
+        ending.add(plan)
+        longer.add(plan)
+        #expect(OverlapCounter.peak([ending]) <= OverlapCounter.peak([longer]))
+    }
+
     // MARK: - Pre-warmed pool
 
     static func fission(size: Int = 2, refill: Double = 5) throws -> (Profile, TargetModel) {
