@@ -99,6 +99,33 @@ struct FastPathTests {
         #expect(off(a.latencyMs.p50, b.latencyMs.p50) < 0.03 && off(a.latencyMs.p99, b.latencyMs.p99) < 0.08)
     }
 
+    /// A day of 20 to 60 calls a minute (40 on average).
+    static let swinging = (0..<1440).map { m in Int32(40 + 20 * sin(Double(m) / 1440 * 2 * Double.pi)) }
+
+    @Test func withinToleranceUpToTheLongCallBound() throws {
+        // A mean of 4.6 s (1.8 s to 9.6 s), just under the bound: per minute, within the busy
+        // trace's tolerances. A 23 s mean (the same shape, 5 times longer) is refused.
+        let f = Self.binned(Self.swinging, percentiles: [1800, 2400, 3800, 4500, 5200, 7400, 9600])
+        let model = try Self.lambda(coldStart: .lognormal(mu: log(250), sigma: 0.5))
+        let (fast, exact) = try Self.both(f, span: 1440, model: model, arrivals: .exponential)
+        #expect(Self.perMinute(fast) && !Self.perMinute(exact))
+        let a = fast.total, b = exact.total
+        func off(_ x: Double, _ y: Double) -> Double { abs(x - y) / max(abs(y), 1e-9) }
+        print("fast path near the long-call bound: cold \(a.coldStarts)/\(b.coldStarts) peak \(a.peakInstances)/\(b.peakInstances) inst-s \(a.instanceSeconds)/\(b.instanceSeconds) GB-s \(a.billedGBSeconds)/\(b.billedGBSeconds) p50 \(a.latencyMs.p50)/\(b.latencyMs.p50) p99 \(a.latencyMs.p99)/\(b.latencyMs.p99)")
+        #expect(a.invocations == b.invocations)
+        #expect(off(a.billedGBSeconds, b.billedGBSeconds) < 0.005, "billed GB-s \(a.billedGBSeconds) vs \(b.billedGBSeconds)")
+        #expect(off(a.instanceSeconds, b.instanceSeconds) < 0.08, "instance-seconds \(a.instanceSeconds) vs \(b.instanceSeconds)")
+        #expect(off(Double(a.peakInstances), Double(b.peakInstances)) < 0.15, "peak \(a.peakInstances) vs \(b.peakInstances)")
+        #expect(off(Double(a.coldStarts), Double(b.coldStarts)) < 0.3, "cold starts \(a.coldStarts) vs \(b.coldStarts)")
+        #expect(off(a.latencyMs.p50, b.latencyMs.p50) < 0.03 && off(a.latencyMs.p99, b.latencyMs.p99) < 0.03)
+        let longer = Self.binned(Self.swinging, percentiles: [9000, 12_000, 19_000, 22_500, 26_000, 37_000, 48_000])
+        var crossings: [Int: FastPlan.Crossings] = [:]
+        #expect(FastPlan.make(longer, model: model, provisioned: 0, timeoutMs: model.timeoutMs, mode: .exponential, clock: nil,
+                              spanMinutes: 1440, crossings: &crossings).failure == .longCalls)
+        let (fastLonger, exactLonger) = try Self.both(longer, span: 1440, model: model, arrivals: .exponential)
+        #expect(!Self.perMinute(fastLonger) && fastLonger.total == exactLonger.total && fastLonger.bill == exactLonger.bill)
+    }
+
     @Test func lightTracesReplayExactly() throws {
         // Four days of 1 to 7 calls a minute: mostly one instance, sometimes a second or third.
         // Per minute this drifted (cold starts 131 against 107, instance-seconds +7 %), so units
