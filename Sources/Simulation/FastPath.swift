@@ -9,19 +9,20 @@ import Traces
 /// last and no run of empty minutes between them that the first instance could idle out across (a
 /// gap of b − a minutes between call minutes, b − a below the keep-alive in whole minutes; the
 /// keep-alive at least two minutes), one request per instance, a fixed idle time, no provisioned
-/// instances, calls averaging at most `longCallMs`, and limits that never bind (`Refusal` names
-/// each reason a unit replays call by call instead). Then the first instance never idles out while
-/// calls keep coming, and with instances reused most recently freed first, the k-th instance is
-/// alive exactly when k calls were in flight together at some moment of the last keep-alive window,
-/// and it starts cold when that happens after a window without. Calls in flight form an M/G/∞
-/// queue: Poisson(ρ), ρ = calls per second × mean duration (Little's law); an arrival lifts them
-/// from k−1 to k when it finds k−1 in flight, with probability P(N = k−1) (arrivals see time
-/// averages). So, per minute j and instance k, the chance that k is *not* reached in the minute is
-/// q = min((1 − P(N = k−1))^n, P(N ≤ k−1)); instance k is alive with probability 1 − Π q over the
-/// window's minutes, and starts cold in minute m with probability Π q over the window before m
-/// × (1 − q of m) (Rice's level crossings, as in Ross, "Stochastic Processes", §4.7). The series holds
-/// those expectations; cold starts are their running sum, rounded. With equidistant arrivals and a
-/// single duration nothing is random: ⌈ρ⌉ in flight, alive over the window.
+/// instances, calls averaging at most `longCallMs`, none longer than the timeout, and limits that
+/// never bind (`Refusal` names each reason a unit replays call by call instead). Then the first
+/// instance never idles out while calls keep coming, and with instances reused most recently freed
+/// first, the k-th instance is alive exactly when k calls were in flight together at some moment of
+/// the last keep-alive window, and it starts cold when that happens after a window without. Calls
+/// in flight form an M/G/∞ queue: Poisson(ρ), ρ = calls per second × mean duration (Little's law);
+/// an arrival lifts them from k−1 to k when it finds k−1 in flight, with probability P(N = k−1)
+/// (arrivals see time averages). So, per minute j and instance k, the chance that k is *not*
+/// reached in the minute is q = min((1 − P(N = k−1))^n, P(N ≤ k−1)); instance k is alive with
+/// probability 1 − Π q over the window's minutes, and starts cold in minute m with probability Π q
+/// over the window before m × (1 − q of m) (Rice's level crossings, as in Ross, "Stochastic
+/// Processes", §4.7). The series holds those expectations; cold starts are their running sum,
+/// rounded. With equidistant arrivals and a single duration nothing is random: ⌈ρ⌉ in flight, alive
+/// over the window.
 ///
 /// Billed time is the calls times the mean billed duration of the day's distribution (by
 /// quadrature over its quantile function), and latency percentiles come from that distribution.
@@ -52,6 +53,9 @@ struct FastPlan {
     /// Per call minute: its minute, calls and the index into `days`.
     var minutes: [Int32], counts: [Int32], dayOf: [Int32]
     var days: [DayDurations]
+    /// The longest a call can run, ms (`ArrivalExpansion.longestMs`): how many minutes after its
+    /// own a call may still be in flight.
+    var longestMs: Double
     /// Billed active time of a packed instance (several requests per instance), ms; nil otherwise.
     var activeMs: Int64?
     /// Per call minute: the most calls in flight it reaches with a chance of e^-25 or more (the
@@ -114,6 +118,10 @@ struct FastPlan {
         guard case .fixed(let idle) = model.keepAlive, idle >= 120 else { return .failure(.keepAlive) }
         let first = Int(callMinutes[0]), last = Int(callMinutes[callMinutes.count - 1])
         guard first >= 0, last < spanMinutes, function.calls.count > exactLimit else { return .failure(.fewCalls) }
+        // Per minute every call runs its drawn duration in full: a call the timeout would cut
+        // (counted, billed to the timeout) is the exact path's.
+        let longest = ArrivalExpansion.longestMs(function.calls)
+        guard longest <= timeoutMs else { return .failure(.mayTimeOut) }
         // Minutes without calls are allowed where the first instance cannot idle out across them:
         // a minute's first call starts at the minute's start, so from the last call of minute a to
         // the first of minute b the instance idles less than (b − a) minutes, which must stay a
@@ -129,8 +137,6 @@ struct FastPlan {
         // (instance-seconds +7 %, cold starts +20 % at 1–7 calls a minute; see docs/result.md).
         if Double(function.calls.count) < busyPerMinute * Double(dense.count) { return .failure(.light) }
         let minutes = (Int32(first)...Int32(last)).map { $0 }
-        // Durations are clamped to 60 s; a shorter timeout would cut some, which the exact path counts.
-        guard timeoutMs >= ArrivalExpansion.maxDurationMs else { return .failure(.mayTimeOut) }
 
         var days: [DayDurations] = []
         var dayIndexOf: [Int: Int32] = [:]
@@ -148,7 +154,8 @@ struct FastPlan {
         let window = max(1, Int((idle / 60).rounded()))
         let length = min(spanMinutes, last + window + 1) - first
         let rho = minutes.indices.map { Double(counts[$0]) * days[Int(dayOf[$0])].meanMs / 60_000 }
-        var plan = FastPlan(firstMinute: first, alive: [], cold: [], peak: 0, minutes: minutes, counts: counts, dayOf: dayOf, days: days)
+        var plan = FastPlan(firstMinute: first, alive: [], cold: [], peak: 0, minutes: minutes, counts: counts, dayOf: dayOf, days: days,
+                            longestMs: longest)
         if model.perInstanceConcurrency > 1 {
             guard mode == .exponential else { return .failure(.arrivals) }
             guard plan.packed(rho: rho, concurrency: model.perInstanceConcurrency, length: length, clock: clock)

@@ -269,10 +269,12 @@ struct CoupledReplayTests {
         #expect(OverlapCounter.peak([late]) == 2)
     }
 
-    @Test func fastPathBoundCoversTheExactReplay() throws {
+    @Test(arguments: [[50.0, 100, 400, 800, 1500, 4000, 9000], [100, 300, 1000, 2000, 3000, 15_000, 200_000]])
+    func fastPathBoundCoversTheExactReplay(_ percentiles: [Double]) throws {
         // A busy function replayed per minute bounds its calls in flight at least as high as the
-        // exact replay of its calls finds them.
-        let p = DurationPercentiles(day: 1, averageMs: 800, count: 1, minimumMs: nil, maximumMs: nil, percentilesMs: [50, 100, 400, 800, 1500, 4000, 9000])
+        // exact replay of its calls finds them, also when a call may run for minutes (to 200 s:
+        // it is in flight up to four minutes after its own).
+        let p = DurationPercentiles(day: 1, averageMs: 800, count: 1, minimumMs: nil, maximumMs: nil, percentilesMs: percentiles)
         let f = FunctionWorkload(key: FunctionKey(app: "a", function: "f"), trigger: .http, memoryMB: 512,
                                  calls: .binned(minutes: (0..<240).map(Int32.init), counts: (0..<240).map { Int32(200 + ($0 % 17) * 40) }, durations: [p]))
         let workload = Workload(apps: [AppWorkload(key: "a", functions: [f])], spanMinutes: 250)
