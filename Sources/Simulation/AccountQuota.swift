@@ -28,10 +28,12 @@ final class OverlapCounter: @unchecked Sendable {
 
     /// A unit replayed per minute (`FastPlan`): in each call minute, the most calls in flight its
     /// plan reaches with a chance of e^-25 or more (`FastPlan.highest`: each level above is less
-    /// likely), or ⌈ρ⌉ for equidistant calls of one duration. Durations are at most 60 s, so a call
-    /// touches its own minute and the next; its cold start's init may reach one more. So minute m
-    /// is bounded, in each of its seconds, by the highest of minutes m−2…m plus their cold starts
-    /// (each init lengthens one call).
+    /// likely), or ⌈ρ⌉ for equidistant calls of one duration. A call of at most L ms touches its
+    /// own minute and the ⌈L / 60 s⌉ after it; its cold start's init may reach one more. So minute
+    /// m is bounded, in each of its seconds, by the highest of minutes m−r…m, r = ⌈L / 60 s⌉ + 1,
+    /// plus their cold starts (each init lengthens one call): calls in flight at a moment arrived
+    /// within the last L, at rates no higher than that window's highest, so they are no more
+    /// likely to reach a level than its busiest minute's Poisson(ρ).
     func add(_ plan: FastPlan) {
         let high = plan.highest
         // Call minutes are consecutive from the plan's first minute (`FastPlan.make`).
@@ -40,11 +42,24 @@ final class OverlapCounter: @unchecked Sendable {
             let offset = m - plan.firstMinute
             return offset >= 0 && offset < plan.cold.count ? Int(plan.cold[offset]) : 0
         }
-        for m in first..<(first + high.count + 2) {
-            var bound = 0
-            for j in max(0, m - first - 2)...min(high.count - 1, m - first) { bound = max(bound, high[j]) }
-            for j in (m - 2)...m where j >= first { bound += cold(j) }
-            add(start: Double(m) * 60, end: Double(m + 1) * 60, count: Int32(bound))
+        let reach = Int((max(plan.longestMs, 1) / 60_000).rounded(.up)) + 1
+        // The window's highest by a monotonic deque and its cold starts as a running sum: linear
+        // however long the calls run. Minutes past the window's end are left out: each would add
+        // its whole bound to the last second (where `add(start:end:)` puts what runs past the
+        // end), whose own minute's bound already covers the calls still in flight then.
+        var deque: [Int] = [], head = 0
+        var colds = 0
+        for m in first..<min(first + high.count + reach, seconds / 60) {
+            let k = m - first
+            if k < high.count {
+                while deque.count > head, high[deque[deque.count - 1]] <= high[k] { deque.removeLast() }
+                deque.append(k)
+            }
+            while deque.count > head, deque[head] < k - reach { head += 1 }
+            colds += cold(m)
+            if m - reach - 1 >= first { colds -= cold(m - reach - 1) }
+            let bound = (deque.count > head ? high[deque[head]] : 0) + colds
+            add(start: Double(m) * 60, end: Double(m + 1) * 60, count: Int32(clamping: bound))
         }
     }
 

@@ -22,8 +22,11 @@ struct CallList {
 /// Turns a function's calls into invocations. Seeded per function (by its key), so a
 /// function's invocations do not depend on which other functions are in the trace.
 enum ArrivalExpansion {
-    /// Execution time clamps, as the loader's (1 ms – 60 s).
-    static let minDurationMs = 1.0, maxDurationMs = 60_000.0
+    /// The shortest duration drawn. Traces record whole milliseconds, so a 0 in a percentile
+    /// table means "under 1 ms", and a call that ran took some time: a 0 ms call would be billed
+    /// nothing where a provider bills at least one rounding unit. There is no upper bound: a call
+    /// runs as long as the trace says, and only a target's timeout cuts it (`GroupReplay.step`).
+    static let minDurationMs = 1.0
     /// Used when a function has no duration data at all (the report says how many).
     static let fallbackDurationMs = 1000.0
 
@@ -114,7 +117,7 @@ enum ArrivalExpansion {
 
     /// A duration from the percentile table by inverse transform: a uniform percent picks the band
     /// between adjacent percentiles it falls in (so bands weigh 1, 24, 25, 25, 24 and 1 %), then the
-    /// value is interpolated linearly inside it; clamped to 1 ms – 60 s. The In-Vitro loader, as
+    /// value is interpolated linearly inside it; at least 1 ms (`minDurationMs`). The In-Vitro loader, as
     /// described in the reference sheet, picks a band uniformly instead, which draws one call in
     /// six from above p99 and inflates tails and bills; this keeps the trace's own percentiles.
     static func duration(_ p: DurationPercentiles, _ random: inout SeededRandom) -> Double {
@@ -138,13 +141,22 @@ enum ArrivalExpansion {
 
         init(_ p: DurationPercentiles) {
             let levelList = DurationPercentiles.percentileLevels
-            guard p.percentilesMs.count == levelList.count, levelList.count <= 8 else { constant = clamp(p.averageMs); return }
+            guard p.percentilesMs.count == levelList.count, levelList.count <= 8 else { constant = floored(p.averageMs); return }
             constant = nil
             topBand = levelList.count - 2
             for (i, level) in levelList.enumerated() {
                 levels[i] = level
                 values[i] = p.percentilesMs[i]
             }
+        }
+
+        /// The largest value `at(percent:)` returns: the highest percentile figure (the top one
+        /// in a table that ascends, as tables should), or the constant.
+        var longest: Double {
+            if let constant { return constant }
+            var top = 0.0
+            for i in 0...(topBand + 1) { top = max(top, floored(values[i])) }
+            return top
         }
 
         @inline(__always) func sample(_ random: inout SeededRandom) -> Double {
@@ -158,13 +170,28 @@ enum ArrivalExpansion {
             while band < topBand && percent >= levels[band + 1] { band += 1 }
             let low = values[band], high = values[band + 1]
             let fraction = (percent - levels[band]) / (levels[band + 1] - levels[band])
-            return clamp(low + (high - low) * fraction)
+            return floored(low + (high - low) * fraction)
         }
     }
 
-    static func clamp(_ ms: Double) -> Double {
+    /// A drawn duration, at least `minDurationMs`; a table's non-finite figure draws the fallback.
+    static func floored(_ ms: Double) -> Double {
         guard ms.isFinite else { return fallbackDurationMs }
-        return min(maxDurationMs, max(minDurationMs, ms))
+        return max(minDurationMs, ms)
+    }
+
+    /// The longest duration the function's calls can have: its longest recorded call, or the
+    /// highest figure of its percentile tables (what the inverse transform can reach, every day
+    /// counted); a table-less function draws `fallbackDurationMs`. A target whose timeout is
+    /// at least this never cuts one of its calls.
+    static func longestMs(_ calls: Calls) -> Double {
+        switch calls {
+        case .exact(_, let durations):
+            return durations.max() ?? 0
+        case .binned(_, _, let table):
+            guard !table.isEmpty else { return fallbackDurationMs }
+            return table.map { DurationSampler($0).longest }.max() ?? fallbackDurationMs
+        }
     }
 
     /// FNV-1a of the function's app and key: the same on every machine and run.

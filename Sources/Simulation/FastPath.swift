@@ -6,21 +6,23 @@ import Traces
 /// functions busy enough that the answer cannot differ").
 ///
 /// It applies to one function replayed on its own, with binned calls from its first minute to its
-/// last and no run of empty minutes between them that the first instance could idle out across
-/// (a gap of b − a minutes between call minutes, b − a below the keep-alive in whole minutes; the
+/// last and no run of empty minutes between them that the first instance could idle out across (a
+/// gap of b − a minutes between call minutes, b − a below the keep-alive in whole minutes; the
 /// keep-alive at least two minutes), one request per instance, a fixed idle time, no provisioned
-/// instances, and limits that never bind. Then the first instance never idles out while calls keep
-/// coming, and with instances reused most recently freed first, the k-th instance is alive
-/// exactly when k calls were in flight together at some moment of the last keep-alive window,
-/// and it starts cold when that happens after a window without. Calls in flight form an M/G/∞
-/// queue: Poisson(ρ), ρ = calls per second × mean duration (Little's law); an arrival lifts them
-/// from k−1 to k when it finds k−1 in flight, with probability P(N = k−1) (arrivals see time
-/// averages). So, per minute j and instance k, the chance that k is *not* reached in the minute
-/// is q = min((1 − P(N = k−1))^n, P(N ≤ k−1)); instance k is alive with probability 1 − Π q over the
-/// window's minutes, and starts cold in minute m with probability Π q over the window before m ×
-/// (1 − q of m) (Rice's level crossings, as in Ross, "Stochastic Processes", §4.7). The series
-/// holds those expectations; cold starts are their running sum, rounded. With equidistant
-/// arrivals and a single duration nothing is random: ⌈ρ⌉ in flight, alive over the window.
+/// instances, calls averaging at most `longCallMs`, none longer than the timeout, and limits that
+/// never bind (`Refusal` names each reason a unit replays call by call instead). Then the first
+/// instance never idles out while calls keep coming, and with instances reused most recently freed
+/// first, the k-th instance is alive exactly when k calls were in flight together at some moment of
+/// the last keep-alive window, and it starts cold when that happens after a window without. Calls
+/// in flight form an M/G/∞ queue: Poisson(ρ), ρ = calls per second × mean duration (Little's law);
+/// an arrival lifts them from k−1 to k when it finds k−1 in flight, with probability P(N = k−1)
+/// (arrivals see time averages). So, per minute j and instance k, the chance that k is *not*
+/// reached in the minute is q = min((1 − P(N = k−1))^n, P(N ≤ k−1)); instance k is alive with
+/// probability 1 − Π q over the window's minutes, and starts cold in minute m with probability Π q
+/// over the window before m × (1 − q of m) (Rice's level crossings, as in Ross, "Stochastic
+/// Processes", §4.7). The series holds those expectations; cold starts are their running sum,
+/// rounded. With equidistant arrivals and a single duration nothing is random: ⌈ρ⌉ in flight, alive
+/// over the window.
 ///
 /// Billed time is the calls times the mean billed duration of the day's distribution (by
 /// quadrature over its quantile function), and latency percentiles come from that distribution.
@@ -30,6 +32,16 @@ struct FastPlan {
     static let busyPerMinute = 20.0
     /// Points of the quadrature over a day's duration distribution.
     static let points = 4096
+    /// The longest mean duration of a day the level crossings take, ms. Calls in flight change
+    /// slowly when calls run long, so a minute is no longer independent of the next, and the
+    /// product over the window's minutes overstates how often an instance is reached. Measured
+    /// against the replay at 40 calls a minute and a 10-minute keep-alive: instance-seconds over
+    /// by 4 % at a 2.3 s mean, 6 % at 4.6 s, 8 % at 7 s and 11–16 % from 23 s to 4 min; cold
+    /// starts by 4 %, 10 %, 10 % and 22–52 %. Up to 5 s the tests' tolerances hold
+    /// (`FastPathTests.withinToleranceUpToTheLongCallBound`); beyond, the unit replays call by
+    /// call (`longCallsReplayExactly`). Several requests per instance (`packed`) agreed at a 23 s
+    /// mean and is not bound by it.
+    static let longCallMs = 5_000.0
 
     /// The first minute the unit holds instances; from it, per minute: instances alive (mean)
     /// and cold starts.
@@ -41,6 +53,9 @@ struct FastPlan {
     /// Per call minute: its minute, calls and the index into `days`.
     var minutes: [Int32], counts: [Int32], dayOf: [Int32]
     var days: [DayDurations]
+    /// The longest a call can run, ms (`ArrivalExpansion.longestMs`): how many minutes after its
+    /// own a call may still be in flight.
+    var longestMs: Double
     /// Billed active time of a packed instance (several requests per instance), ms; nil otherwise.
     var activeMs: Int64?
     /// Per call minute: the most calls in flight it reaches with a chance of e^-25 or more (the
@@ -65,15 +80,48 @@ struct FastPlan {
         var highest: [Int]
     }
 
-    /// The plan for `function` on `model`, or nil when the exact path must replay it.
+    /// Why a unit replays call by call instead (`make`).
+    enum Refusal: Error, Equatable {
+        /// Per-invocation calls, or binned calls without a duration table or without calls.
+        case notBinned
+        /// Provisioned instances, or billing per instance lifetime.
+        case provisionedOrInstanceBilled
+        /// A keep-alive other than a fixed idle time of at least two minutes.
+        case keepAlive
+        /// Calls outside the window, or too few to gain anything (`exactLimit`).
+        case fewCalls
+        /// A run of empty minutes the first instance could idle out across.
+        case idleGap
+        /// Under `busyPerMinute` calls a minute on average, where the level crossings drift.
+        case light
+        /// One request per instance and calls averaging over `longCallMs` on some day, where the
+        /// level crossings drift.
+        case longCalls
+        /// Calls that may run past the timeout: their cut, bill and count are the exact path's.
+        case mayTimeOut
+        /// Arrivals the level crossings do not model (uniform draws; equidistant calls of
+        /// varying durations; several requests per instance without exponential draws).
+        case arrivals
+        /// Several requests per instance, and a load that needs a second instance.
+        case needsSecondInstance
+        /// Max instances or the scale-out rate would bind.
+        case limitsBind
+    }
+
+    /// The plan for `function` on `model`, or why the exact path must replay it.
     static func make(_ function: FunctionWorkload, model: TargetModel, provisioned: Int, timeoutMs: Double,
                      mode: ArrivalMode, clock: BillingClock?, instanceBilling: Bool = false, spanMinutes: Int,
-                     crossings: inout [Int: Crossings]) -> FastPlan? {
-        guard case .binned(let callMinutes, let callCounts, let table) = function.calls, !table.isEmpty, !callMinutes.isEmpty,
-              provisioned == 0, !instanceBilling,
-              case .fixed(let idle) = model.keepAlive, idle >= 120 else { return nil }
+                     crossings: inout [Int: Crossings]) -> Result<FastPlan, Refusal> {
+        guard case .binned(let callMinutes, let callCounts, let table) = function.calls, !table.isEmpty, !callMinutes.isEmpty
+        else { return .failure(.notBinned) }
+        guard provisioned == 0, !instanceBilling else { return .failure(.provisionedOrInstanceBilled) }
+        guard case .fixed(let idle) = model.keepAlive, idle >= 120 else { return .failure(.keepAlive) }
         let first = Int(callMinutes[0]), last = Int(callMinutes[callMinutes.count - 1])
-        guard first >= 0, last < spanMinutes, function.calls.count > exactLimit else { return nil }
+        guard first >= 0, last < spanMinutes, function.calls.count > exactLimit else { return .failure(.fewCalls) }
+        // Per minute every call runs its drawn duration in full: a call the timeout would cut
+        // (counted, billed to the timeout) is the exact path's.
+        let longest = ArrivalExpansion.longestMs(function.calls)
+        guard longest <= timeoutMs else { return .failure(.mayTimeOut) }
         // Minutes without calls are allowed where the first instance cannot idle out across them:
         // a minute's first call starts at the minute's start, so from the last call of minute a to
         // the first of minute b the instance idles less than (b − a) minutes, which must stay a
@@ -81,16 +129,14 @@ struct FastPlan {
         let maxGap = max(1, Int((idle / 60).rounded(.down)) - 1)
         var dense = [Int32](repeating: 0, count: last - first + 1)
         for k in callMinutes.indices {
-            if k > 0, Int(callMinutes[k] - callMinutes[k - 1]) > maxGap { return nil }
+            if k > 0, Int(callMinutes[k] - callMinutes[k - 1]) > maxGap { return .failure(.idleGap) }
             dense[Int(callMinutes[k]) - first] += callCounts[k]
         }
         let counts = dense
         // Lighter units replay exactly: below about 20 calls a minute the level crossings drift
         // (instance-seconds +7 %, cold starts +20 % at 1–7 calls a minute; see docs/result.md).
-        if Double(function.calls.count) < busyPerMinute * Double(dense.count) { return nil }
+        if Double(function.calls.count) < busyPerMinute * Double(dense.count) { return .failure(.light) }
         let minutes = (Int32(first)...Int32(last)).map { $0 }
-        // Durations are clamped to 60 s; a shorter timeout would cut some, which the exact path counts.
-        guard timeoutMs >= ArrivalExpansion.maxDurationMs else { return nil }
 
         var days: [DayDurations] = []
         var dayIndexOf: [Int: Int32] = [:]
@@ -108,12 +154,15 @@ struct FastPlan {
         let window = max(1, Int((idle / 60).rounded()))
         let length = min(spanMinutes, last + window + 1) - first
         let rho = minutes.indices.map { Double(counts[$0]) * days[Int(dayOf[$0])].meanMs / 60_000 }
-        var plan = FastPlan(firstMinute: first, alive: [], cold: [], peak: 0, minutes: minutes, counts: counts, dayOf: dayOf, days: days)
+        var plan = FastPlan(firstMinute: first, alive: [], cold: [], peak: 0, minutes: minutes, counts: counts, dayOf: dayOf, days: days,
+                            longestMs: longest)
         if model.perInstanceConcurrency > 1 {
-            guard mode == .exponential, plan.packed(rho: rho, concurrency: model.perInstanceConcurrency, length: length, clock: clock)
-            else { return nil }
-            return plan
+            guard mode == .exponential else { return .failure(.arrivals) }
+            guard plan.packed(rho: rho, concurrency: model.perInstanceConcurrency, length: length, clock: clock)
+            else { return .failure(.needsSecondInstance) }
+            return .success(plan)
         }
+        if days.contains(where: { $0.meanMs > longCallMs }) { return .failure(.longCalls) }
         // Exponential draws make the arrivals Poisson-like, which the level crossings assume;
         // uniform draws are less bursty (fewer instances than Poisson): those replay exactly.
         if let known = crossings[window] {
@@ -125,14 +174,14 @@ struct FastPlan {
             case .exponential:
                 plan.levelCrossings(rho: rho, window: window, length: length)
             default:
-                return nil
+                return .failure(.arrivals)
             }
             crossings[window] = Crossings(alive: plan.alive, cold: plan.cold, peak: plan.peak, highest: plan.highest)
         }
         // Limits that would bind send the unit to the exact path.
-        if plan.peak > model.maxInstances { return nil }
-        if let envs = model.scaleOutEnvironments, plan.cold.contains(where: { Int($0) > envs }) { return nil }
-        return plan
+        if plan.peak > model.maxInstances { return .failure(.limitsBind) }
+        if let envs = model.scaleOutEnvironments, plan.cold.contains(where: { Int($0) > envs }) { return .failure(.limitsBind) }
+        return .success(plan)
     }
 
     /// Several requests per instance (Cloud Run): when the calls in flight surely stay under the

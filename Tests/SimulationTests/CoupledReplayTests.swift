@@ -269,10 +269,12 @@ struct CoupledReplayTests {
         #expect(OverlapCounter.peak([late]) == 2)
     }
 
-    @Test func fastPathBoundCoversTheExactReplay() throws {
+    @Test(arguments: [[50.0, 100, 400, 800, 1500, 4000, 9000], [100, 300, 1000, 2000, 3000, 15_000, 200_000]])
+    func fastPathBoundCoversTheExactReplay(_ percentiles: [Double]) throws {
         // A busy function replayed per minute bounds its calls in flight at least as high as the
-        // exact replay of its calls finds them.
-        let p = DurationPercentiles(day: 1, averageMs: 800, count: 1, minimumMs: nil, maximumMs: nil, percentilesMs: [50, 100, 400, 800, 1500, 4000, 9000])
+        // exact replay of its calls finds them, also when a call may run for minutes (to 200 s:
+        // it is in flight up to four minutes after its own).
+        let p = DurationPercentiles(day: 1, averageMs: 800, count: 1, minimumMs: nil, maximumMs: nil, percentilesMs: percentiles)
         let f = FunctionWorkload(key: FunctionKey(app: "a", function: "f"), trigger: .http, memoryMB: 512,
                                  calls: .binned(minutes: (0..<240).map(Int32.init), counts: (0..<240).map { Int32(200 + ($0 % 17) * 40) }, durations: [p]))
         let workload = Workload(apps: [AppWorkload(key: "a", functions: [f])], spanMinutes: 250)
@@ -292,6 +294,26 @@ struct CoupledReplayTests {
         #expect(exact > 10)
         #expect(fast >= exact, "fast bound \(fast), exact bound \(exact)")
         #expect(fast <= 3 * exact, "fast bound \(fast), exact bound \(exact)")
+    }
+
+    @Test func fastPathBoundDoesNotPileUpPastTheWindow() throws {
+        // A busy function with calls up to the window's last minute: the minutes its calls may
+        // still be in flight after the end add nothing to the last second (the last minute's own
+        // bound covers them), so the peak is no higher than with the window a few minutes longer.
+        let p = DurationPercentiles(day: 1, averageMs: 800, count: 1, minimumMs: nil, maximumMs: nil, percentilesMs: [50, 100, 400, 800, 1500, 4000, 9000])
+        let f = FunctionWorkload(key: FunctionKey(app: "a", function: "f"), trigger: .http, memoryMB: 512,
+                                 calls: .binned(minutes: (0..<240).map(Int32.init), counts: [Int32](repeating: 600, count: 240), durations: [p]))
+        var crossings: [Int: FastPlan.Crossings] = [:]
+        let model = TargetModel(profile: try SimulationTests.profile())
+        guard case .success(let plan) = FastPlan.make(f, model: model, provisioned: 0, timeoutMs: model.timeoutMs, mode: .exponential,
+                                                      clock: nil, spanMinutes: 240, crossings: &crossings) else {
+            Issue.record("the busy function was refused per minute")
+            return
+        }
+        let ending = OverlapCounter(spanMinutes: 240), longer = OverlapCounter(spanMinutes: 250)
+        ending.add(plan)
+        longer.add(plan)
+        #expect(OverlapCounter.peak([ending]) <= OverlapCounter.peak([longer]))
     }
 
     // MARK: - Pre-warmed pool

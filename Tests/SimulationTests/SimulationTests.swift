@@ -260,7 +260,8 @@ struct SimulationTests {
         var bands = [Int](repeating: 0, count: 6)
         for _ in 0..<60_000 {
             let d = ArrivalExpansion.duration(p, &random)
-            #expect(d >= 1 && d <= 60_000)
+            // At least 1 ms (the trace's resolution); no upper clamp: up to the table's top.
+            #expect(d >= 1 && d <= 90_000)
             let band = p.percentilesMs.lastIndex { $0 <= d } ?? 0
             bands[min(5, band)] += 1
         }
