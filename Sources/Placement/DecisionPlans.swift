@@ -198,6 +198,14 @@ struct PlanContext {
         if current != nil, !added.isEmpty {
             out.append("adds \(added.joined(separator: ", ")): accounts, deployment and monitoring to set up (not in the effort points)")
         }
+        // Calls that share an instance are replayed as if they did not slow each other.
+        for t in Set(state.assignment).sorted() {
+            let model = prepared.request.targets[t].model
+            let functions = state.assignment.filter { $0 == t }.count
+            if model.perInstanceConcurrency > 1 {
+                out.append("on \(self.model.targets[t].id) up to \(model.perInstanceConcurrency) calls share an instance (\(Self.count(functions, "function")) there): their durations are taken as recorded, true of calls that wait on I/O; CPU-bound calls would stretch and need more instances")
+            }
+        }
         if let c = plan.onPrem, c.estimate.servers > 0, !c.assumed.isEmpty {
             out.append("the cluster's cost rests on assumed figures: \(c.assumed.joined(separator: ", "))")
         }
@@ -209,19 +217,28 @@ struct PlanContext {
         for f in plan.functions { perTarget[f.target, default: 0] += 1 }
         let split = perTarget.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             .map { "\($0.value) on \($0.key)" }.joined(separator: ", ")
-        let fixText = fixes.isEmpty ? "" : "; \(fixes.count) function\(fixes.count == 1 ? "" : "s") moved to another region in place"
+        let fixText = fixes.isEmpty ? "" : "; \(Self.count(fixes.count, "function")) moved to another region in place"
         switch id {
         case "stay":
-            return "every function stays where it runs today (\(split))" + fixText
+            return "keeps every function where it runs today (\(split))" + fixText
         case "fewest-moves":
-            let moves = zip(assignment, current ?? assignment).filter { $0 != $1 }.count
-            return moves == 0 ? "no move reaches the saving share: as stay" + fixText : "\(moves) functions move, the rest stay (\(split))" + fixText
+            guard let current else { return "places " + split }
+            var moved: [String: Int] = [:]
+            for (i, t) in assignment.enumerated() where t != current[i] { moved[model.targets[t].id, default: 0] += 1 }
+            guard !moved.isEmpty else { return "moves nothing: no move reaches the saving share" + fixText }
+            let moves = moved.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                .map { "\($0.value) to \($0.key)" }.joined(separator: ", ")
+            let staying = assignment.count - moved.values.reduce(0, +)
+            return "moves \(Self.count(moved.values.reduce(0, +), "function")) (\(moves)) and keeps the other \(staying) where they run" + fixText
         case "one-provider":
-            return "one cloud provider\(provider.map { " (\($0))" } ?? "") and the cluster: \(split)"
+            return "runs everything on one cloud provider\(provider.map { " (\($0))" } ?? "") and the cluster: \(split)"
         default:
-            return "each function on its cheapest compliant target over every provider: \(split)"
+            return "runs each function on its cheapest compliant target over every provider: \(split)"
         }
     }
+
+    /// `1 function`, `3 functions`.
+    static func count(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
 
     /// USD to the cent, half up.
     static func cents(_ x: Double) -> Decimal {

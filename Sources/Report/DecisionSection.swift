@@ -23,6 +23,8 @@ enum DecisionSection {
         var risks: [String]
         var sameAs: String?
         var targets: [String: Int]
+        /// `function → target` for each function placed elsewhere than today (filled by `blocks`).
+        var moves: [String] = []
 
         init(_ o: JSONNode) {
             // Ids are shown as they are compared: escaped once, here (the file may come from anywhere).
@@ -47,7 +49,20 @@ enum DecisionSection {
 
     static func options(_ c: ReportContext) -> [Option]? {
         guard let list = c.placement?["options"]?.array, !list.isEmpty else { return nil }
-        return list.map(Option.init)
+        var options = list.map(Option.init)
+        // Moves against stay, named: each option lists its functions' targets in placement order.
+        let ids = (c.placement?["functions"]?.array ?? []).map { f in
+            (app: f["app"]?.string ?? "", function: f["function"]?.string ?? "")
+        }
+        let placed = list.map { ($0["functions"]?.array ?? []).map { $0.string ?? "" } }
+        if let stay = list.firstIndex(where: { $0["id"]?.string == "stay" }), placed[stay].count == ids.count {
+            for k in options.indices where placed[k].count == ids.count {
+                options[k].moves = ids.indices.filter { placed[k][$0] != placed[stay][$0] }.map {
+                    "\(Text.id(app: ids[$0].app, function: ids[$0].function)) from \(Text.md(placed[stay][$0])) to \(Text.md(placed[k][$0]))"
+                }
+            }
+        }
+        return options
     }
 
     static func blocks(_ c: ReportContext, _ options: [Option]) -> [Block] {
@@ -59,6 +74,9 @@ enum DecisionSection {
         var out = ["## Verdict", headline(choice, options, c, horizon: horizon)]
         out.append(optionsTable(options, recommended: recommended, horizon: horizon, dayRate: dayRate))
         out.append(requirementsLine(options, c))
+        if !choice.risks.isEmpty {
+            out.append("Risks of \(choice.id): " + choice.risks.map { Text.md($0) }.joined(separator: "; ") + ".")
+        }
         if let changes = whatWouldChange(choice, options, c, horizon: horizon, dayRate: dayRate) { out.append(changes) }
         out.append("How the plans were built and priced, and what they rest on: [How this was decided](#how-this-was-decided).")
         return [.text(out.joined(separator: "\n\n"))]
@@ -73,7 +91,14 @@ enum DecisionSection {
             let today = choice.targets.keys.sorted().map { Text.md($0) }.joined(separator: " and ")
             text = "**Stay on \(today)\(fixes): \(Numbers.usd(choice.monthly)) a month.**"
         default:
-            text = "**Adopt the \(choice.id) plan: \(Numbers.usd(choice.monthly)) a month.** It \(Text.md(choice.summary))."
+            text = "**Adopt the \(choice.id) plan: \(Numbers.usd(choice.monthly)) a month.**"
+            let total = choice.targets.values.reduce(0, +)
+            if !choice.moves.isEmpty, choice.moves.count <= 5 {
+                text += " It moves " + choice.moves.joined(separator: "; ")
+                text += total > choice.moves.count ? ", and keeps the other \(Numbers.count(total - choice.moves.count)) where they run\(fixes)." : "\(fixes)."
+            } else {
+                text += " It \(Text.md(choice.summary))."
+            }
         }
         if !choice.feasible {
             text += " No plan meets every requirement; this one breaks the fewest (\(choice.violations.count)), named below."
@@ -153,7 +178,7 @@ enum DecisionSection {
         if mU != mR {
             let k = (sU - sR) * h / (mU - mR)
             if k > 0, k.isFinite {
-                items.append((abs(log(k)), "**Migration effort** (Placer's effort points, about a developer-day each, at \(Numbers.usd(dayRate)) a day): \(runner.id) would win if the migrations cost \(factor(k)) the estimate (\(runner.id): \(Numbers.count(runner.points)) points, \(Numbers.usd(mU)))."))
+                items.append((abs(log(k)), "**Migration effort** (Placer's effort points, about a developer-day each, at \(Numbers.usd(dayRate)) a day): \(runner.id) would win if every migration cost \(factor(k)) the estimate (now \(choice.id) \(Numbers.count(choice.points)) points, \(Numbers.usd(mR)); \(runner.id) \(Numbers.count(runner.points)), \(Numbers.usd(mU)))."))
             }
         }
         // Horizon.

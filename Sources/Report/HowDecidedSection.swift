@@ -47,9 +47,6 @@ enum HowDecidedSection {
         if let h = p["horizonMonths"]?.double { figures.append("- the horizon: \(Numbers.count(h)) months\(source("horizonMonths")); `--horizon`") }
         figures.append("- effort points per move: docs/lockin.md (handler, trigger, orchestration, bindings, packaging); a region move in place\(source("regionMovePoints"))")
         out.append("The decision weighs:\n\n" + figures.joined(separator: "\n"))
-        if let choice = options.first(where: { $0.id == Text.md(p["recommended"]?.string ?? "") }), !choice.risks.isEmpty {
-            out.append("Risks of the recommended plan: " + choice.risks.map { Text.md($0) }.joined(separator: "; ") + ".")
-        }
         return [.text(out.joined(separator: "\n\n"))]
     }
 }
