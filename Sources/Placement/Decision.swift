@@ -57,6 +57,8 @@ public struct DecisionOutcome: Sendable {
     /// Where the functions run today (nil: unknown, no `stay` plan).
     public var current: String?
     public var notes: [String]
+    /// The deciding plans re-priced with one assumption changed (`Decision.scenarios`).
+    public var scenarios: [ScenarioOutcome] = []
 
     /// The recommended option.
     public var choice: PlanOption? { options.first { $0.id == recommended } }
@@ -121,6 +123,15 @@ public enum Decision {
         }
         options.append(try context.option(id: "cheapest", assignment: try context.assignment(of: cheapest), fixes: [:],
                                           baseline: baseline, searched: cheapest))
+        // Payback counts only what a plan spends beyond stay's own fixes, which every plan that
+        // keeps those functions pays too: the same basis as the net values compared.
+        if let stay = stayOption {
+            for k in options.indices where options[k].id != "stay" {
+                guard let saving = options[k].saving else { continue }
+                let extra = max(0, options[k].migrationCost - stay.migrationCost)
+                options[k].paybackMonths = extra == 0 ? 0 : saving > 0 ? NSDecimalNumber(decimal: extra / saving).doubleValue : nil
+            }
+        }
         // Name repeats: a later option with the same placement as an earlier one.
         for k in options.indices {
             let placed = options[k].plan.functions.map(\.target)

@@ -15,6 +15,10 @@ extension DecisionOutcome {
         fields["fewestMovesShare"] = .fixed(inputs.fewestMovesShare, 2)
         fields["inputSources"] = .object(inputs.origins.mapValues { .string($0) })
         fields["options"] = .array(options.map(\.jsonValue))
+        fields["scenarios"] = .array(scenarios.map { s in
+            .object(["id": .string(s.id), "change": .string(s.change), "recommended": .string(s.recommended),
+                     "monthlyCost": .object(s.monthlyCost.mapValues { .decimal($0, 2) })])
+        })
         if case .array(let planNotes)? = fields["notes"] {
             fields["notes"] = .array(planNotes + notes.map { .string($0) })
         }

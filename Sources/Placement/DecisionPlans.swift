@@ -119,7 +119,7 @@ struct PlanContext {
             let use = functionUse(f, row: rows[f.app + "/" + f.function])
             if let estimate = MigrationModel.estimate(use, from: model.targets[from].profile, to: model.targets[t].profile) {
                 points += estimate.points
-                reasons.append("moves from \(model.targets[from].id): \(estimate.points) effort points")
+                reasons.append("moves from \(model.targets[from].id), where its share of the bill is \(Placement.usd(prepared.standalone[from][i])) a month: \(estimate.points) effort points")
             } else {
                 unknownEffort += 1
                 reasons.append("moves from \(model.targets[from].id): effort unknown (no lock-in data)")
@@ -149,6 +149,16 @@ struct PlanContext {
         }
         let relaxed = searched == nil ? [] : Array(Set(plan.functions.flatMap(\.violates))).sorted()
         var risks = risks(plan, state: state, current: current)
+        let sensitive = fixes.keys.filter { i in
+            let f = prepared.functions[i]
+            return !(prepared.request.deployment?.settings(function: f.function, app: f.app).dataClasses.isEmpty ?? true)
+        }
+        if !sensitive.isEmpty {
+            let classes = Set(sensitive.flatMap { i in
+                prepared.request.deployment?.settings(function: prepared.functions[i].function, app: prepared.functions[i].app).dataClasses ?? []
+            }).sorted().joined(separator: ", ")
+            risks.append("\(Self.count(sensitive.count, "region move")) concern functions handling \(classes) data: the data moves with them, which the \(inputs.regionMovePoints)-point redeploy does not cover")
+        }
         if unknownEffort > 0 { risks.append("effort unknown for \(unknownEffort) moves (a target without lock-in data): counted as 0 points") }
         return PlanOption(id: id, summary: summary(id, plan: plan, current: current, assignment: assignment, fixes: fixes, provider: provider),
                           plan: plan, monthlyCost: monthly, saving: saving, functionsMoved: moved, effortPoints: points,
@@ -231,7 +241,8 @@ struct PlanContext {
             let staying = assignment.count - moved.values.reduce(0, +)
             return "moves \(Self.count(moved.values.reduce(0, +), "function")) (\(moves)) and keeps the other \(staying) where they run" + fixText
         case "one-provider":
-            return "runs everything on one cloud provider\(provider.map { " (\($0))" } ?? "") and the cluster: \(split)"
+            let cluster = (plan.onPrem?.estimate.servers ?? 0) > 0 ? " and the cluster" : ""
+            return "runs everything on one cloud provider\(provider.map { " (\($0))" } ?? "")\(cluster): \(split)"
         default:
             return "runs each function on its cheapest compliant target over every provider: \(split)"
         }

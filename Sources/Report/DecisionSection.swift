@@ -23,8 +23,8 @@ enum DecisionSection {
         var risks: [String]
         var sameAs: String?
         var targets: [String: Int]
-        /// `function → target` for each function placed elsewhere than today (filled by `blocks`).
-        var moves: [String] = []
+        /// Each function placed elsewhere than today: `function from A to B`, and what it costs on each.
+        var moves: [(text: String, costs: String)] = []
 
         init(_ o: JSONNode) {
             // Ids are shown as they are compared: escaped once, here (the file may come from anywhere).
@@ -57,8 +57,15 @@ enum DecisionSection {
         let placed = list.map { ($0["functions"]?.array ?? []).map { $0.string ?? "" } }
         if let stay = list.firstIndex(where: { $0["id"]?.string == "stay" }), placed[stay].count == ids.count {
             for k in options.indices where placed[k].count == ids.count {
-                options[k].moves = ids.indices.filter { placed[k][$0] != placed[stay][$0] }.map {
-                    "\(Text.id(app: ids[$0].app, function: ids[$0].function)) from \(Text.md(placed[stay][$0])) to \(Text.md(placed[k][$0]))"
+                options[k].moves = ids.indices.filter { placed[k][$0] != placed[stay][$0] }.map { i in
+                    let from = placed[stay][i], to = placed[k][i]
+                    let text = "\(Text.id(app: ids[i].app, function: ids[i].function)) from \(Text.md(from)) to \(Text.md(to))"
+                    func cost(_ target: String) -> Double? {
+                        c.doc.target(target)?.functions.first { $0.app == ids[i].app && $0.function == ids[i].function }?
+                            .figures.monthlyCost.map { NSDecimalNumber(decimal: $0.total).doubleValue }
+                    }
+                    guard let a = cost(from), let b = cost(to) else { return (text, "") }
+                    return (text, " (its share of the bill: \(Numbers.usd(a)) a month on \(Text.md(from)), \(Numbers.usd(b)) on \(Text.md(to)))")
                 }
             }
         }
@@ -94,7 +101,7 @@ enum DecisionSection {
             text = "**Adopt the \(choice.id) plan: \(Numbers.usd(choice.monthly)) a month.**"
             let total = choice.targets.values.reduce(0, +)
             if !choice.moves.isEmpty, choice.moves.count <= 5 {
-                text += " It moves " + choice.moves.joined(separator: "; ")
+                text += " It moves " + choice.moves.map { $0.text + $0.costs }.joined(separator: "; ")
                 text += total > choice.moves.count ? ", and keeps the other \(Numbers.count(total - choice.moves.count)) where they run\(fixes)." : "\(fixes)."
             } else {
                 text += " It \(Text.md(choice.summary))."
@@ -131,7 +138,8 @@ enum DecisionSection {
     }
 
     static func months(_ m: Double) -> String {
-        m < 24 ? "\(Numbers.fixed(m, 1)) months" : "\(Numbers.count(m)) months (\(Numbers.fixed(m / 12, 1)) years)"
+        if m > 120 { return "over 10 years" }
+        return m < 24 ? "\(Numbers.fixed(m, 1)) months" : "\(Numbers.count(m)) months (\(Numbers.fixed(m / 12, 1)) years)"
     }
 
     static func optionsTable(_ options: [Option], recommended: String, horizon: Int, dayRate: Double) -> String {
@@ -148,7 +156,7 @@ enum DecisionSection {
         }
         return table(["plan", "what it does", "USD / month", "saving / month", "moves", "effort (dev-days)", "migration",
                       "payback", "net over \(horizon) months", "lock-in", "requirements"], rows, right: Set(2...9))
-            + "\n\nSaving is against staying as today; effort points are about a developer-day each, priced at \(Numbers.usd(dayRate)) a day; net is \(horizon) months of saving less the migration."
+            + "\n\nSaving is against staying as today; effort points are about a developer-day each, priced at \(Numbers.usd(dayRate)) a day; payback counts what a plan spends beyond stay's own fixes; net is \(horizon) months of saving less the migration. Lock-in is 0 (portable) to 100 (locked in), weighted by invocations."
     }
 
     static func requirementsLine(_ options: [Option], _ c: ReportContext) -> String {
@@ -187,12 +195,16 @@ enum DecisionSection {
             if hStar > 0, hStar.isFinite {
                 items.append((abs(log(hStar / h)), "**Horizon** (\(horizon) months, `--horizon`): \(runner.id) would win over \(sU > sR ? "more" : "fewer") than \(Numbers.count(hStar)) months."))
             }
-            // Savings: memory is what most bills are made of, and much of it is inferred.
-            let g = (mR - mU) / ((sR - sU) * h)
-            if g > 0, g.isFinite {
-                let memory = memoryBasis(c)
-                items.append((abs(log(g)), "**Savings** (\(memory)): \(runner.id) would win if every saving were \(factor(g)) as large as simulated."))
-            }
+        }
+        // Re-simulated what-ifs: a changed recommendation first, then by how far from today.
+        for scenario in c.placement?["scenarios"]?.array ?? [] {
+            let costs = (scenario["monthlyCost"]?.object ?? [:]).compactMapValues(\.double)
+            let winner = Text.md(scenario["recommended"]?.string ?? "")
+            let shown = [choice.id, runner.id].compactMap { id in costs[id].map { "\(id) \(Numbers.usd($0))" } }.joined(separator: ", ")
+            let flips = winner != choice.id
+            let text = "With **\(Text.md(scenario["change"]?.string ?? ""))**, replayed: \(shown) a month; "
+                + (flips ? "**\(winner) would be recommended**." : "\(choice.id) would still be recommended.")
+            items.append((flips ? -1 : 10, text))
         }
         guard !items.isEmpty else { return nil }
         items.sort { $0.distance < $1.distance }
@@ -202,14 +214,5 @@ enum DecisionSection {
 
     static func factor(_ k: Double) -> String {
         k >= 1 ? "\(Numbers.fixed(k, k < 10 ? 1 : 0))×" : "\(Numbers.fixed(k, k >= 0.1 ? 2 : 3))×"
-    }
-
-    /// Where the functions' memory came from, in a clause: the bills scale with it.
-    static func memoryBasis(_ c: ReportContext) -> String {
-        let rows = c.doc.section("memory")?["functions"]?.array ?? []
-        guard !rows.isEmpty else { return "memory and durations as simulated" }
-        let inferred = rows.filter { ["app-share", "assumed"].contains($0["origin"]?.string ?? "") }.count
-        if inferred == 0 { return "memory as declared or recorded for every function" }
-        return "memory is inferred for \(Numbers.count(inferred)) of \(Numbers.count(rows.count)) functions, see Memory; bills scale with it"
     }
 }

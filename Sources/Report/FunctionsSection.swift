@@ -40,7 +40,8 @@ enum FunctionsSection {
         let total = placementTotal ?? sum
         // What placement costs beyond the functions' shares (an on-prem cluster's fixed part).
         if abs(total - sum) >= 0.005 {
-            rows.append(["not shared out to functions", "", "", "", Numbers.usd(total - sum), "the on-prem cluster's fixed costs and rounding"])
+            let servers = c.placement?["onPrem"]?["servers"]?.double ?? 0
+            rows.append(["not shared out to functions", "", "", "", Numbers.usd(total - sum), servers > 0 ? "the on-prem cluster's fixed costs and rounding" : "rounding"])
         }
         rows.append(["**total**", "", "", "", "**\(Numbers.usd(total))**", ""])
         return ["## Placement per function",

@@ -16,6 +16,7 @@ enum Header {
         what += " holds \(Numbers.count(invocations)) invocations of \(Numbers.count(functions)) functions"
         what += apps != functions ? " in \(Numbers.count(apps)) apps" : ""
         what += " over \(Numbers.span(days: doc.days)), about \(Numbers.count(monthly)) a month."
+        if doc.days < 29.5 { what += " Every monthly figure projects these \(Numbers.span(days: doc.days)) to a 30-day month." }
         let cloud = c.cloud.count, onPrem = c.onPrem.count
         what += " It was replayed on \(doc.targets.count) targets (\(cloud) cloud, \(onPrem) on-prem) with seed \(Text.md(doc.seed))."
         if let deployment = doc.section("inputs")?["deployment"]?.string {

@@ -90,7 +90,9 @@ func placeFunctions(_ run: SimulationRun, onPrem: String, inputs: OnPremInputs, 
     do {
         let request = PlacementRequest(result: run.result, targets: run.targets, onPrem: onPrem, inputs: inputs,
                                        deployment: run.plan, lockIn: run.lockIn)
-        let outcome = try Decision.decide(DecisionRequest(placement: request, inputs: decision))
+        let decisionRequest = DecisionRequest(placement: request, inputs: decision)
+        var outcome = try Decision.decide(decisionRequest)
+        outcome.scenarios = try Decision.scenarios(outcome, request: decisionRequest, workload: run.workload, options: run.options)
         guard breakEven else { return (outcome, nil) }
         let analysis = try BreakEven.analyse(BreakEvenRequest(result: run.result, targets: run.targets, onPrem: onPrem, inputs: inputs,
                                                               workload: run.workload, options: run.options))

@@ -1,0 +1,105 @@
+import Foundation
+import Simulation
+
+/// The deciding plans priced again on a replay with one assumption changed.
+public struct ScenarioOutcome: Sendable {
+    /// `one-call-per-instance`, `memory-half`, `memory-double`.
+    public var id: String
+    /// What was changed, in a clause: "memory half of what was inferred for 138 functions".
+    public var change: String
+    /// Monthly cost of each option re-priced, by option id (the options it re-simulated).
+    public var monthlyCost: [String: Decimal]
+    /// The option the same rule recommends under this change.
+    public var recommended: String
+}
+
+extension Decision {
+    /// What-ifs for the assumptions that most often decide a verdict and that only a replay can
+    /// price: calls that share an instance slowing each other (one call per instance instead),
+    /// and inferred memory half or twice as large. Each replays the targets of the recommended
+    /// plan, stay and the runner-up with the change, re-prices those plans' placements (same
+    /// functions, same targets, same migration costs) and applies the same rule.
+    public static func scenarios(_ outcome: DecisionOutcome, request: DecisionRequest, workload: Workload,
+                                 options: SimulationOptions) throws -> [ScenarioOutcome] {
+        let deciding = decidingOptions(outcome)
+        guard deciding.count > 1 else { return [] }
+        let ids = Set(deciding.flatMap { $0.plan.functions.map(\.target) })
+        let targets = request.placement.targets.filter { ids.contains($0.profile.id) }
+        var out: [ScenarioOutcome] = []
+
+        let shared = targets.filter { $0.model.perInstanceConcurrency > 1 }
+        if !shared.isEmpty {
+            var changed = targets
+            for k in changed.indices where changed[k].model.perInstanceConcurrency > 1 { changed[k].model.perInstanceConcurrency = 1 }
+            let names = shared.map(\.profile.id).joined(separator: ", ")
+            out.append(try reprice(outcome, deciding, request: request, workload: workload, targets: changed, options: options,
+                                   id: "one-call-per-instance", change: "one call per instance on \(names) (calls that share one slow each other down)"))
+        }
+        let inferred = workload.apps.flatMap(\.functions).filter { $0.memoryOrigin.kind == "app-share" || $0.memoryOrigin.kind == "assumed" }.count
+        if inferred > 0 {
+            for (factor, id, word) in [(0.5, "memory-half", "half"), (2.0, "memory-double", "twice")] {
+                out.append(try reprice(outcome, deciding, request: request, workload: scaledMemory(workload, by: factor), targets: targets,
+                                       options: options, id: id,
+                                       change: "memory \(word) what was inferred for \(inferred) function\(inferred == 1 ? "" : "s")"))
+            }
+        }
+        return out
+    }
+
+    /// Stay, the recommended option and the runner-up by net value (distinct placements only).
+    static func decidingOptions(_ outcome: DecisionOutcome) -> [PlanOption] {
+        let distinct = outcome.options.filter { $0.sameAs == nil }
+        var picked = distinct.filter { $0.id == "stay" || $0.id == outcome.recommended }
+        let rest = distinct.filter { o in o.feasible && !picked.contains { $0.id == o.id } }
+        if let runner = rest.max(by: { ($0.netValue ?? -$0.monthlyCost) < ($1.netValue ?? -$1.monthlyCost) }) { picked.append(runner) }
+        return picked
+    }
+
+    static func reprice(_ outcome: DecisionOutcome, _ deciding: [PlanOption], request: DecisionRequest, workload: Workload,
+                        targets: [SimulationTarget], options: SimulationOptions, id: String, change: String) throws -> ScenarioOutcome {
+        let result = try Simulator.run(workload, targets: targets, options: options)
+        var placement = request.placement
+        placement.result = result
+        placement.targets = targets
+        if let onPrem = placement.onPrem, !targets.contains(where: { $0.profile.id == onPrem }) { placement.onPrem = nil }
+        let prepared = try Placement.prepare(placement)
+        var costs: [String: Decimal] = [:]
+        for o in deciding {
+            let assignment = o.plan.functions.compactMap { prepared.index(of: $0.target) }
+            guard assignment.count == o.plan.functions.count else { continue }
+            costs[o.id] = PlanContext.cents(try Optimiser.rebuild(prepared.model, assignment).total)
+        }
+        // The same rule on the re-priced options: saving against stay, the same migrations.
+        let repriced: [PlanOption] = deciding.compactMap { o in
+            guard let cost = costs[o.id] else { return nil }
+            var r = o
+            r.monthlyCost = cost
+            if let stay = costs["stay"] {
+                r.saving = stay - cost
+                r.netValue = (stay - cost) * Decimal(request.inputs.horizonMonths) - o.migrationCost
+            }
+            return r
+        }
+        return ScenarioOutcome(id: id, change: change, monthlyCost: costs, recommended: recommend(repriced, inputs: request.inputs).0)
+    }
+
+    /// The workload with every inferred memory (an app's share, or assumed) scaled by `factor`.
+    static func scaledMemory(_ workload: Workload, by factor: Double) -> Workload {
+        var w = workload
+        for a in w.apps.indices {
+            for f in w.apps[a].functions.indices {
+                var fn = w.apps[a].functions[f]
+                switch fn.memoryOrigin {
+                case .appShare(let appMB, let functions, _):
+                    fn.memoryMB = appMB / Double(max(functions, 1)) * factor
+                    fn.memoryOrigin = .appShare(appMB: appMB * factor, functions: functions, floorMB: nil)
+                case .assumed:
+                    fn.memoryMB *= factor
+                default: break
+                }
+                w.apps[a].functions[f] = fn
+            }
+        }
+        return w
+    }
+}
