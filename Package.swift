@@ -1,9 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Linux only: the local executor, its worker and the gateway replay call Linux APIs (pipe2, ppoll,
+// prctl, prlimit, clock_nanosleep, /proc/self/exe); Sources/ProcessShim stops any other build
+// with an #error.
 let package = Package(
     name: "placer",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "placer", targets: ["placer"]),
         .executable(name: "placer-worker", targets: ["placer-worker"]),

@@ -1,6 +1,13 @@
 // Linux process calls Swift cannot import directly (prlimit is GNU-only, prctl is variadic).
 #ifndef PLACER_PROCESS_SHIM_H
 #define PLACER_PROCESS_SHIM_H
+
+// Placer is Linux only (Package.swift): the executor, the worker and the gateway replay use
+// pipe2, ppoll, prctl, prlimit, clock_nanosleep and /proc/self/exe. Said here, which both
+// executables build through (placer by way of Executor, placer-worker directly).
+#if !defined(__linux__)
+#error "Placer builds on Linux only (it uses pipe2, ppoll, prctl, prlimit, clock_nanosleep, /proc/self/exe)"
+#endif
 #include <sys/types.h>
 #include <poll.h>
 
