@@ -138,7 +138,7 @@ enum DecisionSection {
     }
 
     static func months(_ m: Double) -> String {
-        if m > 120 { return "over 10 years" }
+        if m > 120 { return "more than 10 years" }
         return m < 24 ? "\(Numbers.fixed(m, 1)) months" : "\(Numbers.count(m)) months (\(Numbers.fixed(m / 12, 1)) years)"
     }
 
