@@ -157,7 +157,7 @@ struct PlanContext {
             let classes = Set(sensitive.flatMap { i in
                 prepared.request.deployment?.settings(function: prepared.functions[i].function, app: prepared.functions[i].app).dataClasses ?? []
             }).sorted().joined(separator: ", ")
-            risks.append("\(Self.count(sensitive.count, "region move")) concern functions handling \(classes) data: the data moves with them, which the \(inputs.regionMovePoints)-point redeploy does not cover")
+            risks.append("\(Self.count(sensitive.count, "region move")) \(sensitive.count == 1 ? "concerns a function" : "concern functions") handling \(classes) data: the data moves with them, which the \(inputs.regionMovePoints)-point redeploy does not cover")
         }
         if unknownEffort > 0 { risks.append("effort unknown for \(unknownEffort) moves (a target without lock-in data): counted as 0 points") }
         return PlanOption(id: id, summary: summary(id, plan: plan, current: current, assignment: assignment, fixes: fixes, provider: provider),

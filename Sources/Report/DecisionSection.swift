@@ -121,6 +121,11 @@ enum DecisionSection {
             text += "\(Numbers.plural(Double(choice.moved), "function")), about \(Numbers.count(choice.points)) developer-days (\(Numbers.usd(choice.migration))), "
             text += choice.payback.map { $0 == 0 ? "and pays back at once." : "and pays back in \(months($0))." } ?? "and never pays back."
         }
+        let flips = (c.placement?["scenarios"]?.array ?? []).filter { Text.md($0["recommended"]?.string ?? "") != choice.id }
+        if !flips.isEmpty {
+            text += " **A replay shows this could flip** with " + flips.map { Text.md($0["change"]?.string ?? "") }.joined(separator: ", or ")
+                + ": check that first (below)."
+        }
         if !choice.fixes.isEmpty {
             text += " In place: " + choice.fixes.prefix(3).map { fixText($0) }.joined(separator: "; ")
             text += choice.fixes.count > 3 ? "; and \(choice.fixes.count - 3) more." : "."
