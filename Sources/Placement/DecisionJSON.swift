@@ -17,6 +17,7 @@ extension DecisionOutcome {
         fields["options"] = .array(options.map(\.jsonValue))
         fields["scenarios"] = .array(scenarios.map { s in
             .object(["id": .string(s.id), "change": .string(s.change), "recommended": .string(s.recommended),
+                     "threshold": s.threshold.map { .string($0) } ?? .null,
                      "monthlyCost": .object(s.monthlyCost.mapValues { .decimal($0, 2) })])
         })
         if case .array(let planNotes)? = fields["notes"] {

@@ -3,7 +3,7 @@ import Simulation
 
 /// The deciding plans priced again on a replay with one assumption changed.
 public struct ScenarioOutcome: Sendable {
-    /// `one-call-per-instance`, `memory-half`, `memory-double`.
+    /// `one-call-per-instance`, `memory-less`, `memory-half`, `memory-double`.
     public var id: String
     /// What was changed, in a clause: "memory half of what was inferred for 138 functions".
     public var change: String
@@ -11,6 +11,8 @@ public struct ScenarioOutcome: Sendable {
     public var monthlyCost: [String: Decimal]
     /// The option the same rule recommends under this change.
     public var recommended: String
+    /// Where between today's assumption and this change the recommendation turns, when it does.
+    public var threshold: String?
 }
 
 extension Decision {
@@ -32,12 +34,26 @@ extension Decision {
             var changed = targets
             for k in changed.indices where changed[k].model.perInstanceConcurrency > 1 { changed[k].model.perInstanceConcurrency = 1 }
             let names = shared.map(\.profile.id).joined(separator: ", ")
-            out.append(try reprice(outcome, deciding, request: request, workload: workload, targets: changed, options: options,
-                                   id: "one-call-per-instance", change: "one call per instance on \(names) (calls that share one slow each other down)"))
+            var single = try reprice(outcome, deciding, request: request, workload: workload, targets: changed, options: options,
+                                     id: "one-call-per-instance", change: "one call at a time per instance on \(names) (as if calls sharing an instance slowed each other)")
+            if single.recommended != outcome.recommended {
+                // Bisect the calls an instance may hold: the most at which the recommendation still turns.
+                var low = 1, high = shared.map(\.model.perInstanceConcurrency).max() ?? 1
+                while high - low > 1 {
+                    let mid = (low + high) / 2
+                    var capped = targets
+                    for k in capped.indices where capped[k].model.perInstanceConcurrency > mid { capped[k].model.perInstanceConcurrency = mid }
+                    let probe = try reprice(outcome, deciding, request: request, workload: workload, targets: capped, options: options, id: "", change: "")
+                    if probe.recommended != outcome.recommended { low = mid } else { high = mid }
+                }
+                single.threshold = "the recommendation turns at \(low) or fewer calls per instance, holds at \(high) or more"
+            }
+            out.append(single)
         }
         let inferred = workload.apps.flatMap(\.functions).filter { $0.memoryOrigin.kind == "app-share" || $0.memoryOrigin.kind == "assumed" }.count
         if inferred > 0 {
-            for (factor, id, word) in [(0.5, "memory-half", "half"), (2.0, "memory-double", "twice")] {
+            // 10 % below catches a memory just over a billing step (135 MB billed as 256 MB in 128 MB steps).
+            for (factor, id, word) in [(0.9, "memory-less", "10 % below"), (0.5, "memory-half", "half"), (2.0, "memory-double", "twice")] {
                 out.append(try reprice(outcome, deciding, request: request, workload: scaledMemory(workload, by: factor), targets: targets,
                                        options: options, id: id,
                                        change: "memory \(word) what was inferred for \(inferred) function\(inferred == 1 ? "" : "s")"))

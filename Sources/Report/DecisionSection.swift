@@ -64,7 +64,11 @@ enum DecisionSection {
                         c.doc.target(target)?.functions.first { $0.app == ids[i].app && $0.function == ids[i].function }?
                             .figures.monthlyCost.map { NSDecimalNumber(decimal: $0.total).doubleValue }
                     }
-                    guard let a = cost(from), let b = cost(to) else { return (text, "") }
+                    // Where this is the placement written out, its function's share of the plan's bill.
+                    let planShare = options[k].id == Text.md(c.placement?["recommended"]?.string ?? "")
+                        ? c.placement?["functions"]?.array?.first { $0["app"]?.string == ids[i].app && $0["function"]?.string == ids[i].function }?["monthlyCost"]?.double
+                        : nil
+                    guard let a = cost(from), let b = planShare ?? cost(to) else { return (text, "") }
                     return (text, " (its share of the bill: \(Numbers.usd(a)) a month on \(Text.md(from)), \(Numbers.usd(b)) on \(Text.md(to)))")
                 }
             }
@@ -84,6 +88,9 @@ enum DecisionSection {
         if !choice.risks.isEmpty {
             out.append("Risks of \(choice.id): " + choice.risks.map { Text.md($0) }.joined(separator: "; ") + ".")
         }
+        if choice.id != "stay", let stay = options.first(where: { $0.id == "stay" }), !stay.risks.isEmpty {
+            out.append("Risks of staying: " + stay.risks.map { Text.md($0) }.joined(separator: "; ") + ".")
+        }
         if let changes = whatWouldChange(choice, options, c, horizon: horizon, dayRate: dayRate) { out.append(changes) }
         out.append("How the plans were built and priced, and what they rest on: [How this was decided](#how-this-was-decided).")
         return [.text(out.joined(separator: "\n\n"))]
@@ -91,18 +98,22 @@ enum DecisionSection {
 
     /// The answer in two or three sentences.
     static func headline(_ choice: Option, _ options: [Option], _ c: ReportContext, horizon: Int) -> String {
-        let fixes = choice.fixes.isEmpty ? "" : ", with \(Numbers.plural(Double(choice.fixes.count), "function")) moved to another region in place"
+        let stay = options.first { $0.id == "stay" }
         var text: String
         switch choice.id {
         case "stay":
             let today = choice.targets.keys.sorted().map { Text.md($0) }.joined(separator: " and ")
-            text = "**Stay on \(today)\(fixes): \(Numbers.usd(choice.monthly)) a month.**"
+            text = "**Stay on \(today): \(Numbers.usd(choice.monthly)) a month.**"
         default:
-            text = "**Adopt the \(choice.id) plan: \(Numbers.usd(choice.monthly)) a month.**"
+            if let stay, let saving = choice.saving, saving > 0 {
+                text = "**Adopt \(choice.id): \(Numbers.usd(choice.monthly)) a month instead of \(Numbers.usd(stay.monthly)), saving \(Numbers.usd(saving)).**"
+            } else {
+                text = "**Adopt \(choice.id): \(Numbers.usd(choice.monthly)) a month.**"
+            }
             let total = choice.targets.values.reduce(0, +)
             if !choice.moves.isEmpty, choice.moves.count <= 5 {
                 text += " It moves " + choice.moves.map { $0.text + $0.costs }.joined(separator: "; ")
-                text += total > choice.moves.count ? ", and keeps the other \(Numbers.count(total - choice.moves.count)) where they run\(fixes)." : "\(fixes)."
+                text += total > choice.moves.count ? ", and keeps the other \(Numbers.count(total - choice.moves.count)) where they run." : "."
             } else {
                 text += " It \(Text.md(choice.summary))."
             }
@@ -117,17 +128,27 @@ enum DecisionSection {
             text += " but its migration, about \(Numbers.count(best.points)) developer-days (\(Numbers.usd(best.migration))), "
             text += best.payback.map { "pays back only after \(months($0))." } ?? "never pays back."
         } else if let saving = choice.saving, saving > 0 {
-            text += " Against staying as today it saves \(Numbers.usd(saving)) a month; getting there moves "
-            text += "\(Numbers.plural(Double(choice.moved), "function")), about \(Numbers.count(choice.points)) developer-days (\(Numbers.usd(choice.migration))), "
-            text += choice.payback.map { $0 == 0 ? "and pays back at once." : "and pays back in \(months($0))." } ?? "and never pays back."
+            let extra = max(0, choice.migration - (stay?.migration ?? 0))
+            text += " Getting there takes about \(Numbers.count(choice.points)) developer-days (\(Numbers.usd(choice.migration))"
+            text += extra < choice.migration ? ", \(Numbers.usd(extra)) of it beyond the fixes staying needs too)" : ")"
+            text += choice.payback.map { $0 == 0 ? " and pays back at once." : " and pays back in \(months($0))." } ?? " and never pays back."
+            // The margin over the runner-up, in developer-days: what uncounted work may cost before the answer changes.
+            let others = options.filter { $0.sameAs == nil && $0.id != choice.id && $0.feasible && $0.net != nil }
+            let dayRate = c.placement?["dayRateUSD"]?.double ?? 0
+            if let net = choice.net, let runner = others.max(by: { ($0.net ?? 0) < ($1.net ?? 0) }), let runnerNet = runner.net, dayRate > 0 {
+                let margin = net - runnerNet
+                text += " Its lead over \(runner.id), \(Numbers.usd(margin)) over \(horizon) months, is about \(Numbers.count(margin / dayRate)) developer-days: work the effort points leave out (setting up a new provider, moving data) must cost less than that."
+            }
         }
         let flips = (c.placement?["scenarios"]?.array ?? []).filter { Text.md($0["recommended"]?.string ?? "") != choice.id }
         if !flips.isEmpty {
-            text += " **A replay shows this could flip** with " + flips.map { Text.md($0["change"]?.string ?? "") }.joined(separator: ", or ")
-                + ": check that first (below)."
+            text += " **A replay shows this could flip**, with " + flips.map { Text.md($0["change"]?.string ?? "") }.joined(separator: ", or with ")
+                + ": check those first (below)."
         }
         if !choice.fixes.isEmpty {
-            text += " In place: " + choice.fixes.prefix(3).map { fixText($0) }.joined(separator: "; ")
+            let shared = stay.map { s in choice.fixes.filter { s.fixes.contains($0) }.count } ?? 0
+            text += "\n\n**Region moves\(shared == choice.fixes.count && choice.id != "stay" ? " that staying needs too" : "")** (the deployment says where these run today, and its requirements rule that region out; confirm the requirement, since any data moves too and is not costed): "
+                + choice.fixes.prefix(3).map { fixText($0) }.joined(separator: "; ")
             text += choice.fixes.count > 3 ? "; and \(choice.fixes.count - 3) more." : "."
         }
         return text
@@ -169,7 +190,7 @@ enum DecisionSection {
         guard !broken.isEmpty else {
             return c.doc.section("inputs")?["deployment"]?.string == nil
                 ? "No deployment file gave requirements; every plan shown keeps every call within its target's timeout."
-                : "Every plan shown meets every requirement of the deployment (compliance, regions, p99 objective) and keeps every call within its target's timeout."
+                : "Every plan shown meets every requirement of the deployment (compliance and regions\(c.p99ObjectiveMs == nil ? "; it sets no p99 objective" : ", the p99 objective")) and keeps every call within its target's timeout."
         }
         var lines: [String] = []
         for o in broken {
@@ -198,7 +219,7 @@ enum DecisionSection {
         if sR != sU {
             let hStar = (mR - mU) / (sR - sU)
             if hStar > 0, hStar.isFinite {
-                items.append((abs(log(hStar / h)), "**Horizon** (\(horizon) months, `--horizon`): \(runner.id) would win over \(sU > sR ? "more" : "fewer") than \(Numbers.count(hStar)) months."))
+                items.append((abs(log(hStar / h)), "**Horizon** (\(horizon) months, `--horizon`): \(runner.id) would win over \(Numbers.count(hStar.rounded(sU > sR ? .up : .down))) months or \(sU > sR ? "more" : "fewer")."))
             }
         }
         // Re-simulated what-ifs: a changed recommendation first, then by how far from today.
@@ -208,7 +229,8 @@ enum DecisionSection {
             let shown = [choice.id, runner.id].compactMap { id in costs[id].map { "\(id) \(Numbers.usd($0))" } }.joined(separator: ", ")
             let flips = winner != choice.id
             let text = "With **\(Text.md(scenario["change"]?.string ?? ""))**, replayed: \(shown) a month; "
-                + (flips ? "**\(winner) would be recommended**." : "\(choice.id) would still be recommended.")
+                + (flips ? "**\(winner) would be recommended**" : "\(choice.id) would still be recommended")
+                + (scenario["threshold"]?.string.map { "; \(Text.md($0))." } ?? ".")
             items.append((flips ? -1 : 10, text))
         }
         guard !items.isEmpty else { return nil }

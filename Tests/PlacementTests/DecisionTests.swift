@@ -177,7 +177,7 @@ struct DecisionTests {
         let choice = try #require(outcome.choice)
         #expect(choice.plan.functions.first { $0.function == "long" }?.target == "cloud-run", "\(outcome.options.map { ($0.id, $0.monthlyCost) })")
         let scenarios = try Decision.scenarios(outcome, request: request, workload: workload, options: options)
-        #expect(scenarios.map(\.id) == ["one-call-per-instance", "memory-half", "memory-double"])
+        #expect(scenarios.map(\.id) == ["one-call-per-instance", "memory-less", "memory-half", "memory-double"])
         let single = try #require(scenarios.first)
         let before = try #require(single.monthlyCost[choice.id]), stay = try #require(single.monthlyCost["stay"])
         #expect(before > choice.monthlyCost, "one call per instance costs more on cloud-run")
