@@ -28,10 +28,12 @@ let package = Package(
         .target(name: "Traces", dependencies: ["CLibCSV", "CSVFields"]),
         .target(name: "Store", dependencies: ["Traces", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Pricing", dependencies: ["Yams"], resources: [.copy("Profiles")]),
-        .target(name: "Reporting", dependencies: ["Store", "Traces"]),
+        // Every figure a person reads (money, counts, shares, times): one set of rules, named styles.
+        .target(name: "Formatting"),
+        .target(name: "Reporting", dependencies: ["Store", "Traces", "Formatting"]),
         .target(name: "Deployment", dependencies: ["Pricing"]),
         // The replay engine: a pure function of workload, profiles and seed (no files, clock or SQLite).
-        .target(name: "Simulation", dependencies: ["Traces", "Pricing", "Results"]),
+        .target(name: "Simulation", dependencies: ["Traces", "Pricing", "Results", "Formatting"]),
         // Turns an ingested trace (Store) into the engine's Workload.
         .target(name: "TraceLoading", dependencies: ["Simulation", "Store", "Traces"]),
         // Replays a schedule against a real FaaS gateway over HTTP(S), and a gateway double for tests.
@@ -45,28 +47,29 @@ let package = Package(
         // prlimit and prctl, which Swift cannot call directly.
         .target(name: "ProcessShim", path: "Sources/ProcessShim"),
         // Runs a schedule through real processes here: instances, keep-alive, slots, measurement.
-        .target(name: "Executor", dependencies: ["Simulation", "Pricing", "WorkerProtocol", "ProcessShim", "Yams"]),
+        .target(name: "Executor", dependencies: ["Simulation", "Pricing", "WorkerProtocol", "ProcessShim", "Formatting", "Yams"]),
         // A result JSON read back (report, compare) and markdown escaping for text from traces.
         .target(name: "Results"),
         // The markdown report and its charts (mermaid and SVG) from a result document: pure.
-        .target(name: "Report", dependencies: ["Results"]),
+        .target(name: "Report", dependencies: ["Results", "Formatting"]),
         // Two results compared (compare): the diff model, CI thresholds, markdown and JSON writers.
-        .target(name: "Compare", dependencies: ["Results"]),
+        .target(name: "Compare", dependencies: ["Results", "Formatting"]),
         // A result written for other tools: the Infracost usage file (export infracost-usage).
         .target(name: "Export", dependencies: ["Results"]),
         // On-prem cost of ownership, hybrid placement and break-even: pure, no files but its defaults.
-        .target(name: "Placement", dependencies: ["Simulation", "Pricing", "Deployment", "Advice"], resources: [.copy("Data")]),
+        .target(name: "Placement", dependencies: ["Simulation", "Pricing", "Deployment", "Advice", "Formatting"], resources: [.copy("Data")]),
         .executableTarget(name: "placer", dependencies: [
             "Traces", "Store", "Pricing", "Reporting", "Deployment", "Advice", "Simulation", "TraceLoading", "Results", "Compare", "Export",
-            "Placement", "Executor", "Gateway", "Report",
+            "Placement", "Executor", "Gateway", "Report", "Formatting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Traces"]),
         .testTarget(name: "PricingTests", dependencies: ["Pricing"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TraceLoading", "Store", "Traces", "Pricing"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TraceLoading", "Store", "Traces", "Pricing", "Formatting"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results"]),
+        .testTarget(name: "FormattingTests", dependencies: ["Formatting"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Results"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CompareTests", dependencies: ["Compare", "Export", "Results"]),
         .testTarget(name: "AdviceTests", dependencies: ["Advice", "Deployment", "Pricing"]),

@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 
 /// One axis of a chart's SVG: where a value sits along it (0 at its start, 1 at its end) and

@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import Results
 
@@ -66,14 +67,14 @@ enum DecisionSection {
 
     /// The answer in two or three sentences.
     static func headline(_ choice: Option, _ options: [Option], _ c: ReportContext, horizon: Int) -> String {
-        let fixes = choice.fixes.isEmpty ? "" : ", with \(Numbers.plural(Double(choice.fixes.count), "function")) moved to another region in place"
+        let fixes = choice.fixes.isEmpty ? "" : ", with \(Numbers.counted(Double(choice.fixes.count), "function")) moved to another region in place"
         var text: String
         switch choice.id {
         case "stay":
             let today = choice.targets.keys.sorted().map { Text.md($0) }.joined(separator: " and ")
-            text = "**Stay on \(today)\(fixes): \(Numbers.usd(choice.monthly)) a month.**"
+            text = "**Stay on \(today)\(fixes): \(Numbers.usd(choice.monthly, .compact)) a month.**"
         default:
-            text = "**Adopt the \(choice.id) plan: \(Numbers.usd(choice.monthly)) a month.** It \(Text.md(choice.summary))."
+            text = "**Adopt the \(choice.id) plan: \(Numbers.usd(choice.monthly, .compact)) a month.** It \(Text.md(choice.summary))."
         }
         if !choice.feasible {
             text += " No plan meets every requirement; this one breaks the fewest (\(choice.violations.count)), named below."
@@ -81,12 +82,12 @@ enum DecisionSection {
         let movers = options.filter { $0.sameAs == nil && $0.id != choice.id && $0.moved > 0 && $0.feasible && ($0.saving ?? 0) > 0 }
         if choice.id == "stay", let best = movers.max(by: { ($0.net ?? -.infinity) < ($1.net ?? -.infinity) }), let saving = best.saving {
             text += " No plan that moves functions pays for its migration within \(horizon) months."
-            text += " The closest, \(best.id), moves \(Numbers.plural(Double(best.moved), "function")) for \(Numbers.usd(saving)) a month less,"
-            text += " but its migration, about \(Numbers.count(best.points)) developer-days (\(Numbers.usd(best.migration))), "
+            text += " The closest, \(best.id), moves \(Numbers.counted(Double(best.moved), "function")) for \(Numbers.usd(saving, .compact)) a month less,"
+            text += " but its migration, about \(Numbers.count(best.points)) developer-days (\(Numbers.usd(best.migration, .compact))), "
             text += best.payback.map { "pays back only after \(months($0))." } ?? "never pays back."
         } else if let saving = choice.saving, saving > 0 {
-            text += " Against staying as today it saves \(Numbers.usd(saving)) a month; getting there moves "
-            text += "\(Numbers.plural(Double(choice.moved), "function")), about \(Numbers.count(choice.points)) developer-days (\(Numbers.usd(choice.migration))), "
+            text += " Against staying as today it saves \(Numbers.usd(saving, .compact)) a month; getting there moves "
+            text += "\(Numbers.counted(Double(choice.moved), "function")), about \(Numbers.count(choice.points)) developer-days (\(Numbers.usd(choice.migration, .compact))), "
             text += choice.payback.map { $0 == 0 ? "and pays back at once." : "and pays back in \(months($0))." } ?? "and never pays back."
         }
         if !choice.fixes.isEmpty {
@@ -117,13 +118,13 @@ enum DecisionSection {
             if o.id == recommended { name = "**\(name)** ✔" }
             // Stay is the baseline: its fixes are paid for compliance, not to earn a saving back.
             let payback = o.saving == nil || (o.id == "stay" && o.payback == nil) ? "–" : o.payback.map { $0 == 0 ? "now" : months($0) } ?? "never"
-            rows.append([name, Text.md(o.summary), Numbers.usd(o.monthly), o.saving.map(Numbers.usd) ?? "–", Numbers.count(o.moved),
-                         Numbers.count(o.points), Numbers.usd(o.migration), payback, o.net.map(Numbers.usd) ?? "–",
+            rows.append([name, Text.md(o.summary), Numbers.usd(o.monthly, .compact), o.saving.map({ Numbers.usd($0, .compact) }) ?? "–", Numbers.count(o.moved),
+                         Numbers.count(o.points), Numbers.usd(o.migration, .compact), payback, o.net.map({ Numbers.usd($0, .compact) }) ?? "–",
                          o.lockIn.map { String(format: "%.0f", $0) } ?? "–", o.feasible ? "met" : "\(o.violations.count) broken"])
         }
         return table(["plan", "what it does", "USD / month", "saving / month", "moves", "effort (dev-days)", "migration",
                       "payback", "net over \(horizon) months", "lock-in", "requirements"], rows, right: Set(2...9))
-            + "\n\nSaving is against staying as today; effort points are about a developer-day each, priced at \(Numbers.usd(dayRate)) a day; net is \(horizon) months of saving less the migration."
+            + "\n\nSaving is against staying as today; effort points are about a developer-day each, priced at \(Numbers.usd(dayRate, .compact)) a day; net is \(horizon) months of saving less the migration."
     }
 
     static func requirementsLine(_ options: [Option], _ c: ReportContext) -> String {
@@ -136,7 +137,7 @@ enum DecisionSection {
         var lines: [String] = []
         for o in broken {
             let shown = o.violations.prefix(3).map { Text.md($0) }.joined(separator: "; ")
-            lines.append("- \(o.id) breaks \(Numbers.plural(Double(o.violations.count), "requirement")): \(shown)\(o.violations.count > 3 ? "; …" : "")")
+            lines.append("- \(o.id) breaks \(Numbers.counted(Double(o.violations.count), "requirement")): \(shown)\(o.violations.count > 3 ? "; …" : "")")
         }
         return "Plans that break a requirement rank below every plan that meets them all:\n\n" + lines.joined(separator: "\n")
     }
@@ -153,7 +154,7 @@ enum DecisionSection {
         if mU != mR {
             let k = (sU - sR) * h / (mU - mR)
             if k > 0, k.isFinite {
-                items.append((abs(log(k)), "**Migration effort** (Placer's effort points, about a developer-day each, at \(Numbers.usd(dayRate)) a day): \(runner.id) would win if the migrations cost \(factor(k)) the estimate (\(runner.id): \(Numbers.count(runner.points)) points, \(Numbers.usd(mU)))."))
+                items.append((abs(log(k)), "**Migration effort** (Placer's effort points, about a developer-day each, at \(Numbers.usd(dayRate, .compact)) a day): \(runner.id) would win if the migrations cost \(factor(k)) the estimate (\(runner.id): \(Numbers.count(runner.points)) points, \(Numbers.usd(mU, .compact)))."))
             }
         }
         // Horizon.

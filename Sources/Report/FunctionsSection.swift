@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import Results
 
@@ -25,7 +26,7 @@ enum FunctionsSection {
             let id = f["id"]?.string ?? "\(f["app"]?.string ?? "")/\(f["function"]?.string ?? "")"
             rows.append([Text.name(f["function"]?.string ?? id), Text.name(f["app"]?.string ?? ""),
                          calls[id].map(Numbers.count) ?? "–", Text.md(f["target"]?.string ?? "?"),
-                         Numbers.usd(f["monthlyCost"]?.double ?? 0), Text.md(f["reason"]?.string ?? "")])
+                         Numbers.usd(f["monthlyCost"]?.double ?? 0, .compact), Text.md(f["reason"]?.string ?? "")])
         }
         let rest = sorted.dropFirst(shown)
         if !rest.isEmpty {
@@ -34,15 +35,15 @@ enum FunctionsSection {
             let split = perTarget.sorted { $0.key < $1.key }.map { "\(Numbers.count($0.value)) on \(Text.md($0.key))" }.joined(separator: ", ")
             let restCalls = rest.reduce(0) { $0 + (calls[$1["id"]?.string ?? ""] ?? 0) }
             rows.append(["\(Numbers.count(rest.count)) other functions", "", Numbers.count(restCalls), split,
-                         Numbers.usd(rest.reduce(0) { $0 + ($1["monthlyCost"]?.double ?? 0) }), ""])
+                         Numbers.usd(rest.reduce(0) { $0 + ($1["monthlyCost"]?.double ?? 0) }, .compact), ""])
         }
         let sum = functions.reduce(0) { $0 + ($1["monthlyCost"]?.double ?? 0) }
         let total = placementTotal ?? sum
         // What placement costs beyond the functions' shares (an on-prem cluster's fixed part).
         if abs(total - sum) >= 0.005 {
-            rows.append(["not shared out to functions", "", "", "", Numbers.usd(total - sum), "the on-prem cluster's fixed costs and rounding"])
+            rows.append(["not shared out to functions", "", "", "", Numbers.usd(total - sum, .compact), "the on-prem cluster's fixed costs and rounding"])
         }
-        rows.append(["**total**", "", "", "", "**\(Numbers.usd(total))**", ""])
+        rows.append(["**total**", "", "", "", "**\(Numbers.usd(total, .compact))**", ""])
         return ["## Placement per function",
                 "The \(min(shown, functions.count)) most expensive functions of \(Numbers.count(functions.count)), by their monthly cost where they are placed; invocations are those of the trace.",
                 table(["function", "app", "invocations", "placed on", "USD / month", "why"], rows, right: [2, 4])].joined(separator: "\n\n")
@@ -62,18 +63,18 @@ enum FunctionsSection {
                 if let other = byTarget[t.id]?[f.id], other.figures.rejected == 0, cost(other) < cheapest.cost { cheapest = (t.id, cost(other)) }
             }
             let why = cheapest.id == best.id ? "cheapest here too"
-                : "\(Text.md(cheapest.id)) bills it \(Numbers.usd(cheapest.cost)) (\(Numbers.percent((cost(f) - cheapest.cost) / max(cost(f), 1e-12))) less)"
+                : "\(Text.md(cheapest.id)) bills it \(Numbers.usd(cheapest.cost, .compact)) (\(Numbers.percent((cost(f) - cheapest.cost) / max(cost(f), 1e-12), .adaptive)) less)"
             rows.append([Text.name(f.function), Text.name(f.app), Numbers.count(f.figures.invocations), String(format: "%.0f MB", f.memoryMB),
-                         Numbers.ms(f.figures.p99Ms), Numbers.percent(f.figures.coldStartRate), Numbers.usd(cost(f)), why])
+                         Numbers.ms(f.figures.p99Ms, .withUnit), Numbers.percent(f.figures.coldStartRate, .adaptive), Numbers.usd(cost(f), .compact), why])
         }
         let rest = sorted.dropFirst(shown)
         if !rest.isEmpty {
             let calls = rest.reduce(0) { $0 + $1.figures.invocations }
             let colds = rest.reduce(0) { $0 + $1.figures.coldStarts }
             rows.append(["\(Numbers.count(rest.count)) other functions", "", Numbers.count(calls), "", "",
-                         calls > 0 ? Numbers.percent(Double(colds) / Double(calls)) : "–", Numbers.usd(rest.reduce(0) { $0 + cost($1) }), ""])
+                         calls > 0 ? Numbers.percent(Double(colds) / Double(calls), .adaptive) : "–", Numbers.usd(rest.reduce(0) { $0 + cost($1) }, .compact), ""])
         }
-        rows.append(["**total**", "", Numbers.count(best.figures.invocations), "", "", "", "**\(Numbers.usd(ReportContext.cost(best) ?? 0))**", ""])
+        rows.append(["**total**", "", Numbers.count(best.figures.invocations), "", "", "", "**\(Numbers.usd(ReportContext.cost(best) ?? 0, .compact))**", ""])
         var intro = "Placement was not computed, so every function is shown on \(Text.md(best.id)), the cheapest cloud target that meets the constraints for the whole trace, "
             + "by its share of that bill (free grants spread by use)."
         var header = ["function", "app", "invocations", "memory", "p99", "cold starts", "USD / month on \(Text.md(best.id))", "cheaper elsewhere?"]

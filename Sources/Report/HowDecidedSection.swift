@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import Results
 
@@ -14,7 +15,7 @@ enum HowDecidedSection {
             the same over one cloud provider's targets and the cluster (Lambda x86 and arm64 count as one provider, as do Azure's \
             plans and Google's); every provider is tried and the best kept. **fewest-moves** starts from stay, makes the moves \
             compliance forces, then takes the moves of the best compliant plan by their saving, largest first, until it reaches \
-            \(Numbers.percent(p["fewestMovesShare"]?.double ?? 0)) of that plan's saving; every prefix is re-priced exactly, since \
+            \(Numbers.percent(p["fewestMovesShare"]?.double ?? 0, .adaptive)) of that plan's saving; every prefix is re-priced exactly, since \
             free grants, tiers and whole servers do not add up. A plan that breaks a requirement never ranks above one that meets \
             them all; among those that do, the recommendation is the highest net value (saving over the horizon less the migration), \
             fewer moves breaking ties.
@@ -29,21 +30,21 @@ enum HowDecidedSection {
         out.append(method.joined(separator: "\n"))
         var references: [String] = []
         if let best = p["allCloudBest"], let id = best["target"]?.string, let cost = best["monthlyCost"]?.double {
-            var line = "Every function on the single cheapest cloud target, \(Text.md(id)), would cost \(Numbers.usd(cost)) a month"
+            var line = "Every function on the single cheapest cloud target, \(Text.md(id)), would cost \(Numbers.usd(cost, .compact)) a month"
             if let s = c.standing[id], s.functions > 0, !s.allowedEverywhere {
-                line += ", but the requirements rule it out for \(Numbers.plural(Double(s.functions - s.allowedFunctions), "function"))"
+                line += ", but the requirements rule it out for \(Numbers.counted(Double(s.functions - s.allowedFunctions), "function"))"
             }
             references.append(line + ".")
         }
         if let all = p["allOnPrem"], let id = all["target"]?.string, let cost = all["monthlyCost"]?.double {
-            let servers = all["servers"]?.double.map { " on \(Numbers.plural($0, "server"))" } ?? ""
-            references.append("Every function on \(Text.md(id))\(servers) would cost \(Numbers.usd(cost)) a month.")
+            let servers = all["servers"]?.double.map { " on \(Numbers.counted($0, "server"))" } ?? ""
+            references.append("Every function on \(Text.md(id))\(servers) would cost \(Numbers.usd(cost, .compact)) a month.")
         }
         if !references.isEmpty { out.append(references.joined(separator: " ")) }
         var figures: [String] = []
         let sources = p["inputSources"]?.object ?? [:]
         func source(_ key: String) -> String { sources[key]?.string.map { " (\(Text.md($0)))" } ?? "" }
-        if let rate = p["dayRateUSD"]?.double { figures.append("- a developer-day of migration: \(Numbers.usd(rate))\(source("dayRateUSD")); `--day-rate` sets yours") }
+        if let rate = p["dayRateUSD"]?.double { figures.append("- a developer-day of migration: \(Numbers.usd(rate, .compact))\(source("dayRateUSD")); `--day-rate` sets yours") }
         if let h = p["horizonMonths"]?.double { figures.append("- the horizon: \(Numbers.count(h)) months\(source("horizonMonths")); `--horizon`") }
         figures.append("- effort points per move: docs/lockin.md (handler, trigger, orchestration, bindings, packaging); a region move in place\(source("regionMovePoints"))")
         out.append("The decision weighs:\n\n" + figures.joined(separator: "\n"))

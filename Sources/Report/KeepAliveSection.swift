@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import Results
 
@@ -23,8 +24,8 @@ enum KeepAliveSection {
         }
         let month = 30 / max(c.doc.days, 1e-9)
         func cells(_ f: Figures) -> [String] {
-            [Text.md(f.policy), Numbers.percent(f.invocations > 0 ? Double(f.coldStarts) / Double(f.invocations) : 0),
-             Numbers.count(f.memoryGBSeconds * month / 3600), f.cost.map(Numbers.usd) ?? "–"]
+            [Text.md(f.policy), Numbers.percent(f.invocations > 0 ? Double(f.coldStarts) / Double(f.invocations) : 0, .adaptive),
+             Numbers.count(f.memoryGBSeconds * month / 3600), f.cost.map({ Numbers.usd($0, .compact) }) ?? "–"]
         }
         let withAlternative = !alternatives.isEmpty
         var header = ["target", "keep-alive", "cold starts", "memory held, GB-h / month", "USD / month"]

@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import Results
 
@@ -68,12 +69,12 @@ enum MemorySection {
             let parts = id.split(separator: "/", maxSplits: 1).map(String.init)
             let name = parts.count == 2 ? Text.id(app: parts[0], function: parts[1]) : Text.name(id)
             hints.append((share * cost(r), [name, "\(Numbers.count(memory)) MB", "\(Numbers.count(peak)) MB (mean \(Numbers.count(r["usedMeanMB"]?.double ?? 0)), \(Numbers.count(r["usedCalls"]?.double ?? 0)) calls)",
-                                            "\(Numbers.count(suggested)) MB", Numbers.percent(share)]))
+                                            "\(Numbers.count(suggested)) MB", Numbers.percent(share, .adaptive)]))
         }
         guard !hints.isEmpty else { return nil }
         hints.sort { $0.saving != $1.saving ? $0.saving > $1.saving : $0.row[0] < $1.row[0] }
         let shownHints = hints.prefix(shown).map(\.row)
-        return "Right-sizing: \(Numbers.plural(Double(hints.count), "function")) use far less memory than they hold, by the peaks their calls reported. The suggested size is the peak plus 20 %, up to the next 64 MB (Placer's rule of thumb); the saving is of memory-time where durations hold, and on Lambda CPU follows memory, so measure durations at the new size before you commit it.\n\n"
+        return "Right-sizing: \(Numbers.counted(Double(hints.count), "function")) use far less memory than they hold, by the peaks their calls reported. The suggested size is the peak plus 20 %, up to the next 64 MB (Placer's rule of thumb); the saving is of memory-time where durations hold, and on Lambda CPU follows memory, so measure durations at the new size before you commit it.\n\n"
             + table(["function", "memory", "peak used", "suggested", "memory-time saved"], shownHints, right: [1, 2, 3, 4])
     }
 

@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import Results
 
@@ -76,7 +77,7 @@ struct ReportContext {
             return "\(s.functions - s.allowedFunctions) of \(s.functions) functions not allowed by the requirements"
         }
         if let objective = p99ObjectiveMs, target.figures.p99Ms > objective {
-            return "p99 \(Numbers.ms(target.figures.p99Ms)) over the \(Numbers.ms(objective)) objective"
+            return "p99 \(Numbers.ms(target.figures.p99Ms, .withUnit)) over the \(Numbers.ms(objective, .withUnit)) objective"
         }
         return nil
     }

@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import Results
 
@@ -29,7 +30,7 @@ enum ScalingSection {
                     .sorted { $0.figures.throttled == $1.figures.throttled ? $0.id < $1.id : $0.figures.throttled > $1.figures.throttled }
                 let named = worst.prefix(5).map { "\(Text.id(app: $0.app, function: $0.function)) (\(Numbers.count($0.figures.throttled)))" }.joined(separator: ", ")
                 let more = worst.count > 5 ? " and \(worst.count - 5) more" : ""
-                text.append("**\(Text.md(t.id))** throttles \(Numbers.count(t.figures.throttled)) calls (\(Numbers.percent(Double(t.figures.throttled) / Double(max(t.figures.invocations, 1))))): \(named)\(more).")
+                text.append("**\(Text.md(t.id))** throttles \(Numbers.count(t.figures.throttled)) calls (\(Numbers.percent(Double(t.figures.throttled) / Double(max(t.figures.invocations, 1)), .adaptive))): \(named)\(more).")
             }
         }
         var blocks: [Block] = [.text(text.joined(separator: "\n\n"))]

@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import Results
 
@@ -14,16 +15,16 @@ enum TargetsSection {
         for t in costed {
             let f = t.figures
             let cost = ReportContext.cost(t) ?? onPremCost[t.id]
-            let costText = cost.map(Numbers.usd) ?? "not computed"
-            let perMillion = cost.map { monthlyCalls > 0 ? Numbers.usd($0 / monthlyCalls * 1e6) : "–" } ?? "–"
+            let costText = cost.map({ Numbers.usd($0, .compact) }) ?? "not computed"
+            let perMillion = cost.map { monthlyCalls > 0 ? Numbers.usd($0 / monthlyCalls * 1e6, .compact) : "–" } ?? "–"
             let s = c.standing[t.id]
             let lockIn = s?.lockIn.map { String(format: "%.0f", $0) } ?? "–"
             let compliance = s.map { $0.functions == 0 ? "–" : $0.allowedEverywhere ? "all allowed" : "\(Numbers.count($0.allowedFunctions)) of \(Numbers.count($0.functions)) allowed" } ?? "–"
             let throttled = f.throttled == 0 ? "0" : "\(Numbers.count(f.throttled)) (\(Numbers.count(f.rejected)) rejected)"
             let timedOut = c.doc.root["targets"]?.array?.first { $0["id"]?.string == t.id }?["timedOut"]?.double ?? 0
             let name = t.id == c.bestCloud?.id && c.placement == nil ? "**\(Text.md(t.id))**" : Text.md(t.id)
-            rows.append([name + (t.isCloud ? "" : " (on-prem)"), costText, perMillion, Numbers.ms(f.p50Ms), Numbers.ms(f.p95Ms),
-                         Numbers.ms(f.p99Ms), Numbers.percent(f.coldStartRate), Numbers.count(f.peakInstances), throttled,
+            rows.append([name + (t.isCloud ? "" : " (on-prem)"), costText, perMillion, Numbers.ms(f.p50Ms, .withUnit), Numbers.ms(f.p95Ms, .withUnit),
+                         Numbers.ms(f.p99Ms, .withUnit), Numbers.percent(f.coldStartRate, .adaptive), Numbers.count(f.peakInstances), throttled,
                          Numbers.count(timedOut), lockIn, compliance])
         }
         // Columns whose every row is the same tell nothing side by side: one sentence says their value.
@@ -51,7 +52,7 @@ enum TargetsSection {
             notes.append("Not costed, so not listed: \(uncosted.map(Text.md).joined(separator: ", ")) (placement buys one cluster, of the platform named above; their instances and memory are under Scaling).")
         }
         if c.p99SameEverywhere, let high = c.doc.targets.map(\.figures.p99Ms).max() {
-            notes.append("p99 is about the same on every target (\(Numbers.ms(high))): it is the functions' own execution time, not the platform.")
+            notes.append("p99 is about the same on every target (\(Numbers.ms(high, .withUnit))): it is the functions' own execution time, not the platform.")
         }
         notes.append("Latency is queueing + cold start + execution of served calls. Lock-in is 0 (portable) to 100 (locked in), weighted by invocations (see Lock-in and compliance).")
         text.append(notes.joined(separator: " "))

@@ -1,3 +1,5 @@
+import Formatting
+import Foundation
 import Store
 import Traces
 
@@ -13,7 +15,7 @@ public enum InspectText {
         for f in s.files {
             var line = "  \(f.name): \(f.format) \(f.kind)"
             if let day = f.day { line += ", day \(day)" }
-            line += ", " + Format.counted(f.rows, "row")
+            line += ", " + Numbers.counted(f.rows, "row")
             if f.skippedRows > 0 { line += ", \(f.skippedRows) skipped" }
             out.append(line)
         }
@@ -21,10 +23,10 @@ public enum InspectText {
         out.append("Trace")
         out.append("  apps           \(s.apps)")
         out.append("  functions      \(s.functions)")
-        out.append("  invocations    \(Format.count(s.invocations))")
+        out.append("  invocations    \(Numbers.count(s.invocations))")
         if let start = s.startSeconds {
-            let from = s.clock == .epoch ? Format.date(epochSeconds: start) : "+\(Format.duration(start))"
-            out.append("  span           \(Format.duration(s.spanSeconds)) from \(from)")
+            let from = s.clock == .epoch ? date(epochSeconds: start) : "+\(Numbers.duration(seconds: start, .approximate))"
+            out.append("  span           \(Numbers.duration(seconds: s.spanSeconds, .approximate)) from \(from)")
         } else {
             out.append("  span           unknown (no times in the trace)")
         }
@@ -37,8 +39,8 @@ public enum InspectText {
             let functions = Double(s.triggers.reduce(0) { $0 + $1.functions })
             let invocations = max(s.triggers.reduce(0) { $0 + $1.invocations }, 1)
             for t in s.triggers {
-                out.append("  " + Format.pad(t.trigger, 16) + Format.padLeft(Format.percent(Double(t.functions) / functions), 9)
-                           + Format.padLeft(Format.percent(t.invocations / invocations), 14))
+                out.append("  " + Format.pad(t.trigger, 16) + Format.padLeft(Numbers.percent(Double(t.functions) / functions, .oneDecimal), 9)
+                           + Format.padLeft(Numbers.percent(t.invocations / invocations, .oneDecimal), 14))
             }
         }
         if s.invocations > 0 && s.spanSeconds > 0 {
@@ -54,12 +56,12 @@ public enum InspectText {
         if !s.durationPercentilesMs.isEmpty {
             out.append("")
             out.append("Duration, ms (\(s.durationBasis))")
-            out.append("  " + zip(levels, s.durationPercentilesMs).map { "\($0) \(Format.number($1))" }.joined(separator: "  "))
+            out.append("  " + zip(levels, s.durationPercentilesMs).map { "\($0) \(Numbers.number($1, .significant))" }.joined(separator: "  "))
         }
         if !s.memoryPercentilesMB.isEmpty {
             out.append("")
             out.append("Memory, MB (\(s.memoryBasis))")
-            out.append("  " + zip(levels, s.memoryPercentilesMB).map { "\($0) \(Format.number($1))" }.joined(separator: "  "))
+            out.append("  " + zip(levels, s.memoryPercentilesMB).map { "\($0) \(Numbers.number($1, .significant))" }.joined(separator: "  "))
         }
         var notes: [String] = []
         if s.functionsWithoutDurations > 0 {
@@ -81,7 +83,16 @@ public enum InspectText {
     }
 
     private static func shapeLine(_ label: String, _ value: Double, _ reference: Double?) -> String {
-        "  " + Format.pad(label, 47) + Format.padLeft(Format.percent(value), 11)
-            + (reference.map { Format.padLeft(Format.percent($0), 13) } ?? "")
+        "  " + Format.pad(label, 47) + Format.padLeft(Numbers.percent(value, .oneDecimal), 11)
+            + (reference.map { Format.padLeft(Numbers.percent($0, .oneDecimal), 13) } ?? "")
+    }
+
+    /// A UTC date-time from epoch seconds: 2023-05-01 12:34:56 UTC.
+    private static func date(epochSeconds: Double) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
+        return formatter.string(from: Date(timeIntervalSince1970: epochSeconds))
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formatting
 import Reporting
 import Store
 import Traces
@@ -62,7 +63,7 @@ enum IngestReport {
     static func line(file: String, _ s: ReadSummary) -> String {
         var text = "\(file): \(s.format.rawValue) \(s.kind)"
         if let day = s.day { text += ", day \(day)" }
-        text += ", " + Format.counted(s.rows, "row")
+        text += ", " + Numbers.counted(s.rows, "row")
         if s.skippedCount > 0 {
             let reasons = s.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             text += "; skipped \(s.skippedCount) invalid rows (\(reasons))"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formatting
 import Foundation
 import Pricing
 
@@ -84,12 +85,7 @@ struct PriceCommand: ParsableCommand {
     }
 
     private func render(_ bill: CostBreakdown, shape: Shape) -> String {
-        func usd(_ d: Decimal) -> String {
-            var value = d, rounded = Decimal()
-            NSDecimalRound(&rounded, &value, 2, .plain)
-            let text = String(format: "%.2f", abs(NSDecimalNumber(decimal: rounded).doubleValue))
-            return (rounded < 0 ? "-$" : "$") + text
-        }
+        func usd(_ d: Decimal) -> String { Numbers.usd(d, .cents) }
         let q = bill.quantities
         var lines = ["\(bill.target): \(q.requests) requests, \(q.memoryGBSeconds) GB-s at \(shape.memoryMB) MB billed"]
         if let unit = q.cpuUnit { lines.append("  cpu: \(q.cpuSeconds) \(unit)") }
