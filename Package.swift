@@ -30,7 +30,8 @@ let package = Package(
         .target(name: "Pricing", dependencies: ["Yams"], resources: [.copy("Profiles")]),
         // Every figure a person reads (money, counts, shares, times): one set of rules, named styles.
         .target(name: "Formatting"),
-        .target(name: "Reporting", dependencies: ["Store", "Traces", "Formatting"]),
+        // What the terminal shows of a result (inspect, simulate, price, catalog): text, never printed here.
+        .target(name: "TerminalText", dependencies: ["Store", "Traces", "Pricing", "Simulation", "Formatting"]),
         .target(name: "Deployment", dependencies: ["Pricing"]),
         // The replay engine: a pure function of workload, profiles and seed (no files, clock or SQLite).
         .target(name: "Simulation", dependencies: ["Traces", "Pricing", "Results", "Formatting"]),
@@ -51,7 +52,7 @@ let package = Package(
         // A result JSON read back (report, compare) and markdown escaping for text from traces.
         .target(name: "Results"),
         // The markdown report and its charts (mermaid and SVG) from a result document: pure.
-        .target(name: "Report", dependencies: ["Results", "Formatting"]),
+        .target(name: "MarkdownReport", dependencies: ["Results", "Formatting"]),
         // Two results compared (compare): the diff model, CI thresholds, markdown and JSON writers.
         .target(name: "Compare", dependencies: ["Results", "Formatting"]),
         // A result written for other tools: the Infracost usage file (export infracost-usage).
@@ -59,8 +60,8 @@ let package = Package(
         // On-prem cost of ownership, hybrid placement and break-even: pure, no files but its defaults.
         .target(name: "Placement", dependencies: ["Simulation", "Pricing", "Deployment", "Advice", "Formatting"], resources: [.copy("Data")]),
         .executableTarget(name: "placer", dependencies: [
-            "Traces", "Store", "Pricing", "Reporting", "Deployment", "Advice", "Simulation", "TraceLoading", "Results", "Compare", "Export",
-            "Placement", "Executor", "Gateway", "Report", "Formatting",
+            "Traces", "Store", "Pricing", "TerminalText", "Deployment", "Advice", "Simulation", "TraceLoading", "Results", "Compare", "Export",
+            "Placement", "Executor", "Gateway", "MarkdownReport", "Formatting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
@@ -70,7 +71,7 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TraceLoading", "Store", "Traces", "Pricing", "Formatting"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results"]),
         .testTarget(name: "FormattingTests", dependencies: ["Formatting"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Results"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MarkdownReportTests", dependencies: ["MarkdownReport", "Results"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CompareTests", dependencies: ["Compare", "Export", "Results"]),
         .testTarget(name: "AdviceTests", dependencies: ["Advice", "Deployment", "Pricing"]),
         .testTarget(name: "PlacementTests", dependencies: ["Placement", "Simulation", "Pricing", "Deployment", "Advice", "Traces"]),

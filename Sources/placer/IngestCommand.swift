@@ -1,6 +1,6 @@
 import ArgumentParser
 import Formatting
-import Reporting
+import TerminalText
 import Store
 import Traces
 

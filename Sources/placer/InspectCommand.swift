@@ -1,5 +1,5 @@
 import ArgumentParser
-import Reporting
+import TerminalText
 import Store
 import Traces
 

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Formatting
 import Foundation
 import Pricing
+import TerminalText
 
 struct PriceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -76,29 +76,11 @@ struct PriceCommand: ParsableCommand {
             }
             let options = PricingOptions(freeTier: !noFreeTier, discountPercent: discountPercent, region: region)
             let bill = try BillingEngine.price(recorder.summary, on: profile, options: options)
-            print(json ? bill.json() : render(bill, shape: shape), terminator: "")
+            print(json ? bill.json() : PriceText.render(bill, shape: shape), terminator: "")
         } catch let error as CatalogError {
             throw fail(error, Exit.usage)
         } catch let error as PricingError {
             throw fail(error, Exit.usage)
         }
-    }
-
-    private func render(_ bill: CostBreakdown, shape: Shape) -> String {
-        func usd(_ d: Decimal) -> String { Numbers.usd(d, .cents) }
-        let q = bill.quantities
-        var lines = ["\(bill.target): \(q.requests) requests, \(q.memoryGBSeconds) GB-s at \(shape.memoryMB) MB billed"]
-        if let unit = q.cpuUnit { lines.append("  cpu: \(q.cpuSeconds) \(unit)") }
-        let rows: [(String, Decimal)] = [
-            ("compute", bill.compute), ("requests", bill.requests), ("init", bill.initialization),
-            ("provisioned", bill.provisioned), ("egress", bill.egress), ("discount", -bill.discount),
-        ]
-        for (name, value) in rows where value != 0 || name == "compute" || name == "requests" {
-            lines.append("  " + name.padding(toLength: 12, withPad: " ", startingAt: 0) + usd(value))
-        }
-        lines.append("  " + "total".padding(toLength: 12, withPad: " ", startingAt: 0) + usd(bill.total) + " per month")
-        lines.append("  (free grants worth \(usd(bill.freeGrantCredit)) already deducted)")
-        lines += bill.notes.map { "  note: " + $0 }
-        return lines.joined(separator: "\n") + "\n"
     }
 }

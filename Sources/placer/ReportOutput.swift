@@ -1,5 +1,5 @@
 import Foundation
-import Report
+import MarkdownReport
 import Results
 
 /// Renders a result document and writes the markdown and its SVG charts beside it. Every file

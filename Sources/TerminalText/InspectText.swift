@@ -39,8 +39,8 @@ public enum InspectText {
             let functions = Double(s.triggers.reduce(0) { $0 + $1.functions })
             let invocations = max(s.triggers.reduce(0) { $0 + $1.invocations }, 1)
             for t in s.triggers {
-                out.append("  " + Format.pad(t.trigger, 16) + Format.padLeft(Numbers.percent(Double(t.functions) / functions, .oneDecimal), 9)
-                           + Format.padLeft(Numbers.percent(t.invocations / invocations, .oneDecimal), 14))
+                out.append("  " + Columns.pad(t.trigger, 16) + Columns.padLeft(Numbers.percent(Double(t.functions) / functions, .oneDecimal), 9)
+                           + Columns.padLeft(Numbers.percent(t.invocations / invocations, .oneDecimal), 14))
             }
         }
         if s.invocations > 0 && s.spanSeconds > 0 {
@@ -83,8 +83,8 @@ public enum InspectText {
     }
 
     private static func shapeLine(_ label: String, _ value: Double, _ reference: Double?) -> String {
-        "  " + Format.pad(label, 47) + Format.padLeft(Numbers.percent(value, .oneDecimal), 11)
-            + (reference.map { Format.padLeft(Numbers.percent($0, .oneDecimal), 13) } ?? "")
+        "  " + Columns.pad(label, 47) + Columns.padLeft(Numbers.percent(value, .oneDecimal), 11)
+            + (reference.map { Columns.padLeft(Numbers.percent($0, .oneDecimal), 13) } ?? "")
     }
 
     /// A UTC date-time from epoch seconds: 2023-05-01 12:34:56 UTC.

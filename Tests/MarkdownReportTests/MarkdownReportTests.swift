@@ -2,7 +2,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-@testable import Report
+@testable import MarkdownReport
 import Results
 import Testing
 
@@ -103,7 +103,7 @@ private func cells(_ line: Substring) -> Int {
     return count
 }
 
-@Suite struct ReportTests {
+@Suite struct MarkdownReportTests {
     @Test func placedReportHasEverySectionInOrder() throws {
         let report = ReportRenderer.render(try fixture("placed"), name: "tiny")
         let md = report.markdown
