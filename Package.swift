@@ -59,10 +59,16 @@ let package = Package(
         .target(name: "Export", dependencies: ["Results"]),
         // On-prem cost of ownership, hybrid placement and break-even: pure, no files but its defaults.
         .target(name: "Placement", dependencies: ["Simulation", "Pricing", "Deployment", "Advice", "Formatting"], resources: [.copy("Data")]),
+        // The use cases (ingest, inspect, simulate, place, advise, compare, execute, calibrate, …):
+        // requests in, results and progress events out; no terminal, no ArgumentParser.
+        .target(name: "UseCases", dependencies: [
+            "Traces", "Store", "Pricing", "Deployment", "Advice", "Simulation", "TraceLoading", "Results", "Compare", "Export",
+            "Placement", "Executor", "MarkdownReport", "Formatting",
+        ]),
+        // The command-line tool: options, terminal output and exit statuses over UseCases.
         .executableTarget(name: "placer", dependencies: [
-            "Traces", "Store", "Pricing", "TerminalText", "Deployment", "Advice", "Simulation", "TraceLoading", "Results", "Compare", "Export",
-            "Placement", "Executor", "Gateway", "MarkdownReport", "Formatting",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "UseCases", "TerminalText", "Traces", "Store", "Pricing", "Simulation", "Results", "Compare", "Placement", "Executor", "Gateway",
+            "Formatting", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Traces"]),

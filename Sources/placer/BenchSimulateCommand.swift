@@ -3,6 +3,7 @@ import Foundation
 import Pricing
 import Simulation
 import Traces
+import UseCases
 
 /// `placer bench simulate`: simulated invocations per second on the exact (per-invocation) path.
 struct BenchSimulateCommand: ParsableCommand {
@@ -22,7 +23,7 @@ struct BenchSimulateCommand: ParsableCommand {
     @Option(help: "Threads for the parallel run (default: every core).") var workers: Int?
 
     func run() throws {
-        let catalog = try loadCatalog(nil)
+        let catalog = try Inputs.catalog(nil)
         let targets = try target.map { SimulationTarget(profile: try catalog.profile($0)) }
         var random = SeededRandom(seed: 1)
         let weights = (0..<functions).map { _ in pow(10, random.uniform(0, 4)) }

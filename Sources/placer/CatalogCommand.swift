@@ -2,17 +2,7 @@ import ArgumentParser
 import Foundation
 import Pricing
 import TerminalText
-
-/// The catalog with the user's folder added, or a one-line error.
-func loadCatalog(_ directory: String?) throws -> Catalog {
-    do {
-        var catalog = try Catalog.bundled()
-        if let directory { catalog = try catalog.adding(directory: URL(fileURLWithPath: directory)) }
-        return catalog
-    } catch let error as CatalogError {
-        throw fail(error, Exit.badInput)
-    }
-}
+import UseCases
 
 struct CatalogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,7 +15,7 @@ struct CatalogCommand: ParsableCommand {
         @Option(name: .long, help: "A folder of profiles that add to or override the bundled ones.") var catalog: String?
 
         func run() throws {
-            print(CatalogText.list(try loadCatalog(catalog)), terminator: "")
+            print(CatalogText.list(try CatalogLookup.list(catalog: catalog)), terminator: "")
         }
     }
 
@@ -35,10 +25,7 @@ struct CatalogCommand: ParsableCommand {
         @Option(name: .long, help: "A folder of profiles that add to or override the bundled ones.") var catalog: String?
 
         func run() throws {
-            let catalog = try loadCatalog(catalog)
-            let p: Profile
-            do { p = try catalog.profile(id) } catch { throw fail("\(error)", Exit.usage) }
-            print(CatalogText.show(p), terminator: "")
+            print(CatalogText.show(try CatalogLookup.show(id, catalog: catalog)), terminator: "")
         }
     }
 
@@ -52,8 +39,8 @@ struct CatalogCommand: ParsableCommand {
 
         func run() throws {
             var failed = false
-            for file in files {
-                switch Catalog.load(file: URL(fileURLWithPath: file)) {
+            for (file, outcome) in CatalogLookup.validate(files) {
+                switch outcome {
                 case .success(let profile):
                     print("\(file): ok (\(profile.id), \(profile.figures.count) figures)")
                 case .failure(let error):

@@ -1,15 +1,8 @@
 import ArgumentParser
-import Foundation
-import TerminalText
 import Simulation
+import TerminalText
 import Traces
-
-extension ArrivalMode: ExpressibleByArgument {}
-
-/// Keep-alive policies that no profile names, chosen on the command line.
-enum KeepAliveChoice: String, ExpressibleByArgument, CaseIterable {
-    case hybridHistogram = "hybrid-histogram"
-}
+import UseCases
 
 /// `placer simulate`: replays a trace on each target and prints what it would do and cost.
 struct SimulateCommand: ParsableCommand {
@@ -40,8 +33,8 @@ struct SimulateCommand: ParsableCommand {
             paths: paths, targets: target, deployment: deployment, seed: seed, arrivals: arrivals, catalog: catalog,
             region: region, keepAlive: keepAlive, workers: workers, format: format, current: current,
             freeTier: !noFreeTier, skipInvalidRows: skipInvalidRows, exact: exact,
-            calibration: calibration))
-        if let json { try writeResult(run.result, to: json) }
+            calibration: calibration), progress: TerminalProgress())
+        if let json { try Outputs.writeResult(run.result, to: json) }
         print(SimulationText.render(run.result), terminator: "")
     }
 }

@@ -1,10 +1,12 @@
 import Dispatch
 import Foundation
+import UseCases
 
 /// Progress of a long command on standard error: a bar with a rate and an estimate, redrawn
 /// every second, when standard error is a terminal; one plain line per step and item otherwise
-/// (CI logs). A step that cannot be counted shows its elapsed time.
-final class Progress: @unchecked Sendable {
+/// (CI logs). A step that cannot be counted shows its elapsed time. A use case's notes and
+/// warnings are lines of their own on standard error; an ingested file's line goes to standard output.
+final class TerminalProgress: ProgressObserver, @unchecked Sendable {
     private let interactive: Bool
     /// Every mutable field below is touched only on this queue.
     private let queue = DispatchQueue(label: "placer.progress")
@@ -17,6 +19,18 @@ final class Progress: @unchecked Sendable {
     private var item = ""
 
     init(interactive: Bool = isatty(STDERR_FILENO) == 1) { self.interactive = interactive }
+
+    func observe(_ event: ProgressEvent) {
+        switch event {
+        case .began(let step, let total, let unit): begin(step, total: total, unit: unit)
+        case .advanced(let item): advance(item)
+        case .ended(let summary): end(summary)
+        case .ingested(let file): print(file.line)
+        case .note(let text): printError("note: " + text)
+        case .warning(let text): printError("warning: " + text)
+        case .message(let text): printError(text)
+        }
+    }
 
     /// Starts a step of `total` items (0 when it cannot be counted).
     func begin(_ step: String, total: Int = 0, unit: String = "") {

@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import Simulation
 import Traces
@@ -6,25 +5,26 @@ import Traces
 /// `--window FROM..TO`: seconds from the trace's start. Times are `500ms`, `90s`, `15m`, `2h`,
 /// `1d` or sums such as `10h30m`; a bare number is minutes (the trace's own bin); an empty side
 /// is the trace's start or end.
-enum ReplayWindow {
-    static func parse(_ text: String?) throws -> (Double, Double) {
+public enum ReplayWindow {
+    /// FROM and TO in seconds from the trace's start (0 and infinity where a side is empty or no window is given).
+    public static func parse(_ text: String?) throws -> (Double, Double) {
         guard let text else { return (0, .infinity) }
         let parts = text.components(separatedBy: "..")
         guard parts.count == 2 else {
-            throw fail("--window: expected FROM..TO, e.g. 60..65 (minutes), 90s..120s or 10h..10h30m; got \(text)", Exit.usage)
+            throw UseCaseError.usage("--window: expected FROM..TO, e.g. 60..65 (minutes), 90s..120s or 10h..10h30m; got \(text)")
         }
         let from = try parts[0].trimmingCharacters(in: .whitespaces).isEmpty ? 0 : seconds(parts[0], text)
         let to = try parts[1].trimmingCharacters(in: .whitespaces).isEmpty ? Double.infinity : seconds(parts[1], text)
-        guard from < to else { throw fail("--window: FROM must be before TO in \(text)", Exit.usage) }
+        guard from < to else { throw UseCaseError.usage("--window: FROM must be before TO in \(text)") }
         return (from, to)
     }
 
     /// One side of the window, in seconds.
-    static func seconds(_ value: String, _ whole: String) throws -> Double {
+    public static func seconds(_ value: String, _ whole: String) throws -> Double {
         let units: [String: Double] = ["ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86_400]
         let text = value.trimmingCharacters(in: .whitespaces)
-        func problem() -> ExitCode {
-            fail("--window: not a time: \(value) in \(whole) (use 65 for minutes, or 500ms, 90s, 15m, 2h, 1d, 10h30m)", Exit.usage)
+        func problem() -> UseCaseError {
+            .usage("--window: not a time: \(value) in \(whole) (use 65 for minutes, or 500ms, 90s, 15m, 2h, 1d, 10h30m)")
         }
         if let minutes = Double(text) {
             guard minutes.isFinite, minutes >= 0 else { throw problem() }
@@ -53,19 +53,20 @@ enum ReplayWindow {
 
 /// `--functions`: names or globs on the function (or APP/FUNCTION), and `busiest:N` for the N
 /// busiest of those chosen (ties by app and name, so the choice is reproducible).
-struct FunctionChoice {
-    var globs: [String] = []
-    var busiest: Int?
-    var text = ""
+public struct FunctionChoice: Sendable {
+    public var globs: [String] = []
+    public var busiest: Int?
+    public var text = ""
 
-    static func parse(_ text: String?) throws -> FunctionChoice {
+    /// The choice written as `--functions` takes it (nil: every function).
+    public static func parse(_ text: String?) throws -> FunctionChoice {
         var choice = FunctionChoice()
         guard let text else { return choice }
         choice.text = text
         for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
             if item.hasPrefix("busiest:") {
                 guard let n = Int(item.dropFirst("busiest:".count)), n > 0 else {
-                    throw fail("--functions busiest:N needs a positive N, got \(item)", Exit.usage)
+                    throw UseCaseError.usage("--functions busiest:N needs a positive N, got \(item)")
                 }
                 choice.busiest = n
             } else {
@@ -76,12 +77,12 @@ struct FunctionChoice {
     }
 
     /// The workload cut down to the chosen functions; a glob that matches nothing is an error.
-    func select(_ workload: Workload) throws -> Workload {
+    public func select(_ workload: Workload) throws -> Workload {
         let all = workload.apps.flatMap(\.functions)
         var chosen = all
         if !globs.isEmpty {
             for glob in globs where !all.contains(where: { Self.matches(glob, $0.key) }) {
-                throw fail("no function of the trace matches --functions \(glob)", Exit.usage)
+                throw UseCaseError.usage("no function of the trace matches --functions \(glob)")
             }
             chosen = all.filter { f in globs.contains { Self.matches($0, f.key) } }
         }
@@ -95,11 +96,12 @@ struct FunctionChoice {
             let fs = app.functions.filter { keep.contains($0.key) }
             return fs.isEmpty ? nil : AppWorkload(key: app.key, functions: fs)
         }
-        guard !selected.apps.isEmpty else { throw fail("no function of the trace matches --functions \(text)", Exit.usage) }
+        guard !selected.apps.isEmpty else { throw UseCaseError.usage("no function of the trace matches --functions \(text)") }
         return selected
     }
 
-    static func matches(_ glob: String, _ key: FunctionKey) -> Bool {
+    /// Whether a glob matches the function's name or APP/FUNCTION.
+    public static func matches(_ glob: String, _ key: FunctionKey) -> Bool {
         fnmatch(glob, key.function, 0) == 0 || fnmatch(glob, key.app + "/" + key.function, 0) == 0
     }
 }
