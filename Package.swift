@@ -82,6 +82,8 @@ let package = Package(
         .testTarget(name: "AdviceTests", dependencies: ["Advice", "Deployment", "Pricing"]),
         .testTarget(name: "PlacementTests", dependencies: ["Placement", "Simulation", "Pricing", "Deployment", "Advice", "Traces"]),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "WorkerProtocol", "Simulation", "Pricing"]),
+        // Calls the use cases directly: ingest, inspect, simulate, place, advise, report, compare, errors.
+        .testTarget(name: "UseCasesTests", dependencies: ["UseCases", "TerminalText", "Results", "Compare", "Placement", "Simulation", "Pricing"]),
         // Runs the built `placer` executable: exit statuses, messages, a killed ingest.
         .testTarget(name: "CLITests", dependencies: ["Store", "Traces", "Gateway"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Simulation", "Traces"]),
