@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // libcsv from Debian's libcsv-dev, behind one Swift file (Traces/CSV/CSVParser.swift).
@@ -26,7 +27,7 @@ let package = Package(
         // libcsv's per-field callback, in C: it runs once per field.
         .target(name: "CSVFields", path: "Sources/CSVFields"),
         .target(name: "Traces", dependencies: ["CLibCSV", "CSVFields"]),
-        .target(name: "Store", dependencies: ["Traces", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: ["Traces", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
         .target(name: "Pricing", dependencies: ["Yams"], resources: [.copy("Profiles")]),
         // Every figure a person reads (money, counts, shares, times): one set of rules, named styles.
         .target(name: "Formatting"),
@@ -63,12 +64,12 @@ let package = Package(
         // requests in, results and progress events out; no terminal, no ArgumentParser.
         .target(name: "UseCases", dependencies: [
             "Traces", "Store", "Pricing", "Deployment", "Advice", "Simulation", "TraceLoading", "Results", "Compare", "Export",
-            "Placement", "Executor", "MarkdownReport", "Formatting",
+            "Placement", "Executor", "MarkdownReport", "Formatting", .product(name: "Logging", package: "swift-log"),
         ]),
         // The command-line tool: options, terminal output and exit statuses over UseCases.
         .executableTarget(name: "placer", dependencies: [
             "UseCases", "TerminalText", "Traces", "Store", "Pricing", "Simulation", "Results", "Compare", "Placement", "Executor", "Gateway",
-            "Formatting", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Formatting", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Traces"]),

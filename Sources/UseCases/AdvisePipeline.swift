@@ -1,5 +1,6 @@
 import Executor
 import Foundation
+import Logging
 import Placement
 import Pricing
 import Results
@@ -34,7 +35,7 @@ struct AdvisePipeline {
         progress.begin("Replaying the trace on " + (count == 0 ? "the deployment's targets" : count == 1 ? "1 target" : "\(count) targets"))
         var run = try SimulationRun.run(request, progress: progress)
         progress.end("\(run.workload.apps.count) scaling groups, \(run.result.targets.count) targets")
-        for step in steps { try step.run(self, &run, progress) }
+        for step in steps { try timed("step \(step.name)") { try step.run(self, &run, progress) } }
         return run.result
     }
 }

@@ -1,5 +1,6 @@
 import Deployment
 import Foundation
+import Logging
 import Placement
 import Pricing
 import Simulation
@@ -117,10 +118,11 @@ public enum Place {
         do {
             let request = PlacementRequest(result: run.result, targets: run.targets, onPrem: onPrem, inputs: inputs,
                                            deployment: run.deployment, lockIn: run.lockIn)
-            let outcome = try Decision.decide(DecisionRequest(placement: request, inputs: decision))
+            let outcome = try timed("decision") { try Decision.decide(DecisionRequest(placement: request, inputs: decision)) }
+            log.debug("plans: \(outcome.options.map(\.id).joined(separator: ", ")); recommended \(outcome.recommended)")
             guard breakEven else { return (outcome, nil) }
-            let analysis = try BreakEven.analyse(BreakEvenRequest(result: run.result, targets: run.targets, onPrem: onPrem, inputs: inputs,
-                                                                  workload: run.workload, options: run.options))
+            let analysis = try timed("break-even") { try BreakEven.analyse(BreakEvenRequest(result: run.result, targets: run.targets, onPrem: onPrem, inputs: inputs,
+                                                                  workload: run.workload, options: run.options)) }
             return (outcome, analysis)
         } catch {
             throw UseCaseError.failure("\(error)")

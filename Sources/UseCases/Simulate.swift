@@ -2,6 +2,7 @@ import Advice
 import Deployment
 import Executor
 import Foundation
+import Logging
 import Placement
 import Pricing
 import Simulation
@@ -125,7 +126,8 @@ public struct SimulationRun {
 
         let options = request.options
         var result: SimulationResult
-        do { result = try Simulator.run(workload, targets: targets, options: options) } catch let error as PricingError {
+        log.debug("replaying \(workload.apps.count) scaling groups on \(ids.joined(separator: ", ")): seed \(options.seed), \(options.workers) threads, fast path \(options.fastPath ? "on" : "off")")
+        do { result = try timed("replay") { try Simulator.run(workload, targets: targets, options: options) } } catch let error as PricingError {
             throw UseCaseError.usage("\(error)")
         }
         // Lock-in and compliance of every function on the simulated targets (docs/lockin.md).

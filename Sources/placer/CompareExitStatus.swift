@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import UseCases
 
 extension Placer {
@@ -8,7 +9,15 @@ extension Placer {
     /// errors with exit status 2, the convention CI scripts test for (issue 9); every other
     /// command keeps 64.
     static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let logging: LogOptions
+        do { logging = try LogOptions.extract(from: &arguments) } catch let error as LogOptionError {
+            printError("error: " + error.message)
+            exit(withError: arguments.first == CompareCommand.configuration.commandName ? ExitCode(2) : Exit.usage)
+        } catch {
+            exit(withError: error)
+        }
+        logging.bootstrap()
         let isCompare = arguments.first == CompareCommand.configuration.commandName
         do {
             var command = try parseAsRoot(arguments)

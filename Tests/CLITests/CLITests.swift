@@ -131,4 +131,25 @@ private func write(_ text: String, _ name: String, in dir: URL) throws -> String
         let none = try runPlacer(["simulate", trace])
         #expect(none.status == 64)
     }
+
+    /// Diagnostics only when asked, on standard error, wherever the option stands; the output
+    /// and the user's messages do not change.
+    @Test func verboseLogsDiagnosticsToStandardErrorOnly() throws {
+        let dir = try folder()
+        let trace = try write("timestamp,function,duration_ms\n0.5,f,10\n", "a.csv", in: dir)
+        let quiet = try runPlacer(["simulate", trace, "--target", "aws-lambda-x86"])
+        let verbose = try runPlacer(["simulate", trace, "--target", "aws-lambda-x86", "--verbose"])
+        let leading = try runPlacer(["--log-level", "debug", "simulate", trace, "--target", "aws-lambda-x86"])
+        #expect(quiet.status == 0 && verbose.status == 0 && leading.status == 0)
+        #expect(verbose.stdout == quiet.stdout && leading.stdout == quiet.stdout)
+        #expect(!quiet.stderr.contains(" debug "))
+        #expect(verbose.stderr.contains(" debug placer.usecases: ") && verbose.stderr.contains("replaying 1 scaling groups on aws-lambda-x86"))
+        // The user's own lines are still there, as they were.
+        let userLines = quiet.stderr.split(separator: "\n")
+        #expect(userLines.allSatisfy { verbose.stderr.split(separator: "\n").contains($0) })
+        let warningsOnly = try runPlacer(["simulate", trace, "--target", "aws-lambda-x86", "--log-level=warning"])
+        #expect(warningsOnly.stderr == quiet.stderr)
+        let bad = try runPlacer(["simulate", trace, "--log-level", "loud"])
+        #expect(bad.status == 64 && bad.stderr == "error: --log-level loud: expected one of trace, debug, info, notice, warning, error, critical\n")
+    }
 }
