@@ -15,11 +15,11 @@ extension TraceStore {
     /// Ingests one trace file in one transaction. Bad input throws `TraceError` and writes nothing.
     public func ingest(path: String, options: ReadOptions = ReadOptions()) throws -> IngestOutcome {
         if let previous = try previouslyIngested(path: path) {
-            log.debug("\(path): same content as \(previous), skipped")
+            logger.debug("\(path): same content as \(previous), skipped")
             return .alreadyIngested(previousName: previous)
         }
         let started = Date()
-        defer { log.debug("\(path): ingested in \(String(format: "%.3f", Date().timeIntervalSince(started))) s") }
+        defer { logger.debug("\(path): ingested in \(String(format: "%.3f", Date().timeIntervalSince(started))) s") }
         return try writer.write { db -> IngestOutcome in
             let name = (path as NSString).lastPathComponent
             try db.execute(
@@ -44,7 +44,7 @@ extension TraceStore {
                     """,
                 arguments: [summary.format.rawValue, summary.kind, summary.day, summary.clock.rawValue, summary.bytes,
                             summary.fingerprint, summary.rows, summary.skippedCount, fileID])
-            log.debug("\(path): \(summary.format.rawValue) \(summary.kind), \(summary.rows) rows, \(summary.bytes) bytes, \(summary.skippedCount) skipped")
+            logger.debug("\(path): \(summary.format.rawValue) \(summary.kind), \(summary.rows) rows, \(summary.bytes) bytes, \(summary.skippedCount) skipped")
             return .ingested(summary)
         }
     }

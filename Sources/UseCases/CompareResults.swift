@@ -95,7 +95,7 @@ public enum CompareResults {
         let ext = (path as NSString).pathExtension.lowercased()
         let isResult = firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[") || ext == "json"
         if isResult {
-            log.debug("\(side) \(path): a result file")
+            logger.debug("\(side) \(path): a result file")
             do { return try ResultDocument.parse(data, file: path) } catch let error as ResultError {
                 throw UseCaseError.badInput(InvisibleText.terminalLine(error.description))
             }

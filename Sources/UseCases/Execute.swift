@@ -60,7 +60,7 @@ public enum Execute {
         workload = try FunctionChoice.parse(request.functions).select(workload)
         let scheduled = ArrivalSchedule.calls(workload, seed: request.seed, mode: request.arrivals, from: from, to: to)
         guard let first = scheduled.first else { throw UseCaseError.badInput("no invocations in the chosen functions and window") }
-        log.debug("schedule: \(scheduled.count) calls of \(workload.apps.reduce(0) { $0 + $1.functions.count }) functions from \(first.seconds) s")
+        logger.debug("schedule: \(scheduled.count) calls of \(workload.apps.reduce(0) { $0 + $1.functions.count }) functions from \(first.seconds) s")
         // The replay starts with the first invocation: no idle wait for a late first call.
         return Schedule(calls: ReplayPlan.calls(scheduled, windowStart: first.seconds, speedup: request.speedup), workload: workload)
     }

@@ -14,7 +14,7 @@ public enum Inputs {
         do {
             var catalog = try Catalog.bundled()
             if let directory { catalog = try catalog.adding(directory: URL(fileURLWithPath: directory)) }
-            log.debug("catalog: \(catalog.ids.count) targets\(directory.map { ", bundled and \($0)" } ?? ", bundled")")
+            logger.debug("catalog: \(catalog.ids.count) targets\(directory.map { ", bundled and \($0)" } ?? ", bundled")")
             return catalog
         } catch let error as CatalogError {
             throw UseCaseError.badInput("\(error)")
@@ -26,7 +26,7 @@ public enum Inputs {
         guard let path else { return nil }
         do {
             let deployment = try Deployment.load(path: path)
-            log.debug("deployment \(path): \(deployment.targets.count) targets")
+            logger.debug("deployment \(path): \(deployment.targets.count) targets")
             return deployment
         } catch {
             throw UseCaseError.badInput("\(error)")
@@ -71,14 +71,14 @@ public enum Inputs {
     public static func trace(_ paths: [String], format: TraceFormat? = nil, skipInvalidRows: Bool = false,
                              progress: some ProgressObserver = IgnoringProgress()) throws -> TraceStore {
         if paths.count == 1, TraceStore.isDatabase(path: paths[0]) {
-            log.debug("trace: the database \(paths[0])")
+            logger.debug("trace: the database \(paths[0])")
             return try store(paths[0])
         }
         let store: TraceStore
         do { store = try TraceStore() } catch { throw UseCaseError.failure("\(error)") }
         let options = ReadOptions(format: format, skipInvalidRows: skipInvalidRows)
         for file in try traceFiles(paths) {
-            log.debug("trace: reading \(file) into memory")
+            logger.debug("trace: reading \(file) into memory")
             do {
                 if case .ingested(let summary) = try store.ingest(path: file, options: options) {
                     for warning in summary.warnings { progress.warning("\(file): \(warning)") }

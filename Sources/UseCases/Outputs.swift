@@ -24,7 +24,7 @@ public enum Outputs {
             for file in written where rename(file.temporary, file.path) != 0 {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
             }
-            for file in files { log.debug("wrote \(file.path) (\(file.text.utf8.count) bytes)") }
+            for file in files { logger.debug("wrote \(file.path) (\(file.text.utf8.count) bytes)") }
         } catch {
             for file in written { try? manager.removeItem(atPath: file.temporary) }
             throw UseCaseError.cannotCreate("cannot write \(files.first?.path ?? "the report"): \(error.localizedDescription)")

@@ -119,7 +119,7 @@ public enum Place {
             let request = PlacementRequest(result: run.result, targets: run.targets, onPrem: onPrem, inputs: inputs,
                                            deployment: run.deployment, lockIn: run.lockIn)
             let outcome = try timed("decision") { try Decision.decide(DecisionRequest(placement: request, inputs: decision)) }
-            log.debug("plans: \(outcome.options.map(\.id).joined(separator: ", ")); recommended \(outcome.recommended)")
+            logger.debug("plans: \(outcome.options.map(\.id).joined(separator: ", ")); recommended \(outcome.recommended)")
             guard breakEven else { return (outcome, nil) }
             let analysis = try timed("break-even") { try BreakEven.analyse(BreakEvenRequest(result: run.result, targets: run.targets, onPrem: onPrem, inputs: inputs,
                                                                   workload: run.workload, options: run.options)) }

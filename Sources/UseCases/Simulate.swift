@@ -126,7 +126,7 @@ public struct SimulationRun {
 
         let options = request.options
         var result: SimulationResult
-        log.debug("replaying \(workload.apps.count) scaling groups on \(ids.joined(separator: ", ")): seed \(options.seed), \(options.workers) threads, fast path \(options.fastPath ? "on" : "off")")
+        logger.debug("replaying \(workload.apps.count) scaling groups on \(ids.joined(separator: ", ")): seed \(options.seed), \(options.workers) threads, fast path \(options.fastPath ? "on" : "off")")
         do { result = try timed("replay") { try Simulator.run(workload, targets: targets, options: options) } } catch let error as PricingError {
             throw UseCaseError.usage("\(error)")
         }
