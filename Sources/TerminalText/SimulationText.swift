@@ -16,10 +16,10 @@ public enum SimulationText {
             let cold = o.invocations > 0 ? Numbers.percent(Double(o.coldStarts) / Double(o.invocations), .oneDecimal) : "-"
             let cost = o.monthlyCost.map { Numbers.usd($0.total, .cents) } ?? "on-prem"
             let cells = [Columns.pad(t.id, 20), Columns.padLeft(Numbers.count(Double(o.invocations)), 12), Columns.padLeft(cold, 8),
-                         Columns.padLeft(Numbers.count(Double(o.throttled)), 10), Columns.padLeft(String(format: "%.0f", o.latencyMs.p50), 9),
-                         Columns.padLeft(String(format: "%.0f", o.latencyMs.p99), 9), Columns.padLeft(String(o.peakInstances), 10),
-                         Columns.padLeft(String(format: "%.1f", o.instanceSeconds / 3600), 11),
-                         Columns.padLeft(String(format: "%.0f", o.billedGBSeconds), 12), Columns.padLeft(cost, 12)]
+                         Columns.padLeft(Numbers.count(Double(o.throttled)), 10), Columns.padLeft(Numbers.count(o.latencyMs.p50), 9),
+                         Columns.padLeft(Numbers.count(o.latencyMs.p99), 9), Columns.padLeft(Numbers.count(o.peakInstances), 10),
+                         Columns.padLeft(Numbers.fixed(o.instanceSeconds / 3600, 1), 11),
+                         Columns.padLeft(Numbers.count(o.billedGBSeconds), 12), Columns.padLeft(cost, 12)]
             lines.append(cells.joined())
         }
         lines.append("")

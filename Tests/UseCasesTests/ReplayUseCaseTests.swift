@@ -1,6 +1,7 @@
 import Foundation
 import Results
 import Simulation
+import TerminalText
 import Testing
 import UseCases
 
@@ -18,6 +19,10 @@ import UseCases
         #expect(one.result.json() == two.result.json(), "same inputs and seed, same bytes, whatever the threads")
         #expect(one.result.targets.map(\.id) == Self.targets)
         #expect(one.result.sections["memory"] != nil)
+        // The terminal's table: a row per target, the on-prem one without a bill.
+        let table = SimulationText.render(one.result).split(separator: "\n")
+        #expect(table.first == "Replayed 2 functions over 0.03 days (seed 1, exponential arrivals)")
+        #expect(table.contains { $0.hasPrefix("knative ") && $0.hasSuffix(" on-prem") })
         // Lock-in and compliance per function and simulated target.
         let doc = try ResultDocument.parse(Data(one.result.json().utf8), file: "r.json")
         let functions = doc.root["lockIn"]?["functions"]?.array ?? []
