@@ -9,6 +9,7 @@ public enum InspectText {
     /// beside the trace's own so a user sees whether the trace looks like production.
     static let production = (atMostHourly: 0.45, atMostPerMinute: 0.81, perMinuteApps: 0.186, fromPerMinuteApps: 0.996)
 
+    /// The files, the trace's figures, triggers, shape, percentiles and notes.
     public static func render(_ s: TraceSummary) -> String {
         var out: [String] = []
         out.append("Files (\(s.files.count))")

@@ -10,7 +10,9 @@ import Traces
 public enum Advise {
     /// The trace, the candidates, the decision's inputs and where to write.
     public struct Request: Sendable {
+        /// A database written by `placer ingest`, or trace files and folders.
         public var paths: [String]
+        /// The deployment file (placer.yaml).
         public var deployment: String?
         /// Target ids (empty: the deployment's, else every catalog target).
         public var targets: [String] = []
@@ -20,18 +22,26 @@ public enum Advise {
         public var out = "placer-report.md"
         /// The result JSON's path (nil: the report's path with .json).
         public var json: String?
+        /// Seed for arrival times, durations and cold starts.
         public var seed: UInt64 = 1
+        /// A folder of profiles that add to or override the bundled ones.
         public var catalog: String?
+        /// Where functions run today (nil: guessed from the trace's format).
         public var current: String?
         /// The on-prem platform placement sizes a cluster of (nil: openfaas when simulated, else the first on-prem candidate).
         public var onPrem: String?
+        /// Months a plan's saving is counted over (nil: the bundled default).
         public var horizonMonths: Int?
+        /// USD per developer-day of migration effort (nil: the bundled, sourced default).
         public var dayRateUSD: Double?
+        /// Threads (nil: every core); results do not depend on it.
         public var workers: Int?
+        /// A format forced on trace files (nil: detected from each file).
         public var format: TraceFormat?
         /// The `placer-worker` executable, for `executeSample`.
         public var worker = "placer-worker"
 
+        /// A request with what most callers set; the rest keep their defaults.
         public init(paths: [String], deployment: String? = nil, targets: [String] = [], out: String = "placer-report.md") {
             self.paths = paths
             self.deployment = deployment
@@ -42,7 +52,9 @@ public enum Advise {
 
     /// The files written.
     public struct Outcome: Sendable {
+        /// The markdown report's path.
         public var report: String
+        /// The result JSON's path.
         public var json: String
         /// The SVG charts written beside the report.
         public var charts: [String]

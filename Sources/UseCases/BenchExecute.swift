@@ -4,25 +4,34 @@ import Foundation
 extension Bench {
     /// Local executor figures beside a naive executor that spawns a process per invocation.
     public struct ExecuteRequest: Sendable {
+        /// No-op invocations for the throughput of warm instances.
         public var warm = 20_000
+        /// Invocations for the naive baseline's throughput.
         public var naive = 1_000
         /// Rate for the lateness figures, invocations/s, over `seconds`.
         public var rate = 500.0
+        /// Seconds of calls at `rate`.
         public var seconds = 4.0
         /// Slots (nil: the cores here).
         public var slots: Int?
+        /// Repetitions; medians are reported.
         public var repetitions = 3
         /// The `placer-worker` executable.
         public var worker: String
 
+        /// A request with what most callers set; the rest keep their defaults.
         public init(worker: String) { self.worker = worker }
     }
 
     /// Medians over the repetitions: warm instances (left) against a process per call (right).
     public struct ExecuteFigures: Sendable {
+        /// Slots the runs used.
         public var slots: Int
+        /// No-op invocations for the throughput of warm instances.
         public var warmRate: Double, naiveRate: Double
+        /// No-op invocations for the throughput of warm instances.
         public var warmLateness99: Double, naiveLateness99: Double
+        /// No-op invocations for the throughput of warm instances.
         public var warmLateness50: Double, naiveLateness50: Double
         /// placer-worker spawned until ready, alone; and inside the naive replay.
         public var coldStart: Double, naiveInit: Double

@@ -6,27 +6,38 @@ extension Bench {
     /// Ingest throughput against a bare libcsv parse of the same file, and peak memory of
     /// ingesting one day against several, each in a child process so that its peak is its own.
     public struct IngestRequest: Sendable {
+        /// Functions in the generated trace.
         public var functions = 46_000
+        /// Days generated; peak memory is compared for 1 and this many.
         public var days = 3
+        /// Seed of the generated trace.
         public var seed: UInt64 = 1
+        /// Repetitions; medians are reported.
         public var repetitions = 3
         /// Measure throughput on this invocations file instead of a generated one.
         public var file: String?
         /// The `placer` executable whose `ingest` is measured in a child process.
         public var executable: String
 
+        /// A request with what most callers set; the rest keep their defaults.
         public init(executable: String) { self.executable = executable }
     }
 
     /// Medians in seconds of each pass over the file, and the children's peak memory.
     public struct IngestFigures: Sendable {
+        /// The invocations file measured.
         public var file: String
+        /// Its size in bytes.
         public var bytes: Int
+        /// Seconds of a bare libcsv parse (the baseline).
         public var bareParse: Double
+        /// Seconds of Placer's CSV parser alone.
         public var parser: Double
+        /// Seconds of an ingest into SQLite.
         public var ingest: Double
         /// Peak resident MB of `placer ingest` for day 1 alone and for every day (nil: not measured).
         public var oneDayMB: Double?
+        /// Peak resident MB for every day.
         public var allDaysMB: Double?
     }
 

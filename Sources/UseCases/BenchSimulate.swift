@@ -5,9 +5,13 @@ import Traces
 extension Bench {
     /// Simulated invocations per second on the exact (per-invocation) path.
     public struct SimulateRequest: Sendable {
+        /// Functions generated.
         public var functions = 2_000
+        /// Invocations in all.
         public var invocations = 5_000_000
+        /// Target ids replayed.
         public var targets = ["aws-lambda-x86"]
+        /// Repetitions; medians are reported.
         public var repetitions = 3
         /// Threads for the parallel run (nil: every core).
         public var workers: Int?
@@ -17,16 +21,23 @@ extension Bench {
 
     /// Medians in seconds of the baseline pass and the exact path on one thread and on many.
     public struct SimulateFigures: Sendable {
+        /// Invocations generated.
         public var invocations: Int
+        /// Functions generated.
         public var functions: Int
+        /// Targets replayed.
         public var targets: Int
         /// Invocations times targets.
         public var simulated: Double
         /// A figure of the baseline's sum, so that its pass is not optimised away.
         public var checksum: Int
+        /// Seconds of one pass summing the durations.
         public var baseline: Double
+        /// Seconds of the exact path on one thread.
         public var oneThread: Double
+        /// Threads of the parallel run.
         public var threads: Int
+        /// Seconds of the exact path on `threads` threads.
         public var manyThreads: Double
     }
 

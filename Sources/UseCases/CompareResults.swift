@@ -15,29 +15,38 @@ public enum CompareResults {
     public struct Request: Sendable {
         /// A result JSON or a deployment file, each.
         public var base: String
+        /// The other side: a result JSON or a deployment file.
         public var head: String
         /// The trace deployment files are simulated over.
         public var trace: [String] = []
         /// The trace for BASE when the change is to the trace itself (empty: `trace`).
         public var baseTrace: [String] = []
+        /// Seed for arrival times, durations and cold starts.
         public var seed: UInt64 = 1
         /// Compare (and simulate) only these targets (empty: every target).
         public var targets: [String] = []
+        /// The CI thresholds to check.
         public var thresholds = Thresholds()
+        /// What counts as a change.
         public var materiality = Materiality()
         /// Nothing at all when nothing material changed and no threshold is breached.
         public var onlyIfChanged = false
+        /// The short form: thresholds, per-target cost and p99, and counts.
         public var summaryOnly = false
         /// Rows in the per-function table.
         public var top = 10
         /// Fall back to the summary when the markdown would be longer than this many bytes.
         public var maxSize: Int?
+        /// Markdown or JSON.
         public var format: CompareFormat = .markdown
         /// Write the comparison here (nil: return it for the front end to show).
         public var out: String?
+        /// A folder of profiles for simulating deployment files.
         public var catalog: String?
+        /// Apply free grants when simulating deployment files.
         public var freeTier = true
 
+        /// A request with what most callers set; the rest keep their defaults.
         public init(base: String, head: String, trace: [String] = []) {
             self.base = base
             self.head = head
@@ -48,9 +57,13 @@ public enum CompareResults {
     /// The comparison's text (nil when `onlyIfChanged` found nothing to say), whether it was
     /// written to `out`, and the thresholds breached.
     public struct Outcome: Sendable {
+        /// The comparison (nil: nothing to say).
         public var text: String?
+        /// Whether it was written to the request's `out`.
         public var written: Bool
+        /// Every threshold checked.
         public var checks: [ThresholdCheck]
+        /// The thresholds breached.
         public var breached: [ThresholdCheck] { checks.filter(\.breached) }
     }
 

@@ -12,15 +12,21 @@ import Traces
 public enum Execute {
     /// What to replay: the trace, the functions, the window and the pace.
     public struct ScheduleRequest: Sendable {
+        /// A database written by `placer ingest`, or trace files and folders.
         public var paths: [String]
+        /// The deployment file (placer.yaml).
         public var deployment: String?
+        /// A format forced on trace files (nil: detected from each file).
         public var format: TraceFormat?
+        /// Skip rows with bad values (reported by reason) instead of stopping.
         public var skipInvalidRows = false
         /// `--functions`: names or globs, and busiest:N.
         public var functions: String?
         /// `--window FROM..TO`.
         public var window: String?
+        /// Seed for arrival times, durations and cold starts.
         public var seed: UInt64 = 1
+        /// How a minute's invocations are spread.
         public var arrivals: ArrivalMode = .exponential
         /// Divide the time between arrivals by this factor (durations stay real).
         public var speedup: Double = 1
@@ -28,14 +34,18 @@ public enum Execute {
         public var dryRun = false
         /// The per-invocation CSV and the summary JSON, checked writable before anything runs.
         public var out: String?
+        /// Where the summary JSON is written (nil: not written).
         public var json: String?
 
+        /// A request with what most callers set; the rest keep their defaults.
         public init(paths: [String]) { self.paths = paths }
     }
 
     /// The calls to make, in order, and the workload they come from.
     public struct Schedule: Sendable {
+        /// The calls, in the order they are made.
         public var calls: [ExecCall]
+        /// The chosen functions.
         public var workload: Workload
         /// Functions in the chosen workload.
         public var functionCount: Int { workload.apps.reduce(0) { $0 + $1.functions.count } }
@@ -69,6 +79,7 @@ public enum Execute {
     public struct LocalRequest: Sendable {
         /// The target whose instance model is executed (nil: openwhisk).
         public var target: String?
+        /// A folder of profiles that add to or override the bundled ones.
         public var catalog: String?
         /// `NAME=COMMAND`: a function run as the user's own program (no shell).
         public var functions: [String] = []
@@ -82,7 +93,9 @@ public enum Execute {
         public var slots: Int?
         /// Kill an invocation (or an instance's start) running longer than this, seconds.
         public var timeout: Double = 120
+        /// Limit instances' address space to their function's memory.
         public var limitMemory = true
+        /// Pass on what instances write to standard error.
         public var instanceStderr = false
         /// Simulate the same calls and measure the model's error.
         public var compareSimulation = false
@@ -90,10 +103,13 @@ public enum Execute {
         public var worker = "placer-worker"
         /// The per-invocation CSV; the summary JSON (placer.execution/v1).
         public var out: String?
+        /// Where the summary JSON is written (nil: not written).
         public var json: String?
         /// For the summary's notes: the schedule's seed, arrivals and speed-up.
         public var seed: UInt64 = 1
+        /// How a minute's invocations are spread.
         public var arrivals: ArrivalMode = .exponential
+        /// The factor the time between arrivals is divided by.
         public var speedup: Double = 1
 
         public init() {}
@@ -101,10 +117,15 @@ public enum Execute {
 
     /// A local run checked and ready: the target's model and the user's programs.
     public struct LocalPlan: Sendable {
+        /// The target whose instance model runs.
         public var target: String
+        /// Its profile.
         public var profile: Profile
+        /// Its instance model, with any keep-alive override.
         public var model: TargetModel
+        /// The machine's measured profile, if one was given.
         public var calibration: Calibration?
+        /// The user's programs by function name, as argument vectors.
         public var commands: [String: [String]]
     }
 
@@ -123,7 +144,9 @@ public enum Execute {
 
     /// What a local run measured, and the model's error against it when asked for.
     public struct LocalOutcome: Sendable {
+        /// Every invocation as it ran.
         public var result: ExecutionResult
+        /// Its instance model, with any keep-alive override.
         public var modelError: ModelErrorTable?
         /// Why the model's error could not be computed, when it could not.
         public var modelErrorProblem: String?

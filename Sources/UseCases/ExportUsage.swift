@@ -15,6 +15,7 @@ public enum ExportUsage {
         /// Write the usage file here (nil: return it for the front end to show).
         public var out: String?
 
+        /// A request with what most callers set; the rest keep their defaults.
         public init(json: String, target: String? = nil, deployment: String? = nil, out: String? = nil) {
             self.json = json
             self.target = target

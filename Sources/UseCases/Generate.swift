@@ -7,13 +7,20 @@ public enum Generate {
     public struct Request: Sendable {
         /// One of `GeneratorPreset`'s names.
         public var preset: String
+        /// Number of functions.
         public var functions: Int
+        /// Number of days.
         public var days = 1
+        /// Random seed.
         public var seed: UInt64 = 1
+        /// The folder to write into (created if missing).
         public var out: String
+        /// The first day to write (1-based), numbered as in a full trace.
         public var startDay = 1
+        /// Caps each function's average invocations per day.
         public var maxDailyRate: Double?
 
+        /// A request with what most callers set; the rest keep their defaults.
         public init(preset: String, functions: Int, out: String) {
             self.preset = preset
             self.functions = functions

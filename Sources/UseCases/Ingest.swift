@@ -10,7 +10,9 @@ public struct IngestedFile: Sendable {
         case alreadyIngested(previous: String)
     }
 
+    /// The file as named.
     public var path: String
+    /// What happened to it.
     public var outcome: Outcome
 
     /// What `placer ingest` prints for it: `FILE: azure2019 invocations, day 1, 1,234 rows`.
@@ -41,11 +43,16 @@ public struct IngestedFile: Sendable {
 public enum Ingest {
     /// What to read, and into which database.
     public struct Request: Sendable {
+        /// The file as named.
         public var paths: [String]
+        /// The database file (made if missing).
         public var database: String
+        /// A format forced on trace files (nil: detected from each file).
         public var format: TraceFormat?
+        /// Skip rows with bad values (reported by reason) instead of stopping.
         public var skipInvalidRows: Bool
 
+        /// A request with what most callers set; the rest keep their defaults.
         public init(paths: [String], database: String = "placer.db", format: TraceFormat? = nil, skipInvalidRows: Bool = false) {
             self.paths = paths
             self.database = database

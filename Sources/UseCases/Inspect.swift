@@ -6,10 +6,14 @@ import Traces
 public enum Inspect {
     /// A database written by `placer ingest`, or trace files and folders read into memory.
     public struct Request: Sendable {
+        /// A database written by `placer ingest`, or trace files and folders.
         public var paths: [String]
+        /// A format forced on trace files (nil: detected from each file).
         public var format: TraceFormat?
+        /// Skip rows with bad values (reported by reason) instead of stopping.
         public var skipInvalidRows: Bool
 
+        /// A request with what most callers set; the rest keep their defaults.
         public init(paths: [String], format: TraceFormat? = nil, skipInvalidRows: Bool = false) {
             self.paths = paths
             self.format = format

@@ -9,15 +9,20 @@ import Traces
 public enum LockInCheck {
     /// The trace, the deployment and the targets to judge.
     public struct Request: Sendable {
+        /// A database written by `placer ingest`, or trace files and folders.
         public var paths: [String]
+        /// The deployment file (placer.yaml).
         public var deployment: String?
         /// Targets to judge (nil: the deployment's targets, else the whole catalog).
         public var targets: [String]?
         /// Where functions without a `target:` pin run today (nil: guessed from the trace's format).
         public var current: String?
+        /// A folder of profiles that add to or override the bundled ones.
         public var catalog: String?
+        /// A format forced on trace files (nil: detected from each file).
         public var format: TraceFormat?
 
+        /// A request with what most callers set; the rest keep their defaults.
         public init(paths: [String], deployment: String? = nil, targets: [String]? = nil, current: String? = nil,
                     catalog: String? = nil, format: TraceFormat? = nil) {
             self.paths = paths

@@ -12,7 +12,9 @@ import Traces
 public enum Place {
     /// The trace, the candidates, the on-prem platform and the decision's inputs.
     public struct Request: Sendable {
+        /// A database written by `placer ingest`, or trace files and folders.
         public var paths: [String]
+        /// The deployment file (placer.yaml).
         public var deployment: String?
         /// Candidate targets (nil: the deployment's, else every active cloud target).
         public var targets: [String]?
@@ -20,10 +22,15 @@ public enum Place {
         public var onPrem: String?
         /// Write placer.result/v1 JSON with the placement and breakEven sections here.
         public var json: String?
+        /// Seed for arrival times, durations and cold starts.
         public var seed: UInt64 = 1
+        /// A folder of profiles that add to or override the bundled ones.
         public var catalog: String?
+        /// Threads (nil: every core); results do not depend on it.
         public var workers: Int?
+        /// A format forced on trace files (nil: detected from each file).
         public var format: TraceFormat?
+        /// Where functions run today (nil: guessed from the trace's format).
         public var current: String?
         /// Run the break-even and sensitivity analysis.
         public var breakEven = true
@@ -32,6 +39,7 @@ public enum Place {
         /// USD per developer-day of migration effort (nil: the bundled, sourced default).
         public var dayRateUSD: Double?
 
+        /// A request with what most callers set; the rest keep their defaults.
         public init(paths: [String], deployment: String? = nil, targets: [String]? = nil, onPrem: String? = nil, json: String? = nil,
                     seed: UInt64 = 1, catalog: String? = nil, workers: Int? = nil, format: TraceFormat? = nil, current: String? = nil,
                     breakEven: Bool = true, horizonMonths: Int? = nil, dayRateUSD: Double? = nil) {
@@ -53,8 +61,11 @@ public enum Place {
 
     /// The decision, the break-even analysis, and the replay whose result carries both as sections.
     public struct Outcome {
+        /// The replay, its result with the `placement` and `breakEven` sections.
         public var run: SimulationRun
+        /// The plans compared and the one recommended.
         public var decision: DecisionOutcome
+        /// The volumes at which on-prem overtakes each cloud target (nil: skipped).
         public var breakEven: BreakEvenAnalysis?
     }
 

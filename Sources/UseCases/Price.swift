@@ -6,26 +6,36 @@ import Pricing
 public enum Price {
     /// The workload, the target and the pricing options.
     public struct Request: Sendable {
+        /// Target id.
         public var target: String
+        /// Invocations in the period.
         public var invocations: Int64
+        /// Duration of each invocation, ms.
         public var durationMs: Double
+        /// Memory, MB.
         public var memoryMB: Int
         /// vCPUs, where CPU is configured separately (Cloud Run).
         public var cpu: Double?
+        /// Init time of each cold start, ms.
         public var initMs: Double = 0
+        /// Cold starts in the period.
         public var coldStarts: Int64 = 0
         /// Environments held provisioned all period.
         public var provisioned: Int64 = 0
         /// Days the usage covers; projected to 30.
         public var days: Double = 30
+        /// The region whose price multiplier applies.
         public var region: String?
         /// Negotiated discount, percent (nil: the deployment's for the target, else none).
         public var discount: Double?
+        /// A folder of profiles that add to or override the bundled ones.
         public var catalog: String?
         /// A deployment file whose `targets:` overrides and discounts apply.
         public var deployment: String?
+        /// Apply free grants.
         public var freeTier = true
 
+        /// A request with what most callers set; the rest keep their defaults.
         public init(target: String, invocations: Int64, durationMs: Double, memoryMB: Int) {
             self.target = target
             self.invocations = invocations
@@ -36,7 +46,9 @@ public enum Price {
 
     /// The month's bill and the shape it was billed at.
     public struct Outcome: Sendable {
+        /// The month's bill, line by line.
         public var bill: CostBreakdown
+        /// The memory and CPU it was billed at.
         public var shape: Shape
     }
 

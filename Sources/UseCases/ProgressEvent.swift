@@ -26,6 +26,7 @@ public protocol ProgressObserver: Sendable {
 /// Drops every event: for callers that want only the result.
 public struct IgnoringProgress: ProgressObserver {
     public init() {}
+    /// Does nothing with `event`.
     public func observe(_ event: ProgressEvent) {}
 }
 

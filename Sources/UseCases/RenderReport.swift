@@ -6,7 +6,9 @@ import Results
 public enum RenderReport {
     /// The report's path and the SVG charts written beside it.
     public struct Outcome: Sendable {
+        /// The markdown report's path.
         public var report: String
+        /// The SVG charts written beside it.
         public var charts: [String]
     }
 

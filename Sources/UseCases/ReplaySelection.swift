@@ -54,8 +54,11 @@ public enum ReplayWindow {
 /// `--functions`: names or globs on the function (or APP/FUNCTION), and `busiest:N` for the N
 /// busiest of those chosen (ties by app and name, so the choice is reproducible).
 public struct FunctionChoice: Sendable {
+    /// Names or globs on the function or APP/FUNCTION.
     public var globs: [String] = []
+    /// Keep only the N busiest of those chosen.
     public var busiest: Int?
+    /// The choice as the user wrote it.
     public var text = ""
 
     /// The choice written as `--functions` takes it (nil: every function).

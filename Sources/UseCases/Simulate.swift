@@ -25,19 +25,25 @@ public struct SimulationRequest: Sendable {
     public var targets: [String] = []
     /// The deployment file.
     public var deployment: String?
+    /// Seed for arrival times, durations and cold starts.
     public var seed: UInt64 = 1
+    /// How a minute's invocations are spread.
     public var arrivals: ArrivalMode = .exponential
     /// A folder of profiles that add to or override the bundled ones.
     public var catalog: String?
     /// The region whose price multiplier applies.
     public var region: String?
+    /// A keep-alive policy for every target (nil: each profile's own).
     public var keepAlive: KeepAliveChoice?
     /// Threads (nil: every core); results do not depend on it.
     public var workers: Int?
+    /// A format forced on trace files (nil: detected from each file).
     public var format: TraceFormat?
     /// Where functions run today, for the lock-in section (nil: guessed from the trace's format).
     public var current: String?
+    /// Apply free grants.
     public var freeTier = true
+    /// Skip rows with bad values (reported by reason) instead of stopping.
     public var skipInvalidRows = false
     /// Replay every call, also of busy functions the per-minute fast path would take.
     public var exact = false
@@ -46,8 +52,10 @@ public struct SimulationRequest: Sendable {
     /// A placement follows the replay: keep every function's usage, and the per-function series
     /// of the on-prem platform `onPrem` (if any) whose cluster it sizes.
     public var placementFollows = false
+    /// The on-prem platform a following placement sizes a cluster of.
     public var onPrem: String?
 
+    /// A request with what most callers set; the rest keep their defaults.
     public init(paths: [String], targets: [String] = [], deployment: String? = nil, seed: UInt64 = 1,
                 arrivals: ArrivalMode = .exponential, catalog: String? = nil, region: String? = nil,
                 keepAlive: KeepAliveChoice? = nil, workers: Int? = nil, format: TraceFormat? = nil, current: String? = nil,
@@ -81,12 +89,19 @@ public struct SimulationRequest: Sendable {
 
 /// `placer simulate`: a finished replay of every target, with what it was made from.
 public struct SimulationRun {
+    /// The replay's result, with its lockIn and memory sections.
     public var result: SimulationResult
+    /// The trace as stored.
     public var store: TraceStore
+    /// The engine's workload made from it.
     public var workload: Workload
+    /// The deployment file read, if any.
     public var deployment: Deployment?
+    /// The catalog, with the deployment's overrides.
     public var catalog: Catalog
+    /// The simulated targets as configured.
     public var targets: [SimulationTarget]
+    /// Lock-in and compliance of every function on them.
     public var lockIn: LockInReport
     /// The engine's options the replay ran with (break-even re-simulates with them).
     public var options: SimulationOptions

@@ -13,18 +13,21 @@ public struct UseCaseError: Error, CustomStringConvertible, Sendable, Equatable 
         case failure
     }
 
+    /// What kind of trouble it was.
     public var kind: Kind
     /// One line, without the `error:` a front end puts before it.
     public var message: String
     /// Lines that follow the message (e.g. what an interrupted ingest left in the database).
     public var notes: [String]
 
+    /// An error of `kind` with `message` and any `notes`.
     public init(_ kind: Kind, _ message: String, notes: [String] = []) {
         self.kind = kind
         self.message = message
         self.notes = notes
     }
 
+    /// The message.
     public var description: String { message }
 }
 
