@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // libcsv from Debian's libcsv-dev, behind one Swift file (Traces/CSV/CSVParser.swift).
@@ -28,12 +29,15 @@ let package = Package(
         // libcsv's per-field callback, in C: it runs once per field.
         .target(name: "CSVFields", path: "Sources/CSVFields"),
         .target(name: "Traces", dependencies: ["CLibCSV", "CSVFields"]),
-        .target(name: "Store", dependencies: ["Traces", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: ["Traces", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
         .target(name: "Pricing", dependencies: ["Yams"], resources: [.copy("Profiles")]),
-        .target(name: "Reporting", dependencies: ["Store", "Traces"]),
+        // Every figure a person reads (money, counts, shares, times): one set of rules, named styles.
+        .target(name: "Formatting"),
+        // What the terminal shows of a result (inspect, simulate, price, catalog): text, never printed here.
+        .target(name: "TerminalText", dependencies: ["Store", "Traces", "Pricing", "Simulation", "Formatting"]),
         .target(name: "Deployment", dependencies: ["Pricing"]),
         // The replay engine: a pure function of workload, profiles and seed (no files, clock or SQLite).
-        .target(name: "Simulation", dependencies: ["Traces", "Pricing", "Results"]),
+        .target(name: "Simulation", dependencies: ["Traces", "Pricing", "Results", "Formatting"]),
         // Turns an ingested trace (Store) into the engine's Workload.
         .target(name: "TraceLoading", dependencies: ["Simulation", "Store", "Traces"]),
         // Replays a schedule against a real FaaS gateway over HTTP(S), and a gateway double for tests.
@@ -47,33 +51,42 @@ let package = Package(
         // prlimit and prctl, which Swift cannot call directly.
         .target(name: "ProcessShim", path: "Sources/ProcessShim"),
         // Runs a schedule through real processes here: instances, keep-alive, slots, measurement.
-        .target(name: "Executor", dependencies: ["Simulation", "Pricing", "WorkerProtocol", "ProcessShim", "Yams"]),
+        .target(name: "Executor", dependencies: ["Simulation", "Pricing", "WorkerProtocol", "ProcessShim", "Formatting", "Yams"]),
         // A result JSON read back (report, compare) and markdown escaping for text from traces.
         .target(name: "Results"),
         // The markdown report and its charts (mermaid and SVG) from a result document: pure.
-        .target(name: "Report", dependencies: ["Results"]),
+        .target(name: "MarkdownReport", dependencies: ["Results", "Formatting"]),
         // Two results compared (compare): the diff model, CI thresholds, markdown and JSON writers.
-        .target(name: "Compare", dependencies: ["Results"]),
+        .target(name: "Compare", dependencies: ["Results", "Formatting"]),
         // A result written for other tools: the Infracost usage file (export infracost-usage).
         .target(name: "Export", dependencies: ["Results"]),
         // On-prem cost of ownership, hybrid placement and break-even: pure, no files but its defaults.
-        .target(name: "Placement", dependencies: ["Simulation", "Pricing", "Deployment", "Advice"], resources: [.copy("Data")]),
+        .target(name: "Placement", dependencies: ["Simulation", "Pricing", "Deployment", "Advice", "Formatting"], resources: [.copy("Data")]),
+        // The use cases (ingest, inspect, simulate, place, advise, compare, execute, calibrate, …):
+        // requests in, results and progress events out; no terminal, no ArgumentParser.
+        .target(name: "UseCases", dependencies: [
+            "Traces", "Store", "Pricing", "Deployment", "Advice", "Simulation", "TraceLoading", "Results", "Compare", "Export",
+            "Placement", "Executor", "MarkdownReport", "Formatting", .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The command-line tool: options, terminal output and exit statuses over UseCases.
         .executableTarget(name: "placer", dependencies: [
-            "Traces", "Store", "Pricing", "Reporting", "Deployment", "Advice", "Simulation", "TraceLoading", "Results", "Compare", "Export",
-            "Placement", "Executor", "Gateway", "Report",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "UseCases", "TerminalText", "Traces", "Store", "Pricing", "Simulation", "Results", "Compare", "Placement", "Executor", "Gateway",
+            "Formatting", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Traces"]),
         .testTarget(name: "PricingTests", dependencies: ["Pricing"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TraceLoading", "Store", "Traces", "Pricing"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TraceLoading", "Store", "Traces", "Pricing", "Formatting"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Results"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FormattingTests", dependencies: ["Formatting"]),
+        .testTarget(name: "MarkdownReportTests", dependencies: ["MarkdownReport", "Results"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CompareTests", dependencies: ["Compare", "Export", "Results"]),
         .testTarget(name: "AdviceTests", dependencies: ["Advice", "Deployment", "Pricing"]),
         .testTarget(name: "PlacementTests", dependencies: ["Placement", "Simulation", "Pricing", "Deployment", "Advice", "Traces"]),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "WorkerProtocol", "Simulation", "Pricing"]),
+        // Calls the use cases directly: ingest, inspect, simulate, place, advise, report, compare, errors.
+        .testTarget(name: "UseCasesTests", dependencies: ["UseCases", "TerminalText", "Results", "Compare", "Placement", "Simulation", "Pricing"]),
         // Runs the built `placer` executable: exit statuses, messages, a killed ingest.
         .testTarget(name: "CLITests", dependencies: ["Store", "Traces", "Gateway"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Simulation", "Traces"]),

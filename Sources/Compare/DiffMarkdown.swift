@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import Results
 
@@ -15,7 +16,7 @@ public enum DiffMarkdown {
         out.append("")
         out += thresholds(checks, summaryOnly: summaryOnly)
         if !diff.isMaterial {
-            out.append("No material change (materiality: \(Numbers.plain(diff.materiality.percent))%, \(dollars(Numbers.money(diff.materiality.usd))), \(Numbers.plain(diff.materiality.ms)) ms).")
+            out.append("No material change (materiality: \(Numbers.number(diff.materiality.percent, .trimmed))%, \(dollars(Numbers.usd(diff.materiality.usd, .cents))), \(Numbers.number(diff.materiality.ms, .trimmed)) ms).")
             out.append("")
         }
         out += summaryOnly ? shortTargets(diff) : targets(diff)
@@ -58,7 +59,7 @@ public enum DiffMarkdown {
                    "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for t in diff.targets {
             let name = Markdown.escape(t.id) + presenceNote(t.presence)
-            var cells = [name, money(t.cost), t.cost.before == nil && t.cost.after == nil ? "" : dollars(Numbers.moneyChange(t.cost))]
+            var cells = [name, money(t.cost), t.cost.before == nil && t.cost.after == nil ? "" : dollars(ChangeText.moneyDelta(t.cost))]
             cells += [latency(t.p50), latency(t.p95), latency(t.p99)]
             cells.append(count(t.coldStarts) + rateNote(t.coldStartRate))
             cells.append(count(t.throttled))
@@ -75,7 +76,7 @@ public enum DiffMarkdown {
             out.append("")
         }
         if let p = diff.placement {
-            out.append("Placement total: \(money(p.cost)) (\(dollars(Numbers.moneyChange(p.cost)))).")
+            out.append("Placement total: \(money(p.cost)) (\(dollars(ChangeText.moneyDelta(p.cost)))).")
             out.append("")
         }
         return out
@@ -85,10 +86,10 @@ public enum DiffMarkdown {
         guard !diff.targets.isEmpty else { return [] }
         var out = ["| target | monthly cost | change | p99 ms |", "|---|---:|---:|---:|"]
         for t in diff.targets {
-            out.append("| \(Markdown.escape(t.id))\(presenceNote(t.presence)) | \(money(t.cost)) | \(t.cost.before == nil && t.cost.after == nil ? "" : dollars(Numbers.moneyChange(t.cost))) | \(latency(t.p99)) |")
+            out.append("| \(Markdown.escape(t.id))\(presenceNote(t.presence)) | \(money(t.cost)) | \(t.cost.before == nil && t.cost.after == nil ? "" : dollars(ChangeText.moneyDelta(t.cost))) | \(latency(t.p99)) |")
         }
         if let p = diff.placement {
-            out.append("| placement | \(money(p.cost)) | \(dollars(Numbers.moneyChange(p.cost))) | |")
+            out.append("| placement | \(money(p.cost)) | \(dollars(ChangeText.moneyDelta(p.cost))) | |")
         }
         out.append("")
         if let c = diff.current {
@@ -110,7 +111,7 @@ public enum DiffMarkdown {
 
     /// The total where functions run today, and how many of them have no bill to count.
     static func currentLine(_ c: CurrentTotal) -> String {
-        var line = "Where functions run today (each on its current target): \(money(c.cost)) (\(dollars(Numbers.moneyChange(c.cost))))"
+        var line = "Where functions run today (each on its current target): \(money(c.cost)) (\(dollars(ChangeText.moneyDelta(c.cost))))"
         if let n = c.uncosted.after, n > 0 { line += "; \(n) function\(n == 1 ? "" : "s") on a target without a bill here not counted" }
         return line + "."
     }
@@ -160,10 +161,10 @@ public enum DiffMarkdown {
                    "|---|---|---:|---:|---:|---:|---:|---:|"]
         for f in shown {
             let memory = f.memoryMB.differs
-                ? "\(f.memoryMB.before.map { Numbers.plain($0) } ?? "—") → \(f.memoryMB.after.map { Numbers.plain($0) } ?? "—")"
-                : Numbers.plain(f.memoryMB.after ?? 0)
+                ? "\(f.memoryMB.before.map { Numbers.number($0, .trimmed) } ?? "—") → \(f.memoryMB.after.map { Numbers.number($0, .trimmed) } ?? "—")"
+                : Numbers.number(f.memoryMB.after ?? 0, .trimmed)
             let cells = [Markdown.escape(f.app + "/" + f.function) + presenceNote(f.presence), Markdown.escape(f.target), memory,
-                         money(f.cost), f.cost.before == nil && f.cost.after == nil ? "" : dollars(Numbers.moneyChange(f.cost)),
+                         money(f.cost), f.cost.before == nil && f.cost.after == nil ? "" : dollars(ChangeText.moneyDelta(f.cost)),
                          latency(f.p99), count(f.coldStarts), count(f.throttled)]
             out.append("| " + cells.joined(separator: " | ") + " |")
         }
@@ -183,8 +184,8 @@ public enum DiffMarkdown {
 
     static func money(_ c: Change<Decimal>) -> String {
         if c.before == nil && c.after == nil { return "on-prem" }
-        if c.before == c.after, let v = c.after { return dollars(Numbers.money(v)) }
-        return dollars("\(c.before.map(Numbers.money) ?? "—") → \(c.after.map(Numbers.money) ?? "—")")
+        if c.before == c.after, let v = c.after { return dollars(Numbers.usd(v, .cents)) }
+        return dollars("\(c.before.map({ Numbers.usd($0, .cents) }) ?? "—") → \(c.after.map({ Numbers.usd($0, .cents) }) ?? "—")")
     }
 
     /// Our own text with `$` escaped: two amounts on a line could otherwise open GitHub's inline math.
@@ -192,21 +193,21 @@ public enum DiffMarkdown {
 
     static func days(_ minutes: Int) -> String {
         let d = Double(minutes) / 1440
-        return "\(Numbers.plain(d)) day\(d == 1 ? "" : "s")"
+        return "\(Numbers.number(d, .trimmed)) day\(d == 1 ? "" : "s")"
     }
 
     static func latency(_ c: Change<Double>) -> String {
-        if c.before == c.after, let v = c.after { return Numbers.ms(v) }
-        return "\(c.before.map(Numbers.ms) ?? "—") → \(c.after.map(Numbers.ms) ?? "—")"
+        if c.before == c.after, let v = c.after { return Numbers.ms(v, .column) }
+        return "\(c.before.map({ Numbers.ms($0, .column) }) ?? "—") → \(c.after.map({ Numbers.ms($0, .column) }) ?? "—")"
     }
 
     static func count(_ c: Change<Int>) -> String {
-        if c.before == c.after, let v = c.after { return Numbers.grouped(v) }
-        return "\(c.before.map(Numbers.grouped) ?? "—") → \(c.after.map(Numbers.grouped) ?? "—")"
+        if c.before == c.after, let v = c.after { return Numbers.count(v) }
+        return "\(c.before.map({ Numbers.count($0) }) ?? "—") → \(c.after.map({ Numbers.count($0) }) ?? "—")"
     }
 
     static func rateNote(_ c: Change<Double>) -> String {
         guard let b = c.before, let a = c.after, b != a else { return "" }
-        return " (\(Numbers.rate(b)) → \(Numbers.rate(a)))"
+        return " (\(Numbers.percent(b, .compact)) → \(Numbers.percent(a, .compact)))"
     }
 }

@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 
 /// A bound given on the command line: `10%`, `50USD` (or `$50`), `100ms` (or `1.5s`).
@@ -55,9 +56,9 @@ public enum Bound: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .percent(let p): return Numbers.plain(p) + "%"
-        case .usd(let d): return Numbers.money(d)
-        case .ms(let m): return Numbers.plain(m) + " ms"
+        case .percent(let p): return Numbers.number(p, .trimmed) + "%"
+        case .usd(let d): return Numbers.usd(d, .cents)
+        case .ms(let m): return Numbers.number(m, .trimmed) + " ms"
         }
     }
 }
@@ -134,7 +135,7 @@ extension Thresholds {
                     case (.usd(let d), false): breached = -delta < d
                     default: breached = false
                     }
-                    checks.append(ThresholdCheck(rule: rule, subject: subject, observed: Numbers.moneyChange(change), breached: breached))
+                    checks.append(ThresholdCheck(rule: rule, subject: subject, observed: ChangeText.moneyDelta(change), breached: breached))
                 }
             }
         }
@@ -154,7 +155,7 @@ extension Thresholds {
                     case (.ms(let m), false): breached = -delta < m
                     default: breached = false
                     }
-                    checks.append(ThresholdCheck(rule: rule, subject: subject, observed: Numbers.latencyChange(change), breached: breached))
+                    checks.append(ThresholdCheck(rule: rule, subject: subject, observed: ChangeText.latencyDelta(change), breached: breached))
                 }
             }
         }

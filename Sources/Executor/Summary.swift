@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 
 /// Nearest-rank percentile of values (0 when there are none).
@@ -81,17 +82,11 @@ public struct LoadNote: Sendable {
         let replay = String(format: "%.2f", replayBusyCores), trace = String(format: "%.2f", traceBusyCores)
         var s = "offered load \(replay) busy cores for \(slots) slots"
         if speedup != 1 {
-            s += "; speed-up \(FormatNumber.short(speedup))x compresses the gaps between arrivals (durations stay real): "
-                + "the trace's own pace is \(trace) busy cores, and idle gaps shrink \(FormatNumber.short(speedup))x against the keep-alive, so fewer cold starts than at the trace's pace"
+            s += "; speed-up \(Numbers.number(speedup, .trimmed))x compresses the gaps between arrivals (durations stay real): "
+                + "the trace's own pace is \(trace) busy cores, and idle gaps shrink \(Numbers.number(speedup, .trimmed))x against the keep-alive, so fewer cold starts than at the trace's pace"
         }
         if replayBusyCores > Double(slots) { s += "; more than the slots: invocations queue and start late" }
         return s
-    }
-}
-
-enum FormatNumber {
-    static func short(_ v: Double) -> String {
-        v == v.rounded() && abs(v) < 1e12 ? String(Int(v)) : String(format: "%.2f", v)
     }
 }
 

@@ -1,5 +1,6 @@
 import Advice
 import Deployment
+import Formatting
 import Foundation
 import Pricing
 import Simulation
@@ -255,7 +256,7 @@ public enum Placement {
         return parts.joined(separator: "; ")
     }
 
-    static func usd(_ x: Double) -> String { String(format: "$%.2f", abs(x)) }
+    static func usd(_ x: Double) -> String { Numbers.usd(abs(x), .cents) }
 }
 
 /// A placement problem ready to solve or to evaluate: the model, the simulation's outcomes per

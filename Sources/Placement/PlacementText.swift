@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 
 /// Terminal text for a placement and its break-even analysis.
@@ -9,7 +10,7 @@ public enum PlacementText {
     public static func render(_ decision: DecisionOutcome, breakEven: BreakEvenAnalysis?) -> String {
         var lines: [String] = []
         let i = decision.inputs
-        lines.append("Plans (saving against stay; migration at \(money(NSDecimalNumber(decimal: i.dayRateUSD).doubleValue)) a developer-day; net value over \(i.horizonMonths) months)")
+        lines.append("Plans (saving against stay; migration at \(money(i.dayRateUSD)) a developer-day; net value over \(i.horizonMonths) months)")
         lines.append(pad("plan", 14) + padLeft("USD/month", 13) + padLeft("saving", 12) + padLeft("moved", 7) + padLeft("points", 8)
                      + padLeft("migration", 14) + padLeft("payback", 10) + padLeft("net value", 15) + "  requirements")
         for o in decision.options {
@@ -46,7 +47,7 @@ public enum PlacementText {
         if let c = plan.onPrem {
             let e = c.estimate, k = e.cost
             if e.servers > 0 {
-                lines.append("  cluster \(c.target): \(e.servers) servers for a peak of \(String(format: "%.0f", e.demand.peakMemoryMB)) MB and \(String(format: "%.1f", e.demand.peakCores)) cores (+ control plane \(String(format: "%.0f", c.controlPlane.memoryMB)) MB, \(String(format: "%.2f", c.controlPlane.cores)) cores)")
+                lines.append("  cluster \(c.target): \(e.servers) servers for a peak of \(Numbers.count(e.demand.peakMemoryMB)) MB and \(String(format: "%.1f", e.demand.peakCores)) cores (+ control plane \(Numbers.count(c.controlPlane.memoryMB)) MB, \(String(format: "%.2f", c.controlPlane.cores)) cores)")
                 lines.append("    \(money(k.total))/month = hardware \(money(k.hardware)) + power \(money(k.power)) + space \(money(k.space)) + people \(money(k.people)) + licences \(money(k.licences))")
             } else {
                 lines.append("  cluster \(c.target): not needed (nothing placed on-prem)")
@@ -80,13 +81,13 @@ public enum PlacementText {
             lines.append("Monthly cost as the volume is scaled (USD)")
             lines.append(pad("target", 20) + b.scales.map { padLeft(scale($0), 10) }.joined())
             for c in b.targets {
-                lines.append(pad(c.id, 20) + c.monthlyCost.map { padLeft(String(format: "%.0f", $0), 10) }.joined())
+                lines.append(pad(c.id, 20) + c.monthlyCost.map { padLeft(Numbers.count($0), 10) }.joined())
             }
             lines.append("")
             lines.append("Break-even: on-prem overtakes")
             for c in b.crossovers {
                 if let k = c.scale, let m = c.monthlyInvocations {
-                    lines.append("  \(pad(c.cloud, 20)) at \(scale(k)) the volume (\(count(m)) invocations/month)")
+                    lines.append("  \(pad(c.cloud, 20)) at \(scale(k)) the volume (\(Numbers.count(m)) invocations/month)")
                 } else {
                     lines.append("  \(pad(c.cloud, 20)) never between 0.001× and 10,000×")
                 }
@@ -97,7 +98,7 @@ public enum PlacementText {
                 lines.append(pad("parameter", 22) + b.crossovers.map { padLeft(String($0.cloud.prefix(17)), 18) }.joined())
                 lines.append(pad("as given", 22) + b.crossovers.map { padLeft($0.scale.map(scale) ?? "never", 18) }.joined())
                 for s in b.sensitivity {
-                    lines.append(pad("\(s.parameter) ×\(trim(s.factor))", 22) + s.crossovers.map { padLeft($0.scale.map(scale) ?? "never", 18) }.joined())
+                    lines.append(pad("\(s.parameter) ×\(Numbers.number(s.factor, .trimmed))", 22) + s.crossovers.map { padLeft($0.scale.map(scale) ?? "never", 18) }.joined())
                 }
             }
             for note in b.notes { lines.append("note: \(note)") }
@@ -105,25 +106,9 @@ public enum PlacementText {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func money(_ x: Decimal) -> String { money(NSDecimalNumber(decimal: x).doubleValue) }
-
-    static func money(_ x: Double) -> String {
-        let cents = (abs(x) * 100).rounded()
-        let whole = Int(cents / 100), frac = Int(cents.truncatingRemainder(dividingBy: 100))
-        return (x < 0 && cents > 0 ? "-$" : "$") + grouped(whole) + String(format: ".%02d", frac)
-    }
-
-    static func count(_ x: Double) -> String { grouped(Int(x.rounded())) }
-
-    /// `1,234,567`.
-    static func grouped(_ n: Int) -> String {
-        var digits = String(n), grouped = ""
-        while digits.count > 3 { grouped = "," + digits.suffix(3) + grouped; digits = String(digits.dropLast(3)) }
-        return digits + grouped
-    }
-
-    static func scale(_ k: Double) -> String { (k >= 10 ? String(format: "%.0f", k) : k >= 1 ? String(format: "%.1f", k) : String(format: "%.2f", k)) + "×" }
-    static func trim(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
+    static func money(_ x: Decimal) -> String { Numbers.usd(x, .cents) }
+    static func money(_ x: Double) -> String { Numbers.usd(x, .cents) }
+    static func scale(_ k: Double) -> String { Numbers.number(k, .factor) + "×" }
     static func pad<S: StringProtocol>(_ s: S, _ n: Int) -> String { s.count >= n ? String(s) + " " : String(s) + String(repeating: " ", count: n - s.count) }
     static func padLeft(_ s: String, _ n: Int) -> String { s.count >= n ? " " + s : String(repeating: " ", count: n - s.count) + s }
 }

@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import Pricing
 import Traces
@@ -335,7 +336,7 @@ struct Accumulator {
             notes.append("\(fastUnits) busy scaling units (\(String(format: "%.1f", share)) % of invocations) replayed per minute, not per call (--exact replays every call)")
         }
         if discarded > 0 {
-            notes.append("\(discarded) asynchronous calls found their scaling unit at its limits (max instances, scale-out rate) with no instance free within \(Format.seconds(target.model.heldMaxAgeSeconds)) (the platform's longest wait for an event) and were discarded unserved (counted in rejected)")
+            notes.append("\(discarded) asynchronous calls found their scaling unit at its limits (max instances, scale-out rate) with no instance free within \(Numbers.duration(seconds: target.model.heldMaxAgeSeconds, .exact)) (the platform's longest wait for an event) and were discarded unserved (counted in rejected)")
         }
         if !unpriced.isEmpty {
             notes.append("\(unpriced.count) scaling units could not be priced, e.g. \(unpriced[0])")
@@ -351,7 +352,7 @@ struct Accumulator {
         }
         let keepAlive: String
         switch target.model.keepAlive {
-        case .fixed(let s): keepAlive = "fixed idle \(Format.seconds(s))"
+        case .fixed(let s): keepAlive = "fixed idle \(Numbers.duration(seconds: s, .exact))"
         case .forkPerRequest: keepAlive = "fork per request"
         case .alwaysOn: keepAlive = "always on"
         case .memoryPool(let mb): keepAlive = "memory pool \(Int(mb)) MB"

@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import Traces
 
@@ -257,7 +258,7 @@ struct Coupling {
         if let quota = model.accountConcurrency {
             if let report {
                 let discarded = report.quotaDiscarded == 0 ? ""
-                    : ", of which \(report.quotaDiscarded) waited longer than \(Format.seconds(model.heldMaxAgeSeconds)) and were discarded unserved"
+                    : ", of which \(report.quotaDiscarded) waited longer than \(Numbers.duration(seconds: model.heldMaxAgeSeconds, .exact)) and were discarded unserved"
                 let why = peakBound[t].map { "an upper bound of calls in flight reached \($0)" } ?? "its functions share a pre-warmed pool"
                 let raise = peakBound[t].map { "; an account quota of \($0) or more could not bind on this trace (a deployment sets it: limits.concurrency)" } ?? ""
                 outcome.notes.append("the account concurrency quota (\(quota) calls in flight) is shared by all functions: \(why), so every call was replayed in one time order across functions (no per-minute fast path); the quota rejected \(report.quotaRejected) synchronous calls and delayed \(report.quotaDelayed) asynchronous ones\(discarded)\(raise)")
@@ -268,7 +269,7 @@ struct Coupling {
         if let pool = model.prewarmedPool, let report {
             outcome.prewarmedMemoryMB = Double(pool.size) * pool.memoryMB
             outcome.keepAlive = "pre-warmed pool of \(pool.size), then " + outcome.keepAlive
-            outcome.notes.append("pre-warmed pool shared by all functions: every call replayed in one time order across functions (no per-minute fast path); \(report.poolHits) cold starts specialized a generic instance, \(report.poolMisses) found the pool empty; its \(Format.number(Double(pool.size) * pool.memoryMB)) MB are in the target's series and instance figures, not in any function's")
+            outcome.notes.append("pre-warmed pool shared by all functions: every call replayed in one time order across functions (no per-minute fast path); \(report.poolHits) cold starts specialized a generic instance, \(report.poolMisses) found the pool empty; its \(Numbers.number(Double(pool.size) * pool.memoryMB, .trimmed)) MB are in the target's series and instance figures, not in any function's")
         }
     }
 

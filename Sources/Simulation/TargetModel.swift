@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import Pricing
 import Traces
@@ -154,9 +155,9 @@ public struct TargetModel: Sendable {
         if let size = d(k.prewarmed), size >= 1, let memory = d(k.prewarmedMemory), let refill = d(k.prewarmedRefill),
            let miss = d(k.poolMissColdStart) {
             pool = PrewarmedPool(size: Int(size), memoryMB: memory, refillSeconds: refill / 1000, missColdStart: .fixed(ms: miss))
-            notes.append("pre-warmed pool: \(Int(size)) generic instances of \(Format.number(memory)) MB shared by all functions (one pool for the target: traces do not say a function's runtime), alive for the whole window; a cold start that finds one ready specializes it (the profile's cold start) and its slot refills after \(Format.number(refill / 1000)) s; one that finds none ready waits \(Format.number(miss)) ms for a new instance; after either it is an ordinary instance of its function (idle \(Format.seconds(idleSeconds)))")
+            notes.append("pre-warmed pool: \(Int(size)) generic instances of \(Numbers.number(memory, .trimmed)) MB shared by all functions (one pool for the target: traces do not say a function's runtime), alive for the whole window; a cold start that finds one ready specializes it (the profile's cold start) and its slot refills after \(Numbers.number(refill / 1000, .trimmed)) s; one that finds none ready waits \(Numbers.number(miss, .trimmed)) ms for a new instance; after either it is an ordinary instance of its function (idle \(Numbers.duration(seconds: idleSeconds, .exact)))")
         } else if profile.keepAlive.policy == .prewarmedPool {
-            notes.append("pre-warmed pool without its figures in the profile: modelled as a fixed idle timeout of \(Format.seconds(idleSeconds))")
+            notes.append("pre-warmed pool without its figures in the profile: modelled as a fixed idle timeout of \(Numbers.duration(seconds: idleSeconds, .exact))")
         }
         self.init(id: profile.id, scalingUnit: limits.scalingUnit, perInstanceConcurrency: perInstance,
                   maxInstances: maxInstances, scaleOutEnvironments: scaleOut, scaleOutPeriodSeconds: period,
@@ -193,16 +194,5 @@ public struct PrewarmedPool: Sendable, Equatable {
         self.memoryMB = max(0, memoryMB)
         self.refillSeconds = max(0, refillSeconds)
         self.missColdStart = missColdStart
-    }
-}
-
-enum Format {
-    /// A figure as short text: no decimals when whole.
-    static func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
-
-    static func seconds(_ s: Double) -> String {
-        if s >= 86_400, s.truncatingRemainder(dividingBy: 86_400) == 0 { return s == 86_400 ? "1 day" : "\(Int(s / 86_400)) days" }
-        if s >= 3600, s.truncatingRemainder(dividingBy: 3600) == 0 { return "\(Int(s / 3600)) h" }
-        return s >= 60 && s.truncatingRemainder(dividingBy: 60) == 0 ? "\(Int(s / 60)) min" : "\(s) s"
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import Traces
 
 /// What happened to one file.
@@ -14,8 +15,11 @@ extension TraceStore {
     /// Ingests one trace file in one transaction. Bad input throws `TraceError` and writes nothing.
     public func ingest(path: String, options: ReadOptions = ReadOptions()) throws -> IngestOutcome {
         if let previous = try previouslyIngested(path: path) {
+            logger.debug("\(path): same content as \(previous), skipped")
             return .alreadyIngested(previousName: previous)
         }
+        let started = Date()
+        defer { logger.debug("\(path): ingested in \(String(format: "%.3f", Date().timeIntervalSince(started))) s") }
         return try writer.write { db -> IngestOutcome in
             let name = (path as NSString).lastPathComponent
             try db.execute(
@@ -40,6 +44,7 @@ extension TraceStore {
                     """,
                 arguments: [summary.format.rawValue, summary.kind, summary.day, summary.clock.rawValue, summary.bytes,
                             summary.fingerprint, summary.rows, summary.skippedCount, fileID])
+            logger.debug("\(path): \(summary.format.rawValue) \(summary.kind), \(summary.rows) rows, \(summary.bytes) bytes, \(summary.skippedCount) skipped")
             return .ingested(summary)
         }
     }

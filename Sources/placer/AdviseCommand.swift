@@ -1,10 +1,6 @@
 import ArgumentParser
-import Foundation
-import Placement
-import Pricing
-import Results
-import Simulation
 import Traces
+import UseCases
 
 /// `placer advise`: replays a trace on every target, adds what the report needs, and writes the
 /// result JSON and the markdown report with its charts.
@@ -30,45 +26,22 @@ struct AdviseCommand: ParsableCommand {
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
 
     func run() throws {
-        guard out.hasSuffix(".md") else { throw fail("--out \(out): the report's name must end in .md", Exit.usage) }
-        let jsonPath = json ?? String(out.dropLast(3)) + ".json"
-        let plan = try loadDeployment(deployment)
-        let inputs: OnPremInputs
-        do { inputs = try OnPremInputs.read(plan) } catch { throw fail("\(error)", Exit.badInput) }
-        let known = try loadCatalog(catalog)
-        var ids = targets.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
-        if ids.isEmpty, plan?.targets.isEmpty ?? true { ids = known.ids }
-        let onPrem = try onPremPlatform(ids.isEmpty ? (plan?.targets.map(\.id) ?? []) : ids, catalog: known)
-        let request = SimulationRequest(paths: paths, targets: ids, deployment: deployment, seed: seed, catalog: catalog,
-                                        workers: workers, format: format, current: current,
-                                        adjust: { PlacementRequest.simulationOptions($0, onPrem: onPrem) })
-        let progress = Progress()
-        let decision = try decisionInputs(horizon: horizon, dayRate: dayRate)
-        let result = try AdvisePipeline(request: request, progress: progress, onPrem: onPrem, inputs: inputs, decision: decision,
-                                        executeSample: executeSample).run()
-
-        // The report is rendered from the JSON as written, so `placer report` of it gives the same bytes.
-        let text = result.json()
-        let doc: ResultDocument
-        do { doc = try ResultDocument.parse(Data(text.utf8), file: jsonPath) } catch {
-            throw fail("the result could not be read back: \(error)", Exit.failure)
-        }
-        try writeAll([(jsonPath, text)])
-        let written = try writeReport(doc, to: out)
-        print("wrote \(out) (\(chartCount(written.count - 1)) beside it) and \(jsonPath)")
-    }
-
-    /// The one on-prem platform placement buys a cluster of: --onprem, else openfaas when it is
-    /// a candidate, else the first on-prem candidate; nil (no placement) when there is none.
-    func onPremPlatform(_ ids: [String], catalog: Catalog) throws -> String? {
-        if let onprem {
-            guard (try? catalog.profile(onprem))?.kind == .onprem else {
-                throw fail("--onprem \(onprem): not an on-prem target (see `placer catalog list`)", Exit.usage)
-            }
-            guard ids.contains(onprem) else { throw fail("--onprem \(onprem) is not among the targets simulated", Exit.usage) }
-            return onprem
-        }
-        let onPremIds = ids.filter { (try? catalog.profile($0))?.kind == .onprem }
-        return onPremIds.contains("openfaas") ? "openfaas" : onPremIds.first
+        var request = Advise.Request(paths: paths, deployment: deployment, targets: targets.flatMap(commaList), out: out)
+        request.json = json
+        request.executeSample = executeSample
+        request.seed = seed
+        request.catalog = catalog
+        request.current = current
+        request.onPrem = onprem
+        request.horizonMonths = horizon
+        request.dayRateUSD = dayRate
+        request.workers = workers
+        request.format = format
+        request.worker = workerPath()
+        let written = try Advise.run(request, progress: TerminalProgress())
+        print("wrote \(written.report) (\(chartCount(written.charts.count)) beside it) and \(written.json)")
     }
 }
+
+/// `1 chart`, `2 charts`.
+func chartCount(_ n: Int) -> String { n == 1 ? "1 chart" : "\(n) charts" }

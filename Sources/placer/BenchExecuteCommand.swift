@@ -1,7 +1,6 @@
 import ArgumentParser
-import Executor
 import Foundation
-import Simulation
+import UseCases
 
 /// Local executor figures beside a naive executor that spawns a process per invocation.
 struct BenchExecuteCommand: ParsableCommand {
@@ -26,44 +25,22 @@ struct BenchExecuteCommand: ParsableCommand {
     }
 
     func run() throws {
-        let worker = workerPath()
-        let slots = self.slots ?? ProcessInfo.processInfo.activeProcessorCount
-        func okRate(_ r: ExecutionResult) -> Double {
-            let ok = r.records.filter { $0.outcome == .ok }.count
-            guard ok == r.scheduled else { return 0 }
-            return Double(ok) / max(r.wallSeconds, 1e-9)
-        }
-        func lateness(_ r: ExecutionResult, _ p: Double) -> Double {
-            let sorted = r.records.compactMap(\.latenessMs).sorted()
-            guard !sorted.isEmpty else { return 0 }
-            return sorted[max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1)]
-        }
-        var warmRates: [Double] = [], naiveRates: [Double] = [], warmLate: [Double] = [], naiveLate: [Double] = []
-        var colds: [Double] = [], naiveInit: [Double] = [], warmLate50: [Double] = [], naiveLate50: [Double] = []
-        let paced = Int(rate * seconds)
-        for _ in 0..<repetitions {
-            warmRates.append(okRate(Probe.noOpReplay(worker: worker, count: warm, slots: slots)))
-            naiveRates.append(okRate(Probe.noOpReplay(worker: worker, count: naive, slots: slots, keepAlive: .forkPerRequest)))
-            let warmPaced = Probe.noOpReplay(worker: worker, count: paced, slots: slots, interval: 1 / rate)
-            warmLate.append(lateness(warmPaced, 0.99))
-            warmLate50.append(lateness(warmPaced, 0.5))
-            let naivePaced = Probe.noOpReplay(worker: worker, count: paced, slots: slots, interval: 1 / rate, keepAlive: .forkPerRequest)
-            naiveLate.append(lateness(naivePaced, 0.99))
-            naiveLate50.append(lateness(naivePaced, 0.5))
-            naiveInit.append(median(naivePaced.records.compactMap(\.initMs)))
-            do { colds.append(median(try Probe.coldStarts([worker], samples: 20))) } catch {
-                throw fail("cannot start \(worker): \(error)", Exit.failure)
-            }
-        }
-        print("Local executor, no-op invocations, \(slots) slots, median of \(repetitions) (baseline: a new process per invocation)")
+        var request = Bench.ExecuteRequest(worker: workerPath())
+        request.warm = warm
+        request.naive = naive
+        request.rate = rate
+        request.seconds = seconds
+        request.slots = slots
+        request.repetitions = repetitions
+        let f = try Bench.execute(request)
+        print("Local executor, no-op invocations, \(f.slots) slots, median of \(repetitions) (baseline: a new process per invocation)")
         print(row("", "warm instances", "process per call", "advantage"))
-        let wr = median(warmRates), nr = median(naiveRates)
-        print(row("invocations/s", String(format: "%.0f", wr), String(format: "%.0f", nr), String(format: "%.1f x", wr / max(nr, 1e-9))))
-        let wl = median(warmLate), nl = median(naiveLate)
-        print(row("p99 lateness @\(Int(rate))/s", String(format: "%.2f ms", wl), String(format: "%.2f ms", nl), String(format: "%.1f x", nl / max(wl, 1e-9))))
-        print(row("p50 lateness @\(Int(rate))/s", String(format: "%.2f ms", median(warmLate50)), String(format: "%.2f ms", median(naiveLate50)),
-                  String(format: "%.1f x", median(naiveLate50) / max(median(warmLate50), 1e-9))))
-        print(row("process cold start", String(format: "%.2f ms", median(colds)), String(format: "%.2f ms", median(naiveInit)), ""))
+        print(row("invocations/s", String(format: "%.0f", f.warmRate), String(format: "%.0f", f.naiveRate), String(format: "%.1f x", f.warmRate / max(f.naiveRate, 1e-9))))
+        print(row("p99 lateness @\(Int(rate))/s", String(format: "%.2f ms", f.warmLateness99), String(format: "%.2f ms", f.naiveLateness99),
+                  String(format: "%.1f x", f.naiveLateness99 / max(f.warmLateness99, 1e-9))))
+        print(row("p50 lateness @\(Int(rate))/s", String(format: "%.2f ms", f.warmLateness50), String(format: "%.2f ms", f.naiveLateness50),
+                  String(format: "%.1f x", f.naiveLateness50 / max(f.warmLateness50, 1e-9))))
+        print(row("process cold start", String(format: "%.2f ms", f.coldStart), String(format: "%.2f ms", f.naiveInit), ""))
         print("  process cold start: placer-worker spawned until {\"ready\":true}, alone (left) and inside the naive replay at \(Int(rate))/s,")
         print("  which pays it on every invocation; the warm executor pays it once per instance")
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Executor
 import Foundation
+import UseCases
 
 /// `placer calibrate`: measures this machine for the on-prem targets' cold-start and overhead model.
 struct CalibrateCommand: ParsableCommand {
@@ -19,16 +19,12 @@ struct CalibrateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let calibration: Calibration
-        do {
-            calibration = try Probe.calibrate(worker: workerPath(), coldSamples: coldSamples, warmSamples: warmSamples, dispatchCalls: dispatchCalls)
-        } catch {
-            throw fail("cannot calibrate: \(error)", Exit.failure)
-        }
+        var request = Calibrate.Request(worker: workerPath(), out: out)
+        request.coldSamples = coldSamples
+        request.warmSamples = warmSamples
+        request.dispatchCalls = dispatchCalls
+        let calibration = try Calibrate.run(request)
         guard let out else { print(calibration.yaml(), terminator: ""); return }
-        do { try calibration.yaml().write(toFile: out, atomically: true, encoding: .utf8) } catch {
-            throw fail("\(out): cannot write: \(error.localizedDescription)", Exit.cannotCreate)
-        }
         print(String(format: "cold start %.2f ms (p99 %.2f), warm overhead %.3f ms (p99 %.3f), dispatch %.0f invocations/s",
                      calibration.coldStartMedianMs, calibration.coldStartP99Ms, calibration.warmOverheadMedianMs,
                      calibration.warmOverheadP99Ms, calibration.dispatchPerSecond) + " → " + out)

@@ -1,12 +1,7 @@
 import ArgumentParser
 import Compare
-import Foundation
 import Results
-
-/// Output formats of `placer compare`.
-enum CompareFormat: String, ExpressibleByArgument, CaseIterable {
-    case markdown, json
-}
+import UseCases
 
 /// `placer compare BASE HEAD`: what a change of deployment (or of trace) does to cost, latency,
 /// placement, compliance and lock-in, judged against CI thresholds.
@@ -49,44 +44,25 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let thresholds = try thresholds()
-        let materiality = try materialityBounds()
-        let baseResult = try load(base, side: "BASE", trace: baseTrace.isEmpty ? trace : baseTrace)
-        let headResult = try load(head, side: "HEAD", trace: trace)
-        let diff = ResultDiff(base: baseResult, head: headResult, baseName: base, headName: head,
-                              materiality: materiality, targets: target)
-        let checks = thresholds.evaluate(diff)
-        let breached = checks.filter(\.breached)
-
-        if onlyIfChanged, !diff.isMaterial, breached.isEmpty {
-            if let out, FileManager.default.fileExists(atPath: out) {
-                // No output means no file: a stale comment from an earlier run must not be posted.
-                try? FileManager.default.removeItem(atPath: out)
-            }
-            return
-        }
-        let text: String
-        switch format {
-        case .markdown:
-            let full = DiffMarkdown.render(diff, checks: checks, summaryOnly: summaryOnly, top: top)
-            if let maxSize, !summaryOnly, full.utf8.count > maxSize {
-                text = DiffMarkdown.render(diff, checks: checks, summaryOnly: true, top: top)
-                    + "\n_The full comparison is longer than \(maxSize) bytes: run `placer compare` without `--max-size` to see it._\n"
-            } else {
-                text = full
-            }
-        case .json: text = DiffJSON.render(diff, checks: checks)
-        }
-        if let out {
-            do { try text.write(toFile: out, atomically: true, encoding: .utf8) } catch {
-                throw fail("\(out): cannot write the comparison: \(error.localizedDescription)", Exit.cannotCreate)
-            }
-        } else {
-            print(text, terminator: "")
-        }
-        if !breached.isEmpty {
+        var request = CompareResults.Request(base: base, head: head, trace: trace)
+        request.baseTrace = baseTrace
+        request.seed = seed
+        request.targets = target
+        request.thresholds = try thresholds()
+        request.materiality = try materialityBounds()
+        request.onlyIfChanged = onlyIfChanged
+        request.summaryOnly = summaryOnly
+        request.top = top
+        request.maxSize = maxSize
+        request.format = format
+        request.out = out
+        request.catalog = catalog
+        request.freeTier = !noFreeTier
+        let compared = try CompareResults.run(request, progress: TerminalProgress())
+        if let text = compared.text, !compared.written { print(text, terminator: "") }
+        if !compared.breached.isEmpty {
             // The subject is a target id from a result file: one clean line, nothing it can spoof.
-            for check in breached { printError(InvisibleText.terminalLine("breached: \(check.rule) on \(check.subject): \(check.observed)")) }
+            for check in compared.breached { printError(InvisibleText.terminalLine("breached: \(check.rule) on \(check.subject): \(check.observed)")) }
             throw Exit.failure
         }
     }
@@ -111,28 +87,5 @@ struct CompareCommand: ParsableCommand {
             throw ValidationError(error.message)
         }
         return m
-    }
-
-    /// A result JSON read back, or a deployment file simulated over the trace.
-    func load(_ path: String, side: String, trace: [String]) throws -> ResultDocument {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw fail("\(path): cannot read this file", Exit.badInput)
-        }
-        let firstByte = data.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
-        let ext = (path as NSString).pathExtension.lowercased()
-        let isResult = firstByte == UInt8(ascii: "{") || firstByte == UInt8(ascii: "[") || ext == "json"
-        if isResult {
-            do { return try ResultDocument.parse(data, file: path) } catch let error as ResultError {
-                throw fail(InvisibleText.terminalLine(error.description), Exit.badInput)
-            }
-        }
-        guard !trace.isEmpty else {
-            throw fail("\(side) \(path) is a deployment file: give --trace to simulate it over (or pass a result JSON)", Exit.usage)
-        }
-        let run = try SimulationRun.run(SimulationRequest(
-            paths: trace, targets: target, deployment: path, seed: seed, catalog: catalog, freeTier: !noFreeTier))
-        do { return try ResultDocument.parse(Data(run.result.json().utf8), file: path) } catch let error as ResultError {
-            throw fail(error, Exit.failure)
-        }
     }
 }

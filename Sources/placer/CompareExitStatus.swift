@@ -1,15 +1,32 @@
 import ArgumentParser
 import Foundation
+import Logging
+import UseCases
 
 extension Placer {
-    /// ArgumentParser's `main`, except that `placer compare` reports usage errors with exit
-    /// status 2, the convention CI scripts test for (issue 9); every other command keeps 64.
+    /// ArgumentParser's `main`, except that a use case's error is printed as `error: message`
+    /// (and its notes) with the exit status of its kind, and that `placer compare` reports usage
+    /// errors with exit status 2, the convention CI scripts test for (issue 9); every other
+    /// command keeps 64.
     static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        let logging: LogOptions
+        do { logging = try LogOptions.extract(from: &arguments) } catch let error as LogOptionError {
+            printError("error: " + error.message)
+            exit(withError: arguments.first == CompareCommand.configuration.commandName ? ExitCode(2) : Exit.usage)
+        } catch {
+            exit(withError: error)
+        }
+        logging.bootstrap()
         let isCompare = arguments.first == CompareCommand.configuration.commandName
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
+        } catch let error as UseCaseError {
+            printError("error: " + error.message)
+            for note in error.notes { printError("note: " + note) }
+            if isCompare && error.kind == .usage { Foundation.exit(2) }
+            exit(withError: Exit.code(error.kind))
         } catch let code as ExitCode where isCompare && code == Exit.usage {
             Foundation.exit(2)
         } catch where isCompare && exitCode(for: error) == .validationFailure {

@@ -1,12 +1,9 @@
 import ArgumentParser
-import Deployment
 import Executor
 import Foundation
-import Pricing
-import Results
 import Simulation
-import TraceLoading
 import Traces
+import UseCases
 
 /// Which backend runs the schedule.
 enum ExecutionBackend: String, ExpressibleByArgument, CaseIterable {
@@ -87,30 +84,22 @@ struct ExecuteCommand: ParsableCommand {
         case .http:
             if let first = localOptionsGiven.first { throw fail("\(first) is an option of the local backend, not of --backend http", Exit.usage) }
         }
-        let (from, to) = try ReplayWindow.parse(window)
-        guard dryRun || out != nil else { throw fail("give --out FILE.csv for the per-invocation CSV (or --dry-run)", Exit.usage) }
-        if !dryRun {
-            // Fail before running, not after: the outputs must be writable.
-            for path in [out, json].compactMap({ $0 }) { try checkWritable(path) }
-        }
-
-        let plan = try loadDeployment(deployment)
-        let store = try loadTrace(paths, format: format, skipInvalidRows: skipInvalidRows)
-        var workload: Workload
-        do {
-            workload = try WorkloadLoader.load(store) { key in plan?.settings(function: key.function, app: key.app).memoryMB }
-        } catch {
-            throw fail("cannot read the trace: \(error)", Exit.badInput)
-        }
-        workload = try FunctionChoice.parse(functions).select(workload)
-
-        let schedule = ArrivalSchedule.calls(workload, seed: seed, mode: arrivals, from: from, to: to)
-        guard !schedule.isEmpty else { throw fail("no invocations in the chosen functions and window", Exit.badInput) }
-        // The replay starts with the first invocation: no idle wait for a late first call.
-        let calls = ReplayPlan.calls(schedule, windowStart: schedule[0].seconds, speedup: speedup)
+        var request = Execute.ScheduleRequest(paths: paths)
+        request.deployment = deployment
+        request.format = format
+        request.skipInvalidRows = skipInvalidRows
+        request.functions = functions
+        request.window = window
+        request.seed = seed
+        request.arrivals = arrivals
+        request.speedup = speedup
+        request.dryRun = dryRun
+        request.out = out
+        request.json = json
+        let schedule = try Execute.schedule(request, progress: TerminalProgress())
         switch backend {
-        case .local: try runLocal(calls, workload)
-        case .http: try runHTTP(calls)
+        case .local: try runLocal(schedule)
+        case .http: try runHTTP(schedule.calls)
         }
     }
 
@@ -121,102 +110,35 @@ struct ExecuteCommand: ParsableCommand {
     }
 
     /// The local backend: instances as processes here.
-    private func runLocal(_ calls: [ExecCall], _ workload: Workload) throws {
-        let target = self.target ?? "openwhisk"
-        let catalog = try loadCatalog(catalog)
-        let profile: Profile
-        do { profile = try catalog.profile(target) } catch { throw fail("\(error)", Exit.usage) }
-        var model = TargetModel(profile: profile)
-        if let keepAliveSeconds { model.keepAlive = .fixed(idleSeconds: keepAliveSeconds) }
-        let measured: Calibration?
-        do { measured = try calibration.map { try Calibration.read(path: $0) } } catch { throw fail("\(error)", Exit.badInput) }
-        let commands = try parseCommands(workload)
-        if dryRun { printSchedule(calls); return }
+    private func runLocal(_ schedule: Execute.Schedule) throws {
+        var request = Execute.LocalRequest()
+        request.target = target
+        request.catalog = catalog
+        request.functions = function
+        request.keepAliveSeconds = keepAliveSeconds
+        request.initMs = initMs
+        request.calibration = calibration
+        request.slots = slots
+        request.timeout = timeout
+        request.limitMemory = !noMemoryLimit
+        request.instanceStderr = instanceStderr
+        request.compareSimulation = compareSimulation
+        request.worker = workerPath()
+        request.out = out
+        request.json = json
+        request.seed = seed
+        request.arrivals = arrivals
+        request.speedup = speedup
+        let plan = try Execute.prepareLocal(request, for: schedule)
+        if dryRun { printSchedule(schedule.calls); return }
         guard let out else { return }
 
-        var options = ExecutionOptions(model: model, slots: slots ?? ProcessInfo.processInfo.activeProcessorCount, timeoutSeconds: timeout,
-                                       worker: workerPath(), commands: commands, initMs: initMs ?? 0, limitMemory: !noMemoryLimit)
-        options.instanceStderr = instanceStderr
         Interrupt.install()
-        printError("executing \(calls.count) invocations of \(workload.apps.reduce(0) { $0 + $1.functions.count }) functions on \(target) over \(String(format: "%.1f", calls.last!.scheduledSeconds)) s…")
-        let result = LocalExecutor(options: options).run(calls)
-        do { try InvocationCSV.write(result.records, startUnixMicros: result.startUnixMicros, to: out) } catch {
-            throw fail("\(out): cannot write the invocations: \(error.localizedDescription)", Exit.cannotCreate)
-        }
-        print(ExecutionText.render(result, load: LoadNote(calls: calls, speedup: speedup), target: target), terminator: "")
+        let outcome = try Execute.runLocal(request, plan: plan, schedule: schedule, progress: TerminalProgress())
+        print(ExecutionText.render(outcome.result, load: LoadNote(calls: schedule.calls, speedup: speedup), target: plan.target), terminator: "")
         print("  invocations      \(out)")
-        var sections: [String: JSONValue] = ["schema": .string("placer.execution/v1")]
-        if compareSimulation || json != nil {
-            let sample = "\(calls.count) invocations of \(workload.apps.reduce(0) { $0 + $1.functions.count }) functions, seed \(seed), \(arrivals.rawValue) arrivals, speed-up \(speedup)"
-            do {
-                let table = try ModelError.compare(calls: calls, result: result, target: SimulationTarget(profile: profile, model: model),
-                                                   calibration: measured, sample: sample, seed: seed)
-                if compareSimulation { print(""); print(table.text(), terminator: "") }
-                sections["modelError"] = table.json()
-            } catch {
-                printError("warning: cannot simulate the executed calls: \(error)")
-            }
-        }
-        if let json {
-            let summary = ExecutionSummary(result)
-            sections["summary"] = .object([
-                "scheduled": .int(summary.scheduled), "ran": .int(summary.ran), "succeeded": .int(summary.succeeded),
-                "failures": .object(summary.failures.mapValues { .int($0) }), "coldStarts": .int(summary.coldStarts),
-                "latenessP99Ms": .fixed(summary.latenessMs.p99, 3), "responseP50Ms": .fixed(summary.responseMs.p50, 3),
-                "responseP99Ms": .fixed(summary.responseMs.p99, 3), "instanceSeconds": .fixed(summary.instanceSeconds, 3),
-                "interrupted": .string(summary.interrupted ? "yes" : "no"),
-            ])
-            var text = ""
-            JSONValue.object(sections).write(into: &text)
-            do { try (text + "\n").write(toFile: json, atomically: true, encoding: .utf8) } catch {
-                throw fail("\(json): cannot write: \(error.localizedDescription)", Exit.cannotCreate)
-            }
-        }
-        if result.interrupted { throw ExitCode(130) }
+        if compareSimulation, let table = outcome.modelError { print(""); print(table.text(), terminator: "") }
+        if let problem = outcome.modelErrorProblem { printError("warning: " + problem) }
+        if outcome.result.interrupted { throw ExitCode(130) }
     }
-
-    /// Fails before the replay, not after it, when a file cannot be written there.
-    private func checkWritable(_ path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        var isDirectory: ObjCBool = false
-        let dir = folder.isEmpty ? "." : folder
-        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue,
-              FileManager.default.isWritableFile(atPath: dir) else {
-            throw fail("\(path): cannot write here (no such folder, or not writable)", Exit.cannotCreate)
-        }
-    }
-
-    /// `--function NAME=COMMAND` as argument vectors, checked against the selected functions.
-    private func parseCommands(_ workload: Workload) throws -> [String: [String]] {
-        let names = Set(workload.apps.flatMap { $0.functions.map(\.key.function) })
-        var commands: [String: [String]] = [:]
-        for entry in function {
-            guard let eq = entry.firstIndex(of: "="), eq != entry.startIndex else {
-                throw fail("--function \(entry): expected NAME=COMMAND", Exit.usage)
-            }
-            let name = String(entry[..<eq])
-            let words: [String]
-            do { words = try splitCommand(String(entry[entry.index(after: eq)...])) } catch { throw fail("--function \(name): \(error)", Exit.usage) }
-            guard let program = words.first else { throw fail("--function \(name): the command is missing", Exit.usage) }
-            guard names.contains(name) else {
-                let some = names.sorted().prefix(5).joined(separator: ", ")
-                throw fail("--function \(name): no function \(name) among those replayed (\(some)\(names.count > 5 ? ", …" : ""))", Exit.usage)
-            }
-            guard executableExists(program) else { throw fail("--function \(name): cannot find the program \(program)", Exit.usage) }
-            commands[name] = words
-        }
-        return commands
-    }
-
-    private func executableExists(_ program: String) -> Bool {
-        if program.contains("/") { return access(program, X_OK) == 0 }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").contains { access("\($0)/\(program)", X_OK) == 0 }
-    }
-}
-
-/// `placer-worker` beside this executable.
-func workerPath() -> String {
-    let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    return me.deletingLastPathComponent().appendingPathComponent("placer-worker").path
 }

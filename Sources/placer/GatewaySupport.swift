@@ -1,6 +1,5 @@
 import Foundation
 import Gateway
-import Reporting
 import Results
 import Simulation
 

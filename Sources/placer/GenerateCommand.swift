@@ -1,10 +1,6 @@
 import ArgumentParser
 import Traces
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import UseCases
 
 /// `placer generate`: writes a synthetic trace in a real format, with the published Azure shape.
 struct GenerateCommand: ParsableCommand {
@@ -38,20 +34,12 @@ struct GenerateCommand: ParsableCommand {
     var maxDailyRate: Double?
 
     func run() throws {
-        // Checked here rather than in `validate()` so that a bad value is one line, not a usage dump.
-        guard let preset = GeneratorPreset(rawValue: preset) else {
-            throw fail("unknown preset \"\(self.preset)\"; expected one of \(GeneratorPreset.allCases.map(\.rawValue).joined(separator: ", "))", Exit.usage)
-        }
-        let options = GeneratorOptions(preset: preset, functions: functions, days: days, seed: seed, startDay: startDay,
-                                       maxDailyRate: maxDailyRate)
-        do { try options.validate() } catch { throw fail(error.message, Exit.usage) }
-        guard !out.isEmpty else { throw fail("--out must name a folder", Exit.usage) }
-        let summary: GenerationSummary
-        do {
-            summary = try TraceGenerator.generate(options, into: out)
-        } catch {
-            throw fail(error.message, Exit.cannotCreate)
-        }
+        var request = Generate.Request(preset: preset, functions: functions, out: out)
+        request.days = days
+        request.seed = seed
+        request.startDay = startDay
+        request.maxDailyRate = maxDailyRate
+        let summary = try Generate.run(request)
         print("""
             wrote \(summary.files.count) file\(summary.files.count == 1 ? "" : "s") (\(summary.bytes) bytes) to \(out): \
             \(summary.functions) functions in \(summary.apps) apps, \(summary.invocations) invocations

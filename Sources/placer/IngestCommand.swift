@@ -1,7 +1,6 @@
 import ArgumentParser
-import Reporting
-import Store
 import Traces
+import UseCases
 
 /// `placer ingest`: reads trace files into the SQLite store, one transaction per file.
 struct IngestCommand: ParsableCommand {
@@ -27,47 +26,7 @@ struct IngestCommand: ParsableCommand {
     var skipInvalidRows = false
 
     func run() throws {
-        let files = try traceFiles(paths)
-        let store = try openStore(db)
-        let options = ReadOptions(format: format, skipInvalidRows: skipInvalidRows)
-        for (index, file) in files.enumerated() {
-            do {
-                switch try store.ingest(path: file, options: options) {
-                case .alreadyIngested(let previous):
-                    print("\(file): already ingested (as \(previous)), skipped")
-                case .ingested(let summary):
-                    print(IngestReport.line(file: file, summary))
-                    for warning in summary.warnings { printError("warning: \(file): \(warning)") }
-                }
-            } catch let error as TraceError {
-                printError("error: \(error)")
-                if index > 0 { printError("note: the \(index) files before it are in \(db); fix this one and run again (ingested files are skipped)") }
-                throw Exit.badInput
-            }
-        }
-    }
-}
-
-/// Opens the store or exits with a one-line message.
-func openStore(_ path: String) throws -> TraceStore {
-    do {
-        return try TraceStore(path: path)
-    } catch {
-        printError("error: \(error)")
-        throw Exit.badInput
-    }
-}
-
-enum IngestReport {
-    static func line(file: String, _ s: ReadSummary) -> String {
-        var text = "\(file): \(s.format.rawValue) \(s.kind)"
-        if let day = s.day { text += ", day \(day)" }
-        text += ", " + Format.counted(s.rows, "row")
-        if s.skippedCount > 0 {
-            let reasons = s.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            text += "; skipped \(s.skippedCount) invalid rows (\(reasons))"
-            if let first = s.skippedExamples.first { text += "; first: \(first)" }
-        }
-        return text
+        _ = try Ingest.run(Ingest.Request(paths: paths, database: db, format: format, skipInvalidRows: skipInvalidRows),
+                           progress: TerminalProgress())
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Reporting
-import Store
+import TerminalText
 import Traces
+import UseCases
 
 /// `placer inspect`: what a trace holds and whether it looks like production.
 struct InspectCommand: ParsableCommand {
@@ -20,7 +20,7 @@ struct InspectCommand: ParsableCommand {
     var skipInvalidRows = false
 
     func run() throws {
-        let store = try loadTrace(paths, format: format, skipInvalidRows: skipInvalidRows)
-        print(InspectText.render(try store.summary()), terminator: "")
+        let summary = try Inspect.run(Inspect.Request(paths: paths, format: format, skipInvalidRows: skipInvalidRows), progress: TerminalProgress())
+        print(InspectText.render(summary), terminator: "")
     }
 }

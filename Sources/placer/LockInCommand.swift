@@ -1,10 +1,6 @@
-import Advice
 import ArgumentParser
-import Deployment
-import Foundation
-import Pricing
-import Store
 import Traces
+import UseCases
 
 /// `placer lockin`: how locked-in each function is on each target, what moving costs, and
 /// where each function may legally run. Named for its first question; compliance rides along
@@ -30,34 +26,8 @@ struct LockInCommand: ParsableCommand {
     @Flag(name: .long, help: "Treat warnings (e.g. a requirement no target meets) as errors: exit 65.") var strict = false
 
     func run() throws {
-        var catalog = try loadCatalog(catalog)
-        let plan = try loadDeployment(deployment)
-        // Candidates, with any overrides from the deployment.
-        let today = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])
-        var ids = catalog.ids
-        if let plan, !plan.targets.isEmpty {
-            ids = plan.targets.map(\.id)
-            do {
-                for selection in plan.targets {
-                    if let override = selection.override {
-                        catalog = try catalog.overriding(selection.id, with: override, origin: plan.file, read: today)
-                    }
-                }
-            } catch let error as CatalogError {
-                throw fail(error, Exit.badInput)
-            }
-        }
-        if let targets {
-            ids = targets.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        }
-        let candidates: [Profile]
-        do { candidates = try ids.map { try catalog.profile($0) } } catch let error as CatalogError {
-            // A wrong --targets is a usage error; a wrong id in the deployment file is bad input.
-            throw fail(targets == nil ? "\(plan?.file ?? "deployment"): \(error)" : "\(error)", targets == nil ? Exit.badInput : Exit.usage)
-        }
-
-        let store = try loadTrace(paths, format: format, skipInvalidRows: false)
-        let report = try lockInReport(store: store, candidates: candidates, catalog: catalog, plan: plan, current: current)
+        let report = try LockInCheck.run(LockInCheck.Request(paths: paths, deployment: deployment, targets: targets.map(commaList),
+                                                             current: current, catalog: catalog, format: format), progress: TerminalProgress())
         print(json ? report.json() : report.text(), terminator: "")
         for d in report.diagnostics { printError(d.description) }
         if report.hasErrors || (strict && !report.diagnostics.isEmpty) { throw Exit.badInput }

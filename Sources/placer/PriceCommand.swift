@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
-import Pricing
+import TerminalText
+import UseCases
 
 struct PriceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,74 +35,18 @@ struct PriceCommand: ParsableCommand {
     }
 
     func run() throws {
-        var catalog = try loadCatalog(catalog)
-        var discountPercent = discount.map { Decimal(string: String($0)) ?? 0 } ?? 0
-        if let deployment {
-            let selections: [TargetSelection]
-            do {
-                let text = try String(contentsOfFile: deployment, encoding: .utf8)
-                let documents = try YAMLTree.parseAll(text)
-                selections = try TargetSelection.list(in: documents.first ?? .mapping([], line: 0), file: deployment)
-                let today = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])
-                for selection in selections where selection.id == target {
-                    if let override = selection.override {
-                        catalog = try catalog.overriding(selection.id, with: override, origin: deployment, read: today)
-                    }
-                    if discount == nil, let d = selection.discountPercent { discountPercent = d }
-                }
-            } catch let error as CatalogError {
-                throw fail(error, Exit.badInput)
-            } catch let error as YAMLSyntaxError {
-                throw fail("\(deployment): \(error)", Exit.badInput)
-            } catch {
-                throw fail("\(deployment): cannot read this file", Exit.badInput)
-            }
-        }
-        do {
-            let profile = try catalog.profile(target)
-            var recorder = try UsageRecorder(profile: profile, days: Decimal(string: String(days)) ?? 30)
-            let shape = try recorder.shape(memoryMB: memoryMB, vcpu: cpu.flatMap { Decimal(string: String($0)) })
-            if profile.billing?.mode == .instance {
-                // Instance-based billing: a steady workload keeps an instance busy for its run time.
-                recorder.instance(lifetimeMs: Double(invocations) * durationMs, shape: shape)
-                recorder.invocations(invocations, durationMs: 0, shape: shape)
-            } else {
-                recorder.invocations(invocations, durationMs: durationMs, shape: shape)
-            }
-            recorder.coldStarts(coldStarts, initMs: initMs, shape: shape)
-            if provisioned > 0 {
-                try recorder.provisioned(environments: provisioned, heldMs: days * 86_400_000, shape: shape)
-            }
-            let options = PricingOptions(freeTier: !noFreeTier, discountPercent: discountPercent, region: region)
-            let bill = try BillingEngine.price(recorder.summary, on: profile, options: options)
-            print(json ? bill.json() : render(bill, shape: shape), terminator: "")
-        } catch let error as CatalogError {
-            throw fail(error, Exit.usage)
-        } catch let error as PricingError {
-            throw fail(error, Exit.usage)
-        }
-    }
-
-    private func render(_ bill: CostBreakdown, shape: Shape) -> String {
-        func usd(_ d: Decimal) -> String {
-            var value = d, rounded = Decimal()
-            NSDecimalRound(&rounded, &value, 2, .plain)
-            let text = String(format: "%.2f", abs(NSDecimalNumber(decimal: rounded).doubleValue))
-            return (rounded < 0 ? "-$" : "$") + text
-        }
-        let q = bill.quantities
-        var lines = ["\(bill.target): \(q.requests) requests, \(q.memoryGBSeconds) GB-s at \(shape.memoryMB) MB billed"]
-        if let unit = q.cpuUnit { lines.append("  cpu: \(q.cpuSeconds) \(unit)") }
-        let rows: [(String, Decimal)] = [
-            ("compute", bill.compute), ("requests", bill.requests), ("init", bill.initialization),
-            ("provisioned", bill.provisioned), ("egress", bill.egress), ("discount", -bill.discount),
-        ]
-        for (name, value) in rows where value != 0 || name == "compute" || name == "requests" {
-            lines.append("  " + name.padding(toLength: 12, withPad: " ", startingAt: 0) + usd(value))
-        }
-        lines.append("  " + "total".padding(toLength: 12, withPad: " ", startingAt: 0) + usd(bill.total) + " per month")
-        lines.append("  (free grants worth \(usd(bill.freeGrantCredit)) already deducted)")
-        lines += bill.notes.map { "  note: " + $0 }
-        return lines.joined(separator: "\n") + "\n"
+        var request = Price.Request(target: target, invocations: invocations, durationMs: durationMs, memoryMB: memoryMB)
+        request.cpu = cpu
+        request.initMs = initMs
+        request.coldStarts = coldStarts
+        request.provisioned = provisioned
+        request.days = days
+        request.region = region
+        request.discount = discount
+        request.catalog = catalog
+        request.deployment = deployment
+        request.freeTier = !noFreeTier
+        let priced = try Price.run(request)
+        print(json ? priced.bill.json() : PriceText.render(priced.bill, shape: priced.shape), terminator: "")
     }
 }

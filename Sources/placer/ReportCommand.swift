@@ -1,6 +1,5 @@
 import ArgumentParser
-import Foundation
-import Results
+import UseCases
 
 /// `placer report`: renders the markdown report again from a result JSON, without simulating.
 struct ReportCommand: ParsableCommand {
@@ -12,14 +11,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "The report's path (default: the JSON's path with .md); SVG charts are written beside it.") var out: String?
 
     func run() throws {
-        let doc: ResultDocument
-        do { doc = try ResultDocument.load(path: result) } catch {
-            // The message can quote the file's own text (a schema name): one clean line.
-            throw fail(InvisibleText.terminalLine("\(error)"), Exit.badInput)
-        }
-        let path = out ?? (result.hasSuffix(".json") ? String(result.dropLast(5)) : result) + ".md"
-        guard path.hasSuffix(".md") else { throw fail("--out \(path): the report's name must end in .md", Exit.usage) }
-        let written = try writeReport(doc, to: path)
-        print("wrote \(path) (\(chartCount(written.count - 1)) beside it)")
+        let written = try RenderReport.run(result: result, out: out)
+        print("wrote \(written.report) (\(chartCount(written.charts.count)) beside it)")
     }
 }

@@ -1,15 +1,8 @@
 import ArgumentParser
-import Foundation
-import Reporting
 import Simulation
+import TerminalText
 import Traces
-
-extension ArrivalMode: ExpressibleByArgument {}
-
-/// Keep-alive policies that no profile names, chosen on the command line.
-enum KeepAliveChoice: String, ExpressibleByArgument, CaseIterable {
-    case hybridHistogram = "hybrid-histogram"
-}
+import UseCases
 
 /// `placer simulate`: replays a trace on each target and prints what it would do and cost.
 struct SimulateCommand: ParsableCommand {
@@ -40,43 +33,8 @@ struct SimulateCommand: ParsableCommand {
             paths: paths, targets: target, deployment: deployment, seed: seed, arrivals: arrivals, catalog: catalog,
             region: region, keepAlive: keepAlive, workers: workers, format: format, current: current,
             freeTier: !noFreeTier, skipInvalidRows: skipInvalidRows, exact: exact,
-            calibration: calibration))
-        if let json { try writeResult(run.result, to: json) }
+            calibration: calibration), progress: TerminalProgress())
+        if let json { try Outputs.writeResult(run.result, to: json) }
         print(SimulationText.render(run.result), terminator: "")
-    }
-}
-
-/// The terminal summary of a simulation result.
-enum SimulationText {
-    static func render(_ r: SimulationResult) -> String {
-        let functions = r.targets.first?.functions.count ?? 0
-        var lines = ["Replayed \(functions) functions over \(Format.number(r.days)) days (seed \(r.seed), \(r.arrivals.rawValue) arrivals)", ""]
-        let header = [("target", 20), ("invocations", 12), ("cold", 8), ("throttled", 10), ("p50 ms", 9), ("p99 ms", 9),
-                      ("peak inst", 10), ("inst-hours", 11), ("billed GB-s", 12), ("USD/month", 12)]
-        lines.append(header.enumerated().map { $0.offset == 0 ? Format.pad($0.element.0, $0.element.1) : Format.padLeft($0.element.0, $0.element.1) }.joined())
-        for t in r.targets {
-            let o = t.total
-            let cold = o.invocations > 0 ? Format.percent(Double(o.coldStarts) / Double(o.invocations)) : "-"
-            let cost = o.monthlyCost.map { usd($0.total) } ?? "on-prem"
-            let cells = [Format.pad(t.id, 20), Format.padLeft(Format.count(Double(o.invocations)), 12), Format.padLeft(cold, 8),
-                         Format.padLeft(Format.count(Double(o.throttled)), 10), Format.padLeft(String(format: "%.0f", o.latencyMs.p50), 9),
-                         Format.padLeft(String(format: "%.0f", o.latencyMs.p99), 9), Format.padLeft(String(o.peakInstances), 10),
-                         Format.padLeft(String(format: "%.1f", o.instanceSeconds / 3600), 11),
-                         Format.padLeft(String(format: "%.0f", o.billedGBSeconds), 12), Format.padLeft(cost, 12)]
-            lines.append(cells.joined())
-        }
-        lines.append("")
-        for t in r.targets {
-            lines.append("\(t.id): instances per \(t.scalingUnit), keep-alive \(t.keepAlive)")
-            for note in t.notes + (t.bill?.notes ?? []) { lines.append("  note: \(note)") }
-        }
-        for note in r.notes { lines.append("note: \(note)") }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    static func usd(_ d: Decimal) -> String {
-        var value = d, rounded = Decimal()
-        NSDecimalRound(&rounded, &value, 2, .plain)
-        return "$" + String(format: "%.2f", NSDecimalNumber(decimal: rounded).doubleValue)
     }
 }

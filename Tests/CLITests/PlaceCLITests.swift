@@ -13,29 +13,18 @@ private func tempFile(_ name: String, _ text: String? = nil) throws -> String {
 }
 
 @Suite(.serialized) struct PlaceCLITests {
+    /// What only the process shows: the plans on standard output and the JSON file written (the
+    /// plans, their feasibility and the same bytes on any thread count: UseCasesTests).
     @Test func placesAnAzureTraceWithTotalsReasonsAndBreakEven() throws {
-        let out1 = try tempFile("a.json"), out2 = try tempFile("b.json")
-        let args = ["place", azureFixture, "--targets", "aws-lambda-x86,azure-consumption", "--onprem", "openfaas", "--workers", "2"]
-        let run = try runPlacer(args + ["--json", out1])
+        let out = try tempFile("a.json")
+        let run = try runPlacer(["place", azureFixture, "--targets", "aws-lambda-x86,azure-consumption", "--onprem", "openfaas", "--json", out])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.hasPrefix("Plans (saving against stay;"), "\(run.stdout)")
         #expect(run.stdout.contains("\nRecommended plan: "))
         #expect(run.stdout.contains("Break-even: on-prem overtakes"))
-        let again = try runPlacer(args + ["--workers", "1", "--json", out2])
-        #expect(again.status == 0)
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: out1))
-        #expect(bytes == (try Data(contentsOf: URL(fileURLWithPath: out2))), "same inputs and seed, same bytes")
-        let object = try #require(try JSONSerialization.jsonObject(with: bytes) as? [String: Any])
-        let placement = try #require(object["placement"] as? [String: Any])
-        let options = try #require(placement["options"] as? [[String: Any]])
-        #expect(options.map { $0["id"] as? String } == ["stay", "fewest-moves", "one-provider", "cheapest"])
-        #expect(options.last?["algorithm"] as? String == "exact")
-        #expect(options.contains { $0["id"] as? String == placement["recommended"] as? String && $0["feasible"] as? Bool == true })
-        let functions = try #require(placement["functions"] as? [[String: Any]])
-        #expect(!functions.isEmpty && functions.allSatisfy { ($0["reason"] as? String)?.isEmpty == false })
-        let breakEven = try #require(object["breakEven"] as? [String: Any])
-        #expect((breakEven["scales"] as? [Double])?.count == 10)
-        #expect((breakEven["crossovers"] as? [[String: Any]])?.count == 2)
+        #expect(run.stderr == "note: current target taken as azure-consumption (the trace is Azure's); --current to change\n")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
+        #expect(object["placement"] is [String: Any] && object["breakEven"] is [String: Any])
     }
 
     @Test func badOnPremInputExits65WithItsLine() throws {

@@ -132,7 +132,7 @@ private func withTotals(cost: String, p99: Double) -> Fixture {
         #expect(d.functions.map(\.function) == ["search", "checkout", "refund"])
         let md = DiffMarkdown.render(d, checks: [], top: 2)
         #expect(md.contains("### Largest changes per function (2 of 3)"))
-        #expect(md.contains("| shop/checkout | aws\\-lambda\\-x86 | 256 → 1024 | \\$10.00 → \\$13.00 | +\\$3.00 (+30.0%) |"))
+        #expect(md.contains("| shop/checkout | aws\\-lambda\\-x86 | 256 → 1,024 | \\$10.00 → \\$13.00 | +\\$3.00 (+30.0%) |"))
         #expect(!md.contains("refund"))
         #expect(DiffMarkdown.render(d, checks: []).contains("shop/refund (new)"))
     }

@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import Pricing
 import Testing
@@ -103,7 +104,7 @@ struct CoupledReplayTests {
         #expect(outcome.notes.contains { $0.contains("delayed 19900 asynchronous ones, of which 16900 waited longer than 30.0 s and were discarded unserved") })
         // Lambda's profile holds them 6 hours.
         #expect(TargetModel(profile: try SimulationTests.profile()).heldMaxAgeSeconds == 6 * 3600)
-        #expect(Format.seconds(6 * 3600) == "6 h")
+        #expect(Numbers.duration(seconds: 6 * 3600, .exact) == "6 h")
     }
 
     @Test func callsTheirUnitDelaysHoldNoPlaceWhileTheyWait() throws {

@@ -1,3 +1,4 @@
+import Formatting
 import Foundation
 import Pricing
 import Testing
@@ -123,7 +124,7 @@ struct SimulationTests {
         for id in ["azure-consumption", "azure-flex", "cloud-run"] {
             #expect(TargetModel(profile: try Self.profile(id)).heldMaxAgeSeconds == 7 * 86_400, "\(id)")
         }
-        #expect(Format.seconds(7 * 86_400) == "7 days" && Format.seconds(86_400) == "1 day" && Format.seconds(90_000) == "25 h")
+        #expect(Numbers.duration(seconds: 7 * 86_400, .exact) == "7 days" && Numbers.duration(seconds: 90_000, .exact) == "25 h")
     }
 
     @Test func perInstanceConcurrencyPacksRequests() throws {

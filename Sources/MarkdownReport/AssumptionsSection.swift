@@ -1,0 +1,77 @@
+import Formatting
+import Foundation
+import Results
+
+/// Section 9: how the trace became a month, the seed, every price with its source and date, and
+/// every figure no source gives (`assumed`), from the `profiles` section of the result.
+enum AssumptionsSection {
+    static func blocks(_ c: ReportContext) -> [Block] {
+        let doc = c.doc
+        var text = ["## Assumptions and sources"]
+        let factor = 30 / max(doc.days, 1e-9)
+        text.append("The trace spans \(Numbers.count(doc.spanMinutes)) minutes (\(Numbers.span(days: doc.days))). Its usage was multiplied by \(Numbers.fixed(factor, 2)) to a 30-day month before free grants and volume tiers were applied, so a month is assumed to look like the recorded days. "
+                    + "The replay is seeded: seed \(Text.md(doc.seed)), \(Text.md(doc.arrivals)) arrivals; the same inputs and seed give the same figures.")
+        var notes = doc.notes.map { "- " + Text.md($0) }
+        // Target notes, each once with the targets it applies to, in target order.
+        var order: [String] = [], targetsOf: [String: [String]] = [:]
+        for t in c.cloud + c.onPrem {
+            let own = t.notes + ((t.node["bill"]?["notes"]?.array ?? []).compactMap(\.string))
+            for note in own where !note.hasPrefix("usage of ") && !note.hasPrefix("assumed figures in this target") {
+                if targetsOf[note] == nil { order.append(note) }
+                if targetsOf[note]?.contains(t.id) != true { targetsOf[note, default: []].append(t.id) }
+            }
+        }
+        for note in order { notes.append("- \(Text.md(note)) (\(targetsOf[note, default: []].map(Text.md).joined(separator: ", ")))") }
+        if !notes.isEmpty { text.append("What the replay assumed or left out:\n\n" + notes.joined(separator: "\n")) }
+
+        guard let profiles = doc.section("profiles")?.array, !profiles.isEmpty else {
+            text.append("The result carries no profile sources (it was written by `placer simulate`); run `placer advise` for prices and their sources.")
+            return [.text(text.joined(separator: "\n\n"))]
+        }
+        var assumed: [[String]] = []
+        var prices: [[String]] = []
+        for p in profiles {
+            let id = Text.md(p["id"]?.string ?? "?")
+            let sources = p["sources"]?.object ?? [:]
+            var bySource: [String: [String]] = [:], assumedBySource: [String: [String]] = [:]
+            for f in p["figures"]?.array ?? [] {
+                guard let path = f["path"]?.string, let key = f["source"]?.string else { continue }
+                let value = "\(f["value"]?.string ?? "?") \(f["unit"]?.string ?? "")".trimmingCharacters(in: .whitespaces)
+                let source = sources[key]
+                if source?["confidence"]?.string == "assumed" {
+                    assumedBySource[key, default: []].append("\(Text.md(path)) \(Text.md(value))")
+                } else if path.hasPrefix("billing.") {
+                    bySource[key, default: []].append("\(Text.md(String(path.dropFirst("billing.".count)))) \(Text.md(value))")
+                }
+            }
+            for key in assumedBySource.keys.sorted() {
+                assumed.append([id, assumedBySource[key, default: []].joined(separator: "; "), Text.md(sources[key]?["note"]?.string ?? "no source gives it")])
+            }
+            for key in bySource.keys.sorted() {
+                let source = sources[key]
+                prices.append([id, bySource[key, default: []].joined(separator: "; "), link(source?["url"]?.string ?? key),
+                               Text.md(source?["read"]?.string ?? "?"), Text.md(source?["confidence"]?.string ?? "?")])
+            }
+        }
+        if !prices.isEmpty {
+            text.append("Prices and billing rules, per target and source (figures marked assumed are listed after):")
+            text.append(table(["target", "figures", "source", "read", "confidence"], prices))
+        }
+        if assumed.isEmpty {
+            text.append("No figure used was marked `assumed`.")
+        } else {
+            text.append("Figures no source gives (`assumed`: Placer's defaults; override them in the deployment when you know better):")
+            text.append(table(["target", "figures", "why"], assumed))
+        }
+        return [.text(text.joined(separator: "\n\n"))]
+    }
+
+    /// A source address as a link when it is a plain web address, escaped text otherwise.
+    static func link(_ url: String) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#@!$&'*+,;=%")
+        if url.hasPrefix("https://") || url.hasPrefix("http://"), url.unicodeScalars.allSatisfy(allowed.contains), url.count < 400 {
+            return "<\(url)>"
+        }
+        return Text.md(url)
+    }
+}

@@ -1,0 +1,246 @@
+import Formatting
+import Foundation
+import Results
+
+/// The first screen when the result compares plans (`placement.options`): what to do, what it
+/// saves, what getting there costs and when it pays back; the plans side by side; and the
+/// assumptions that would change the answer, the most decisive first.
+enum DecisionSection {
+    /// One plan of `placement.options`, as the report reads it.
+    struct Option {
+        var id: String
+        var summary: String
+        var monthly: Double
+        var saving: Double?
+        var moved: Int
+        var points: Int
+        var migration: Double
+        var payback: Double?
+        var net: Double?
+        var lockIn: Double?
+        var feasible: Bool
+        var violations: [String]
+        var fixes: [String]
+        var risks: [String]
+        var sameAs: String?
+        var targets: [String: Int]
+        /// Each function placed elsewhere than today: `function from A to B`, and what it costs on each.
+        var moves: [(text: String, costs: String)] = []
+
+        init(_ o: JSONNode) {
+            // Ids are shown as they are compared: escaped once, here (the file may come from anywhere).
+            id = Text.md(o["id"]?.string ?? "?")
+            summary = o["summary"]?.string ?? ""
+            monthly = o["monthlyCost"]?.double ?? 0
+            saving = o["saving"]?.double
+            moved = Int(o["functionsMoved"]?.double ?? 0)
+            points = Int(o["effortPoints"]?.double ?? 0)
+            migration = o["migrationCost"]?.double ?? 0
+            payback = o["paybackMonths"]?.double
+            net = o["netValue"]?.double
+            lockIn = o["lockIn"]?.double
+            feasible = o["feasible"]?.value.isTrue ?? false
+            violations = (o["violations"]?.array ?? []).compactMap(\.string)
+            fixes = (o["fixes"]?.array ?? []).compactMap(\.string)
+            risks = (o["risks"]?.array ?? []).compactMap(\.string)
+            sameAs = o["sameAs"]?.string.map(Text.md)
+            targets = (o["targets"]?.object ?? [:]).compactMapValues { $0.double.map { Int($0) } }
+        }
+    }
+
+    static func options(_ c: ReportContext) -> [Option]? {
+        guard let list = c.placement?["options"]?.array, !list.isEmpty else { return nil }
+        var options = list.map(Option.init)
+        // Moves against stay, named: each option lists its functions' targets in placement order.
+        let ids = (c.placement?["functions"]?.array ?? []).map { f in
+            (app: f["app"]?.string ?? "", function: f["function"]?.string ?? "")
+        }
+        let placed = list.map { ($0["functions"]?.array ?? []).map { $0.string ?? "" } }
+        if let stay = list.firstIndex(where: { $0["id"]?.string == "stay" }), placed[stay].count == ids.count {
+            for k in options.indices where placed[k].count == ids.count {
+                options[k].moves = ids.indices.filter { placed[k][$0] != placed[stay][$0] }.map { i in
+                    let from = placed[stay][i], to = placed[k][i]
+                    let text = "\(Text.id(app: ids[i].app, function: ids[i].function)) from \(Text.md(from)) to \(Text.md(to))"
+                    func cost(_ target: String) -> Double? {
+                        c.doc.target(target)?.functions.first { $0.app == ids[i].app && $0.function == ids[i].function }?
+                            .figures.monthlyCost.map { NSDecimalNumber(decimal: $0.total).doubleValue }
+                    }
+                    // Where this is the placement written out, its function's share of the plan's bill.
+                    let planShare = options[k].id == Text.md(c.placement?["recommended"]?.string ?? "")
+                        ? c.placement?["functions"]?.array?.first { $0["app"]?.string == ids[i].app && $0["function"]?.string == ids[i].function }?["monthlyCost"]?.double
+                        : nil
+                    guard let a = cost(from), let b = planShare ?? cost(to) else { return (text, "") }
+                    return (text, " (its share of the bill: \(Numbers.usd(a, .compact)) a month on \(Text.md(from)), \(Numbers.usd(b, .compact)) on \(Text.md(to)))")
+                }
+            }
+        }
+        return options
+    }
+
+    static func blocks(_ c: ReportContext, _ options: [Option]) -> [Block] {
+        guard let p = c.placement else { return [] }
+        let recommended = Text.md(p["recommended"]?.string ?? "")
+        let horizon = Int(p["horizonMonths"]?.double ?? 0)
+        let dayRate = p["dayRateUSD"]?.double ?? 0
+        guard let choice = options.first(where: { $0.id == recommended }) else { return [] }
+        var out = ["## Verdict", headline(choice, options, c, horizon: horizon)]
+        out.append(optionsTable(options, recommended: recommended, horizon: horizon, dayRate: dayRate))
+        out.append(requirementsLine(options, c))
+        if !choice.risks.isEmpty {
+            out.append("Risks of \(choice.id): " + choice.risks.map { Text.md($0) }.joined(separator: "; ") + ".")
+        }
+        if choice.id != "stay", let stay = options.first(where: { $0.id == "stay" }), !stay.risks.isEmpty {
+            out.append("Risks of staying: " + stay.risks.map { Text.md($0) }.joined(separator: "; ") + ".")
+        }
+        if let changes = whatWouldChange(choice, options, c, horizon: horizon, dayRate: dayRate) { out.append(changes) }
+        out.append("How the plans were built and priced, and what they rest on: [How this was decided](#how-this-was-decided).")
+        return [.text(out.joined(separator: "\n\n"))]
+    }
+
+    /// The answer in two or three sentences.
+    static func headline(_ choice: Option, _ options: [Option], _ c: ReportContext, horizon: Int) -> String {
+        let stay = options.first { $0.id == "stay" }
+        var text: String
+        switch choice.id {
+        case "stay":
+            let today = choice.targets.keys.sorted().map { Text.md($0) }.joined(separator: " and ")
+            text = "**Stay on \(today): \(Numbers.usd(choice.monthly, .compact)) a month.**"
+        default:
+            if let stay, let saving = choice.saving, saving > 0 {
+                text = "**Adopt \(choice.id): \(Numbers.usd(choice.monthly, .compact)) a month instead of \(Numbers.usd(stay.monthly, .compact)), saving \(Numbers.usd(saving, .compact)).**"
+            } else {
+                text = "**Adopt \(choice.id): \(Numbers.usd(choice.monthly, .compact)) a month.**"
+            }
+            let total = choice.targets.values.reduce(0, +)
+            if !choice.moves.isEmpty, choice.moves.count <= 5 {
+                text += " It moves " + choice.moves.map { $0.text + $0.costs }.joined(separator: "; ")
+                text += total > choice.moves.count ? ", and keeps the other \(Numbers.count(total - choice.moves.count)) where they run." : "."
+            } else {
+                text += " It \(Text.md(choice.summary))."
+            }
+        }
+        if !choice.feasible {
+            text += " No plan meets every requirement; this one breaks the fewest (\(choice.violations.count)), named below."
+        }
+        let movers = options.filter { $0.sameAs == nil && $0.id != choice.id && $0.moved > 0 && $0.feasible && ($0.saving ?? 0) > 0 }
+        if choice.id == "stay", let best = movers.max(by: { ($0.net ?? -.infinity) < ($1.net ?? -.infinity) }), let saving = best.saving {
+            text += " No plan that moves functions pays for its migration within \(horizon) months."
+            text += " The closest, \(best.id), moves \(Numbers.counted(Double(best.moved), "function")) for \(Numbers.usd(saving, .compact)) a month less,"
+            text += " but its migration, about \(Numbers.count(best.points)) developer-days (\(Numbers.usd(best.migration, .compact))), "
+            text += best.payback.map { "pays back only after \(months($0))." } ?? "never pays back."
+        } else if let saving = choice.saving, saving > 0 {
+            let extra = max(0, choice.migration - (stay?.migration ?? 0))
+            text += " Getting there takes about \(Numbers.count(choice.points)) developer-days (\(Numbers.usd(choice.migration, .compact))"
+            text += extra < choice.migration ? ", \(Numbers.usd(extra, .compact)) of it beyond the fixes staying needs too)" : ")"
+            text += choice.payback.map { $0 == 0 ? " and pays back at once." : " and pays back in \(months($0))." } ?? " and never pays back."
+            // The margin over the runner-up, in developer-days: what uncounted work may cost before the answer changes.
+            let others = options.filter { $0.sameAs == nil && $0.id != choice.id && $0.feasible && $0.net != nil }
+            let dayRate = c.placement?["dayRateUSD"]?.double ?? 0
+            if let net = choice.net, let runner = others.max(by: { ($0.net ?? 0) < ($1.net ?? 0) }), let runnerNet = runner.net, dayRate > 0 {
+                let margin = net - runnerNet
+                text += " Its lead over \(runner.id), \(Numbers.usd(margin, .compact)) over \(horizon) months, is about \(Numbers.count(margin / dayRate)) developer-days: work the effort points leave out (setting up a new provider, moving data) must cost less than that."
+            }
+        }
+        let flips = (c.placement?["scenarios"]?.array ?? []).filter { Text.md($0["recommended"]?.string ?? "") != choice.id }
+        if !flips.isEmpty {
+            text += " **A replay shows this could flip**, with " + flips.map { Text.md($0["change"]?.string ?? "") }.joined(separator: ", or with ")
+                + ": check those first (below)."
+        }
+        if !choice.fixes.isEmpty {
+            let shared = stay.map { s in choice.fixes.filter { s.fixes.contains($0) }.count } ?? 0
+            text += "\n\n**Region moves\(shared == choice.fixes.count && choice.id != "stay" ? " that staying needs too" : "")** (the deployment says where these run today, and its requirements rule that region out; confirm the requirement, since any data moves too and is not costed): "
+                + choice.fixes.prefix(3).map { fixText($0) }.joined(separator: "; ")
+            text += choice.fixes.count > 3 ? "; and \(choice.fixes.count - 3) more." : "."
+        }
+        return text
+    }
+
+    /// `app/function: move from eastus to francecentral on azure-consumption`, names shortened.
+    static func fixText(_ fix: String) -> String {
+        guard let colon = fix.range(of: ": ") else { return Text.md(fix) }
+        let id = String(fix[..<colon.lowerBound]), what = String(fix[colon.upperBound...])
+        let parts = id.split(separator: "/", maxSplits: 1).map(String.init)
+        let name = parts.count == 2 ? Text.id(app: parts[0], function: parts[1]) : Text.name(id)
+        return "\(name): \(Text.md(what))"
+    }
+
+    static func months(_ m: Double) -> String {
+        if m > 120 { return "more than 10 years" }
+        return m < 24 ? "\(Numbers.fixed(m, 1)) months" : "\(Numbers.count(m)) months (\(Numbers.fixed(m / 12, 1)) years)"
+    }
+
+    static func optionsTable(_ options: [Option], recommended: String, horizon: Int, dayRate: Double) -> String {
+        var rows: [[String]] = []
+        for o in options where o.sameAs == nil {
+            let same = options.filter { $0.sameAs == o.id }.map(\.id)
+            var name = o.id + (same.isEmpty ? "" : " (= \(same.joined(separator: ", ")))")
+            if o.id == recommended { name = "**\(name)** ✔" }
+            // Stay is the baseline: its fixes are paid for compliance, not to earn a saving back.
+            let payback = o.saving == nil || (o.id == "stay" && o.payback == nil) ? "–" : o.payback.map { $0 == 0 ? "now" : months($0) } ?? "never"
+            rows.append([name, Text.md(o.summary), Numbers.usd(o.monthly, .compact), o.saving.map({ Numbers.usd($0, .compact) }) ?? "–", Numbers.count(o.moved),
+                         Numbers.count(o.points), Numbers.usd(o.migration, .compact), payback, o.net.map({ Numbers.usd($0, .compact) }) ?? "–",
+                         o.lockIn.map { String(format: "%.0f", $0) } ?? "–", o.feasible ? "met" : "\(o.violations.count) broken"])
+        }
+        return table(["plan", "what it does", "USD / month", "saving / month", "moves", "effort (dev-days)", "migration",
+                      "payback", "net over \(horizon) months", "lock-in", "requirements"], rows, right: Set(2...9))
+            + "\n\nSaving is against staying as today; effort points are about a developer-day each, priced at \(Numbers.usd(dayRate, .compact)) a day; payback counts what a plan spends beyond stay's own fixes; net is \(horizon) months of saving less the migration. Lock-in is 0 (portable) to 100 (locked in), weighted by invocations."
+    }
+
+    static func requirementsLine(_ options: [Option], _ c: ReportContext) -> String {
+        let broken = options.filter { !$0.feasible && $0.sameAs == nil }
+        guard !broken.isEmpty else {
+            return c.doc.section("inputs")?["deployment"]?.string == nil
+                ? "No deployment file gave requirements; every plan shown keeps every call within its target's timeout."
+                : "Every plan shown meets every requirement of the deployment (compliance and regions\(c.p99ObjectiveMs == nil ? "; it sets no p99 objective" : ", the p99 objective")) and keeps every call within its target's timeout."
+        }
+        var lines: [String] = []
+        for o in broken {
+            let shown = o.violations.prefix(3).map { Text.md($0) }.joined(separator: "; ")
+            lines.append("- \(o.id) breaks \(Numbers.counted(Double(o.violations.count), "requirement")): \(shown)\(o.violations.count > 3 ? "; …" : "")")
+        }
+        return "Plans that break a requirement rank below every plan that meets them all:\n\n" + lines.joined(separator: "\n")
+    }
+
+    /// For each assumption the verdict rests on, how far it would have to move for the runner-up
+    /// to win: the closer to today's figure, the more decisive, and the earlier it is listed.
+    static func whatWouldChange(_ choice: Option, _ options: [Option], _ c: ReportContext, horizon: Int, dayRate: Double) -> String? {
+        let others = options.filter { $0.sameAs == nil && $0.id != choice.id && $0.feasible && $0.net != nil }
+        guard choice.net != nil, let runner = others.max(by: { ($0.net ?? 0) < ($1.net ?? 0) }),
+              let sR = choice.saving, let sU = runner.saving else { return nil }
+        let h = Double(horizon), mR = choice.migration, mU = runner.migration
+        var items: [(distance: Double, text: String)] = []
+        // Migration effort (and the day rate): every plan's migration scaled by k.
+        if mU != mR {
+            let k = (sU - sR) * h / (mU - mR)
+            if k > 0, k.isFinite {
+                items.append((abs(log(k)), "**Migration effort** (Placer's effort points, about a developer-day each, at \(Numbers.usd(dayRate, .compact)) a day): \(runner.id) would win if every migration cost \(factor(k)) the estimate (now \(choice.id) \(Numbers.count(choice.points)) points, \(Numbers.usd(mR, .compact)); \(runner.id) \(Numbers.count(runner.points)), \(Numbers.usd(mU, .compact)))."))
+            }
+        }
+        // Horizon.
+        if sR != sU {
+            let hStar = (mR - mU) / (sR - sU)
+            if hStar > 0, hStar.isFinite {
+                items.append((abs(log(hStar / h)), "**Horizon** (\(horizon) months, `--horizon`): \(runner.id) would win over \(Numbers.count(hStar.rounded(sU > sR ? .up : .down))) months or \(sU > sR ? "more" : "fewer")."))
+            }
+        }
+        // Re-simulated what-ifs: a changed recommendation first, then by how far from today.
+        for scenario in c.placement?["scenarios"]?.array ?? [] {
+            let costs = (scenario["monthlyCost"]?.object ?? [:]).compactMapValues(\.double)
+            let winner = Text.md(scenario["recommended"]?.string ?? "")
+            let shown = [choice.id, runner.id].compactMap { id in costs[id].map { "\(id) \(Numbers.usd($0, .compact))" } }.joined(separator: ", ")
+            let flips = winner != choice.id
+            let text = "With **\(Text.md(scenario["change"]?.string ?? ""))**, replayed: \(shown) a month; "
+                + (flips ? "**\(winner) would be recommended**" : "\(choice.id) would still be recommended")
+                + (scenario["threshold"]?.string.map { "; \(Text.md($0))." } ?? ".")
+            items.append((flips ? -1 : 10, text))
+        }
+        guard !items.isEmpty else { return nil }
+        items.sort { $0.distance < $1.distance }
+        return "What would change this verdict, the most decisive first (against the runner-up, \(runner.id)):\n\n"
+            + items.map { "- " + $0.text }.joined(separator: "\n")
+    }
+
+    static func factor(_ k: Double) -> String {
+        k >= 1 ? "\(Numbers.fixed(k, k < 10 ? 1 : 0))×" : "\(Numbers.fixed(k, k >= 0.1 ? 2 : 3))×"
+    }
+}

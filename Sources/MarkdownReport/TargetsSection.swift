@@ -1,0 +1,74 @@
+import Formatting
+import Foundation
+import Results
+
+/// Section 2: every target side by side, and a bar chart of the cloud bills.
+enum TargetsSection {
+    static func blocks(_ c: ReportContext) -> [Block] {
+        let monthlyCalls = Verdict.monthlyInvocations(c)
+        let onPremCost = onPremCosts(c)
+        let header = ["target", "USD / month", "per 1M calls", "p50", "p95", "p99", "cold starts", "peak instances",
+                      "throttled", "timed out", "lock-in", "compliance"]
+        var rows: [[String]] = []
+        let costed = c.cloud + c.onPrem.filter { onPremCost[$0.id] != nil || c.placement == nil }
+        let uncosted = c.onPrem.filter { onPremCost[$0.id] == nil && c.placement != nil }.map(\.id)
+        for t in costed {
+            let f = t.figures
+            let cost = ReportContext.cost(t) ?? onPremCost[t.id]
+            let costText = cost.map({ Numbers.usd($0, .compact) }) ?? "not computed"
+            let perMillion = cost.map { monthlyCalls > 0 ? Numbers.usd($0 / monthlyCalls * 1e6, .compact) : "–" } ?? "–"
+            let s = c.standing[t.id]
+            let lockIn = s?.lockIn.map { String(format: "%.0f", $0) } ?? "–"
+            let compliance = s.map { $0.functions == 0 ? "–" : $0.allowedEverywhere ? "all allowed" : "\(Numbers.count($0.allowedFunctions)) of \(Numbers.count($0.functions)) allowed" } ?? "–"
+            let throttled = f.throttled == 0 ? "0" : "\(Numbers.count(f.throttled)) (\(Numbers.count(f.rejected)) rejected)"
+            let timedOut = c.doc.root["targets"]?.array?.first { $0["id"]?.string == t.id }?["timedOut"]?.double ?? 0
+            let name = t.id == c.bestCloud?.id && c.placement == nil ? "**\(Text.md(t.id))**" : Text.md(t.id)
+            rows.append([name + (t.isCloud ? "" : " (on-prem)"), costText, perMillion, Numbers.ms(f.p50Ms, .withUnit), Numbers.ms(f.p95Ms, .withUnit),
+                         Numbers.ms(f.p99Ms, .withUnit), Numbers.percent(f.coldStartRate, .adaptive), Numbers.count(f.peakInstances), throttled,
+                         Numbers.count(timedOut), lockIn, compliance])
+        }
+        // Columns whose every row is the same tell nothing side by side: one sentence says their value.
+        var same: [String] = []
+        var keep = Array(header.indices)
+        if rows.count > 1 {
+            keep = header.indices.filter { k in k < 3 || Set(rows.map { $0[k] }).count > 1 }
+            same = header.indices.filter { !keep.contains($0) }.map { "\(header[$0]) \(rows[0][$0])" }
+        }
+        let shownHeader = keep.map { header[$0] }
+        let shownRows = rows.map { row in keep.map { row[$0] } }
+        let right = Set(keep.enumerated().filter { (1...10).contains($0.element) }.map(\.offset))
+        var text = ["## Targets side by side", table(shownHeader, shownRows, right: right)]
+        var notes = ["Cloud costs are the provider's bill for the month, free grants and volume tiers applied to the account total."]
+        if !onPremCost.isEmpty {
+            notes.append("On-prem costs are the cluster's monthly cost of ownership for the whole trace (hardware, power, space, people, licences), from placement and break-even.")
+        }
+        if !same.isEmpty {
+            notes.append("The same on every target: " + same.joined(separator: ", ") + ".")
+        }
+        if c.placement == nil, c.onPrem.contains(where: { onPremCost[$0.id] == nil }) {
+            notes.append("On-prem costs are the cluster's cost of ownership, which this run did not compute (placement was not run); the peak instances and memory under Scaling are what a cluster must hold.")
+        }
+        if !uncosted.isEmpty {
+            notes.append("Not costed, so not listed: \(uncosted.map(Text.md).joined(separator: ", ")) (placement buys one cluster, of the platform named above; their instances and memory are under Scaling).")
+        }
+        if c.p99SameEverywhere, let high = c.doc.targets.map(\.figures.p99Ms).max() {
+            notes.append("p99 is about the same on every target (\(Numbers.ms(high, .withUnit))): it is the functions' own execution time, not the platform.")
+        }
+        notes.append("Latency is queueing + cold start + execution of served calls. Lock-in is 0 (portable) to 100 (locked in), weighted by invocations (see Lock-in and compliance).")
+        text.append(notes.joined(separator: " "))
+        var blocks: [Block] = [.text(text.joined(separator: "\n\n"))]
+        if c.cloud.count > 1, c.cloud.contains(where: { (ReportContext.cost($0) ?? 0) > 0 }) {
+            blocks.append(.chart(Chart(slug: "cost", title: "Monthly cost per cloud target (USD)", xTitle: "target", yTitle: "USD per month",
+                                       xLabels: c.cloud.map(\.id), series: [.init(name: "USD per month", values: c.cloud.map { ReportContext.cost($0) ?? 0 })],
+                                       style: .bar)))
+        }
+        return blocks
+    }
+
+    /// On-prem monthly costs the placement section gives (its on-prem site and all-on-prem figure).
+    static func onPremCosts(_ c: ReportContext) -> [String: Double] {
+        var costs = BreakEvenSection.onPremAtScaleOne(c)
+        if let all = c.placement?["allOnPrem"], let id = all["target"]?.string, let cost = all["monthlyCost"]?.double { costs[id] = cost }
+        return costs
+    }
+}

@@ -1,0 +1,100 @@
+import Deployment
+import Executor
+import Foundation
+import Logging
+import Pricing
+import Store
+import Traces
+
+/// The files a use case reads, loaded the one way every use case loads them: a broken or
+/// missing one is a `UseCaseError` with the file in its message.
+public enum Inputs {
+    /// The bundled catalog with the user's folder of profiles added (`--catalog`).
+    public static func catalog(_ directory: String?) throws -> Catalog {
+        do {
+            var catalog = try Catalog.bundled()
+            if let directory { catalog = try catalog.adding(directory: URL(fileURLWithPath: directory)) }
+            logger.debug("catalog: \(catalog.ids.count) targets\(directory.map { ", bundled and \($0)" } ?? ", bundled")")
+            return catalog
+        } catch let error as CatalogError {
+            throw UseCaseError.badInput("\(error)")
+        }
+    }
+
+    /// The deployment file, if one was named; a broken one is bad input with its file and line.
+    public static func deployment(_ path: String?) throws -> Deployment? {
+        guard let path else { return nil }
+        do {
+            let deployment = try Deployment.load(path: path)
+            logger.debug("deployment \(path): \(deployment.targets.count) targets")
+            return deployment
+        } catch {
+            throw UseCaseError.badInput("\(error)")
+        }
+    }
+
+    /// A machine profile written by `placer calibrate`, if one was named.
+    public static func calibration(_ path: String?) throws -> Calibration? {
+        do { return try path.map { try Calibration.read(path: $0) } } catch { throw UseCaseError.badInput("\(error)") }
+    }
+
+    /// Folders expanded into the trace files beneath them (sorted, so runs are reproducible).
+    public static func traceFiles(_ paths: [String]) throws -> [String] {
+        var files: [String] = []
+        let manager = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw UseCaseError.badInput("\(path): no such file or folder")
+            }
+            guard isDirectory.boolValue else { files.append(path); continue }
+            let found = (manager.enumerator(atPath: path)?.allObjects as? [String] ?? [])
+                .filter { name in
+                    let base = (name as NSString).lastPathComponent
+                    return !base.hasPrefix(".") && [".csv", ".log", ".tsv", ".txt"].contains { base.hasSuffix($0) }
+                }
+                .sorted()
+                .map { (path as NSString).appendingPathComponent($0) }
+            if found.isEmpty { throw UseCaseError.badInput("\(path): no trace files (.csv, .log, .tsv, .txt) in this folder") }
+            files += found
+        }
+        return files
+    }
+
+    /// The SQLite store at `path`, made if it is not there.
+    public static func store(_ path: String) throws -> TraceStore {
+        do { return try TraceStore(path: path) } catch { throw UseCaseError.badInput("\(error)") }
+    }
+
+    /// The trace the user named: a database written by `placer ingest`, or trace files and
+    /// folders read into an in-memory store (warnings about skipped rows go to `progress`).
+    public static func trace(_ paths: [String], format: TraceFormat? = nil, skipInvalidRows: Bool = false,
+                             progress: some ProgressObserver = IgnoringProgress()) throws -> TraceStore {
+        if paths.count == 1, TraceStore.isDatabase(path: paths[0]) {
+            logger.debug("trace: the database \(paths[0])")
+            return try store(paths[0])
+        }
+        let store: TraceStore
+        do { store = try TraceStore() } catch { throw UseCaseError.failure("\(error)") }
+        let options = ReadOptions(format: format, skipInvalidRows: skipInvalidRows)
+        for file in try traceFiles(paths) {
+            logger.debug("trace: reading \(file) into memory")
+            do {
+                if case .ingested(let summary) = try store.ingest(path: file, options: options) {
+                    for warning in summary.warnings { progress.warning("\(file): \(warning)") }
+                    if summary.skippedCount > 0 { progress.warning(IngestedFile.line(file: file, summary)) }
+                }
+            } catch let error as TraceError {
+                throw UseCaseError.badInput("\(error)")
+            } catch {
+                throw UseCaseError.badInput("\(file): \(error)")
+            }
+        }
+        return store
+    }
+
+    /// Today's date, `2026-12-04` (UTC): when a deployment's overrides of a profile were read.
+    static func today() -> String {
+        ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])
+    }
+}

@@ -1,0 +1,184 @@
+import Advice
+import Deployment
+import Executor
+import Foundation
+import Logging
+import Placement
+import Pricing
+import Simulation
+import Store
+import TraceLoading
+import Traces
+
+/// Keep-alive policies that no profile names, chosen for a whole run.
+public enum KeepAliveChoice: String, Sendable, CaseIterable {
+    /// "Serverless in the Wild"'s hybrid histogram policy, on every target.
+    case hybridHistogram = "hybrid-histogram"
+}
+
+/// What one replay needs: the trace, the deployment, the targets and the run-wide choices.
+/// Shared by `simulate` and the use cases that simulate on the way (advise, place, compare).
+public struct SimulationRequest: Sendable {
+    /// A database written by `placer ingest`, or trace files and folders.
+    public var paths: [String]
+    /// Target ids (empty: the deployment's targets).
+    public var targets: [String] = []
+    /// The deployment file.
+    public var deployment: String?
+    /// Seed for arrival times, durations and cold starts.
+    public var seed: UInt64 = 1
+    /// How a minute's invocations are spread.
+    public var arrivals: ArrivalMode = .exponential
+    /// A folder of profiles that add to or override the bundled ones.
+    public var catalog: String?
+    /// The region whose price multiplier applies.
+    public var region: String?
+    /// A keep-alive policy for every target (nil: each profile's own).
+    public var keepAlive: KeepAliveChoice?
+    /// Threads (nil: every core); results do not depend on it.
+    public var workers: Int?
+    /// A format forced on trace files (nil: detected from each file).
+    public var format: TraceFormat?
+    /// Where functions run today, for the lock-in section (nil: guessed from the trace's format).
+    public var current: String?
+    /// Apply free grants.
+    public var freeTier = true
+    /// Skip rows with bad values (reported by reason) instead of stopping.
+    public var skipInvalidRows = false
+    /// Replay every call, also of busy functions the per-minute fast path would take.
+    public var exact = false
+    /// A machine profile from `placer calibrate`: on-prem targets take its measured cold start.
+    public var calibration: String?
+    /// A placement follows the replay: keep every function's usage, and the per-function series
+    /// of the on-prem platform `onPrem` (if any) whose cluster it sizes.
+    public var placementFollows = false
+    /// The on-prem platform a following placement sizes a cluster of.
+    public var onPrem: String?
+
+    /// A request with what most callers set; the rest keep their defaults.
+    public init(paths: [String], targets: [String] = [], deployment: String? = nil, seed: UInt64 = 1,
+                arrivals: ArrivalMode = .exponential, catalog: String? = nil, region: String? = nil,
+                keepAlive: KeepAliveChoice? = nil, workers: Int? = nil, format: TraceFormat? = nil, current: String? = nil,
+                freeTier: Bool = true, skipInvalidRows: Bool = false, exact: Bool = false, calibration: String? = nil) {
+        self.paths = paths
+        self.targets = targets
+        self.deployment = deployment
+        self.seed = seed
+        self.arrivals = arrivals
+        self.catalog = catalog
+        self.region = region
+        self.keepAlive = keepAlive
+        self.workers = workers
+        self.format = format
+        self.current = current
+        self.freeTier = freeTier
+        self.skipInvalidRows = skipInvalidRows
+        self.exact = exact
+        self.calibration = calibration
+    }
+
+    /// The engine's options for this request.
+    var options: SimulationOptions {
+        let base = SimulationOptions(seed: seed, arrivals: arrivals, workers: threads, fastPath: !exact)
+        return placementFollows ? PlacementRequest.simulationOptions(base, onPrem: onPrem) : base
+    }
+
+    /// The threads to use: `workers`, else every core here.
+    var threads: Int { workers ?? ProcessInfo.processInfo.activeProcessorCount }
+}
+
+/// `placer simulate`: a finished replay of every target, with what it was made from.
+public struct SimulationRun {
+    /// The replay's result, with its lockIn and memory sections.
+    public var result: SimulationResult
+    /// The trace as stored.
+    public var store: TraceStore
+    /// The engine's workload made from it.
+    public var workload: Workload
+    /// The deployment file read, if any.
+    public var deployment: Deployment?
+    /// The catalog, with the deployment's overrides.
+    public var catalog: Catalog
+    /// The simulated targets as configured.
+    public var targets: [SimulationTarget]
+    /// Lock-in and compliance of every function on them.
+    public var lockIn: LockInReport
+    /// The engine's options the replay ran with (break-even re-simulates with them).
+    public var options: SimulationOptions
+
+    /// Loads the trace and deployment, simulates every target, and adds the lock-in and memory
+    /// sections. Notes and lock-in diagnostics go to `progress`.
+    public static func run(_ request: SimulationRequest, progress: some ProgressObserver = IgnoringProgress()) throws -> SimulationRun {
+        var catalog = try Inputs.catalog(request.catalog)
+        let plan = try Inputs.deployment(request.deployment)
+        let ids = request.targets.isEmpty ? (plan?.targets.map(\.id) ?? []) : request.targets
+        guard !ids.isEmpty else { throw UseCaseError.usage("give at least one --target (see `placer catalog list`), or a --deployment with targets") }
+
+        let measured = try Inputs.calibration(request.calibration)
+        var targets: [SimulationTarget] = []
+        do {
+            let today = Inputs.today()
+            for id in ids {
+                var discount: Decimal = 0
+                if let selection = plan?.targets.first(where: { $0.id == id }) {
+                    if let override = selection.override {
+                        catalog = try catalog.overriding(id, with: override, origin: plan?.file ?? "", read: today)
+                    }
+                    discount = selection.discountPercent ?? 0
+                }
+                let profile = try catalog.profile(id)
+                var selected = SimulationTarget(profile: profile, pricing: PricingOptions(freeTier: request.freeTier, discountPercent: discount, region: request.region))
+                if request.keepAlive == .hybridHistogram { selected.model.keepAlive = .hybridHistogram(HybridHistogram()) }
+                if let measured, profile.kind == .onprem { measured.apply(to: &selected.model) }
+                targets.append(selected)
+            }
+        } catch let error as CatalogError {
+            throw UseCaseError.usage("\(error)")
+        }
+
+        let store = try Inputs.trace(request.paths, format: request.format, skipInvalidRows: request.skipInvalidRows, progress: progress)
+        let workload = try Self.workload(store, deployment: plan, inferredFloorMB: catalog.smallestCloudMemoryMB)
+
+        let options = request.options
+        var result: SimulationResult
+        logger.debug("replaying \(workload.apps.count) scaling groups on \(ids.joined(separator: ", ")): seed \(options.seed), \(options.workers) threads, fast path \(options.fastPath ? "on" : "off")")
+        do { result = try timed("replay") { try Simulator.run(workload, targets: targets, options: options) } } catch let error as PricingError {
+            throw UseCaseError.usage("\(error)")
+        }
+        // Lock-in and compliance of every function on the simulated targets (docs/lockin.md).
+        let lockIn = try LockInCheck.report(store: store, candidates: targets.map(\.profile), catalog: catalog, deployment: plan,
+                                            current: request.current, progress: progress)
+        for diagnostic in lockIn.diagnostics { progress.observe(.message(diagnostic.description)) }
+        result.sections["lockIn"] = .raw(lockIn.json())
+        let used: [MemoryUse]
+        do { used = try store.memoryUse() } catch { throw UseCaseError.badInput("cannot read the trace: \(error)") }
+        result.sections["memory"] = workload.memoryJSON(used: Dictionary(used.map { ($0.app + "/" + $0.function, ($0.peakMB, $0.meanMB, $0.calls)) },
+                                                                          uniquingKeysWith: { a, _ in a }))
+        return SimulationRun(result: result, store: store, workload: workload, deployment: plan, catalog: catalog, targets: targets,
+                             lockIn: lockIn, options: options)
+    }
+
+    /// The engine's workload from the store: memory from the deployment's rules where they set
+    /// it, then each function's timeout and provisioned instances from them.
+    static func workload(_ store: TraceStore, deployment plan: Deployment?, inferredFloorMB: Double?) throws -> Workload {
+        var workload: Workload
+        do {
+            workload = try WorkloadLoader.load(store, configuredMemory: { key in plan?.settings(function: key.function, app: key.app).memoryMB },
+                                               inferredFloorMB: inferredFloorMB)
+        } catch {
+            throw UseCaseError.badInput("cannot read the trace: \(error)")
+        }
+        if let plan {
+            for a in workload.apps.indices {
+                for f in workload.apps[a].functions.indices {
+                    let key = workload.apps[a].functions[f].key
+                    let settings = plan.settings(function: key.function, app: key.app)
+                    workload.apps[a].functions[f].timeoutMs = settings.timeoutSeconds.map { $0 * 1000 }
+                    workload.apps[a].functions[f].provisioned = settings.provisioned
+                }
+            }
+        }
+        guard !workload.apps.isEmpty else { throw UseCaseError.badInput("the trace holds no invocations to replay") }
+        return workload
+    }
+}
