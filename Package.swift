@@ -19,6 +19,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // The HTTP backend's client: a connection pool, HTTP/1.1 and HTTP/2, TLS on Linux (BoringSSL
+        // through swift-nio-ssl), per-call deadlines; it replaced a hand-written socket client and
+        // URLSession (docs/gateway.md, "Measured"). SwiftNIO, which it is built on, also serves the
+        // gateway double.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         // libcsv from Debian's libcsv-dev, behind one Swift file (Traces/CSV/CSVParser.swift).
@@ -35,7 +41,13 @@ let package = Package(
         // Turns an ingested trace (Store) into the engine's Workload.
         .target(name: "TraceLoading", dependencies: ["Simulation", "Store", "Traces"]),
         // Replays a schedule against a real FaaS gateway over HTTP(S), and a gateway double for tests.
-        .target(name: "Gateway"),
+        .target(name: "Gateway", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         // Lock-in scores, migration estimates and compliance verdicts: pure, no files.
         .target(name: "Advice", dependencies: ["Pricing", "Deployment"]),
         // The local executor's line protocol, shared by the executor and the worker (no Foundation).

@@ -70,9 +70,12 @@ public struct GatewayReplay: Sendable {
             try Reachability.check(samples.map(\.url).sorted { $0.absoluteString < $1.absoluteString },
                                    timeoutSeconds: min(5, max(0.5, timeoutSeconds)))
         }
-        let transport: any Transport = client == .urlsession || (client == .auto && !plain)
-            ? URLSessionTransport(concurrency: concurrency, timeoutSeconds: timeoutSeconds)
-            : SocketTransport(workers: concurrency)
+        let transport: any Transport = switch client {
+        case .asyncHTTPClient: PooledTransport(concurrency: concurrency, timeoutSeconds: timeoutSeconds)
+        case .urlsession: URLSessionTransport(concurrency: concurrency, timeoutSeconds: timeoutSeconds)
+        case .socket: SocketTransport(workers: concurrency)
+        case .auto: plain ? SocketTransport(workers: concurrency) : URLSessionTransport(concurrency: concurrency, timeoutSeconds: timeoutSeconds)
+        }
         defer { transport.finish() }
 
         let results = Results(calls.count, total: calls.count, progress: progress)
@@ -142,6 +145,8 @@ public enum GatewayClient: String, Sendable, CaseIterable {
     case socket
     /// Foundation's URLSession (libcurl): https, about a millisecond more per call on Linux.
     case urlsession
+    /// swift-server's AsyncHTTPClient (`PooledTransport`): a connection pool, HTTP/1.1 and 2, TLS.
+    case asyncHTTPClient = "asynchttpclient"
 }
 
 /// A client that sends one request and reports how it ended.
@@ -151,6 +156,7 @@ protocol Transport: Sendable {
 }
 
 extension SocketTransport: Transport {}
+extension PooledTransport: Transport {}
 
 /// URLSession with keep-alive (up to `concurrency` connections per host) and a timer per call
 /// that cancels it at the timeout (URLSession's own timeout is an idle timeout, not a total).

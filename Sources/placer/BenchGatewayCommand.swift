@@ -11,7 +11,7 @@ struct BenchGatewayCommand: ParsableCommand {
         discussion: """
             Starts the gateway double on 127.0.0.1 (answers at once) and reports, as medians of REPETITIONS runs: \
             one request at a time and CONCURRENCY at once, through a bare keep-alive socket client (the baseline) \
-            and through GatewayReplay's two clients (socket, URLSession); then an open-loop replay at RATE calls/s \
+            and through GatewayReplay's clients (socket, URLSession, AsyncHTTPClient); then an open-loop replay at RATE calls/s \
             for 2 s: how late calls leave against their schedule.
             """)
 
@@ -33,7 +33,8 @@ struct BenchGatewayCommand: ParsableCommand {
         let burst = (0..<requests).map { GatewayCall(index: $0, function: "bench", app: "bench", scheduledSeconds: 0, durationMs: 0, memoryMB: 128) }
 
         // One at a time: per-request latency and rate.
-        let kinds: [(String, GatewayClient)] = [("socket client (GatewayReplay)", .socket), ("URLSession (GatewayReplay)", .urlsession)]
+        let kinds: [(String, GatewayClient)] = [("socket client (GatewayReplay)", .socket), ("URLSession (GatewayReplay)", .urlsession),
+                                                ("AsyncHTTPClient (GatewayReplay)", .asyncHTTPClient)]
         var bareLatency: [Double] = [], bareRate: [Double] = []
         var latency = Array(repeating: [Double](), count: kinds.count), rates = latency
         for _ in 0..<repetitions {

@@ -12,7 +12,7 @@ private func with(_ client: GatewayClient, _ replay: GatewayReplay) -> GatewayRe
     return r
 }
 
-private let clients: [GatewayClient] = [.socket, .urlsession]
+private let clients: [GatewayClient] = [.socket, .urlsession, .asyncHTTPClient]
 
 /// Against the gateway double on 127.0.0.1, through both clients: routes, the concurrency bound,
 /// timeouts, failures.
