@@ -47,6 +47,22 @@ private let clients: [GatewayClient] = [.socket, .urlsession, .asyncHTTPClient]
         }
     }
 
+    /// A function name is one path segment, percent-encoded as RFC 3986 says (section 3.3: `/`, `?`,
+    /// `#`, space, `%` and non-ASCII are encoded; unreserved characters and sub-delims stay), and it
+    /// goes on the wire encoded: the double records the request target it read.
+    @Test(arguments: [GatewayClient.urlsession, .asyncHTTPClient]) func aFunctionNameGoesOnTheWirePercentEncoded(client: GatewayClient) throws {
+        let double = try GatewayDouble()
+        defer { double.stop() }
+        let names = [("a b/c", "a%20b%2Fc"), ("ünï", "%C3%BCn%C3%AF"), ("50%", "50%25"), ("x?y#z", "x%3Fy%23z"), ("k-8_s.v~1", "k-8_s.v~1")]
+        for (i, (name, encoded)) in names.enumerated() {
+            let call = [GatewayCall(index: i, function: name, app: "images", scheduledSeconds: 0, durationMs: 1, memoryMB: 128)]
+            let outcomes = try with(client, GatewayReplay(gateway: double.url, route: .openfaas, concurrency: 1, timeoutSeconds: 5)).run(call)
+            #expect(outcomes.map(\.outcome) == ["ok"], "\(name)")
+            #expect(double.requests.last?.target == "/function/" + encoded, "\(name)")
+            #expect(double.requests.last?.function == name)
+        }
+    }
+
     @Test func aMissingMapEntryFailsBeforeAnythingIsSent() throws {
         let double = try GatewayDouble()
         defer { double.stop() }
