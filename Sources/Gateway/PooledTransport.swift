@@ -4,6 +4,16 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
+/// What one request came to.
+struct TransportResult: Sendable {
+    var status: Int?
+    /// Bytes of the answer's body.
+    var bytes = 0
+    /// Set when there is no status: `timeout`, `connection-refused`, `connection-lost`, `error`.
+    var failure: String?
+    var detail = ""
+}
+
 /// `GatewayReplay`'s client: one swift-server AsyncHTTPClient per replay, its connection pool
 /// sized to the replay's concurrency (per host), HTTP/1.1 with keep-alive for `http://`, HTTP/2 or
 /// HTTP/1.1 over TLS for `https://` (swift-nio-ssl, the system's trust roots), each call bounded
