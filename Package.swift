@@ -25,6 +25,8 @@ let package = Package(
         // gateway double.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        // Latency percentiles in bounded memory, mergeable (HdrHistogram): the gateway replay's summary.
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // libcsv from Debian's libcsv-dev, behind one Swift file (Traces/CSV/CSVParser.swift).
@@ -47,6 +49,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         // Lock-in scores, migration estimates and compliance verdicts: pure, no files.
         .target(name: "Advice", dependencies: ["Pricing", "Deployment"]),

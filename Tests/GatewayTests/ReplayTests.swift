@@ -192,11 +192,25 @@ private func calls(_ n: Int, every seconds: Double = 0, durationMs: Double = 5, 
         #expect(text == GatewayRecord.header + "\n0,\"a,b\",x,128,1500000,1501000,1000,2250,3500,500,http-500,false,false,false,10,\n")
     }
 
-    @Test func percentilesAreNearestRank() {
-        let values = (1...100).map(Double.init)
-        #expect(GatewaySummary.percentile(values, 50) == 50)
-        #expect(GatewaySummary.percentile(values, 99) == 99)
-        #expect(GatewaySummary.percentile([7], 99) == 7)
-        #expect(GatewaySummary.percentile([], 50) == 0)
+    /// HdrHistogram at three significant digits: exact to the µs below 2.048 ms, at most 0.1 % above
+    /// the nearest-rank value beyond, the maximum exact, 0 when nothing was answered.
+    @Test func percentilesKeepAThousandthOfTheValue() {
+        func answered(_ ms: [Double]) -> [GatewayOutcome] {
+            ms.enumerated().map { GatewayOutcome(index: $0.offset, scheduledSeconds: 0, startedSeconds: $0.element / 1000,
+                                                 responseMs: $0.element, status: 200, outcome: "ok") }
+        }
+        let wide = GatewaySummary(answered((1...100).map { Double($0) * 10 }))  // 10 ms … 1 s
+        for (got, exact) in [(wide.responseP50, 500.0), (wide.responseP95, 950), (wide.responseP99, 990), (wide.latenessP50, 500), (wide.latenessP99, 990)] {
+            #expect(got >= exact && got <= exact * 1.001, "\(got) for \(exact)")
+        }
+        #expect(wide.latenessMax == 1000)
+        let small = GatewaySummary(answered([0.137, 1.5, 2.047, 0.25]))
+        #expect(small.responseP50 == 0.25)
+        #expect(small.responseP99 == 2.047)
+        let long = GatewaySummary(answered([900_000, 3_600_000]))  // 15 min and an hour
+        #expect(long.responseP50 >= 900_000 && long.responseP50 <= 900_000 * 1.001)
+        #expect(long.latenessMax == 3_600_000)
+        let none = GatewaySummary([GatewayOutcome(index: 0, scheduledSeconds: 0, startedSeconds: 0, responseMs: 0, status: nil, outcome: "not-sent")])
+        #expect(none.responseP99 == 0 && none.latenessP99 == 0 && none.latenessMax == 0)
     }
 }
