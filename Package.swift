@@ -20,9 +20,11 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         // The HTTP backend's client: a connection pool, HTTP/1.1 and HTTP/2, TLS on Linux (BoringSSL
-        // through swift-nio-ssl), per-call deadlines; it replaced a hand-written socket client and
-        // URLSession (docs/gateway.md, "Measured"). SwiftNIO, which it is built on, also serves the
-        // gateway double.
+        // through swift-nio-ssl), per-call deadlines, in one client where a hand-written socket
+        // client (no TLS, paths sent decoded) and URLSession (slow on Linux) were two; measured
+        // before and after in docs/gateway.md, "Measured". SwiftNIO, which it is built on, also
+        // serves the gateway double (rather than Hummingbird: no further packages to build, and
+        // the double's hangs and unannounced closes need the channel itself).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         // Latency percentiles in bounded memory, mergeable (HdrHistogram): the gateway replay's summary.
