@@ -22,6 +22,16 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // The HTTP backend's client: a connection pool, HTTP/1.1 and HTTP/2, TLS on Linux (BoringSSL
+        // through swift-nio-ssl), per-call deadlines, in one client where a hand-written socket
+        // client (no TLS, paths sent decoded) and URLSession (slow on Linux) were two; measured
+        // before and after in docs/gateway.md, "Measured". SwiftNIO, which it is built on, also
+        // serves the gateway double (rather than Hummingbird: no further packages to build, and
+        // the double's hangs and unannounced closes need the channel itself).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        // Latency percentiles in bounded memory, mergeable (HdrHistogram): the gateway replay's summary.
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // libcsv from Debian's libcsv-dev, behind one Swift file (Traces/CSV/CSVParser.swift).
@@ -41,7 +51,14 @@ let package = Package(
         // Turns an ingested trace (Store) into the engine's Workload.
         .target(name: "TraceLoading", dependencies: ["Simulation", "Store", "Traces"]),
         // Replays a schedule against a real FaaS gateway over HTTP(S), and a gateway double for tests.
-        .target(name: "Gateway"),
+        .target(name: "Gateway", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
         // Lock-in scores, migration estimates and compliance verdicts: pure, no files.
         .target(name: "Advice", dependencies: ["Pricing", "Deployment"]),
         // The local executor's line protocol, shared by the executor and the worker (no Foundation).

@@ -1,27 +1,27 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
 
-/// A stand-in FaaS gateway for tests and benchmarks: HTTP/1.1 with keep-alive on 127.0.0.1, an
-/// ephemeral port, a thread per connection. It answers the routes `GatewayRoute` sends
+/// A stand-in FaaS gateway for tests and benchmarks: an HTTP/1.1 server on SwiftNIO bound to
+/// 127.0.0.1 on an ephemeral port, with keep-alive. It answers the routes `GatewayRoute` sends
 /// (OpenFaaS `/function/NAME`, OpenWhisk `/api/v1/namespaces/NS/actions/NAME`, Fn `/invoke/ID`
 /// and `/t/APP/TRIGGER`, Knative `/` by `Host`, and any path for templates and function URLs),
-/// records every request, and can be told to sleep for the request's `durationMs`, to answer 500,
-/// to hang, or to refuse connections.
-public final class GatewayDouble: @unchecked Sendable {
+/// records every request with its request target exactly as it came on the wire, and can be told
+/// to wait for the request's `durationMs`, to answer 500, to hang, to close kept-alive
+/// connections unannounced, or to refuse connections.
+public final class GatewayDouble: Sendable {
     /// How the double behaves.
     public struct Behavior: Sendable {
-        /// Sleep `durationMs` × this before answering (0: answer at once).
+        /// Wait `durationMs` × this before answering (0: answer at once); at most 600 s.
         public var delayScale: Double
         /// Calls (by their body's `index`) answered with 500.
         public var failIndices: Set<Int>
         /// Calls (by `index`) never answered: the connection stays open until the client closes it.
         public var hangIndices: Set<Int>
-
         /// Answer with `Transfer-Encoding: chunked` (two chunks) instead of a Content-Length.
         public var chunked: Bool
-
         /// Close the connection after each answer without saying so, as a gateway's idle timeout does.
         public var dropKeptAlive: Bool
 
@@ -38,16 +38,16 @@ public final class GatewayDouble: @unchecked Sendable {
     /// One request as received.
     public struct Request: Sendable {
         public var method: String
-        /// The path with its query, as sent.
+        /// The request target (path and query) exactly as it came on the wire, percent-encoding kept.
         public var target: String
         /// Header names in lower case.
         public var headers: [String: String]
         public var body: Data
-        /// The function the route names (for Knative, the first label of `Host`).
+        /// The function the route names, percent-decoded (for Knative, the first label of `Host`).
         public var function: String?
         /// The body's `index`, if it has one.
         public var index: Int?
-        /// Which connection (in accept order) carried it: keep-alive reuses one.
+        /// Which connection (in accept order, from 1) carried it: keep-alive reuses one.
         public var connection: Int
     }
 
@@ -61,177 +61,74 @@ public final class GatewayDouble: @unchecked Sendable {
         return parts.url ?? URL(fileURLWithPath: "/")
     }
 
-    private let behavior: Behavior
-    private let lock = NSLock()
-    private var listener: Int32
-    private var connections: [Int32] = []
-    private var received: [Request] = []
-    private var inFlight = 0, peak = 0, accepted = 0
-    private var stopped = false
-    private let threads = DispatchGroup()
+    private let group: MultiThreadedEventLoopGroup
+    private let shared: DoubleState
 
     /// Starts listening at once on `port` (0: an ephemeral one); `stop()` ends it.
     public init(port requested: Int = 0, behavior: Behavior = Behavior()) throws {
-        self.behavior = behavior
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw GatewayError("gateway double: socket: \(String(cString: strerror(errno)))") }
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(clamping: requested).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0, listen(fd, 512) == 0 else {
-            close(fd)
-            throw GatewayError("gateway double: cannot listen on 127.0.0.1: \(String(cString: strerror(errno)))")
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: min(2, System.coreCount))
+        let shared = DoubleState(behavior: behavior)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 512)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    guard let number = shared.accepted(channel) else { throw ChannelError.ioOnClosedChannel }
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(DoubleHandler(shared: shared, connection: number))
+                }
+            }
+        let listener: any Channel
+        do {
+            listener = try bootstrap.bind(host: "127.0.0.1", port: min(max(0, requested), 65_535)).wait()
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw GatewayError("gateway double: cannot listen on 127.0.0.1: \(error)")
         }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        port = Int(UInt16(bigEndian: address.sin_port))
-        listener = fd
-        threads.enter()
-        Thread { [self] in acceptLoop(fd); threads.leave() }.start()
+        guard let bound = listener.localAddress?.port else {
+            try? group.syncShutdownGracefully()
+            throw GatewayError("gateway double: no local port")
+        }
+        port = bound
+        self.group = group
+        self.shared = shared
+        shared.state.withLockedValue { $0.listener = listener }
     }
 
     deinit { stop() }
 
     /// Every request received so far, in the order they were read.
-    public var requests: [Request] { lock.lock(); defer { lock.unlock() }; return received }
+    public var requests: [Request] { shared.state.withLockedValue { $0.received } }
     /// The most requests it was handling at once.
-    public var maxInFlight: Int { lock.lock(); defer { lock.unlock() }; return peak }
+    public var maxInFlight: Int { shared.state.withLockedValue { $0.peak } }
     /// Connections accepted so far.
-    public var connectionCount: Int { lock.lock(); defer { lock.unlock() }; return accepted }
+    public var connectionCount: Int { shared.state.withLockedValue { $0.accepted } }
 
     /// Stops listening: new connections are refused; open ones keep being served.
     public func refuseConnections() {
-        lock.lock()
-        let fd = listener
-        listener = -1
-        lock.unlock()
-        if fd >= 0 { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+        let listener = shared.state.withLockedValue { state -> (any Channel)? in
+            defer { state.listener = nil }
+            return state.listener
+        }
+        try? listener?.close().wait()
     }
 
-    /// Stops listening, closes every connection and waits for its threads.
+    /// Stops listening, closes every connection and stops its event loops (once; later calls do nothing).
     public func stop() {
         refuseConnections()
-        lock.lock()
-        stopped = true
-        let open = connections
-        lock.unlock()
-        for fd in open { shutdown(fd, Int32(SHUT_RDWR)) }
-        _ = threads.wait(timeout: .now() + 5)
-    }
-
-    private var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
-
-    private func acceptLoop(_ fd: Int32) {
-        while true {
-            let client = accept(fd, nil, nil)
-            if client < 0 {
-                if errno == EINTR { continue }
-                return  // the listener was closed
-            }
-            var one: Int32 = 1
-            setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            lock.lock()
-            if stopped { lock.unlock(); close(client); return }
-            connections.append(client)
-            accepted += 1
-            let number = accepted
-            lock.unlock()
-            threads.enter()
-            Thread { [self] in
-                serve(client, connection: number)
-                lock.lock()
-                connections.removeAll { $0 == client }
-                lock.unlock()
-                close(client)
-                threads.leave()
-            }.start()
+        let open = shared.state.withLockedValue { state -> [any Channel]? in
+            guard !state.stopped else { return nil }
+            state.stopped = true
+            return Array(state.connections.values)
         }
-    }
-
-    /// Reads requests one after another on a keep-alive connection and answers each.
-    private func serve(_ fd: Int32, connection: Int) {
-        var reader = WireReader(fd: fd)
-        while let head = reader.readHead() {
-            let lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)
-            let requestLine = lines.first.map { $0.split(separator: " ") } ?? []
-            guard requestLine.count >= 2 else { _ = write(fd, status: 400, body: "{\"error\":\"bad request line\"}"); return }
-            var headers: [String: String] = [:]
-            for line in lines.dropFirst() {
-                guard let colon = line.firstIndex(of: ":") else { continue }
-                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            }
-            let length = Int(headers["content-length"] ?? "0") ?? 0
-            guard let body = reader.readBody(length) else { return }
-            let method = String(requestLine[0]), target = String(requestLine[1])
-            let fields = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
-            let index = (fields?["index"] as? NSNumber)?.intValue
-            let durationMs = (fields?["durationMs"] as? NSNumber)?.doubleValue ?? 0
-            let function = Self.function(target: target, host: headers["host"])
-            lock.lock()
-            received.append(Request(method: method, target: target, headers: headers, body: body, function: function, index: index, connection: connection))
-            inFlight += 1
-            peak = max(peak, inFlight)
-            lock.unlock()
-            defer { lock.lock(); inFlight -= 1; lock.unlock() }
-
-            if let index, behavior.hangIndices.contains(index) {
-                hang(fd)
-                return
-            }
-            if behavior.delayScale > 0, durationMs > 0 { usleep(useconds_t(min(durationMs * behavior.delayScale, 600_000) * 1000)) }
-            let ok: Bool
-            if method != "POST" {
-                ok = write(fd, status: 405, body: "{\"error\":\"POST only\"}")
-            } else if function == nil {
-                ok = write(fd, status: 404, body: "{\"error\":\"no such route\"}")
-            } else if let index, behavior.failIndices.contains(index) {
-                ok = write(fd, status: 500, body: "{\"error\":\"failed as told\"}")
-            } else {
-                ok = write(fd, status: 200, body: "{\"function\":\"\(function ?? "")\",\"ok\":true}")
-            }
-            if !ok || headers["connection"]?.lowercased() == "close" || behavior.dropKeptAlive { return }
-        }
-    }
-
-    /// Waits until the client closes the connection or the double stops.
-    private func hang(_ fd: Int32) {
-        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        var scratch = [UInt8](repeating: 0, count: 4096)
-        while !isStopped {
-            let ready = poll(&poller, 1, 50)
-            if ready > 0 {
-                if read(fd, &scratch, scratch.count) <= 0 { return }
-            } else if ready < 0 && errno != EINTR { return }
-        }
-    }
-
-    private func write(_ fd: Int32, status: Int, body: String) -> Bool {
-        let reason = [200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error"][status] ?? "Status"
-        var text = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: application/json\r\nConnection: keep-alive\r\n"
-        if behavior.chunked {
-            let bytes = Array(body.utf8), half = bytes.count / 2
-            let first = String(decoding: bytes[..<half], as: UTF8.self), second = String(decoding: bytes[half...], as: UTF8.self)
-            text += "Transfer-Encoding: chunked\r\n\r\n"
-            text += String(half, radix: 16) + "\r\n" + first + "\r\n" + String(bytes.count - half, radix: 16) + ";ext=1\r\n" + second + "\r\n0\r\n\r\n"
+        guard let open else { return }
+        for channel in open { try? channel.close().wait() }
+        if MultiThreadedEventLoopGroup.currentEventLoop == nil {
+            try? group.syncShutdownGracefully()
         } else {
-            text += "Content-Length: \(body.utf8.count)\r\n\r\n" + body
+            group.shutdownGracefully { _ in }
         }
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return send(fd, base + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-            }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return false }
-            offset += n
-        }
-        return true
     }
 
     /// The function a request's route names, or nil when the path matches no route.
@@ -253,46 +150,152 @@ public final class GatewayDouble: @unchecked Sendable {
     }
 }
 
-/// Buffered reads of HTTP/1.1 heads and bodies from a socket.
-struct WireReader {
-    let fd: Int32
-    var buffer: [UInt8] = []
+/// What the double's connections share: the behaviour, the record and the open channels.
+private final class DoubleState: Sendable {
+    struct State {
+        var listener: (any Channel)?
+        var connections: [ObjectIdentifier: any Channel] = [:]
+        var received: [GatewayDouble.Request] = []
+        var inFlight = 0, peak = 0, accepted = 0
+        var stopped = false
+    }
 
-    init(fd: Int32) { self.fd = fd }
+    let behavior: GatewayDouble.Behavior
+    let state = NIOLockedValueBox(State())
 
-    /// The head up to the blank line (without it), or nil when the peer closed.
-    mutating func readHead() -> String? {
-        while true {
-            if let end = Self.find(buffer) {
-                let head = String(decoding: buffer[..<end], as: UTF8.self)
-                buffer.removeFirst(end + 4)
-                return head
+    init(behavior: GatewayDouble.Behavior) { self.behavior = behavior }
+
+    /// The new connection's number, or nil once the double is stopping.
+    func accepted(_ channel: any Channel) -> Int? {
+        state.withLockedValue { state in
+            guard !state.stopped else { return nil }
+            state.accepted += 1
+            state.connections[ObjectIdentifier(channel)] = channel
+            return state.accepted
+        }
+    }
+
+    func closed(_ channel: any Channel) {
+        _ = state.withLockedValue { $0.connections.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    func received(_ request: GatewayDouble.Request) {
+        state.withLockedValue { state in
+            state.received.append(request)
+            state.inFlight += 1
+            state.peak = max(state.peak, state.inFlight)
+        }
+    }
+
+    func answered() { state.withLockedValue { $0.inFlight -= 1 } }
+}
+
+/// One connection: reads each request whole, records it, and answers as the behaviour says.
+private final class DoubleHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let shared: DoubleState
+    private let connection: Int
+    private var head: HTTPRequestHead?
+    private var body = ByteBuffer()
+    /// A request left unanswered on purpose: it stops counting as in flight when the connection closes.
+    private var hanging = false
+
+    init(shared: DoubleState, connection: Int) {
+        self.shared = shared
+        self.connection = connection
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let received):
+            head = received
+            body.clear()
+        case .body(var part):
+            body.writeBuffer(&part)
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            handle(context, head, Data(body.readableBytesView))
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if hanging { hanging = false; shared.answered() }
+        shared.closed(context.channel)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    private func handle(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ body: Data) {
+        var headers: [String: String] = [:]
+        for (name, value) in head.headers { headers[name.lowercased()] = value }
+        let fields = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
+        let index = (fields?["index"] as? NSNumber)?.intValue
+        let durationMs = (fields?["durationMs"] as? NSNumber)?.doubleValue ?? 0
+        let function = GatewayDouble.function(target: head.uri, host: headers["host"])
+        shared.received(GatewayDouble.Request(method: head.method.rawValue, target: head.uri, headers: headers, body: body,
+                                              function: function, index: index, connection: connection))
+        let behavior = shared.behavior
+        if let index, behavior.hangIndices.contains(index) {
+            hanging = true
+            return
+        }
+        let (status, text): (Int, String)
+        if head.method != .POST {
+            (status, text) = (405, "{\"error\":\"POST only\"}")
+        } else if let function {
+            if let index, behavior.failIndices.contains(index) {
+                (status, text) = (500, "{\"error\":\"failed as told\"}")
+            } else {
+                (status, text) = (200, "{\"function\":\(Self.quoted(function)),\"ok\":true}")
             }
-            if buffer.count > 64 * 1024 || !fill() { return nil }
+        } else {
+            (status, text) = (404, "{\"error\":\"no such route\"}")
+        }
+        let keepAlive = head.isKeepAlive && !behavior.dropKeptAlive
+        let delayMs = behavior.delayScale > 0 && durationMs > 0 ? min(durationMs * behavior.delayScale, 600_000) : 0
+        if delayMs > 0 {
+            context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(delayMs * 1e6))) { [self] in
+                answer(context, version: head.version, status: status, text: text, keepAlive: keepAlive)
+            }
+        } else {
+            answer(context, version: head.version, status: status, text: text, keepAlive: keepAlive)
         }
     }
 
-    mutating func readBody(_ length: Int) -> Data? {
-        while buffer.count < length { if !fill() { return nil } }
-        let body = Data(buffer[..<length])
-        buffer.removeFirst(length)
-        return body
-    }
-
-    private mutating func fill() -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let n = read(fd, &chunk, chunk.count)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return false }
-            buffer.append(contentsOf: chunk[..<n])
-            return true
+    private func answer(_ context: ChannelHandlerContext, version: HTTPVersion, status: Int, text: String, keepAlive: Bool) {
+        var headers = HTTPHeaders([("Content-Type", "application/json")])
+        let bytes = Array(text.utf8)
+        // Without a Content-Length, NIO's encoder sends the body chunked.
+        if !shared.behavior.chunked { headers.add(name: "Content-Length", value: String(bytes.count)) }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status), headers: headers))),
+                      promise: nil)
+        let half = shared.behavior.chunked ? bytes.count / 2 : bytes.count
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: bytes[..<half])))), promise: nil)
+        if half < bytes.count { context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: bytes[half...])))), promise: nil) }
+        let shared = shared
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+            shared.answered()
+            if !keepAlive { context.close(promise: nil) }
         }
     }
 
-    static func find(_ bytes: [UInt8]) -> Int? {
-        guard bytes.count >= 4 else { return nil }
-        for i in 0...(bytes.count - 4) where bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 { return i }
-        return nil
+    /// A JSON string literal.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 }

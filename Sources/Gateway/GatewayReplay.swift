@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,10 +21,10 @@ public struct GatewayProgress: Sendable {
 /// Replays calls against a real FaaS gateway: each call leaves at its scheduled time on the
 /// monotonic clock, never more than `concurrency` in flight, each bounded by `timeoutSeconds`.
 ///
-/// Two clients (`GatewayClient`): for `http://` gateways a socket client with kept-alive
-/// connections, for timing; for `https://` (clusters behind TLS, every Lambda function
-/// URL) Foundation's URLSession over libcurl, which keeps connections alive too but adds about a
-/// millisecond per call on Linux. `placer bench gateway` measures both against a bare client.
+/// The calls go through swift-server's AsyncHTTPClient (`PooledTransport`): kept-alive
+/// connections pooled up to `concurrency` per host, HTTP/1.1 for `http://`, HTTP/2 or HTTP/1.1
+/// over TLS for `https://` (clusters behind TLS, every Lambda function URL). A dispatcher thread
+/// keeps the schedule; `placer bench gateway` measures what the client adds against a bare socket.
 public struct GatewayReplay: Sendable {
     public var gateway: URL?
     public var route: GatewayRoute
@@ -37,8 +34,6 @@ public struct GatewayReplay: Sendable {
     public var overflow: OverflowPolicy
     /// Connect to every host once before the first call and stop with a clear error if one refuses.
     public var checkReachability = true
-    /// Which HTTP client sends the calls.
-    public var client: GatewayClient = .auto
 
     public init(gateway: URL?, route: GatewayRoute, concurrency: Int, timeoutSeconds: Double,
                 options: RouteOptions = RouteOptions(), overflow: OverflowPolicy = .wait) {
@@ -62,17 +57,11 @@ public struct GatewayReplay: Sendable {
             firstOfEach[call.app + "/" + call.function] = try route.request(for: call, gateway: gateway, options: options)
         }
         let samples = Array(firstOfEach.values)
-        let plain = samples.allSatisfy { $0.url.scheme == "http" }
-        if client == .socket && !plain {
-            throw GatewayError("the socket client speaks plain http only: use --client urlsession (or auto) for https")
-        }
         if checkReachability {
             try Reachability.check(samples.map(\.url).sorted { $0.absoluteString < $1.absoluteString },
                                    timeoutSeconds: min(5, max(0.5, timeoutSeconds)))
         }
-        let transport: any Transport = client == .urlsession || (client == .auto && !plain)
-            ? URLSessionTransport(concurrency: concurrency, timeoutSeconds: timeoutSeconds)
-            : SocketTransport(workers: concurrency)
+        let transport = PooledTransport(concurrency: concurrency, timeoutSeconds: timeoutSeconds)
         defer { transport.finish() }
 
         let results = Results(calls.count, total: calls.count, progress: progress)
@@ -134,85 +123,6 @@ public struct GatewayReplay: Sendable {
     }
 }
 
-/// Which HTTP client sends the calls.
-public enum GatewayClient: String, Sendable, CaseIterable {
-    /// The socket client when every URL is `http://`, URLSession otherwise.
-    case auto
-    /// `SocketTransport`: plain HTTP/1.1, tight timing, no TLS.
-    case socket
-    /// Foundation's URLSession (libcurl): https, about a millisecond more per call on Linux.
-    case urlsession
-}
-
-/// A client that sends one request and reports how it ended.
-protocol Transport: Sendable {
-    func send(_ request: GatewayRequest, timeoutSeconds: Double, done: @escaping @Sendable (TransportResult) -> Void)
-    func finish()
-}
-
-extension SocketTransport: Transport {}
-
-/// URLSession with keep-alive (up to `concurrency` connections per host) and a timer per call
-/// that cancels it at the timeout (URLSession's own timeout is an idle timeout, not a total).
-final class URLSessionTransport: Transport, @unchecked Sendable {
-    private let session: URLSession
-    private let timers = DispatchQueue(label: "placer.gateway.timeouts")
-
-    init(concurrency: Int, timeoutSeconds: Double) {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = concurrency
-        configuration.timeoutIntervalForRequest = timeoutSeconds + 5  // a backstop; the timer is the timeout
-        configuration.timeoutIntervalForResource = timeoutSeconds + 5
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.urlCache = nil
-        configuration.httpShouldSetCookies = false
-        session = URLSession(configuration: configuration)
-    }
-
-    func send(_ request: GatewayRequest, timeoutSeconds: Double, done: @escaping @Sendable (TransportResult) -> Void) {
-        var urlRequest = URLRequest(url: request.url)
-        urlRequest.httpMethod = "POST"
-        urlRequest.httpBody = request.body
-        urlRequest.timeoutInterval = timeoutSeconds + 5
-        for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
-        let flag = TimeoutFlag()
-        let task = session.dataTask(with: urlRequest) { data, response, error in
-            var result = TransportResult(bytes: data?.count ?? 0)
-            if flag.fired {
-                result.failure = "timeout"
-            } else if let error {
-                (result.failure, result.detail) = Self.classify(error)
-            } else if let http = response as? HTTPURLResponse {
-                result.status = http.statusCode
-            } else {
-                result.failure = "error"
-                result.detail = "no HTTP response"
-            }
-            done(result)
-        }
-        let box = TaskBox(task)
-        timers.asyncAfter(deadline: .now() + timeoutSeconds) {
-            if flag.fire() { box.task.cancel() }
-        }
-        task.resume()
-    }
-
-    func finish() { session.finishTasksAndInvalidate() }
-
-    /// An outcome name and a detail for a client error.
-    static func classify(_ error: Error) -> (String, String) {
-        let code = (error as NSError).code
-        let text = (error as NSError).localizedDescription
-        switch code {
-        case NSURLErrorTimedOut: return ("timeout", "")
-        case NSURLErrorCannotConnectToHost: return ("connection-refused", "")
-        case NSURLErrorNetworkConnectionLost: return ("connection-lost", "")
-        case NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed: return ("error", "cannot resolve host: \(text)")
-        default: return ("error", text)
-        }
-    }
-}
-
 /// Lets another thread (a signal handler's) stop a replay: calls not yet sent are recorded as
 /// `not-sent`, calls in flight finish.
 public final class GatewayStop: @unchecked Sendable {
@@ -256,21 +166,6 @@ private final class Results: @unchecked Sendable {
                                           startedSeconds: calls[i].scheduledSeconds, responseMs: 0, status: nil, outcome: "not-sent")
         }
     }
-}
-
-/// Set once by whichever comes first: the timeout timer or the answer.
-private final class TimeoutFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var state = false
-    /// True if the timer fired before the answer came.
-    var fired: Bool { lock.lock(); defer { lock.unlock() }; return state }
-    /// Marks the timeout (the task is then cancelled, and completes as a timeout).
-    func fire() -> Bool { lock.lock(); defer { lock.unlock() }; state = true; return true }
-}
-
-private final class TaskBox: @unchecked Sendable {
-    let task: URLSessionDataTask
-    init(_ task: URLSessionDataTask) { self.task = task }
 }
 
 /// CLOCK_MONOTONIC in nanoseconds, and an absolute sleep on it.

@@ -3,9 +3,10 @@ import Foundation
 import Glibc
 #endif
 
-/// The benchmark's baseline: the least an HTTP/1.1 client can do — one keep-alive TCP connection
-/// to 127.0.0.1, a POST written in one call, the answer read up to its Content-Length. No TLS,
-/// no pooling, no redirects: what `GatewayReplay`'s URLSession client is measured against.
+/// `placer bench gateway`'s baseline, a measurement aid only (no replay uses it): the least an
+/// HTTP/1.1 client can do — one keep-alive TCP connection to 127.0.0.1, a POST written in one
+/// call, the answer read up to its Content-Length. No TLS, no pooling, no chunked answers: the
+/// floor that `GatewayReplay`'s AsyncHTTPClient is measured against in the same run.
 final class BareHTTPClient: @unchecked Sendable {
     private let fd: Int32
     private var buffer: [UInt8] = []

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import Gateway
 
-/// `placer bench gateway`: what the HTTP backend's client costs, against a bare socket client,
-/// both talking to the gateway double on 127.0.0.1 in the same run.
+/// `placer bench gateway`: what the HTTP backend's client (AsyncHTTPClient through GatewayReplay)
+/// costs, against a bare socket client, both talking to the gateway double on 127.0.0.1 in the
+/// same run, so that the ratios hold on a loaded machine.
 struct BenchGatewayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway",
@@ -11,7 +12,7 @@ struct BenchGatewayCommand: ParsableCommand {
         discussion: """
             Starts the gateway double on 127.0.0.1 (answers at once) and reports, as medians of REPETITIONS runs: \
             one request at a time and CONCURRENCY at once, through a bare keep-alive socket client (the baseline) \
-            and through GatewayReplay's two clients (socket, URLSession); then an open-loop replay at RATE calls/s \
+            and through GatewayReplay (AsyncHTTPClient); then an open-loop replay at RATE calls/s \
             for 2 s: how late calls leave against their schedule.
             """)
 
@@ -33,7 +34,7 @@ struct BenchGatewayCommand: ParsableCommand {
         let burst = (0..<requests).map { GatewayCall(index: $0, function: "bench", app: "bench", scheduledSeconds: 0, durationMs: 0, memoryMB: 128) }
 
         // One at a time: per-request latency and rate.
-        let kinds: [(String, GatewayClient)] = [("socket client (GatewayReplay)", .socket), ("URLSession (GatewayReplay)", .urlsession)]
+        let kinds = ["AsyncHTTPClient (GatewayReplay)"]
         var bareLatency: [Double] = [], bareRate: [Double] = []
         var latency = Array(repeating: [Double](), count: kinds.count), rates = latency
         for _ in 0..<repetitions {
@@ -47,21 +48,21 @@ struct BenchGatewayCommand: ParsableCommand {
             }
             bareRate.append(Double(requests) / (Self.now() - start))
             bareLatency.append(median(each))
-            for (k, kind) in kinds.enumerated() {
-                let (rate, outcomes) = try replay(burst, concurrency: 1, client: kind.1, double)
+            for k in kinds.indices {
+                let (rate, outcomes) = try replay(burst, concurrency: 1, double)
                 rates[k].append(rate)
                 latency[k].append(median(outcomes.map(\.responseMs)))
             }
         }
-        print("Gateway clients against the double on 127.0.0.1, \(requests) requests, median of \(repetitions)")
+        print("Gateway client against the double on 127.0.0.1, \(requests) requests, median of \(repetitions)")
         print("One request at a time                        rate     latency   rate vs baseline")
         print(row("bare socket client (baseline)", String(format: "%.0f req/s", median(bareRate)), String(format: "%.3f ms", median(bareLatency)), "1.00 x"))
         for (k, kind) in kinds.enumerated() {
-            print(row(kind.0, String(format: "%.0f req/s", median(rates[k])), String(format: "%.3f ms", median(latency[k])),
+            print(row(kind, String(format: "%.0f req/s", median(rates[k])), String(format: "%.3f ms", median(latency[k])),
                       String(format: "%.2f x", median(rates[k]) / median(bareRate))))
         }
         for (k, kind) in kinds.enumerated() {
-            print(String(format: "  added client latency, %@: %.3f ms per request (median)", kind.1.rawValue, median(latency[k]) - median(bareLatency)))
+            print(String(format: "  added client latency, %@: %.3f ms per request (median)", kind, median(latency[k]) - median(bareLatency)))
         }
 
         // Many at once.
@@ -77,12 +78,12 @@ struct BenchGatewayCommand: ParsableCommand {
             }
             bareParallel.append(Double(perThread * concurrency) / (Self.now() - start))
             guard failures.value == 0 else { throw fail("bench: bare client requests failed", Exit.failure) }
-            for (k, kind) in kinds.enumerated() { parallel[k].append(try replay(burst, concurrency: concurrency, client: kind.1, double).0) }
+            for k in kinds.indices { parallel[k].append(try replay(burst, concurrency: concurrency, double).0) }
         }
         print("\(concurrency) requests in flight")
         print(row("bare socket clients (baseline)", String(format: "%.0f req/s", median(bareParallel)), "", "1.00 x"))
         for (k, kind) in kinds.enumerated() {
-            print(row(kind.0, String(format: "%.0f req/s", median(parallel[k])), "", String(format: "%.2f x", median(parallel[k]) / median(bareParallel))))
+            print(row(kind, String(format: "%.0f req/s", median(parallel[k])), "", String(format: "%.2f x", median(parallel[k]) / median(bareParallel))))
         }
 
         // Open loop: calls at a fixed rate, lateness against the schedule.
@@ -92,23 +93,22 @@ struct BenchGatewayCommand: ParsableCommand {
         for kind in kinds {
             var p50: [Double] = [], p99: [Double] = [], worst: [Double] = [], response99: [Double] = []
             for _ in 0..<repetitions {
-                let summary = GatewaySummary(try replay(paced, concurrency: 64, client: kind.1, double).1)
+                let summary = GatewaySummary(try replay(paced, concurrency: 64, double).1)
                 p50.append(summary.latenessP50); p99.append(summary.latenessP99); worst.append(summary.latenessMax)
                 response99.append(summary.responseP99)
             }
             print(String(format: "  %@: start lateness p50 %.3f ms, p99 %.3f ms, max %.3f ms; response p99 %.3f ms",
-                         kind.0, median(p50), median(p99), median(worst), median(response99)))
+                         kind, median(p50), median(p99), median(worst), median(response99)))
         }
     }
 
     /// Rate (calls per second, first due to last answer) and outcomes of one replay; every call must succeed.
-    private func replay(_ calls: [GatewayCall], concurrency: Int, client: GatewayClient, _ double: GatewayDouble) throws -> (Double, [GatewayOutcome]) {
-        var replay = GatewayReplay(gateway: double.url, route: .openfaas, concurrency: concurrency, timeoutSeconds: 10)
-        replay.client = client
+    private func replay(_ calls: [GatewayCall], concurrency: Int, _ double: GatewayDouble) throws -> (Double, [GatewayOutcome]) {
+        let replay = GatewayReplay(gateway: double.url, route: .openfaas, concurrency: concurrency, timeoutSeconds: 10)
         let begin = Self.now()
         let outcomes = try replay.run(calls)
         let rate = Double(calls.count) / (Self.now() - begin)
-        guard outcomes.allSatisfy({ $0.outcome == "ok" }) else { throw fail("bench: some calls through \(client.rawValue) failed", Exit.failure) }
+        guard outcomes.allSatisfy({ $0.outcome == "ok" }) else { throw fail("bench: some calls failed", Exit.failure) }
         return (rate, outcomes)
     }
 

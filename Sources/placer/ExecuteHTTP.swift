@@ -26,9 +26,8 @@ extension ExecuteCommand {
         guard let out else { return }
 
         let concurrency = http.inFlight
-        var replay = GatewayReplay(gateway: gatewayURL, route: route, concurrency: concurrency, timeoutSeconds: timeout,
+        let replay = GatewayReplay(gateway: gatewayURL, route: route, concurrency: concurrency, timeoutSeconds: timeout,
                                    options: options, overflow: http.overflow ?? .wait)
-        replay.client = http.client ?? .auto
         let stop = GatewayStop()
         signal(SIGINT, SIG_IGN)
         let interrupt = DispatchSource.makeSignalSource(signal: SIGINT)

@@ -4,7 +4,6 @@ import Gateway
 
 extension GatewayRoute: ExpressibleByArgument {}
 extension OverflowPolicy: ExpressibleByArgument {}
-extension GatewayClient: ExpressibleByArgument {}
 
 /// The options of `placer execute --backend http`: where the gateway is, how a function name
 /// becomes a request, and how many calls may be in flight.
@@ -18,7 +17,6 @@ struct GatewayOptions: ParsableArguments {
     @Option(name: .customLong("function-map"), help: "A file of NAME=VALUE lines: Fn function ids, or Lambda function URLs.") var functionMap: String?
     @Option(help: "Most calls in flight at once (default: 64).") var concurrency: Int?
     @Option(help: "When the concurrency bound is full: wait (send late, lateness recorded) or drop (default: wait).") var overflow: OverflowPolicy?
-    @Option(help: "HTTP client: auto (socket for http://, urlsession for https://), socket or urlsession (default: auto).") var client: GatewayClient?
 
     /// The options given on the command line, as the user wrote them (for "only with --backend http").
     var given: [String] {
@@ -32,7 +30,6 @@ struct GatewayOptions: ParsableArguments {
         if functionMap != nil { names.append("--function-map") }
         if concurrency != nil { names.append("--concurrency") }
         if overflow != nil { names.append("--overflow") }
-        if client != nil { names.append("--client") }
         return names
     }
 
