@@ -33,11 +33,6 @@ struct BenchExecuteCommand: ParsableCommand {
             guard ok == r.scheduled else { return 0 }
             return Double(ok) / max(r.wallSeconds, 1e-9)
         }
-        func lateness(_ r: ExecutionResult, _ p: Double) -> Double {
-            let sorted = r.records.compactMap(\.latenessMs).sorted()
-            guard !sorted.isEmpty else { return 0 }
-            return sorted[max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1)]
-        }
         var warmRates: [Double] = [], naiveRates: [Double] = [], warmLate: [Double] = [], naiveLate: [Double] = []
         var colds: [Double] = [], naiveInit: [Double] = [], warmLate50: [Double] = [], naiveLate50: [Double] = []
         let paced = Int(rate * seconds)
@@ -45,13 +40,15 @@ struct BenchExecuteCommand: ParsableCommand {
             warmRates.append(okRate(Probe.noOpReplay(worker: worker, count: warm, slots: slots)))
             naiveRates.append(okRate(Probe.noOpReplay(worker: worker, count: naive, slots: slots, keepAlive: .forkPerRequest)))
             let warmPaced = Probe.noOpReplay(worker: worker, count: paced, slots: slots, interval: 1 / rate)
-            warmLate.append(lateness(warmPaced, 0.99))
-            warmLate50.append(lateness(warmPaced, 0.5))
+            let warmLateness = ExecutionSummary(warmPaced).latenessMs
+            warmLate.append(warmLateness.p99)
+            warmLate50.append(warmLateness.p50)
             let naivePaced = Probe.noOpReplay(worker: worker, count: paced, slots: slots, interval: 1 / rate, keepAlive: .forkPerRequest)
-            naiveLate.append(lateness(naivePaced, 0.99))
-            naiveLate50.append(lateness(naivePaced, 0.5))
-            naiveInit.append(median(naivePaced.records.compactMap(\.initMs)))
-            do { colds.append(median(try Probe.coldStarts([worker], samples: 20))) } catch {
+            let naiveSummary = ExecutionSummary(naivePaced)
+            naiveLate.append(naiveSummary.latenessMs.p99)
+            naiveLate50.append(naiveSummary.latenessMs.p50)
+            naiveInit.append(naiveSummary.initMsP50)
+            do { colds.append(Probe.median99(try Probe.coldStarts([worker], samples: 20)).median) } catch {
                 throw fail("cannot start \(worker): \(error)", Exit.failure)
             }
         }
