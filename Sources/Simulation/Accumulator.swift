@@ -7,7 +7,8 @@ extension LatencySummary {
     /// p50, p95 and p99 of `latencies` (`PercentileHistogram`: to 3 significant digits, at
     /// most 0.1 % above the nearest-rank value, never below).
     init(_ latencies: PercentileHistogram) {
-        self.init(p50: latencies.percentile(0.50), p95: latencies.percentile(0.95), p99: latencies.percentile(0.99))
+        let p = latencies.percentiles([0.50, 0.95, 0.99])
+        self.init(p50: p[0], p95: p[1], p99: p[2])
     }
 }
 
