@@ -39,7 +39,9 @@ let package = Package(
         // libcsv's per-field callback, in C: it runs once per field.
         .target(name: "CSVFields", path: "Sources/CSVFields"),
         .target(name: "Traces", dependencies: ["CLibCSV", "CSVFields"]),
-        .target(name: "Store", dependencies: ["Traces", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
+        // Percentiles of latencies, durations and memory: an HDR histogram, bounded and mergeable.
+        .target(name: "Percentiles", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
+        .target(name: "Store", dependencies: ["Traces", "Percentiles", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
         .target(name: "Pricing", dependencies: ["Yams"], resources: [.copy("Profiles")]),
         // Every figure a person reads (money, counts, shares, times): one set of rules, named styles.
         .target(name: "Formatting"),
@@ -47,7 +49,7 @@ let package = Package(
         .target(name: "TerminalText", dependencies: ["Store", "Traces", "Pricing", "Simulation", "Formatting"]),
         .target(name: "Deployment", dependencies: ["Pricing"]),
         // The replay engine: a pure function of workload, profiles and seed (no files, clock or SQLite).
-        .target(name: "Simulation", dependencies: ["Traces", "Pricing", "Results", "Formatting"]),
+        .target(name: "Simulation", dependencies: ["Traces", "Pricing", "Results", "Formatting", "Percentiles"]),
         // Turns an ingested trace (Store) into the engine's Workload.
         .target(name: "TraceLoading", dependencies: ["Simulation", "Store", "Traces"]),
         // Replays a schedule against a real FaaS gateway over HTTP(S), and a gateway double for tests.
@@ -68,7 +70,7 @@ let package = Package(
         // prlimit and prctl, which Swift cannot call directly.
         .target(name: "ProcessShim", path: "Sources/ProcessShim"),
         // Runs a schedule through real processes here: instances, keep-alive, slots, measurement.
-        .target(name: "Executor", dependencies: ["Simulation", "Pricing", "WorkerProtocol", "ProcessShim", "Formatting", "Yams"]),
+        .target(name: "Executor", dependencies: ["Simulation", "Pricing", "WorkerProtocol", "ProcessShim", "Formatting", "Percentiles", "Yams"]),
         // A result JSON read back (report, compare) and markdown escaping for text from traces.
         .target(name: "Results"),
         // The markdown report and its charts (mermaid and SVG) from a result document: pure.
@@ -91,6 +93,7 @@ let package = Package(
             "Formatting", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PercentilesTests", dependencies: ["Percentiles"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Traces"]),
         .testTarget(name: "PricingTests", dependencies: ["Pricing"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),

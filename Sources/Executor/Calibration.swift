@@ -1,4 +1,5 @@
 import Foundation
+import Percentiles
 import Simulation
 import WorkerProtocol
 import Yams
@@ -190,10 +191,11 @@ public enum Probe {
         return (String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), model, ProcessInfo.processInfo.activeProcessorCount, kernel)
     }
 
-    /// Median and 99th percentile (nearest rank).
+    /// Median and 99th percentile (nearest rank, `PercentileHistogram`'s precision).
     public static func median99(_ values: [Double]) -> (median: Double, p99: Double) {
-        let sorted = values.sorted()
-        return (percentile(sorted, 0.5), percentile(sorted, 0.99))
+        var histogram = PercentileHistogram()
+        for v in values { histogram.record(v) }
+        return (histogram.percentile(0.5), histogram.percentile(0.99))
     }
 }
 

@@ -1,102 +1,17 @@
 import Formatting
 import Foundation
+import Percentiles
 import Pricing
 import Traces
 
-/// Latency histogram with 64 linear sub-buckets per power of two (HDR-histogram style, read
-/// straight from the double's exponent and top mantissa bits, no logarithm): mergeable across
-/// chunks, deterministic. Range: 2^-7 ms to 2^31 ms (about 24.8 days), far past the catalog's
-/// longest timeout (Lambda's 900 s; targets that declare none, such as Cloud Run and Azure Flex
-/// here, let calls run for hours). Precision: a bucket spans 1/64 of its octave's start, so its
-/// middle, which a percentile reports, is within 0.8 % of any value in it (a 376 s p99 reads
-/// within 3 s of it); only latencies past 2^31 ms share the top bucket.
-struct LatencyHistogram {
-    /// Bit pattern of the smallest value kept apart (2^-7 ms); anything below shares bucket 0.
-    static let lowBits = (1.0 / 128).bitPattern >> 46
-    /// 2^-7 ms to 2^31 ms: 38 octaves of 64.
-    static let buckets = 38 * 64
-    var counts: [Int] = []
-
-    @inline(__always) static func bucket(_ ms: Double) -> Int {
-        guard ms > 1.0 / 128 else { return 0 }
-        let index = Int(truncatingIfNeeded: ms.bitPattern >> 46) - Int(truncatingIfNeeded: lowBits)
-        return min(buckets - 1, index)
-    }
-
-    /// The middle of bucket `i`.
-    static func middle(_ i: Int) -> Double {
-        let low = Double(bitPattern: UInt64(i + Int(lowBits)) << 46)
-        let high = Double(bitPattern: UInt64(i + 1 + Int(lowBits)) << 46)
-        return (low + high) / 2
-    }
-
-    mutating func add(_ ms: Double, count: Int = 1) {
-        if counts.isEmpty { counts = [Int](repeating: 0, count: Self.buckets) }
-        counts[Self.bucket(ms)] += count
-    }
-
-    mutating func merge(_ other: LatencyHistogram) {
-        guard !other.counts.isEmpty else { return }
-        if counts.isEmpty { counts = other.counts; return }
-        for i in 0..<Self.buckets { counts[i] += other.counts[i] }
-    }
-
-    /// The nearest-rank percentile, as its bucket's middle.
-    func percentile(_ p: Double) -> Double {
-        let total = counts.reduce(0, +)
-        guard total > 0 else { return 0 }
-        let rank = max(1, Int((p * Double(total)).rounded(.up)))
-        var seen = 0
-        for (i, c) in counts.enumerated() {
-            seen += c
-            if seen >= rank { return Self.middle(i) }
-        }
-        return 0
+extension LatencySummary {
+    /// p50, p95 and p99 of `latencies` (`PercentileHistogram`: to 3 significant digits, at
+    /// most 0.1 % above the nearest-rank value, never below).
+    init(_ latencies: PercentileHistogram) {
+        let p = latencies.percentiles([0.50, 0.95, 0.99])
+        self.init(p50: p[0], p95: p[1], p99: p[2])
     }
 }
-
-/// Nearest-rank percentiles of a function's latencies: exact up to `exactLimit` values, from a
-/// 1 % histogram beyond (sorting a busy function's millions of latencies costs more than its replay).
-func exactLatency(_ values: inout [Double]) -> LatencySummary {
-    guard !values.isEmpty else { return LatencySummary() }
-    if values.count > exactLimit {
-        var h = LatencyHistogram()
-        for v in values { h.add(v) }
-        return LatencySummary(p50: h.percentile(0.50), p95: h.percentile(0.95), p99: h.percentile(0.99))
-    }
-    func rank(_ p: Double) -> Int { max(0, Int((p * Double(values.count)).rounded(.up)) - 1) }
-    // The three order statistics by selection, each inside the part left of the one above it
-    // (the same values sorting would give, in linear time).
-    let r99 = rank(0.99), r95 = rank(0.95), r50 = rank(0.50)
-    return values.withUnsafeMutableBufferPointer { v in
-        let p99 = select(v, r99, upTo: v.count)
-        let p95 = select(v, r95, upTo: r99 + 1)
-        let p50 = select(v, r50, upTo: r95 + 1)
-        return LatencySummary(p50: p50, p95: p95, p99: p99)
-    }
-}
-
-/// The `k`-th smallest of `v[0..<end]` (0-based), moving it to index `k` with every smaller one
-/// before it: quickselect with a median-of-three pivot and a three-way partition, so runs of
-/// equal values (equidistant calls of one duration) stay linear.
-func select(_ v: UnsafeMutableBufferPointer<Double>, _ k: Int, upTo end: Int) -> Double {
-    var low = 0, high = end - 1
-    while high > low {
-        let mid = low + (high - low) / 2
-        let a = v[low], b = v[mid], c = v[high]
-        let pivot = max(min(a, b), min(max(a, b), c))
-        // [low, lt) < pivot, [lt, i) == pivot, (gt, high] > pivot.
-        var lt = low, i = low, gt = high
-        while i <= gt {
-            let x = v[i]
-            if x < pivot { v.swapAt(lt, i); lt += 1; i += 1 } else if x > pivot { v.swapAt(i, gt); gt -= 1 } else { i += 1 }
-        }
-        if k < lt { high = lt - 1 } else if k > gt { low = gt + 1 } else { return pivot }
-    }
-    return v[k]
-}
-
-let exactLimit = 4_096
 
 /// One target's running totals over a chunk of apps (and, merged, over the whole workload).
 struct Accumulator {
@@ -104,7 +19,8 @@ struct Accumulator {
     var functions: [FunctionOutcome] = []
     /// Per function: billed GB-s and served requests, for sharing the bill out.
     var shares: [(gbs: Double, requests: Int)] = []
-    var histogram = LatencyHistogram()
+    /// Every served call's latency, ms.
+    var histogram = PercentileHistogram()
     var usage: UsageSummary
     var spanMinutes: Int
     /// Instance-seconds (and MB-seconds) per minute: partial minutes, plus a difference array of
@@ -275,11 +191,7 @@ struct Accumulator {
             let function = g.app.functions[g.members[f]]
             var out = g.tallies[f].outcome
             out.rejected = out.throttled - out.delayed
-            if let h = g.tallies[f].busy {
-                out.latencyMs = LatencySummary(p50: h.percentile(0.50), p95: h.percentile(0.95), p99: h.percentile(0.99))
-            } else {
-                out.latencyMs = exactLatency(&g.tallies[f].latencies)
-            }
+            out.latencyMs = LatencySummary(g.tallies[f].latency)
             out.peakInstances = g.pool.peakInstances
             out.instanceSeconds = g.pool.instanceSeconds
             out.memoryGBSeconds = groupGBs
@@ -325,8 +237,7 @@ struct Accumulator {
         // A target's peak: the busiest minute's mean of instances alive, rounded up (scaling
         // units peak at different moments, so their own peaks do not add up).
         total.peakInstances = Int((instances.max() ?? 0).rounded(.up))
-        total.latencyMs = LatencySummary(p50: histogram.percentile(0.50), p95: histogram.percentile(0.95),
-                                         p99: histogram.percentile(0.99))
+        total.latencyMs = LatencySummary(histogram)
         var notes = target.model.notes
         if memoryRaised > 0 {
             notes.append("\(memoryRaised) scaling units' memory brought inside the target's configurable range")
@@ -388,9 +299,8 @@ struct Accumulator {
 /// One function's running tallies within its scaling unit's replay.
 struct Tally {
     var outcome = Outcome()
-    /// Latencies kept for exact percentiles, up to `exactLimit`; past that, `busy` holds them all.
-    var latencies: [Double] = []
-    var busy: LatencyHistogram?
+    /// Served calls' latencies, ms.
+    var latency = PercentileHistogram()
     /// Billed execution and init time; provisioned execution (billed at the provisioned rate).
     var execMs: Int64 = 0, initMs: Int64 = 0, provisionedExecMs: Int64 = 0
     /// Execution time (unrounded), for sharing an instance's active time.
@@ -402,19 +312,6 @@ struct Tally {
         outcome.throttled += 1
     }
 
-    @inline(__always) mutating func addLatency(_ latency: Double) {
-        if busy != nil {
-            busy!.add(latency)
-        } else if latencies.count == exactLimit {
-            var h = LatencyHistogram()
-            for v in latencies { h.add(v) }
-            h.add(latency)
-            busy = h
-            latencies = []
-        } else {
-            latencies.append(latency)
-        }
-    }
 }
 
 /// One scaling unit being replayed on one target: its instance pool and its running tallies.
@@ -463,7 +360,7 @@ struct GroupReplay {
 
     /// Replays a slice of the unit's arrivals. A single function's tallies are taken out of the
     /// array for the loop (no per-call indexing); an app's merged calls index their function's.
-    mutating func feed(_ calls: GroupCalls, histogram: inout LatencyHistogram) {
+    mutating func feed(_ calls: GroupCalls, histogram: inout PercentileHistogram) {
         let n = calls.times.count
         let rules = CallRules(clock: target.clock, perRequest: perRequest, initBilled: initBilled)
         calls.times.withUnsafeBufferPointer { times in
@@ -502,7 +399,7 @@ struct GroupReplay {
     @discardableResult @inline(__always)
     static func step(_ t: Double, _ duration: Double, waitedMs: Double = 0, timeout: Double, synchronous: Bool, rules: CallRules,
                      pool: inout InstancePool, tally: inout Tally, series: inout SeriesCollector?,
-                     overlap: OverlapCounter?, histogram: inout LatencyHistogram) -> (starts: Double, ends: Double)? {
+                     overlap: OverlapCounter?, histogram: inout PercentileHistogram) -> (starts: Double, ends: Double)? {
         var d = duration
         let cut = d > timeout
         if cut { d = timeout }
@@ -519,8 +416,8 @@ struct GroupReplay {
             tally.outcome.delayed += 1
         }
         let latency = r.latency + waitedMs
-        tally.addLatency(latency)
-        histogram.add(latency)
+        tally.latency.record(latency)
+        histogram.record(latency)
         let leaves = r.ends
         // In flight from its start: a call waiting for its unit's limits holds no place.
         overlap?.add(start: r.starts, end: leaves)

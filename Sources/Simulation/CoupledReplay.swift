@@ -1,5 +1,6 @@
 import Formatting
 import Foundation
+import Percentiles
 import Traces
 
 /// The replay of one target with all its scaling units in one global time order, for what
@@ -207,7 +208,7 @@ extension GroupReplay {
     /// arrival was `origin`: a call the account quota held is throttled and delayed, its wait in
     /// its latency). Returns when it starts on its instance and leaves it, or nil when rejected.
     mutating func replayOne(at t: Double, origin: Double, durationMs: Double, member f: Int,
-                            histogram: inout LatencyHistogram) -> (starts: Double, ends: Double)? {
+                            histogram: inout PercentileHistogram) -> (starts: Double, ends: Double)? {
         let rules = CallRules(clock: target.clock, perRequest: perRequest, initBilled: initBilled)
         return Self.step(t, durationMs, waitedMs: (t - origin) * 1000, timeout: timeoutMs[f], synchronous: synchronous[f], rules: rules,
                          pool: &pool, tally: &tallies[f], series: &series, overlap: overlap, histogram: &histogram)

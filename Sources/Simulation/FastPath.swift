@@ -1,4 +1,5 @@
 import Foundation
+import Percentiles
 import Traces
 
 /// The per-minute fast path for a busy scaling unit: what the exact replay would do, worked out
@@ -30,6 +31,8 @@ import Traces
 struct FastPlan {
     /// Calls a minute a unit needs on average from its first call minute to its last.
     static let busyPerMinute = 20.0
+    /// Calls a unit needs in all: fewer replay call by call, which costs too little to gain anything.
+    static let fewestCalls = 4_096
     /// Points of the quadrature over a day's duration distribution.
     static let points = 4096
     /// The longest mean duration of a day the level crossings take, ms. Calls in flight change
@@ -88,7 +91,7 @@ struct FastPlan {
         case provisionedOrInstanceBilled
         /// A keep-alive other than a fixed idle time of at least two minutes.
         case keepAlive
-        /// Calls outside the window, or too few to gain anything (`exactLimit`).
+        /// Calls outside the window, or too few to gain anything (`fewestCalls`).
         case fewCalls
         /// A run of empty minutes the first instance could idle out across.
         case idleGap
@@ -117,7 +120,7 @@ struct FastPlan {
         guard provisioned == 0, !instanceBilling else { return .failure(.provisionedOrInstanceBilled) }
         guard case .fixed(let idle) = model.keepAlive, idle >= 120 else { return .failure(.keepAlive) }
         let first = Int(callMinutes[0]), last = Int(callMinutes[callMinutes.count - 1])
-        guard first >= 0, last < spanMinutes, function.calls.count > exactLimit else { return .failure(.fewCalls) }
+        guard first >= 0, last < spanMinutes, function.calls.count > fewestCalls else { return .failure(.fewCalls) }
         // Per minute every call runs its drawn duration in full: a call the timeout would cut
         // (counted, billed to the timeout) is the exact path's.
         let longest = ArrivalExpansion.longestMs(function.calls)
@@ -397,9 +400,8 @@ extension Accumulator {
             mbPartial[m] += held * memoryMB
         }
         var perDay = [Int](repeating: 0, count: plan.days.count), callsPerDay = perDay
-        var latency = g.tallies[0].busy ?? LatencyHistogram()
-        for v in g.tallies[0].latencies { latency.add(v) }
-        g.tallies[0].latencies = []
+        var latency = PercentileHistogram()
+        swap(&latency, &g.tallies[0].latency)
         for k in plan.minutes.indices {
             let n = Int(plan.counts[k]), day = plan.days[Int(plan.dayOf[k])]
             let offset = Int(plan.minutes[k]) - plan.firstMinute
@@ -410,8 +412,8 @@ extension Accumulator {
             callsPerDay[Int(plan.dayOf[k])] += n
             for _ in 0..<cold {
                 let initMs = g.pool.model.coldStart.sample(&g.pool.random)
-                latency.add(day.meanMs + initMs)
-                histogram.add(day.meanMs + initMs)
+                latency.record(day.meanMs + initMs)
+                histogram.record(day.meanMs + initMs)
                 if g.initBilled, let clock = g.target.clock {
                     // As the exact path bills it: with the call's time where each call is billed.
                     let base = g.perRequest ? day.meanMs : 0
@@ -427,8 +429,8 @@ extension Accumulator {
             for j in 0..<points {
                 let share = (j + 1) * n / points - j * n / points
                 guard share > 0 else { continue }
-                latency.add(day.quantiles[j], count: share)
-                histogram.add(day.quantiles[j], count: share)
+                latency.record(day.quantiles[j], count: share)
+                histogram.record(day.quantiles[j], count: share)
             }
         }
         if g.target.clock != nil, g.perRequest {
@@ -437,7 +439,7 @@ extension Accumulator {
             }
         }
         if let active = plan.activeMs { g.activeMs += active }
-        g.tallies[0].busy = latency
+        swap(&latency, &g.tallies[0].latency)
         g.overlap?.add(plan)
         g.pool.peakInstances = plan.peak
         g.pool.instancesStarted = started

@@ -1,4 +1,5 @@
 import GRDB
+import Percentiles
 import Traces
 
 /// What a trace holds and how it is shaped, for `placer inspect`: enough to tell at a glance
@@ -44,7 +45,8 @@ public struct TraceSummary: Sendable, Equatable {
     public var invocationsFromTop10PercentApps = 0.0
     /// What the duration percentiles describe.
     public var durationBasis = ""
-    /// Percentiles (levels in `percentileLevels`) of execution time in ms.
+    /// Percentiles (levels in `percentileLevels`) of execution time in ms, from values kept to 3
+    /// significant digits (`PercentileHistogram`).
     public var durationPercentilesMs: [Double] = []
     public var memoryBasis = ""
     public var memoryPercentilesMB: [Double] = []
@@ -145,34 +147,42 @@ private struct SummaryQuery {
         s.invocationsFromTop10PercentApps = sorted.prefix(top).reduce(0, +) / s.invocations
     }
 
-    /// Percentiles (at `TraceSummary.percentileLevels`) of the values a query returns in ascending order; nil when none.
-    private func percentiles(_ sql: String) throws -> [Double]? {
-        let sorted = try Double.fetchAll(db, sql: sql)
-        return sorted.isEmpty ? nil : TraceSummary.percentileLevels.map { Quantile.of(sorted: sorted, $0 / 100) }
+    /// Percentiles (at `TraceSummary.percentileLevels`) of the values a query returns, each
+    /// counted as many times as its second column says (once without one); nil when none. The
+    /// rows stream through a `PercentileHistogram`, so memory stays bounded however long the
+    /// trace. Unweighted values are interpolated between the closest ranks (Hyndman & Fan type 7,
+    /// numpy's default); weighted ones are the smallest value whose cumulative weight reaches the
+    /// level (nearest rank).
+    private func percentiles(_ sql: String, weighted: Bool = false) throws -> [Double]? {
+        var histogram = PercentileHistogram()
+        let rows = try Row.fetchCursor(db, sql: sql)
+        while let row = try rows.next() {
+            guard let value = row[0] as Double? else { continue }
+            let weight = weighted ? (row[1] as Double?) ?? 1 : 1
+            histogram.record(value, count: Int(max(0, weight.rounded())))
+        }
+        guard !histogram.isEmpty else { return nil }
+        return TraceSummary.percentileLevels.map { weighted ? histogram.percentile($0 / 100) : histogram.interpolated($0 / 100) }
     }
 
     private func durations(_ s: inout TraceSummary) throws {
-        if let p = try percentiles("SELECT duration_ms FROM invocation ORDER BY duration_ms") {
+        if let p = try percentiles("SELECT duration_ms FROM invocation") {
             (s.durationBasis, s.durationPercentilesMs) = ("per invocation", p)
         } else if let p = try percentiles("""
             SELECT SUM(average_ms * count) / MAX(SUM(count), 1) AS a FROM duration_percentiles
-            GROUP BY function_id ORDER BY a
+            GROUP BY function_id
             """) {
             // Binned traces: the count-weighted average execution time of each function over all
             // days, the distribution the ATC 2020 paper reports (Fig. 7).
             (s.durationBasis, s.durationPercentilesMs) = ("average per function", p)
-        } else {
+        } else if let p = try percentiles("""
+            SELECT d.value AS delay, COALESCE(r.value, 1) AS weight
+            FROM minute_value d LEFT JOIN minute_value r
+              ON r.function_id = d.function_id AND r.minute = d.minute AND r.metric = 'invocations'
+            WHERE d.metric = 'function_delay'
+            """, weighted: true) {
             // Huawei: the per-minute average function delay, weighted by that minute's requests.
-            let delays = try Row.fetchAll(db, sql: """
-                SELECT d.value AS delay, COALESCE(r.value, 1) AS weight
-                FROM minute_value d LEFT JOIN minute_value r
-                  ON r.function_id = d.function_id AND r.minute = d.minute AND r.metric = 'invocations'
-                WHERE d.metric = 'function_delay' ORDER BY d.value
-                """).map { (value: $0["delay"] as Double, weight: $0["weight"] as Double) }
-            if !delays.isEmpty {
-                s.durationBasis = "function delay per minute, weighted by requests"
-                s.durationPercentilesMs = TraceSummary.percentileLevels.map { Quantile.weighted(sorted: delays, $0 / 100) }
-            }
+            (s.durationBasis, s.durationPercentilesMs) = ("function delay per minute, weighted by requests", p)
         }
         let hasDurationFiles = (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM duration_percentiles") ?? 0) > 0
         guard hasDurationFiles else { return }
@@ -184,11 +194,11 @@ private struct SummaryQuery {
     }
 
     private func memory(_ s: inout TraceSummary) throws {
-        if let p = try percentiles("SELECT memory_mb FROM invocation WHERE memory_mb IS NOT NULL ORDER BY memory_mb") {
+        if let p = try percentiles("SELECT memory_mb FROM invocation WHERE memory_mb IS NOT NULL") {
             (s.memoryBasis, s.memoryPercentilesMB) = ("configured, per invocation", p)
         } else if let p = try percentiles("""
             SELECT SUM(average_mb * sample_count) / MAX(SUM(sample_count), 1) AS a FROM memory_percentiles
-            GROUP BY app_id ORDER BY a
+            GROUP BY app_id
             """) {
             (s.memoryBasis, s.memoryPercentilesMB) = ("average allocated per app", p)
         }
@@ -203,31 +213,5 @@ private struct SummaryQuery {
             SELECT DISTINCT first_minute / 1440 + 1 AS day FROM minute_series WHERE metric = 'invocations'
             EXCEPT SELECT day FROM memory_percentiles ORDER BY day
             """)
-    }
-}
-
-/// Quantiles by linear interpolation between closest ranks (Hyndman & Fan type 7, as numpy's default).
-public enum Quantile {
-    /// The `q`-quantile of values sorted ascending, each counted `weight` times: the smallest
-    /// value whose cumulative weight reaches `q` of the total.
-    public static func weighted(sorted: [(value: Double, weight: Double)], _ q: Double) -> Double {
-        let total = sorted.reduce(0) { $0 + $1.weight }
-        guard total > 0 else { return 0 }
-        var cumulative = 0.0
-        for item in sorted {
-            cumulative += item.weight
-            if cumulative >= q * total { return item.value }
-        }
-        return sorted.last?.value ?? 0
-    }
-
-    /// The `q`-quantile (0…1) of ascending `sorted` values; 0 for an empty array.
-    public static func of(sorted: [Double], _ q: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        let position = q * Double(sorted.count - 1)
-        let lower = Int(position.rounded(.down))
-        let upper = min(lower + 1, sorted.count - 1)
-        let fraction = position - Double(lower)
-        return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
     }
 }

@@ -72,7 +72,8 @@ struct LongCallTests {
         #expect((s.invocations, s.timedOut) == (1, 0))
         #expect(o.total.timedOut == 1)
         #expect(l.billedGBSeconds == 500 && s.billedGBSeconds == 1 && o.total.billedGBSeconds == 501)
-        #expect(l.latencyMs.p99 == 300_000 && l.latencyMs.p50 == 200_000)
+        // The p99 is the longest call, read exactly; the p50 to 3 significant digits (at most 0.1 % above).
+        #expect(l.latencyMs.p99 == 300_000 && l.latencyMs.p50 >= 200_000 && l.latencyMs.p50 <= 200_000 * (1 + 1.0 / 1024))
         #expect(o.bill?.compute == Decimal(501 * 30) * Decimal(string: "0.00001417")!)
         // The result JSON carries the count per function and in total.
         let json = try JSONSerialization.jsonObject(with: Data(result.json().utf8)) as? [String: Any]
@@ -83,8 +84,8 @@ struct LongCallTests {
     }
 
     @Test func percentilesReachTheRealTail() throws {
-        // Every call runs 376 s: the p99 reads 376 s (exactly below 4,096 calls; within the
-        // histogram's 0.8 % above), not the 60 s the clamp used to give.
+        // Every call runs 376 s: the p99 reads 376 s (the largest latency, read exactly, whether
+        // the calls replay one by one or per minute), not the 60 s the clamp used to give.
         let target = try Self.target("aws-lambda-x86")
         let few = try Self.run([Self.exact("f", (0..<100).map { Double($0) * 600 }, [Double](repeating: 376_000, count: 100))], on: target)
         #expect(few.targets[0].functions[0].outcome.latencyMs.p99 == 376_000)
@@ -93,21 +94,9 @@ struct LongCallTests {
                                                    durations: Self.table([Double](repeating: 376_000, count: 7))))
         let o = try Self.run([busy], on: target).targets[0]
         for p99 in [o.functions[0].outcome.latencyMs.p99, o.total.latencyMs.p99] {
-            #expect(abs(p99 - 376_000) <= 0.008 * 376_000, "p99 \(p99)")
+            #expect(p99 == 376_000, "p99 \(p99)")
         }
         #expect(o.total.timedOut == 0)
         #expect(abs(o.total.billedGBSeconds - 14_400 * 376) < 1e-6)
-    }
-
-    @Test func histogramCoversTheLongestTimeouts() {
-        // Lambda's 900 s, Azure Consumption's 10 min, an hour (targets without a timeout) and a
-        // day each keep a bucket of their own, its middle within 0.8 %.
-        var previous = -1
-        for ms in [376_000.0, 600_000, 900_000, 3_600_000, 86_400_000] {
-            let bucket = LatencyHistogram.bucket(ms)
-            #expect(bucket > previous && bucket < LatencyHistogram.buckets - 1)
-            #expect(abs(LatencyHistogram.middle(bucket) - ms) <= 0.008 * ms)
-            previous = bucket
-        }
     }
 }

@@ -144,25 +144,11 @@ private func ingested(_ outcome: IngestOutcome) -> ReadSummary? {
         _ = try store.ingest(path: fixture("huawei/function_delay_minute/day_000.csv"))
         let s = try store.summary()
         // Delays 10 (2 requests), 12.5 (1 request), 30 (3 requests): the 3rd of 6 requests waited
-        // 12.5 ms (p50), the 5th 30 ms (p75).
+        // 12.5 ms (p50), the 5th 30 ms (p75), read to 3 significant digits (at most 0.1 % above).
+        func near(_ got: Double, _ want: Double) -> Bool { got >= want && got <= want * (1 + 1.0 / 1024) }
         #expect(s.durationBasis.contains("function delay"))
-        #expect(s.durationPercentilesMs[0] == 10)
-        #expect(s.durationPercentilesMs[2] == 12.5)
-        #expect(s.durationPercentilesMs[3] == 30)
-    }
-
-    @Test func weightedQuantiles() {
-        let values: [(value: Double, weight: Double)] = [(1, 1), (2, 1), (10, 8)]
-        #expect(Quantile.weighted(sorted: values, 0.1) == 1)
-        #expect(Quantile.weighted(sorted: values, 0.2) == 2)
-        #expect(Quantile.weighted(sorted: values, 0.5) == 10)
-        #expect(Quantile.weighted(sorted: [], 0.5) == 0)
-    }
-
-    @Test func quantilesInterpolate() {
-        #expect(Quantile.of(sorted: [1, 2, 3, 4], 0.5) == 2.5)
-        #expect(Quantile.of(sorted: [10], 0.99) == 10)
-        #expect(Quantile.of(sorted: [], 0.5) == 0)
-        #expect(Quantile.of(sorted: [0, 100], 0.25) == 25)
+        #expect(near(s.durationPercentilesMs[0], 10))
+        #expect(near(s.durationPercentilesMs[2], 12.5))
+        #expect(s.durationPercentilesMs[3] == 30, "the largest delay, read exactly")
     }
 }
