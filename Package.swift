@@ -46,7 +46,7 @@ let package = Package(
         // Every figure a person reads (money, counts, shares, times): one set of rules, named styles.
         .target(name: "Formatting"),
         // What the terminal shows of a result (inspect, simulate, price, catalog): text, never printed here.
-        .target(name: "TerminalText", dependencies: ["Store", "Traces", "Pricing", "Simulation", "Formatting"]),
+        .target(name: "TerminalText", dependencies: ["Store", "Traces", "Pricing", "Simulation", "Gateway", "Formatting"]),
         .target(name: "Deployment", dependencies: ["Pricing"]),
         // The replay engine: a pure function of workload, profiles and seed (no files, clock or SQLite).
         .target(name: "Simulation", dependencies: ["Traces", "Pricing", "Results", "Formatting", "Percentiles"]),
@@ -82,10 +82,11 @@ let package = Package(
         // On-prem cost of ownership, hybrid placement and break-even: pure, no files but its defaults.
         .target(name: "Placement", dependencies: ["Simulation", "Pricing", "Deployment", "Advice", "Formatting"], resources: [.copy("Data")]),
         // The use cases (ingest, inspect, simulate, place, advise, compare, execute, calibrate, …):
-        // requests in, results and progress events out; no terminal, no ArgumentParser.
+        // requests in, results and progress events out; no terminal, no ArgumentParser. The gateway
+        // replay and its bench (with the bench's bare socket client) are here too.
         .target(name: "UseCases", dependencies: [
             "Traces", "Store", "Pricing", "Deployment", "Advice", "Simulation", "TraceLoading", "Results", "Compare", "Export",
-            "Placement", "Executor", "MarkdownReport", "Formatting", .product(name: "Logging", package: "swift-log"),
+            "Placement", "Executor", "Gateway", "MarkdownReport", "Formatting", .product(name: "Logging", package: "swift-log"),
         ]),
         // The command-line tool: options, terminal output and exit statuses over UseCases.
         .executableTarget(name: "placer", dependencies: [
@@ -106,7 +107,7 @@ let package = Package(
         .testTarget(name: "PlacementTests", dependencies: ["Placement", "Simulation", "Pricing", "Deployment", "Advice", "Traces"]),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "WorkerProtocol", "Simulation", "Pricing"]),
         // Calls the use cases directly: ingest, inspect, simulate, place, advise, report, compare, errors.
-        .testTarget(name: "UseCasesTests", dependencies: ["UseCases", "TerminalText", "Results", "Compare", "Placement", "Simulation", "Pricing"]),
+        .testTarget(name: "UseCasesTests", dependencies: ["UseCases", "TerminalText", "Results", "Compare", "Placement", "Simulation", "Pricing", "Gateway", "Executor"]),
         // Runs the built `placer` executable: exit statuses, messages, a killed ingest.
         .testTarget(name: "CLITests", dependencies: ["Store", "Traces", "Gateway"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Simulation", "Traces"]),

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import Gateway
+import UseCases
 
 extension GatewayRoute: ExpressibleByArgument {}
 extension OverflowPolicy: ExpressibleByArgument {}
@@ -39,30 +39,18 @@ struct GatewayOptions: ParsableArguments {
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
     }
 
-    /// `--route`, or the template route when only `--route-template` is given.
-    func chosenRoute() throws -> GatewayRoute {
-        if let route { return route }
-        if routeTemplate != nil { return .template }
-        throw fail("give --route (openfaas, knative, openwhisk, fn, lambda-url) or --route-template", Exit.usage)
-    }
-
-    /// `--gateway` as a URL; nil where the route's URLs are whole (lambda-url, an absolute template).
-    func parsedGateway(_ route: GatewayRoute) throws -> URL? {
-        guard let gateway else {
-            if route == .lambdaURL || (routeTemplate.map { !$0.hasPrefix("/") && !$0.contains("{gateway}") } ?? false) { return nil }
-            throw fail("give --gateway URL (e.g. http://127.0.0.1:8080)", Exit.usage)
-        }
-        guard let url = URL(string: gateway), url.scheme == "http" || url.scheme == "https", url.host?.isEmpty == false else {
-            throw fail("--gateway: not an http(s) URL: \(gateway)", Exit.usage)
-        }
-        return url
-    }
-
-    /// Namespace, domain, auth (from `--auth` or PLACER_GATEWAY_AUTH), function map and template.
-    func routeOptions() throws -> RouteOptions {
-        let map = try functionMap.map(FunctionMapFile.load) ?? [:]
-        return RouteOptions(namespace: namespace, domain: domain ?? "example.com",
-                            basicAuth: auth ?? ProcessInfo.processInfo.environment["PLACER_GATEWAY_AUTH"],
-                            functionMap: map, template: routeTemplate)
+    /// The use case's request: these options, the rest set by `execute`.
+    var request: Execute.HTTPRequest {
+        var request = Execute.HTTPRequest()
+        request.gateway = gateway
+        request.route = route
+        request.routeTemplate = routeTemplate
+        request.namespace = namespace
+        request.domain = domain
+        request.auth = auth
+        request.functionMap = functionMap
+        request.concurrency = inFlight
+        request.overflow = overflow
+        return request
     }
 }

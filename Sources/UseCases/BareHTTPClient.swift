@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 #endif
 
-/// `placer bench gateway`'s baseline, a measurement aid only (no replay uses it): the least an
+/// `placer bench gateway`'s baseline (`Bench.GatewayRun`), a measurement aid only (no replay uses it): the least an
 /// HTTP/1.1 client can do — one keep-alive TCP connection to 127.0.0.1, a POST written in one
 /// call, the answer read up to its Content-Length. No TLS, no pooling, no chunked answers: the
 /// floor that `GatewayReplay`'s AsyncHTTPClient is measured against in the same run.
@@ -20,7 +20,7 @@ final class BareHTTPClient: @unchecked Sendable {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard fd >= 0, connected == 0 else { throw fail("bench: cannot connect to 127.0.0.1:\(port)", Exit.failure) }
+        guard fd >= 0, connected == 0 else { throw UseCaseError.failure("bench: cannot connect to 127.0.0.1:\(port)") }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
@@ -37,7 +37,7 @@ final class BareHTTPClient: @unchecked Sendable {
                 guard let base = raw.baseAddress else { return 0 }
                 return send(fd, base + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
             }
-            guard n > 0 else { throw fail("bench: the connection closed while sending", Exit.failure) }
+            guard n > 0 else { throw UseCaseError.failure("bench: the connection closed while sending") }
             offset += n
         }
         var end: Int?
@@ -66,7 +66,7 @@ final class BareHTTPClient: @unchecked Sendable {
     private func fill() throws {
         var chunk = [UInt8](repeating: 0, count: 8192)
         let n = read(fd, &chunk, chunk.count)
-        guard n > 0 else { throw fail("bench: the connection closed while reading", Exit.failure) }
+        guard n > 0 else { throw UseCaseError.failure("bench: the connection closed while reading") }
         buffer.append(contentsOf: chunk[..<n])
     }
 }
