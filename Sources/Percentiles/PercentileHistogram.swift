@@ -46,7 +46,8 @@ public struct PercentileHistogram: Sendable, Equatable {
     @inlinable @inline(__always)
     public mutating func record(_ value: Double, count: Int = 1) {
         guard count > 0 else { return }
-        let units = value > 0 ? UInt64((Swift.min(value, Self.highest) * Self.scale).rounded()) : 0
+        // Rounded half up by truncation (`rounded()` calls libm's round, not inlined).
+        let units = value > 0 ? UInt64(Swift.min(value, Self.highest) * Self.scale + 0.5) : 0
         histogram.record(units, count: UInt64(count))
     }
 

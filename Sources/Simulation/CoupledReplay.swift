@@ -1,5 +1,4 @@
 import Foundation
-import Percentiles
 import Traces
 
 /// The replay of one target with all its scaling units in one global time order, for what
@@ -88,8 +87,7 @@ enum CoupledReplay {
         var waiting = MinHeap<Handover>()
 
         func admit(_ t: Double, origin: Double, unit u: Int, member f: Int, durationMs: Double) {
-            guard let (starts, ends) = units[u].replayOne(at: t, origin: origin, durationMs: durationMs, member: f,
-                                                          histogram: &acc.histogram) else { return }
+            guard let (starts, ends) = units[u].replayOne(at: t, origin: origin, durationMs: durationMs, member: f) else { return }
             if starts > t { waiting.push(Handover(starts: starts, ends: ends)) } else { inFlight.push(ends) }
         }
         // Completions up to `t`, in time order; a place one frees goes to a call of the same unit
@@ -206,11 +204,10 @@ extension GroupReplay {
     /// One call of the coupled replay, booked by the same step as `feed`'s calls, at `t` (its
     /// arrival was `origin`: a call the account quota held is throttled and delayed, its wait in
     /// its latency). Returns when it starts on its instance and leaves it, or nil when rejected.
-    mutating func replayOne(at t: Double, origin: Double, durationMs: Double, member f: Int,
-                            histogram: inout PercentileHistogram) -> (starts: Double, ends: Double)? {
+    mutating func replayOne(at t: Double, origin: Double, durationMs: Double, member f: Int) -> (starts: Double, ends: Double)? {
         let rules = CallRules(clock: target.clock, perRequest: perRequest, initBilled: initBilled)
         return Self.step(t, durationMs, waitedMs: (t - origin) * 1000, timeout: timeoutMs[f], synchronous: synchronous[f], rules: rules,
-                         pool: &pool, tally: &tallies[f], series: &series, overlap: overlap, histogram: &histogram)
+                         pool: &pool, tally: &tallies[f], series: &series, overlap: overlap)
     }
 }
 

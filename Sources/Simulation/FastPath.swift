@@ -400,8 +400,9 @@ extension Accumulator {
             mbPartial[m] += held * memoryMB
         }
         var perDay = [Int](repeating: 0, count: plan.days.count), callsPerDay = perDay
+        g.tallies[0].becomeBusy()
         var latency = PercentileHistogram()
-        swap(&latency, &g.tallies[0].latency)
+        swap(&latency, &g.tallies[0].histogram)
         for k in plan.minutes.indices {
             let n = Int(plan.counts[k]), day = plan.days[Int(plan.dayOf[k])]
             let offset = Int(plan.minutes[k]) - plan.firstMinute
@@ -413,7 +414,6 @@ extension Accumulator {
             for _ in 0..<cold {
                 let initMs = g.pool.model.coldStart.sample(&g.pool.random)
                 latency.record(day.meanMs + initMs)
-                histogram.record(day.meanMs + initMs)
                 if g.initBilled, let clock = g.target.clock {
                     // As the exact path bills it: with the call's time where each call is billed.
                     let base = g.perRequest ? day.meanMs : 0
@@ -430,7 +430,6 @@ extension Accumulator {
                 let share = (j + 1) * n / points - j * n / points
                 guard share > 0 else { continue }
                 latency.record(day.quantiles[j], count: share)
-                histogram.record(day.quantiles[j], count: share)
             }
         }
         if g.target.clock != nil, g.perRequest {
@@ -439,7 +438,7 @@ extension Accumulator {
             }
         }
         if let active = plan.activeMs { g.activeMs += active }
-        swap(&latency, &g.tallies[0].latency)
+        swap(&latency, &g.tallies[0].histogram)
         g.overlap?.add(plan)
         g.pool.peakInstances = plan.peak
         g.pool.instancesStarted = started
