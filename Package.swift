@@ -20,13 +20,14 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // libcsv from Debian's libcsv-dev, behind one Swift file (Traces/CSV/CSVParser.swift).
         .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV", providers: [.apt(["libcsv-dev"])]),
         // libcsv's per-field callback, in C: it runs once per field.
         .target(name: "CSVFields", path: "Sources/CSVFields"),
-        .target(name: "Traces", dependencies: ["CLibCSV", "CSVFields"]),
+        .target(name: "Traces", dependencies: ["CLibCSV", "CSVFields", .product(name: "HeapModule", package: "swift-collections")]),
         // Percentiles of latencies, durations and memory: an HDR histogram, bounded and mergeable.
         .target(name: "Percentiles", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(name: "Store", dependencies: ["Traces", "Percentiles", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -34,7 +35,8 @@ let package = Package(
         .target(name: "Reporting", dependencies: ["Store", "Traces"]),
         .target(name: "Deployment", dependencies: ["Pricing"]),
         // The replay engine: a pure function of workload, profiles and seed (no files, clock or SQLite).
-        .target(name: "Simulation", dependencies: ["Traces", "Pricing", "Results", "Percentiles"]),
+        .target(name: "Simulation", dependencies: ["Traces", "Pricing", "Results", "Percentiles",
+                                                   .product(name: "HeapModule", package: "swift-collections")]),
         // Turns an ingested trace (Store) into the engine's Workload.
         .target(name: "TraceLoading", dependencies: ["Simulation", "Store", "Traces"]),
         // Replays a schedule against a real FaaS gateway over HTTP(S), and a gateway double for tests.

@@ -1,4 +1,5 @@
 import Foundation
+import HeapModule
 import Traces
 
 /// The replay of one target with all its scaling units in one global time order, for what
@@ -76,7 +77,7 @@ enum CoupledReplay {
         }
         let quota = target.model.accountConcurrency ?? .max
         let maxAge = target.model.heldMaxAgeSeconds
-        var inFlight = TimeHeap()
+        var inFlight = Heap<Double>()
         // The held calls in arrival order: `held[heldHead...]` wait (the prefix is compacted away).
         var held: [Held] = []
         var heldHead = 0
@@ -84,21 +85,22 @@ enum CoupledReplay {
         // Calls their unit's limits delayed, waiting for an instance of their own unit: each starts
         // the moment a call of its unit leaves (at the same time, to the bit), and takes over that
         // call's place in the account.
-        var waiting = MinHeap<Handover>()
+        var waiting = Heap<Handover>()
 
         func admit(_ t: Double, origin: Double, unit u: Int, member f: Int, durationMs: Double) {
             guard let (starts, ends) = units[u].replayOne(at: t, origin: origin, durationMs: durationMs, member: f) else { return }
-            if starts > t { waiting.push(Handover(starts: starts, ends: ends)) } else { inFlight.push(ends) }
+            if starts > t { waiting.insert(Handover(starts: starts, ends: ends)) } else { inFlight.insert(ends) }
         }
         // Completions up to `t`, in time order; a place one frees goes to a call of the same unit
         // that waited for that instance, else to the call the account held longest, at the
         // completion's time (its own completion joins the heap, so it may free a place before `t`
         // too).
         func release(upTo t: Double) {
-            while !inFlight.isEmpty, inFlight.min <= t {
-                let freed = inFlight.pop()
-                if !waiting.isEmpty, waiting.min.starts <= freed {
-                    inFlight.push(waiting.pop().ends)
+            while let freed = inFlight.min, freed <= t {
+                _ = inFlight.popMin()
+                if let handover = waiting.min, handover.starts <= freed {
+                    _ = waiting.popMin()
+                    inFlight.insert(handover.ends)
                     continue
                 }
                 while heldHead < held.count, inFlight.count < quota {
