@@ -36,7 +36,8 @@ let package = Package(
         .target(name: "Deployment", dependencies: ["Pricing"]),
         // The replay engine: a pure function of workload, profiles and seed (no files, clock or SQLite).
         .target(name: "Simulation", dependencies: ["Traces", "Pricing", "Results", "Percentiles",
-                                                   .product(name: "HeapModule", package: "swift-collections")]),
+                                                   .product(name: "HeapModule", package: "swift-collections"),
+                                                   .product(name: "DequeModule", package: "swift-collections")]),
         // Turns an ingested trace (Store) into the engine's Workload.
         .target(name: "TraceLoading", dependencies: ["Simulation", "Store", "Traces"]),
         // Replays a schedule against a real FaaS gateway over HTTP(S), and a gateway double for tests.
@@ -50,7 +51,8 @@ let package = Package(
         // prlimit and prctl, which Swift cannot call directly.
         .target(name: "ProcessShim", path: "Sources/ProcessShim"),
         // Runs a schedule through real processes here: instances, keep-alive, slots, measurement.
-        .target(name: "Executor", dependencies: ["Simulation", "Pricing", "WorkerProtocol", "ProcessShim", "Percentiles", "Yams"]),
+        .target(name: "Executor", dependencies: ["Simulation", "Pricing", "WorkerProtocol", "ProcessShim", "Percentiles", "Yams",
+                                                 .product(name: "DequeModule", package: "swift-collections")]),
         // A result JSON read back (report, compare) and markdown escaping for text from traces.
         .target(name: "Results"),
         // The markdown report and its charts (mermaid and SVG) from a result document: pure.

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import HeapModule
 import Traces
@@ -78,9 +79,8 @@ enum CoupledReplay {
         let quota = target.model.accountConcurrency ?? .max
         let maxAge = target.model.heldMaxAgeSeconds
         var inFlight = Heap<Double>()
-        // The held calls in arrival order: `held[heldHead...]` wait (the prefix is compacted away).
-        var held: [Held] = []
-        var heldHead = 0
+        // The held calls in arrival order.
+        var held = Deque<Held>()
 
         // Calls their unit's limits delayed, waiting for an instance of their own unit: each starts
         // the moment a call of its unit leaves (at the same time, to the bit), and takes over that
@@ -103,9 +103,7 @@ enum CoupledReplay {
                     inFlight.insert(handover.ends)
                     continue
                 }
-                while heldHead < held.count, inFlight.count < quota {
-                    let h = held[heldHead]
-                    heldHead += 1
+                while inFlight.count < quota, let h = held.popFirst() {
                     if freed - h.origin > maxAge {
                         units[Int(h.unit)].tallies[Int(h.member)].turnAway()
                         report.quotaDiscarded += 1
@@ -114,19 +112,12 @@ enum CoupledReplay {
                     admit(freed, origin: h.origin, unit: Int(h.unit), member: Int(h.member), durationMs: h.durationMs)
                 }
             }
-            if heldHead == held.count {
-                held.removeAll(keepingCapacity: true)
-                heldHead = 0
-            } else if heldHead >= 1 << 16, heldHead * 2 >= held.count {
-                held.removeFirst(heldHead)
-                heldHead = 0
-            }
         }
         // A new arrival at `t`: rejected or held when the account is at its quota (or calls are
         // held before it), else replayed.
         func dispatch(_ t: Double, unit u: Int, member f: Int, durationMs: Double) {
             release(upTo: t)
-            guard inFlight.count >= quota || heldHead < held.count else {
+            guard inFlight.count >= quota || !held.isEmpty else {
                 admit(t, origin: t, unit: u, member: f, durationMs: durationMs)
                 return
             }

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import Percentiles
 import Traces
@@ -235,17 +236,18 @@ struct FastPlan {
     private mutating func steady(rho: [Double], window: Int, length: Int) {
         let peaks = rho.map { Int32(max(1, ($0 - 1e-9).rounded(.up))) }
         highest = peaks.map(Int.init)
-        var deque: [Int] = [], head = 0
+        // The window's highest by a monotonic deque of minutes (their peaks decreasing).
+        var deque = Deque<Int>()
         var previous: Int32 = 0
         alive = []
         cold = []
         for m in 0..<length {
             if m < peaks.count {
-                while deque.count > head, peaks[deque[deque.count - 1]] <= peaks[m] { deque.removeLast() }
+                while let last = deque.last, peaks[last] <= peaks[m] { deque.removeLast() }
                 deque.append(m)
             }
-            while deque.count > head, deque[head] < m - window { head += 1 }
-            let a = deque.count > head ? peaks[deque[head]] : 0
+            while let first = deque.first, first < m - window { deque.removeFirst() }
+            let a = deque.first.map { peaks[$0] } ?? 0
             alive.append(Double(a))
             cold.append(max(0, a - previous))
             previous = a
