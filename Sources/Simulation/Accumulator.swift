@@ -3,9 +3,16 @@ import Percentiles
 import Pricing
 import Traces
 
+extension PercentileHistogram {
+    /// The engine's latency histogram: two significant digits (a percentile at most 1/128 above
+    /// the nearest-rank value, never below; the precision the engine's own histogram had). Three
+    /// digits cost 16-20 % of `bench simulate`'s rate: reading a busy function's percentiles
+    /// passes over 1,024 counters per doubling of latency instead of 128 (docs/result.md).
+    static var latencies: PercentileHistogram { PercentileHistogram(.two) }
+}
+
 extension LatencySummary {
-    /// p50, p95 and p99 of `latencies` (`PercentileHistogram`: to 3 significant digits, at
-    /// most 0.1 % above the nearest-rank value, never below).
+    /// p50, p95 and p99 of `latencies` (nearest rank, to the histogram's precision).
     init(_ latencies: PercentileHistogram) {
         let p = latencies.percentiles([0.50, 0.95, 0.99])
         self.init(p50: p[0], p95: p[1], p99: p[2])
@@ -61,7 +68,7 @@ struct Accumulator {
     /// Per function: billed GB-s and served requests, for sharing the bill out.
     var shares: [(gbs: Double, requests: Int)] = []
     /// Every served call's latency, ms (each unit's added as it ends).
-    var histogram = PercentileHistogram()
+    var histogram = PercentileHistogram.latencies
     var usage: UsageSummary
     var spanMinutes: Int
     /// Instance-seconds (and MB-seconds) per minute: partial minutes, plus a difference array of
@@ -350,7 +357,7 @@ struct Tally {
     /// and `histogram` holds them all (until then it shares the empty template: no memory).
     var latencies: [Double] = []
     var busy = false
-    var histogram = PercentileHistogram()
+    var histogram = PercentileHistogram.latencies
     /// Billed execution and init time; provisioned execution (billed at the provisioned rate).
     var execMs: Int64 = 0, initMs: Int64 = 0, provisionedExecMs: Int64 = 0
     /// Execution time (unrounded), for sharing an instance's active time.

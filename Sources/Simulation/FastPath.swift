@@ -403,7 +403,7 @@ extension Accumulator {
         }
         var perDay = [Int](repeating: 0, count: plan.days.count), callsPerDay = perDay
         g.tallies[0].becomeBusy()
-        var latency = PercentileHistogram()
+        var latency = PercentileHistogram.latencies
         swap(&latency, &g.tallies[0].histogram)
         for k in plan.minutes.indices {
             let n = Int(plan.counts[k]), day = plan.days[Int(plan.dayOf[k])]
