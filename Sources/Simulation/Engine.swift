@@ -1,4 +1,3 @@
-import DequeModule
 import HeapModule
 import Traces
 
@@ -73,9 +72,7 @@ struct InstancePool {
     }
     var slots: [Slot] = []
     var heap = CompletionHeap()
-    /// Idle on-demand instances, longest idle first (expiry and eviction take from the front,
-    /// an arrival the most recently freed from the back).
-    var idle = Deque<Int32>()
+    var idle: [Int32] = [], idleHead = 0
     var reservedFree: [Int32] = []
     var partial: [Int32] = []
     var alive = 0
@@ -144,7 +141,8 @@ struct InstancePool {
             slots[Int(i)].expiresAt = t + idleLimit
         }
         idle.append(i)
-        if idle.count > poolSlots, let victim = idle.popFirst() {
+        if idle.count - idleHead > poolSlots {
+            let victim = idle[idleHead]; idleHead += 1
             die(victim, at: t)
         }
     }
@@ -160,9 +158,12 @@ struct InstancePool {
     private mutating func expire(before t: Double) {
         guard idleLimit.isFinite else { return }
         // Oldest first; with a fixed idle time that is also the earliest expiry.
-        while let i = idle.first, slots[Int(i)].expiresAt < t {
-            _ = idle.popFirst()
+        while idleHead < idle.count, slots[Int(idle[idleHead])].expiresAt < t {
+            let i = idle[idleHead]; idleHead += 1
             die(i, at: slots[Int(i)].expiresAt)
+        }
+        if idleHead > 1024, idleHead * 2 > idle.count {
+            idle.removeFirst(idleHead); idleHead = 0
         }
     }
 
@@ -182,7 +183,9 @@ struct InstancePool {
             chosen = i
             slots[Int(i)].activeSince = t
         }
-        while chosen < 0, let i = idle.popLast() {
+        while chosen < 0, idleHead < idle.count {
+            let i = idle.removeLast()
+            if idle.count < idleHead { idleHead = idle.count }
             let slot = slots[Int(i)]
             if slot.expiresAt < t { die(i, at: slot.expiresAt); continue }
             // Unloaded and not yet pre-warmed (hybrid policy): gone; the call starts cold.
@@ -232,7 +235,8 @@ struct InstancePool {
     /// (or to the window's end).
     mutating func finish() {
         complete(upTo: .infinity)
-        while let i = idle.popFirst() {
+        while idleHead < idle.count {
+            let i = idle[idleHead]; idleHead += 1
             die(i, at: idleLimit.isFinite ? slots[Int(i)].expiresAt : endSeconds)
         }
         while let i = reservedFree.popLast() { die(i, at: endSeconds) }
