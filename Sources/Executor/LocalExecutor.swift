@@ -194,7 +194,7 @@ public final class LocalExecutor {
         while busySlots < options.slots, let k = queue.popFirst() {
             if !assign(k, at: t) { blocked.append(k) }
         }
-        queue.prepend(contentsOf: blocked)
+        if !blocked.isEmpty { queue.prepend(contentsOf: blocked) }
     }
 
     private func assign(_ k: Int, at t: Double) -> Bool {

@@ -6,7 +6,7 @@ import Traces
 extension PercentileHistogram {
     /// The engine's latency histogram: two significant digits (a percentile at most 1/128 above
     /// the nearest-rank value, never below; the precision the engine's own histogram had). Three
-    /// digits cost 16-20 % of `bench simulate`'s rate: reading a busy function's percentiles
+    /// digits cost 16-22 % of `bench simulate`'s rate: reading a busy function's percentiles
     /// passes over 1,024 counters per doubling of latency instead of 128 (docs/result.md).
     static var latencies: PercentileHistogram { PercentileHistogram(.two) }
 }
@@ -55,10 +55,10 @@ func select(_ v: UnsafeMutableBufferPointer<Double>, _ k: Int, upTo end: Int) ->
 }
 
 /// Latencies a function keeps exactly (32 KB). Past them a `PercentileHistogram` holds its
-/// latencies: recording costs about 6 ns a call, reading the percentiles about 0.15 ms a function
-/// (a pass over the counters up to the largest latency), which a function of a few calls would
-/// spend for nothing; selecting three ranks among exact values costs a few ns a value. Measured
-/// in `bench simulate` against 16,384 (docs/result.md, "Percentiles and queues from libraries").
+/// latencies: recording costs about 6 ns a call and reading the percentiles a pass over its
+/// counters up to the largest latency (some 2,000 with two digits), which a function of a few
+/// calls would spend for nothing; selecting three ranks among exact values costs a few ns a
+/// value, but keeps every value (16,384 measured slower than 4,096 in `bench simulate`).
 let exactLimit = 4_096
 
 /// One target's running totals over a chunk of apps (and, merged, over the whole workload).
