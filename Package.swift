@@ -32,13 +32,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         // Latency percentiles in bounded memory, mergeable (HdrHistogram): the gateway replay's summary.
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // libcsv from Debian's libcsv-dev, behind one Swift file (Traces/CSV/CSVParser.swift).
         .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV", providers: [.apt(["libcsv-dev"])]),
         // libcsv's per-field callback, in C: it runs once per field.
         .target(name: "CSVFields", path: "Sources/CSVFields"),
-        .target(name: "Traces", dependencies: ["CLibCSV", "CSVFields"]),
+        .target(name: "Traces", dependencies: ["CLibCSV", "CSVFields", .product(name: "HeapModule", package: "swift-collections")]),
         // Percentiles of latencies, durations and memory: an HDR histogram, bounded and mergeable.
         .target(name: "Percentiles", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(name: "Store", dependencies: ["Traces", "Percentiles", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
@@ -49,7 +50,9 @@ let package = Package(
         .target(name: "TerminalText", dependencies: ["Store", "Traces", "Pricing", "Simulation", "Gateway", "Formatting"]),
         .target(name: "Deployment", dependencies: ["Pricing"]),
         // The replay engine: a pure function of workload, profiles and seed (no files, clock or SQLite).
-        .target(name: "Simulation", dependencies: ["Traces", "Pricing", "Results", "Formatting", "Percentiles"]),
+        .target(name: "Simulation", dependencies: ["Traces", "Pricing", "Results", "Formatting", "Percentiles",
+                                                   .product(name: "HeapModule", package: "swift-collections"),
+                                                   .product(name: "DequeModule", package: "swift-collections")]),
         // Turns an ingested trace (Store) into the engine's Workload.
         .target(name: "TraceLoading", dependencies: ["Simulation", "Store", "Traces"]),
         // Replays a schedule against a real FaaS gateway over HTTP(S), and a gateway double for tests.
@@ -70,7 +73,8 @@ let package = Package(
         // prlimit and prctl, which Swift cannot call directly.
         .target(name: "ProcessShim", path: "Sources/ProcessShim"),
         // Runs a schedule through real processes here: instances, keep-alive, slots, measurement.
-        .target(name: "Executor", dependencies: ["Simulation", "Pricing", "WorkerProtocol", "ProcessShim", "Formatting", "Percentiles", "Yams"]),
+        .target(name: "Executor", dependencies: ["Simulation", "Pricing", "WorkerProtocol", "ProcessShim", "Formatting", "Percentiles", "Yams",
+                                                 .product(name: "DequeModule", package: "swift-collections")]),
         // A result JSON read back (report, compare) and markdown escaping for text from traces.
         .target(name: "Results"),
         // The markdown report and its charts (mermaid and SVG) from a result document: pure.
@@ -98,7 +102,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Traces"]),
         .testTarget(name: "PricingTests", dependencies: ["Pricing"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TraceLoading", "Store", "Traces", "Pricing", "Formatting"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TraceLoading", "Store", "Traces", "Pricing", "Formatting", "Percentiles"]),
         .testTarget(name: "ResultsTests", dependencies: ["Results"]),
         .testTarget(name: "FormattingTests", dependencies: ["Formatting"]),
         .testTarget(name: "MarkdownReportTests", dependencies: ["MarkdownReport", "Results"], resources: [.copy("Fixtures")]),

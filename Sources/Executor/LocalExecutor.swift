@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import ProcessShim
 import Simulation
@@ -86,8 +87,8 @@ public final class LocalExecutor {
     /// Per scaling unit: instances alive, and the idle ones (most recently freed last).
     private var live: [String: [Int]] = [:]
     private var idle: [String: [Int]] = [:]
-    private var queue: [Int] = []
-    private var queueHead = 0
+    /// Calls due and not yet handed to an instance, in schedule order.
+    private var queue = Deque<Int>()
     private var busySlots = 0
     private var t0 = 0.0
     private var notes: [String] = []
@@ -135,7 +136,7 @@ public final class LocalExecutor {
             dispatch(at: t)
             t = now()
             let wake = timers(at: t)
-            if next >= calls.count, queueHead == queue.count, busySlots == 0 { break }
+            if next >= calls.count, queue.isEmpty, busySlots == 0 { break }
             var until = wake
             if next < calls.count { until = min(until, calls[next].scheduledSeconds) }
 
@@ -190,19 +191,10 @@ public final class LocalExecutor {
     /// limit wait at the head of the queue in their order.
     private func dispatch(at t: Double) {
         var blocked: [Int] = []
-        while queueHead < queue.count, busySlots < options.slots {
-            let k = queue[queueHead]
-            queueHead += 1
+        while busySlots < options.slots, let k = queue.popFirst() {
             if !assign(k, at: t) { blocked.append(k) }
         }
-        if !blocked.isEmpty {
-            queueHead -= blocked.count
-            for (j, k) in blocked.enumerated() { queue[queueHead + j] = k }
-        }
-        if queueHead > 4096, queueHead * 2 > queue.count {
-            queue.removeFirst(queueHead)
-            queueHead = 0
-        }
+        if !blocked.isEmpty { queue.prepend(contentsOf: blocked) }
     }
 
     private func assign(_ k: Int, at t: Double) -> Bool {

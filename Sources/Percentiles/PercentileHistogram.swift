@@ -4,38 +4,54 @@ import Histogram
 /// bounded memory and mergeable: an HDR histogram (Gil Tene's HdrHistogram, hdrhistogram.org,
 /// through hdrhistogram-swift), the one place Placer turns values into percentiles.
 ///
-/// Precision kept: values are rounded to a thousandth of their unit (1 µs for ms) and counted
-/// to 3 significant digits from there up to `highest` (2.16 × 10⁹ units: 25 days in ms), so a
-/// value below 2.048 units (2.048 ms) is kept exactly to the thousandth and a larger one in a
-/// bucket 1/1024 of it wide at most. A percentile reads the top of its bucket, clamped to the
-/// smallest and largest value recorded: never below the nearest-rank value of the rounded values
-/// and at most 1/1024 (under 0.1 %) above it. Values past `highest` count as `highest`.
+/// Precision kept: values are rounded to a thousandth of their unit (1 µs for ms) and counted to
+/// `Digits` significant digits from there up to `highest` (2.16 × 10⁹ units: 25 days in ms).
+/// With three digits a value below 2.048 units (2.048 ms) is kept exactly to the thousandth and a
+/// larger one in a bucket at most 1/1024 of it wide; with two, below 0.256 units and 1/128. A
+/// percentile reads the top of its bucket, clamped to the smallest and largest value recorded:
+/// never below the nearest-rank value of the rounded values and at most 1/1024 (under 0.1 %) or
+/// 1/128 (under 0.8 %) above it. Values past `highest` count as `highest`.
 ///
-/// Memory: 32,768 counters (256 KB) per histogram however many values, shared with an empty
-/// template until the first value. Merging adds counts, so percentiles of merged histograms equal
-/// those of one histogram of all the values, in any order (deterministic; what a sharded run's
-/// merge needs).
+/// Memory: 32,768 counters (256 KB) with three digits, 4,480 (35 KB) with two, however many
+/// values, shared with an empty template until the first value. Merging adds counts, so
+/// percentiles of merged histograms equal those of one histogram of all the values, in any order
+/// (deterministic; what a sharded run's merge needs).
 public struct PercentileHistogram: Sendable, Equatable {
+    /// Significant decimal digits kept.
+    public enum Digits: Sendable {
+        /// Buckets at most 1/1024 of their values wide.
+        case three
+        /// Buckets at most 1/128 of their values wide: a seventh of the counters, so a pass over
+        /// them (reading percentiles) is that much shorter. The engine's choice (docs/result.md).
+        case two
+    }
+
     /// Units of the value recorded per unit of the value given: thousandths.
     public static let scale = 1_000.0
     /// The largest value kept apart, in the value's unit: 25 days in ms, past the longest call a
     /// target allows (Lambda's 900 s) and hours-long calls where a target sets no timeout.
     public static let highest = 2_160_000_000.0
-    /// Significant decimal digits kept.
-    public static let significantDigits = 3
 
-    /// An empty histogram over the whole range, made once. A new histogram shares its counters
+    /// Empty histograms over the whole range, made once. A new histogram shares its counters
     /// until its first value, then copies them (one memcpy): `Histogram`'s initialiser and its
     /// auto-resizing are generic code that runs unspecialised from another module (resizing a
     /// few thousand counters element by element cost more than the replay itself).
-    @usableFromInline static let empty = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: UInt64(highest * scale),
-                                                            numberOfSignificantValueDigits: .three)
+    @usableFromInline static let emptyThree = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: UInt64(highest * scale),
+                                                                 numberOfSignificantValueDigits: .three)
+    @usableFromInline static let emptyTwo = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: UInt64(highest * scale),
+                                                               numberOfSignificantValueDigits: .two)
 
     @usableFromInline var histogram: Histogram<UInt64>
 
-    public init() {
-        histogram = Self.empty
+    public init(_ digits: Digits = .three) {
+        switch digits {
+        case .three: histogram = Self.emptyThree
+        case .two: histogram = Self.emptyTwo
+        }
     }
+
+    /// The digits kept.
+    public var digits: Digits { histogram.numberOfSignificantValueDigits == .two ? .two : .three }
 
     /// Values recorded.
     @inlinable public var count: Int { Int(histogram.totalCount) }
@@ -46,12 +62,20 @@ public struct PercentileHistogram: Sendable, Equatable {
     @inlinable @inline(__always)
     public mutating func record(_ value: Double, count: Int = 1) {
         guard count > 0 else { return }
-        let units = value > 0 ? UInt64((Swift.min(value, Self.highest) * Self.scale).rounded()) : 0
+        // Rounded half up by truncation (`rounded()` calls libm's round, not inlined).
+        let units = value > 0 ? UInt64(Swift.min(value, Self.highest) * Self.scale + 0.5) : 0
         histogram.record(units, count: UInt64(count))
     }
 
-    /// Adds every value `other` holds (same layout and range, so it always fits).
+    /// Adds every value `other` holds. With the same digits the counters add (the same range,
+    /// so they always fit); with other digits each of its buckets is recorded here at its top
+    /// value (so at most this histogram's precision is lost again).
     public mutating func merge(_ other: PercentileHistogram) {
+        guard !other.isEmpty else { return }
+        guard other.histogram.numberOfSignificantValueDigits == histogram.numberOfSignificantValueDigits else {
+            for step in other.histogram.recordedValues() { histogram.record(step.value, count: step.count) }
+            return
+        }
         histogram.add(other.histogram)
     }
 

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 
 /// An upper bound of a target's calls in flight in each second of the window, collected while its
@@ -47,18 +48,18 @@ final class OverlapCounter: @unchecked Sendable {
         // however long the calls run. Minutes past the window's end are left out: each would add
         // its whole bound to the last second (where `add(start:end:)` puts what runs past the
         // end), whose own minute's bound already covers the calls still in flight then.
-        var deque: [Int] = [], head = 0
+        var deque = Deque<Int>()
         var colds = 0
         for m in first..<min(first + high.count + reach, seconds / 60) {
             let k = m - first
             if k < high.count {
-                while deque.count > head, high[deque[deque.count - 1]] <= high[k] { deque.removeLast() }
+                while let last = deque.last, high[last] <= high[k] { deque.removeLast() }
                 deque.append(k)
             }
-            while deque.count > head, deque[head] < k - reach { head += 1 }
+            while let oldest = deque.first, oldest < k - reach { deque.removeFirst() }
             colds += cold(m)
             if m - reach - 1 >= first { colds -= cold(m - reach - 1) }
-            let bound = (deque.count > head ? high[deque[head]] : 0) + colds
+            let bound = (deque.first.map { high[$0] } ?? 0) + colds
             add(start: Double(m) * 60, end: Double(m + 1) * 60, count: Int32(clamping: bound))
         }
     }

@@ -1,6 +1,7 @@
 import Formatting
+import DequeModule
 import Foundation
-import Percentiles
+import HeapModule
 import Traces
 
 /// The replay of one target with all its scaling units in one global time order, for what
@@ -78,35 +79,32 @@ enum CoupledReplay {
         }
         let quota = target.model.accountConcurrency ?? .max
         let maxAge = target.model.heldMaxAgeSeconds
-        var inFlight = TimeHeap()
-        // The held calls in arrival order: `held[heldHead...]` wait (the prefix is compacted away).
-        var held: [Held] = []
-        var heldHead = 0
+        var inFlight = Heap<Double>()
+        // The held calls in arrival order.
+        var held = Deque<Held>()
 
         // Calls their unit's limits delayed, waiting for an instance of their own unit: each starts
         // the moment a call of its unit leaves (at the same time, to the bit), and takes over that
         // call's place in the account.
-        var waiting = MinHeap<Handover>()
+        var waiting = Heap<Handover>()
 
         func admit(_ t: Double, origin: Double, unit u: Int, member f: Int, durationMs: Double) {
-            guard let (starts, ends) = units[u].replayOne(at: t, origin: origin, durationMs: durationMs, member: f,
-                                                          histogram: &acc.histogram) else { return }
-            if starts > t { waiting.push(Handover(starts: starts, ends: ends)) } else { inFlight.push(ends) }
+            guard let (starts, ends) = units[u].replayOne(at: t, origin: origin, durationMs: durationMs, member: f) else { return }
+            if starts > t { waiting.insert(Handover(starts: starts, ends: ends)) } else { inFlight.insert(ends) }
         }
         // Completions up to `t`, in time order; a place one frees goes to a call of the same unit
         // that waited for that instance, else to the call the account held longest, at the
         // completion's time (its own completion joins the heap, so it may free a place before `t`
         // too).
         func release(upTo t: Double) {
-            while !inFlight.isEmpty, inFlight.min <= t {
-                let freed = inFlight.pop()
-                if !waiting.isEmpty, waiting.min.starts <= freed {
-                    inFlight.push(waiting.pop().ends)
+            while let freed = inFlight.min, freed <= t {
+                _ = inFlight.popMin()
+                if let handover = waiting.min, handover.starts <= freed {
+                    _ = waiting.popMin()
+                    inFlight.insert(handover.ends)
                     continue
                 }
-                while heldHead < held.count, inFlight.count < quota {
-                    let h = held[heldHead]
-                    heldHead += 1
+                while inFlight.count < quota, let h = held.popFirst() {
                     if freed - h.origin > maxAge {
                         units[Int(h.unit)].tallies[Int(h.member)].turnAway()
                         report.quotaDiscarded += 1
@@ -115,19 +113,12 @@ enum CoupledReplay {
                     admit(freed, origin: h.origin, unit: Int(h.unit), member: Int(h.member), durationMs: h.durationMs)
                 }
             }
-            if heldHead == held.count {
-                held.removeAll(keepingCapacity: true)
-                heldHead = 0
-            } else if heldHead >= 1 << 16, heldHead * 2 >= held.count {
-                held.removeFirst(heldHead)
-                heldHead = 0
-            }
         }
         // A new arrival at `t`: rejected or held when the account is at its quota (or calls are
         // held before it), else replayed.
         func dispatch(_ t: Double, unit u: Int, member f: Int, durationMs: Double) {
             release(upTo: t)
-            guard inFlight.count >= quota || heldHead < held.count else {
+            guard inFlight.count >= quota || !held.isEmpty else {
                 admit(t, origin: t, unit: u, member: f, durationMs: durationMs)
                 return
             }
@@ -207,11 +198,10 @@ extension GroupReplay {
     /// One call of the coupled replay, booked by the same step as `feed`'s calls, at `t` (its
     /// arrival was `origin`: a call the account quota held is throttled and delayed, its wait in
     /// its latency). Returns when it starts on its instance and leaves it, or nil when rejected.
-    mutating func replayOne(at t: Double, origin: Double, durationMs: Double, member f: Int,
-                            histogram: inout PercentileHistogram) -> (starts: Double, ends: Double)? {
+    mutating func replayOne(at t: Double, origin: Double, durationMs: Double, member f: Int) -> (starts: Double, ends: Double)? {
         let rules = CallRules(clock: target.clock, perRequest: perRequest, initBilled: initBilled)
         return Self.step(t, durationMs, waitedMs: (t - origin) * 1000, timeout: timeoutMs[f], synchronous: synchronous[f], rules: rules,
-                         pool: &pool, tally: &tallies[f], series: &series, overlap: overlap, histogram: &histogram)
+                         pool: &pool, tally: &tallies[f], series: &series, overlap: overlap)
     }
 }
 

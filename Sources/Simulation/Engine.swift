@@ -1,3 +1,4 @@
+import HeapModule
 import Traces
 
 /// Invocations of one scaling unit over a slice of time (a function, or an app's functions
@@ -147,8 +148,7 @@ struct InstancePool {
     }
 
     private mutating func complete(upTo t: Double) {
-        while !heap.isEmpty, heap.minTime <= t {
-            let (ct, i) = heap.pop()
+        while let (ct, i) = heap.popFirst(upTo: t) {
             slots[Int(i)].inFlight -= 1
             if slots[Int(i)].inFlight == 0 { release(i, at: ct) } else if c > 1 { partial.append(i) }
             if heap.isEmpty { unitIdleSince = ct }
@@ -222,13 +222,12 @@ struct InstancePool {
         }
         if synchronous { return .rejected }
         // Delivered later: it takes the first slot that frees, if that is soon enough.
-        if heap.minTime - t > maxWait {
+        guard let (ct, i) = heap.first, ct - t <= maxWait else {
             discarded += 1
             return .rejected
         }
-        let (ct, i) = heap.pop()
         let ends = ct + d / 1000
-        heap.push(ends, i)
+        heap.replaceFirst(ends: ends)
         return Arrival(latency: (ct - t) * 1000 + d, initMs: 0, kind: .delayed, provisioned: i < reserved, starts: ct, ends: ends)
     }
 
@@ -244,25 +243,35 @@ struct InstancePool {
     }
 }
 
-/// A min-heap of (time, instance) completion events; ties broken by instance index so the order
-/// never depends on insertion history.
+/// Completion events (time, instance) in a `Heap` (swift-collections' min-max heap), the earliest
+/// first; ties broken by instance index, so the order is total and never depends on insertion
+/// history (the same order the hand-written binary heap it replaced gave).
 struct CompletionHeap {
     struct Event: Comparable {
         var time: Double
         var id: Int32
         @inline(__always) static func < (a: Event, b: Event) -> Bool { a.time < b.time || (a.time == b.time && a.id < b.id) }
     }
-    private var heap = MinHeap<Event>()
+    private var heap = Heap<Event>()
 
     var isEmpty: Bool { heap.isEmpty }
     var count: Int { heap.count }
-    var minTime: Double { heap.min.time }
+    /// The earliest completion; nil when none is pending.
+    var first: (time: Double, id: Int32)? { heap.min.map { ($0.time, $0.id) } }
 
-    mutating func push(_ t: Double, _ id: Int32) { heap.push(Event(time: t, id: id)) }
+    mutating func push(_ t: Double, _ id: Int32) { heap.insert(Event(time: t, id: id)) }
 
-    mutating func pop() -> (Double, Int32) {
-        let e = heap.pop()
+    /// Removes and returns the earliest completion if it is due by `t`.
+    mutating func popFirst(upTo t: Double) -> (time: Double, id: Int32)? {
+        guard let e = heap.min, e.time <= t else { return nil }
+        _ = heap.popMin()
         return (e.time, e.id)
+    }
+
+    /// Moves the earliest completion's instance to `ends` (its next call); the heap is not empty.
+    mutating func replaceFirst(ends: Double) {
+        guard let e = heap.min else { return }
+        heap.replaceMin(with: Event(time: ends, id: e.id))
     }
 }
 

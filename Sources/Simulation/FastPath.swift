@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import Percentiles
 import Traces
@@ -235,17 +236,18 @@ struct FastPlan {
     private mutating func steady(rho: [Double], window: Int, length: Int) {
         let peaks = rho.map { Int32(max(1, ($0 - 1e-9).rounded(.up))) }
         highest = peaks.map(Int.init)
-        var deque: [Int] = [], head = 0
+        // The window's highest by a monotonic deque of minutes (their peaks decreasing).
+        var deque = Deque<Int>()
         var previous: Int32 = 0
         alive = []
         cold = []
         for m in 0..<length {
             if m < peaks.count {
-                while deque.count > head, peaks[deque[deque.count - 1]] <= peaks[m] { deque.removeLast() }
+                while let last = deque.last, peaks[last] <= peaks[m] { deque.removeLast() }
                 deque.append(m)
             }
-            while deque.count > head, deque[head] < m - window { head += 1 }
-            let a = deque.count > head ? peaks[deque[head]] : 0
+            while let first = deque.first, first < m - window { deque.removeFirst() }
+            let a = deque.first.map { peaks[$0] } ?? 0
             alive.append(Double(a))
             cold.append(max(0, a - previous))
             previous = a
@@ -400,8 +402,9 @@ extension Accumulator {
             mbPartial[m] += held * memoryMB
         }
         var perDay = [Int](repeating: 0, count: plan.days.count), callsPerDay = perDay
-        var latency = PercentileHistogram()
-        swap(&latency, &g.tallies[0].latency)
+        g.tallies[0].becomeBusy()
+        var latency = PercentileHistogram.latencies
+        swap(&latency, &g.tallies[0].histogram)
         for k in plan.minutes.indices {
             let n = Int(plan.counts[k]), day = plan.days[Int(plan.dayOf[k])]
             let offset = Int(plan.minutes[k]) - plan.firstMinute
@@ -413,7 +416,6 @@ extension Accumulator {
             for _ in 0..<cold {
                 let initMs = g.pool.model.coldStart.sample(&g.pool.random)
                 latency.record(day.meanMs + initMs)
-                histogram.record(day.meanMs + initMs)
                 if g.initBilled, let clock = g.target.clock {
                     // As the exact path bills it: with the call's time where each call is billed.
                     let base = g.perRequest ? day.meanMs : 0
@@ -430,7 +432,6 @@ extension Accumulator {
                 let share = (j + 1) * n / points - j * n / points
                 guard share > 0 else { continue }
                 latency.record(day.quantiles[j], count: share)
-                histogram.record(day.quantiles[j], count: share)
             }
         }
         if g.target.clock != nil, g.perRequest {
@@ -439,7 +440,7 @@ extension Accumulator {
             }
         }
         if let active = plan.activeMs { g.activeMs += active }
-        swap(&latency, &g.tallies[0].latency)
+        swap(&latency, &g.tallies[0].histogram)
         g.overlap?.add(plan)
         g.pool.peakInstances = plan.peak
         g.pool.instancesStarted = started

@@ -1,4 +1,5 @@
 import Foundation
+import Percentiles
 import Pricing
 import Traces
 
@@ -72,6 +73,7 @@ public enum Simulator {
             prepared.map { $0.model.accountConcurrency == nil || $0.model.prewarmedPool != nil ? nil
                 : OverlapCounter(spanMinutes: workload.spanMinutes) }
         }
+        let latencies = (0..<workers).map { _ in WorkerLatencies(targets: prepared.count) }
         let next = Counter()
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             while true {
@@ -80,14 +82,21 @@ public enum Simulator {
                 var partial = independentIndices.map { t in
                     var acc = Accumulator(spanMinutes: workload.spanMinutes, target: prepared[t])
                     acc.overlap = overlaps[worker][t]
+                    swap(&acc.histogram, &latencies[worker].histograms[t])
                     return acc
                 }
                 let range = (chunk * chunkApps)..<min(workload.apps.count, (chunk + 1) * chunkApps)
                 for a in range { simulateApp(workload.apps[a], workload: workload, targets: independent, options: options, into: &partial) }
-                for (i, t) in independentIndices.enumerated() { merger.add(chunk: chunk, target: t, partial[i]) }
+                for (i, t) in independentIndices.enumerated() {
+                    swap(&partial[i].histogram, &latencies[worker].histograms[t])
+                    merger.add(chunk: chunk, target: t, partial[i])
+                }
             }
         }
         var totals = merger.finish()
+        for t in prepared.indices {
+            for worker in latencies { totals[t].histogram.merge(worker.histograms[t]) }
+        }
         let bounds = prepared.indices.map { t in overlaps[0][t] == nil ? nil : OverlapCounter.peak(overlaps.compactMap { $0[t] }) }
         let coupled = Coupling.replay(workload, prepared, &totals, bounds: bounds, options: options)
         var outcomes: [TargetOutcome] = []
@@ -237,6 +246,18 @@ struct BillingClock: Sendable {
         let micros = Int64((max(0, durationMs) * 1000).rounded())
         let rounded = (micros + unitMicros - 1) / unitMicros * unitMicros
         return (max(rounded, minimumMicros) + 999) / 1000
+    }
+}
+
+/// One worker's latencies per target, from every chunk it replayed: a chunk's accumulators take
+/// them in and hand them back, so the 256 KB of counters are copied and merged once per worker,
+/// not once per chunk of 8 apps. Histograms add integer counts, so which worker held a latency
+/// never changes the total. Touched by its own worker only until all have finished.
+final class WorkerLatencies: @unchecked Sendable {
+    var histograms: [PercentileHistogram]
+
+    init(targets: Int) {
+        histograms = [PercentileHistogram](repeating: .latencies, count: targets)
     }
 }
 

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import HeapModule
 
 /// The trace formats `placer generate` writes, each exactly as `shared/reference/traces.md` shows.
 public enum GeneratorPreset: String, CaseIterable, Sendable {
@@ -339,11 +340,9 @@ struct PresetWriter {
         try file.text("app,func,end_timestamp,duration\n")
         let apps = model.apps.indices.map { Array((Names.hash(seed: model.seed, kind: 2, index: $0) + ",").utf8) }
         let funcs = model.functions.indices.map { Array((Names.hash(seed: model.seed, kind: 3, index: $0) + ",").utf8) }
-        var pending = MinHeap<(end: Double, start: Double, function: Int, seconds: Double)> {
-            $0.end != $1.end ? $0.end < $1.end : ($0.start != $1.start ? $0.start < $1.start : $0.function < $1.function)
-        }
+        var pending = Heap<EndingCall>()
         var count = 0, total = 0.0
-        func emit(_ r: (end: Double, start: Double, function: Int, seconds: Double)) throws(GenerationError) {
+        func emit(_ r: EndingCall) throws(GenerationError) {
             try file.reserve(200)
             apps[model.functions[r.function].app].withUnsafeBufferPointer { file.bytes($0) }
             funcs[r.function].withUnsafeBufferPointer { file.bytes($0) }
@@ -353,11 +352,11 @@ struct PresetWriter {
             count += 1
         }
         try walker.walk { (i: GeneratedInvocation) throws(GenerationError) in
-            while let first = pending.first, first.end <= i.start { _ = pending.pop(); try emit(first) }
+            while let first = pending.min, first.end <= i.start { _ = pending.popMin(); try emit(first) }
             let seconds = i.durationMs / 1000
-            pending.push((i.start + seconds, i.start, i.function, seconds))
+            pending.insert(EndingCall(end: i.start + seconds, start: i.start, function: i.function, seconds: seconds))
         }
-        while let r = pending.pop() { try emit(r) }
+        while let r = pending.popMin() { try emit(r) }
         summary.invocations = count
         summary.durationMs = total
         try finish(file)
@@ -434,14 +433,14 @@ struct PresetWriter {
             // A function never invoked gets no file: a log without REPORT lines is no log.
             let name = Names.function(f) + ".log"
             var opened: OutputFile?
-            var lines = MinHeap<LogLine> { $0.time != $1.time ? $0.time < $1.time : $0.sequence < $1.sequence }
+            var lines = Heap<LogLine>()
             var lambda = LambdaFunction(model: model, function: f)
             var sequence = 0
             var count = 0, total = 0.0, cold = 0
             let one = InvocationWalker(arrivals: arrivals, functions: [f], days: options.dayRange)
             func flush(until t: Double) throws(GenerationError) {
-                while let first = lines.first, first.time <= t {
-                    _ = lines.pop()
+                while let first = lines.min, first.time <= t {
+                    _ = lines.popMin()
                     let file: OutputFile
                     if let o = opened { file = o } else { file = try OutputFile(path: directory + "/" + name); opened = file }
                     try file.reserve(first.text.utf8.count + 64)
@@ -460,9 +459,9 @@ struct PresetWriter {
                 let stream = r.stream
                 var report = "\(stream) REPORT RequestId: \(id)\tDuration: \(Self.fixed(duration, 2)) ms\tBilled Duration: \(Int(duration.rounded(.up))) ms\tMemory Size: \(lambda.memorySize) MB\tMax Memory Used: \(r.maxMemoryUsed) MB\t"
                 if let initMs = r.initMs { report += "Init Duration: \(Self.fixed(initMs, 2)) ms\t" }
-                lines.push(LogLine(time: r.handlerStart, sequence: sequence, text: "\(stream) START RequestId: \(id) Version: $LATEST"))
-                lines.push(LogLine(time: r.end, sequence: sequence + 1, text: "\(stream) END RequestId: \(id)"))
-                lines.push(LogLine(time: r.end, sequence: sequence + 2, text: report))
+                lines.insert(LogLine(time: r.handlerStart, sequence: sequence, text: "\(stream) START RequestId: \(id) Version: $LATEST"))
+                lines.insert(LogLine(time: r.end, sequence: sequence + 1, text: "\(stream) END RequestId: \(id)"))
+                lines.insert(LogLine(time: r.end, sequence: sequence + 2, text: report))
                 sequence += 3
             }
             try flush(until: .infinity)
@@ -480,7 +479,7 @@ struct PresetWriter {
         let file = try create("lambda-insights.csv")
         try file.text("@timestamp,@log,@duration,@billedDuration,@memorySize,@maxMemoryUsed,@initDuration\n")
         var functions: [Int: LambdaFunction] = [:]
-        var pending = MinHeap<InsightsRow> { $0.end != $1.end ? $0.end < $1.end : $0.sequence < $1.sequence }
+        var pending = Heap<InsightsRow>()
         var sequence = 0, count = 0, total = 0.0, cold = 0
         func emit(_ r: InsightsRow) throws(GenerationError) {
             try file.reserve(200)
@@ -496,15 +495,15 @@ struct PresetWriter {
             count += 1
         }
         try walker.walk { (i: GeneratedInvocation) throws(GenerationError) in
-            while let first = pending.first, first.end <= i.start { _ = pending.pop(); try emit(first) }
+            while let first = pending.min, first.end <= i.start { _ = pending.popMin(); try emit(first) }
             var lambda = functions[i.function] ?? LambdaFunction(model: model, function: i.function)
             let r = lambda.invoke(i)
             functions[i.function] = lambda
-            pending.push(InsightsRow(end: r.end, sequence: sequence, function: i.function, durationMs: r.durationMs,
+            pending.insert(InsightsRow(end: r.end, sequence: sequence, function: i.function, durationMs: r.durationMs,
                                      memorySize: lambda.memorySize, maxMemoryUsed: r.maxMemoryUsed, initMs: r.initMs))
             sequence += 1
         }
-        while let r = pending.pop() { try emit(r) }
+        while let r = pending.popMin() { try emit(r) }
         summary.invocations = count
         summary.durationMs = total
         summary.coldStarts = cold
@@ -519,13 +518,35 @@ struct PresetWriter {
     }
 }
 
-struct LogLine {
+/// A call of the Azure 2021 file waiting for its end (records are written in end order); ties
+/// broken by start and function, so the order is total (equal keys are equal records).
+struct EndingCall: Comparable {
+    var end: Double
+    var start: Double
+    var function: Int
+    var seconds: Double
+
+    static func < (a: EndingCall, b: EndingCall) -> Bool {
+        a.end != b.end ? a.end < b.end : (a.start != b.start ? a.start < b.start : a.function < b.function)
+    }
+    static func == (a: EndingCall, b: EndingCall) -> Bool { !(a < b) && !(b < a) }
+}
+
+/// A log line waiting for its time; `sequence` breaks ties, so the order is total.
+struct LogLine: Comparable {
     var time: Double
     var sequence: Int
     var text: String
+
+    static func < (a: LogLine, b: LogLine) -> Bool { a.time != b.time ? a.time < b.time : a.sequence < b.sequence }
+    static func == (a: LogLine, b: LogLine) -> Bool { a.time == b.time && a.sequence == b.sequence }
 }
 
-struct InsightsRow {
+/// A Logs Insights row waiting for its end; `sequence` breaks ties, so the order is total.
+struct InsightsRow: Comparable {
+    static func < (a: InsightsRow, b: InsightsRow) -> Bool { a.end != b.end ? a.end < b.end : a.sequence < b.sequence }
+    static func == (a: InsightsRow, b: InsightsRow) -> Bool { a.end == b.end && a.sequence == b.sequence }
+
     var end: Double
     var sequence: Int
     var function: Int
