@@ -51,25 +51,28 @@ enum DecisionSection {
     static func options(_ c: ReportContext) -> [Option]? {
         guard let list = c.placement?["options"]?.array, !list.isEmpty else { return nil }
         var options = list.map(Option.init)
-        // Moves against stay, named: each option lists its functions' targets in placement order.
-        let ids = (c.placement?["functions"]?.array ?? []).map { f in
-            (app: f["app"]?.string ?? "", function: f["function"]?.string ?? "")
-        }
+        // Moves against stay, named: each option lists its functions' targets in placement order,
+        // which is the workload's order on every target too.
+        let functions = c.placement?["functions"]?.array ?? []
+        let ids = functions.map { f in (app: f["app"]?.string ?? "", function: f["function"]?.string ?? "") }
         let placed = list.map { ($0["functions"]?.array ?? []).map { $0.string ?? "" } }
+        let recommended = Text.md(c.placement?["recommended"]?.string ?? "")
+        /// Function `i`'s share of target `id`'s bill, read by position (checked against its name).
+        func cost(_ i: Int, on id: String) -> Double? {
+            guard let rows = c.doc.target(id)?.functions, i < rows.count, rows[i].app == ids[i].app, rows[i].function == ids[i].function else { return nil }
+            return rows[i].figures.monthlyCost.map { NSDecimalNumber(decimal: $0.total).doubleValue }
+        }
         if let stay = list.firstIndex(where: { $0["id"]?.string == "stay" }), placed[stay].count == ids.count {
             for k in options.indices where placed[k].count == ids.count {
-                options[k].moves = ids.indices.filter { placed[k][$0] != placed[stay][$0] }.map { i in
+                let moved = ids.indices.filter { placed[k][$0] != placed[stay][$0] }
+                // The headline names up to five moves with what each costs; beyond that only the count is shown.
+                let priced = moved.count <= 5
+                options[k].moves = moved.map { i in
                     let from = placed[stay][i], to = placed[k][i]
                     let text = "\(Text.id(app: ids[i].app, function: ids[i].function)) from \(Text.md(from)) to \(Text.md(to))"
-                    func cost(_ target: String) -> Double? {
-                        c.doc.target(target)?.functions.first { $0.app == ids[i].app && $0.function == ids[i].function }?
-                            .figures.monthlyCost.map { NSDecimalNumber(decimal: $0.total).doubleValue }
-                    }
-                    // Where this is the placement written out, its function's share of the plan's bill.
-                    let planShare = options[k].id == Text.md(c.placement?["recommended"]?.string ?? "")
-                        ? c.placement?["functions"]?.array?.first { $0["app"]?.string == ids[i].app && $0["function"]?.string == ids[i].function }?["monthlyCost"]?.double
-                        : nil
-                    guard let a = cost(from), let b = planShare ?? cost(to) else { return (text, "") }
+                    // In the placement written out, the function's share of that plan's bill.
+                    let planShare = options[k].id == recommended ? functions[i]["monthlyCost"]?.double : nil
+                    guard priced, let a = cost(i, on: from), let b = planShare ?? cost(i, on: to) else { return (text, "") }
                     return (text, " (its share of the bill: \(Numbers.usd(a, .compact)) a month on \(Text.md(from)), \(Numbers.usd(b, .compact)) on \(Text.md(to)))")
                 }
             }

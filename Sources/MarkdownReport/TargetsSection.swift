@@ -21,11 +21,10 @@ enum TargetsSection {
             let lockIn = s?.lockIn.map { String(format: "%.0f", $0) } ?? "–"
             let compliance = s.map { $0.functions == 0 ? "–" : $0.allowedEverywhere ? "all allowed" : "\(Numbers.count($0.allowedFunctions)) of \(Numbers.count($0.functions)) allowed" } ?? "–"
             let throttled = f.throttled == 0 ? "0" : "\(Numbers.count(f.throttled)) (\(Numbers.count(f.rejected)) rejected)"
-            let timedOut = c.doc.root["targets"]?.array?.first { $0["id"]?.string == t.id }?["timedOut"]?.double ?? 0
             let name = t.id == c.bestCloud?.id && c.placement == nil ? "**\(Text.md(t.id))**" : Text.md(t.id)
             rows.append([name + (t.isCloud ? "" : " (on-prem)"), costText, perMillion, Numbers.ms(f.p50Ms, .withUnit), Numbers.ms(f.p95Ms, .withUnit),
                          Numbers.ms(f.p99Ms, .withUnit), Numbers.percent(f.coldStartRate, .adaptive), Numbers.count(f.peakInstances), throttled,
-                         Numbers.count(timedOut), lockIn, compliance])
+                         Numbers.count(f.timedOut), lockIn, compliance])
         }
         // Columns whose every row is the same tell nothing side by side: one sentence says their value.
         var same: [String] = []

@@ -100,7 +100,7 @@ public enum Decision {
         let baseline = stayOption?.monthlyCost
 
         // The cheapest plan over every target, and the cheapest on one provider (and the cluster).
-        let cheapest = try Placement.plan(request.placement)
+        let cheapest = try Placement.plan(prepared)
         var oneProvider: (plan: PlacementPlan, provider: String)?
         for (provider, ids) in context.providers() {
             var subset = request.placement

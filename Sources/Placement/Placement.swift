@@ -94,7 +94,12 @@ public enum Placement {
     public static let greedyGuarantee = "a local optimum: no single function's move to another allowed target lowers the total, and the total is no higher than every function on its cheapest cloud target or than any prefix of the cluster fill order; not proven optimal"
 
     public static func plan(_ request: PlacementRequest) throws -> PlacementPlan {
-        let prepared = try prepare(request)
+        try plan(try prepare(request))
+    }
+
+    /// The optimiser's plan of a prepared problem.
+    static func plan(_ prepared: PreparedPlacement) throws -> PlacementPlan {
+        let request = prepared.request
         let solved = try Optimiser.solve(prepared.model, standalone: prepared.standalone, exactLimit: request.exactLimit)
         var state = try Optimiser.rebuild(prepared.model, solved.assignment)
         return try finish(prepared, state: &state, algorithm: solved.exact ? "exact" : "greedy+improvement",

@@ -84,6 +84,8 @@ public struct OutcomeFigures: Sendable, Equatable {
     public var throttled: Int
     public var rejected: Int
     public var delayed: Int
+    /// Served calls cut at the timeout (0 in results written before the field existed).
+    public var timedOut: Int
     public var p50Ms: Double
     public var p95Ms: Double
     public var p99Ms: Double
@@ -103,6 +105,7 @@ public struct OutcomeFigures: Sendable, Equatable {
         throttled = try node.int("throttled", in: file)
         rejected = try node.int("rejected", in: file)
         delayed = try node.int("delayed", in: file)
+        timedOut = node["timedOut"] == nil ? 0 : try node.int("timedOut", in: file)
         let latency = try node.required("latencyMs", in: file)
         p50Ms = try latency.number("p50", in: file)
         p95Ms = try latency.number("p95", in: file)
