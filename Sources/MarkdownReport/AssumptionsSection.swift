@@ -50,12 +50,12 @@ enum AssumptionsSection {
             for key in bySource.keys.sorted() {
                 let source = sources[key]
                 prices.append([id, bySource[key, default: []].joined(separator: "; "), link(source?["url"]?.string ?? key),
-                               Text.md(source?["read"]?.string ?? "?"), Text.md(source?["confidence"]?.string ?? "?")])
+                               Text.md(source?["read"]?.string ?? "?"), Text.md(checked(source)), Text.md(source?["confidence"]?.string ?? "?")])
             }
         }
         if !prices.isEmpty {
             text.append("Prices and billing rules, per target and source (figures marked assumed are listed after):")
-            text.append(table(["target", "figures", "source", "read", "confidence"], prices))
+            text.append(table(["target", "figures", "source", "read", "checked", "confidence"], prices))
         }
         if assumed.isEmpty {
             text.append("No figure used was marked `assumed`.")
@@ -64,6 +64,14 @@ enum AssumptionsSection {
             text.append(table(["target", "figures", "why"], assumed))
         }
         return [.text(text.joined(separator: "\n\n"))]
+    }
+
+    /// When the source was last re-checked: its date, "no" when never, "?" for a result written
+    /// before the field existed.
+    static func checked(_ source: JSONNode?) -> String {
+        if let day = source?["checked"]?.string { return day }
+        if case .bool(false)? = source?["checked"]?.value { return "no" }
+        return "?"
     }
 
     /// A source address as a link when it is a plain web address, escaped text otherwise.

@@ -22,31 +22,23 @@ public struct DecisionInputs: Sendable, Equatable {
 
     /// The bundled defaults.
     public static func defaults() throws -> DecisionInputs {
-        guard let url = Bundle.module.url(forResource: "decision-defaults", withExtension: "yaml", subdirectory: "Data"),
-              let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
-            throw OnPremInputError(file: "decision-defaults.yaml", line: nil, message: "the bundled decision defaults are missing from this build")
-        }
-        return try parse(text, file: "decision-defaults.yaml")
+        try inputs(from: try DefaultsFile.decision())
     }
 
     static func parse(_ text: String, file: String) throws -> DecisionInputs {
-        let tree: YAMLTree
-        do { tree = try YAMLTree.parse(text) } catch { throw OnPremInputError(file: file, line: nil, message: "\(error)") }
-        guard case .mapping(let sources, _)? = tree["sources"], case .mapping(let figures, _)? = tree["figures"] else {
-            throw OnPremInputError(file: file, line: tree.line, message: "expected 'sources' and 'figures'")
-        }
+        try inputs(from: try DefaultsFile.parse(text, file: file))
+    }
+
+    private static func inputs(from defaults: DefaultsFile) throws -> DecisionInputs {
+        let file = defaults.file
         var inputs = DecisionInputs()
         for key in keys {
-            guard let figure = figures.first(where: { $0.key == key })?.value else {
+            guard let entry = defaults.entries.first(where: { $0.key == key }) else {
                 throw OnPremInputError(file: file, line: nil, message: "no default for '\(key)'")
             }
-            guard case .scalar(let name, _)? = figure["source"], let source = sources.first(where: { $0.key == name })?.value,
-                  case .scalar(let url, _)? = source["url"], case .scalar(let read, _)? = source["read"],
-                  case .scalar(let confidence, _)? = source["confidence"] else {
-                throw OnPremInputError(file: file, line: figure.line, message: "\(key): needs a source with url, read and confidence")
-            }
-            guard case .scalar(let text, _)? = figure["value"], let value = Double(text), value.isFinite, value >= 0 else {
-                throw OnPremInputError(file: file, line: figure.line, message: "\(key): needs a non-negative number")
+            let text = entry.value
+            guard let value = Double(text), value.isFinite, value >= 0 else {
+                throw OnPremInputError(file: file, line: entry.line, message: "\(key): needs a non-negative number")
             }
             switch key {
             case "dayRateUSD": inputs.dayRateUSD = Decimal(string: text) ?? 0
@@ -54,7 +46,7 @@ public struct DecisionInputs: Sendable, Equatable {
             case "fewestMovesShare": inputs.fewestMovesShare = value
             default: inputs.regionMovePoints = Int(value)
             }
-            inputs.origins[key] = "\(url) (read \(read), \(confidence))"
+            inputs.origins[key] = defaults.origin(entry)
         }
         return inputs
     }

@@ -79,32 +79,23 @@ public struct OnPremInputs: Sendable, Equatable {
 
     /// The bundled defaults alone.
     public static func defaults() throws -> OnPremInputs {
-        guard let url = Bundle.module.url(forResource: "onprem-defaults", withExtension: "yaml", subdirectory: "Data"),
-              let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
-            throw OnPremInputError(file: "onprem-defaults.yaml", line: nil, message: "the bundled on-prem defaults are missing from this build")
-        }
-        return try parseDefaults(text, file: "onprem-defaults.yaml")
+        try inputs(from: try DefaultsFile.onPrem())
     }
 
     static func parseDefaults(_ text: String, file: String) throws -> OnPremInputs {
-        let tree: YAMLTree
-        do { tree = try YAMLTree.parse(text) } catch { throw OnPremInputError(file: file, line: nil, message: "\(error)") }
-        guard case .mapping(let sources, _)? = tree["sources"], case .mapping(let figures, _)? = tree["figures"] else {
-            throw OnPremInputError(file: file, line: tree.line, message: "expected 'sources' and 'figures'")
-        }
+        try inputs(from: try DefaultsFile.parse(text, file: file))
+    }
+
+    private static func inputs(from defaults: DefaultsFile) throws -> OnPremInputs {
+        let file = defaults.file
         var inputs = OnPremInputs()
         var seen = Set<String>()
-        for (key, figure) in figures {
-            guard keys.contains(key) else { throw OnPremInputError(file: file, line: figure.line, message: "unknown key '\(key)'") }
-            guard case .scalar(let name, _)? = figure["source"], let source = sources.first(where: { $0.key == name })?.value,
-                  case .scalar(let url, _)? = source["url"], case .scalar(let read, _)? = source["read"],
-                  case .scalar(let confidence, _)? = source["confidence"] else {
-                throw OnPremInputError(file: file, line: figure.line, message: "\(key): needs a source with url, read and confidence")
-            }
-            guard let value = figure["value"] else { throw OnPremInputError(file: file, line: figure.line, message: "\(key): needs a value") }
-            try inputs.set(key, value, file: file)
-            inputs.origins[key] = "\(url) (read \(read), \(confidence))"
-            if confidence == "assumed" { inputs.assumed.append(key) }
+        for entry in defaults.entries {
+            let key = entry.key
+            guard keys.contains(key) else { throw OnPremInputError(file: file, line: entry.line, message: "unknown key '\(key)'") }
+            try inputs.set(key, .scalar(entry.value, line: entry.line), file: file)
+            inputs.origins[key] = defaults.origin(entry)
+            if defaults.sources[entry.source]?.confidence == .assumed { inputs.assumed.append(key) }
             seen.insert(key)
         }
         for key in keys where key != "owned.cost" && !seen.contains(key) {

@@ -135,7 +135,7 @@ public struct Catalog: Sendable {
         var merged = Self.merge(base.document, Self.expandShortForms(override), usedOverride: &usedOverride)
         if usedOverride {
             let source = YAMLTree.mapping([
-                ("url", .scalar(origin, line: 0)), ("read", .scalar(read, line: 0)),
+                ("url", .scalar(origin, line: 0)), ("read", .scalar(read, line: 0)), ("checked", .scalar("false", line: 0)),
                 ("confidence", .scalar(Confidence.assumed.rawValue, line: 0)),
                 ("note", .scalar("user override", line: 0)),
             ], line: 0)

@@ -103,15 +103,16 @@ struct ProfileReader {
         }
         for (key, value) in pairs {
             let path = "sources.\(key)"
-            guard let m = mapping(value, at: path, allowed: ["url", "read", "confidence", "note"],
-                                  required: ["url", "read", "confidence"]) else { continue }
+            guard let m = mapping(value, at: path, allowed: ["url", "read", "checked", "confidence", "note"],
+                                  required: ["url", "read", "checked", "confidence"]) else { continue }
             sourceNames.insert(key)
             guard let url = string(m["url"], at: path + ".url"),
                   let read = date(m["read"], at: path + ".read"),
-                  let confidence: Confidence = choice(m["confidence"], at: path + ".confidence")
+                  let checked = readChecked(m["checked"], at: path + ".checked"),
+                  let confidence = readConfidence(m["confidence"], at: path + ".confidence")
             else { continue }
             let note = m["note"].flatMap { string($0, at: path + ".note") }
-            sources[key] = Source(url: url, read: read, confidence: confidence, note: note)
+            sources[key] = Source(url: url, read: read, checked: checked, confidence: confidence, note: note)
         }
     }
 
@@ -425,6 +426,28 @@ struct ProfileReader {
             && (1...12).contains(Int(parts[1]) ?? 0) && (1...31).contains(Int(parts[2]) ?? 0)
         if !ok { issue(node, path, "expected a date YYYY-MM-DD, found '\(text)'") }
         return ok ? text : nil
+    }
+
+    /// `checked`: the date the address was last re-read for the figure, or `false`.
+    mutating func readChecked(_ node: YAMLTree?, at path: String) -> Checked? {
+        guard let text = string(node, at: path) else { return nil }
+        if text == "false" { return .never }
+        let parts = text.split(separator: "-")
+        guard text.count == 10, parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isNumber) }) else {
+            issue(node, path, "expected the date the figure was last re-checked (YYYY-MM-DD) or false, found '\(text)'")
+            return nil
+        }
+        return date(node, at: path).map { .on($0) }
+    }
+
+    mutating func readConfidence(_ node: YAMLTree?, at path: String) -> Confidence? {
+        guard let text = string(node, at: path) else { return nil }
+        switch Confidence.parse(text) {
+        case .success(let value): return value
+        case .failure(let error):
+            issue(node, path, error.description)
+            return nil
+        }
     }
 
     mutating func bool(_ node: YAMLTree?, at path: String) -> Bool? {

@@ -63,30 +63,82 @@ public struct Unit: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// How sure Placer is of a figure.
+/// What kind of source a figure comes from, which is how far a user can rely on it.
 public enum Confidence: String, Sendable, CaseIterable, Codable {
-    /// The provider or project states it (price page, docs, default in code).
-    case published
-    /// Measured by someone (Placer's executor, a study, a third-party benchmark).
+    /// The provider's or project's own page, docs, price list or code (or the publisher's own
+    /// release for a statistic).
+    case provider
+    /// Someone else quoting or transcribing it (a blog, a pricing guide, a survey summary).
+    case thirdParty = "third-party"
+    /// A published measurement (a paper, a benchmark, Placer's executor on this machine).
+    case measured
+    /// Fitted to the team's own logs or runs (`placer calibrate`).
     case observed
+    /// Computed from other sourced figures by a rule the source's address explains.
+    case derived
     /// No source gives it; a default the user should override when they know better.
     case assumed
+
+    /// The text a data file writes for `confidence`, or why it is not one: `published` (the old
+    /// word, which did not say whose page it was) is named with what to write instead.
+    public static func parse(_ text: String) -> Result<Confidence, ConfidenceError> {
+        if let value = Confidence(rawValue: text) { return .success(value) }
+        return .failure(ConfidenceError(found: text))
+    }
 }
 
-/// Where a figure comes from: an address, the date it was read, and how sure we are.
+/// A `confidence` that is not one of Placer's words.
+public struct ConfidenceError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var found: String
+
+    public var description: String {
+        let words = Confidence.allCases.map(\.rawValue).joined(separator: ", ")
+        if found == "published" {
+            return "'published' is no longer a confidence: write 'provider' for the provider's or project's own page, "
+                + "'third-party' for someone quoting it, 'measured' for a published measurement (or one of \(words))"
+        }
+        return "expected one of \(words), found '\(found)'"
+    }
+}
+
+/// Whether a figure was re-checked against its address: the day it was, or never since it was
+/// taken (e.g. copied from a summary without opening the address).
+public enum Checked: Sendable, Equatable, Codable {
+    case on(String)
+    case never
+
+    /// The day, `YYYY-MM-DD`, or nil when it was never checked.
+    public var date: String? {
+        if case .on(let day) = self { return day }
+        return nil
+    }
+
+    /// As a data file writes it: the date, or `false`.
+    public var text: String { date ?? "false" }
+}
+
+/// Where a figure comes from: an address, the date it was read, whether it was re-checked
+/// since, and what kind of source it is.
 public struct Source: Sendable, Equatable, Codable {
+    /// `https://…`, or a path inside Placer's repository (e.g. `docs/sources.md#fission`).
     public var url: String
-    /// The day the address was read, `YYYY-MM-DD`.
+    /// The day the figure was taken from the address, `YYYY-MM-DD`.
     public var read: String
+    /// The last day someone re-read the address and found the figure, or `.never`.
+    public var checked: Checked
     public var confidence: Confidence
     public var note: String?
 
-    public init(url: String, read: String, confidence: Confidence, note: String? = nil) {
+    public init(url: String, read: String, checked: Checked = .never, confidence: Confidence, note: String? = nil) {
         self.url = url
         self.read = read
+        self.checked = checked
         self.confidence = confidence
         self.note = note
     }
+
+    /// The day the figure was last confirmed: the check if there was one, else the reading.
+    public var lastConfirmed: String { checked.date ?? read }
 }
 
 /// One number in a profile: value, unit and the name of its source in the profile's `sources`.

@@ -42,7 +42,7 @@ public enum CatalogText {
         text += "\nsources:\n"
         for name in p.sources.keys.sorted() {
             guard let s = p.sources[name] else { continue }
-            text += "  \(name): \(s.url) (read \(s.read), \(s.confidence.rawValue))\n"
+            text += "  \(name): \(s.url) (read \(s.read), checked \(s.checked.date ?? "never"), \(s.confidence.rawValue))\n"
             if let note = s.note { text += "    \(note)\n" }
         }
         return text

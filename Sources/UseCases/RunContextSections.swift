@@ -26,7 +26,9 @@ enum RunContextSections {
         .array(profiles.map { p in
             var sources: [String: JSONValue] = [:]
             for (key, s) in p.sources {
-                sources[key] = .object(["url": .string(s.url), "read": .string(s.read), "confidence": .string(s.confidence.rawValue),
+                sources[key] = .object(["url": .string(s.url), "read": .string(s.read),
+                                        "checked": s.checked.date.map { .string($0) } ?? .bool(false),
+                                        "confidence": .string(s.confidence.rawValue),
                                         "note": s.note.map { .string($0) } ?? .null])
             }
             let figures = p.figures.sorted { $0.path < $1.path }.map { item -> JSONValue in

@@ -313,7 +313,7 @@ private let fleet = [
         targets:
           - id: oci-functions
             sources:
-              our-baa: {url: "https://example.com/contracts/oci-baa.pdf", read: 2026-11-01, confidence: published}
+              our-baa: {url: "https://example.com/contracts/oci-baa.pdf", read: 2026-11-01, checked: 2026-11-01, confidence: provider}
             compliance:
               certifications:
                 hipaa: {source: our-baa}

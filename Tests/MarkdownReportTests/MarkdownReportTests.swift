@@ -149,7 +149,7 @@ private func cells(_ line: Substring) -> Int {
         #expect(verdict.contains("no break-even against volume"))
         #expect(md.contains("| openfaas (on-prem) | not computed |"))
         let assumptions = try #require(section(md, "Assumptions and sources"))
-        #expect(assumptions.contains("| aws-lambda-arm64 | requestPrice 0.2 USD/1M requests | <https://aws.amazon.com/lambda/pricing/> | 2026-11-29 | published |"))
+        #expect(assumptions.contains("| aws-lambda-arm64 | requestPrice 0.2 USD/1M requests | <https://aws.amazon.com/lambda/pricing/> | 2026-11-29 | ? | published |"))
         #expect(assumptions.contains("| aws-lambda-arm64 | keepAlive.idle 10 min | AWS publishes no keep-alive |"))
         #expect(assumptions.contains("multiplied by 240.00 to a 30-day month"))
         #expect(assumptions.contains("seed 7"))

@@ -67,8 +67,8 @@ struct PlacementTests {
 
     @Test func defaultsCarrySourcesAndMarkAssumptions() throws {
         let d = try OnPremInputs.defaults()
-        #expect(d.pue == 1.56)
-        #expect(d.colocationUSDPerKWMonth == 163)
+        #expect(d.pue == 1.54)
+        #expect(d.colocationUSDPerKWMonth == 184.06)
         #expect(d.assumed.contains("server.priceUSD"))
         #expect(!d.assumed.contains("pue"))
         for key in OnPremInputs.keys { #expect(d.origins[key] != nil, "no origin for \(key)") }

@@ -288,8 +288,9 @@ func freeGrantLargerThanUsageCostsNothing(target: String) throws {
         #expect(!p.figures.isEmpty, "\(id) has no figures")
         for entry in p.figures {
             let source = try #require(p.sources[entry.figure.source], "\(id).\(entry.path) has no source")
-            #expect(source.url.hasPrefix("https://") || source.url.hasPrefix("placer:"), "\(id): \(source.url)")
+            #expect(source.url.hasPrefix("https://") || source.url.hasPrefix("docs/"), "\(id): \(source.url)")
             #expect(source.read.count == 10)
+            if let day = source.checked.date { #expect(day >= source.read, "\(id): checked \(day) before read \(source.read)") }
         }
         if p.kind == .cloud {
             #expect(p.billing != nil && p.pricesAsOf != nil, "\(id) lacks billing or its date")

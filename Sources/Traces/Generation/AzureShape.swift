@@ -2,8 +2,9 @@
 ///
 /// Source of every figure marked [SitW]: M. Shahrad et al., "Serverless in the Wild:
 /// Characterizing and Optimizing the Serverless Workload at a Large Cloud Provider",
-/// USENIX ATC 2020 (summarised in `shared/reference/traces.md`). Figures marked [Placer] are this
-/// generator's own modelling choices, made to reproduce the published ones.
+/// USENIX ATC 2020, https://www.usenix.org/conference/atc20/presentation/shahrad (the figures
+/// are listed in docs/sources.md). Figures marked [Placer] are this generator's own modelling
+/// choices, made to reproduce the published ones.
 public enum AzureShape {
     // MARK: Apps and functions
 

@@ -5,7 +5,7 @@ import Darwin
 #endif
 import HeapModule
 
-/// The trace formats `placer generate` writes, each exactly as `shared/reference/traces.md` shows.
+/// The trace formats `placer generate` writes, each exactly as docs/sources.md describes (with the data sets' addresses).
 public enum GeneratorPreset: String, CaseIterable, Sendable {
     /// Azure Functions 2019: per-minute invocations, duration percentiles, app memory (days 1–12).
     case azure2019
