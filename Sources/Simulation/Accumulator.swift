@@ -326,7 +326,8 @@ struct Accumulator {
         }
         return TargetOutcome(id: target.target.profile.id, scalingUnit: target.model.scalingUnit.rawValue, keepAlive: keepAlive,
                              total: total, functions: functions, instancesPerMinute: instances, memoryMBPerMinute: memory,
-                             bill: bill, notes: notes)
+                             bill: bill, notes: notes, usage: bill == nil ? nil : usage,
+                             pricing: bill == nil ? nil : target.target.pricing)
     }
 
     /// Shares the month's bill among functions: compute, init and provisioned by billed GB-s,

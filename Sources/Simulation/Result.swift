@@ -99,6 +99,10 @@ public struct TargetOutcome: Sendable {
     /// The full bill (nil for on-prem targets).
     public var bill: CostBreakdown?
     public var notes: [String]
+    /// The month of usage the bill priced and how it was priced (nil on-prem): a recorded
+    /// result can be re-billed without a replay (`placer catalog audit --result`).
+    public var usage: UsageSummary? = nil
+    public var pricing: PricingOptions? = nil
     /// Memory the target's pre-warmed generic instances hold all window, MB (0 without a pool):
     /// in `memoryMBPerMinute` but in no function's series, so on-prem sizing adds it once.
     public var prewarmedMemoryMB = 0.0

@@ -41,6 +41,11 @@ extension TargetOutcome {
                 "monthlyRequests": .decimal(b.quantities.requests, 3),
                 "monthlyGBSeconds": .decimal(b.quantities.memoryGBSeconds + b.quantities.initGBSeconds + b.quantities.instanceGBSeconds, 3),
                 "notes": .array(b.notes.map { .string($0) }),
+                "usage": usage.map(Self.usageJSON) ?? .null,
+                "pricing": pricing.map { o in
+                    .object(["freeTier": .bool(o.freeTier), "discountPercent": .string(o.discountPercent.description),
+                             "region": o.region.map { .string($0) } ?? .null])
+                } ?? .null,
             ])
         } ?? .null
         fields["series"] = .object([
@@ -57,6 +62,27 @@ extension TargetOutcome {
             return .object(fields)
         })
         return .object(fields)
+    }
+}
+
+extension TargetOutcome {
+    /// The usage a bill priced, exactly: integer milliseconds per shape, days as decimal text.
+    static func usageJSON(_ u: UsageSummary) -> JSONValue {
+        let shapes = Set(u.executionMs.keys).union(u.initMs.keys).union(u.instanceMs.keys)
+            .union(u.provisionedMs.keys).union(u.provisionedExecutionMs.keys)
+            .sorted { ($0.memoryMB, $0.vcpu, $0.ghz ?? -1) < ($1.memoryMB, $1.vcpu, $1.ghz ?? -1) }
+        return .object([
+            "days": .string(u.days.description), "invocations": .int(Int(u.invocations)), "coldStarts": .int(Int(u.coldStarts)),
+            "egressBytes": .int(Int(u.egressBytes)),
+            "shapes": .array(shapes.map { s in
+                .object([
+                    "memoryMB": .int(s.memoryMB), "vcpu": .string(s.vcpu.description), "ghz": s.ghz.map { .string($0.description) } ?? .null,
+                    "executionMs": .int(Int(u.executionMs[s] ?? 0)), "initMs": .int(Int(u.initMs[s] ?? 0)),
+                    "instanceMs": .int(Int(u.instanceMs[s] ?? 0)), "provisionedMs": .int(Int(u.provisionedMs[s] ?? 0)),
+                    "provisionedExecutionMs": .int(Int(u.provisionedExecutionMs[s] ?? 0)),
+                ])
+            }),
+        ])
     }
 }
 

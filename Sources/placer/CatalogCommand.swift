@@ -7,8 +7,8 @@ import UseCases
 struct CatalogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalog",
-        abstract: "List, show and validate target profiles.",
-        subcommands: [List.self, Show.self, Validate.self])
+        abstract: "List, show, validate and audit target profiles.",
+        subcommands: [List.self, Show.self, Validate.self, Audit.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List every target: id, name, kind, status, date of its prices.")
@@ -45,10 +45,28 @@ struct CatalogCommand: ParsableCommand {
                     print("\(file): ok (\(profile.id), \(profile.figures.count) figures)")
                 case .failure(let error):
                     failed = true
-                    FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                    printError(error.description)
                 }
             }
             if failed { throw Exit.badInput }
+        }
+    }
+
+    struct Audit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List every figure by the age of its last check and its confidence; with --result, rank the assumed and stale ones by how far each moves that result's bills.")
+        @Option(name: .long, help: "List only figures last confirmed more than DAYS days ago.") var olderThan: Int?
+        @Option(name: .long, help: "A placer.result/v1 JSON (from advise or simulate) whose bills to re-price with each figure halved and doubled.") var result: String?
+        @Option(name: .long, help: "The day ages count to, YYYY-MM-DD (default: today, UTC).") var asOf: String?
+        @Option(name: .long, help: "A figure confirmed longer ago than this many days is stale (default 365).") var staleAfter = 365
+        @Option(name: .long, help: "A folder of profiles that add to or override the bundled ones.") var catalog: String?
+        @Flag(name: .long, help: "Print the audit as JSON (placer.audit/v1).") var json = false
+
+        func run() throws {
+            let today = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC") ?? .current, formatOptions: [.withFullDate])
+            let report = try CatalogAuditRun.run(.init(catalog: catalog, asOf: asOf ?? today, olderThanDays: olderThan,
+                                                       staleAfterDays: staleAfter, result: result))
+            print(json ? CatalogAuditRun.json(report) : CatalogAuditText.render(report), terminator: "")
         }
     }
 }
