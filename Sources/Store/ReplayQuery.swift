@@ -37,6 +37,9 @@ public struct ReplayTrace: Sendable {
     public var appMemoryMB: [String: Double] = [:]
     /// Invocation rows without a start time: they cannot be replayed.
     public var invocationsWithoutTime = 0
+    /// The period untimed calls were spread over (the user's `--period`), and how many there were.
+    public var spreadOverSeconds: Double?
+    public var spreadInvocations = 0
     public var clock: TraceClock = .relative
 
     public init(functions: [Function] = [], appMemoryMB: [String: Double] = [:], invocationsWithoutTime: Int = 0,
@@ -49,8 +52,16 @@ public struct ReplayTrace: Sendable {
 }
 
 extension TraceStore {
-    /// Reads what `placer simulate` replays.
-    public func replayTrace() throws -> ReplayTrace {
+    /// Invocation rows without a start time.
+    public var untimedInvocations: Int {
+        (try? writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invocation WHERE start_s IS NULL") ?? 0 }) ?? 0
+    }
+
+    /// Reads what `placer simulate` replays. With `untimedPeriodSeconds`, a trace whose
+    /// invocation rows carry no times at all has each function's calls spread evenly over that
+    /// period, in the log's order (call i of n at (i + ½) × period / n): the bill then rests on
+    /// their durations and memory, not on when they overlapped.
+    public func replayTrace(untimedPeriodSeconds: Double? = nil) throws -> ReplayTrace {
         try writer.read { db in
             var trace = ReplayTrace()
             var index: [Int64: Int] = [:]
@@ -102,6 +113,28 @@ extension TraceStore {
                 }
             }
             trace.invocationsWithoutTime = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invocation WHERE start_s IS NULL") ?? 0
+            if let period = untimedPeriodSeconds, period > 0, trace.invocationsWithoutTime > 0,
+               trace.functions.allSatisfy({ $0.starts.isEmpty && $0.minutes.isEmpty }) {
+                var durations: [Int: [Double]] = [:]
+                let untimed = try Row.fetchCursor(db, sql: """
+                    SELECT function_id, duration_ms, memory_mb FROM invocation WHERE start_s IS NULL ORDER BY function_id, rowid
+                    """)
+                while let row = try untimed.next() {
+                    guard let f = index[row["function_id"]] else { continue }
+                    durations[f, default: []].append(row["duration_ms"])
+                    if let mb: Double = row["memory_mb"] {
+                        trace.functions[f].configuredMemoryMB = max(trace.functions[f].configuredMemoryMB ?? 0, mb)
+                    }
+                }
+                for (f, list) in durations {
+                    let gap = period / Double(list.count)
+                    trace.functions[f].starts = list.indices.map { (Double($0) + 0.5) * gap }
+                    trace.functions[f].durationsMs = list
+                }
+                trace.spreadOverSeconds = period
+                trace.spreadInvocations = trace.invocationsWithoutTime
+                trace.invocationsWithoutTime = 0
+            }
             for row in try Row.fetchAll(db, sql: """
                 SELECT a.key, SUM(m.average_mb * m.sample_count) / MAX(SUM(m.sample_count), 1) AS mb
                 FROM memory_percentiles m JOIN app a ON a.id = m.app_id GROUP BY a.key

@@ -13,9 +13,11 @@ public enum WorkloadLoader {
     /// - Parameter inferredFloorMB: the least memory an instance gets when it is inferred from the
     ///   app's share (an app's average split over many functions can fall to a few MB, below what
     ///   any runtime holds); nil for no floor.
+    /// - Parameter untimedPeriodSeconds: the period a trace without any times covers (the user's
+    ///   `--period`): its calls are spread evenly over it, per function, so they can be billed.
     public static func load(_ store: TraceStore, configuredMemory: (FunctionKey) -> Double? = { _ in nil },
-                            inferredFloorMB: Double? = nil) throws -> Workload {
-        let trace = try store.replayTrace()
+                            inferredFloorMB: Double? = nil, untimedPeriodSeconds: Double? = nil) throws -> Workload {
+        let trace = try store.replayTrace(untimedPeriodSeconds: untimedPeriodSeconds)
         return build(trace, configuredMemory: configuredMemory, inferredFloorMB: inferredFloorMB)
     }
 
@@ -34,7 +36,8 @@ public enum WorkloadLoader {
         for f in trace.functions {
             for (s, d) in zip(f.starts, f.durationsMs) { lastSecond = max(lastSecond, s - origin + d / 1000) }
         }
-        let span = max(1, Int((lastSecond / 60).rounded(.up)))
+        var span = max(1, Int((lastSecond / 60).rounded(.up)))
+        if let period = trace.spreadOverSeconds { span = max(span, Int((period / 60).rounded(.up))) }
 
         var perApp: [String: Int] = [:]
         for f in trace.functions { perApp[f.key.app, default: 0] += 1 }
@@ -77,6 +80,9 @@ public enum WorkloadLoader {
             notes.append("\(withoutDurations) functions have no duration data: each invocation assumed to run 1 s")
         }
         if binnedAndExact > 0 { notes.append("\(binnedAndExact) functions have both per-minute counts and per-invocation rows: the rows were replayed") }
+        if let period = trace.spreadOverSeconds {
+            notes.append("the log carries no times: its \(trace.spreadInvocations) calls were spread evenly over the stated period of \(Self.periodText(period)) (--period) to estimate the bill from their durations and memory; concurrency, cold starts and throttling were not modelled (the log does not say when calls overlapped)")
+        }
         if trace.invocationsWithoutTime > 0 {
             notes.append("\(trace.invocationsWithoutTime) invocation rows carry no start time (bare Lambda REPORT lines) and cannot be replayed; they are left out")
         }
@@ -84,5 +90,13 @@ public enum WorkloadLoader {
             notes.append("binned trace: arrival times drawn as the In-Vitro loader does, durations from each function's percentile table by inverse transform, seeded")
         }
         return Workload(apps: apps, spanMinutes: span, originSeconds: origin, notes: notes)
+    }
+
+    /// `7 d`, `12 h`, `90 min`, `45 s`: the largest unit that divides the period.
+    static func periodText(_ seconds: Double) -> String {
+        for (unit, size) in [("d", 86_400.0), ("h", 3_600.0), ("min", 60.0)] where seconds >= size && seconds.truncatingRemainder(dividingBy: size) == 0 {
+            return "\(Int(seconds / size)) \(unit)"
+        }
+        return "\(Int(seconds)) s"
     }
 }

@@ -38,6 +38,9 @@ public enum Advise {
         public var workers: Int?
         /// A format forced on trace files (nil: detected from each file).
         public var format: TraceFormat?
+        /// The period a log without times covers, seconds (`--period 7d`): its calls are spread
+        /// evenly over it, so bills can be estimated; concurrency is not modelled.
+        public var periodSeconds: Double?
         /// The `placer-worker` executable, for `executeSample`.
         public var worker = "placer-worker"
 
@@ -76,6 +79,7 @@ public enum Advise {
         let onPrem = try onPremPlatform(request.onPrem, among: ids.isEmpty ? (plan?.targets.map(\.id) ?? []) : ids, catalog: known)
         var simulation = SimulationRequest(paths: request.paths, targets: ids, deployment: request.deployment, seed: request.seed,
                                            catalog: request.catalog, workers: request.workers, format: request.format, current: request.current)
+        simulation.periodSeconds = request.periodSeconds
         simulation.placementFollows = true
         simulation.onPrem = onPrem
         let decision = try Place.decisionInputs(horizonMonths: request.horizonMonths, dayRateUSD: request.dayRateUSD)

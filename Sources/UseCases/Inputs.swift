@@ -93,6 +93,15 @@ public enum Inputs {
         return store
     }
 
+    /// A period written `7d`, `12h`, `90m` or `3600s`, in seconds; anything else is a usage error.
+    public static func period(_ text: String) throws -> Double {
+        let units: [(String, Double)] = [("d", 86_400), ("h", 3_600), ("min", 60), ("m", 60), ("s", 1)]
+        for (suffix, seconds) in units where text.hasSuffix(suffix) {
+            if let value = Double(text.dropLast(suffix.count)), value.isFinite, value > 0 { return value * seconds }
+        }
+        throw UseCaseError.usage("--period \(text): expected a positive number with d, h, m or s, e.g. 7d")
+    }
+
     /// Today's date, `2026-12-04` (UTC): when a deployment's overrides of a profile were read.
     static func today() -> String {
         ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withFullDate])

@@ -54,6 +54,9 @@ public struct SimulationRequest: Sendable {
     public var placementFollows = false
     /// The on-prem platform a following placement sizes a cluster of.
     public var onPrem: String?
+    /// The period a log without times covers, seconds (`--period 7d`): its calls are spread
+    /// evenly over it, so bills can be estimated; concurrency is not modelled.
+    public var periodSeconds: Double?
 
     /// A request with what most callers set; the rest keep their defaults.
     public init(paths: [String], targets: [String] = [], deployment: String? = nil, seed: UInt64 = 1,
@@ -137,7 +140,8 @@ public struct SimulationRun {
         }
 
         let store = try Inputs.trace(request.paths, format: request.format, skipInvalidRows: request.skipInvalidRows, progress: progress)
-        let workload = try Self.workload(store, deployment: plan, inferredFloorMB: catalog.smallestCloudMemoryMB)
+        let workload = try Self.workload(store, deployment: plan, inferredFloorMB: catalog.smallestCloudMemoryMB,
+                                         periodSeconds: request.periodSeconds)
 
         let options = request.options
         var result: SimulationResult
@@ -160,11 +164,12 @@ public struct SimulationRun {
 
     /// The engine's workload from the store: memory from the deployment's rules where they set
     /// it, then each function's timeout and provisioned instances from them.
-    static func workload(_ store: TraceStore, deployment plan: Deployment?, inferredFloorMB: Double?) throws -> Workload {
+    static func workload(_ store: TraceStore, deployment plan: Deployment?, inferredFloorMB: Double?,
+                         periodSeconds: Double? = nil) throws -> Workload {
         var workload: Workload
         do {
             workload = try WorkloadLoader.load(store, configuredMemory: { key in plan?.settings(function: key.function, app: key.app).memoryMB },
-                                               inferredFloorMB: inferredFloorMB)
+                                               inferredFloorMB: inferredFloorMB, untimedPeriodSeconds: periodSeconds)
         } catch {
             throw UseCaseError.badInput("cannot read the trace: \(error)")
         }
@@ -178,7 +183,12 @@ public struct SimulationRun {
                 }
             }
         }
-        guard !workload.apps.isEmpty else { throw UseCaseError.badInput("the trace holds no invocations to replay") }
+        guard !workload.apps.isEmpty else {
+            if store.untimedInvocations > 0 {
+                throw UseCaseError.badInput("the trace's \(store.untimedInvocations) invocations carry no times: give the period the log covers (e.g. --period 7d) for a cost estimate")
+            }
+            throw UseCaseError.badInput("the trace holds no invocations to replay")
+        }
         return workload
     }
 }

@@ -28,9 +28,9 @@ func fail(_ message: CustomStringConvertible, _ code: ExitCode) -> ExitCode {
     return code
 }
 
-/// Writes one line to standard error.
+/// Writes a message to standard error on a line of its own (`StandardError`).
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    StandardError.line(message)
 }
 
 /// A comma-separated option (`--targets a,b`) as its items, blanks dropped.

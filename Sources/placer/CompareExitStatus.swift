@@ -22,7 +22,9 @@ extension Placer {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
+            StandardError.close()
         } catch let error as UseCaseError {
+            StandardError.close()
             printError("error: " + error.message)
             for note in error.notes { printError("note: " + note) }
             if isCompare && error.kind == .usage { Foundation.exit(2) }
@@ -33,6 +35,7 @@ extension Placer {
             printError(fullMessage(for: error))
             Foundation.exit(2)
         } catch {
+            StandardError.close()
             exit(withError: error)
         }
     }

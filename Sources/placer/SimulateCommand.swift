@@ -24,16 +24,19 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
     @Option(name: .long, help: "Where functions run today, for the lock-in section (default: guessed from the trace's format).") var current: String?
     @Option(name: .long, help: "A machine profile from `placer calibrate`: on-prem targets take its measured cold start.") var calibration: String?
+    @Option(name: .long, help: "The period a log without times covers (7d, 12h, 90m): its calls are spread over it to estimate the bill; concurrency is not modelled.") var period: String?
     @Flag(name: .customLong("no-free-tier"), help: "Do not apply free grants.") var noFreeTier = false
     @Flag(help: "Replay every call, also of busy functions the per-minute fast path would take (docs/result.md).") var exact = false
     @Flag(help: "Skip rows with bad values instead of stopping.") var skipInvalidRows = false
 
     func run() throws {
-        let run = try SimulationRun.run(SimulationRequest(
+        var request = SimulationRequest(
             paths: paths, targets: target, deployment: deployment, seed: seed, arrivals: arrivals, catalog: catalog,
             region: region, keepAlive: keepAlive, workers: workers, format: format, current: current,
             freeTier: !noFreeTier, skipInvalidRows: skipInvalidRows, exact: exact,
-            calibration: calibration), progress: TerminalProgress())
+            calibration: calibration)
+        request.periodSeconds = try period.map(Inputs.period)
+        let run = try SimulationRun.run(request, progress: TerminalProgress())
         if let json { try Outputs.writeResult(run.result, to: json) }
         print(SimulationText.render(run.result), terminator: "")
     }

@@ -69,7 +69,7 @@ final class TerminalProgress: ProgressObserver, @unchecked Sendable {
             timer = nil
             let seconds = Date().timeIntervalSince(stepStarted)
             let line = "\(step): done in \(String(format: "%.1f", seconds)) s\(summary.isEmpty ? "" : ", \(summary)")"
-            if interactive { FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line + "\n").utf8)) } else { printError(line) }
+            printError(line)
         }
     }
 
@@ -85,7 +85,7 @@ final class TerminalProgress: ProgressObserver, @unchecked Sendable {
 
     private func draw() {
         let width = 24
-        var line = "\r\u{1B}[2K\(step) "
+        var line = "\(step) "
         if total > 0 {
             let filled = min(width, done * width / max(total, 1))
             line += "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] \(done)/\(total) "
@@ -93,6 +93,6 @@ final class TerminalProgress: ProgressObserver, @unchecked Sendable {
         }
         line += String(format: " %.0f s", Date().timeIntervalSince(stepStarted))
         if !item.isEmpty { line += " " + item }
-        FileHandle.standardError.write(Data(line.utf8))
+        StandardError.bar(line)
     }
 }

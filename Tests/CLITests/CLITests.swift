@@ -153,3 +153,64 @@ private func write(_ text: String, _ name: String, in dir: URL) throws -> String
         #expect(bad.status == 64 && bad.stderr == "error: --log-level loud: expected one of trace, debug, info, notice, warning, error, critical\n")
     }
 }
+
+/// Every message on its own line: a warning or an error never follows other text on a line,
+/// also on a terminal, where a progress bar is drawn without a newline (run under `script`,
+/// which gives the command a terminal).
+@Suite struct MessageLineTests {
+    private func untimedLog() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("placer-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let log = (0..<20).map { "REPORT RequestId: r\($0)\tDuration: 12.00 ms\tBilled Duration: 12 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t" }
+        let path = dir.appendingPathComponent("orders.log").path
+        try Data((log.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// What a terminal shows of each line: the text after the last "clear line" sequence.
+    private func shownLines(_ text: String) -> [Substring] {
+        // A terminal turns each newline into CR LF; Swift reads "\r\n" as one character.
+        text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n").map { line in
+            let afterClear = line.components(separatedBy: "\u{1B}[2K").last ?? String(line)
+            return Substring(afterClear.replacingOccurrences(of: "\r", with: ""))
+        }
+    }
+
+    private func expectOwnLines(_ text: String) {
+        for line in shownLines(text) {
+            for word in ["error:", "warning:", "note:"] {
+                if let range = line.range(of: word) {
+                    #expect(range.lowerBound == line.startIndex, "'\(word)' after other text: \(line)")
+                }
+            }
+        }
+    }
+
+    @Test func aLogWithoutTimesFailsWithOneMessagePerLine() throws {
+        let log = try untimedLog()
+        let run = try runPlacer(["advise", log, "--targets", "aws-lambda-x86", "--out", log + ".md"])
+        #expect(run.status == 65)
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("warning: ") && $0.contains("no times") })
+        #expect(lines.contains { $0.hasPrefix("error: ") && $0.contains("--period") })
+        expectOwnLines(run.stderr)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) for a terminal"))
+    func onATerminalTheProgressBarIsClearedBeforeAMessage() throws {
+        let log = try untimedLog()
+        let command = "\(placerExecutable) advise \(log) --targets aws-lambda-x86 --out \(log).md"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-q", "-e", "-c", command, "/dev/null"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 65)
+        #expect(text.contains("error: the trace's 20 invocations carry no times"))
+        expectOwnLines(text)
+    }
+}

@@ -72,9 +72,10 @@ import Testing
         #expect(first.0 == FunctionKey(app: "checkout", function: "checkout"))
         #expect(first.1.durationMs == 15.74 && first.1.billedMs == 16 && first.1.memoryMB == 128
                 && first.1.maxMemoryMB == 56 && first.1.initMs == 130.49)
-        // The REPORT line is written at the end: start = end - init - duration.
-        let end = 1_682_942_400.4
-        #expect(abs(first.1.startSeconds! - (end - (130.49 + 15.74) / 1000)) < 1e-6)
+        // The START line's time is the call's, less its init (START follows a cold start's init).
+        #expect(abs(first.1.startSeconds! - (1_682_942_400.1 - 130.49 / 1000)) < 1e-6)
+        // Without a START line, the REPORT line's time is the end: start = end - init - duration.
+        #expect(abs(sink.invocations[1].1.startSeconds! - (1_682_942_401.0 - 2.0 / 1000)) < 1e-6)
         // Older logs put a space before each tab; no Init Duration on a warm start.
         #expect(sink.invocations[1].1.durationMs == 2 && sink.invocations[1].1.initMs == nil)
     }

@@ -63,11 +63,19 @@ public enum TraceFileReader {
         var fingerprint = ContentFingerprint()
         let header = try firstLine(of: first, path: path)
         let fileName = baseName(path)
+        let looksLikeJSON = header.drop(while: { $0 == " " || $0 == "\t" }).first.map { $0 == "{" || $0 == "[" } ?? false
         guard let format = options.format ?? TraceFormat.detect(header: header, fileName: fileName) else {
+            if looksLikeJSON {
+                throw TraceError(file: path, line: 1, column: 1, message: "this looks like JSON, not CSV (a Lambda log export is read as JSON when named .json, or with --format lambda-log)")
+            }
             throw TraceError(file: path, line: 1, column: 1, message: """
                 unrecognised header "\(header.prefix(80))": not a known trace format \
                 (\(TraceFormat.allCases.map(\.rawValue).joined(separator: ", "))); use --format to name one
                 """)
+        }
+        // JSON is read only as a Lambda log export (filter-log-events, Lambda's JSON log format).
+        if format != .lambdaLog, looksLikeJSON {
+            throw TraceError(file: path, line: 1, column: 1, message: "this looks like JSON, not CSV")
         }
         var summary = ReadSummary(format: format, kind: format.rawValue)
         let context = ReaderContext(path: path, fileName: fileName, parentFolder: parentName(path), sink: sink)
@@ -161,9 +169,6 @@ public enum TraceFileReader {
         }
         let trimmed = text.drop { $0 == " " || $0 == "\t" }
         if trimmed.isEmpty { throw TraceError(file: path, line: 1, message: "the first line is empty: expected a header") }
-        if trimmed.first == "{" || trimmed.first == "[" {
-            throw TraceError(file: path, line: 1, column: 1, message: "this looks like JSON, not CSV")
-        }
         return text
     }
 

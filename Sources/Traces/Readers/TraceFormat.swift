@@ -1,3 +1,5 @@
+import Foundation
+
 /// The trace formats Placer reads. Each names a family; a reader tells the kinds within it apart
 /// by the header (Azure 2019's three file kinds) or the folder (Huawei's metrics).
 public enum TraceFormat: String, CaseIterable, Sendable, Codable {
@@ -21,7 +23,9 @@ public enum TraceFormat: String, CaseIterable, Sendable, Codable {
         if fields.count >= 3, fields[0] == "HashOwner", fields[1] == "HashApp" { return .azure2019 }
         if fields.count >= 4, Set(fields.prefix(4)) == ["app", "func", "end_timestamp", "duration"] { return .azure2021 }
         if fields.count >= 3, fields[0] == "day", fields[1] == "time" { return .huawei }
-        if header.contains("RequestId:") { return .lambdaLog }
+        if header.contains("RequestId:") || header.hasPrefix("EVENTS\t") || header.contains("\"platform.") { return .lambdaLog }
+        if let first = header.trimmingCharacters(in: .whitespaces).first, first == "{" || first == "[",
+           fileName.hasSuffix(".json") || header.contains("\"events\"") { return .lambdaLog }
         if fields.contains("@timestamp") && fields.contains("@duration") { return .lambdaInsights }
         if fields.contains("timestamp") && fields.contains("function") && fields.contains("duration_ms") { return .invocations }
         if fileName.hasSuffix(".log") { return .lambdaLog }
