@@ -16,6 +16,9 @@ let package = Package(
         .library(name: "Simulation", targets: ["Simulation"]),
         .library(name: "Advice", targets: ["Advice"]),
         .library(name: "Placement", targets: ["Placement"]),
+        // The parsers a stranger's bytes reach, one entry each: the fuzz package (fuzz/) builds a
+        // libFuzzer executable per entry; FuzzRegressionTests replays every input that failed.
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -92,6 +95,13 @@ let package = Package(
             "Traces", "Store", "Pricing", "Deployment", "Advice", "Simulation", "TraceLoading", "Results", "Compare", "Export",
             "Placement", "Executor", "Gateway", "MarkdownReport", "Formatting", .product(name: "Logging", package: "swift-log"),
         ]),
+        // Every parser a stranger's bytes reach, as a fuzzer drives it (docs/fuzzing.md).
+        .target(name: "FuzzTargets", dependencies: [
+            "Traces", "Pricing", "Deployment", "Placement", "Results", "MarkdownReport", "Compare", "Export", "WorkerProtocol",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         // The command-line tool: options, terminal output and exit statuses over UseCases.
         .executableTarget(name: "placer", dependencies: [
             "UseCases", "TerminalText", "Traces", "Store", "Pricing", "Simulation", "Results", "Compare", "Placement", "Executor", "Gateway",
@@ -115,6 +125,8 @@ let package = Package(
         // Runs the built `placer` executable: exit statuses, messages, a killed ingest.
         .testTarget(name: "CLITests", dependencies: ["Store", "Traces", "Gateway"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Simulation", "Traces"]),
+        // Every input a fuzzer ever found failing (Tests/FuzzRegressionTests/Fixtures/<target>/), fed to its parser again.
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

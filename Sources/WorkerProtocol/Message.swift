@@ -31,6 +31,11 @@ public enum FlatJSON {
 
     /// Writes fields as one line, keys in the given order, newline included.
     public static func line(_ fields: KeyValuePairs<String, FlatValue>) -> String {
+        line(fields.map { ($0.key, $0.value) })
+    }
+
+    /// Writes fields as one line, in the array's order, newline included.
+    public static func line(_ fields: [(String, FlatValue)]) -> String {
         var out = "{"
         var first = true
         for (key, value) in fields {
@@ -47,10 +52,12 @@ public enum FlatJSON {
         return out + "}\n"
     }
 
-    /// Integers without a fraction, other numbers with up to 6 decimals.
+    /// Integers without a fraction, other numbers with up to 6 decimals; from 10^12 up (where a
+    /// value in millionths no longer fits an Int64) Swift's shortest exact form, e.g. `1e+16`.
     public static func format(_ n: Double) -> String {
         guard n.isFinite else { return "null" }
         if n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
+        guard abs(n) < 1e12 else { return "\(n)" }
         var s = String(Int64((n * 1e6).rounded()))
         let negative = s.hasPrefix("-")
         if negative { s.removeFirst() }

@@ -27,6 +27,18 @@ final class ProtocolTests: XCTestCase {
         XCTAssertEqual(FlatJSON.format(0.000001), "0.000001")
     }
 
+    /// Found by the worker-protocol fuzz target: a number past what 6 decimals in an Int64 hold
+    /// (a duration of 1e16 ms from a trace) trapped instead of being written.
+    func testLargeNumbersAreWrittenAndReadBack() throws {
+        for n in [1e15, 1e16, -1e16, 12_345_678_901_234.5, 9.3e12 + 0.25, 1e300, -1e300, Double.greatestFiniteMagnitude] {
+            let line = FlatJSON.line(["d": .number(n)])
+            let back = try FlatJSON.parse(Array(line.utf8.dropLast()))
+            XCTAssertEqual(back["d"], .number(n), line)
+        }
+        XCTAssertEqual(FlatJSON.format(1e16), "1e+16")
+        XCTAssertEqual(FlatJSON.format(123_456.25), "123456.25")
+    }
+
     func testCommandsSplitWithoutAShell() throws {
         XCTAssertEqual(try splitCommand("python3 examples/handler.py --mode 'a b' \"c\\\"d\""), ["python3", "examples/handler.py", "--mode", "a b", "c\"d"])
         XCTAssertEqual(try splitCommand("echo $HOME;rm"), ["echo", "$HOME;rm"])
