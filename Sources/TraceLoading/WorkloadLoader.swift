@@ -1,4 +1,5 @@
 import Foundation
+import InputLimits
 import Simulation
 import Store
 import Traces
@@ -14,13 +15,15 @@ public enum WorkloadLoader {
     ///   app's share (an app's average split over many functions can fall to a few MB, below what
     ///   any runtime holds); nil for no floor.
     public static func load(_ store: TraceStore, configuredMemory: (FunctionKey) -> Double? = { _ in nil },
-                            inferredFloorMB: Double? = nil) throws -> Workload {
+                            inferredFloorMB: Double? = nil, limits: InputLimits = .current) throws -> Workload {
         let trace = try store.replayTrace()
-        return build(trace, configuredMemory: configuredMemory, inferredFloorMB: inferredFloorMB)
+        return try build(trace, configuredMemory: configuredMemory, inferredFloorMB: inferredFloorMB, limits: limits)
     }
 
+    /// - Throws: `SpanError` when the trace spans more than `limits.maxTraceDays` (replay
+    ///   allocates per minute of the span: one outlier timestamp would ask for petabytes).
     public static func build(_ trace: ReplayTrace, configuredMemory: (FunctionKey) -> Double? = { _ in nil },
-                             inferredFloorMB: Double? = nil) -> Workload {
+                             inferredFloorMB: Double? = nil, limits: InputLimits = .current) throws -> Workload {
         var notes: [String] = []
         // Window: binned minutes from minute 0; exact starts from the first minute holding one.
         var lastMinute = 0
@@ -33,6 +36,10 @@ public enum WorkloadLoader {
         var lastSecond = Double(lastMinute) * 60
         for f in trace.functions {
             for (s, d) in zip(f.starts, f.durationsMs) { lastSecond = max(lastSecond, s - origin + d / 1000) }
+        }
+        let days = lastSecond / 86_400
+        guard days.isFinite, days <= Double(limits.maxTraceDays) else {
+            throw SpanError(days: days, limit: limits.maxTraceDays)
         }
         let span = max(1, Int((lastSecond / 60).rounded(.up)))
 
@@ -84,5 +91,19 @@ public enum WorkloadLoader {
             notes.append("binned trace: arrival times drawn as the In-Vitro loader does, durations from each function's percentile table by inverse transform, seeded")
         }
         return Workload(apps: apps, spanMinutes: span, originSeconds: origin, notes: notes)
+    }
+}
+
+/// A trace whose calls spread over more days than replay allows.
+public struct SpanError: Error, Sendable, CustomStringConvertible {
+    /// Days from the trace's first minute to its last call's end.
+    public var days: Double
+    /// The limit, `InputLimits.maxTraceDays`.
+    public var limit: Int
+
+    public var description: String {
+        let shown = days < 1e15 ? String(Int64(days.rounded(.up))) : "\(days)"
+        return "the trace spans \(shown) days, above the limit of \(limit) days \(InputLimits.Name.traceDays.hint); " +
+            "is one timestamp far from the others?"
     }
 }

@@ -1,3 +1,5 @@
+import InputLimits
+
 /// Reads AWS Lambda logs line by line: each `REPORT RequestId: …` line is one invocation,
 /// tab-separated `Key: value unit` fields (`Duration`, `Billed Duration`, `Memory Size`,
 /// `Max Memory Used`, and `Init Duration` on cold starts). Other lines (START, END, the function's
@@ -40,12 +42,14 @@ final class LambdaLogReader {
             if isFirst, view.starts(with: [0xEF, 0xBB, 0xBF]) { view = view.dropFirst(3) }
             isFirst = false
             while let newline = view.firstIndex(of: 0x0A) {
+                try checkLength(pending.count + (newline - view.startIndex), line: line + 1)
                 pending.append(contentsOf: view[..<newline])
                 line += 1
                 try handle(pending, line: line, summary: &summary)
                 pending.removeAll(keepingCapacity: true)
                 view = view[(newline + 1)...]
             }
+            try checkLength(pending.count + view.count, line: line + 1)
             pending.append(contentsOf: view)
             chunk = try rest.next()
         }
@@ -59,6 +63,15 @@ final class LambdaLogReader {
             summary.warnings.append("\(untimed) REPORT lines carry no time; their start is unknown")
         } else if timed == 0 {
             summary.warnings.append("the log carries no times: durations and memory are kept, arrival times are unknown")
+        }
+    }
+
+    /// Refuses a line longer than the row limit before it is buffered.
+    private func checkLength(_ bytes: Int, line: Int) throws {
+        let limit = options.limits.maxRowBytes
+        guard bytes <= limit else {
+            throw TraceError(file: context.path, line: line, column: 1,
+                             message: "a line is longer than \(limit) bytes \(InputLimits.Name.rowBytes.hint)")
         }
     }
 
@@ -95,9 +108,17 @@ final class LambdaLogReader {
         guard let duration = values["Duration"]?.value else {
             throw RowProblem(column: 2, reason: "missing value", message: "the REPORT line has no Duration")
         }
+        let r = context.ranges
+        for key in ["Duration", "Init Duration", "Billed Duration"] {
+            if let entry = values[key] { _ = try r.duration(entry.value, column: entry.column, key) }
+        }
+        for key in ["Memory Size", "Max Memory Used"] {
+            if let entry = values[key] { _ = try r.memory(entry.value, column: entry.column, key) }
+        }
         let initMs = values["Init Duration"]?.value
         var start: Double?
         if let end = Self.time(in: prefix) {
+            _ = try r.epochSeconds(end, column: 1, "the time before REPORT")
             start = end - (duration + (initMs ?? 0)) / 1000
             timed += 1
         } else {
