@@ -19,6 +19,9 @@ extension Numbers {
         return rounded
     }
 
+    /// A `Double` amount rounded to the cent as it is printed (0 for a non-finite one).
+    public static func cents(_ amount: Double) -> Decimal { cents(decimal(amount) ?? 0) }
+
     /// An amount held as a `Double`, as the decimal it is written as (its shortest text, which
     /// is also what the result JSON holds): 1.005 is $1.005, not the binary 1.00499999….
     public static func decimal(_ amount: Double) -> Decimal? {
