@@ -174,6 +174,10 @@ final class RowPipeline: @unchecked Sendable {
             }
         }
         if let batch = current, !batch.isEmpty { handOff(batch) }
+        // The row handler captures `parser` (to ask whether the file ended with a newline) and the
+        // parser holds the handler: break the cycle, or every file read leaks its parser and,
+        // through the handler's `self`, this pipeline's row batches (4.5 MB a file).
+        parser = nil
         condition.lock()
         producerError = failure
         producerDone = true
