@@ -117,7 +117,8 @@ public enum Price {
         func within(_ value: Double, _ bound: Double, _ flag: String, _ unit: String, _ limit: InputLimits.Name?) throws {
             guard value.isFinite, value >= 0, value <= bound else {
                 let hint = limit.map { " \($0.hint)" } ?? ""
-                throw UseCaseError.usage("\(flag) \(value) \(unit) is out of range: 0 to \(Int64(bound)) \(unit)\(hint)")
+                let shown = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+                throw UseCaseError.usage("\(flag) \(shown) \(unit) is out of range: 0 to \(Int64(bound)) \(unit)\(hint)")
             }
         }
         try within(request.durationMs, limits.maxDurationMs, "--duration-ms", "ms", .durationMs)
