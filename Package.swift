@@ -42,11 +42,14 @@ let package = Package(
         .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV", providers: [.apt(["libcsv-dev"])]),
         // libcsv's per-field callback, in C: it runs once per field.
         .target(name: "CSVFields", path: "Sources/CSVFields"),
-        .target(name: "Traces", dependencies: ["CLibCSV", "CSVFields", .product(name: "HeapModule", package: "swift-collections")]),
+        // How much a file from outside may make Placer take (rows, numbers, YAML nodes, JSON depth),
+        // each limit raised by a PLACER_MAX_* environment variable.
+        .target(name: "InputLimits"),
+        .target(name: "Traces", dependencies: ["CLibCSV", "CSVFields", "InputLimits", .product(name: "HeapModule", package: "swift-collections")]),
         // Percentiles of latencies, durations and memory: an HDR histogram, bounded and mergeable.
         .target(name: "Percentiles", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
-        .target(name: "Store", dependencies: ["Traces", "Percentiles", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
-        .target(name: "Pricing", dependencies: ["Yams"], resources: [.copy("Profiles")]),
+        .target(name: "Store", dependencies: ["Traces", "InputLimits", "Percentiles", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Pricing", dependencies: ["Yams", "InputLimits"], resources: [.copy("Profiles")]),
         // Every figure a person reads (money, counts, shares, times): one set of rules, named styles.
         .target(name: "Formatting"),
         // What the terminal shows of a result (inspect, simulate, price, catalog): text, never printed here.
@@ -57,7 +60,7 @@ let package = Package(
                                                    .product(name: "HeapModule", package: "swift-collections"),
                                                    .product(name: "DequeModule", package: "swift-collections")]),
         // Turns an ingested trace (Store) into the engine's Workload.
-        .target(name: "TraceLoading", dependencies: ["Simulation", "Store", "Traces"]),
+        .target(name: "TraceLoading", dependencies: ["Simulation", "Store", "Traces", "InputLimits"]),
         // Replays a schedule against a real FaaS gateway over HTTP(S), and a gateway double for tests.
         .target(name: "Gateway", dependencies: [
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -76,10 +79,10 @@ let package = Package(
         // prlimit and prctl, which Swift cannot call directly.
         .target(name: "ProcessShim", path: "Sources/ProcessShim"),
         // Runs a schedule through real processes here: instances, keep-alive, slots, measurement.
-        .target(name: "Executor", dependencies: ["Simulation", "Pricing", "WorkerProtocol", "ProcessShim", "Formatting", "Percentiles", "Yams",
+        .target(name: "Executor", dependencies: ["Simulation", "Pricing", "WorkerProtocol", "ProcessShim", "Formatting", "Percentiles", "Yams", "InputLimits",
                                                  .product(name: "DequeModule", package: "swift-collections")]),
         // A result JSON read back (report, compare) and markdown escaping for text from traces.
-        .target(name: "Results"),
+        .target(name: "Results", dependencies: ["InputLimits"]),
         // The markdown report and its charts (mermaid and SVG) from a result document: pure.
         .target(name: "MarkdownReport", dependencies: ["Results", "Formatting"]),
         // Two results compared (compare): the diff model, CI thresholds, markdown and JSON writers.
@@ -93,7 +96,7 @@ let package = Package(
         // replay and its bench (with the bench's bare socket client) are here too.
         .target(name: "UseCases", dependencies: [
             "Traces", "Store", "Pricing", "Deployment", "Advice", "Simulation", "TraceLoading", "Results", "Compare", "Export",
-            "Placement", "Executor", "Gateway", "MarkdownReport", "Formatting", .product(name: "Logging", package: "swift-log"),
+            "Placement", "Executor", "Gateway", "MarkdownReport", "Formatting", "InputLimits", .product(name: "Logging", package: "swift-log"),
         ]),
         // Every parser a stranger's bytes reach, as a fuzzer drives it (docs/fuzzing.md).
         .target(name: "FuzzTargets", dependencies: [
@@ -104,16 +107,16 @@ let package = Package(
         ]),
         // The command-line tool: options, terminal output and exit statuses over UseCases.
         .executableTarget(name: "placer", dependencies: [
-            "UseCases", "TerminalText", "Traces", "Store", "Pricing", "Simulation", "Results", "Compare", "Placement", "Executor", "Gateway",
+            "UseCases", "TerminalText", "Traces", "InputLimits", "Store", "Pricing", "Simulation", "Results", "Compare", "Placement", "Executor", "Gateway",
             "Formatting", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TracesTests", dependencies: ["Traces", "InputLimits"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PercentilesTests", dependencies: ["Percentiles"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Traces"]),
         .testTarget(name: "PricingTests", dependencies: ["Pricing"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TraceLoading", "Store", "Traces", "Pricing", "Formatting", "Percentiles"]),
-        .testTarget(name: "ResultsTests", dependencies: ["Results"]),
+        .testTarget(name: "ResultsTests", dependencies: ["Results", "InputLimits"]),
         .testTarget(name: "FormattingTests", dependencies: ["Formatting"]),
         .testTarget(name: "MarkdownReportTests", dependencies: ["MarkdownReport", "Results"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CompareTests", dependencies: ["Compare", "Export", "Results"]),

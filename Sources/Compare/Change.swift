@@ -1,4 +1,5 @@
 import Foundation
+import Formatting
 
 /// One figure on the base side and on the head side; nil where that side does not have it
 /// (a target or function only one side simulated, an on-prem target's bill).
@@ -22,10 +23,30 @@ extension Change where Value == Decimal {
         return after - before
     }
 
-    /// The change relative to before, in percent (±infinity from zero to something; 0 from zero to zero).
+    /// after − before, each side first rounded to the cent as it is printed: what a money
+    /// threshold decides on, so $7.00 → $7.70 is exactly +$0.70.
+    public var centsDelta: Decimal? {
+        guard let before, let after else { return nil }
+        return Numbers.cents(after) - Numbers.cents(before)
+    }
+
+    /// The change relative to before, in percent, exact: both sides rounded to the cent, then
+    /// divided in decimal ($7.00 → $7.70 is exactly 10). Nil from zero to something (an infinite
+    /// change, `percent` says which way) or when a side is missing.
+    public var exactPercent: Decimal? {
+        guard let before, let after else { return nil }
+        let b = Numbers.cents(before), a = Numbers.cents(after)
+        if a == b { return 0 }
+        if b == 0 { return nil }
+        return (a - b) * 100 / abs(b)
+    }
+
+    /// The change relative to before, in percent (±infinity from zero to something; 0 from zero
+    /// to zero), from `exactPercent`.
     public var percent: Double? {
         guard let before, let after else { return nil }
-        return Ratio.percent(NSDecimalNumber(decimal: before).doubleValue, NSDecimalNumber(decimal: after).doubleValue)
+        if let exact = exactPercent { return NSDecimalNumber(decimal: exact).doubleValue }
+        return Numbers.cents(after) > Numbers.cents(before) ? .infinity : -.infinity
     }
 }
 

@@ -5,7 +5,7 @@ import Formatting
 enum ChangeText {
     /// `+$2.66 (+21.6%)`, or `n/a` when a side is missing.
     static func moneyDelta(_ c: Change<Decimal>) -> String {
-        guard let delta = c.delta, let percent = c.percent else { return "n/a" }
+        guard let delta = c.centsDelta, let percent = c.percent else { return "n/a" }
         return "\(Numbers.usd(delta, .signed)) (\(Numbers.percent(points: percent, .signedChange)))"
     }
 

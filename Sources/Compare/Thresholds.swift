@@ -102,6 +102,20 @@ public struct ThresholdCheck: Sendable, Equatable {
 }
 
 extension Thresholds {
+    /// True when `change` grows by more than `bound` percent (any growth from zero does).
+    static func percentChange(_ change: Change<Decimal>, exceeds bound: Double) -> Bool {
+        let limit = Numbers.decimal(bound) ?? 0
+        if let exact = change.exactPercent { return exact > limit }
+        return (change.centsDelta ?? 0) > 0
+    }
+
+    /// True when `change` falls by at least `bound` percent (nothing falls from zero).
+    static func percentChange(_ change: Change<Decimal>, fallsBy bound: Double) -> Bool {
+        let limit = Numbers.decimal(bound) ?? 0
+        if let exact = change.exactPercent { return -exact >= limit }
+        return false
+    }
+
     /// Every check, in a fixed order: rules as listed above, subjects in the diff's order.
     public func evaluate(_ diff: ResultDiff) -> [ThresholdCheck] {
         var checks: [ThresholdCheck] = []
@@ -126,12 +140,14 @@ extension Thresholds {
                     checks.append(ThresholdCheck(rule: rule, subject: "cost", observed: "no target with a bill on both sides", breached: !increase))
                 }
                 for (subject, change) in costSubjects {
-                    let delta = change.delta ?? 0, percent = change.percent ?? 0
+                    // Decided in decimal on the amounts as printed (to the cent): $7.00 → $7.70 is
+                    // exactly +10 %, whatever binary doubles would make of it.
+                    let delta = change.centsDelta ?? 0
                     let breached: Bool
                     switch (bound, increase) {
-                    case (.percent(let p), true): breached = percent > p
+                    case (.percent(let p), true): breached = Self.percentChange(change, exceeds: p)
                     case (.usd(let d), true): breached = delta > d
-                    case (.percent(let p), false): breached = -percent < p
+                    case (.percent(let p), false): breached = !Self.percentChange(change, fallsBy: p)
                     case (.usd(let d), false): breached = -delta < d
                     default: breached = false
                     }

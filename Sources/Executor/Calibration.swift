@@ -2,6 +2,7 @@ import Foundation
 import Percentiles
 import Simulation
 import WorkerProtocol
+import InputLimits
 import Yams
 
 /// This machine's measured figures (`placer calibrate`), which an on-prem target can use in
@@ -85,13 +86,34 @@ public struct Calibration: Sendable, Equatable {
         public var description: String
     }
 
+    /// True when `node` has at most `budget` nodes with its aliases expanded (stops counting there).
+    static func fits(_ node: Node, budget: inout Int) -> Bool {
+        budget -= 1
+        guard budget >= 0 else { return false }
+        switch node {
+        case .scalar, .alias: return true
+        case .sequence(let items): return items.allSatisfy { fits($0, budget: &budget) }
+        case .mapping(let pairs): return pairs.allSatisfy { fits($0.key, budget: &budget) && fits($0.value, budget: &budget) }
+        }
+    }
+
     /// Reads a file written by `yaml()`.
-    public static func read(path: String) throws -> Calibration {
+    public static func read(path: String, limits: InputLimits = .current) throws -> Calibration {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw ReadError(description: "\(path): cannot read the calibration file")
         }
         let root: Any?
-        do { root = try Yams.load(yaml: text) } catch {
+        do {
+            // Count the nodes before building values: an alias bomb is refused, not expanded.
+            guard let node = try Yams.compose(yaml: text) else { throw ReadError(description: "\(path): empty") }
+            var budget = limits.maxYAMLNodes
+            guard Self.fits(node, budget: &budget) else {
+                throw ReadError(description: "\(path): the document expands to more than \(limits.maxYAMLNodes) nodes \(InputLimits.Name.yamlNodes.hint)")
+            }
+            root = Constructor.default.any(from: node)
+        } catch let error as ReadError {
+            throw error
+        } catch {
             throw ReadError(description: "\(path): not YAML: \(error)")
         }
         guard let map = root as? [String: Any], map["schema"] as? String == schema else {
@@ -100,8 +122,11 @@ public struct Calibration: Sendable, Equatable {
         func number(_ section: String, _ key: String) throws -> Double {
             let block = map[section] as? [String: Any]
             let value = key.isEmpty ? block?["value"] : (block?[key] as? [String: Any])?["value"]
-            if let d = value as? Double { return d }
-            if let i = value as? Int { return Double(i) }
+            let found = (value as? Double) ?? (value as? Int).map(Double.init)
+            if let d = found, d.isFinite, d >= 0, d <= limits.maxDurationMs { return d }
+            if found != nil {
+                throw ReadError(description: "\(path): \(section).\(key.isEmpty ? "value" : key + ".value") is out of range (0 to \(Int(limits.maxDurationMs)) ms) \(InputLimits.Name.durationMs.hint)")
+            }
             throw ReadError(description: "\(path): \(section).\(key.isEmpty ? "value" : key + ".value") is missing or not a number")
         }
         let machine = map["machine"] as? [String: Any] ?? [:]

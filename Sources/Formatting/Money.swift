@@ -11,6 +11,24 @@ extension Numbers {
         case signed
     }
 
+    /// `amount` rounded to the cent, half away from zero ($1.005 → $1.01, -$1.005 → -$1.01): the
+    /// one rounding every printed amount and every money threshold uses.
+    public static func cents(_ amount: Decimal) -> Decimal {
+        var value = amount, rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 2, .plain)
+        return rounded
+    }
+
+    /// A `Double` amount rounded to the cent as it is printed (0 for a non-finite one).
+    public static func cents(_ amount: Double) -> Decimal { cents(decimal(amount) ?? 0) }
+
+    /// An amount held as a `Double`, as the decimal it is written as (its shortest text, which
+    /// is also what the result JSON holds): 1.005 is $1.005, not the binary 1.00499999….
+    public static func decimal(_ amount: Double) -> Decimal? {
+        guard amount.isFinite else { return nil }
+        return Decimal(string: "\(amount)", locale: Locale(identifier: "en_US_POSIX"))
+    }
+
     /// An amount in `style`, rounded half away from zero; no `-` on an amount that rounds to zero.
     public static func usd(_ amount: Decimal, _ style: MoneyStyle) -> String {
         let places = style == .compact && abs(amount) >= 10_000 ? 0 : 2
@@ -29,7 +47,7 @@ extension Numbers {
 
     /// An amount held as a `Double` (placement's sums), written as the same amount in `Decimal` would be.
     public static func usd(_ amount: Double, _ style: MoneyStyle) -> String {
-        guard amount.isFinite else { return "–" }
-        return usd(Decimal(amount), style)
+        guard let exact = decimal(amount) else { return "–" }
+        return usd(exact, style)
     }
 }

@@ -85,7 +85,10 @@ struct ReportContext {
     /// The cheapest cloud target that serves the whole trace within the constraints.
     var bestCloud: TargetResult? { cloud.first { shortfall($0) == nil } }
 
-    static func cents(_ target: TargetResult) -> Int { Int(((cost(target) ?? 0) * 100).rounded()) }
+    /// The target's monthly cost in whole cents, rounded as every printed amount is (`Numbers.cents`).
+    static func cents(_ target: TargetResult) -> Int {
+        NSDecimalNumber(decimal: Numbers.cents(target.figures.monthlyCost?.total ?? 0) * 100).intValue
+    }
 
     /// Cloud targets that serve the whole trace within the constraints at the best target's cost.
     var tiedBest: [TargetResult] {

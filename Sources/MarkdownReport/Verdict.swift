@@ -32,7 +32,7 @@ enum Verdict {
         if let best = p["allCloudBest"], let cost = best["monthlyCost"]?.double {
             let saving = p["savings"]?["vsAllCloudBest"]?.double ?? (cost - total)
             let id = best["target"]?.string ?? "?"
-            text += abs(saving) < 0.005 ? " That costs the same as the cheapest all-cloud choice" : " That is \(savingText(saving, of: cost)) against the cheapest all-cloud choice, \(Text.md(id)) at \(Numbers.usd(cost, .compact))"
+            text += Numbers.cents(saving) == 0 ? " That costs the same as the cheapest all-cloud choice" : " That is \(savingText(saving, of: cost)) against the cheapest all-cloud choice, \(Text.md(id)) at \(Numbers.usd(cost, .compact))"
             if let s = c.standing[id], s.functions > 0, !s.allowedEverywhere {
                 text += " (which the requirements rule out for \(Numbers.counted(Double(s.functions - s.allowedFunctions), "function")))"
             }
@@ -45,7 +45,7 @@ enum Verdict {
         text += "."
         if let current = c.currentTarget, let today = c.cloud.first(where: { $0.id == current }), let todayCost = ReportContext.cost(today), todayCost > 0 {
             text += " Today the functions run on \(Text.md(current)), at \(Numbers.usd(todayCost, .compact)) a month: "
-                + (todayCost - total >= 0.005 ? "the placement saves \(Numbers.usd(todayCost - total, .compact)) (\(Numbers.percent((todayCost - total) / todayCost, .adaptive)))."
+                + (Numbers.cents(todayCost) > Numbers.cents(total) ? "the placement saves \(Numbers.usd(todayCost - total, .compact)) (\(Numbers.percent((todayCost - total) / todayCost, .adaptive)))."
                     : "the placement costs \(Numbers.usd(total - todayCost, .compact)) more.")
         }
         // Functions that have one allowed target decide where the money goes: say so.

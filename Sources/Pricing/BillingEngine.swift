@@ -90,6 +90,9 @@ public enum BillingEngine {
 
     /// Prices `usage` — the account's total on this target — with `profile`'s billing rules.
     public static func price(_ usage: UsageSummary, on profile: Profile, options: PricingOptions = PricingOptions()) throws -> CostBreakdown {
+        guard !usage.overflowed else {
+            throw PricingError.invalidUsage("the usage on \(profile.id) is too large to bill: a count or a sum of milliseconds passes 2^63 (durations above \(Int64(UsageRecorder.longestBilledMs)) ms are refused)")
+        }
         guard let billing = profile.billing else { throw PricingError.notPricedPerUse(target: profile.id) }
         guard usage.days > 0 else { throw PricingError.invalidUsage("the usage period must be longer than 0 days") }
         guard options.discountPercent >= 0, options.discountPercent <= 100 else {

@@ -482,12 +482,40 @@ struct ProfileReader {
         return value
     }
 
+    /// The whole of `text` as a decimal: an optional sign, digits with at most one point, an
+    /// optional exponent of up to two digits (`_` separates digit groups). `Decimal(string:)`
+    /// alone reads a prefix (`0.2.0.5` would be 0.2), so the shape is checked first.
     static func decimal(_ text: String) -> Decimal? {
-        let cleaned = text.replacingOccurrences(of: "_", with: "")
-        let allowed = Set("0123456789.-+eE")
-        guard !cleaned.isEmpty, cleaned.allSatisfy({ allowed.contains($0) }),
-              let value = Decimal(string: cleaned, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
-        return value
+        let cleaned = Array(text.replacingOccurrences(of: "_", with: "").utf8)
+        var i = 0
+        func digits() -> Int {
+            let start = i
+            while i < cleaned.count, cleaned[i] >= 48, cleaned[i] <= 57 { i += 1 }
+            return i - start
+        }
+        if i < cleaned.count, cleaned[i] == 43 || cleaned[i] == 45 { i += 1 }
+        var mantissa = digits()
+        if i < cleaned.count, cleaned[i] == 46 { i += 1; mantissa += digits() }
+        guard mantissa > 0 else { return nil }
+        if i < cleaned.count, cleaned[i] == 101 || cleaned[i] == 69 {
+            i += 1
+            if i < cleaned.count, cleaned[i] == 43 || cleaned[i] == 45 { i += 1 }
+            let exponent = digits()
+            guard exponent > 0, exponent <= 2 else { return nil }
+        }
+        guard i == cleaned.count else { return nil }
+        return Decimal(string: String(decoding: cleaned, as: UTF8.self), locale: Locale(identifier: "en_US_POSIX"))
+    }
+
+    /// The largest canonical value of a dimension a profile may give: counts are held in 32 bits
+    /// by the engine, durations (ms) and memory (MB) up to about 31 years and an exabyte, and
+    /// prices and rates far above any list price.
+    static func ceiling(_ dimension: Dimension) -> Decimal {
+        switch dimension {
+        case .count: return Decimal(Int(Int32.max))
+        case .duration, .memory: return Decimal(sign: .plus, exponent: 12, significand: 1)
+        default: return Decimal(sign: .plus, exponent: 15, significand: 1)
+        }
     }
 
     mutating func sourceRef(_ node: YAMLTree?, at path: String) -> String? {
@@ -519,6 +547,17 @@ struct ProfileReader {
         let source = sourceRef(m["source"], at: path + ".source")
         guard let value, let unit, let source else { return nil }
         let f = Figure(value: value, unit: unit, source: source)
+        let ceiling = Self.ceiling(unit.dimension)
+        if f.canonical > ceiling {
+            issue(m["value"], path + ".value", "\(value) \(unit.symbol) is out of range for a \(unit.dimension.rawValue) (at most \(ceiling) in its base unit)")
+            return nil
+        }
+        var exact = f.canonical, whole = Decimal()
+        NSDecimalRound(&whole, &exact, 0, .plain)
+        if unit.dimension == .count, whole != f.canonical {
+            issue(m["value"], path + ".value", "expected a whole number, found \(value)")
+            return nil
+        }
         figures.append((path, f))
         return f
     }

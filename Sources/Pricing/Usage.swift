@@ -39,21 +39,46 @@ public struct UsageSummary: Sendable, Equatable {
     /// Billed execution time that ran on provisioned environments.
     public var provisionedExecutionMs: [Shape: Int64] = [:]
     public var egressBytes: Int64 = 0
+    /// Set when a count or a sum of milliseconds went past `Int64` (every addition and product
+    /// here is checked); `BillingEngine.price` refuses such a usage rather than bill a wrapped figure.
+    public var overflowed = false
 
     public init(days: Decimal = 30) { self.days = days }
 
     /// Adds another function's usage over the same period.
     public static func + (lhs: UsageSummary, rhs: UsageSummary) -> UsageSummary {
         var sum = lhs
-        sum.invocations += rhs.invocations
-        sum.coldStarts += rhs.coldStarts
-        sum.executionMs.merge(rhs.executionMs, uniquingKeysWith: +)
-        sum.initMs.merge(rhs.initMs, uniquingKeysWith: +)
-        sum.instanceMs.merge(rhs.instanceMs, uniquingKeysWith: +)
-        sum.provisionedMs.merge(rhs.provisionedMs, uniquingKeysWith: +)
-        sum.provisionedExecutionMs.merge(rhs.provisionedExecutionMs, uniquingKeysWith: +)
-        sum.egressBytes += rhs.egressBytes
+        var overflowed = lhs.overflowed || rhs.overflowed
+        func add(_ a: Int64, _ b: Int64) -> Int64 {
+            let (total, overflow) = a.addingReportingOverflow(b)
+            if overflow { overflowed = true }
+            return overflow ? .max : total
+        }
+        sum.invocations = add(sum.invocations, rhs.invocations)
+        sum.coldStarts = add(sum.coldStarts, rhs.coldStarts)
+        sum.executionMs.merge(rhs.executionMs, uniquingKeysWith: add)
+        sum.initMs.merge(rhs.initMs, uniquingKeysWith: add)
+        sum.instanceMs.merge(rhs.instanceMs, uniquingKeysWith: add)
+        sum.provisionedMs.merge(rhs.provisionedMs, uniquingKeysWith: add)
+        sum.provisionedExecutionMs.merge(rhs.provisionedExecutionMs, uniquingKeysWith: add)
+        sum.egressBytes = add(sum.egressBytes, rhs.egressBytes)
+        sum.overflowed = overflowed
         return sum
+    }
+
+    /// `table[shape] += count × ms`, checked.
+    mutating func add(_ count: Int64, times ms: Int64, to keyPath: WritableKeyPath<UsageSummary, [Shape: Int64]>, _ shape: Shape) {
+        let (product, o1) = count.multipliedReportingOverflow(by: ms)
+        let (total, o2) = self[keyPath: keyPath][shape, default: 0].addingReportingOverflow(product)
+        if o1 || o2 { overflowed = true; return }
+        self[keyPath: keyPath][shape] = total
+    }
+
+    /// `self[keyPath] += count`, checked.
+    mutating func add(_ count: Int64, to keyPath: WritableKeyPath<UsageSummary, Int64>) {
+        let (total, overflow) = self[keyPath: keyPath].addingReportingOverflow(count)
+        if overflow { overflowed = true; return }
+        self[keyPath: keyPath] = total
     }
 }
 
@@ -128,11 +153,17 @@ public struct UsageRecorder: Sendable {
         }
     }
 
+    /// The longest duration one execution, init or lifetime may bill, ms (about 31 years): its
+    /// microseconds fit `Int64` with room for rounding. A longer one marks the usage overflowed.
+    public static let longestBilledMs = 1e12
+
     /// Billed milliseconds for one execution of `durationMs`: rounded up to the billing unit, at
     /// least the minimum. The duration is first taken to whole microseconds, so a trace's
-    /// floating-point noise (300.00000000000006 ms) does not cross a rounding edge.
+    /// floating-point noise (300.00000000000006 ms) does not cross a rounding edge. Durations
+    /// beyond `longestBilledMs` (or not finite) are billed as that.
     public func billedMs(_ durationMs: Double) -> Int64 {
-        let micros = Int64((max(0, durationMs) * 1000).rounded())
+        let bounded = durationMs.isFinite ? min(max(0, durationMs), Self.longestBilledMs) : Self.longestBilledMs
+        let micros = Int64((bounded * 1000).rounded())
         let unitMicros = max(1, Self.int64(billing.durationRounding.canonical * 1000))
         let rounded = (micros + unitMicros - 1) / unitMicros * unitMicros
         let minimumMicros = Self.int64(billing.minimumBilledDuration.canonical * 1000)
@@ -148,20 +179,17 @@ public struct UsageRecorder: Sendable {
     public mutating func invocations(_ count: Int64 = 1, durationMs: Double, shape: Shape,
                                      initMs: Double? = nil, onProvisioned: Bool = false) {
         guard count > 0 else { return }
-        summary.invocations += count
+        if !(durationMs <= Self.longestBilledMs) || !((initMs ?? 0) <= Self.longestBilledMs) { summary.overflowed = true }
+        summary.add(count, to: \.invocations)
         let run = billedMs(durationMs)
-        if onProvisioned {
-            summary.provisionedExecutionMs[shape, default: 0] += run * count
-        } else {
-            summary.executionMs[shape, default: 0] += run * count
-        }
+        summary.add(count, times: run, to: onProvisioned ? \.provisionedExecutionMs : \.executionMs, shape)
         if let initMs {
-            summary.coldStarts += count
+            summary.add(count, to: \.coldStarts)
             if billing.initBilled.billed {
                 // The provider rounds the cold invocation as one duration (init + run), so the
                 // init share is what that adds beyond the run's own rounding.
                 let together = billedMs(durationMs + initMs)
-                summary.initMs[shape, default: 0] += (together - run) * count
+                summary.add(count, times: together - run, to: \.initMs, shape)
             }
         }
     }
@@ -170,15 +198,17 @@ public struct UsageRecorder: Sendable {
     /// (the `price` calculator's `--cold-starts C --init-ms I`).
     public mutating func coldStarts(_ count: Int64, initMs: Double, shape: Shape) {
         guard count > 0 else { return }
-        summary.coldStarts += count
+        if !(initMs <= Self.longestBilledMs) { summary.overflowed = true }
+        summary.add(count, to: \.coldStarts)
         if billing.initBilled.billed {
-            summary.initMs[shape, default: 0] += billedMs(initMs) * count
+            summary.add(count, times: billedMs(initMs), to: \.initMs, shape)
         }
     }
 
     /// Records an instance's lifetime (instance-based billing), rounded to the billing unit.
     public mutating func instance(lifetimeMs: Double, shape: Shape) {
-        summary.instanceMs[shape, default: 0] += billedMs(lifetimeMs)
+        if !(lifetimeMs <= Self.longestBilledMs) { summary.overflowed = true }
+        summary.add(1, times: billedMs(lifetimeMs), to: \.instanceMs, shape)
     }
 
     /// Records `environments` environments held provisioned for `heldMs`, rounded up to the
@@ -186,12 +216,13 @@ public struct UsageRecorder: Sendable {
     public mutating func provisioned(environments: Int64, heldMs: Double, shape: Shape) throws {
         guard let p = billing.provisioned else { throw PricingError.noProvisionedPricing(target: target) }
         let unit = max(1, Self.int64(p.rounding?.canonical ?? 1))
+        guard heldMs.isFinite, heldMs <= Self.longestBilledMs else { summary.overflowed = true; return }
         let ms = Int64(max(0, heldMs).rounded(.up))
-        summary.provisionedMs[shape, default: 0] += (ms + unit - 1) / unit * unit * environments
+        summary.add(environments, times: (ms + unit - 1) / unit * unit, to: \.provisionedMs, shape)
     }
 
     /// Records bytes sent to the internet.
-    public mutating func egress(bytes: Int64) { summary.egressBytes += max(0, bytes) }
+    public mutating func egress(bytes: Int64) { summary.add(max(0, bytes), to: \.egressBytes) }
 
     private static func roundUp(_ value: Int, to step: Int) -> Int { (max(value, 1) + step - 1) / step * step }
     private static func int(_ d: Decimal) -> Int { NSDecimalNumber(decimal: d).intValue }

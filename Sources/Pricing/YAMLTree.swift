@@ -1,4 +1,5 @@
 import Foundation
+import InputLimits
 import Yams
 
 /// A parsed YAML document as plain, `Sendable` values, with the line each node started on.
@@ -28,8 +29,10 @@ public indirect enum YAMLTree: Sendable, Equatable {
         }
     }
 
-    /// Parses the first document of `text`; an empty document is an empty mapping.
-    public static func parse(_ text: String) throws -> YAMLTree {
+    /// Parses the first document of `text`; an empty document is an empty mapping. A document
+    /// that expands (through aliases) to more than `maxNodes` nodes is refused while it is being
+    /// copied, before it is built: a few hundred bytes of nested aliases name billions of nodes.
+    public static func parse(_ text: String, maxNodes: Int = InputLimits.current.maxYAMLNodes) throws -> YAMLTree {
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -37,15 +40,17 @@ public indirect enum YAMLTree: Sendable, Equatable {
             throw YAMLSyntaxError(message: Self.describe(error))
         }
         guard let node else { return .mapping([], line: 1) }
-        return try convert(node)
+        var budget = maxNodes
+        return try convert(node, budget: &budget, maxNodes: maxNodes)
     }
 
     /// Parses every document of `text` (a deployment file may hold several).
-    public static func parseAll(_ text: String) throws -> [YAMLTree] {
+    public static func parseAll(_ text: String, maxNodes: Int = InputLimits.current.maxYAMLNodes) throws -> [YAMLTree] {
         var result: [YAMLTree] = []
+        var budget = maxNodes
         do {
             var documents = try Yams.compose_all(yaml: text)
-            while let node = documents.next() { result.append(try convert(node)) }
+            while let node = documents.next() { result.append(try convert(node, budget: &budget, maxNodes: maxNodes)) }
             if let error = documents.error { throw error }
         } catch let error as YamlError {
             throw YAMLSyntaxError(message: Self.describe(error))
@@ -53,23 +58,33 @@ public indirect enum YAMLTree: Sendable, Equatable {
         return result
     }
 
-    private static func convert(_ node: Node) throws -> YAMLTree {
+    private static func convert(_ node: Node, budget: inout Int, maxNodes: Int) throws -> YAMLTree {
         let line = node.mark?.line ?? 0
+        budget -= 1
+        guard budget >= 0 else {
+            throw YAMLSyntaxError(message: """
+                line \(line): the document expands to more than \(maxNodes) nodes (aliases repeating \
+                aliases?) \(InputLimits.Name.yamlNodes.hint)
+                """)
+        }
         switch node {
         case .scalar(let scalar):
             return .scalar(scalar.string, line: line)
         case .sequence(let sequence):
-            return .sequence(try sequence.map(convert), line: line)
+            var items: [YAMLTree] = []
+            for item in sequence { items.append(try convert(item, budget: &budget, maxNodes: maxNodes)) }
+            return .sequence(items, line: line)
         case .mapping(let mapping):
             var pairs: [(key: String, value: YAMLTree)] = []
+            var seen = Set<String>()
             for (key, value) in mapping {
                 guard case .scalar(let keyScalar) = key else {
                     throw YAMLSyntaxError(message: "line \(key.mark?.line ?? 0): mapping keys must be plain strings")
                 }
-                if pairs.contains(where: { $0.key == keyScalar.string }) {
+                guard seen.insert(keyScalar.string).inserted else {
                     throw YAMLSyntaxError(message: "line \(key.mark?.line ?? 0): key '\(keyScalar.string)' appears twice")
                 }
-                pairs.append((keyScalar.string, try convert(value)))
+                pairs.append((keyScalar.string, try convert(value, budget: &budget, maxNodes: maxNodes)))
             }
             return .mapping(pairs, line: line)
         case .alias:

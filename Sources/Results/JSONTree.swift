@@ -1,4 +1,5 @@
 import Foundation
+import InputLimits
 
 /// A parsed JSON document, with the path of each value kept for error messages
 /// (`targets[2].latencyMs.p99`).
@@ -18,8 +19,10 @@ public struct JSONNode: Sendable {
     /// Where this value is in the document, for messages.
     public var path: String
 
-    /// Parses JSON text; `file` names it in errors.
-    public static func parse(_ data: Data, file: String) throws -> JSONNode {
+    /// Parses JSON text; `file` names it in errors. Depth, string sizes and numbers are checked
+    /// against `limits` first (`JSONBounds`).
+    public static func parse(_ data: Data, file: String, limits: InputLimits = .current) throws -> JSONNode {
+        try JSONBounds.check(data, file: file, limits: limits)
         let any: Any
         do { any = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) } catch {
             throw ResultError(file: file, message: "not valid JSON (\(Self.describe(error)))")

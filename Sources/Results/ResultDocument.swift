@@ -1,4 +1,5 @@
 import Foundation
+import InputLimits
 
 /// A `placer.result/v1` document read back from its JSON (docs/result.md): what the report and
 /// compare commands need of it, typed, plus the whole tree for the sections other modules add
@@ -17,7 +18,11 @@ public struct ResultDocument: Sendable {
     public var root: JSONNode
 
     /// Reads and checks a result file: valid JSON, this schema version, the fields the report needs.
-    public static func load(path: String) throws -> ResultDocument {
+    public static func load(path: String, limits: InputLimits = .current) throws -> ResultDocument {
+        // Refuse an oversized file before reading it into memory.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limits.maxJSONBytes {
+            throw ResultError(file: path, message: "the file is larger than \(limits.maxJSONBytes) bytes \(InputLimits.Name.jsonBytes.hint)")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ResultError(file: path, message: "cannot read this file")
         }

@@ -20,7 +20,22 @@ extension TraceStore {
         }
         let started = Date()
         defer { logger.debug("\(path): ingested in \(String(format: "%.3f", Date().timeIntervalSince(started))) s") }
-        return try writer.write { db -> IngestOutcome in
+        do {
+            return try ingestInTransaction(path: path, options: options)
+        } catch let error as DatabaseError where Self.isWriteFault(error) {
+            // SQLite has rolled the transaction back: the database is as it was before this file.
+            throw StoreWriteError(database: self.path ?? "the in-memory database", file: path, reason: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    /// A write the disk or the process's limits refused (full, a file-size limit, an I/O error),
+    /// rather than something wrong with the data.
+    static func isWriteFault(_ error: DatabaseError) -> Bool {
+        [ResultCode.SQLITE_FULL, .SQLITE_IOERR].contains(error.resultCode)
+    }
+
+    private func ingestInTransaction(path: String, options: ReadOptions) throws -> IngestOutcome {
+        try writer.write { db -> IngestOutcome in
             let name = (path as NSString).lastPathComponent
             try db.execute(
                 sql: """
@@ -76,6 +91,21 @@ extension TraceStore {
 
     static func timestamp() -> String {
         ISO8601DateFormatter().string(from: Date())
+    }
+}
+
+/// The database could not be written while ingesting a file (disk full, a file-size limit):
+/// that file's transaction was rolled back, the files before it stay.
+public struct StoreWriteError: Error, Sendable, CustomStringConvertible {
+    /// The database file.
+    public var database: String
+    /// The trace file being ingested.
+    public var file: String
+    /// SQLite's words for it (`database or disk is full`, `disk I/O error`).
+    public var reason: String
+
+    public var description: String {
+        "\(database): cannot write the database while ingesting \(file): \(reason); the database is as it was before this file"
     }
 }
 

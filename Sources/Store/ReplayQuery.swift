@@ -78,7 +78,7 @@ extension TraceStore {
             let series = try Row.fetchCursor(db, sql: "SELECT function_id, points FROM minute_series WHERE metric = 'invocations' ORDER BY function_id, first_minute")
             while let row = try series.next() {
                 guard let f = index[row["function_id"]] else { continue }
-                Self.parsePoints(row["points"], into: &pairs[f, default: []])
+                try Self.parsePoints(row["points"], into: &pairs[f, default: []])
             }
             for (f, list) in pairs {
                 if zip(list, list.dropFirst()).allSatisfy({ $0.0 < $1.0 }) {
@@ -88,7 +88,13 @@ extension TraceStore {
                 }
                 // Overlapping files: add up the counts of the same minute.
                 var merged: [Int32: Int32] = [:]
-                for (m, c) in list { merged[m, default: 0] += c }
+                for (m, c) in list {
+                    let (sum, overflow) = merged[m, default: 0].addingReportingOverflow(c)
+                    guard !overflow else {
+                        throw StoredValueError(message: "function \(trace.functions[f].key.function) has more than \(Int32.max) calls in minute \(m) across its files")
+                    }
+                    merged[m] = sum
+                }
                 let minutes = merged.keys.sorted()
                 trace.functions[f].minutes = minutes
                 trace.functions[f].counts = minutes.map { merged[$0] ?? 0 }
@@ -148,9 +154,11 @@ extension TraceStore {
     }
 
     /// Parses `[[minute,value],…]` as written by `PointsEncoding` (values rounded to whole counts).
-    static func parsePoints(_ text: String, into out: inout [(Int32, Int32)]) {
+    /// A minute or a count beyond 32 bits (a database written by hand or by an older Placer
+    /// without range checks) is a `StoredValueError`, not a trap.
+    static func parsePoints(_ text: String, into out: inout [(Int32, Int32)]) throws {
         var copy = text
-        copy.withUTF8 { bytes in
+        try copy.withUTF8 { bytes in
             var i = 0
             let n = bytes.count
             var fields: [Double] = []
@@ -170,14 +178,17 @@ extension TraceStore {
                     if whole {
                         var v = 0, sign = 1, j = start
                         if bytes[j] == 45 { sign = -1; j += 1 }
-                        while j < i { v = v * 10 + Int(bytes[j] - 48); j += 1 }
-                        value = Double(sign * v)
+                        while j < i, v < 1 << 53 { v = v * 10 + Int(bytes[j] - 48); j += 1 }
+                        value = j < i ? .infinity : Double(sign * v)
                     } else {
                         value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)) ?? 0
                     }
                     fields.append(value)
                     if fields.count == 2 {
-                        out.append((Int32(fields[0]), Int32(fields[1].rounded())))
+                        guard let minute = Int32(exactly: fields[0]), let count = Int32(exactly: fields[1].rounded()) else {
+                            throw StoredValueError(message: "a minute series holds [\(fields[0]), \(fields[1])], beyond a 32-bit minute and count")
+                        }
+                        out.append((minute, count))
                         fields.removeAll(keepingCapacity: true)
                     }
                 } else {
@@ -186,4 +197,10 @@ extension TraceStore {
             }
         }
     }
+}
+
+/// A value in the database outside what Placer writes (written by hand, or before range checks).
+public struct StoredValueError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { "the database holds a value out of range: \(message)" }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import InputLimits
 import Simulation
 import Store
 import Traces
@@ -16,13 +17,16 @@ public enum WorkloadLoader {
     /// - Parameter untimedPeriodSeconds: the period a trace without any times covers (the user's
     ///   `--period`): its calls are spread evenly over it, per function, so they can be billed.
     public static func load(_ store: TraceStore, configuredMemory: (FunctionKey) -> Double? = { _ in nil },
-                            inferredFloorMB: Double? = nil, untimedPeriodSeconds: Double? = nil) throws -> Workload {
+                            inferredFloorMB: Double? = nil, untimedPeriodSeconds: Double? = nil,
+                            limits: InputLimits = .current) throws -> Workload {
         let trace = try store.replayTrace(untimedPeriodSeconds: untimedPeriodSeconds)
-        return build(trace, configuredMemory: configuredMemory, inferredFloorMB: inferredFloorMB)
+        return try build(trace, configuredMemory: configuredMemory, inferredFloorMB: inferredFloorMB, limits: limits)
     }
 
+    /// - Throws: `SpanError` when the trace spans more than `limits.maxTraceDays` (replay
+    ///   allocates per minute of the span: one outlier timestamp would ask for petabytes).
     public static func build(_ trace: ReplayTrace, configuredMemory: (FunctionKey) -> Double? = { _ in nil },
-                             inferredFloorMB: Double? = nil) -> Workload {
+                             inferredFloorMB: Double? = nil, limits: InputLimits = .current) throws -> Workload {
         var notes: [String] = []
         // Window: binned minutes from minute 0; exact starts from the first minute holding one.
         var lastMinute = 0
@@ -35,6 +39,10 @@ public enum WorkloadLoader {
         var lastSecond = Double(lastMinute) * 60
         for f in trace.functions {
             for (s, d) in zip(f.starts, f.durationsMs) { lastSecond = max(lastSecond, s - origin + d / 1000) }
+        }
+        let days = max(lastSecond, trace.spreadOverSeconds ?? 0) / 86_400
+        guard days.isFinite, days <= Double(limits.maxTraceDays) else {
+            throw SpanError(days: days, limit: limits.maxTraceDays)
         }
         var span = max(1, Int((lastSecond / 60).rounded(.up)))
         if let period = trace.spreadOverSeconds { span = max(span, Int((period / 60).rounded(.up))) }
@@ -98,5 +106,19 @@ public enum WorkloadLoader {
             return "\(Int(seconds / size)) \(unit)"
         }
         return "\(Int(seconds)) s"
+    }
+}
+
+/// A trace whose calls spread over more days than replay allows.
+public struct SpanError: Error, Sendable, CustomStringConvertible {
+    /// Days from the trace's first minute to its last call's end.
+    public var days: Double
+    /// The limit, `InputLimits.maxTraceDays`.
+    public var limit: Int
+
+    public var description: String {
+        let shown = days < 1e15 ? String(Int64(days.rounded(.up))) : "\(days)"
+        return "the trace spans \(shown) days, above the limit of \(limit) days \(InputLimits.Name.traceDays.hint); " +
+            "is one timestamp far from the others?"
     }
 }

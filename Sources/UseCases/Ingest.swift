@@ -77,6 +77,9 @@ public enum Ingest {
             } catch let error as TraceError {
                 let notes = index > 0 ? ["the \(index) files before it are in \(request.database); fix this one and run again (ingested files are skipped)"] : []
                 throw UseCaseError(.badInput, "\(error)", notes: notes)
+            } catch let error as StoreWriteError {
+                let notes = index > 0 ? ["the \(index) files before it are in \(request.database); free space and run again (ingested files are skipped)"] : []
+                throw UseCaseError(.cannotCreate, "\(error)", notes: notes)
             }
             let ingested = IngestedFile(path: file, outcome: outcome)
             progress.observe(.ingested(ingested))

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import MarkdownReport
 import Results
@@ -7,28 +10,60 @@ import Simulation
 /// The files a use case writes: all or nothing, and a file that cannot be written is a
 /// `UseCaseError` of kind `cannotCreate` naming it.
 public enum Outputs {
-    /// Writes files all or nothing: each to a temporary name first, then renamed, so a failure
-    /// leaves nothing half-written.
+    /// Writes files all or nothing: each to a temporary name beside it first (written, flushed
+    /// to disk, closed, every step checked), then renamed, so a failure (disk full, a file-size
+    /// limit) leaves nothing half-written under a final name and no temporary behind.
     public static func writeAll(_ files: [(path: String, text: String)]) throws {
         let manager = FileManager.default
         var written: [(temporary: String, path: String)] = []
+        var current = files.first?.path ?? "the report"
         do {
             for file in files {
+                current = file.path
                 let folder = (file.path as NSString).deletingLastPathComponent
                 if !folder.isEmpty { try manager.createDirectory(atPath: folder, withIntermediateDirectories: true) }
                 let temporary = file.path + ".placer-tmp"
-                try file.text.write(toFile: temporary, atomically: false, encoding: .utf8)
                 written.append((temporary, file.path))
+                try writeFully(file.text, to: temporary)
             }
             // rename(2) replaces an existing file in one step.
-            for file in written where rename(file.temporary, file.path) != 0 {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+            for file in written {
+                current = file.path
+                if rename(file.temporary, file.path) != 0 { throw WriteFailure(reason: String(cString: strerror(errno))) }
             }
             for file in files { logger.debug("wrote \(file.path) (\(file.text.utf8.count) bytes)") }
         } catch {
-            for file in written { try? manager.removeItem(atPath: file.temporary) }
-            throw UseCaseError.cannotCreate("cannot write \(files.first?.path ?? "the report"): \(error.localizedDescription)")
+            for file in written { unlink(file.temporary) }
+            let reason = (error as? WriteFailure)?.reason ?? error.localizedDescription
+            throw UseCaseError.cannotCreate("cannot write \(current): \(reason)")
         }
+    }
+
+    /// Why a write failed, in the system's words (`File too large`, `No space left on device`).
+    struct WriteFailure: Error { var reason: String }
+
+    /// Writes `text` to `path` (created or truncated) and flushes it to disk; any short write,
+    /// failed `fsync` or `close` throws, since a full disk may only show there.
+    static func writeFully(_ text: String, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw WriteFailure(reason: String(cString: strerror(errno))) }
+        var failure: String?
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
+        if close(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
+        if let failure { throw WriteFailure(reason: failure) }
     }
 
     /// Renders a result document and writes the markdown and its SVG charts beside it; returns
@@ -47,15 +82,20 @@ public enum Outputs {
 
     /// Writes a result JSON.
     public static func writeResult(_ result: SimulationResult, to path: String) throws {
-        do { try result.json().write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw UseCaseError.cannotCreate("\(path): cannot write the result: \(error.localizedDescription)")
-        }
+        try write(result.json(), to: path, what: "the result")
     }
 
     /// Writes `text`; `what` names it in the message when it cannot be written (`the comparison`).
+    /// Like `writeAll`: a temporary beside it, flushed, then renamed.
     static func write(_ text: String, to path: String, what: String) throws {
-        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw UseCaseError.cannotCreate("\(path): cannot write\(what.isEmpty ? "" : " " + what): \(error.localizedDescription)")
+        let temporary = path + ".placer-tmp"
+        do {
+            try writeFully(text, to: temporary)
+            if rename(temporary, path) != 0 { throw WriteFailure(reason: String(cString: strerror(errno))) }
+        } catch {
+            unlink(temporary)
+            let reason = (error as? WriteFailure)?.reason ?? error.localizedDescription
+            throw UseCaseError.cannotCreate("\(path): cannot write\(what.isEmpty ? "" : " " + what): \(reason)")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import InputLimits
 import Pricing
 
 /// `placer price`: one steady workload billed for a month on one target, as the provider bills
@@ -53,7 +54,8 @@ public enum Price {
     }
 
     /// Bills the workload.
-    public static func run(_ request: Request) throws -> Outcome {
+    public static func run(_ request: Request, limits: InputLimits = .current) throws -> Outcome {
+        try check(request, limits)
         var catalog = try Inputs.catalog(request.catalog)
         var discountPercent = request.discount.map { Decimal(string: String($0)) ?? 0 } ?? 0
         if let deployment = request.deployment {
@@ -75,6 +77,11 @@ public enum Price {
             } catch {
                 throw UseCaseError.badInput("\(deployment): cannot read this file")
             }
+        }
+        // Checked products: a steady workload's instance lifetime is calls × duration.
+        let lifetimeMs = Double(request.invocations) * request.durationMs
+        guard lifetimeMs <= UsageRecorder.longestBilledMs || profileBillsPerUse(catalog, request.target) else {
+            throw UseCaseError.usage("--invocations × --duration-ms is \(lifetimeMs) ms, more than an instance can be billed for (\(Int64(UsageRecorder.longestBilledMs)) ms)")
         }
         do {
             let profile = try catalog.profile(request.target)
@@ -98,5 +105,26 @@ public enum Price {
         } catch let error as PricingError {
             throw UseCaseError.usage("\(error)")
         }
+    }
+
+    /// True unless the target bills instance lifetime (where calls × duration is one figure).
+    private static func profileBillsPerUse(_ catalog: Catalog, _ target: String) -> Bool {
+        (try? catalog.profile(target))?.billing?.mode != .instance
+    }
+
+    /// Every figure of the request within its range, or a usage error naming the flag.
+    static func check(_ request: Request, _ limits: InputLimits) throws {
+        func within(_ value: Double, _ bound: Double, _ flag: String, _ unit: String, _ limit: InputLimits.Name?) throws {
+            guard value.isFinite, value >= 0, value <= bound else {
+                let hint = limit.map { " \($0.hint)" } ?? ""
+                let shown = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+                throw UseCaseError.usage("\(flag) \(shown) \(unit) is out of range: 0 to \(Int64(bound)) \(unit)\(hint)")
+            }
+        }
+        try within(request.durationMs, limits.maxDurationMs, "--duration-ms", "ms", .durationMs)
+        try within(request.initMs, limits.maxDurationMs, "--init-ms", "ms", .durationMs)
+        try within(Double(request.memoryMB), limits.maxMemoryMB, "--memory-mb", "MB", .memoryMB)
+        try within(request.days, Double(limits.maxTraceDays), "--days", "days", .traceDays)
+        if let cpu = request.cpu { try within(cpu, 1_000, "--cpu", "vCPUs", nil) }
     }
 }

@@ -125,7 +125,10 @@ public struct SimulationRun {
                 var discount: Decimal = 0
                 if let selection = plan?.targets.first(where: { $0.id == id }) {
                     if let override = selection.override {
-                        catalog = try catalog.overriding(id, with: override, origin: plan?.file ?? "", read: today)
+                        // A wrong --target is a usage error; a wrong override in the deployment file is bad input.
+                        do { catalog = try catalog.overriding(id, with: override, origin: plan?.file ?? "", read: today) } catch let error as CatalogError {
+                            throw UseCaseError.badInput("\(error)")
+                        }
                     }
                     discount = selection.discountPercent ?? 0
                 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import InputLimits
 import Logging
 import UseCases
 
@@ -19,6 +20,11 @@ extension Placer {
         }
         logging.bootstrap()
         let isCompare = arguments.first == CompareCommand.configuration.commandName
+        // The PLACER_MAX_* limits: a variable that is set but unusable is a usage error.
+        do { _ = try InputLimits.from(environment: ProcessInfo.processInfo.environment) } catch {
+            printError("error: \(error)")
+            Foundation.exit(isCompare ? 2 : 64)
+        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

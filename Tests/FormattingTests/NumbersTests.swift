@@ -7,6 +7,15 @@ import Testing
 @Suite struct NumbersTests {
     @Test func moneyStyles() {
         #expect(Numbers.usd(Decimal(string: "1234.565")!, .cents) == "$1,234.57")
+        // A Double amount is the decimal it is written as (the result JSON's text): 1.005 is
+        // binary 1.00499999…, which a plain conversion would round down to $1.00.
+        #expect(Numbers.usd(1.005, .cents) == "$1.01")
+        #expect(Numbers.usd(-1.005, .cents) == "-$1.01")
+        #expect(Numbers.usd(2.675, .cents) == "$2.68")
+        #expect(Numbers.usd(1.0049, .cents) == "$1.00")
+        #expect(Numbers.usd(Double.nan, .cents) == "–")
+        #expect(Numbers.cents(Decimal(string: "1.005")!) == Decimal(string: "1.01")!)
+        #expect(Numbers.cents(Decimal(string: "-0.125")!) == Decimal(string: "-0.13")!)
         #expect(Numbers.usd(Decimal(string: "-3.1")!, .cents) == "-$3.10")
         #expect(Numbers.usd(Decimal(string: "-0.004")!, .cents) == "$0.00", "no minus on an amount that rounds to zero")
         #expect(Numbers.usd(Decimal(string: "9999.99")!, .compact) == "$9,999.99")

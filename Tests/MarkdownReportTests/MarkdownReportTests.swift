@@ -156,6 +156,21 @@ private func cells(_ line: Substring) -> Int {
         #expect(assumptions.contains("The trace spans 180 minutes (3.0 hours)."))
     }
 
+    @Test func amountsRoundHalfUpToTheCentAsInTheJSONAndTheCLI() throws {
+        // $1.005 is 1.00499999… as a double: the report once printed $1.00 where `simulate` said $1.01.
+        let doc = try fixture("simulated") { tree in
+            var targets = tree["targets"] as? [[String: Any]] ?? []
+            for i in targets.indices where targets[i]["id"] as? String == "aws-lambda-arm64" {
+                var cost = targets[i]["monthlyCost"] as? [String: Any] ?? [:]
+                cost["total"] = 1.005
+                targets[i]["monthlyCost"] = cost
+            }
+            tree["targets"] = targets
+        }
+        let verdict = try #require(section(ReportRenderer.render(doc, name: "tiny").markdown, "Verdict"))
+        #expect(verdict.contains("aws-lambda-arm64, at $1.01 a month"), "\(verdict)")
+    }
+
     @Test func largeTracesNameTheMostExpensiveAndSumTheRest() throws {
         let doc = try fixture("simulated")
         let md = ReportRenderer.render(doc, name: "tiny").markdown

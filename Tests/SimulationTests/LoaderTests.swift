@@ -42,7 +42,7 @@ struct LoaderTests {
             ReplayTrace.Function(key: FunctionKey(app: "f", function: "f"), starts: [1_700_000_030, 1_700_000_100], durationsMs: [50, 70],
                                  configuredMemoryMB: 512),
         ], invocationsWithoutTime: 3, clock: .epoch)
-        let workload = WorkloadLoader.build(trace)
+        let workload = try WorkloadLoader.build(trace)
         guard case .exact(let starts, let durations) = workload.apps[0].functions[0].calls else {
             Issue.record("expected exact calls"); return
         }
@@ -64,14 +64,14 @@ struct LoaderTests {
         let declared = ReplayTrace.Function(key: FunctionKey(app: "other", function: "g"), minutes: [0], counts: [5])
         trace.functions.append(declared)
         trace.appMemoryMB["other"] = 2048
-        let workload = WorkloadLoader.build(trace, configuredMemory: { $0.app == "other" ? 512 : nil }, inferredFloorMB: 128)
+        let workload = try WorkloadLoader.build(trace, configuredMemory: { $0.app == "other" ? 512 : nil }, inferredFloorMB: 128)
         let app = try #require(workload.apps.first { $0.key == "app" })
         #expect(app.functions.allSatisfy { $0.memoryMB == 128 && $0.memoryOrigin == .appShare(appMB: 300, functions: 10, floorMB: 128) })
         #expect(abs(app.functions.reduce(0) { $0 + $1.appShareMB } - 300) < 1e-9)
         #expect(workload.apps.first { $0.key == "other" }?.functions.first?.memoryOrigin == .declared)
         #expect(workload.notes.contains { $0.contains("10 functions' share of their app's memory fell below 128 MB") })
         // Without a floor, the share stands and nothing is said.
-        let unfloored = WorkloadLoader.build(trace, inferredFloorMB: nil)
+        let unfloored = try WorkloadLoader.build(trace, inferredFloorMB: nil)
         #expect(unfloored.apps.first { $0.key == "app" }?.functions.allSatisfy { $0.memoryMB == 30 } == true)
 
         // Azure Consumption runs an app's functions on one instance: it holds the app's 300 MB, which

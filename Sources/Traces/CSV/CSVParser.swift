@@ -1,5 +1,6 @@
 import CLibCSV
 import CSVFields
+import InputLimits
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -66,12 +67,19 @@ public final class CSVParser {
     private var sawBOMCheck = false
     /// True when the last byte fed was a line feed (or nothing was fed).
     public private(set) var endsWithNewline = true
+    /// Bytes of one row beyond which the parse stops (before libcsv buffers them), and fields.
+    private let maxRowBytes: Int, maxFields: Int
+    /// Bytes fed since the last row ended.
+    private var rowBytes = 0
     /// The physical line currently being fed (1-based).
     public var currentLine: Int { buffer.pointee.current_line }
 
     /// Creates a parser; `delimiter` is a single ASCII byte.
-    public init(delimiter: UInt8 = UInt8(ascii: ","), strict: Bool = true, handler: @escaping RowHandler) {
+    public init(delimiter: UInt8 = UInt8(ascii: ","), strict: Bool = true, maxRowBytes: Int = InputLimits.current.maxRowBytes,
+                maxFields: Int = InputLimits.current.maxFieldsPerRow, handler: @escaping RowHandler) {
         self.handler = handler
+        self.maxRowBytes = maxRowBytes
+        self.maxFields = maxFields
         buffer = .allocate(capacity: 1)
         buffer.initialize(to: placer_field_buffer())
         if placer_field_buffer_init(buffer) != 0 { buffer.pointee.out_of_memory = 1 }
@@ -105,7 +113,14 @@ public final class CSVParser {
         while remaining > 0 {
             let lineEnd = memchr(base, 0x0A, remaining)
             let length = lineEnd.map { UnsafeRawPointer($0) - base + 1 } ?? remaining
+            rowBytes += length
+            if rowBytes > maxRowBytes {
+                let b = buffer.pointee
+                throw CSVSyntaxError(line: b.field_count > 0 ? b.first_field_line : b.current_line, column: b.field_count + 1,
+                                     message: "a row is longer than \(maxRowBytes) bytes \(InputLimits.Name.rowBytes.hint)")
+            }
             try parse(base, length)
+            if buffer.pointee.field_count > maxFields { throw tooManyFields() }
             if lineEnd != nil { buffer.pointee.current_line += 1 }
             base += length
             remaining -= length
@@ -134,10 +149,21 @@ public final class CSVParser {
         }
     }
 
+    private func tooManyFields() -> CSVSyntaxError {
+        let b = buffer.pointee
+        return CSVSyntaxError(line: b.first_field_line, column: maxFields + 1,
+                              message: "a row has more than \(maxFields) fields \(InputLimits.Name.fieldsPerRow.hint)")
+    }
+
     fileprivate func endRow() {
-        defer { buffer.pointee.field_count = 0; buffer.pointee.used = 0 }
+        defer { buffer.pointee.field_count = 0; buffer.pointee.used = 0; rowBytes = 0 }
         guard pendingError == nil else { return }
         let b = buffer.pointee
+        if b.field_count > maxFields {
+            pendingError = tooManyFields()
+            buffer.pointee.failed = 1
+            return
+        }
         if b.out_of_memory != 0 {
             pendingError = CSVSyntaxError(line: b.first_field_line, column: b.field_count + 1, message: "out of memory: a row is too large")
             return

@@ -1,3 +1,5 @@
+import InputLimits
+
 /// Reads the three Azure Functions 2019 file kinds (Shahrad et al., ATC 2020), telling them
 /// apart by header; the day comes from the `dNN` in the file name.
 ///
@@ -28,10 +30,11 @@ final class Azure2019Reader: RowReader {
 
     init(context: ReaderContext) throws {
         self.context = context
-        guard let day = Self.day(fromFileName: context.fileName) else {
+        guard let day = Self.day(fromFileName: context.fileName), context.ranges.day(day) else {
             throw TraceError(file: context.path, message: """
                 cannot tell the day from the file name: Azure 2019 files are named like \
-                invocations_per_function_md.anon.d01.csv (day 1 to 14)
+                invocations_per_function_md.anon.d01.csv (day 1 to 14; at most day \(context.ranges.limits.maxTraceDays) \
+                \(InputLimits.Name.traceDays.hint))
                 """)
         }
         self.day = day
@@ -41,7 +44,7 @@ final class Azure2019Reader: RowReader {
     static func day(fromFileName name: String) -> Int? {
         let parts = name.split(separator: ".")
         for part in parts.reversed() where part.first == "d" && part.count >= 2 {
-            if let n = Int(part.dropFirst()), n >= 1 { return n }
+            if part.dropFirst().count <= 9, let n = Int(part.dropFirst()), n >= 1 { return n }
         }
         return nil
     }
@@ -109,7 +112,9 @@ final class Azure2019Reader: RowReader {
         }
         series.removeAll()
         let base = Int32((day - 1) * 1440) - 4
+        let ranges = context.ranges
         try row.nonZeroCounts(4..<(4 + minuteColumns), { "minute \($0 - 3)" }) { column, n in
+            _ = try ranges.callsPerMinute(Double(n), column: column + 1, "minute \(column - 3)")
             series.append(minute: base + Int32(column), value: Double(n))
         }
         try context.sink.function(key, owner: row.string(0), trigger: trigger)
@@ -118,11 +123,13 @@ final class Azure2019Reader: RowReader {
 
     private func durations(_ row: borrowing CSVRow) throws {
         let key = try key(row)
-        let average = try row.required(3, "Average")
+        let r = context.ranges
+        let average = try r.duration(row.required(3, "Average"), column: 4, "Average")
         let count = try row.count(4, "Count")
-        let minimum = try row.number(5, "Minimum", optional: true)
-        let maximum = try row.number(6, "Maximum", optional: true)
+        let minimum = try row.number(5, "Minimum", optional: true).map { try r.duration($0, column: 6, "Minimum") }
+        let maximum = try row.number(6, "Maximum", optional: true).map { try r.duration($0, column: 7, "Maximum") }
         let percentiles = try Self.percentiles(row, 7..<14, Self.durationHeader)
+        for (i, value) in percentiles.enumerated() { _ = try r.duration(value, column: 8 + i, Self.durationHeader[7 + i]) }
         try context.sink.function(key, owner: row.string(0), trigger: nil)
         try context.sink.durations(key, DurationPercentiles(
             day: day, averageMs: average, count: count, minimumMs: minimum, maximumMs: maximum, percentilesMs: percentiles))
@@ -131,8 +138,9 @@ final class Azure2019Reader: RowReader {
     private func memory(_ row: borrowing CSVRow) throws {
         guard !row.isEmpty(1) else { throw RowProblem(column: 2, reason: "missing value", message: "HashApp is empty") }
         let sampleCount = try row.count(2, "SampleCount")
-        let average = try row.required(3, "AverageAllocatedMb")
+        let average = try context.ranges.memory(row.required(3, "AverageAllocatedMb"), column: 4, "AverageAllocatedMb")
         let percentiles = try Self.percentiles(row, 4..<12, Self.memoryHeader)
+        for (i, value) in percentiles.enumerated() { _ = try context.ranges.memory(value, column: 5 + i, Self.memoryHeader[4 + i]) }
         try context.sink.memory(app: row.string(1), owner: row.string(0), MemoryPercentiles(
             day: day, sampleCount: sampleCount, averageMB: average, percentilesMB: percentiles))
     }

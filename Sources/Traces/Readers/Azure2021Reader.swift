@@ -14,8 +14,8 @@ final class Azure2021Reader: RowReader {
     func row(_ row: borrowing CSVRow) throws {
         guard !row.isEmpty(app) else { throw RowProblem(column: app + 1, reason: "missing value", message: "app is empty") }
         guard !row.isEmpty(function) else { throw RowProblem(column: function + 1, reason: "missing value", message: "func is empty") }
-        let endSeconds = try row.required(end, "end_timestamp")
-        let seconds = try row.required(duration, "duration")
+        let endSeconds = try context.ranges.relativeSeconds(row.required(end, "end_timestamp"), column: end + 1, "end_timestamp")
+        let seconds = try context.ranges.duration(row.required(duration, "duration") * 1000, column: duration + 1, "duration") / 1000
         let key = FunctionKey(app: row.string(app), function: row.string(function))
         try context.sink.invocation(key, Invocation(startSeconds: endSeconds - seconds, durationMs: seconds * 1000))
     }

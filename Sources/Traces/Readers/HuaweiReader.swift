@@ -52,7 +52,7 @@ final class HuaweiReader: RowReader {
 
     func row(_ row: borrowing CSVRow) throws {
         let day = try row.count(0, "day")
-        let seconds = try row.required(1, "time")
+        let seconds = try context.ranges.relativeSeconds(row.required(1, "time"), column: 2, "time")
         let minute = Int32(clamping: Int(seconds / 60))
         if minute / 60 != hour { try flush(); hour = minute / 60 }
         lastDay = max(lastDay, day)
@@ -62,6 +62,13 @@ final class HuaweiReader: RowReader {
             if row.isEmpty(column) || row.isNaN(column) { sawNaN = true; continue }
             let value = try row.required(column, "function \(keys[column - 2])")
             if isCount && value == 0 { continue }
+            // Counts are summed per minute and stored as 32-bit whole numbers: bound the sum.
+            let sum = value + (minutes[column - 2].last == minute ? sums[column - 2][sums[column - 2].count - 1] : 0)
+            if isCount {
+                _ = try context.ranges.callsPerMinute(sum, column: column + 1, "function \(keys[column - 2])'s calls in minute \(minute)")
+            } else {
+                _ = try context.ranges.storedValue(sum, column: column + 1, "function \(keys[column - 2])")
+            }
             values.append((column - 2, value))
         }
         for (index, value) in values {

@@ -24,14 +24,15 @@ final class InvocationsReader: RowReader {
     func row(_ row: borrowing CSVRow) throws {
         guard !row.isEmpty(function) else { throw RowProblem(column: function + 1, reason: "missing value", message: "function is empty") }
         let start = try startSeconds(row)
-        let durationMs = try row.required(duration, "duration_ms")
+        let r = context.ranges
+        let durationMs = try r.duration(row.required(duration, "duration_ms"), column: duration + 1, "duration_ms")
         let name = row.string(function)
         let appName = app.map { row.isEmpty($0) ? name : row.string($0) } ?? name
         let record = Invocation(
             startSeconds: start, durationMs: durationMs,
-            memoryMB: try memory.flatMap { try row.number($0, "memory_mb", optional: true) },
-            initMs: try initColumn.flatMap { try row.number($0, "init_ms", optional: true) },
-            cpuMs: try cpu.flatMap { try row.number($0, "cpu_ms", optional: true) })
+            memoryMB: try memory.flatMap { c in try row.number(c, "memory_mb", optional: true).map { try r.memory($0, column: c + 1, "memory_mb") } },
+            initMs: try initColumn.flatMap { c in try row.number(c, "init_ms", optional: true).map { try r.duration($0, column: c + 1, "init_ms") } },
+            cpuMs: try cpu.flatMap { c in try row.number(c, "cpu_ms", optional: true).map { try r.duration($0, column: c + 1, "cpu_ms") } })
         try context.sink.invocation(FunctionKey(app: appName, function: name), record)
     }
 
@@ -42,11 +43,11 @@ final class InvocationsReader: RowReader {
                 throw RowProblem(column: timestamp + 1, reason: "negative value", message: "timestamp must not be negative: \"\(text)\"")
             }
             try agree(.relative, row)
-            return seconds
+            return try context.ranges.relativeSeconds(seconds, column: timestamp + 1, "timestamp")
         }
         if let seconds = Timestamps.epochSeconds(iso: text) {
             try agree(.epoch, row)
-            return seconds
+            return try context.ranges.epochSeconds(seconds, column: timestamp + 1, "timestamp")
         }
         throw RowProblem(column: timestamp + 1, reason: "bad timestamp", message: """
             timestamp "\(text.prefix(40))" is neither seconds since the trace start nor an ISO-8601 date-time

@@ -27,16 +27,18 @@ final class LambdaInsightsReader: RowReader {
         } else {
             throw RowProblem(column: stampColumn + 1, reason: "bad timestamp", message: "@timestamp \"\(stamp.prefix(40))\" is not a date-time")
         }
-        let duration = try row.required(durationColumn, "@duration")
-        let initMs = try c["@initDuration"].flatMap { try row.number($0, "@initDuration", optional: true) }
+        let r = context.ranges
+        _ = try r.epochSeconds(end, column: stampColumn + 1, "@timestamp")
+        let duration = try r.duration(row.required(durationColumn, "@duration"), column: durationColumn + 1, "@duration")
+        let initMs = try c["@initDuration"].flatMap { i in try row.number(i, "@initDuration", optional: true).map { try r.duration($0, column: i + 1, "@initDuration") } }
         // Insights reports bytes of decimal megabytes: AWS's own example query divides by 1000 twice.
         let megabyte = 1_000_000.0
         let record = Invocation(
             startSeconds: end - (duration + (initMs ?? 0)) / 1000, durationMs: duration,
-            memoryMB: try c["@memorySize"].flatMap { try row.number($0, "@memorySize", optional: true) }.map { $0 / megabyte },
-            maxMemoryMB: try c["@maxMemoryUsed"].flatMap { try row.number($0, "@maxMemoryUsed", optional: true) }.map { $0 / megabyte },
+            memoryMB: try c["@memorySize"].flatMap { i in try row.number(i, "@memorySize", optional: true).map { try r.memory($0 / megabyte, column: i + 1, "@memorySize") } },
+            maxMemoryMB: try c["@maxMemoryUsed"].flatMap { i in try row.number(i, "@maxMemoryUsed", optional: true).map { try r.memory($0 / megabyte, column: i + 1, "@maxMemoryUsed") } },
             initMs: initMs,
-            billedMs: try c["@billedDuration"].flatMap { try row.number($0, "@billedDuration", optional: true) })
+            billedMs: try c["@billedDuration"].flatMap { i in try row.number(i, "@billedDuration", optional: true).map { try r.duration($0, column: i + 1, "@billedDuration") } })
         let name = c["@log"].map { LambdaLogReader.functionName(inLogGroup: row.string($0)) } ?? nil
         let function = name ?? context.stem
         try context.sink.invocation(FunctionKey(app: function, function: function), record)

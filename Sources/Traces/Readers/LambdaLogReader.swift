@@ -1,4 +1,5 @@
 import Foundation
+import InputLimits
 
 /// Reads AWS Lambda logs as users export them: each request's `REPORT RequestId: …` line is one
 /// invocation, tab-separated `Key: value unit` fields (`Duration`, `Billed Duration`,
@@ -52,12 +53,14 @@ final class LambdaLogReader {
                 whole.append(contentsOf: view)
             } else {
                 while let newline = view.firstIndex(of: 0x0A) {
+                    try checkLength(pending.count + (newline - view.startIndex), line: line + 1)
                     pending.append(contentsOf: view[..<newline])
                     line += 1
                     try handle(String(decoding: pending, as: UTF8.self)[...], line: line, eventTime: nil, summary: &summary)
                     pending.removeAll(keepingCapacity: true)
                     view = view[(newline + 1)...]
                 }
+                try checkLength(pending.count + view.count, line: line + 1)
                 pending.append(contentsOf: view)
             }
             chunk = try rest.next()
@@ -98,6 +101,15 @@ final class LambdaLogReader {
         }
     }
 
+    /// Refuses a line longer than the row limit before it is buffered.
+    private func checkLength(_ bytes: Int, line: Int) throws {
+        let limit = options.limits.maxRowBytes
+        guard bytes <= limit else {
+            throw TraceError(file: context.path, line: line, column: 1,
+                             message: "a line is longer than \(limit) bytes \(InputLimits.Name.rowBytes.hint)")
+        }
+    }
+
     // MARK: - One line
 
     private func handle(_ raw: Substring, line: Int, eventTime: Double?, summary: inout ReadSummary) throws {
@@ -126,7 +138,7 @@ final class LambdaLogReader {
         if let r = message.firstRange(of: "REPORT RequestId:") {
             let id = Self.requestID(after: r.upperBound, in: message)
             do {
-                let invocation = try Self.parse(report: message[r.lowerBound...])
+                let invocation = try Self.parse(report: message[r.lowerBound...], ranges: context.ranges)
                 let when = time ?? Self.time(in: message[..<r.lowerBound])
                 if let done = blocks.report(id, invocation, time: when, function: function, line: line) { try emit(done, summary: &summary) }
             } catch let problem as RowProblem {
@@ -211,7 +223,7 @@ final class LambdaLogReader {
     // MARK: - Fields and times
 
     /// Parses the tab-separated fields of a REPORT line; columns count those fields from 1.
-    static func parse(report: Substring) throws -> Invocation {
+    static func parse(report: Substring, ranges r: Ranges) throws -> Invocation {
         var values: [String: (value: Double, column: Int)] = [:]
         for (i, field) in report.split(separator: "\t").enumerated() {
             let trimmed = field.trimmingQuotesAndSpaces()
@@ -226,6 +238,12 @@ final class LambdaLogReader {
         }
         guard let duration = values["Duration"]?.value else {
             throw RowProblem(column: 2, reason: "missing value", message: "the REPORT line has no Duration")
+        }
+        for key in ["Duration", "Init Duration", "Billed Duration"] {
+            if let entry = values[key] { _ = try r.duration(entry.value, column: entry.column, key) }
+        }
+        for key in ["Memory Size", "Max Memory Used"] {
+            if let entry = values[key] { _ = try r.memory(entry.value, column: entry.column, key) }
         }
         return Invocation(
             startSeconds: nil, durationMs: duration, memoryMB: values["Memory Size"]?.value,

@@ -1,3 +1,4 @@
+import InputLimits
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,10 +11,13 @@ public struct ReadOptions: Sendable {
     public var format: TraceFormat?
     /// Skips rows with bad values (counted by reason) instead of stopping at the first.
     public var skipInvalidRows: Bool
+    /// Row sizes and number ranges (`PLACER_MAX_*` raise them).
+    public var limits: InputLimits
 
-    public init(format: TraceFormat? = nil, skipInvalidRows: Bool = false) {
+    public init(format: TraceFormat? = nil, skipInvalidRows: Bool = false, limits: InputLimits = .current) {
         self.format = format
         self.skipInvalidRows = skipInvalidRows
+        self.limits = limits
     }
 }
 
@@ -78,7 +82,8 @@ public enum TraceFileReader {
             throw TraceError(file: path, line: 1, column: 1, message: "this looks like JSON, not CSV")
         }
         var summary = ReadSummary(format: format, kind: format.rawValue)
-        let context = ReaderContext(path: path, fileName: fileName, parentFolder: parentName(path), sink: sink)
+        let context = ReaderContext(path: path, fileName: fileName, parentFolder: parentName(path), sink: sink,
+                                    ranges: Ranges(limits: options.limits))
         if format == .lambdaLog {
             let reader = LambdaLogReader(context: context, options: options)
             try reader.read(first: first, rest: file, fingerprint: &fingerprint, summary: &summary)
@@ -109,7 +114,7 @@ public enum TraceFileReader {
         var rows = 0
         var skipped: [String: Int] = [:]
         var examples: [TraceError] = []
-        let pipeline = RowPipeline(path: path, first: first, rest: rest)
+        let pipeline = RowPipeline(path: path, first: first, rest: rest, limits: options.limits)
         do {
             try pipeline.run { row, atUnterminatedEnd in
                 if expectedFields == 0 {
@@ -188,6 +193,8 @@ struct ReaderContext {
     let fileName: String
     let parentFolder: String
     let sink: TraceSink
+    /// The ranges numbers must fall in.
+    let ranges: Ranges
 
     /// The file name without its extension(s) after the first dot, e.g. `checkout` for `checkout.log`.
     var stem: String {
