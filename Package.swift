@@ -99,7 +99,7 @@ let package = Package(
         ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PercentilesTests", dependencies: ["Percentiles"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Traces"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Traces", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .testTarget(name: "PricingTests", dependencies: ["Pricing"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TraceLoading", "Store", "Traces", "Pricing", "Formatting", "Percentiles"]),
@@ -113,7 +113,7 @@ let package = Package(
         // Calls the use cases directly: ingest, inspect, simulate, place, advise, report, compare, errors.
         .testTarget(name: "UseCasesTests", dependencies: ["UseCases", "TerminalText", "Results", "Compare", "Placement", "Simulation", "Pricing", "Gateway", "Executor"]),
         // Runs the built `placer` executable: exit statuses, messages, a killed ingest.
-        .testTarget(name: "CLITests", dependencies: ["Store", "Traces", "Gateway"]),
+        .testTarget(name: "CLITests", dependencies: ["Store", "Traces", "Gateway", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Simulation", "Traces"]),
     ],
     swiftLanguageModes: [.v6]

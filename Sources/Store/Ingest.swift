@@ -20,7 +20,7 @@ extension TraceStore {
         }
         let started = Date()
         defer { logger.debug("\(path): ingested in \(String(format: "%.3f", Date().timeIntervalSince(started))) s") }
-        return try writer.write { db -> IngestOutcome in
+        return try writing { db -> IngestOutcome in
             let name = (path as NSString).lastPathComponent
             try db.execute(
                 sql: """
@@ -54,7 +54,7 @@ extension TraceStore {
     private func previouslyIngested(path: String) throws -> String? {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         guard let size else { return nil }
-        let candidates = try writer.read { db in
+        let candidates = try reading { db in
             try Row.fetchAll(db, sql: "SELECT name, fingerprint FROM trace_file WHERE bytes = ?", arguments: [size])
         }
         guard !candidates.isEmpty else { return nil }

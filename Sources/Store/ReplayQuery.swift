@@ -51,7 +51,7 @@ public struct ReplayTrace: Sendable {
 extension TraceStore {
     /// Reads what `placer simulate` replays.
     public func replayTrace() throws -> ReplayTrace {
-        try writer.read { db in
+        try reading { db in
             var trace = ReplayTrace()
             var index: [Int64: Int] = [:]
             for row in try Row.fetchAll(db, sql: """
