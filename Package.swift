@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "CompareTests", dependencies: ["Compare", "Export", "Results"]),
         .testTarget(name: "AdviceTests", dependencies: ["Advice", "Deployment", "Pricing"]),
         .testTarget(name: "PlacementTests", dependencies: ["Placement", "Simulation", "Pricing", "Deployment", "Advice", "Traces"]),
-        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "WorkerProtocol", "Simulation", "Pricing"]),
+        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "ProcessShim", "WorkerProtocol", "Simulation", "Pricing"]),
         // Calls the use cases directly: ingest, inspect, simulate, place, advise, report, compare, errors.
         .testTarget(name: "UseCasesTests", dependencies: ["UseCases", "TerminalText", "Results", "Compare", "Placement", "Simulation", "Pricing", "Gateway", "Executor"]),
         // Runs the built `placer` executable: exit statuses, messages, a killed ingest.
