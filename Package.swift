@@ -112,7 +112,7 @@ let package = Package(
         ]),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "InputLimits"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PercentilesTests", dependencies: ["Percentiles"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Traces"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Traces", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .testTarget(name: "PricingTests", dependencies: ["Pricing"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TraceLoading", "Store", "Traces", "Pricing", "Formatting", "Percentiles"]),
@@ -122,11 +122,11 @@ let package = Package(
         .testTarget(name: "CompareTests", dependencies: ["Compare", "Export", "Results"]),
         .testTarget(name: "AdviceTests", dependencies: ["Advice", "Deployment", "Pricing"]),
         .testTarget(name: "PlacementTests", dependencies: ["Placement", "Simulation", "Pricing", "Deployment", "Advice", "Traces"]),
-        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "WorkerProtocol", "Simulation", "Pricing"]),
+        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "ProcessShim", "WorkerProtocol", "Simulation", "Pricing"]),
         // Calls the use cases directly: ingest, inspect, simulate, place, advise, report, compare, errors.
         .testTarget(name: "UseCasesTests", dependencies: ["UseCases", "TerminalText", "Results", "Compare", "Placement", "Simulation", "Pricing", "Gateway", "Executor"]),
         // Runs the built `placer` executable: exit statuses, messages, a killed ingest.
-        .testTarget(name: "CLITests", dependencies: ["Store", "Traces", "Gateway"]),
+        .testTarget(name: "CLITests", dependencies: ["Store", "Traces", "Gateway", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Simulation", "Traces"]),
         // Every input a fuzzer ever found failing (Tests/FuzzRegressionTests/Fixtures/<target>/), fed to its parser again.
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"], exclude: ["Fixtures"]),

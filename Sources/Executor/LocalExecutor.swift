@@ -442,7 +442,6 @@ public final class LocalExecutor {
         guard instance.alive else { return }
         if !instance.stopping { if let fd = instance.input { close(fd) } }
         let ending = Processes.reap(instance.process.pid, grace: grace)
-        Processes.kill(instance.process.pid)  // anything it left in its group
         instance.alive = false
         close(instance.process.output)
         if instance.load > 0 {

@@ -54,7 +54,8 @@ enum Processes {
         return SpawnedProcess(pid: pid, input: toChild[1], output: fromChild[0])
     }
 
-    /// Kills the instance's whole process group (its own children too).
+    /// Kills the instance's whole process group (its own children too). Only for a process not
+    /// yet reaped: until then its PID, which is also its group's ID, cannot belong to another.
     static func kill(_ pid: pid_t) {
         _ = Glibc.kill(-pid, SIGKILL)
         _ = Glibc.kill(pid, SIGKILL)
@@ -70,22 +71,23 @@ enum Processes {
         var exitCode: Int32 { (status >> 8) & 0xff }
     }
 
-    /// Waits for the process to end (killing it if it has not within `grace` seconds).
+    /// Waits for the process to end (killing it if it has not within `grace` seconds), kills what
+    /// it left running in its group, and only then reaps it. The order matters: once reaped, its
+    /// PID may be handed to an unrelated process, which a kill by that number would then hit.
     static func reap(_ pid: pid_t, grace: Double) -> Ending {
+        let deadline = Clock.now() + grace
+        var exited = placer_has_exited(pid)
+        while exited == 0 && Clock.now() < deadline {
+            usleep(200)
+            exited = placer_has_exited(pid)
+        }
+        // Not our child, or reaped already: nothing of it may be signalled.
+        guard exited >= 0 else { return Ending(status: 0, cpuMs: 0, maxRSSMB: 0) }
+        // A zombie (or, past the grace, still running): its group is still its own.
+        kill(pid)
         var status: Int32 = 0
         var usage = rusage()
-        let deadline = Clock.now() + grace
-        while true {
-            let r = wait4(pid, &status, WNOHANG, &usage)
-            if r == pid { break }
-            if r < 0 && errno != EINTR { return Ending(status: 0, cpuMs: 0, maxRSSMB: 0) }
-            if Clock.now() >= deadline {
-                kill(pid)
-                while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-                break
-            }
-            usleep(200)
-        }
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
         let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000
         return Ending(status: status, cpuMs: cpu, maxRSSMB: Double(usage.ru_maxrss) / 1024)

@@ -13,7 +13,7 @@ public struct StoredFunction: Sendable, Equatable {
 extension TraceStore {
     /// Every function, ordered by app key then function key (stable across runs).
     public func functionList() throws -> [StoredFunction] {
-        try writer.read { db in
+        try reading { db in
             try Row.fetchAll(db, sql: """
                 SELECT a.key AS app, f.key AS function, f.trigger,
                        COALESCE(m.total, 0) + COALESCE(i.n, 0) AS total

@@ -25,6 +25,9 @@ extension TraceStore {
         } catch let error as DatabaseError where Self.isWriteFault(error) {
             // SQLite has rolled the transaction back: the database is as it was before this file.
             throw StoreWriteError(database: self.path ?? "the in-memory database", file: path, reason: error.message ?? "\(error.resultCode)")
+        } catch let error as DatabaseError {
+            // Busy past the wait, corrupt, or unusable: in the user's terms (`StoreError`).
+            throw Self.storeError(error, path: self.path ?? ":memory:", wait: wait, database: writer)
         }
     }
 
@@ -69,7 +72,7 @@ extension TraceStore {
     private func previouslyIngested(path: String) throws -> String? {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         guard let size else { return nil }
-        let candidates = try writer.read { db in
+        let candidates = try reading { db in
             try Row.fetchAll(db, sql: "SELECT name, fingerprint FROM trace_file WHERE bytes = ?", arguments: [size])
         }
         guard !candidates.isEmpty else { return nil }

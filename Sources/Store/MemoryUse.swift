@@ -15,7 +15,7 @@ public struct MemoryUse: Sendable, Equatable {
 extension TraceStore {
     /// Memory used per function, for functions whose rows report it (ordered by app, function).
     public func memoryUse() throws -> [MemoryUse] {
-        try writer.read { db in
+        try reading { db in
             try Row.fetchAll(db, sql: """
                 SELECT a.key AS app, f.key AS function, MAX(i.max_memory_mb) AS peak, AVG(i.max_memory_mb) AS mean,
                        COUNT(i.max_memory_mb) AS n

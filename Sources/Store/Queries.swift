@@ -8,7 +8,7 @@ extension TraceStore {
     /// own nearest measurement over instead of dropping its functions. Nil when the app never
     /// had memory data.
     public func memory(appKey: String, day: Int) throws -> MemoryPercentiles? {
-        try writer.read { db in
+        try reading { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT m.* FROM memory_percentiles m JOIN app a ON a.id = m.app_id
                 WHERE a.key = ? ORDER BY ABS(m.day - ?), m.day LIMIT 1
@@ -21,7 +21,7 @@ extension TraceStore {
 
     /// Row counts of every table, for checks that a failed ingest left nothing behind.
     public func tableCounts() throws -> [String: Int] {
-        try writer.read { db in
+        try reading { db in
             var counts: [String: Int] = [:]
             for table in ["trace_file", "app", "function", "minute_series", "duration_percentiles", "memory_percentiles", "invocation"] {
                 counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
@@ -32,6 +32,6 @@ extension TraceStore {
 
     /// Runs a read-only SQL query returning one number (for tests and tools).
     public func scalar(_ sql: String) throws -> Double? {
-        try writer.read { db in try Double.fetchOne(db, sql: sql) }
+        try reading { db in try Double.fetchOne(db, sql: sql) }
     }
 }

@@ -54,7 +54,7 @@ public struct ReplayTrace: Sendable {
 extension TraceStore {
     /// Invocation rows without a start time.
     public var untimedInvocations: Int {
-        (try? writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invocation WHERE start_s IS NULL") ?? 0 }) ?? 0
+        (try? reading { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invocation WHERE start_s IS NULL") ?? 0 }) ?? 0
     }
 
     /// Reads what `placer simulate` replays. With `untimedPeriodSeconds`, a trace whose
@@ -62,7 +62,7 @@ extension TraceStore {
     /// period, in the log's order (call i of n at (i + ½) × period / n): the bill then rests on
     /// their durations and memory, not on when they overlapped.
     public func replayTrace(untimedPeriodSeconds: Double? = nil) throws -> ReplayTrace {
-        try writer.read { db in
+        try reading { db in
             var trace = ReplayTrace()
             var index: [Int64: Int] = [:]
             for row in try Row.fetchAll(db, sql: """

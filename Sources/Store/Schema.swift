@@ -3,6 +3,19 @@ import GRDB
 /// The SQLite schema, as named migrations. A migration is frozen once released: change the
 /// schema by adding a new one. `docs/schema.md` documents every table for `sqlite3` users.
 enum Schema {
+    /// The schema version this Placer writes and reads: the number of its newest migration
+    /// (identifiers start `vN:`). A database with a higher one came from a newer Placer.
+    static var version: Int { version(of: Set(migrator.migrations)) }
+
+    /// The highest `vN:` among migration identifiers; 0 when none says.
+    static func version(of identifiers: Set<String>) -> Int {
+        let numbers = identifiers.compactMap { identifier -> Int? in
+            guard identifier.first == "v", let colon = identifier.firstIndex(of: ":") else { return nil }
+            return Int(identifier[identifier.index(after: identifier.startIndex)..<colon])
+        }
+        return numbers.max() ?? 0
+    }
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: traces") { db in

@@ -5,28 +5,45 @@ import Traces
 /// The SQLite store of one trace (any number of files), through GRDB over the system libsqlite3.
 ///
 /// Each file is ingested in one transaction: a killed or failed ingest leaves the database as it
-/// was before that file. The rollback journal (SQLite's default) rather than WAL: a bulk load
-/// appends new pages, which the rollback journal need not copy, where WAL writes every page twice.
+/// was before that file. Several processes may share one database (`docs/schema.md`, "Several
+/// processes"): in WAL mode a reader sees the files committed when its read began, whole, while
+/// one writer adds more; a second writer waits up to `wait` seconds for the first, then gives
+/// up with `StoreError.busy`.
 public final class TraceStore {
     let writer: DatabaseQueue
     /// Where the database lives, or nil in memory.
     public let path: String?
+    /// How long a write (or the rare read that needs a lock) waits for another process, seconds.
+    public let wait: Double
 
-    /// Opens (creating and migrating as needed) the database at `path`.
-    public init(path: String) throws {
+    /// How long another process's write is waited for when the caller does not say, seconds:
+    /// long enough for a large file's ingest to commit, short enough that a stuck one is reported.
+    public static let defaultWait: Double = 60
+
+    /// Opens (creating and migrating as needed) the database at `path`, waiting up to `wait`
+    /// seconds for another process that holds it.
+    public init(path: String, wait: Double = TraceStore.defaultWait) throws {
         var configuration = Configuration()
+        configuration.busyMode = .timeout(wait)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // A whole file is one transaction: keep its pages in memory instead of spilling.
             try db.execute(sql: "PRAGMA cache_size = -65536")
-        }
-        do {
-            writer = try DatabaseQueue(path: path, configuration: configuration)
-            try Schema.migrator.migrate(writer)
-        } catch let error as DatabaseError {
-            throw StoreError.unusableDatabase(path: path, reason: error.message ?? "\(error)")
+            // WAL, set only where it is not yet: setting it takes a lock a running ingest holds.
+            if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
+                    throw DatabaseError(message: "cannot switch the database to WAL mode")
+                }
+            }
         }
         self.path = path
+        self.wait = wait
+        do {
+            writer = try DatabaseQueue(path: path, configuration: configuration)
+            try Self.migrateIfNeeded(writer, path: path)
+        } catch let error as DatabaseError {
+            throw Self.storeError(error, path: path, wait: wait, database: nil)
+        }
     }
 
     /// A database in memory, for `inspect` of plain files and for tests.
@@ -34,6 +51,7 @@ public final class TraceStore {
         writer = try DatabaseQueue()
         try Schema.migrator.migrate(writer)
         path = nil
+        wait = 0
     }
 
     /// True when the file at `path` starts with SQLite's magic header.
@@ -43,15 +61,87 @@ public final class TraceStore {
         guard let magic = try? handle.read(upToCount: 16) else { return false }
         return magic == Data("SQLite format 3\0".utf8)
     }
+
+    /// Migrates only when a migration is missing, so that a reader never needs the write lock a
+    /// running ingest holds; refuses a database whose schema is newer than this Placer's.
+    private static func migrateIfNeeded(_ writer: DatabaseQueue, path: String) throws {
+        let migrator = Schema.migrator
+        let (applied, complete) = try writer.read { db in
+            (try migrator.appliedIdentifiers(db), try migrator.hasCompletedMigrations(db))
+        }
+        let unknown = applied.subtracting(migrator.migrations)
+        if !unknown.isEmpty {
+            throw StoreError.newerSchema(path: path, version: max(Schema.version(of: unknown), Schema.version + 1), supported: Schema.version)
+        }
+        if !complete { try migrator.migrate(writer) }
+    }
+
+    /// A read transaction, with SQLite's errors turned into `StoreError`s.
+    func reading<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try writer.read(body) } catch let error as DatabaseError {
+            throw Self.storeError(error, path: path ?? ":memory:", wait: wait, database: writer)
+        }
+    }
+
+    /// A write transaction (immediate: it waits for another writer up front, never half-way),
+    /// with SQLite's errors turned into `StoreError`s.
+    func writing<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try writer.write(body) } catch let error as DatabaseError {
+            throw Self.storeError(error, path: path ?? ":memory:", wait: wait, database: writer)
+        }
+    }
+
+    /// SQLite's error in the user's terms: busy (another process holds the lock past the wait),
+    /// corrupt (with SQLite's own diagnosis), or unusable (with SQLite's message).
+    static func storeError(_ error: DatabaseError, path: String, wait: Double, database: DatabaseQueue?) -> StoreError {
+        switch error.resultCode.primaryResultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .busy(path: path, waited: wait)
+        case .SQLITE_NOTADB where !isDatabase(path: path):
+            return .unusableDatabase(path: path, reason: error.message ?? "\(error)")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return .corrupt(path: path, diagnosis: IntegrityCheck.run(path: path, database: database, fallback: error.message ?? "\(error)"))
+        default:
+            return .unusableDatabase(path: path, reason: error.message ?? "\(error)")
+        }
+    }
 }
 
 /// Problems with the database itself (not with a trace).
-public enum StoreError: Error, CustomStringConvertible {
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    /// SQLite could not use the file (its message).
     case unusableDatabase(path: String, reason: String)
+    /// Another process held the database for longer than `waited` seconds.
+    case busy(path: String, waited: Double)
+    /// The file is damaged; SQLite's `PRAGMA integrity_check` lines (or its error where the check
+    /// cannot run at all).
+    case corrupt(path: String, diagnosis: [String])
+    /// The database was written by a newer Placer, whose schema this one does not know.
+    case newerSchema(path: String, version: Int, supported: Int)
 
     public var description: String {
         switch self {
-        case .unusableDatabase(let path, let reason): "\(path): cannot use this database: \(reason)"
+        case .unusableDatabase(let path, let reason):
+            return "\(path): cannot use this database: \(reason)"
+        case .busy(let path, let waited):
+            return "another placer is writing \(path) (waited \(Self.seconds(waited)) s; "
+                + "--wait SECONDS or PLACER_DB_WAIT=SECONDS waits longer)"
+        case .corrupt(let path, let diagnosis):
+            return "\(path): the database is corrupt: \(diagnosis.first ?? "unknown damage") "
+                + "(sqlite integrity_check); restore it or ingest the trace into a new --db"
+        case .newerSchema(let path, let version, let supported):
+            return "\(path): written by a newer Placer (database schema v\(version)); this Placer reads up to "
+                + "schema v\(supported): use a newer Placer, or ingest the trace into another --db"
         }
+    }
+
+    /// The lines after the message: the rest of SQLite's diagnosis of a corrupt database.
+    public var notes: [String] {
+        guard case .corrupt(_, let diagnosis) = self, diagnosis.count > 1 else { return [] }
+        return diagnosis.dropFirst().map { "sqlite: \($0)" }
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 }

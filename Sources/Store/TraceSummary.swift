@@ -65,7 +65,7 @@ public struct TraceSummary: Sendable, Equatable {
 extension TraceStore {
     /// Summarises everything ingested so far.
     public func summary() throws -> TraceSummary {
-        try writer.read { db in try SummaryQuery(db: db).run() }
+        try reading { db in try SummaryQuery(db: db).run() }
     }
 }
 

@@ -65,7 +65,7 @@ public enum Execute {
         do {
             workload = try WorkloadLoader.load(store) { key in plan?.settings(function: key.function, app: key.app).memoryMB }
         } catch {
-            throw UseCaseError.badInput("cannot read the trace: \(error)")
+            throw UseCaseError.reading(error, context: "cannot read the trace")
         }
         workload = try FunctionChoice.parse(request.functions).select(workload)
         let scheduled = ArrivalSchedule.calls(workload, seed: request.seed, mode: request.arrivals, from: from, to: to)

@@ -51,9 +51,13 @@ public enum Ingest {
         public var format: TraceFormat?
         /// Skip rows with bad values (reported by reason) instead of stopping.
         public var skipInvalidRows: Bool
+        /// How long to wait for another placer writing the database, seconds (nil: `PLACER_DB_WAIT`,
+        /// else 60); past it the ingest stops with a temporary failure.
+        public var wait: Double?
 
         /// A request with what most callers set; the rest keep their defaults.
-        public init(paths: [String], database: String = "placer.db", format: TraceFormat? = nil, skipInvalidRows: Bool = false) {
+        public init(paths: [String], database: String = "placer.db", format: TraceFormat? = nil, skipInvalidRows: Bool = false, wait: Double? = nil) {
+            self.wait = wait
             self.paths = paths
             self.database = database
             self.format = format
@@ -64,7 +68,7 @@ public enum Ingest {
     /// Reads every file in order; each one done is an `.ingested` event, then its warnings.
     public static func run(_ request: Request, progress: some ProgressObserver = IgnoringProgress()) throws -> [IngestedFile] {
         let files = try Inputs.traceFiles(request.paths)
-        let store = try Inputs.store(request.database)
+        let store = try Inputs.store(request.database, wait: request.wait)
         let options = ReadOptions(format: request.format, skipInvalidRows: request.skipInvalidRows)
         var done: [IngestedFile] = []
         for (index, file) in files.enumerated() {
@@ -80,6 +84,10 @@ public enum Ingest {
             } catch let error as StoreWriteError {
                 let notes = index > 0 ? ["the \(index) files before it are in \(request.database); free space and run again (ingested files are skipped)"] : []
                 throw UseCaseError(.cannotCreate, "\(error)", notes: notes)
+            } catch let error as StoreError {
+                var failure = UseCaseError(store: error) ?? .failure("\(error)")
+                if index > 0 { failure.notes.append("the \(index) files before it are in \(request.database); run again to add the rest (ingested files are skipped)") }
+                throw failure
             }
             let ingested = IngestedFile(path: file, outcome: outcome)
             progress.observe(.ingested(ingested))

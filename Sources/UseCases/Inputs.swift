@@ -61,9 +61,33 @@ public enum Inputs {
         return files
     }
 
-    /// The SQLite store at `path`, made if it is not there.
-    public static func store(_ path: String) throws -> TraceStore {
-        do { return try TraceStore(path: path) } catch { throw UseCaseError.badInput("\(error)") }
+    /// The environment variable that sets how long a database held by another placer is waited
+    /// for, seconds, in every command (`ingest --wait` overrides it).
+    public static let databaseWaitVariable = "PLACER_DB_WAIT"
+
+    /// How long to wait for a database another process holds: `override`, else
+    /// `PLACER_DB_WAIT`, else `TraceStore.defaultWait` seconds.
+    static func databaseWait(_ override: Double?) throws -> Double {
+        if let override {
+            guard override.isFinite, override >= 0, override <= 86_400 else {
+                throw UseCaseError.usage("--wait must be between 0 and 86400 seconds, not \(override)")
+            }
+            return override
+        }
+        guard let text = ProcessInfo.processInfo.environment[databaseWaitVariable] else { return TraceStore.defaultWait }
+        guard let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds <= 86_400 else {
+            throw UseCaseError.usage("\(databaseWaitVariable) must be a number of seconds between 0 and 86400, not \"\(text)\"")
+        }
+        return seconds
+    }
+
+    /// The SQLite store at `path`, made if it is not there, waiting up to `wait` seconds (nil:
+    /// `databaseWait`'s default) for another placer that holds it.
+    public static func store(_ path: String, wait override: Double? = nil) throws -> TraceStore {
+        let wait = try databaseWait(override)
+        do { return try TraceStore(path: path, wait: wait) } catch {
+            throw UseCaseError(store: error) ?? .badInput("\(error)")
+        }
     }
 
     /// The trace the user named: a database written by `placer ingest`, or trace files and

@@ -24,6 +24,6 @@ public enum Inspect {
     /// The trace's summary; warnings about skipped rows go to `progress`.
     public static func run(_ request: Request, progress: some ProgressObserver = IgnoringProgress()) throws -> TraceSummary {
         let store = try Inputs.trace(request.paths, format: request.format, skipInvalidRows: request.skipInvalidRows, progress: progress)
-        return try store.summary()
+        do { return try store.summary() } catch { throw UseCaseError.reading(error, context: "cannot read the trace") }
     }
 }

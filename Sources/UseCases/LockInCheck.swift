@@ -74,7 +74,7 @@ public enum LockInCheck {
             stored = try store.functionList()
             formats = Set(try store.summary().files.map(\.format))
         } catch {
-            throw UseCaseError.badInput("\(error)")
+            throw UseCaseError(store: error) ?? .badInput("\(error)")
         }
         var currentTarget = current
         if currentTarget == nil {

@@ -35,6 +35,9 @@ public enum Price {
         public var deployment: String?
         /// Apply free grants.
         public var freeTier = true
+        /// Data sent out to the internet in the period, GB of 2^30 bytes (nothing else records
+        /// egress: no trace format carries response sizes).
+        public var egressGB: Double = 0
 
         /// A request with what most callers set; the rest keep their defaults.
         public init(target: String, invocations: Int64, durationMs: Double, memoryMB: Int) {
@@ -53,9 +56,15 @@ public enum Price {
         public var shape: Shape
     }
 
+    /// The most egress `price` takes, GB (an exabyte): its bytes still fit an Int64.
+    public static let maximumEgressGB: Double = 1_000_000_000
+
     /// Bills the workload.
     public static func run(_ request: Request, limits: InputLimits = .current) throws -> Outcome {
         try check(request, limits)
+        guard request.egressGB.isFinite, (0...maximumEgressGB).contains(request.egressGB) else {
+            throw UseCaseError.usage("--egress-gb must be between 0 and 1000000000, not \(request.egressGB)")
+        }
         var catalog = try Inputs.catalog(request.catalog)
         var discountPercent = request.discount.map { Decimal(string: String($0)) ?? 0 } ?? 0
         if let deployment = request.deployment {
@@ -95,6 +104,7 @@ public enum Price {
                 recorder.invocations(request.invocations, durationMs: request.durationMs, shape: shape)
             }
             recorder.coldStarts(request.coldStarts, initMs: request.initMs, shape: shape)
+            recorder.egress(bytes: Int64((request.egressGB * 1_073_741_824).rounded()))
             if request.provisioned > 0 {
                 try recorder.provisioned(environments: request.provisioned, heldMs: request.days * 86_400_000, shape: shape)
             }

@@ -158,7 +158,7 @@ public struct SimulationRun {
         for diagnostic in lockIn.diagnostics { progress.observe(.message(diagnostic.description)) }
         result.sections["lockIn"] = .raw(lockIn.json())
         let used: [MemoryUse]
-        do { used = try store.memoryUse() } catch { throw UseCaseError.badInput("cannot read the trace: \(error)") }
+        do { used = try store.memoryUse() } catch { throw UseCaseError.reading(error, context: "cannot read the trace") }
         result.sections["memory"] = workload.memoryJSON(used: Dictionary(used.map { ($0.app + "/" + $0.function, ($0.peakMB, $0.meanMB, $0.calls)) },
                                                                           uniquingKeysWith: { a, _ in a }))
         return SimulationRun(result: result, store: store, workload: workload, deployment: plan, catalog: catalog, targets: targets,
@@ -174,7 +174,7 @@ public struct SimulationRun {
             workload = try WorkloadLoader.load(store, configuredMemory: { key in plan?.settings(function: key.function, app: key.app).memoryMB },
                                                inferredFloorMB: inferredFloorMB, untimedPeriodSeconds: periodSeconds)
         } catch {
-            throw UseCaseError.badInput("cannot read the trace: \(error)")
+            throw UseCaseError.reading(error, context: "cannot read the trace")
         }
         if let plan {
             for a in workload.apps.indices {

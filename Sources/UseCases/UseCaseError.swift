@@ -9,6 +9,9 @@ public struct UseCaseError: Error, CustomStringConvertible, Sendable, Equatable 
         case badInput
         /// An output cannot be written where it was asked for.
         case cannotCreate
+        /// Something held for a while by another process (a database another placer writes):
+        /// the same command may succeed later.
+        case temporaryFailure
         /// Anything else that stopped the work.
         case failure
     }

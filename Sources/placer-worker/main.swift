@@ -46,14 +46,17 @@ func parseOptions() -> Options {
     return options
 }
 
+// The parent this process started under, read first: compared with after the death signal is
+// requested, it shows whether the parent died in between (1 is no sign: in a container the
+// executor itself may be PID 1).
+let startingParent = getppid()
 let options = parseOptions()
 // One malloc arena: per-thread arenas reserve 64 MB of address space each, which the
 // executor's address-space limit would count as the function's memory.
 placer_single_malloc_arena()
 signal(SIGPIPE, SIG_IGN)
 // Never outlive the executor, even when it is killed outright.
-_ = placer_die_with_parent()
-if getppid() == 1 { exit(0) }
+if placer_die_with_parent(startingParent) == ESRCH { exit(0) }
 
 // The init phase: what a function does once per instance (imports, connections), here CPU.
 burn(ms: options.initMs)

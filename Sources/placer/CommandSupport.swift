@@ -4,12 +4,14 @@ import Simulation
 import Traces
 import UseCases
 
-/// Exit statuses, after BSD's sysexits: 64 usage error, 65 bad input data, 73 cannot create output.
+/// Exit statuses, after BSD's sysexits: 64 usage error, 65 bad input data, 73 cannot create
+/// output, 75 temporary failure (try again: another placer is writing the database).
 enum Exit {
     static let usage = ExitCode(64)
     static let badInput = ExitCode(65)
     static let failure = ExitCode(1)
     static let cannotCreate = ExitCode(73)
+    static let temporaryFailure = ExitCode(75)
 
     /// The status of a use case's error of this kind.
     static func code(_ kind: UseCaseError.Kind) -> ExitCode {
@@ -17,6 +19,7 @@ enum Exit {
         case .usage: return usage
         case .badInput: return badInput
         case .cannotCreate: return cannotCreate
+        case .temporaryFailure: return temporaryFailure
         case .failure: return failure
         }
     }

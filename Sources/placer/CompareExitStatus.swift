@@ -29,13 +29,20 @@ extension Placer {
             var command = try parseAsRoot(arguments)
             try command.run()
             StandardError.close()
-        } catch let error as UseCaseError {
+        } catch {
             StandardError.close()
+            // A use case's error, or the database's met outside one (a query deep in a library).
+            guard let error = error as? UseCaseError ?? UseCaseError(store: error) else { Self.exitOther(error, isCompare: isCompare) }
             printError("error: " + error.message)
             for note in error.notes { printError("note: " + note) }
             if isCompare && error.kind == .usage { Foundation.exit(2) }
             exit(withError: Exit.code(error.kind))
-        } catch let code as ExitCode where isCompare && code == Exit.usage {
+        }
+    }
+
+    /// ArgumentParser's own errors (help, usage, `ExitCode`), with `compare`'s usage status 2.
+    private static func exitOther(_ error: any Error, isCompare: Bool) -> Never {
+        do { throw error } catch let code as ExitCode where isCompare && code == Exit.usage {
             Foundation.exit(2)
         } catch where isCompare && exitCode(for: error) == .validationFailure {
             printError(fullMessage(for: error))

@@ -25,8 +25,12 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Skip rows with bad values (reported by reason) instead of stopping.")
     var skipInvalidRows = false
 
+    @Option(help: ArgumentHelp("Seconds to wait while another placer writes the database; past it, exit status 75 (default: \(UseCases.Inputs.databaseWaitVariable), else 60).",
+                               valueName: "SECONDS"))
+    var wait: Double?
+
     func run() throws {
-        _ = try Ingest.run(Ingest.Request(paths: paths, database: db, format: format, skipInvalidRows: skipInvalidRows),
+        _ = try Ingest.run(Ingest.Request(paths: paths, database: db, format: format, skipInvalidRows: skipInvalidRows, wait: wait),
                            progress: TerminalProgress())
     }
 }

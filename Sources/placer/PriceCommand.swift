@@ -18,6 +18,7 @@ struct PriceCommand: ParsableCommand {
     @Option(name: .long, help: "Environments held provisioned / always ready / as min instances all period.") var provisioned: Int64 = 0
     @Option(name: .long, help: "Days the given usage covers; projected to 30.") var days: Double = 30
     @Option(name: .long, help: "Region whose price multiplier applies.") var region: String?
+    @Option(name: .customLong("egress-gb"), help: "Data sent out to the internet in the period, GB (2^30 bytes).") var egressGB: Double = 0
     @Option(name: .long, help: "Negotiated discount on the bill, percent.") var discount: Double?
     @Option(name: .long, help: "A folder of profiles that add to or override the bundled ones.") var catalog: String?
     @Option(name: .long, help: "A deployment file whose `targets:` overrides and discounts apply.") var deployment: String?
@@ -46,6 +47,7 @@ struct PriceCommand: ParsableCommand {
         request.catalog = catalog
         request.deployment = deployment
         request.freeTier = !noFreeTier
+        request.egressGB = egressGB
         let priced = try Price.run(request)
         print(json ? priced.bill.json() : PriceText.render(priced.bill, shape: priced.shape), terminator: "")
     }

@@ -104,4 +104,38 @@ final class ExecuteCLITests: XCTestCase {
         XCTAssertLessThan(rows.count, 401)
         XCTAssertEqual(processes(with: "placer-worker --init-ms \(marker)"), [])
     }
+
+    /// Runs `argv` (a path and its arguments) and returns its status, standard output and error.
+    func runTool(_ argv: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: argv[0])
+        process.arguments = Array(argv.dropFirst())
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// In a container the executor is often PID 1, so every worker's parent is 1: that must not
+    /// read as "the parent died". `unshare` (a user and a PID namespace, no root needed) puts
+    /// placer at PID 1 as a container's entry point would be.
+    func testEveryWorkerServesWhenTheExecutorIsPID1() throws {
+        let unshare = ["/usr/bin/unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount-proc"]
+        let probe = try? runTool(unshare + ["/bin/sh", "-c", "echo $$"])
+        try XCTSkipUnless(probe?.status == 0 && probe?.stdout == "1\n", "unshare cannot make a PID namespace here: \(probe?.stderr ?? "no unshare")")
+        let out = folder.appendingPathComponent("inv.csv").path
+        let run = try runTool(unshare + [placerExecutable, "execute", try trace(count: 6, gap: 0.1, ms: 5), "--out", out])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("Executed 6 of 6 invocations"), run.stdout)
+        let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(rows.count, 7)
+        let header = rows[0].split(separator: ",", omittingEmptySubsequences: false)
+        let outcome = try XCTUnwrap(header.firstIndex(of: "outcome") ?? header.firstIndex(of: "status"), "\(header)")
+        for row in rows.dropFirst() {
+            XCTAssertEqual(row.split(separator: ",", omittingEmptySubsequences: false)[outcome], "ok", String(row))
+        }
+    }
 }

@@ -20,11 +20,15 @@ struct PlacerRun {
     var killedBySignal = false
 }
 
-/// Runs `placer` with `arguments`, optionally sending SIGKILL after `killAfter` seconds.
-func runPlacer(_ arguments: [String], killAfter: Double? = nil) throws -> PlacerRun {
+/// Runs `placer` with `arguments`, optionally sending SIGKILL after `killAfter` seconds, with
+/// `environment` added to this process's.
+func runPlacer(_ arguments: [String], killAfter: Double? = nil, environment: [String: String] = [:]) throws -> PlacerRun {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: placerExecutable)
     process.arguments = arguments
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+    }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err

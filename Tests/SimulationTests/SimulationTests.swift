@@ -313,13 +313,58 @@ struct KeepAlivePolicyTests {
         #expect(abs(on.instanceSeconds - 86_400) < 1e-6)
     }
 
-    @Test func memoryPoolEvictsLeastRecentlyUsed() throws {
-        // Three calls at once need three instances; a pool with room for two idle ones evicts one.
+    @Test func memoryPoolKeepsOnlyWhatFitsIdle() throws {
+        // A 1,024 MB pool holds two idle 512 MB instances. Three calls at once need three; when
+        // they end at 1 s one is ended, two are kept (the pool has no idle time) to the span's end
+        // at 180 s. At 100 s three calls again: two warm, one cold, and at 101 s one ended again.
+        // Instances alive: 3 for [0, 1), 2 for [1, 100), 3 for [100, 101), 2 for [101, 180).
+        // Which idle instance goes cannot show here (a unit's instances are alike, so the count
+        // over time is the same for any order): `memoryPoolEndsTheLeastRecentlyUsed` checks that.
         let f = SimulationTests.exact("a", "f", memoryMB: 512, starts: [0, 0, 0, 100, 100, 100], durationMs: 1000)
         let workload = Workload(apps: [AppWorkload(key: "a", functions: [f])], spanMinutes: 3)
         let model = TargetModel(id: "t", keepAlive: .memoryPool(poolMB: 1024), coldStart: .fixed(ms: 0))
         let o = try SimulationTests.run(workload, model).total
         #expect(o.coldStarts == 4)
+        #expect(o.peakInstances == 3)
+        let alive: Double = 3 * 1 + 2 * 99 + 3 * 1 + 2 * 79
+        #expect(o.instanceSeconds == alive)
+        let roomy = try SimulationTests.run(workload, TargetModel(id: "t", keepAlive: .memoryPool(poolMB: 1536), coldStart: .fixed(ms: 0))).total
+        #expect(roomy.coldStarts == 3)
+    }
+
+    @Test func memoryPoolEndsTheLeastRecentlyUsed() throws {
+        // One unit's pool, driven directly so each instance's life can be seen. Instances 0, 1, 2
+        // start at 0 s and end their calls at 1 s; the pool (two idle) ends 0, idle longest. At
+        // 100 s calls of 1, 2 and 3 s take 2 and 1 (the most recently idle first) and start 3;
+        // they free 2 at 101 s, 1 at 102 s, 3 at 103 s, when the pool ends 2 (idle since 101 s),
+        // not 3 (idle since just now). Ending the most recent instead would give (100, 103).
+        let model = TargetModel(id: "t", keepAlive: .memoryPool(poolMB: 1024), coldStart: .fixed(ms: 0))
+        var pool = InstancePool(model: model, memoryMB: 512, endSeconds: 180, random: SeededRandom(seed: 1))
+        for _ in 0..<3 { _ = pool.arrive(at: 0, durationMs: 1000, synchronous: true) }
+        for ms in [1000.0, 2000, 3000] { _ = pool.arrive(at: 100, durationMs: ms, synchronous: true) }
+        pool.finish()
+        let lives = pool.lifetimes.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        let expected: [[Double]] = [[0, 1], [0, 103], [0, 180], [100, 180]]
+        #expect(lives.map { [$0.0, $0.1] } == expected)
+    }
+
+    @Test func aCallExactlyAtKeepAliveExpiryFindsTheInstanceWarm() throws {
+        // A 500 ms call at 0 s leaves the instance idle from 0.5 s; a 600 s keep-alive ends it
+        // after 600.5 s (both exact in binary). A call at exactly 600.5 s is warm (the executor's
+        // rule too: it stops an instance only when the time is past the expiry); the next
+        // representable instant after it is cold.
+        let model = TargetModel(id: "t", keepAlive: .fixed(idleSeconds: 600), coldStart: .fixed(ms: 0))
+        func replay(_ second: Double) throws -> Outcome {
+            let f = SimulationTests.exact("a", "f", starts: [0, second], durationMs: 500)
+            return try SimulationTests.run(Workload(apps: [AppWorkload(key: "a", functions: [f])], spanMinutes: 30), model).total
+        }
+        let at = try replay(600.5)
+        #expect(at.coldStarts == 1)
+        let held: Double = 601 + 600
+        #expect(at.instanceSeconds == held)
+        let after = try replay(600.5.nextUp)
+        #expect(after.coldStarts == 2)
+        #expect(after.peakInstances == 1)
     }
 
     @Test func profilesMapToPolicies() throws {

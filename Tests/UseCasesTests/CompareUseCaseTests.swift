@@ -85,4 +85,20 @@ import UseCases
         #expect(try CatalogLookup.show("openfaas", catalog: nil).kind == .onprem)
         #expect(useCaseError { _ = try CatalogLookup.show("nowhere", catalog: nil) }?.kind == .usage)
     }
+
+    @Test func priceBillsTheEgressItIsGiven() throws {
+        // Lambda: 100 GB out free, then $0.09 a GB (the profile's figures); 150 GB costs 50 × 0.09.
+        var request = Price.Request(target: "aws-lambda-x86", invocations: 0, durationMs: 0, memoryMB: 128)
+        request.egressGB = 150
+        let priced = try Price.run(request)
+        #expect(priced.bill.quantities.egressGB == 150)
+        #expect(priced.bill.egress == 50 * Decimal(string: "0.09")!)
+        #expect(priced.bill.total == priced.bill.egress)
+        request.egressGB = 0
+        #expect(try Price.run(request).bill.egress == 0)
+        for bad in [-1, .infinity, .nan, 2e9] {
+            request.egressGB = bad
+            #expect(useCaseError { _ = try Price.run(request) }?.kind == .usage, "\(bad)")
+        }
+    }
 }
