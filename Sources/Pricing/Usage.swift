@@ -39,6 +39,9 @@ public struct UsageSummary: Sendable, Equatable {
     /// Billed execution time that ran on provisioned environments.
     public var provisionedExecutionMs: [Shape: Int64] = [:]
     public var egressBytes: Int64 = 0
+    /// Billed duration of calls with ephemeral storage above the target's included amount, by
+    /// that excess in MB (Lambda bills it per GB-s).
+    public var storageMs: [Int: Int64] = [:]
 
     public init(days: Decimal = 30) { self.days = days }
 
@@ -53,6 +56,7 @@ public struct UsageSummary: Sendable, Equatable {
         sum.provisionedMs.merge(rhs.provisionedMs, uniquingKeysWith: +)
         sum.provisionedExecutionMs.merge(rhs.provisionedExecutionMs, uniquingKeysWith: +)
         sum.egressBytes += rhs.egressBytes
+        sum.storageMs.merge(rhs.storageMs, uniquingKeysWith: +)
         return sum
     }
 }
@@ -112,6 +116,8 @@ public struct UsageRecorder: Sendable {
             }
             billed = Self.roundUp(memoryMB, to: step)
         }
+        // Fixed sizes (Azure Flex, OCI): the next allowed size at or above it.
+        if let size = rule.sizesMB.first(where: { $0 >= billed }) { billed = size }
         switch billing.cpu {
         case .proportional(let perVCPU):
             return Shape(memoryMB: billed, vcpu: vcpu ?? Decimal(billed) / perVCPU.canonical)
@@ -188,6 +194,16 @@ public struct UsageRecorder: Sendable {
         let unit = max(1, Self.int64(p.rounding?.canonical ?? 1))
         let ms = Int64(max(0, heldMs).rounded(.up))
         summary.provisionedMs[shape, default: 0] += (ms + unit - 1) / unit * unit * environments
+    }
+
+    /// Records `billedMs` of billed duration of calls configured with `storageMB` of ephemeral
+    /// storage; only what exceeds the target's included amount is kept (nothing where the target
+    /// does not bill storage).
+    public mutating func storage(mb storageMB: Int, billedMs: Int64) {
+        guard let rule = billing.ephemeralStorage, billedMs > 0 else { return }
+        let excess = storageMB - Self.int(rule.included.canonical)
+        guard excess > 0 else { return }
+        summary.storageMs[excess, default: 0] += billedMs
     }
 
     /// Records bytes sent to the internet.
