@@ -164,11 +164,14 @@ public struct FunctionSettings: Sendable, Equatable {
     /// Instances kept warm for the whole window on every target (provisioned concurrency,
     /// always ready, min instances).
     public var provisioned: Int?
+    /// Ephemeral storage (`/tmp`) configured, MB; what a target bills above its included amount
+    /// (Lambda: 512 MB) is billed per GB-s of duration.
+    public var ephemeralStorageMB: Double?
 
     public init() {}
 
     static let keys = ["memoryMB", "runtime", "region", "dataClasses", "certifications", "regions", "onPremOnly",
-                       "target", "p99LatencyMs", "maxLockIn", "bindings", "timeout", "provisioned"]
+                       "target", "p99LatencyMs", "maxLockIn", "bindings", "timeout", "provisioned", "ephemeralStorageMB"]
     static let requirementKeys = ["dataClasses", "certifications", "regions", "onPremOnly", "p99LatencyMs", "maxLockIn"]
 
     /// These settings with every setting `other` states taking precedence, and the requirements
@@ -183,6 +186,7 @@ public struct FunctionSettings: Sendable, Equatable {
         merged.resource = other.resource ?? resource
         merged.timeoutSeconds = other.timeoutSeconds ?? timeoutSeconds
         merged.provisioned = other.provisioned ?? provisioned
+        merged.ephemeralStorageMB = other.ephemeralStorageMB ?? ephemeralStorageMB
         return merged
     }
 
@@ -203,6 +207,7 @@ public struct FunctionSettings: Sendable, Equatable {
             case "maxLockIn": s.maxLockIn = try number(value, file: file, path: path, range: 0...100)
             case "timeout": s.timeoutSeconds = try seconds(value, file: file, path: path)
             case "provisioned": s.provisioned = Int(try number(value, file: file, path: path, range: 0...100_000).rounded(.up))
+            case "ephemeralStorageMB": s.ephemeralStorageMB = try number(value, file: file, path: path, range: 1...1_048_576)
             case "runtime": s.runtime = try text(value, file: file, path: path)
             case "region": s.region = try text(value, file: file, path: path)
             case "target": s.target = try text(value, file: file, path: path)

@@ -80,6 +80,21 @@ enum DecisionSection {
         return options
     }
 
+    /// The lifecycle of the targets the recommended plan uses and of the one functions run on
+    /// today, where it is not plainly active (Azure's Consumption plan: legacy, retiring on Linux).
+    static func statusLine(_ choice: Option, _ c: ReportContext) -> String? {
+        var ids = choice.targets.filter { $0.value > 0 }.keys.sorted()
+        if let current = c.currentTarget, !ids.contains(current) { ids.append(current) }
+        let lines = ids.compactMap { id -> String? in
+            guard let note = c.statusNote(id) else { return nil }
+            let role = [choice.targets[id].map { $0 > 0 ? "in the recommended plan" : "" } ?? "",
+                        id == c.currentTarget ? "where functions run today" : ""].filter { !$0.isEmpty }.joined(separator: ", ")
+            return "\(Text.md(id)) (\(role)) is \(Text.md(note))"
+        }
+        guard !lines.isEmpty else { return nil }
+        return "Platform status: " + lines.joined(separator: "; ") + "."
+    }
+
     static func blocks(_ c: ReportContext, _ options: [Option]) -> [Block] {
         guard let p = c.placement else { return [] }
         let recommended = Text.md(p["recommended"]?.string ?? "")
@@ -95,6 +110,7 @@ enum DecisionSection {
         if choice.id != "stay", let stay = options.first(where: { $0.id == "stay" }), !stay.risks.isEmpty {
             out.append("Risks of staying: " + stay.risks.map { Text.md($0) }.joined(separator: "; ") + ".")
         }
+        if let status = statusLine(choice, c) { out.append(status) }
         if let changes = whatWouldChange(choice, options, c, horizon: horizon, dayRate: dayRate) { out.append(changes) }
         out.append("How the plans were built and priced, and what they rest on: [How this was decided](#how-this-was-decided).")
         return [.text(out.joined(separator: "\n\n"))]

@@ -61,6 +61,15 @@ struct ReportContext {
         self.standing = standing
     }
 
+    /// The region a cloud target's bill was priced in (results from before the field: nil).
+    func billedRegion(_ target: TargetResult) -> String? { target.node["bill"]?["region"]?.string }
+
+    /// A target's lifecycle when it is not plainly active (`legacy since …, retires …`), from
+    /// the run's profiles section; nil when active or not recorded.
+    func statusNote(_ id: String) -> String? {
+        doc.section("profiles")?.array?.first { $0["id"]?.string == id }?["statusNote"]?.string
+    }
+
     /// Where most functions run today (the lock-in section's `current`), if it says.
     var currentTarget: String? {
         var counts: [String: Int] = [:]

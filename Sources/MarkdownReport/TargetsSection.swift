@@ -7,7 +7,7 @@ enum TargetsSection {
     static func blocks(_ c: ReportContext) -> [Block] {
         let monthlyCalls = Verdict.monthlyInvocations(c)
         let onPremCost = onPremCosts(c)
-        let header = ["target", "USD / month", "per 1M calls", "p50", "p95", "p99", "cold starts", "peak instances",
+        let header = ["target", "USD / month", "per 1M calls", "region", "p50", "p95", "p99", "cold starts", "peak instances",
                       "throttled", "timed out", "lock-in", "compliance"]
         var rows: [[String]] = []
         let costed = c.cloud + c.onPrem.filter { onPremCost[$0.id] != nil || c.placement == nil }
@@ -22,7 +22,7 @@ enum TargetsSection {
             let compliance = s.map { $0.functions == 0 ? "–" : $0.allowedEverywhere ? "all allowed" : "\(Numbers.count($0.allowedFunctions)) of \(Numbers.count($0.functions)) allowed" } ?? "–"
             let throttled = f.throttled == 0 ? "0" : "\(Numbers.count(f.throttled)) (\(Numbers.count(f.rejected)) rejected)"
             let name = t.id == c.bestCloud?.id && c.placement == nil ? "**\(Text.md(t.id))**" : Text.md(t.id)
-            rows.append([name + (t.isCloud ? "" : " (on-prem)"), costText, perMillion, Numbers.ms(f.p50Ms, .withUnit), Numbers.ms(f.p95Ms, .withUnit),
+            rows.append([name + (t.isCloud ? "" : " (on-prem)"), costText, perMillion, c.billedRegion(t).map(Text.md) ?? "–", Numbers.ms(f.p50Ms, .withUnit), Numbers.ms(f.p95Ms, .withUnit),
                          Numbers.ms(f.p99Ms, .withUnit), Numbers.percent(f.coldStartRate, .adaptive), Numbers.count(f.peakInstances), throttled,
                          Numbers.count(f.timedOut), lockIn, compliance])
         }
@@ -35,9 +35,9 @@ enum TargetsSection {
         }
         let shownHeader = keep.map { header[$0] }
         let shownRows = rows.map { row in keep.map { row[$0] } }
-        let right = Set(keep.enumerated().filter { (1...10).contains($0.element) }.map(\.offset))
+        let right = Set(keep.enumerated().filter { [1, 2].contains($0.element) || (4...11).contains($0.element) }.map(\.offset))
         var text = ["## Targets side by side", table(shownHeader, shownRows, right: right)]
-        var notes = ["Cloud costs are the provider's bill for the month, free grants and volume tiers applied to the account total."]
+        var notes = ["Cloud costs are the provider's bill for the month, free grants and volume tiers applied to the account total, at the prices of the region named (the cheapest the requirements allow, where they name regions)."]
         if !onPremCost.isEmpty {
             notes.append("On-prem costs are the cluster's monthly cost of ownership for the whole trace (hardware, power, space, people, licences), from placement and break-even.")
         }

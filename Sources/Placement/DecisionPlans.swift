@@ -212,8 +212,8 @@ struct PlanContext {
         for t in Set(state.assignment).sorted() {
             let model = prepared.request.targets[t].model
             let functions = state.assignment.filter { $0 == t }.count
-            if model.perInstanceConcurrency > 1 {
-                out.append("on \(self.model.targets[t].id) up to \(model.perInstanceConcurrency) calls share an instance (\(Self.count(functions, "function")) there): their durations are taken as recorded, true of calls that wait on I/O; CPU-bound calls would stretch and need more instances")
+            if model.highestConcurrency > 1 {
+                out.append("on \(self.model.targets[t].id) up to \(model.highestConcurrency) calls share an instance (\(Self.count(functions, "function")) there): their durations are taken as recorded, true of calls that wait on I/O; CPU-bound calls would stretch and need more instances")
             }
         }
         if let c = plan.onPrem, c.estimate.servers > 0, !c.assumed.isEmpty {

@@ -29,20 +29,20 @@ extension Decision {
         let targets = request.placement.targets.filter { ids.contains($0.profile.id) }
         var out: [ScenarioOutcome] = []
 
-        let shared = targets.filter { $0.model.perInstanceConcurrency > 1 }
+        let shared = targets.filter { $0.model.highestConcurrency > 1 }
         if !shared.isEmpty {
             var changed = targets
-            for k in changed.indices where changed[k].model.perInstanceConcurrency > 1 { changed[k].model.perInstanceConcurrency = 1 }
+            for k in changed.indices where changed[k].model.highestConcurrency > 1 { changed[k].model.concurrencyCap = 1 }
             let names = shared.map(\.profile.id).joined(separator: ", ")
             var single = try reprice(outcome, deciding, request: request, workload: workload, targets: changed, options: options,
                                      id: "one-call-per-instance", change: "one call at a time per instance on \(names) (as if calls sharing an instance slowed each other)")
             if single.recommended != outcome.recommended {
                 // Bisect the calls an instance may hold: the most at which the recommendation still turns.
-                var low = 1, high = shared.map(\.model.perInstanceConcurrency).max() ?? 1
+                var low = 1, high = shared.map(\.model.highestConcurrency).max() ?? 1
                 while high - low > 1 {
                     let mid = (low + high) / 2
                     var capped = targets
-                    for k in capped.indices where capped[k].model.perInstanceConcurrency > mid { capped[k].model.perInstanceConcurrency = mid }
+                    for k in capped.indices where capped[k].model.highestConcurrency > mid { capped[k].model.concurrencyCap = mid }
                     let probe = try reprice(outcome, deciding, request: request, workload: workload, targets: capped, options: options, id: "", change: "")
                     if probe.recommended != outcome.recommended { low = mid } else { high = mid }
                 }

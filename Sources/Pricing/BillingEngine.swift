@@ -9,11 +9,15 @@ public struct PricingOptions: Sendable {
     /// Region whose multiplier (from the profile's `billing.regions`) scales every price;
     /// nil or the profile's own region means 1.
     public var region: String?
+    /// With no `region`: the regions a deployment's requirements allow; the bill is priced in the
+    /// cheapest of them (ties: the first listed). Empty: the profile's own region.
+    public var regionCandidates: [String]
 
-    public init(freeTier: Bool = true, discountPercent: Decimal = 0, region: String? = nil) {
+    public init(freeTier: Bool = true, discountPercent: Decimal = 0, region: String? = nil, regionCandidates: [String] = []) {
         self.freeTier = freeTier
         self.discountPercent = discountPercent
         self.region = region
+        self.regionCandidates = regionCandidates
     }
 }
 
@@ -29,6 +33,8 @@ public struct BilledQuantities: Sendable, Equatable {
     public var provisionedGBSeconds: Decimal = 0
     public var instanceGBSeconds: Decimal = 0
     public var egressGB: Decimal = 0
+    /// Ephemeral storage above the included amount × billed duration.
+    public var storageGBSeconds: Decimal = 0
 }
 
 /// One month of a target's bill, line by line, in USD, unrounded.
@@ -38,6 +44,8 @@ public struct BilledQuantities: Sendable, Equatable {
 /// negotiated discount, deducted in `total`.
 public struct CostBreakdown: Sendable, Equatable {
     public var target: String
+    /// The region whose prices were applied (the profile's own when none was asked for).
+    public var region: String?
     public var currency = "USD"
     /// Days of usage the bill was projected from.
     public var usageDays: Decimal
@@ -46,6 +54,8 @@ public struct CostBreakdown: Sendable, Equatable {
     public var initialization: Decimal = 0
     public var provisioned: Decimal = 0
     public var egress: Decimal = 0
+    /// Ephemeral storage above the included amount (Lambda), no free grant.
+    public var storage: Decimal = 0
     public var freeGrantCredit: Decimal = 0
     public var discount: Decimal = 0
     public var total: Decimal = 0
@@ -68,13 +78,13 @@ public struct CostBreakdown: Sendable, Equatable {
         quantityFields.append("\"cpuUnit\": " + (q.cpuUnit.map(s) ?? "null"))
         quantityFields += [
             "\"provisionedGBSeconds\": \(n(q.provisionedGBSeconds))", "\"instanceGBSeconds\": \(n(q.instanceGBSeconds))",
-            "\"egressGB\": \(n(q.egressGB))",
+            "\"egressGB\": \(n(q.egressGB))", "\"storageGBSeconds\": \(n(q.storageGBSeconds))",
         ]
         let lines = [
-            "\"schema\": \"placer.cost/v1\"", "\"target\": \(s(target))", "\"currency\": \(s(currency))",
+            "\"schema\": \"placer.cost/v1\"", "\"target\": \(s(target))", "\"region\": " + (region.map(s) ?? "null"), "\"currency\": \(s(currency))",
             "\"usageDays\": \(n(usageDays))", "\"total\": \(n(total))", "\"compute\": \(n(compute))",
             "\"requests\": \(n(requests))", "\"init\": \(n(initialization))", "\"provisioned\": \(n(provisioned))",
-            "\"egress\": \(n(egress))", "\"freeGrantCredit\": \(n(freeGrantCredit))", "\"discount\": \(n(discount))",
+            "\"egress\": \(n(egress))", "\"storage\": \(n(storage))", "\"freeGrantCredit\": \(n(freeGrantCredit))", "\"discount\": \(n(discount))",
             "\"quantities\": {\n    " + quantityFields.joined(separator: ",\n    ") + "\n  }",
             "\"notes\": [" + notes.map(s).joined(separator: ", ") + "]",
         ]
@@ -93,7 +103,11 @@ public enum BillingEngine {
         guard !usage.overflowed else {
             throw PricingError.invalidUsage("the usage on \(profile.id) is too large to bill: a count or a sum of milliseconds passes 2^63 (durations above \(Int64(UsageRecorder.longestBilledMs)) ms are refused)")
         }
-        guard let billing = profile.billing else { throw PricingError.notPricedPerUse(target: profile.id) }
+        if options.region == nil, !options.regionCandidates.isEmpty {
+            return try cheapestRegion(usage, on: profile, options: options)
+        }
+        guard let own = profile.billing else { throw PricingError.notPricedPerUse(target: profile.id) }
+        let (billing, priceGroup) = own.priced(in: options.region)
         guard usage.days > 0 else { throw PricingError.invalidUsage("the usage period must be longer than 0 days") }
         guard options.discountPercent >= 0, options.discountPercent <= 100 else {
             throw PricingError.invalidUsage("a discount is a percentage between 0 and 100")
@@ -106,6 +120,12 @@ public enum BillingEngine {
         }
         if !options.freeTier { bill.notes.append("free grants not applied (--no-free-tier)") }
         if multiplier != 1 { bill.notes.append("prices scaled by \(multiplier) for region \(options.region ?? "")") }
+        bill.region = options.region ?? profile.region
+        if let priceGroup {
+            bill.notes.append("\(priceGroup) prices for region \(options.region ?? "")")
+        } else if let region = options.region, region != profile.region, multiplier == 1 {
+            bill.notes.append("region \(region) billed at \(profile.region ?? "the profile's") prices (the profile lists none of its own for it)")
+        }
         let free = options.freeTier ? billing.freeGrant : Billing.FreeGrant()
 
         // Requests: per-request fee, free grant first.
@@ -187,7 +207,14 @@ public enum BillingEngine {
             bill.freeGrantCredit += freeGB * price
         }
 
-        let subtotal = bill.compute + bill.requests + bill.initialization + bill.provisioned + bill.egress
+        // Ephemeral storage above the included amount, per GB-s of billed duration.
+        if let rule = billing.ephemeralStorage, !usage.storageMs.isEmpty {
+            let gbs = usage.storageMs.reduce(Decimal(0)) { $0 + Decimal($1.key) * Decimal($1.value) } / 1_024_000 * scale
+            bill.quantities.storageGBSeconds = gbs
+            bill.storage = gbs * rule.price.canonical * multiplier
+        }
+
+        let subtotal = bill.compute + bill.requests + bill.initialization + bill.provisioned + bill.egress + bill.storage
         bill.discount = subtotal * options.discountPercent / 100
         bill.total = subtotal - bill.discount
         if options.discountPercent > 0 { bill.notes.append("negotiated discount of \(options.discountPercent)% applied") }
@@ -196,6 +223,28 @@ public enum BillingEngine {
             bill.notes.append("assumed figures in this target's billing: " + assumed.map(\.path).joined(separator: ", "))
         }
         return bill
+    }
+
+    /// The bill in the cheapest of `options.regionCandidates` (the profile's own region first
+    /// when it is one of them, so a tie keeps it), with a note naming the choice.
+    private static func cheapestRegion(_ usage: UsageSummary, on profile: Profile, options: PricingOptions) throws -> CostBreakdown {
+        var candidates = options.regionCandidates
+        if let own = profile.region, let k = candidates.firstIndex(of: own) { candidates.remove(at: k); candidates.insert(own, at: 0) }
+        var best: CostBreakdown?
+        for region in candidates {
+            var single = options
+            single.region = region
+            single.regionCandidates = []
+            let bill = try price(usage, on: profile, options: single)
+            if best == nil || bill.total < best!.total { best = bill }
+        }
+        guard var chosen = best else { return try price(usage, on: profile, options: PricingOptions(freeTier: options.freeTier, discountPercent: options.discountPercent)) }
+        if candidates.count > 1 {
+            chosen.notes.append("region \(chosen.region ?? "") is the cheapest of the \(candidates.count) regions the requirements allow (\(candidates.joined(separator: ", ")))")
+        } else {
+            chosen.notes.append("region \(chosen.region ?? ""): the only region the requirements allow")
+        }
+        return chosen
     }
 
     /// Cost of the first `quantity` GB-s of the month, across the profile's volume tiers.
@@ -213,6 +262,9 @@ public enum BillingEngine {
 
     private static func regionMultiplier(_ billing: Billing, profile: Profile, region: String?) throws -> Decimal {
         guard let region, region != profile.region else { return 1 }
+        // A region with its own prices, or one the profile offers at its own region's prices.
+        if billing.regionPrices.contains(where: { $0.regions.contains(region) }) { return billing.regions[region]?.canonical ?? 1 }
+        if profile.compliance?.regions[region] != nil, billing.regions[region] == nil { return 1 }
         guard let figure = billing.regions[region] else {
             throw PricingError.unknownRegion(target: profile.id, region: region,
                                              known: ([profile.region].compactMap { $0 } + billing.regions.keys.sorted()))

@@ -241,15 +241,20 @@ public struct TargetSelection: Sendable {
     public var override: YAMLTree?
     /// Flat negotiated discount on the target's bill, in percent.
     public var discountPercent: Decimal?
+    /// `account: new`: the account is new, so the provider's lower quota for new accounts applies
+    /// (`limits.newAccountConcurrency`) instead of the usual `limits.concurrency`.
+    public var newAccount: Bool
 
-    public init(id: String, override: YAMLTree? = nil, discountPercent: Decimal? = nil) {
+    public init(id: String, override: YAMLTree? = nil, discountPercent: Decimal? = nil, newAccount: Bool = false) {
         self.id = id
         self.override = override
         self.discountPercent = discountPercent
+        self.newAccount = newAccount
     }
 
     /// Reads the `targets:` list of a deployment document. Each item is a bare id, or a mapping
-    /// with `id`, optional `discount` (percent, e.g. `12` or `12%`) and any profile fields.
+    /// with `id`, optional `discount` (percent, e.g. `12` or `12%`), optional `account` (`new` or
+    /// `established`, the default) and any profile fields.
     public static func list(in deployment: YAMLTree, file: String) throws -> [TargetSelection] {
         guard let node = deployment["targets"] else { return [] }
         guard case .sequence(let items, _) = node else {
@@ -273,8 +278,16 @@ public struct TargetSelection: Sendable {
                     }
                     discount = value
                 }
-                let rest = pairs.filter { $0.key != "id" && $0.key != "discount" }
-                return TargetSelection(id: id, override: rest.isEmpty ? nil : .mapping(rest, line: line), discountPercent: discount)
+                var newAccount = false
+                if let a = item["account"] {
+                    guard case .scalar(let text, _) = a, ["new", "established"].contains(text) else {
+                        throw CatalogError.badDeployment(path: "\(file):\(a.line)", reason: "targets[\(index)].account: expected new or established")
+                    }
+                    newAccount = text == "new"
+                }
+                let rest = pairs.filter { !["id", "discount", "account"].contains($0.key) }
+                return TargetSelection(id: id, override: rest.isEmpty ? nil : .mapping(rest, line: line), discountPercent: discount,
+                                       newAccount: newAccount)
             case .sequence:
                 throw CatalogError.badDeployment(path: whereText, reason: "targets[\(index)]: expected an id or a mapping")
             }

@@ -6,14 +6,41 @@ import Foundation
 /// their `Source`; nothing here is a constant in code.
 public struct Profile: Sendable {
     public enum Kind: String, Sendable, CaseIterable { case cloud, onprem }
-    public enum State: String, Sendable, CaseIterable { case active, deprecated, abandoned }
+    /// `legacy`: still sold and supported, but the provider steers new work elsewhere (Azure's
+    /// Consumption plan); `deprecated`: a retirement is announced; `abandoned`: no longer maintained.
+    public enum State: String, Sendable, CaseIterable { case active, legacy, deprecated, abandoned }
 
-    /// Lifecycle of the target, with the date it changed and what replaces it.
+    /// Lifecycle of the target, with the date it changed, when it retires and what replaces it.
     public struct Status: Sendable, Equatable {
         public var state: State
         public var since: String?
+        /// The date the provider stops running it (or a variant of it: see `note`).
+        public var retires: String?
         public var successor: String?
         public var note: String?
+        /// The source the status was read from.
+        public var source: String?
+
+        public init(state: State, since: String? = nil, retires: String? = nil, successor: String? = nil, note: String? = nil, source: String? = nil) {
+            self.state = state
+            self.since = since
+            self.retires = retires
+            self.successor = successor
+            self.note = note
+            self.source = source
+        }
+
+        /// One line for catalogs and reports: `legacy since 2025-09-30, retires 2028-09-30, successor azure-flex: …`;
+        /// nil when active with nothing to say.
+        public var summary: String? {
+            guard state != .active || retires != nil else { return nil }
+            var text = state.rawValue
+            if let since { text += " since \(since)" }
+            if let retires { text += ", retires \(retires)" }
+            if let successor { text += ", successor \(successor)" }
+            if let note { text += ": \(note)" }
+            return text
+        }
     }
 
     public var id: String
@@ -54,8 +81,17 @@ public struct Billing: Sendable {
     /// Which memory size is billed: the configured one, or the observed one rounded up to
     /// `memory.step` and capped at `memory.max` (Azure Consumption).
     public enum MemoryBasis: String, Sendable, CaseIterable { case configured, observed }
+    /// What duration is billed when an instance serves several calls at once: each execution on
+    /// its own (Azure Consumption: GB-s per execution), or the instance's active periods, when at
+    /// least one call is in flight (Azure Flex, Cloud Run). Identical at one call per instance.
+    public enum DurationBasis: String, Sendable, CaseIterable {
+        case execution
+        case activeInstance = "active-instance"
+    }
 
     public var mode: Mode
+    /// `active-instance` unless the profile says `execution` (`billing.durationBasis`).
+    public var durationBasis: DurationBasis = .activeInstance
     public var durationRounding: Figure
     public var minimumBilledDuration: Figure
     public var requestPrice: Figure
@@ -72,8 +108,57 @@ public struct Billing: Sendable {
     public var provisioned: Provisioned?
     public var instanceBased: InstanceBased?
     public var egressPrice: Figure?
+    /// Ephemeral storage billed above an included amount (Lambda: 512 MB free, then per GB-s).
+    public var ephemeralStorage: EphemeralStorage?
     /// Price multipliers for regions other than the profile's own (which is 1).
     public var regions: [String: Figure]
+    /// Prices of regions (or price tiers) that differ from the profile's own region's, first match wins.
+    public var regionPrices: [RegionPrice] = []
+
+    /// The prices of a group of regions (Google's tier 2, Lambda in Milan): each figure given
+    /// replaces the profile's own; those absent are the same as in the profile's region.
+    public struct RegionPrice: Sendable {
+        /// What the provider calls the group (`tier 2`), or the region's name.
+        public var label: String
+        public var regions: [String]
+        /// The source that says which regions the group holds.
+        public var source: String
+        public var requestPrice: Figure?
+        public var memoryPrice: Figure?
+        /// Replaces the volume tiers; empty with `memoryPrice` set: one price for the whole month.
+        public var memoryTiers: [Tier]?
+        public var cpuPrice: Figure?
+        public var provisionedMemoryPrice: Figure?
+        public var provisionedExecutionMemoryPrice: Figure?
+        public var instanceMemoryPrice: Figure?
+        public var instanceCPUPrice: Figure?
+    }
+
+    /// The billing rules with `region`'s prices (the profile's own when the region has none of
+    /// its own), and the label of the price group applied; nil label for the profile's own.
+    public func priced(in region: String?) -> (billing: Billing, label: String?) {
+        guard let region, let group = regionPrices.first(where: { $0.regions.contains(region) }) else { return (self, nil) }
+        var b = self
+        if let f = group.requestPrice { b.requestPrice = f }
+        if let f = group.memoryPrice {
+            b.memoryPrice = f
+            b.memoryTiers = group.memoryTiers ?? []
+        } else if let tiers = group.memoryTiers {
+            b.memoryTiers = tiers
+        }
+        if let f = group.cpuPrice { b.cpuPrice = f }
+        if let f = group.provisionedMemoryPrice { b.provisioned?.memoryPrice = f }
+        if let f = group.provisionedExecutionMemoryPrice { b.provisioned?.executionMemoryPrice = f }
+        if let f = group.instanceMemoryPrice { b.instanceBased?.memoryPrice = f }
+        if let f = group.instanceCPUPrice { b.instanceBased?.cpuPrice = f }
+        return (b, group.label)
+    }
+
+    /// Storage configured above `included` is billed at `price` per GB-s of billed duration.
+    public struct EphemeralStorage: Sendable {
+        public var included: Figure
+        public var price: Figure
+    }
 
     /// One volume tier: from `from` GB-s a month upward, `price` per GB-s.
     public struct Tier: Sendable, Equatable {
@@ -86,6 +171,11 @@ public struct Billing: Sendable {
         public var max: Figure
         public var step: Figure
         public var basis: MemoryBasis
+        /// The only sizes an instance can have, MB ascending (Azure Flex: 512, 2,048, 4,096; OCI:
+        /// 128 … 3,072): a memory between two is billed as the next; empty when any step is allowed.
+        public var sizesMB: [Int] = []
+        /// The source of `sizesMB`.
+        public var sizesSource: String?
     }
 
     /// How CPU follows memory.
@@ -148,12 +238,29 @@ public struct Limits: Sendable {
     public enum ScalingUnit: String, Sendable, CaseIterable { case function, app }
     public var timeout: Figure?
     public var concurrency: Figure?
+    /// The account quota of a new account, until the provider raises it (Lambda); a deployment
+    /// asks for it with `account: new` on the target.
+    public var newAccountConcurrency: Figure?
     /// Scale-out: `scaleOutEnvironments` new environments every `scaleOutPeriod`.
     public var scaleOutEnvironments: Figure?
     public var scaleOutPeriod: Figure?
     public var maxInstances: Figure?
     public var perInstanceConcurrency: Figure?
+    /// Synchronous (HTTP) calls one instance serves at once by its memory, ascending by memory
+    /// (Azure Flex: 4 / 16 / 32 for 512 / 2,048 / 4,096 MB); an instance takes the row of the
+    /// largest memory not above its own. Overrides `perInstanceConcurrency` for those calls.
+    public var concurrencyByMemory: [ConcurrencyRow] = []
+    /// Queue, event and storage messages one instance processes at once (Azure's queue trigger:
+    /// a batch of 16 plus 8 fetched when half is done); `perInstanceConcurrency` when absent.
+    public var queueConcurrency: Figure?
     public var scalingUnit: ScalingUnit
+
+    /// One row of `concurrencyByMemory`.
+    public struct ConcurrencyRow: Sendable, Equatable {
+        public var memoryMB: Int
+        public var requests: Int
+        public var source: String
+    }
     /// Longest an asynchronous call over a limit (the account quota, or its scaling unit's max
     /// instances or scale-out rate) waits before the platform or its event source discards it
     /// (Lambda's asynchronous event queue: 6 hours; a queue message's time-to-live); none when

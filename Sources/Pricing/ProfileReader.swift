@@ -117,18 +117,23 @@ struct ProfileReader {
     }
 
     private mutating func readStatus(_ node: YAMLTree?) -> Profile.Status {
-        guard let m = mapping(node, at: "status", allowed: ["state", "since", "successor", "note", "source"], required: ["state"]) else {
+        guard let m = mapping(node, at: "status", allowed: ["state", "since", "retires", "successor", "note", "source"], required: ["state"]) else {
             return Profile.Status(state: .active)
         }
         let state: Profile.State = choice(m["state"], at: "status.state") ?? .active
         let since = m["since"].flatMap { date($0, at: "status.since") }
+        let retires = m["retires"].flatMap { date($0, at: "status.retires") }
         let successor = m["successor"].flatMap { string($0, at: "status.successor") }
         let note = m["note"].flatMap { string($0, at: "status.note") }
-        if let ref = m["source"] { _ = sourceRef(ref, at: "status.source") }
+        var source: String?
+        if let ref = m["source"] { source = sourceRef(ref, at: "status.source") }
         if state != .active, m["since"] == nil {
             issue(node, "status.since", "a \(state.rawValue) target needs the date it became \(state.rawValue)")
         }
-        return Profile.Status(state: state, since: since, successor: successor, note: note)
+        if state != .active || retires != nil, m["source"] == nil {
+            issue(node, "status.source", "a \(state.rawValue) target's status needs the source that says so")
+        }
+        return Profile.Status(state: state, since: since, retires: retires, successor: successor, note: note, source: source)
     }
 
     // MARK: - Billing
@@ -136,6 +141,7 @@ struct ProfileReader {
     private static let billingKeys = [
         "mode", "durationRounding", "minimumBilledDuration", "requestPrice", "memoryPrice", "memoryTiers",
         "cpuPrice", "memory", "cpu", "freeGrant", "init", "provisioned", "instanceBased", "egressPrice", "regions",
+        "durationBasis", "regionPrices", "ephemeralStorage",
     ]
 
     private mutating func readBilling(_ node: YAMLTree, at path: String) -> Billing? {
@@ -143,6 +149,7 @@ struct ProfileReader {
                               required: ["durationRounding", "minimumBilledDuration", "requestPrice", "memoryPrice", "memory", "cpu", "init"])
         else { return nil }
         let mode: Billing.Mode = m["mode"].flatMap { choice($0, at: path + ".mode") } ?? .request
+        let basis: Billing.DurationBasis = m["durationBasis"].flatMap { choice($0, at: path + ".durationBasis") } ?? .activeInstance
         let rounding = figure(m["durationRounding"], at: path + ".durationRounding", [.duration])
         if let rounding, rounding.value == 0 {
             issue(m["durationRounding"], path + ".durationRounding", "rounding unit must be positive")
@@ -178,11 +185,81 @@ struct ProfileReader {
                 issue(node, path + ".regions", "expected a mapping of region names to multipliers")
             }
         }
+        let regionPrices = m["regionPrices"].map { readRegionPrices($0, at: path + ".regionPrices") } ?? []
+        var storage: Billing.EphemeralStorage?
+        if let node = m["ephemeralStorage"],
+           let e = mapping(node, at: path + ".ephemeralStorage", allowed: ["included", "price"], required: ["included", "price"]),
+           let included = figure(e["included"], at: path + ".ephemeralStorage.included", [.memory]),
+           let price = figure(e["price"], at: path + ".ephemeralStorage.price", [.pricePerMemorySecond]) {
+            storage = Billing.EphemeralStorage(included: included, price: price)
+        }
+        for group in regionPrices {
+            if group.cpuPrice != nil, cpuPrice == nil {
+                issue(m["regionPrices"], path + ".regionPrices", "\(group.label) prices CPU, which the profile's own region does not")
+            }
+            if group.provisionedMemoryPrice != nil || group.provisionedExecutionMemoryPrice != nil, provisioned == nil {
+                issue(m["regionPrices"], path + ".regionPrices", "\(group.label) prices provisioned capacity, which the profile does not")
+            }
+            if group.instanceMemoryPrice != nil || group.instanceCPUPrice != nil, instance == nil {
+                issue(m["regionPrices"], path + ".regionPrices", "\(group.label) prices instance-based billing, which the profile does not")
+            }
+        }
         guard let rounding, let minimum, let requestPrice, let memoryPrice, let memory, let cpu, let initRule else { return nil }
-        return Billing(mode: mode, durationRounding: rounding, minimumBilledDuration: minimum, requestPrice: requestPrice,
+        return Billing(mode: mode, durationBasis: basis, durationRounding: rounding, minimumBilledDuration: minimum, requestPrice: requestPrice,
                        memoryPrice: memoryPrice, memoryTiers: tiers, cpuPrice: cpuPrice, memory: memory, cpu: cpu,
                        freeGrant: free, initBilled: initRule, provisioned: provisioned, instanceBased: instance,
-                       egressPrice: egress, regions: regions)
+                       egressPrice: egress, ephemeralStorage: storage, regions: regions, regionPrices: regionPrices)
+    }
+
+    /// `regionPrices: [{label, regions: [...], requestPrice, memoryPrice, memoryTiers, cpuPrice, …}]`.
+    private mutating func readRegionPrices(_ node: YAMLTree, at path: String) -> [Billing.RegionPrice] {
+        guard case .sequence(let items, _) = node else {
+            issue(node, path, "expected a list of {label, regions, and the prices that differ}")
+            return []
+        }
+        var groups: [Billing.RegionPrice] = []
+        var seen: Set<String> = []
+        for (index, item) in items.enumerated() {
+            let p = "\(path)[\(index)]"
+            guard let m = mapping(item, at: p, allowed: ["label", "regions", "source", "requestPrice", "memoryPrice", "memoryTiers", "cpuPrice",
+                                                          "provisionedMemoryPrice", "provisionedExecutionMemoryPrice",
+                                                          "instanceMemoryPrice", "instanceCPUPrice"],
+                                  required: ["label", "regions", "source"]),
+                  let label = string(m["label"], at: p + ".label"),
+                  let source = sourceRef(m["source"], at: p + ".source") else { continue }
+            var regions: [String] = []
+            if case .sequence(let names, _)? = m["regions"], !names.isEmpty {
+                for (k, name) in names.enumerated() {
+                    guard let region = string(name, at: "\(p).regions[\(k)]") else { continue }
+                    if !seen.insert(region).inserted { issue(name, "\(p).regions[\(k)]", "region '\(region)' is priced twice") }
+                    regions.append(region)
+                }
+            } else {
+                issue(m["regions"], p + ".regions", "expected a non-empty list of region names")
+            }
+            let memoryPrice = m["memoryPrice"].flatMap { figure($0, at: p + ".memoryPrice", [.pricePerMemorySecond]) }
+            var tiers: [Billing.Tier]?
+            if let node = m["memoryTiers"] {
+                let read = readTiers(node, at: p + ".memoryTiers")
+                tiers = read
+                if let first = read.first, let memoryPrice, first.price.canonical != memoryPrice.canonical {
+                    issue(node, p + ".memoryTiers[0].price", "the first tier's price must equal memoryPrice (\(memoryPrice.value))")
+                }
+            }
+            let group = Billing.RegionPrice(
+                label: label, regions: regions, source: source,
+                requestPrice: m["requestPrice"].flatMap { figure($0, at: p + ".requestPrice", [.pricePerRequest]) },
+                memoryPrice: memoryPrice, memoryTiers: tiers,
+                cpuPrice: m["cpuPrice"].flatMap { figure($0, at: p + ".cpuPrice", [.pricePerVCPUSecond, .pricePerGHzSecond]) },
+                provisionedMemoryPrice: m["provisionedMemoryPrice"].flatMap { figure($0, at: p + ".provisionedMemoryPrice", [.pricePerMemorySecond]) },
+                provisionedExecutionMemoryPrice: m["provisionedExecutionMemoryPrice"].flatMap {
+                    figure($0, at: p + ".provisionedExecutionMemoryPrice", [.pricePerMemorySecond])
+                },
+                instanceMemoryPrice: m["instanceMemoryPrice"].flatMap { figure($0, at: p + ".instanceMemoryPrice", [.pricePerMemorySecond]) },
+                instanceCPUPrice: m["instanceCPUPrice"].flatMap { figure($0, at: p + ".instanceCPUPrice", [.pricePerVCPUSecond, .pricePerGHzSecond]) })
+            groups.append(group)
+        }
+        return groups
     }
 
     private mutating func readTiers(_ node: YAMLTree, at path: String) -> [Billing.Tier] {
@@ -206,15 +283,34 @@ struct ProfileReader {
     }
 
     private mutating func readMemoryRule(_ node: YAMLTree?, at path: String) -> Billing.MemoryRule? {
-        guard let m = mapping(node, at: path, allowed: ["min", "max", "step", "basis"], required: ["min", "max", "step"]) else { return nil }
+        guard let m = mapping(node, at: path, allowed: ["min", "max", "step", "basis", "sizesMB"], required: ["min", "max", "step"]) else { return nil }
         let min = figure(m["min"], at: path + ".min", [.memory])
         let max = figure(m["max"], at: path + ".max", [.memory])
         let step = figure(m["step"], at: path + ".step", [.memory])
         let basis: Billing.MemoryBasis = m["basis"].flatMap { choice($0, at: path + ".basis") } ?? .configured
+        var sizes: [Int] = []
+        var sizesSource: String?
+        if let node = m["sizesMB"], let s = mapping(node, at: path + ".sizesMB", allowed: ["values", "source"], required: ["values", "source"]) {
+            sizesSource = sourceRef(s["source"], at: path + ".sizesMB.source")
+            if case .sequence(let items, _)? = s["values"], !items.isEmpty {
+                for (k, item) in items.enumerated() {
+                    guard let mb = number(item, at: "\(path).sizesMB.values[\(k)]") else { continue }
+                    let size = NSDecimalNumber(decimal: mb).intValue
+                    if size <= (sizes.last ?? 0) { issue(item, "\(path).sizesMB.values[\(k)]", "sizes must be positive and ascending") }
+                    sizes.append(size)
+                }
+            } else {
+                issue(s["values"], path + ".sizesMB.values", "expected a non-empty list of sizes in MB")
+            }
+        }
         guard let min, let max, let step else { return nil }
         if min.canonical > max.canonical { issue(m["min"], path + ".min", "min is larger than max") }
         if step.canonical <= 0 { issue(m["step"], path + ".step", "step must be positive") }
-        return Billing.MemoryRule(min: min, max: max, step: step, basis: basis)
+        if let first = sizes.first, let last = sizes.last,
+           Decimal(first) != min.canonical || Decimal(last) != max.canonical {
+            issue(m["sizesMB"], path + ".sizesMB", "the smallest and largest sizes must be min and max")
+        }
+        return Billing.MemoryRule(min: min, max: max, step: step, basis: basis, sizesMB: sizes, sizesSource: sizesSource)
     }
 
     private mutating func readCPURule(_ node: YAMLTree?, at path: String) -> Billing.CPURule? {
@@ -308,7 +404,7 @@ struct ProfileReader {
 
     private mutating func readLimits(_ node: YAMLTree?, at path: String) -> Limits? {
         guard let m = mapping(node, at: path, allowed: ["timeout", "concurrency", "scaleOut", "maxInstances", "perInstanceConcurrency", "scalingUnit",
-                                                          "heldMaxAge"],
+                                                          "heldMaxAge", "concurrencyByMemory", "queueConcurrency", "newAccountConcurrency"],
                               required: ["scalingUnit"]) else { return nil }
         var envs: Figure?
         var period: Figure?
@@ -317,12 +413,37 @@ struct ProfileReader {
             period = figure(s["per"], at: path + ".scaleOut.per", [.duration])
         }
         let unit: Limits.ScalingUnit = choice(m["scalingUnit"], at: path + ".scalingUnit") ?? .function
+        var rows: [Limits.ConcurrencyRow] = []
+        if let node = m["concurrencyByMemory"],
+           let t = mapping(node, at: path + ".concurrencyByMemory", allowed: ["source", "rows"], required: ["source", "rows"]),
+           let source = sourceRef(t["source"], at: path + ".concurrencyByMemory.source") {
+            if case .sequence(let items, _)? = t["rows"], !items.isEmpty {
+                for (index, item) in items.enumerated() {
+                    let p = "\(path).concurrencyByMemory.rows[\(index)]"
+                    guard let r = mapping(item, at: p, allowed: ["memoryMB", "requests"], required: ["memoryMB", "requests"]),
+                          let mb = number(r["memoryMB"], at: p + ".memoryMB"),
+                          let requests = number(r["requests"], at: p + ".requests") else { continue }
+                    let row = Limits.ConcurrencyRow(memoryMB: NSDecimalNumber(decimal: mb).intValue,
+                                                    requests: NSDecimalNumber(decimal: requests).intValue, source: source)
+                    if row.requests < 1 { issue(r["requests"], p + ".requests", "an instance serves at least 1 request") }
+                    if let last = rows.last, last.memoryMB >= row.memoryMB {
+                        issue(r["memoryMB"], p + ".memoryMB", "rows must be in ascending memory order")
+                    }
+                    rows.append(row)
+                }
+            } else {
+                issue(t["rows"], path + ".concurrencyByMemory.rows", "expected a non-empty list of {memoryMB, requests}")
+            }
+        }
         return Limits(
             timeout: m["timeout"].flatMap { figure($0, at: path + ".timeout", [.duration]) },
             concurrency: m["concurrency"].flatMap { figure($0, at: path + ".concurrency", [.count]) },
+            newAccountConcurrency: m["newAccountConcurrency"].flatMap { figure($0, at: path + ".newAccountConcurrency", [.count]) },
             scaleOutEnvironments: envs, scaleOutPeriod: period,
             maxInstances: m["maxInstances"].flatMap { figure($0, at: path + ".maxInstances", [.count]) },
             perInstanceConcurrency: m["perInstanceConcurrency"].flatMap { figure($0, at: path + ".perInstanceConcurrency", [.count]) },
+            concurrencyByMemory: rows,
+            queueConcurrency: m["queueConcurrency"].flatMap { figure($0, at: path + ".queueConcurrency", [.count]) },
             scalingUnit: unit,
             heldMaxAge: m["heldMaxAge"].flatMap { figure($0, at: path + ".heldMaxAge", [.duration]) })
     }

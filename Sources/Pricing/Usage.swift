@@ -42,6 +42,9 @@ public struct UsageSummary: Sendable, Equatable {
     /// Set when a count or a sum of milliseconds went past `Int64` (every addition and product
     /// here is checked); `BillingEngine.price` refuses such a usage rather than bill a wrapped figure.
     public var overflowed = false
+    /// Billed duration of calls with ephemeral storage above the target's included amount, by
+    /// that excess in MB (Lambda bills it per GB-s).
+    public var storageMs: [Int: Int64] = [:]
 
     public init(days: Decimal = 30) { self.days = days }
 
@@ -62,12 +65,13 @@ public struct UsageSummary: Sendable, Equatable {
         sum.provisionedMs.merge(rhs.provisionedMs, uniquingKeysWith: add)
         sum.provisionedExecutionMs.merge(rhs.provisionedExecutionMs, uniquingKeysWith: add)
         sum.egressBytes = add(sum.egressBytes, rhs.egressBytes)
+        sum.storageMs.merge(rhs.storageMs, uniquingKeysWith: add)
         sum.overflowed = overflowed
         return sum
     }
 
     /// `table[shape] += count × ms`, checked.
-    mutating func add(_ count: Int64, times ms: Int64, to keyPath: WritableKeyPath<UsageSummary, [Shape: Int64]>, _ shape: Shape) {
+    mutating func add<Key: Hashable>(_ count: Int64, times ms: Int64, to keyPath: WritableKeyPath<UsageSummary, [Key: Int64]>, _ shape: Key) {
         let (product, o1) = count.multipliedReportingOverflow(by: ms)
         let (total, o2) = self[keyPath: keyPath][shape, default: 0].addingReportingOverflow(product)
         if o1 || o2 { overflowed = true; return }
@@ -137,6 +141,8 @@ public struct UsageRecorder: Sendable {
             }
             billed = Self.roundUp(memoryMB, to: step)
         }
+        // Fixed sizes (Azure Flex, OCI): the next allowed size at or above it.
+        if let size = rule.sizesMB.first(where: { $0 >= billed }) { billed = size }
         switch billing.cpu {
         case .proportional(let perVCPU):
             return Shape(memoryMB: billed, vcpu: vcpu ?? Decimal(billed) / perVCPU.canonical)
@@ -219,6 +225,16 @@ public struct UsageRecorder: Sendable {
         guard heldMs.isFinite, heldMs <= Self.longestBilledMs else { summary.overflowed = true; return }
         let ms = Int64(max(0, heldMs).rounded(.up))
         summary.add(environments, times: (ms + unit - 1) / unit * unit, to: \.provisionedMs, shape)
+    }
+
+    /// Records `billedMs` of billed duration of calls configured with `storageMB` of ephemeral
+    /// storage; only what exceeds the target's included amount is kept (nothing where the target
+    /// does not bill storage).
+    public mutating func storage(mb storageMB: Int, billedMs: Int64) {
+        guard let rule = billing.ephemeralStorage, billedMs > 0 else { return }
+        let excess = storageMB - Self.int(rule.included.canonical)
+        guard excess > 0 else { return }
+        summary.add(1, times: billedMs, to: \.storageMs, excess)
     }
 
     /// Records bytes sent to the internet.

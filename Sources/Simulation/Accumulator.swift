@@ -67,7 +67,7 @@ struct Accumulator {
     var total = Outcome()
     var functions: [FunctionOutcome] = []
     /// Per function: billed GB-s and served requests, for sharing the bill out.
-    var shares: [(gbs: Double, requests: Int)] = []
+    var shares: [(gbs: Double, requests: Int, storage: Double)] = []
     /// Every served call's latency, ms (each unit's added as it ends).
     var histogram = PercentileHistogram.latencies
     var usage: UsageSummary
@@ -176,9 +176,12 @@ struct Accumulator {
         // A function's own provisioned count (deployment) wins over the target's; an app's
         // instances take the largest of its functions'.
         let provisioned = members.map { app.functions[$0].provisioned ?? target.model.provisioned }.max() ?? 0
+        // An instance serving several functions' calls (an Azure app) takes the lowest of their
+        // triggers' concurrency: the host runs each trigger's calls within its own limit.
+        let concurrency = members.map { target.model.concurrency(memoryMB: memoryMB, trigger: app.functions[$0].trigger) }.min() ?? 1
         var replay = GroupReplay(members: members, app: app, unit: unit, memoryMB: memoryMB, shape: shape, target: target,
                                  pool: InstancePool(model: target.model, memoryMB: memoryMB, endSeconds: Double(spanMinutes) * 60,
-                                                    random: random, provisioned: provisioned))
+                                                    random: random, provisioned: provisioned, concurrency: concurrency))
         if options.functionSeries.contains(target.target.profile.id) { replay.series = SeriesCollector(spanMinutes: spanMinutes) }
         replay.keepUsage = options.functionUsage
         replay.overlap = overlap
@@ -203,8 +206,10 @@ struct Accumulator {
         group.pool.reservedLifetimes.removeAll(keepingCapacity: true)
         if let clock = group.target.clock, !group.perRequest, !group.instanceBilling {
             for period in group.pool.activePeriodsMs { group.activeMs += clock.billedMs(period) }
+            for period in group.pool.reservedActivePeriodsMs { group.provisionedActiveMs += clock.billedMs(period) }
         }
         group.pool.activePeriodsMs.removeAll(keepingCapacity: true)
+        group.pool.reservedActivePeriodsMs.removeAll(keepingCapacity: true)
     }
 
     /// Feeds a slice of the unit's arrivals.
@@ -220,15 +225,19 @@ struct Accumulator {
         let m = g.members.count
         let target = g.target
         let unitSeries = g.series?.finish()
-        if g.activeMs > 0 {
-            // Billed while at least one request is in flight: the instance's active periods,
-            // shared among the unit's functions by execution time.
+        if g.activeMs > 0 || g.provisionedActiveMs > 0 {
+            // Billed while at least one request is in flight: the instances' active periods
+            // (on-demand and provisioned apart), shared among the unit's functions by execution time.
             let run = g.tallies.reduce(0) { $0 + $1.runMs }
-            var left = g.activeMs
+            var left = g.activeMs, leftProvisioned = g.provisionedActiveMs
             for f in 0..<m {
-                let share = f == m - 1 ? left : (run > 0 ? Int64((Double(g.activeMs) * g.tallies[f].runMs / run).rounded(.down)) : 0)
+                let part = run > 0 ? g.tallies[f].runMs / run : 0
+                let share = f == m - 1 ? left : Int64((Double(g.activeMs) * part).rounded(.down))
+                let provisionedShare = f == m - 1 ? leftProvisioned : Int64((Double(g.provisionedActiveMs) * part).rounded(.down))
                 g.tallies[f].execMs += share
+                g.tallies[f].provisionedExecMs += provisionedShare
                 left -= share
+                leftProvisioned -= provisionedShare
             }
         }
         let groupGBs = g.pool.instanceSeconds * g.memoryMB / 1024
@@ -250,7 +259,7 @@ struct Accumulator {
             out.peakInstances = g.pool.peakInstances
             out.instanceSeconds = g.pool.instanceSeconds
             out.memoryGBSeconds = groupGBs
-            var gbs = 0.0
+            var gbs = 0.0, storageGBs = 0.0
             var usedAlone: UsageSummary?
             if let shape = g.shape {
                 var u = UsageSummary(days: target.days)
@@ -261,6 +270,15 @@ struct Accumulator {
                 if g.tallies[f].provisionedExecMs > 0 { u.provisionedExecutionMs[shape] = g.tallies[f].provisionedExecMs }
                 if f == 0, g.instanceMs > 0 { u.instanceMs[shape] = g.instanceMs }
                 if f == 0, g.provisionedHeldMs > 0 { u.provisionedMs[shape] = g.provisionedHeldMs }
+                // Ephemeral storage above the target's included amount, over the billed duration.
+                if let mb = function.ephemeralStorageMB, let rule = target.recorder?.billing.ephemeralStorage {
+                    let excess = Int(mb.rounded(.up)) - NSDecimalNumber(decimal: rule.included.canonical).intValue
+                    let ms = g.tallies[f].execMs + g.tallies[f].initMs + g.tallies[f].provisionedExecMs
+                    if excess > 0, ms > 0 {
+                        u.storageMs[excess] = ms
+                        storageGBs = Double(excess) * Double(ms) / 1_024_000
+                    }
+                }
                 usage = usage + u
                 if g.keepUsage { usedAlone = u }
                 let billedMs = g.tallies[f].execMs + g.tallies[f].initMs + g.tallies[f].provisionedExecMs + (f == 0 ? g.instanceMs + g.provisionedHeldMs : 0)
@@ -274,7 +292,7 @@ struct Accumulator {
             total.delayed += out.delayed
             total.timedOut += out.timedOut
             total.billedGBSeconds += gbs
-            shares.append((gbs, out.served))
+            shares.append((gbs, out.served, storageGBs))
             functions.append(FunctionOutcome(app: function.key.app, function: function.key.function, scalingUnit: g.unit,
                                              memoryMB: g.memoryMB, outcome: out, series: unitSeries, usage: usedAlone))
         }
@@ -335,7 +353,8 @@ struct Accumulator {
     private mutating func shareOut(_ bill: CostBreakdown) {
         let totalGBs = shares.reduce(0) { $0 + $1.gbs }
         let totalRequests = shares.reduce(0) { $0 + $1.requests }
-        let gross = bill.compute + bill.requests + bill.initialization + bill.provisioned
+        let totalStorage = shares.reduce(0) { $0 + $1.storage }
+        let gross = bill.compute + bill.requests + bill.initialization + bill.provisioned + bill.storage
         for i in functions.indices {
             var cost = MonthlyCost()
             let g = totalGBs > 0 ? Decimal(shares[i].gbs / totalGBs) : 0
@@ -344,7 +363,8 @@ struct Accumulator {
             cost.initialization = bill.initialization * g
             cost.provisioned = bill.provisioned * g
             cost.requests = bill.requests * r
-            let mine = cost.compute + cost.initialization + cost.provisioned + cost.requests
+            let storage = totalStorage > 0 ? bill.storage * Decimal(shares[i].storage / totalStorage) : 0
+            let mine = cost.compute + cost.initialization + cost.provisioned + cost.requests + storage
             cost.total = gross > 0 ? bill.total * mine / gross : 0
             cost.freeGrantCredit = gross > 0 ? bill.freeGrantCredit * mine / gross : 0
             functions[i].outcome.monthlyCost = cost
@@ -409,6 +429,8 @@ struct GroupReplay {
     var tallies: [Tally]
     var instanceMs: Int64 = 0
     var activeMs: Int64 = 0
+    /// Billed active periods of provisioned instances (several calls per instance), ms.
+    var provisionedActiveMs: Int64 = 0
     /// The time provisioned instances were held (rounded to the provisioned billing unit).
     var provisionedHeldMs: Int64 = 0
     /// Per function: the timeout, ms (the lower of the target's and the deployment's).
@@ -429,7 +451,9 @@ struct GroupReplay {
         self.pool = pool
         synchronous = members.map { app.functions[$0].isSynchronous }
         let billing = target.recorder?.billing
-        perRequest = billing?.mode == .request && target.model.perInstanceConcurrency == 1
+        // Billed per execution: one call per instance (an active period is then one call), or a
+        // provider that bills each execution whatever the instance does (Azure Consumption).
+        perRequest = billing?.mode == .request && (pool.c == 1 || billing?.durationBasis == .execution)
         instanceBilling = billing?.mode == .instance
         initBilled = billing?.initBilled.billed ?? false
         tallies = [Tally](repeating: Tally(), count: members.count)
@@ -501,11 +525,13 @@ struct GroupReplay {
         if cut { tally.outcome.timedOut += 1 }
         if series != nil { series!.addBusy(end: leaves, seconds: (d + r.initMs) / 1000) }
         tally.runMs += d
-        guard let clock = rules.clock else { return (r.starts, leaves) }
-        let exec = clock.billedMs(rules.perRequest ? d : 0)
-        if r.provisioned, rules.perRequest { tally.provisionedExecMs += exec; return (r.starts, leaves) }
+        // Billed by its instance's active periods instead (`drainLifetimes`), which hold a cold
+        // start's init time too, or by the instance's lifetime: nothing per call.
+        guard let clock = rules.clock, rules.perRequest else { return (r.starts, leaves) }
+        let exec = clock.billedMs(d)
+        if r.provisioned { tally.provisionedExecMs += exec; return (r.starts, leaves) }
         tally.execMs += exec
-        if r.kind == .cold, rules.initBilled { tally.initMs += clock.billedMs((rules.perRequest ? d : 0) + r.initMs) - exec }
+        if r.kind == .cold, rules.initBilled { tally.initMs += clock.billedMs(d + r.initMs) - exec }
         return (r.starts, leaves)
     }
 }

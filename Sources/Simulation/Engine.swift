@@ -90,12 +90,16 @@ struct InstancePool {
     var lifetimes: [(Double, Double)] = []
     /// Provisioned instances' lifetimes (billed as provisioned capacity, not per instance).
     var reservedLifetimes: [(Double, Double)] = []
-    /// Periods with at least one request in flight, per instance, ms (billing per active instance time).
+    /// Periods with at least one request in flight, per on-demand instance, ms (billing per active
+    /// instance time), and per provisioned instance (billed at the provisioned execution price).
     var activePeriodsMs: [Double] = []
+    var reservedActivePeriodsMs: [Double] = []
 
-    init(model: TargetModel, memoryMB: Double, endSeconds: Double, random: SeededRandom, provisioned: Int = 0) {
+    /// - Parameter concurrency: calls one instance serves at once (`TargetModel.concurrency`);
+    ///   the model's `perInstanceConcurrency` when nil.
+    init(model: TargetModel, memoryMB: Double, endSeconds: Double, random: SeededRandom, provisioned: Int = 0, concurrency: Int? = nil) {
         self.model = model
-        c = Int32(model.perInstanceConcurrency)
+        c = Int32(max(1, min(concurrency ?? model.perInstanceConcurrency, Int(Int32.max))))
         let n = Int32(min(max(0, provisioned), model.maxInstances))
         reserved = n
         for i in stride(from: n - 1, through: 0, by: -1) {
@@ -125,7 +129,10 @@ struct InstancePool {
     }
 
     private mutating func release(_ i: Int32, at t: Double) {
-        if c > 1 { activePeriodsMs.append((t - slots[Int(i)].activeSince) * 1000) }
+        if c > 1 {
+            let period = (t - slots[Int(i)].activeSince) * 1000
+            if i < reserved { reservedActivePeriodsMs.append(period) } else { activePeriodsMs.append(period) }
+        }
         if i < reserved { reservedFree.append(i); return }
         if idleLimit < 0 { die(i, at: t); return }
         if histogram != nil {

@@ -110,12 +110,22 @@ struct FastPlan {
         case needsSecondInstance
         /// Max instances or the scale-out rate would bind.
         case limitsBind
+        /// Several requests per instance billed by active period with a minimum above the rounding
+        /// unit (Azure Flex: 1,000 ms, then 100 ms steps): how many periods fall under the minimum
+        /// depends on the gaps between calls, which the per-minute estimate does not know.
+        case activePeriodMinimum
     }
 
     /// The plan for `function` on `model`, or why the exact path must replay it.
-    static func make(_ function: FunctionWorkload, model: TargetModel, provisioned: Int, timeoutMs: Double,
-                     mode: ArrivalMode, clock: BillingClock?, instanceBilling: Bool = false, spanMinutes: Int,
-                     crossings: inout [Int: Crossings]) -> Result<FastPlan, Refusal> {
+    ///
+    /// - Parameters:
+    ///   - concurrency: calls one of its instances serves at once (`TargetModel.concurrency`);
+    ///     the model's `perInstanceConcurrency` when nil.
+    ///   - activePeriods: the unit is billed by its instances' active periods (not per call).
+    static func make(_ function: FunctionWorkload, model: TargetModel, concurrency: Int? = nil, provisioned: Int, timeoutMs: Double,
+                     mode: ArrivalMode, clock: BillingClock?, instanceBilling: Bool = false, activePeriods: Bool = false,
+                     spanMinutes: Int, crossings: inout [Int: Crossings]) -> Result<FastPlan, Refusal> {
+        let concurrency = concurrency ?? model.perInstanceConcurrency
         guard case .binned(let callMinutes, let callCounts, let table) = function.calls, !table.isEmpty, !callMinutes.isEmpty
         else { return .failure(.notBinned) }
         guard provisioned == 0, !instanceBilling else { return .failure(.provisionedOrInstanceBilled) }
@@ -160,9 +170,10 @@ struct FastPlan {
         let rho = minutes.indices.map { Double(counts[$0]) * days[Int(dayOf[$0])].meanMs / 60_000 }
         var plan = FastPlan(firstMinute: first, alive: [], cold: [], peak: 0, minutes: minutes, counts: counts, dayOf: dayOf, days: days,
                             longestMs: longest)
-        if model.perInstanceConcurrency > 1 {
+        if concurrency > 1 {
             guard mode == .exponential else { return .failure(.arrivals) }
-            guard plan.packed(rho: rho, concurrency: model.perInstanceConcurrency, length: length, clock: clock)
+            if activePeriods, let clock, clock.minimumMicros > clock.unitMicros { return .failure(.activePeriodMinimum) }
+            guard plan.packed(rho: rho, concurrency: concurrency, length: length, clock: clock)
             else { return .failure(.needsSecondInstance) }
             return .success(plan)
         }
@@ -439,7 +450,8 @@ extension Accumulator {
                 g.tallies[0].execMs += Int64((Double(n) * plan.days[d].meanBilledMs).rounded())
             }
         }
-        if let active = plan.activeMs { g.activeMs += active }
+        // Packed instances billed by active period; a per-execution target billed each call above.
+        if let active = plan.activeMs, !g.perRequest { g.activeMs += active }
         swap(&latency, &g.tallies[0].histogram)
         g.overlap?.add(plan)
         g.pool.peakInstances = plan.peak

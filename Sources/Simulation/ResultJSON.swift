@@ -34,9 +34,10 @@ extension TargetOutcome {
         fields["notes"] = .array(notes.map { .string($0) })
         fields["bill"] = bill.map { b in
             .object([
-                "usageDays": .decimal(b.usageDays, 6), "total": .decimal(b.total, 6), "compute": .decimal(b.compute, 6),
+                "usageDays": .decimal(b.usageDays, 6), "region": b.region.map { .string($0) } ?? .null,
+                "total": .decimal(b.total, 6), "compute": .decimal(b.compute, 6),
                 "requests": .decimal(b.requests, 6), "init": .decimal(b.initialization, 6),
-                "provisioned": .decimal(b.provisioned, 6), "egress": .decimal(b.egress, 6),
+                "provisioned": .decimal(b.provisioned, 6), "egress": .decimal(b.egress, 6), "storage": .decimal(b.storage, 6),
                 "freeGrantCredit": .decimal(b.freeGrantCredit, 6), "discount": .decimal(b.discount, 6),
                 "monthlyRequests": .decimal(b.quantities.requests, 3),
                 "monthlyGBSeconds": .decimal(b.quantities.memoryGBSeconds + b.quantities.initGBSeconds + b.quantities.instanceGBSeconds, 3),

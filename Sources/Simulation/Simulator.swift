@@ -129,10 +129,10 @@ public enum Simulator {
                 // A unit whose series sizes a cluster replays every call: the fast path's series are
                 // expectations, whose peak sits under a replay's.
                 guard options.fastPath, g.series == nil else { expand[f] = true; continue }
-                switch FastPlan.make(app.functions[f], model: targets[t].model, provisioned: Int(g.pool.reserved),
+                switch FastPlan.make(app.functions[f], model: targets[t].model, concurrency: Int(g.pool.c), provisioned: Int(g.pool.reserved),
                                      timeoutMs: g.timeoutMs[0], mode: options.arrivals, clock: targets[t].clock,
-                                     instanceBilling: g.instanceBilling, spanMinutes: workload.spanMinutes,
-                                     crossings: &crossings[f]) {
+                                     instanceBilling: g.instanceBilling, activePeriods: !g.perRequest,
+                                     spanMinutes: workload.spanMinutes, crossings: &crossings[f]) {
                 case .success(let plan):
                     acc[t].replay(plan, &groups[t][f])
                     perMinute[t][f] = true

@@ -56,8 +56,18 @@ public struct TargetModel: Sendable {
     public var id: String
     /// Instances are shared by an app's functions (Azure) or belong to one function.
     public var scalingUnit: Limits.ScalingUnit
-    /// Requests one instance serves at once (1 for Lambda; 80 for Cloud Run).
+    /// Requests one instance serves at once (1 for Lambda; 80 for Cloud Run), unless a rule below
+    /// gives its calls another figure.
     public var perInstanceConcurrency: Int
+    /// Synchronous calls one instance serves at once by the instance's memory, ascending by memory
+    /// (Azure Flex's HTTP concurrency); empty when `perInstanceConcurrency` applies.
+    public var concurrencyByMemory: [(memoryMB: Double, requests: Int)] = []
+    /// Queue, event and storage messages one instance processes at once (Azure's queue batch);
+    /// nil when `perInstanceConcurrency` applies.
+    public var queueConcurrency: Int?
+    /// At most this many calls per instance whatever the rules say (the decision's "calls that
+    /// share an instance slow each other" scenario); nil for no cap.
+    public var concurrencyCap: Int?
     /// Instances one scaling unit may have at once (the profile's `maxInstances`).
     public var maxInstances: Int
     /// Calls the whole account may have in flight at once, shared by all the target's functions
@@ -165,6 +175,31 @@ public struct TargetModel: Sendable {
                   provisioned: Int((d(profile.keepAlive.provisioned) ?? 0).rounded(.up)), notes: notes,
                   accountConcurrency: accountConcurrency, heldMaxAgeSeconds: d(limits.heldMaxAge).map { $0 / 1000 } ?? .infinity,
                   prewarmedPool: pool)
+        concurrencyByMemory = limits.concurrencyByMemory.map { (Double($0.memoryMB), max(1, $0.requests)) }
+        queueConcurrency = d(limits.queueConcurrency).map { max(1, Int($0)) }
+    }
+
+    /// Calls an instance of `memoryMB` serves at once, for calls with `trigger`: the queue figure
+    /// for queue, event and storage messages, else the row of `concurrencyByMemory` with the
+    /// largest memory not above the instance's (the first row below them all), else
+    /// `perInstanceConcurrency`; at most `concurrencyCap`.
+    public func concurrency(memoryMB: Double, trigger: Trigger?) -> Int {
+        var c = perInstanceConcurrency
+        switch trigger {
+        case .queue?, .event?, .storage?:
+            if let q = queueConcurrency { c = q }
+        case .timer?, .orchestration?:
+            break
+        case .http?, .others?, .none:
+            if let row = concurrencyByMemory.last(where: { $0.memoryMB <= memoryMB }) ?? concurrencyByMemory.first { c = row.requests }
+        }
+        return max(1, min(c, concurrencyCap ?? .max))
+    }
+
+    /// The most calls any instance of this target may serve at once (after the cap).
+    public var highestConcurrency: Int {
+        let all = [perInstanceConcurrency, queueConcurrency ?? 1] + concurrencyByMemory.map { $0.requests }
+        return max(1, min(all.max() ?? 1, concurrencyCap ?? .max))
     }
 
     /// Idle time after which an instance is removed; infinity when it never is; -1 when it

@@ -49,6 +49,8 @@ public struct FunctionWorkload: Sendable {
     /// The deployment's provisioned (always-warm) instances for this function, on every target;
     /// nil to take the target's.
     public var provisioned: Int?
+    /// Ephemeral storage configured by the deployment, MB; nil for the target's included amount.
+    public var ephemeralStorageMB: Double?
     /// Where `memoryMB` came from (the report shows it beside the bills it decides).
     public var memoryOrigin: MemoryOrigin = .declared
 

@@ -8,6 +8,7 @@ public enum CatalogText {
         let rows = catalog.ids.compactMap { catalog.profiles[$0] }.map { p -> [String] in
             var status = p.status.state.rawValue
             if let since = p.status.since { status += " \(since)" }
+            if let retires = p.status.retires { status += " (retires \(retires))" }
             if let successor = p.status.successor { status += " → \(successor)" }
             let asOf = p.pricesAsOf ?? p.sources.values.map(\.read).max() ?? "-"
             return [p.id, p.name, p.kind.rawValue, status, asOf]
@@ -19,12 +20,21 @@ public enum CatalogText {
     public static func show(_ p: Profile) -> String {
         var lines = ["\(p.id) — \(p.name)"]
         lines.append("kind: \(p.kind.rawValue)   provider: \(p.provider)   status: \(p.status.state.rawValue)"
-                     + (p.status.since.map { " since \($0)" } ?? "") + (p.status.successor.map { ", successor \($0)" } ?? ""))
-        if let note = p.status.note { lines.append("note: \(note)") }
+                     + (p.status.since.map { " since \($0)" } ?? "") + (p.status.retires.map { ", retires \($0)" } ?? "")
+                     + (p.status.successor.map { ", successor \($0)" } ?? ""))
+        if let note = p.status.note { lines.append("note: \(note)" + (p.status.source.map { " (source: \($0))" } ?? "")) }
         if let region = p.region { lines.append("region: \(region)   prices as of: \(p.pricesAsOf ?? "-")") }
         if let billing = p.billing {
             lines.append("billing: mode \(billing.mode.rawValue), memory \(billing.memory.basis.rawValue), init billed: \(billing.initBilled.billed)"
                          + (billing.initBilled.since.map { " since \($0)" } ?? ""))
+            lines.append("duration billed: " + (billing.durationBasis == .execution ? "per execution" : "per instance active period (per execution at one call per instance)")
+                         + ", rounded up to \(billing.durationRounding.value) \(billing.durationRounding.unit), at least \(billing.minimumBilledDuration.value) \(billing.minimumBilledDuration.unit)")
+            if !billing.memory.sizesMB.isEmpty {
+                lines.append("memory sizes: " + billing.memory.sizesMB.map { "\($0) MB" }.joined(separator: ", ") + " (a memory between two is billed as the next)")
+            }
+            for group in billing.regionPrices {
+                lines.append("\(group.label) prices in: " + group.regions.joined(separator: ", "))
+            }
             if case .table(let rows, _) = billing.cpu {
                 lines.append("cpu table: " + rows.map { "\($0.memoryMB) MB → \($0.vcpu) vCPU" + ($0.ghz.map { " (\($0) GHz)" } ?? "") }.joined(separator: ", "))
             }
@@ -32,6 +42,13 @@ public enum CatalogText {
             lines.append("billing: none per use (on-prem: the cost is the cluster it needs)")
         }
         lines.append("keep-alive: \(p.keepAlive.policy.rawValue)   scaling unit: \(p.limits.scalingUnit.rawValue)")
+        var concurrency: [String] = []
+        if let c = p.limits.perInstanceConcurrency { concurrency.append("\(c.value) per instance") }
+        if !p.limits.concurrencyByMemory.isEmpty {
+            concurrency.append("HTTP by instance memory " + p.limits.concurrencyByMemory.map { "\($0.memoryMB) MB → \($0.requests)" }.joined(separator: ", "))
+        }
+        if let q = p.limits.queueConcurrency { concurrency.append("queue/event/storage messages \(q.value) per instance") }
+        if !concurrency.isEmpty { lines.append("calls at once: " + concurrency.joined(separator: "; ")) }
         if let cp = p.controlPlane, !cp.components.isEmpty { lines.append("control plane: " + cp.components.joined(separator: ", ")) }
         lines.append("")
         let rows = p.figures.map { entry -> [String] in

@@ -101,7 +101,7 @@ public enum Place {
         } else if let plan, !plan.targets.isEmpty {
             ids = plan.targets.map(\.id)
         } else {
-            ids = catalog.ids.filter { id in (try? catalog.profile(id)).map { $0.kind == .cloud && $0.status.state == .active } ?? false }
+            ids = catalog.ids.filter { id in (try? catalog.profile(id)).map { $0.kind == .cloud && [.active, .legacy].contains($0.status.state) } ?? false }
         }
         let onPremId: String
         do {

@@ -25,8 +25,10 @@ public enum Price {
         public var provisioned: Int64 = 0
         /// Days the usage covers; projected to 30.
         public var days: Double = 30
-        /// The region whose price multiplier applies.
+        /// The region whose prices apply (the profile's own when nil).
         public var region: String?
+        /// Ephemeral storage configured, MB; what exceeds the target's included amount is billed.
+        public var ephemeralStorageMB: Int?
         /// Negotiated discount, percent (nil: the deployment's for the target, else none).
         public var discount: Double?
         /// A folder of profiles that add to or override the bundled ones.
@@ -102,6 +104,14 @@ public enum Price {
                 recorder.invocations(request.invocations, durationMs: 0, shape: shape)
             } else {
                 recorder.invocations(request.invocations, durationMs: request.durationMs, shape: shape)
+            }
+            if let mb = request.ephemeralStorageMB {
+                guard profile.billing?.ephemeralStorage != nil else {
+                    throw UseCaseError.usage("\(profile.id) does not bill ephemeral storage; drop --ephemeral-storage-mb")
+                }
+                let s = recorder.summary
+                let billed = s.executionMs.values.reduce(0, +) + s.initMs.values.reduce(0, +)
+                recorder.storage(mb: mb, billedMs: billed)
             }
             recorder.coldStarts(request.coldStarts, initMs: request.initMs, shape: shape)
             recorder.egress(bytes: Int64((request.egressGB * 1_073_741_824).rounded()))

@@ -123,6 +123,7 @@ public struct SimulationRun {
             let today = Inputs.today()
             for id in ids {
                 var discount: Decimal = 0
+                var newAccount = false
                 if let selection = plan?.targets.first(where: { $0.id == id }) {
                     if let override = selection.override {
                         // A wrong --target is a usage error; a wrong override in the deployment file is bad input.
@@ -131,10 +132,21 @@ public struct SimulationRun {
                         }
                     }
                     discount = selection.discountPercent ?? 0
+                    newAccount = selection.newAccount
                 }
-                let profile = try catalog.profile(id)
-                var selected = SimulationTarget(profile: profile, pricing: PricingOptions(freeTier: request.freeTier, discountPercent: discount, region: request.region))
+                var profile = try catalog.profile(id)
+                if newAccount {
+                    guard let quota = profile.limits.newAccountConcurrency else {
+                        throw UseCaseError.badInput("\(plan?.file ?? "deployment"): \(id) has no new-account quota in its profile (limits.newAccountConcurrency); drop 'account: new' or set limits.concurrency")
+                    }
+                    profile.limits.concurrency = quota
+                }
+                let quotaNote = newAccount ? "new account ('account: new'): the account quota is \(profile.limits.concurrency?.value ?? 0) calls in flight (limits.newAccountConcurrency), not the established account's" : nil
+                var pricing = PricingOptions(freeTier: request.freeTier, discountPercent: discount, region: request.region)
+                if request.region == nil, let plan { pricing.regionCandidates = Self.compliantRegions(profile, deployment: plan) }
+                var selected = SimulationTarget(profile: profile, pricing: pricing)
                 if request.keepAlive == .hybridHistogram { selected.model.keepAlive = .hybridHistogram(HybridHistogram()) }
+                if let quotaNote { selected.model.notes.append(quotaNote) }
                 if let measured, profile.kind == .onprem { measured.apply(to: &selected.model) }
                 targets.append(selected)
             }
@@ -165,6 +177,17 @@ public struct SimulationRun {
                              lockIn: lockIn, options: options)
     }
 
+    /// The regions of a cloud `profile` that meet the requirements every function has (the
+    /// deployment's `requirements:` and `defaults:`), where those name regions or data classes
+    /// that do; empty when they name none (the profile's own region is billed) or none complies
+    /// (the compliance verdicts say so).
+    static func compliantRegions(_ profile: Profile, deployment plan: Deployment) -> [String] {
+        let common = Requirements(plan.defaults)
+        guard profile.kind == .cloud, !common.regionConstraints.isEmpty else { return [] }
+        let verdict = ComplianceModel.verdict(common, on: profile, site: plan.site)
+        return verdict.allowed ? verdict.regions : []
+    }
+
     /// The engine's workload from the store: memory from the deployment's rules where they set
     /// it, then each function's timeout and provisioned instances from them.
     static func workload(_ store: TraceStore, deployment plan: Deployment?, inferredFloorMB: Double?,
@@ -183,6 +206,7 @@ public struct SimulationRun {
                     let settings = plan.settings(function: key.function, app: key.app)
                     workload.apps[a].functions[f].timeoutMs = settings.timeoutSeconds.map { $0 * 1000 }
                     workload.apps[a].functions[f].provisioned = settings.provisioned
+                    workload.apps[a].functions[f].ephemeralStorageMB = settings.ephemeralStorageMB
                 }
             }
         }

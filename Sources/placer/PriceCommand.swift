@@ -17,7 +17,8 @@ struct PriceCommand: ParsableCommand {
     @Option(name: .customLong("cold-starts"), help: "Cold starts in the period.") var coldStarts: Int64 = 0
     @Option(name: .long, help: "Environments held provisioned / always ready / as min instances all period.") var provisioned: Int64 = 0
     @Option(name: .long, help: "Days the given usage covers; projected to 30.") var days: Double = 30
-    @Option(name: .long, help: "Region whose price multiplier applies.") var region: String?
+    @Option(name: .long, help: "Region whose prices apply (default: the profile's own; see `placer catalog show ID`).") var region: String?
+    @Option(name: .customLong("ephemeral-storage-mb"), help: "Ephemeral storage configured, MB (Lambda bills what exceeds 512 MB).") var ephemeralStorageMB: Int?
     @Option(name: .customLong("egress-gb"), help: "Data sent out to the internet in the period, GB (2^30 bytes).") var egressGB: Double = 0
     @Option(name: .long, help: "Negotiated discount on the bill, percent.") var discount: Double?
     @Option(name: .long, help: "A folder of profiles that add to or override the bundled ones.") var catalog: String?
@@ -32,6 +33,7 @@ struct PriceCommand: ParsableCommand {
         if initMs < 0 || coldStarts < 0 || provisioned < 0 { throw ValidationError("--init-ms, --cold-starts and --provisioned must not be negative.") }
         if coldStarts > 0, initMs == 0 { throw ValidationError("--cold-starts needs --init-ms.") }
         if !(days > 0) { throw ValidationError("--days must be positive.") }
+        if let mb = ephemeralStorageMB, mb <= 0 { throw ValidationError("--ephemeral-storage-mb must be positive.") }
         if let discount, !(0...100).contains(discount) { throw ValidationError("--discount is a percentage between 0 and 100.") }
     }
 
@@ -43,6 +45,7 @@ struct PriceCommand: ParsableCommand {
         request.provisioned = provisioned
         request.days = days
         request.region = region
+        request.ephemeralStorageMB = ephemeralStorageMB
         request.discount = discount
         request.catalog = catalog
         request.deployment = deployment

@@ -454,4 +454,30 @@ private func cells(_ line: Substring) -> Int {
         // Right-sizing: a 200 MB peak in a 1,024 MB function: 256 MB suggested, 75 % less memory-time.
         #expect(memory.contains("| shop/checkout | 1,024 MB | 200 MB (mean 150, 40 calls) | 256 MB | 75.0 % |"), "\(memory)")
     }
+
+    @Test func aRetiringPlatformInThePlanAndTheBilledRegionAreNamed() throws {
+        // The recommended plan (stay) runs on gcf-gen1, whose status is made legacy here; each
+        // cloud bill names its region, so the column shows where they differ.
+        let doc = try fixture("placed") { tree in
+            Self.withOptions(&tree)
+            var profiles = tree["profiles"] as? [[String: Any]] ?? []
+            profiles.append(["id": "gcf-gen1", "statusNote": "legacy since 2025-09-30, retires 2028-09-30, successor cloud-run: a test note"])
+            tree["profiles"] = profiles
+            var targets = tree["targets"] as? [[String: Any]] ?? []
+            for k in targets.indices {
+                guard var bill = targets[k]["bill"] as? [String: Any] else { continue }
+                bill["region"] = targets[k]["id"] as? String == "gcf-gen1" ? "europe-west1" : "eu-central-1"
+                targets[k]["bill"] = bill
+            }
+            tree["targets"] = targets
+        }
+        let markdown = ReportRenderer.render(doc, name: "r").markdown
+        let verdict = try #require(section(markdown, "Verdict"))
+        #expect(verdict.contains("Platform status: gcf-gen1 (in the recommended plan) is legacy since 2025-09-30, retires 2028-09-30, successor cloud-run: a test note."), "\(verdict)")
+        let targets = try #require(section(markdown, "Targets side by side"))
+        #expect(targets.contains("| region |") && targets.contains("| europe-west1 |") && targets.contains("| eu-central-1 |"), "\(targets)")
+        // Without a status note, no line.
+        let plain = ReportRenderer.render(try fixture("placed", editing: Self.withOptions), name: "r").markdown
+        #expect(!plain.contains("Platform status"))
+    }
 }
