@@ -133,8 +133,9 @@ import Testing
         let broken = try #require(text.range(of: "value: 0.20,") ?? text.range(of: "value: 0.2,"))
         let bad = try write(text.replacingCharacters(in: broken, with: "value: 0.2.0.5,"), "aws-lambda-x86.yaml", in: catalog)
         // `catalog validate` lists every issue as `file:line: path: message`, one per line.
-        expectOneLine(try run(["catalog", "validate", bad]), 65, "aws-lambda-x86.yaml:95: billing.requestPrice.value: expected a number, found '0.2.0.5'",
-                      "catalog price 0.2.0.5", prefix: "aws-lambda-x86.yaml:95:")
+        let line = text[..<broken.lowerBound].filter { $0 == "\n" }.count + 1
+        expectOneLine(try run(["catalog", "validate", bad]), 65, "aws-lambda-x86.yaml:\(line): billing.requestPrice.value: expected a number, found '0.2.0.5'",
+                      "catalog price 0.2.0.5", prefix: "aws-lambda-x86.yaml:\(line):")
     }
 
     @Test func anAliasBombIsRefusedQuickly() throws {
