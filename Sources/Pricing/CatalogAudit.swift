@@ -51,7 +51,8 @@ public enum CatalogAudit {
     /// catalog, and its doubtful figures' moves.
     public struct TargetAudit: Sendable {
         public var target: String
-        public var recorded: Decimal
+        /// The result's monthly bill of the target (nil on-prem: no bill per use).
+        public var recorded: Decimal?
         /// Nil when the result records no usage for the target (on-prem, or an older result).
         public var rebilled: Decimal?
         public var swings: [Swing]
@@ -60,7 +61,7 @@ public enum CatalogAudit {
         public var needsReplay: [Row]
         public var note: String?
 
-        public init(target: String, recorded: Decimal, rebilled: Decimal?, swings: [Swing], needsReplay: [Row], note: String?) {
+        public init(target: String, recorded: Decimal?, rebilled: Decimal?, swings: [Swing], needsReplay: [Row], note: String?) {
             self.target = target
             self.recorded = recorded
             self.rebilled = rebilled

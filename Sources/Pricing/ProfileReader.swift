@@ -106,11 +106,13 @@ struct ProfileReader {
             guard let m = mapping(value, at: path, allowed: ["url", "read", "checked", "confidence", "note"],
                                   required: ["url", "read", "checked", "confidence"]) else { continue }
             sourceNames.insert(key)
-            guard let url = string(m["url"], at: path + ".url"),
-                  let read = date(m["read"], at: path + ".read"),
-                  let checked = readChecked(m["checked"], at: path + ".checked"),
-                  let confidence = readConfidence(m["confidence"], at: path + ".confidence")
-            else { continue }
+            // Each field read on its own, so one file lists every problem (an old-style source
+            // lacks `checked` and says `published`: both are named).
+            let url = string(m["url"], at: path + ".url")
+            let read = date(m["read"], at: path + ".read")
+            let checked = readChecked(m["checked"], at: path + ".checked")
+            let confidence = readConfidence(m["confidence"], at: path + ".confidence")
+            guard let url, let read, let checked, let confidence else { continue }
             let note = m["note"].flatMap { string($0, at: path + ".note") }
             sources[key] = Source(url: url, read: read, checked: checked, confidence: confidence, note: note)
         }

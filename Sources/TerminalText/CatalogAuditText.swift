@@ -16,13 +16,19 @@ public enum CatalogAuditText {
         let rows = all.map { r in
             [String(r.ageDays), r.source.confidence.rawValue, r.source.checked.date ?? "never", r.owner, r.path, r.value, r.source.url]
         }
-        text += Columns.table(header: ["AGE", "CONFIDENCE", "CHECKED", "OWNER", "FIGURE", "VALUE", "SOURCE"], rows: rows)
+        if !rows.isEmpty {
+            text += Columns.table(header: ["AGE", "CONFIDENCE", "CHECKED", "OWNER", "FIGURE", "VALUE", "SOURCE"], rows: rows)
+        }
         guard let result = report.result else { return text }
 
         text += "\nWhat the assumed and stale figures move in \(result)'s bills (each figure halved and doubled, the result's"
             + " recorded usage re-billed, monthly USD; only prices, tiers, free grants and region multipliers can be re-billed):\n\n"
-        let ranking = report.ranking
-        if ranking.isEmpty {
+        let swings = report.ranking
+        let ranking = swings.filter { $0.magnitude != 0 || $0.refused != nil }
+        let still = swings.filter { $0.magnitude == 0 && $0.refused == nil }
+        if ranking.isEmpty, report.targets.contains(where: { $0.recorded != nil && $0.rebilled == nil }) {
+            text += "The result records no usage to re-bill (written before Placer recorded it): run `placer advise` or `placer simulate` again to rank its figures.\n"
+        } else if ranking.isEmpty {
             text += "No assumed or stale figure of the result's targets can be re-billed.\n"
         } else {
             let lines = ranking.enumerated().map { i, s -> [String] in
@@ -33,10 +39,17 @@ public enum CatalogAuditText {
             }
             text += Columns.table(header: ["#", "TARGET", "FIGURE", "VALUE", "CONFIDENCE", "CHECKED", "HALVED", "DOUBLED", "OF BILL"], rows: lines)
         }
+        if !still.isEmpty {
+            text += "\(Numbers.counted(still.count, "more figure")) move no bill of this result (its usage holds nothing they price, e.g. no egress): "
+                + still.map { "\($0.row.owner) \($0.row.path)" }.joined(separator: ", ") + "\n"
+        }
         text += "\nPer target:\n"
         for t in report.targets {
-            var line = "  \(t.target): recorded \(Numbers.usd(t.recorded, .cents)) a month"
-            if let rebilled = t.rebilled, rebilled != t.recorded { line += ", re-billed \(Numbers.usd(rebilled, .cents))" }
+            var line = "  \(t.target)"
+            if let recorded = t.recorded { line += ": recorded \(Numbers.usd(recorded, .cents)) a month" }
+            if let rebilled = t.rebilled, let recorded = t.recorded, abs(rebilled - recorded) > Decimal(string: "0.00001") ?? 0 {
+                line += ", re-billed \(Numbers.usd(rebilled, .cents))"
+            }
             text += line + "\n"
             if let note = t.note { text += "    \(note)\n" }
             if !t.needsReplay.isEmpty {

@@ -30,7 +30,7 @@ extension CatalogAuditRun {
             "ranking": .array(report.ranking.map(swing)),
             "targets": .array(report.targets.map { t in
                 .object([
-                    "target": .string(t.target), "recorded": .decimal(t.recorded, 6),
+                    "target": .string(t.target), "recorded": t.recorded.map { .decimal($0, 6) } ?? .null,
                     "rebilled": t.rebilled.map { .decimal($0, 6) } ?? .null,
                     "needsReplay": .array(t.needsReplay.map { .string($0.path) }),
                     "note": t.note.map { .string($0) } ?? .null,

@@ -88,7 +88,7 @@ public enum CatalogAuditRun {
         for target in doc.targets {
             let node = doc.root["targets"]?.array?.first { $0["id"]?.string == target.id }
             let bill = node?["bill"]
-            let recorded = target.figures.monthlyCost?.total ?? 0
+            let recorded = target.figures.monthlyCost?.total
             let doubtful = rows.filter { $0.owner == target.id && $0.doubtful }
             let replay = doubtful.filter { !FigureScaling.isRebillable($0.path) }
             var audit = CatalogAudit.TargetAudit(target: target.id, recorded: recorded, rebilled: nil, swings: [], needsReplay: replay, note: nil)
@@ -115,8 +115,8 @@ public enum CatalogAuditRun {
             } catch {
                 throw UseCaseError.badInput("\(path): \(target.id): the recorded usage cannot be re-billed: \(error)")
             }
-            if let rebilled = audit.rebilled, abs(rebilled - recorded) > Decimal(string: "0.00001")! {
-                audit.note = (deploymentNote.map { $0 + "; " } ?? "") + "re-billed with this catalog at \(rebilled) USD a month against the result's \(recorded): a figure or a deployment override differs; moves are measured from the re-bill"
+            if let rebilled = audit.rebilled, let recorded, abs(rebilled - recorded) > Decimal(string: "0.00001")! {
+                audit.note = (deploymentNote.map { $0 + "; " } ?? "") + "re-billed with this catalog at \(rebilled) USD a month against the result's \(recorded) USD: a figure or a deployment override differs; moves are measured from the re-bill"
             }
             audits.append(audit)
         }

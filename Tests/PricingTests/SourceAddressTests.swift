@@ -94,6 +94,13 @@ private func anchor(_ heading: String) -> String {
     #expect(message.contains("t.yaml:8"), "\(message)")
     #expect(message.contains("'published' is no longer a confidence"), "\(message)")
     #expect(message.contains("'provider'") && message.contains("'third-party'"), "\(message)")
+    // An old-style source (no `checked`, `published`) is told both at once.
+    let old = text.replacingOccurrences(of: "checked: false, ", with: "")
+    guard case .failure(let both) = Catalog.parse(old, file: "t.yaml") else {
+        Issue.record("an old-style source was accepted")
+        return
+    }
+    #expect("\(both)".contains("sources.s.checked: missing") && "\(both)".contains("'published' is no longer"), "\(both)")
 }
 
 @Test func checkedIsADateOrFalseAndRequired() throws {
