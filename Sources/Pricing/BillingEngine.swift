@@ -266,8 +266,10 @@ public enum BillingEngine {
         if billing.regionPrices.contains(where: { $0.regions.contains(region) }) { return billing.regions[region]?.canonical ?? 1 }
         if profile.compliance?.regions[region] != nil, billing.regions[region] == nil { return 1 }
         guard let figure = billing.regions[region] else {
+            let offered = Set((profile.compliance?.regions.keys).map(Array.init) ?? [])
+                .union(billing.regions.keys).union(billing.regionPrices.flatMap(\.regions))
             throw PricingError.unknownRegion(target: profile.id, region: region,
-                                             known: ([profile.region].compactMap { $0 } + billing.regions.keys.sorted()))
+                                             known: [profile.region].compactMap { $0 } + offered.subtracting([profile.region ?? ""]).sorted())
         }
         return figure.canonical
     }

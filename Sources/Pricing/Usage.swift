@@ -102,7 +102,7 @@ public enum PricingError: Error, Sendable, CustomStringConvertible, Equatable {
             return "\(target) accepts \(min)–\(max) MB of memory, not \(mb) MB"
         case .invalidUsage(let text): return text
         case .unknownRegion(let target, let region, let known):
-            return "\(target) has no price multiplier for region '\(region)' (known: \(known.joined(separator: ", ")); add one with an override)"
+            return "\(target) has no prices for region '\(region)' (its regions: \(known.joined(separator: ", ")); add one with an override of billing.regionPrices or billing.regions)"
         case .noProvisionedPricing(let target):
             return "\(target) has no provisioned / always-ready / min-instance prices in its profile"
         }

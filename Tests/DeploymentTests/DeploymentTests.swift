@@ -68,6 +68,24 @@ import Testing
         #expect(message("defaults:\n  provisioned: -1\n").contains("defaults.provisioned: expected a number"))
     }
 
+    @Test func ephemeralStoragePerFunctionAndNewAccountPerTarget() throws {
+        let d = try Deployment.parse("""
+            targets:
+              - {id: aws-lambda-x86, account: new}
+            functions:
+              - match: "etl-*"
+                ephemeralStorageMB: 10240
+            """, file: "placer.yaml")
+        #expect(d.settings(function: "etl-load").ephemeralStorageMB == 10240)
+        #expect(d.settings(function: "api").ephemeralStorageMB == nil)
+        #expect(d.targets.first?.newAccount == true)
+        func message(_ text: String) -> String {
+            do { _ = try Deployment.parse(text, file: "d.yaml"); return "" } catch { return "\(error)" }
+        }
+        #expect(message("defaults:\n  ephemeralStorageMB: 0\n").contains("defaults.ephemeralStorageMB"))
+        #expect(message("targets:\n  - {id: aws-lambda-x86, account: old}\n").contains("account: expected new or established"))
+    }
+
     @Test func typosAndBadValuesAreLocatedErrors() {
         func message(_ text: String) -> String {
             do { _ = try Deployment.parse(text, file: "d.yaml"); return "" } catch { return "\(error)" }

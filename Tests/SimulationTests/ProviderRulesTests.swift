@@ -60,6 +60,16 @@ struct ProviderRulesTests {
         #expect(o.bill == (try BillingEngine.price(expected, on: profile)))
     }
 
+    @Test func flexSequentialCallsPayTheMinimumEachConcurrentOnesShareIt() throws {
+        // The two patterns a user asked Microsoft about (learn.microsoft.com/en-us/answers/a/12389275),
+        // on 2,048 MB: two 200 ms calls 2.5 s apart on one warm instance are two active periods,
+        // 1,000 ms each; five 300 ms calls at once on one instance are one period, 1,000 ms.
+        let apart = try Self.run(Self.calls([0, 2.7], [200, 200], memoryMB: 2048), "azure-flex")
+        #expect(apart.total.peakInstances == 1 && apart.functions[0].usage?.executionMs == [Shape(memoryMB: 2048, vcpu: 1): 2000])
+        let together = try Self.run(Self.calls([0, 0, 0, 0, 0], [300, 300, 300, 300, 300], memoryMB: 2048), "azure-flex")
+        #expect(together.total.peakInstances == 1 && together.functions[0].usage?.executionMs == [Shape(memoryMB: 2048, vcpu: 1): 1000])
+    }
+
     @Test func flexFillsASmallInstanceAtFourCalls() throws {
         // Five calls at once on 512 MB instances (4 calls each): two instances, each active 1 s.
         let o = try Self.run(Self.calls([0, 0, 0, 0, 0], [1000, 1000, 1000, 1000, 1000], memoryMB: 512), "azure-flex")
