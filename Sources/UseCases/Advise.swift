@@ -38,6 +38,8 @@ public enum Advise {
         public var workers: Int?
         /// A format forced on trace files (nil: detected from each file).
         public var format: TraceFormat?
+        /// A fit from `placer calibrate --from` (or a machine profile from `placer calibrate`).
+        public var calibration: String?
         /// The `placer-worker` executable, for `executeSample`.
         public var worker = "placer-worker"
 
@@ -78,6 +80,7 @@ public enum Advise {
                                            catalog: request.catalog, workers: request.workers, format: request.format, current: request.current)
         simulation.placementFollows = true
         simulation.onPrem = onPrem
+        simulation.calibration = request.calibration
         let decision = try Place.decisionInputs(horizonMonths: request.horizonMonths, dayRateUSD: request.dayRateUSD)
         let pipeline = AdvisePipeline(request: simulation, onPrem: onPrem, inputs: inputs, decision: decision,
                                       executeSample: request.executeSample, worker: request.worker)

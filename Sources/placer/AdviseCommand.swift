@@ -24,6 +24,7 @@ struct AdviseCommand: ParsableCommand {
     @Option(name: .customLong("day-rate"), help: "USD per developer-day of migration effort (default: a sourced US figure, docs/decision.md).") var dayRate: Double?
     @Option(name: .long, help: "Threads to use (default: every core); results do not depend on it.") var workers: Int?
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
+    @Option(name: .long, help: "A fit from `placer calibrate --from TRACE --target ID`: that target takes the fitted keep-alive and cold start, and the report shows the fit's error on the trace's calls.") var calibration: String?
 
     func run() throws {
         var request = Advise.Request(paths: paths, deployment: deployment, targets: targets.flatMap(commaList), out: out)
@@ -37,6 +38,7 @@ struct AdviseCommand: ParsableCommand {
         request.dayRateUSD = dayRate
         request.workers = workers
         request.format = format
+        request.calibration = calibration
         request.worker = workerPath()
         let written = try Advise.run(request, progress: TerminalProgress())
         print("wrote \(written.report) (\(chartCount(written.charts.count)) beside it) and \(written.json)")

@@ -36,7 +36,9 @@ final class LambdaInsightsReader: RowReader {
             memoryMB: try c["@memorySize"].flatMap { try row.number($0, "@memorySize", optional: true) }.map { $0 / megabyte },
             maxMemoryMB: try c["@maxMemoryUsed"].flatMap { try row.number($0, "@maxMemoryUsed", optional: true) }.map { $0 / megabyte },
             initMs: initMs,
-            billedMs: try c["@billedDuration"].flatMap { try row.number($0, "@billedDuration", optional: true) })
+            billedMs: try c["@billedDuration"].flatMap { try row.number($0, "@billedDuration", optional: true) },
+            // With the column, an empty @initDuration is a warm call, as on the REPORT line.
+            cold: c["@initDuration"] == nil ? nil : initMs != nil)
         let name = c["@log"].map { LambdaLogReader.functionName(inLogGroup: row.string($0)) } ?? nil
         let function = name ?? context.stem
         try context.sink.invocation(FunctionKey(app: function, function: function), record)

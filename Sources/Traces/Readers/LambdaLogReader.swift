@@ -105,7 +105,8 @@ final class LambdaLogReader {
         }
         return Invocation(
             startSeconds: start, durationMs: duration, memoryMB: values["Memory Size"]?.value,
-            maxMemoryMB: values["Max Memory Used"]?.value, initMs: initMs, billedMs: values["Billed Duration"]?.value)
+            maxMemoryMB: values["Max Memory Used"]?.value, initMs: initMs, billedMs: values["Billed Duration"]?.value,
+            cold: initMs != nil)
     }
 
     /// The first ISO-8601 date-time or epoch-milliseconds token in the text before `REPORT`.
