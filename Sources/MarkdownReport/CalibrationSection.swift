@@ -34,7 +34,7 @@ enum CalibrationSection {
         }
         let rows = functions.prefix(shown).map { f -> [String] in
             let o = f["observed"]?.double ?? 0, p = f["predicted"]?.double ?? 0
-            return [Text.md(f["id"]?.string ?? "?"), Numbers.count(f["calls"]?.double ?? 0), Numbers.count(o), Numbers.count(p),
+            return [display(f["id"]?.string ?? "?"), Numbers.count(f["calls"]?.double ?? 0), Numbers.count(o), Numbers.count(p),
                     o > 0 ? Numbers.percent((p - o) / o, .signedChange) : "–"]
         }
         var parts = ["## Calibration from the team's logs", intro, error]
@@ -44,5 +44,12 @@ enum CalibrationSection {
             parts.append(table(["function", "calls", "observed", "predicted", "error"], rows, right: [1, 2, 3, 4]))
         }
         return [.text(parts.joined(separator: "\n\n"))]
+    }
+
+    /// `app/function` as the other sections show it: the function alone where it is its own app.
+    static func display(_ id: String) -> String {
+        let parts = id.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return Text.md(id) }
+        return parts[0] == parts[1] ? Text.name(parts[0]) : Text.id(app: parts[0], function: parts[1])
     }
 }

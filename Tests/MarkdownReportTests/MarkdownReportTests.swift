@@ -454,6 +454,7 @@ private func cells(_ line: Substring) -> Int {
                 "functions": [
                     ["id": "a/f1", "calls": 1000, "observed": 100, "predicted": 101],
                     ["id": "a/f2", "calls": 2000, "observed": 210, "predicted": 199],
+                    ["id": "g/g", "calls": 5, "observed": 1, "predicted": 1],
                 ],
             ] as [String: Any]
         }
@@ -470,6 +471,8 @@ private func cells(_ line: Substring) -> Int {
         let f2 = try #require(text.range(of: "| a/f2 | 2,000 | 210 | 199 |"))
         let f1 = try #require(text.range(of: "| a/f1 | 1,000 | 100 | 101 |"))
         #expect(f2.lowerBound < f1.lowerBound)
+        // A function that is its own app is named once, as elsewhere in the report.
+        #expect(text.contains("| g | 5 | 1 | 1 | 0.0% |"))
     }
 
     @Test func withoutACalibrationThereIsNoSection() throws {
