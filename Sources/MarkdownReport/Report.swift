@@ -37,6 +37,7 @@ public enum ReportRenderer {
             ScalingSection.blocks(context),
             BreakEvenSection.blocks(context),
             KeepAliveSection.blocks(context),
+            CalibrationSection.blocks(context),
             LockInSection.blocks(context),
             ModelErrorSection.blocks(context),
             HowDecidedSection.blocks(context),

@@ -24,6 +24,8 @@ struct ReportContext {
     var placement: JSONNode?
     var breakEven: JSONNode?
     var modelError: JSONNode?
+    /// The fit of `placer calibrate --from` and its error on the trace's calls, when one was applied.
+    var calibration: JSONNode?
     var keepAlive: JSONNode?
     var lockIn: JSONNode?
 
@@ -38,6 +40,7 @@ struct ReportContext {
         placement = doc.section("placement")
         breakEven = doc.section("breakEven")
         modelError = doc.section("modelError")
+        calibration = doc.section("calibration")
         keepAlive = doc.section("keepAlive")
         lockIn = doc.section("lockIn")
         p99ObjectiveMs = doc.section("inputs")?["requirements"]?["p99LatencyMs"]?.double

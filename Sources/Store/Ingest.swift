@@ -155,8 +155,8 @@ final class StoreSink: TraceSink {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertInvocation = try db.makeStatement(sql: """
-            INSERT INTO invocation (function_id, start_s, duration_ms, memory_mb, max_memory_mb, init_ms, cpu_ms, billed_ms, file_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO invocation (function_id, start_s, duration_ms, memory_mb, max_memory_mb, init_ms, cpu_ms, billed_ms, file_id, cold)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try preload()
     }
@@ -237,7 +237,7 @@ final class StoreSink: TraceSink {
     func invocation(_ key: FunctionKey, _ r: Invocation) throws {
         let id = try functionID(key)
         insertInvocation.setUncheckedArguments([id, r.startSeconds, r.durationMs, r.memoryMB, r.maxMemoryMB,
-                                                r.initMs, r.cpuMs, r.billedMs, fileID])
+                                                r.initMs, r.cpuMs, r.billedMs, fileID, r.cold.map { $0 ? 1 : 0 }])
         try insertInvocation.execute()
     }
 }

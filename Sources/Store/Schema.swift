@@ -100,6 +100,17 @@ enum Schema {
                 CREATE INDEX invocation_by_function ON invocation(function_id, start_s);
                 """)
         }
+        migrator.registerMigration("v2: invocation.cold") { db in
+            // Whether a call was a cold start, where the trace says: 1 cold, 0 warm, NULL unknown.
+            // Rows ingested before it: an init time marks a cold start; a Lambda REPORT line without
+            // one was warm; anything else stays unknown.
+            try db.execute(sql: """
+                ALTER TABLE invocation ADD COLUMN cold INTEGER;
+                UPDATE invocation SET cold = 1 WHERE init_ms IS NOT NULL;
+                UPDATE invocation SET cold = 0 WHERE init_ms IS NULL
+                    AND file_id IN (SELECT id FROM trace_file WHERE format = 'lambda-log');
+                """)
+        }
         return migrator
     }
 }

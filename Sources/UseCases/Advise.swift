@@ -41,6 +41,8 @@ public enum Advise {
         /// The period a log without times covers, seconds (`--period 7d`): its calls are spread
         /// evenly over it, so bills can be estimated; concurrency is not modelled.
         public var periodSeconds: Double?
+        /// A fit from `placer calibrate --from` (or a machine profile from `placer calibrate`).
+        public var calibration: String?
         /// The `placer-worker` executable, for `executeSample`.
         public var worker = "placer-worker"
 
@@ -82,6 +84,7 @@ public enum Advise {
         simulation.periodSeconds = request.periodSeconds
         simulation.placementFollows = true
         simulation.onPrem = onPrem
+        simulation.calibration = request.calibration
         let decision = try Place.decisionInputs(horizonMonths: request.horizonMonths, dayRateUSD: request.dayRateUSD)
         let pipeline = AdvisePipeline(request: simulation, onPrem: onPrem, inputs: inputs, decision: decision,
                                       executeSample: request.executeSample, worker: request.worker)

@@ -19,6 +19,8 @@ public enum Generate {
         public var startDay = 1
         /// Caps each function's average invocations per day.
         public var maxDailyRate: Double?
+        /// Lambda presets: the idle timeout of the simulated instances, seconds (nil: the default).
+        public var idleTimeoutSeconds: Double?
 
         /// A request with what most callers set; the rest keep their defaults.
         public init(preset: String, functions: Int, out: String) {
@@ -34,7 +36,11 @@ public enum Generate {
             throw UseCaseError.usage("unknown preset \"\(request.preset)\"; expected one of \(GeneratorPreset.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let options = GeneratorOptions(preset: preset, functions: request.functions, days: request.days, seed: request.seed,
-                                       startDay: request.startDay, maxDailyRate: request.maxDailyRate)
+                                       startDay: request.startDay, maxDailyRate: request.maxDailyRate,
+                                       idleTimeoutSeconds: request.idleTimeoutSeconds ?? GeneratorOptions.defaultLambdaKeepAliveSeconds)
+        if request.idleTimeoutSeconds != nil, preset != .lambdaLog, preset != .lambdaInsights {
+            throw UseCaseError.usage("--idle-timeout applies to the lambda-log and lambda-insights presets only")
+        }
         do { try options.validate() } catch { throw UseCaseError.usage(error.message) }
         guard !request.out.isEmpty else { throw UseCaseError.usage("--out must name a folder") }
         do {

@@ -38,6 +38,22 @@ public enum Inputs {
         do { return try path.map { try Calibration.read(path: $0) } } catch { throw UseCaseError.badInput("\(error)") }
     }
 
+    /// What `--calibration FILE` names: this machine measured (`placer calibrate`), or a target's
+    /// keep-alive and cold start fitted to a trace (`placer calibrate --from`).
+    public enum CalibrationFile: Sendable {
+        case machine(Calibration)
+        case observed(ObservedCalibration)
+    }
+
+    /// The calibration file named, of either kind (told apart by its `schema`).
+    public static func calibrationFile(_ path: String?) throws -> CalibrationFile? {
+        guard let path else { return nil }
+        do {
+            if ObservedCalibration.declares(path: path) { return .observed(try ObservedCalibration.read(path: path)) }
+            return .machine(try Calibration.read(path: path))
+        } catch { throw UseCaseError.badInput("\(error)") }
+    }
+
     /// Folders expanded into the trace files beneath them (sorted, so runs are reproducible).
     public static func traceFiles(_ paths: [String]) throws -> [String] {
         var files: [String] = []

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Placement
 import Pricing
+import Results
 import Simulation
 import Store
 import TraceLoading
@@ -47,7 +48,9 @@ public struct SimulationRequest: Sendable {
     public var skipInvalidRows = false
     /// Replay every call, also of busy functions the per-minute fast path would take.
     public var exact = false
-    /// A machine profile from `placer calibrate`: on-prem targets take its measured cold start.
+    /// A machine profile from `placer calibrate` (on-prem targets take its measured cold start),
+    /// or a fit from `placer calibrate --from` (its target takes the fitted keep-alive and cold
+    /// start, and the result gets the fit's error on the trace's own calls).
     public var calibration: String?
     /// A placement follows the replay: keep every function's usage, and the per-function series
     /// of the on-prem platform `onPrem` (if any) whose cluster it sizes.
@@ -117,7 +120,17 @@ public struct SimulationRun {
         let ids = request.targets.isEmpty ? (plan?.targets.map(\.id) ?? []) : request.targets
         guard !ids.isEmpty else { throw UseCaseError.usage("give at least one --target (see `placer catalog list`), or a --deployment with targets") }
 
-        let measured = try Inputs.calibration(request.calibration)
+        let calibration = try Inputs.calibrationFile(request.calibration)
+        var measured: Calibration?, fitted: ObservedCalibration?
+        switch calibration {
+        case .machine(let m)?: measured = m
+        case .observed(let o)?:
+            guard ids.contains(o.target) else {
+                throw UseCaseError.usage("\(request.calibration ?? ""): the fit is for \(o.target), which is not among the targets simulated (\(ids.joined(separator: ", ")))")
+            }
+            fitted = o
+        case nil: break
+        }
         var targets: [SimulationTarget] = []
         do {
             let today = Inputs.today()
@@ -145,6 +158,7 @@ public struct SimulationRun {
                 var pricing = PricingOptions(freeTier: request.freeTier, discountPercent: discount, region: request.region)
                 if request.region == nil, let plan { pricing.regionCandidates = Self.compliantRegions(profile, deployment: plan) }
                 var selected = SimulationTarget(profile: profile, pricing: pricing)
+                if let fitted, fitted.target == id { fitted.apply(to: &selected.model) }
                 if request.keepAlive == .hybridHistogram { selected.model.keepAlive = .hybridHistogram(HybridHistogram()) }
                 if let quotaNote { selected.model.notes.append(quotaNote) }
                 if let measured, profile.kind == .onprem { measured.apply(to: &selected.model) }
@@ -173,6 +187,9 @@ public struct SimulationRun {
         do { used = try store.memoryUse() } catch { throw UseCaseError.reading(error, context: "cannot read the trace") }
         result.sections["memory"] = workload.memoryJSON(used: Dictionary(used.map { ($0.app + "/" + $0.function, ($0.peakMB, $0.meanMB, $0.calls)) },
                                                                           uniquingKeysWith: { a, _ in a }))
+        if let fitted, let path = request.calibration, let outcome = result.targets.first(where: { $0.id == fitted.target }) {
+            result.sections["calibration"] = try Self.fitError(fitted, file: path, outcome: outcome, store: store)
+        }
         return SimulationRun(result: result, store: store, workload: workload, deployment: plan, catalog: catalog, targets: targets,
                              lockIn: lockIn, options: options)
     }
@@ -186,6 +203,27 @@ public struct SimulationRun {
         guard profile.kind == .cloud, !common.regionConstraints.isEmpty else { return [] }
         let verdict = ComplianceModel.verdict(common, on: profile, site: plan.site)
         return verdict.allowed ? verdict.regions : []
+    }
+
+    /// The `calibration` section: the fit's figures and its error on the trace's own calls.
+    static func fitError(_ fit: ObservedCalibration, file: String, outcome: TargetOutcome, store: TraceStore) throws -> JSONValue {
+        let observed: [ObservedCalls]
+        do { observed = try store.observedCalls() } catch { throw UseCaseError.badInput("cannot read the trace: \(error)") }
+        var counts: [FunctionKey: (calls: Int, cold: Int)] = [:]
+        for f in observed { counts[f.key] = (f.cold.count, f.coldCount) }
+        let check = ColdStartCheck(outcome, observed: counts)
+        let k = fit.keepAlive
+        var fields: [String: JSONValue] = [
+            "file": .string(file), "trace": .string(fit.trace), "confidence": .string("observed"),
+            "keepAliveSeconds": .fixed(k.idleSeconds, 3),
+            "longestWarmSeconds": k.longestWarmSeconds.map { JSONValue.fixed($0, 3) } ?? JSONValue.null,
+            "shortestColdSeconds": k.shortestColdSeconds.map { JSONValue.fixed($0, 3) } ?? JSONValue.null,
+            "observations": .int(k.warmObservations + k.coldObservations), "disagreeing": .int(k.disagreeing),
+        ]
+        fields["coldStart"] = fit.coldStart.map { c in
+            JSONValue.object(["medianMs": .fixed(c.medianMs, 3), "p99Ms": .fixed(c.p99Ms, 3), "samples": .int(c.samples)])
+        } ?? JSONValue.null
+        return check.json(fit: fields)
     }
 
     /// The engine's workload from the store: memory from the deployment's rules where they set

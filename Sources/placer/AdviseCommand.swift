@@ -25,6 +25,7 @@ struct AdviseCommand: ParsableCommand {
     @Option(name: .long, help: "Threads to use (default: every core); results do not depend on it.") var workers: Int?
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
     @Option(name: .long, help: "The period a log without times covers (7d, 12h, 90m): its calls are spread over it to estimate the bill; concurrency is not modelled.") var period: String?
+    @Option(name: .long, help: "A fit from `placer calibrate --from TRACE --target ID`: that target takes the fitted keep-alive and cold start, and the report shows the fit's error on the trace's calls.") var calibration: String?
 
     func run() throws {
         var request = Advise.Request(paths: paths, deployment: deployment, targets: targets.flatMap(commaList), out: out)
@@ -39,6 +40,7 @@ struct AdviseCommand: ParsableCommand {
         request.workers = workers
         request.format = format
         request.periodSeconds = try period.map(Inputs.period)
+        request.calibration = calibration
         request.worker = workerPath()
         let written = try Advise.run(request, progress: TerminalProgress())
         print("wrote \(written.report) (\(chartCount(written.charts.count)) beside it) and \(written.json)")

@@ -33,16 +33,21 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Caps each function's average invocations per day (keeps per-invocation samples small).")
     var maxDailyRate: Double?
 
+    @Option(name: .customLong("idle-timeout"), help: "lambda-log, lambda-insights: seconds an idle instance is kept (default 600); a call that finds none is a cold start with Init Duration.")
+    var idleTimeout: Double?
+
     func run() throws {
         var request = Generate.Request(preset: preset, functions: functions, out: out)
         request.days = days
         request.seed = seed
         request.startDay = startDay
         request.maxDailyRate = maxDailyRate
+        request.idleTimeoutSeconds = idleTimeout
         let summary = try Generate.run(request)
         print("""
             wrote \(summary.files.count) file\(summary.files.count == 1 ? "" : "s") (\(summary.bytes) bytes) to \(out): \
-            \(summary.functions) functions in \(summary.apps) apps, \(summary.invocations) invocations
+            \(summary.functions) functions in \(summary.apps) apps, \(summary.invocations) invocations\
+            \(summary.coldStarts > 0 ? ", \(summary.coldStarts) cold starts" : "")
             """)
     }
 }

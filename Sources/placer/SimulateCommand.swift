@@ -23,7 +23,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Threads to use (default: every core); results do not depend on it.") var workers: Int?
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
     @Option(name: .long, help: "Where functions run today, for the lock-in section (default: guessed from the trace's format).") var current: String?
-    @Option(name: .long, help: "A machine profile from `placer calibrate`: on-prem targets take its measured cold start.") var calibration: String?
+    @Option(name: .long, help: "A machine profile from `placer calibrate` (on-prem targets take its measured cold start), or a fit from `placer calibrate --from TRACE --target ID` (that target takes the fitted keep-alive and cold start; the result gets the fit's error on the trace's calls).") var calibration: String?
     @Option(name: .long, help: "The period a log without times covers (7d, 12h, 90m): its calls are spread over it to estimate the bill; concurrency is not modelled.") var period: String?
     @Flag(name: .customLong("no-free-tier"), help: "Do not apply free grants.") var noFreeTier = false
     @Flag(help: "Replay every call, also of busy functions the per-minute fast path would take (docs/result.md).") var exact = false

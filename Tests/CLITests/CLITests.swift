@@ -214,3 +214,37 @@ private func write(_ text: String, _ name: String, in dir: URL) throws -> String
         expectOwnLines(text)
     }
 }
+
+/// `placer calibrate --from`: the fit in two commands, and its usage errors.
+@Suite struct CalibrateCLITests {
+    @Test func calibrationInTwoCommands() throws {
+        let dir = try folder()
+        let logs = dir.appendingPathComponent("logs").path
+        let generated = try runPlacer(["generate", "--preset", "lambda-log", "--functions", "20", "--max-daily-rate", "3000", "--idle-timeout", "300", "--out", logs])
+        #expect(generated.status == 0)
+        #expect(generated.stdout.contains("cold starts"))
+        let fit = dir.appendingPathComponent("fit.yaml").path
+        let calibrated = try runPlacer(["calibrate", "--from", logs, "--target", "aws-lambda-x86", "--out", fit])
+        #expect(calibrated.status == 0, "\(calibrated.stderr)")
+        #expect(calibrated.stdout.hasPrefix("aws-lambda-x86: keep-alive "))
+        let json = dir.appendingPathComponent("r.json").path
+        let simulated = try runPlacer(["simulate", logs, "--target", "aws-lambda-x86", "--calibration", fit, "--json", json])
+        #expect(simulated.status == 0, "\(simulated.stderr)")
+        let text = try String(contentsOfFile: json, encoding: .utf8)
+        #expect(text.contains("\"calibration\": {"))
+        #expect(text.contains("\"predictedColdStarts\""))
+    }
+
+    @Test func fromWithoutATargetIsAUsageError() throws {
+        let result = try runPlacer(["calibrate", "--from", "somewhere"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--target"))
+    }
+
+    @Test func anIdleTimeoutOnAPresetWithoutInstancesIsAUsageError() throws {
+        let dir = try folder()
+        let result = try runPlacer(["generate", "--preset", "azure2019", "--functions", "2", "--idle-timeout", "60", "--out", dir.path])
+        #expect(result.status == 64)
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+}

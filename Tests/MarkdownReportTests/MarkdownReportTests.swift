@@ -481,3 +481,43 @@ private func cells(_ line: Substring) -> Int {
         #expect(!plain.contains("Platform status"))
     }
 }
+
+/// The calibration section: the fit and cold starts predicted against observed, most missed first.
+@Suite struct CalibrationSectionTests {
+    func withCalibration() throws -> ResultDocument {
+        try fixture("simulated") { tree in
+            tree["calibration"] = [
+                "target": "aws-lambda-x86", "file": "fit.yaml", "trace": "logs/", "confidence": "observed",
+                "keepAliveSeconds": 412.5, "longestWarmSeconds": 400.0, "shortestColdSeconds": 425.0,
+                "observations": 1200, "disagreeing": 2,
+                "coldStart": ["medianMs": 251.2, "p99Ms": 801.9, "samples": 310],
+                "observedColdStarts": 310, "predictedColdStarts": 300, "relativeError": -0.0323, "absoluteError": 0.0452,
+                "functions": [
+                    ["id": "a/f1", "calls": 1000, "observed": 100, "predicted": 101],
+                    ["id": "a/f2", "calls": 2000, "observed": 210, "predicted": 199],
+                    ["id": "g/g", "calls": 5, "observed": 1, "predicted": 1],
+                ],
+            ] as [String: Any]
+        }
+    }
+
+    @Test func theFitAndItsErrorPerFunctionAreShown() throws {
+        let md = ReportRenderer.render(try withCalibration(), name: "tiny").markdown
+        let text = try #require(section(md, "Calibration from the team's logs"))
+        #expect(text.contains("an idle timeout of **412.5 s**, between the longest idle gap that stayed warm (400.0 s) and the shortest that went cold (425.0 s)"))
+        #expect(text.contains("2 of 1,200 observations disagree"))
+        #expect(text.contains("median 251.2 ms, p99 801.9 ms, from 310 init times"))
+        #expect(text.contains("300 cold starts against 310 observed"))
+        // The most missed function first.
+        let f2 = try #require(text.range(of: "| a/f2 | 2,000 | 210 | 199 |"))
+        let f1 = try #require(text.range(of: "| a/f1 | 1,000 | 100 | 101 |"))
+        #expect(f2.lowerBound < f1.lowerBound)
+        // A function that is its own app is named once, as elsewhere in the report.
+        #expect(text.contains("| g | 5 | 1 | 1 | 0.0% |"))
+    }
+
+    @Test func withoutACalibrationThereIsNoSection() throws {
+        let md = ReportRenderer.render(try fixture("simulated"), name: "tiny").markdown
+        #expect(section(md, "Calibration from the team's logs") == nil)
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GRDB
 @testable import Store
 import Traces
 
@@ -150,5 +151,54 @@ private func ingested(_ outcome: IngestOutcome) -> ReadSummary? {
         #expect(near(s.durationPercentilesMs[0], 10))
         #expect(near(s.durationPercentilesMs[2], 12.5))
         #expect(s.durationPercentilesMs[3] == 30, "the largest delay, read exactly")
+    }
+}
+
+/// `v2: invocation.cold`: the cold flag stored, and a database written before it migrated.
+@Suite struct ColdFlagTests {
+    @Test func aLambdaLogStoresWhichCallsWereCold() throws {
+        let log = try temporaryFile("fn.log", """
+            2024-07-15T09:30:00.250Z REPORT RequestId: a\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB\tInit Duration: 120.00 ms
+            2024-07-15T09:31:00.250Z REPORT RequestId: b\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\tMax Memory Used: 50 MB
+
+            """)
+        let store = try TraceStore()
+        _ = try store.ingest(path: log)
+        let observed = try store.observedCalls()
+        #expect(observed.count == 1)
+        #expect(observed[0].cold == [true, false])
+        #expect(observed[0].initMs == [120, nil])
+    }
+
+    @Test func aCSVWithoutColdOrInitSaysNothing() throws {
+        let csv = try temporaryFile("calls.csv", "timestamp,function,duration_ms\n0,f,10\n5,f,10\n")
+        let store = try TraceStore()
+        _ = try store.ingest(path: csv)
+        #expect(try store.observedCalls().isEmpty)
+        #expect(try store.scalar("SELECT COUNT(*) FROM invocation WHERE cold IS NULL") == 2)
+    }
+
+    @Test func aDatabaseWrittenBeforeTheColdColumnIsMigrated() throws {
+        let path = try temporaryFile("old.db", "")
+        try FileManager.default.removeItem(atPath: path)
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(queue, upTo: "v1: traces")
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO trace_file (id, name, path, format, kind, clock, bytes, fingerprint, rows, skipped_rows, ingested_at)
+                    VALUES (1, 'a.log', 'a.log', 'lambda-log', 'invocations', 'epoch', 1, 'x', 2, 0, ''),
+                           (2, 'b.csv', 'b.csv', 'invocations', 'invocations', 'relative', 1, 'y', 1, 0, '');
+                    INSERT INTO app (id, key) VALUES (1, 'f');
+                    INSERT INTO function (id, app_id, key) VALUES (1, 1, 'f');
+                    INSERT INTO invocation (function_id, start_s, duration_ms, init_ms, file_id)
+                    VALUES (1, 0, 10, 120, 1), (1, 60, 10, NULL, 1), (1, 120, 10, NULL, 2);
+                    """)
+            }
+        }
+        let store = try TraceStore(path: path)
+        let flags = try store.observedCalls().first?.cold
+        #expect(flags == [true, false])
+        #expect(try store.scalar("SELECT COUNT(*) FROM invocation WHERE cold IS NULL") == 1)
     }
 }

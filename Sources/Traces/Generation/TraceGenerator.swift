@@ -35,15 +35,23 @@ public struct GeneratorOptions: Sendable {
     public var startDay: Int
     /// Caps each function's average invocations per day (keeps per-invocation samples small).
     public var maxDailyRate: Double?
+    /// Lambda presets: how long an idle instance is kept before it is removed, seconds (the
+    /// catalog's Lambda keep-alive by default); calls that find none cold-start a new instance
+    /// and carry `Init Duration`.
+    public var idleTimeoutSeconds: Double
+    /// The Lambda presets' default keep-alive: the catalog's Lambda figure (`aws-lambda-*.yaml`,
+    /// `keepAlive.idle`: 10 min, measured by a third party; docs/sources.md, "Lambda keep-alive").
+    public static let defaultLambdaKeepAliveSeconds = 600.0
 
     public init(preset: GeneratorPreset, functions: Int, days: Int, seed: UInt64, startDay: Int = 1,
-                maxDailyRate: Double? = nil) {
+                maxDailyRate: Double? = nil, idleTimeoutSeconds: Double = GeneratorOptions.defaultLambdaKeepAliveSeconds) {
         self.preset = preset
         self.functions = functions
         self.days = days
         self.seed = seed
         self.startDay = startDay
         self.maxDailyRate = maxDailyRate
+        self.idleTimeoutSeconds = idleTimeoutSeconds
     }
 
     /// The days written, 1-based.
@@ -58,6 +66,9 @@ public struct GeneratorOptions: Sendable {
         guard startDay + days - 1 <= 999 else { throw GenerationError("the last day (--start-day + --days − 1) must be at most 999") }
         if let cap = maxDailyRate, !(cap > 0 && cap.isFinite) {
             throw GenerationError("--max-daily-rate must be a positive number (got \(cap))")
+        }
+        guard idleTimeoutSeconds >= 0, idleTimeoutSeconds.isFinite else {
+            throw GenerationError("--idle-timeout must be a non-negative number of seconds (got \(idleTimeoutSeconds))")
         }
     }
 }
@@ -434,7 +445,7 @@ struct PresetWriter {
             let name = Names.function(f) + ".log"
             var opened: OutputFile?
             var lines = Heap<LogLine>()
-            var lambda = LambdaFunction(model: model, function: f)
+            var lambda = LambdaFunction(model: model, function: f, keepAliveSeconds: options.idleTimeoutSeconds)
             var sequence = 0
             var count = 0, total = 0.0, cold = 0
             let one = InvocationWalker(arrivals: arrivals, functions: [f], days: options.dayRange)
@@ -496,7 +507,7 @@ struct PresetWriter {
         }
         try walker.walk { (i: GeneratedInvocation) throws(GenerationError) in
             while let first = pending.min, first.end <= i.start { _ = pending.popMin(); try emit(first) }
-            var lambda = functions[i.function] ?? LambdaFunction(model: model, function: i.function)
+            var lambda = functions[i.function] ?? LambdaFunction(model: model, function: i.function, keepAliveSeconds: options.idleTimeoutSeconds)
             let r = lambda.invoke(i)
             functions[i.function] = lambda
             pending.insert(InsightsRow(end: r.end, sequence: sequence, function: i.function, durationMs: r.durationMs,
@@ -556,17 +567,18 @@ struct InsightsRow: Comparable {
     var initMs: Double?
 }
 
-/// One Lambda function's instances: an invocation reuses an idle instance kept alive for 10 min
-/// (AWS-like, as studied in "Serverless in the Wild"), or cold-starts a new one.
+/// One Lambda function's instances: an invocation reuses the most recently freed idle instance
+/// if it has been idle no longer than the keep-alive (as the engine's `InstancePool` does), or
+/// cold-starts a new one.
 struct LambdaFunction {
-    /// [Placer, assumed] AWS publishes no keep-alive; 10 minutes is the figure the literature uses.
-    static let keepAliveSeconds = 600.0
+    let keepAliveSeconds: Double
     let memorySize: Int
     let appMemory: Double
     private var random: SeededRandom
     private var instances: [(busyUntil: Double, stream: String)] = []
 
-    init(model: WorkloadModel, function f: Int) {
+    init(model: WorkloadModel, function f: Int, keepAliveSeconds: Double) {
+        self.keepAliveSeconds = keepAliveSeconds
         random = SeededRandom(seed: model.seed, stream: Stream.lambda.rawValue, UInt64(f))
         appMemory = model.apps[model.functions[f].app].memoryMB
         // Lambda sizes go from 128 MB to 10,240 MB; round the app's memory up to a 64 MB step.
@@ -584,7 +596,7 @@ struct LambdaFunction {
     }
 
     mutating func invoke(_ i: GeneratedInvocation) -> Result {
-        instances.removeAll { $0.busyUntil + Self.keepAliveSeconds < i.start }
+        instances.removeAll { $0.busyUntil + keepAliveSeconds < i.start }
         var chosen: Int?
         var latest = -Double.infinity
         for (k, instance) in instances.enumerated() where instance.busyUntil <= i.start && instance.busyUntil > latest {

@@ -98,9 +98,12 @@ public struct Invocation: Sendable, Equatable {
     public var initMs: Double?
     public var cpuMs: Double?
     public var billedMs: Double?
+    /// Whether the call was a cold start, where the trace says (a Lambda REPORT line with or
+    /// without `Init Duration`, a `cold` column); nil when it does not.
+    public var cold: Bool?
 
     public init(startSeconds: Double?, durationMs: Double, memoryMB: Double? = nil, maxMemoryMB: Double? = nil,
-                initMs: Double? = nil, cpuMs: Double? = nil, billedMs: Double? = nil) {
+                initMs: Double? = nil, cpuMs: Double? = nil, billedMs: Double? = nil, cold: Bool? = nil) {
         self.startSeconds = startSeconds
         self.durationMs = durationMs
         self.memoryMB = memoryMB
@@ -108,6 +111,7 @@ public struct Invocation: Sendable, Equatable {
         self.initMs = initMs
         self.cpuMs = cpuMs
         self.billedMs = billedMs
+        self.cold = cold
     }
 }
 

@@ -1,13 +1,15 @@
 /// Reads Placer's own per-invocation CSV: `timestamp,function,duration_ms` and optionally
-/// `app,memory_mb,init_ms,cpu_ms`, in any order. `timestamp` is the invocation's start, either
+/// `app,memory_mb,init_ms,cpu_ms,cold`, in any order. `timestamp` is the invocation's start, either
 /// seconds since the trace start (decimal) or an ISO-8601 date-time; one file uses one kind.
+/// Whether a call was cold: its `cold` field where the file has one, else (with an `init_ms`
+/// column) whether it carries an init time, as Lambda's REPORT lines say it.
 final class InvocationsReader: RowReader {
     static let required = ["timestamp", "function", "duration_ms"]
-    static let optional = ["app", "memory_mb", "init_ms", "cpu_ms"]
+    static let optional = ["app", "memory_mb", "init_ms", "cpu_ms", "cold"]
 
     private let context: ReaderContext
     private var timestamp = 0, function = 1, duration = 2
-    private var app: Int?, memory: Int?, initColumn: Int?, cpu: Int?
+    private var app: Int?, memory: Int?, initColumn: Int?, cpu: Int?, coldColumn: Int?
     private var clock: TraceClock?
 
     init(context: ReaderContext) { self.context = context }
@@ -19,6 +21,7 @@ final class InvocationsReader: RowReader {
         memory = optional["memory_mb"]
         initColumn = optional["init_ms"]
         cpu = optional["cpu_ms"]
+        coldColumn = optional["cold"]
     }
 
     func row(_ row: borrowing CSVRow) throws {
@@ -28,12 +31,28 @@ final class InvocationsReader: RowReader {
         let durationMs = try r.duration(row.required(duration, "duration_ms"), column: duration + 1, "duration_ms")
         let name = row.string(function)
         let appName = app.map { row.isEmpty($0) ? name : row.string($0) } ?? name
+        let initMs = try initColumn.flatMap { c in try row.number(c, "init_ms", optional: true).map { try r.duration($0, column: c + 1, "init_ms") } }
+        var cold: Bool?
+        if let coldColumn { cold = try Self.flag(row, coldColumn) } else if initColumn != nil { cold = (initMs ?? 0) > 0 }
         let record = Invocation(
             startSeconds: start, durationMs: durationMs,
             memoryMB: try memory.flatMap { c in try row.number(c, "memory_mb", optional: true).map { try r.memory($0, column: c + 1, "memory_mb") } },
-            initMs: try initColumn.flatMap { c in try row.number(c, "init_ms", optional: true).map { try r.duration($0, column: c + 1, "init_ms") } },
-            cpuMs: try cpu.flatMap { c in try row.number(c, "cpu_ms", optional: true).map { try r.duration($0, column: c + 1, "cpu_ms") } })
+            initMs: initMs,
+            cpuMs: try cpu.flatMap { c in try row.number(c, "cpu_ms", optional: true).map { try r.duration($0, column: c + 1, "cpu_ms") } },
+            cold: cold)
         try context.sink.invocation(FunctionKey(app: appName, function: name), record)
+    }
+
+    /// A `cold` field: `1`/`0`, `true`/`false`, `yes`/`no`, `cold`/`warm` (any case); empty is unknown.
+    static func flag(_ row: borrowing CSVRow, _ column: Int) throws -> Bool? {
+        guard !row.isEmpty(column) else { return nil }
+        let text = row.string(column)
+        switch text.lowercased() {
+        case "1", "true", "yes", "cold": return true
+        case "0", "false", "no", "warm": return false
+        default:
+            throw RowProblem(column: column + 1, reason: "bad flag", message: "cold is neither 1/0, true/false, yes/no nor cold/warm: \"\(text.prefix(40))\"")
+        }
     }
 
     private func startSeconds(_ row: borrowing CSVRow) throws -> Double {

@@ -38,7 +38,9 @@ final class LambdaInsightsReader: RowReader {
             memoryMB: try c["@memorySize"].flatMap { i in try row.number(i, "@memorySize", optional: true).map { try r.memory($0 / megabyte, column: i + 1, "@memorySize") } },
             maxMemoryMB: try c["@maxMemoryUsed"].flatMap { i in try row.number(i, "@maxMemoryUsed", optional: true).map { try r.memory($0 / megabyte, column: i + 1, "@maxMemoryUsed") } },
             initMs: initMs,
-            billedMs: try c["@billedDuration"].flatMap { i in try row.number(i, "@billedDuration", optional: true).map { try r.duration($0, column: i + 1, "@billedDuration") } })
+            billedMs: try c["@billedDuration"].flatMap { i in try row.number(i, "@billedDuration", optional: true).map { try r.duration($0, column: i + 1, "@billedDuration") } },
+            // With the column, an empty @initDuration is a warm call, as on the REPORT line.
+            cold: c["@initDuration"] == nil ? nil : initMs != nil)
         let name = c["@log"].map { LambdaLogReader.functionName(inLogGroup: row.string($0)) } ?? nil
         let function = name ?? context.stem
         try context.sink.invocation(FunctionKey(app: function, function: function), record)

@@ -248,7 +248,8 @@ final class LambdaLogReader {
         return Invocation(
             startSeconds: nil, durationMs: duration, memoryMB: values["Memory Size"]?.value,
             maxMemoryMB: values["Max Memory Used"]?.value, initMs: values["Init Duration"]?.value,
-            billedMs: values["Billed Duration"]?.value)
+            billedMs: values["Billed Duration"]?.value,
+            cold: values["Init Duration"] != nil)
     }
 
     /// The request id after `RequestId:` (up to a space or tab).
