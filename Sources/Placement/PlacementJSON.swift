@@ -31,7 +31,10 @@ extension PlacementPlan {
                 "meanCores": .fixed(e.demand.meanCores, 3), "utilisation": .fixed(e.utilisation, 4),
                 "controlPlane": .object(["memoryMB": .fixed(c.controlPlane.memoryMB, 1), "cores": .fixed(c.controlPlane.cores, 3)]),
                 "monthlyCost": .object(["total": usd(e.cost.total), "hardware": usd(e.cost.hardware), "power": usd(e.cost.power),
-                                        "space": usd(e.cost.space), "people": usd(e.cost.people), "licences": usd(e.cost.licences)]),
+                                        "space": usd(e.cost.space), "people": usd(e.cost.people), "licences": usd(e.cost.licences),
+                                        "capacity": usd(e.cost.capacity)]),
+                "owned": .object(["cores": .fixed(e.ownedCores, 3), "memoryGB": .fixed(e.ownedMemoryGB, 1)]),
+                "basis": .object(c.basis.mapValues { .string($0) }),
                 "assumed": .array(c.assumed.map { .string($0) }),
             ])
         } ?? .null
@@ -50,6 +53,8 @@ extension BreakEvenAnalysis {
             "sensitivity": .array(sensitivity.map { s in
                 .object(["parameter": .string(s.parameter), "factor": .fixed(s.factor, 4), "crossovers": .array(s.crossovers.map(\.jsonValue))])
             }),
+            "reference": reference.map { .string($0) } ?? .null,
+            "ranking": .array(ranking.map { .object(["parameter": .string($0.parameter), "decades": .fixed($0.decades, 3)]) }),
             "notes": .array(notes.map { .string($0) }),
         ])
     }

@@ -124,8 +124,10 @@ public enum Place {
 
     /// The plans compared and recommended (module Placement's `Decision`) and, unless skipped,
     /// the break-even volumes of a finished replay; shared with advise.
-    static func place(_ run: SimulationRun, onPrem: String, inputs: OnPremInputs, decision: DecisionInputs,
+    static func place(_ run: SimulationRun, onPrem: String, inputs given: OnPremInputs, decision: DecisionInputs,
                       breakEven: Bool) throws -> (DecisionOutcome, BreakEvenAnalysis?) {
+        // Each function's CPU from the trace where it measured it (cpu_ms).
+        let inputs = given.resolvingDemand(run.workload)
         do {
             let request = PlacementRequest(result: run.result, targets: run.targets, onPrem: onPrem, inputs: inputs,
                                            deployment: run.deployment, lockIn: run.lockIn)
