@@ -49,8 +49,8 @@ public struct Sensitivity: Sendable, Equatable {
     public var crossovers: [Crossover]
 }
 
-/// How far one input moves the break-even against the reference cloud target (the cheapest at
-/// the trace's volume): the largest shift of its factors, in decades of volume (0.3: ×2).
+/// How far one input moves the break-even: in decades of volume (0.3: ×2), the larger of its
+/// factors' shifts per cloud target, averaged over the cloud targets.
 public struct SensitivityRank: Sendable, Equatable {
     public var parameter: String
     public var decades: Double
@@ -62,8 +62,7 @@ public struct BreakEvenAnalysis: Sendable {
     public var crossovers: [Crossover]
     /// Rows ordered as `ranking` (most decisive input first).
     public var sensitivity: [Sensitivity]
-    /// The cloud target the ranking measures against, and each input's shift, largest first.
-    public var reference: String?
+    /// Each input's shift of the break-even, largest first.
     public var ranking: [SensitivityRank]
     public var notes: [String]
 }
@@ -160,40 +159,36 @@ public enum BreakEven {
         } else {
             notes.append("keepAlive sensitivity left out: \(request.workload == nil ? "no workload to re-simulate" : "\(request.onPrem)'s keep-alive is not a fixed idle time")")
         }
-        // The reference: the cheapest cloud target at the trace's own volume.
-        let atOne = request.scales.firstIndex(of: 1)
-        let reference = curves.filter { $0.kind == "cloud" }.min { a, b in
-            let x = atOne.map { a.monthlyCost[$0] } ?? (try? cloudCost(clouds.first { $0.0.profile.id == a.id }!, 1)) ?? 0
-            let y = atOne.map { b.monthlyCost[$0] } ?? (try? cloudCost(clouds.first { $0.0.profile.id == b.id }!, 1)) ?? 0
-            return (x, a.id) < (y, b.id)
-        }?.id
-        let ranking = rank(sensitivity, base: base, reference: reference)
+        let ranking = rank(sensitivity, base: base)
         let order = Dictionary(uniqueKeysWithValues: ranking.enumerated().map { ($1.parameter, $0) })
         sensitivity = sensitivity.enumerated().sorted { a, b in
             (order[a.element.parameter] ?? 0, a.offset) < (order[b.element.parameter] ?? 0, b.offset)
         }.map(\.element)
         return BreakEvenAnalysis(scales: request.scales, targets: curves, crossovers: base, sensitivity: sensitivity,
-                                 reference: reference, ranking: ranking, notes: notes)
+                                 ranking: ranking, notes: notes)
     }
 
-    /// Each input's largest shift of the crossover against `reference`, in decades of volume,
-    /// largest first (ties in the order tried). A crossover that appears or disappears within the
-    /// searched range counts as the distance to the range's top: at least that far.
-    static func rank(_ sensitivity: [Sensitivity], base: [Crossover], reference: String?) -> [SensitivityRank] {
-        guard let reference, let k0 = base.first(where: { $0.cloud == reference }) else { return [] }
-        var ranks: [SensitivityRank] = []
+    /// Each input's shift of the break-even, in decades of volume: per cloud target the larger of
+    /// its two factors' shifts, averaged over the cloud targets; largest first (ties in the order
+    /// tried). A crossover that appears or disappears within the searched range counts as the
+    /// distance to the range's top: at least that far.
+    static func rank(_ sensitivity: [Sensitivity], base: [Crossover]) -> [SensitivityRank] {
+        guard !base.isEmpty else { return [] }
+        var perCloud: [String: [String: Double]] = [:], order: [String] = []
         for s in sensitivity {
-            guard let k1 = s.crossovers.first(where: { $0.cloud == reference }) else { continue }
-            let shift: Double
-            switch (k0.scale, k1.scale) {
-            case let (a?, b?): shift = abs(log10(b / a))
-            case let (a?, nil): shift = log10(searchRange.high / a)
-            case let (nil, b?): shift = log10(searchRange.high / b)
-            case (nil, nil): shift = 0
+            if perCloud[s.parameter] == nil { order.append(s.parameter) }
+            for (k0, k1) in zip(base, s.crossovers) where k0.cloud == k1.cloud {
+                let shift: Double
+                switch (k0.scale, k1.scale) {
+                case let (a?, b?): shift = abs(log10(b / a))
+                case let (a?, nil): shift = log10(searchRange.high / a)
+                case let (nil, b?): shift = log10(searchRange.high / b)
+                case (nil, nil): shift = 0
+                }
+                perCloud[s.parameter, default: [:]][k0.cloud] = max(perCloud[s.parameter]?[k0.cloud] ?? 0, shift)
             }
-            if let i = ranks.firstIndex(where: { $0.parameter == s.parameter }) { ranks[i].decades = max(ranks[i].decades, shift) }
-            else { ranks.append(SensitivityRank(parameter: s.parameter, decades: shift)) }
         }
+        let ranks = order.map { p in SensitivityRank(parameter: p, decades: (perCloud[p] ?? [:]).values.reduce(0, +) / Double(base.count)) }
         return ranks.enumerated().sorted { a, b in
             a.element.decades != b.element.decades ? a.element.decades > b.element.decades : a.offset < b.offset
         }.map(\.element)

@@ -101,18 +101,32 @@ public enum PlacementText {
             }
             if !b.sensitivity.isEmpty {
                 lines.append("")
-                lines.append("Sensitivity (break-even volume factor per cloud target; most decisive input first\(b.reference.map { ", measured against \($0)" } ?? ""))")
+                lines.append("Sensitivity (break-even volume factor per cloud target; most decisive input first)")
                 lines.append(pad("parameter", 22) + b.crossovers.map { padLeft(String($0.cloud.prefix(17)), 18) }.joined())
                 lines.append(pad("as given", 22) + b.crossovers.map { padLeft($0.scale.map(scale) ?? "never", 18) }.joined())
                 for s in b.sensitivity {
                     lines.append(pad("\(s.parameter) ×\(Numbers.number(s.factor, .trimmed))", 22) + s.crossovers.map { padLeft($0.scale.map(scale) ?? "never", 18) }.joined())
                 }
                 if !b.ranking.isEmpty {
-                    lines.append("ranking (decades of volume the break-even moves): "
+                    lines.append("ranking (decades of volume the break-even moves, mean over cloud targets): "
                                  + b.ranking.map { "\($0.parameter) \(String(format: "%.2f", $0.decades))" }.joined(separator: ", "))
                 }
             }
             for note in b.notes { lines.append("note: \(note)") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Each on-prem platform's cluster with the whole trace on it, one block each.
+    public static func render(onPrem clusters: [OnPremCluster]) -> String {
+        guard !clusters.isEmpty else { return "" }
+        var lines = ["", "Every on-prem platform with the whole trace on it (USD/month)"]
+        for c in clusters {
+            let e = c.estimate, k = e.cost
+            lines.append("  \(pad(c.target, 14)) \(padLeft(money(k.total), 12))  \(e.servers) servers = hardware \(money(k.hardware)) + power \(money(k.power)) + space \(money(k.space)) + people \(money(k.people)) + licences \(money(k.licences))"
+                         + (k.capacity > 0 ? " + owned capacity \(money(k.capacity))" : ""))
+            lines.append("    control plane \(Numbers.count(c.controlPlane.memoryMB)) MB, \(String(format: "%.2f", c.controlPlane.cores)) cores: \(c.basis["controlPlane"] ?? "")")
+            if let licence = c.basis["licence"] { lines.append("    licence: \(licence)") }
         }
         return lines.joined(separator: "\n") + "\n"
     }
