@@ -263,10 +263,11 @@ struct PlacementTests {
                                            durationMs: (0..<2000).map { _ in random.uniform(10, 2000) }))
         }
         let workload = Workload(apps: functions.map { AppWorkload(key: $0.key.app, functions: [$0]) }, spanMinutes: 120)
-        let targets = try ["aws-lambda-x86", "cloud-run", "openfaas"].map { SimulationTarget(profile: try Self.catalog.profile($0)) }
-        let options = PlacementRequest.simulationOptions(SimulationOptions(), onPrem: "openfaas")
+        // Knative: a fixed idle time, so the keep-alive sensitivity re-simulates it.
+        let targets = try ["aws-lambda-x86", "cloud-run", "knative"].map { SimulationTarget(profile: try Self.catalog.profile($0)) }
+        let options = PlacementRequest.simulationOptions(SimulationOptions(), onPrem: "knative")
         let result = try Simulator.run(workload, targets: targets, options: options)
-        let analysis = try BreakEven.analyse(BreakEvenRequest(result: result, targets: targets, onPrem: "openfaas",
+        let analysis = try BreakEven.analyse(BreakEvenRequest(result: result, targets: targets, onPrem: "knative",
                                                               inputs: try OnPremInputs.defaults(), workload: workload, options: options))
         #expect(analysis.targets.count == 3)
         for curve in analysis.targets {
