@@ -128,6 +128,12 @@ public enum PlacementText {
             lines.append("    control plane \(Numbers.count(c.controlPlane.memoryMB)) MB, \(String(format: "%.2f", c.controlPlane.cores)) cores: \(c.basis["controlPlane"] ?? "")")
             if let licence = c.basis["licence"] { lines.append("    licence: \(licence)") }
         }
+        // What every platform's figure rests on (the same inputs for each).
+        if let first = clusters.first {
+            for key in ["cpu", "memory", "site", "people", "owned"] {
+                if let b = first.basis[key] { lines.append("  \(key): \(b)") }
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
