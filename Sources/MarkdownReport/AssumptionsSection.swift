@@ -23,6 +23,7 @@ enum AssumptionsSection {
         }
         for note in order { notes.append("- \(Text.md(note)) (\(targetsOf[note, default: []].map(Text.md).joined(separator: ", ")))") }
         if !notes.isEmpty { text.append("What the replay assumed or left out:\n\n" + notes.joined(separator: "\n")) }
+        if let basis = onPremBasis(c) { text.append(basis) }
 
         guard let profiles = doc.section("profiles")?.array, !profiles.isEmpty else {
             text.append("The result carries no profile sources (it was written by `placer simulate`); run `placer advise` for prices and their sources.")
@@ -72,6 +73,19 @@ enum AssumptionsSection {
         if let day = source?["checked"]?.string { return day }
         if case .bool(false)? = source?["checked"]?.value { return "no" }
         return "?"
+    }
+
+    /// What the on-prem figures rest on (CPU per call, memory, site, people, owned capacity), from
+    /// the placed cluster's `basis`, else the first costed platform's; nil when none was costed.
+    static func onPremBasis(_ c: ReportContext) -> String? {
+        let node = c.placement?["onPrem"]?["basis"] ?? c.doc.section("onPremCosts")?["targets"]?.array?.first?["basis"]
+        guard let basis = node?.object, !basis.isEmpty else { return nil }
+        let names = ["cpu": "CPU per call", "memory": "memory per instance", "site": "site", "people": "people", "owned": "owned capacity"]
+        let lines = ["cpu", "memory", "site", "people", "owned"].compactMap { key in
+            basis[key]?.string.map { "- \(names[key]!): \(Text.md($0))" }
+        }
+        guard !lines.isEmpty else { return nil }
+        return "What the on-prem costs rest on:\n\n" + lines.joined(separator: "\n")
     }
 
     /// A source address as a link when it is a plain web address, escaped text otherwise.

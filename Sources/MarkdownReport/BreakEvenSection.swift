@@ -38,7 +38,14 @@ enum BreakEvenSection {
                     rows.append([parameter, factor, r[0], r[1], r[2]])
                 }
             }
-            text.append("Sensitivity: one input multiplied by a factor at a time (\(tried.joined(separator: ", "))).")
+            text.append("Sensitivity: one input multiplied by a factor at a time (\(tried.joined(separator: ", "))), the most decisive input first.")
+            let ranked = (b["ranking"]?.array ?? []).compactMap { r -> String? in
+                guard let p = r["parameter"]?.string, let d = r["decades"]?.double else { return nil }
+                return "\(Text.md(p)) \(Numbers.fixed(d, 2))"
+            }
+            if !ranked.isEmpty {
+                text.append("How far each input moves the break-even, in decades of volume (the larger of its two factors per cloud target, averaged over the cloud targets; a crossing that appears or disappears counts as the distance to the top of the range): \(ranked.joined(separator: ", ")).")
+            }
             if rows.isEmpty {
                 text.append("None of these changes brings a crossing into the range.")
             } else {

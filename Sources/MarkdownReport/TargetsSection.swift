@@ -64,10 +64,14 @@ enum TargetsSection {
         return blocks
     }
 
-    /// On-prem monthly costs the placement section gives (its on-prem site and all-on-prem figure).
+    /// On-prem monthly costs: every platform's cluster with the whole trace on it (`onPremCosts`),
+    /// else what the placement and break-even sections give for the one platform placed.
     static func onPremCosts(_ c: ReportContext) -> [String: Double] {
         var costs = BreakEvenSection.onPremAtScaleOne(c)
         if let all = c.placement?["allOnPrem"], let id = all["target"]?.string, let cost = all["monthlyCost"]?.double { costs[id] = cost }
+        for t in c.doc.section("onPremCosts")?["targets"]?.array ?? [] {
+            if let id = t["target"]?.string, let cost = t["monthlyCost"]?["total"]?.double { costs[id] = cost }
+        }
         return costs
     }
 }

@@ -49,16 +49,27 @@ public struct Sensitivity: Sendable, Equatable {
     public var crossovers: [Crossover]
 }
 
+/// How far one input moves the break-even: in decades of volume (0.3: ×2), the larger of its
+/// factors' shifts per cloud target, averaged over the cloud targets.
+public struct SensitivityRank: Sendable, Equatable {
+    public var parameter: String
+    public var decades: Double
+}
+
 public struct BreakEvenAnalysis: Sendable {
     public var scales: [Double]
     public var targets: [CostCurve]
     public var crossovers: [Crossover]
+    /// Rows ordered as `ranking` (most decisive input first).
     public var sensitivity: [Sensitivity]
+    /// Each input's shift of the break-even, largest first.
+    public var ranking: [SensitivityRank]
     public var notes: [String]
 }
 
 /// Each target's monthly cost as the trace's volume is scaled, where on-prem overtakes each
-/// cloud target, and how that moves with server price, electricity price, headroom and keep-alive.
+/// cloud target, and how that moves with server price, electricity price, headroom, people, CPU
+/// per call, memory per instance and keep-alive, ranked by how far each moves it.
 ///
 /// Volume is scaled on the simulated usage, not by re-simulating (100× the sample would replay
 /// 150 M calls per target): a cloud target's usage (requests, billed GB-s, init) is multiplied
@@ -71,8 +82,6 @@ public enum BreakEven {
     public static let defaultScales: [Double] = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
     /// Sensitivity factors applied to each parameter.
     public static let factors: [Double] = [0.5, 2]
-    /// Cores per call is tried lower only: 1 (the default) is already the most a call can use alone.
-    public static let coresPerCallFactors: [Double] = [0.1, 0.5]
     static let searchRange = (low: 0.001, high: 10_000.0)
 
     public static func analyse(_ request: BreakEvenRequest) throws -> BreakEvenAnalysis {
@@ -90,7 +99,7 @@ public enum BreakEven {
             return (t, total)
         }
         let controlPlane = ControlPlaneFootprint(profile: onPremTarget.profile, prewarmedMemoryMB: onPremOutcome.prewarmedMemoryMB)
-        let demand = try Self.demand(onPremOutcome, coresPerCall: request.inputs.coresPerCall)
+        let demand = try Self.demand(onPremOutcome, inputs: request.inputs)
         let invocations = Double(onPremOutcome.total.invocations) / max(r.days, 1e-9) * 30
 
         func cloudCost(_ c: (SimulationTarget, UsageSummary), _ k: Double) throws -> Double {
@@ -116,20 +125,24 @@ public enum BreakEven {
         var sensitivity: [Sensitivity] = []
         let scaled: [(String, WritableKeyPath<OnPremInputs, Double>)] = [
             ("serverPrice", \.serverPriceUSD), ("electricityPrice", \.electricityUSDPerKWh), ("headroom", \.headroom),
+            ("people", \.adminUSDPerYear),
         ]
         for (parameter, input) in scaled {
             for factor in factors {
                 var i = request.inputs
                 i[keyPath: input] *= factor
+                if parameter == "people" { i.operationsUSDPerServerMonth *= factor }
                 sensitivity.append(Sensitivity(parameter: parameter, factor: factor, crossovers: try crossovers(demand, i)))
             }
         }
-        // Not asked for by name, but the assumption the answer leans on most: how many cores a call keeps busy.
-        for factor in coresPerCallFactors {
-            var i = request.inputs
-            i.coresPerCall *= factor
-            let d = try Self.demand(onPremOutcome, coresPerCall: i.coresPerCall)
-            sensitivity.append(Sensitivity(parameter: "coresPerCall", factor: factor, crossovers: try crossovers(d, i)))
+        // What the cluster is sized by: each call's cores and each instance's memory.
+        for factor in factors {
+            sensitivity.append(Sensitivity(parameter: "cpuPerCall", factor: factor,
+                                           crossovers: try crossovers(demand.scaled(memory: 1, cores: factor), request.inputs)))
+        }
+        for factor in factors {
+            sensitivity.append(Sensitivity(parameter: "memoryPerInstance", factor: factor,
+                                           crossovers: try crossovers(demand.scaled(memory: factor, cores: 1), request.inputs)))
         }
         if let workload = request.workload, case .fixed(let idle) = onPremTarget.model.keepAlive {
             for factor in factors {
@@ -139,28 +152,63 @@ public enum BreakEven {
                 options.functionSeries = [request.onPrem]
                 options.functionUsage = false
                 let again = try Simulator.run(workload, targets: [target], options: options)
-                let d = try Self.demand(again.targets[0], coresPerCall: request.inputs.coresPerCall)
+                let d = try Self.demand(again.targets[0], inputs: request.inputs)
                 sensitivity.append(Sensitivity(parameter: "keepAlive", factor: factor, crossovers: try crossovers(d, request.inputs)))
             }
             notes.append("keepAlive: the on-prem target re-simulated with its idle time × 0.5 and × 2 (cloud keep-alive is the provider's)")
         } else {
             notes.append("keepAlive sensitivity left out: \(request.workload == nil ? "no workload to re-simulate" : "\(request.onPrem)'s keep-alive is not a fixed idle time")")
         }
-        return BreakEvenAnalysis(scales: request.scales, targets: curves, crossovers: base, sensitivity: sensitivity, notes: notes)
+        let ranking = rank(sensitivity, base: base)
+        let order = Dictionary(uniqueKeysWithValues: ranking.enumerated().map { ($1.parameter, $0) })
+        sensitivity = sensitivity.enumerated().sorted { a, b in
+            (order[a.element.parameter] ?? 0, a.offset) < (order[b.element.parameter] ?? 0, b.offset)
+        }.map(\.element)
+        return BreakEvenAnalysis(scales: request.scales, targets: curves, crossovers: base, sensitivity: sensitivity,
+                                 ranking: ranking, notes: notes)
     }
 
-    /// The cluster demand of every function of an on-prem outcome (app units counted once).
-    static func demand(_ outcome: TargetOutcome, coresPerCall: Double) throws -> ClusterDemand {
+    /// Each input's shift of the break-even, in decades of volume: per cloud target the larger of
+    /// its two factors' shifts, averaged over the cloud targets; largest first (ties in the order
+    /// tried). A crossover that appears or disappears within the searched range counts as the
+    /// distance to the range's top: at least that far.
+    static func rank(_ sensitivity: [Sensitivity], base: [Crossover]) -> [SensitivityRank] {
+        guard !base.isEmpty else { return [] }
+        var perCloud: [String: [String: Double]] = [:], order: [String] = []
+        for s in sensitivity {
+            if perCloud[s.parameter] == nil { order.append(s.parameter) }
+            for (k0, k1) in zip(base, s.crossovers) where k0.cloud == k1.cloud {
+                let shift: Double
+                switch (k0.scale, k1.scale) {
+                case let (a?, b?): shift = abs(log10(b / a))
+                case let (a?, nil): shift = log10(searchRange.high / a)
+                case let (nil, b?): shift = log10(searchRange.high / b)
+                case (nil, nil): shift = 0
+                }
+                perCloud[s.parameter, default: [:]][k0.cloud] = max(perCloud[s.parameter]?[k0.cloud] ?? 0, shift)
+            }
+        }
+        let ranks = order.map { p in SensitivityRank(parameter: p, decades: (perCloud[p] ?? [:]).values.reduce(0, +) / Double(base.count)) }
+        return ranks.enumerated().sorted { a, b in
+            a.element.decades != b.element.decades ? a.element.decades > b.element.decades : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// The cluster demand of every function of an on-prem outcome (app units counted once): per
+    /// minute, the memory held and the busy cores (calls in execution × their unit's cores per call).
+    static func demand(_ outcome: TargetOutcome, inputs: OnPremInputs) throws -> ClusterDemand {
+        let cores = Units.cores(outcome, inputs: inputs)
         var seen = Set<String>()
         var memory: [Double] = [], busy: [Double] = []
         for f in outcome.functions {
-            let key = f.scalingUnit == "app" ? "app:" + f.app : "fn:" + f.app + "/" + f.function
+            let key = Units.key(f)
             guard seen.insert(key).inserted else { continue }
-            guard let s = f.series else { throw PlacementError(message: "the simulation of \(outcome.id) carries no per-function series") }
+            guard let raw = f.series else { throw PlacementError(message: "the simulation of \(outcome.id) carries no per-function series") }
+            let s = Units.busyCores(raw, cores: cores[key] ?? 0)
             if memory.isEmpty { memory = s.memoryMB; busy = s.busyCalls; continue }
             for m in 0..<min(memory.count, s.memoryMB.count) { memory[m] += s.memoryMB[m]; busy[m] += s.busyCalls[m] }
         }
-        return ClusterDemand(memoryMB: memory, busyCalls: busy, coresPerCall: coresPerCall)
+        return ClusterDemand(memoryMB: memory, busyCores: busy)
     }
 
     /// The lowest factor from which on-prem is no dearer up to the top of the range: scanned on

@@ -14,17 +14,22 @@ public struct ClusterDemand: Sendable, Equatable {
         self.meanCores = meanCores
     }
 
-    /// From per-minute sums of memory (MB) and calls in execution, at `coresPerCall` each.
-    public init(memoryMB: [Double], busyCalls: [Double], coresPerCall: Double) {
+    /// From per-minute sums of memory (MB) and busy cores (calls in execution × their cores per call).
+    public init(memoryMB: [Double], busyCores: [Double]) {
         peakMemoryMB = memoryMB.max() ?? 0
-        peakCores = (busyCalls.max() ?? 0) * coresPerCall
-        meanCores = busyCalls.isEmpty ? 0 : busyCalls.reduce(0, +) / Double(busyCalls.count) * coresPerCall
+        peakCores = busyCores.max() ?? 0
+        meanCores = busyCores.isEmpty ? 0 : busyCores.reduce(0, +) / Double(busyCores.count)
     }
 
     /// The demand of `factor` times the volume: in-flight calls scale with the arrival rate
     /// (Little's law); memory is scaled alike (see `BreakEven` for what that over- and understates).
     public func scaled(_ factor: Double) -> ClusterDemand {
         ClusterDemand(peakMemoryMB: peakMemoryMB * factor, peakCores: peakCores * factor, meanCores: meanCores * factor)
+    }
+
+    /// The same calls with each instance's memory × `memory` and each call's cores × `cores`.
+    public func scaled(memory: Double, cores: Double) -> ClusterDemand {
+        ClusterDemand(peakMemoryMB: peakMemoryMB * memory, peakCores: peakCores * cores, meanCores: meanCores * cores)
     }
 }
 
@@ -53,32 +58,43 @@ public struct ClusterCost: Sendable, Equatable {
     public var hardware = 0.0
     public var power = 0.0
     public var space = 0.0
+    /// Platform operations (fixed) plus the servers' care.
     public var people = 0.0
     public var licences = 0.0
-    public var total: Double { hardware + power + space + people + licences }
+    /// Capacity taken from an existing cluster at the team's marginal rate (`owned.cost: marginal`).
+    public var capacity = 0.0
+    public var total: Double { hardware + power + space + people + licences + capacity }
 
     public init() {}
 }
 
 /// Servers and monthly cost of the cluster a demand needs.
 public struct ClusterEstimate: Sendable, Equatable {
+    /// Servers bought (or owned and priced) and run for this demand, spares included.
     public var servers: Int
     public var demand: ClusterDemand
-    /// Mean share of the cluster's cores in use (power interpolates idle to loaded watts by it).
+    /// Mean share of those servers' cores in use (power interpolates idle to loaded watts by it).
     public var utilisation: Double
     public var cost: ClusterCost
+    /// Cores and GB taken from an existing cluster's spare capacity (`owned.cost: marginal`).
+    public var ownedCores = 0.0
+    public var ownedMemoryGB = 0.0
 }
 
 /// Sizes and prices an on-prem cluster.
 ///
-/// Servers: the larger of (peak memory + control plane) × (1 + headroom) ÷ server memory and
-/// (peak cores + control plane) × (1 + headroom) ÷ server cores, rounded up, plus the spare
-/// servers (N+1). Instances are assumed to pack onto servers without fragmentation (the headroom
-/// absorbs it). Monthly (30 days, as the cloud bills): purchase ÷ amortisation months (owned
-/// servers free when sunk); power = servers × (idle + (loaded − idle) × utilisation) × PUE ×
-/// price, the linear power model of Fan, Weber & Barroso (ISCA 2007); space = loaded kW ×
-/// colocation rent; people = servers ÷ servers per admin × admin cost (or a price per server);
-/// licences = flat + per server. Nothing placed on-prem costs nothing: no cluster is bought.
+/// Capacity needed: (peak memory + control plane) × (1 + headroom) and (peak cores + control
+/// plane) × (1 + headroom). With `owned.cost: marginal` the existing cluster's spare capacity
+/// (`owned.servers` servers' worth) is taken first, at the team's price per core-month and
+/// GB-month; only what it cannot hold buys servers. Servers: the larger of memory ÷ server memory
+/// and cores ÷ server cores, rounded up, plus the spare servers (N+1). Instances are assumed to
+/// pack onto servers without fragmentation (the headroom absorbs it). Monthly (30 days, as the
+/// cloud bills): purchase ÷ amortisation months (owned servers free when sunk); power = servers ×
+/// (idle + (loaded − idle) × utilisation) × PUE × price, the linear power model of Fan, Weber &
+/// Barroso (ISCA 2007); space = loaded kW × colocation rent; people = platform FTE × admin cost
+/// (fixed: the FaaS platform and its cluster) + servers ÷ servers per admin × admin cost (or a
+/// price per server); licences = flat + per server. Nothing placed on-prem costs nothing: no
+/// cluster is bought and no platform run.
 public enum ClusterSizing {
     public static let hoursPerMonth = 24.0 * 30
 
@@ -87,23 +103,36 @@ public enum ClusterSizing {
             return ClusterEstimate(servers: 0, demand: demand, utilisation: 0, cost: ClusterCost())
         }
         let grow = 1 + inputs.headroom
-        let byMemory = (demand.peakMemoryMB + controlPlane.memoryMB) * grow / (inputs.serverMemoryGB * 1024)
-        let byCores = (demand.peakCores + controlPlane.cores) * grow / inputs.serverCores
-        // A hair below a whole number is that number (sums of per-minute means carry rounding).
-        let needed = max(1, Int((max(byMemory, byCores) - 1e-9).rounded(.up)))
-        let servers = needed + inputs.redundancy
-        let n = Double(servers)
-        let utilisation = min(1, (demand.meanCores + controlPlane.cores) / (n * inputs.serverCores))
+        var memoryGB = (demand.peakMemoryMB + controlPlane.memoryMB) * grow / 1024
+        var cores = (demand.peakCores + controlPlane.cores) * grow
+        var meanCores = demand.meanCores + controlPlane.cores
         var cost = ClusterCost()
-        let bought = inputs.ownedSunk ? max(0, servers - inputs.ownedServers) : servers
+        var ownedCores = 0.0, ownedGB = 0.0
+        if inputs.ownedMarginal {
+            ownedCores = min(cores, Double(inputs.ownedServers) * inputs.serverCores)
+            ownedGB = min(memoryGB, Double(inputs.ownedServers) * inputs.serverMemoryGB)
+            cost.capacity = ownedCores * inputs.ownedCoreUSDPerMonth + ownedGB * inputs.ownedGBUSDPerMonth
+            cores -= ownedCores
+            memoryGB -= ownedGB
+            meanCores = max(0, meanCores - ownedCores / grow)
+        }
+        // A hair below a whole number is that number (sums of per-minute means carry rounding).
+        let needed = max(memoryGB / inputs.serverMemoryGB, cores / inputs.serverCores) > 1e-9
+            ? max(1, Int((max(memoryGB / inputs.serverMemoryGB, cores / inputs.serverCores) - 1e-9).rounded(.up))) : 0
+        let servers = needed > 0 ? needed + inputs.redundancy : 0
+        let n = Double(servers)
+        let utilisation = servers > 0 ? min(1, meanCores / (n * inputs.serverCores)) : 0
+        let bought = inputs.ownedMarginal || !inputs.ownedSunk ? servers : max(0, servers - inputs.ownedServers)
         cost.hardware = Double(bought) * inputs.serverPriceUSD / (inputs.amortisationYears * 12)
         let watts = n * (inputs.serverWattsIdle + (inputs.serverWattsLoaded - inputs.serverWattsIdle) * utilisation)
         cost.power = watts / 1000 * hoursPerMonth * inputs.pue * inputs.electricityUSDPerKWh
         cost.space = n * inputs.serverWattsLoaded / 1000 * inputs.colocationUSDPerKWMonth
-        cost.people = inputs.operationsUSDPerServerMonth > 0
+        let perServer = inputs.operationsUSDPerServerMonth > 0
             ? n * inputs.operationsUSDPerServerMonth
             : n / inputs.serversPerAdmin * inputs.adminUSDPerYear / 12
+        cost.people = inputs.platformFTE * inputs.adminUSDPerYear / 12 + perServer
         cost.licences = inputs.licencesUSDPerMonth + n * inputs.licencesUSDPerServerMonth
-        return ClusterEstimate(servers: servers, demand: demand, utilisation: utilisation, cost: cost)
+        return ClusterEstimate(servers: servers, demand: demand, utilisation: utilisation, cost: cost,
+                               ownedCores: ownedCores, ownedMemoryGB: ownedGB)
     }
 }

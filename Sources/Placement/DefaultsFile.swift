@@ -53,6 +53,19 @@ public struct DefaultsFile: Sendable {
             }
             entries.append(Entry(key: key, value: value, source: name, line: figure.line))
         }
+        // On-prem site figures (`sites: {SITE: {KEY: {value, source}}}`), listed as `sites.SITE.KEY`.
+        if case .mapping(let siteNodes, _)? = tree["sites"] {
+            for (site, node) in siteNodes {
+                guard case .mapping(let pairs, _) = node else { continue }
+                for (key, figure) in pairs {
+                    guard case .scalar(let name, _)? = figure["source"], sources[name] != nil,
+                          case .scalar(let value, _)? = figure["value"] else {
+                        throw OnPremInputError(file: file, line: figure.line, message: "sites.\(site).\(key): needs a value and a source with url, read, checked and confidence")
+                    }
+                    entries.append(Entry(key: "sites.\(site).\(key)", value: value, source: name, line: figure.line))
+                }
+            }
+        }
         return DefaultsFile(file: file, sources: sources, entries: entries)
     }
 

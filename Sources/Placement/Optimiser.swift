@@ -43,7 +43,7 @@ enum Optimiser {
             let serverMB = model.inputs.serverMemoryGB * 1024, cores = model.inputs.serverCores
             let weight: [Double] = (0..<model.count).map { i in
                 let s = model.units[model.unitOf[i]]
-                return max((s.memoryMB.max() ?? 0) / serverMB, (s.busyCalls.max() ?? 0) * model.inputs.coresPerCall / cores) + 1e-12
+                return max((s.memoryMB.max() ?? 0) / serverMB, (s.busyCalls.max() ?? 0) / cores) + 1e-12
             }
             let order = (0..<model.count)
                 .filter { state.assignment[$0] != p && model.allowed[$0].contains(p) }

@@ -59,6 +59,9 @@ public struct OnPremCluster: Sendable, Equatable {
     public var controlPlane: ControlPlaneFootprint
     /// Assumed inputs the cost relies on.
     public var assumed: [String]
+    /// What each on-prem figure rests on, one line each: `cpu`, `memory`, `site`, `people`, and
+    /// `owned` when an existing cluster's capacity is priced at its marginal cost.
+    public var basis: [String: String] = [:]
 }
 
 /// A placement and what it is compared with.
@@ -142,13 +145,14 @@ public enum Placement {
         var units: [UnitSeries] = []
         if let p = onPremIndex {
             var index: [String: Int] = [:]
+            let cores = Units.cores(outcomes[p], inputs: request.inputs)
             for (i, f) in outcomes[p].functions.enumerated() {
-                let key = f.scalingUnit == "app" ? "app:" + f.app : "fn:" + f.app + "/" + f.function
+                let key = Units.key(f)
                 if let u = index[key] { unitOf[i] = u; continue }
                 guard let s = f.series else { throw PlacementError(message: "the simulation of \(targets[p].id) carries no per-function series (SimulationOptions.functionSeries)") }
                 index[key] = units.count
                 unitOf[i] = units.count
-                units.append(s)
+                units.append(Units.busyCores(s, cores: cores[key] ?? 0))
             }
         }
 
@@ -203,7 +207,8 @@ public enum Placement {
             let e = model.cluster(memory: everything.memory, busy: everything.busy)
             allOnPrem = (model.targets[p].id, e.cost.total, e.servers)
             cluster = OnPremCluster(target: model.targets[p].id, estimate: model.cluster(memory: state.memory, busy: state.busy),
-                                    controlPlane: model.controlPlane, assumed: model.inputs.assumedInUse)
+                                    controlPlane: model.controlPlane, assumed: model.inputs.assumedInUse,
+                                    basis: model.inputs.basis(outcomes[p]))
         }
 
         // Shares and reasons.

@@ -23,18 +23,7 @@ extension PlacementPlan {
             }),
             "notes": .array(notes.map { .string($0) }),
         ]
-        fields["onPrem"] = onPrem.map { c in
-            let e = c.estimate
-            return .object([
-                "target": .string(c.target), "servers": .int(e.servers),
-                "peakMemoryMB": .fixed(e.demand.peakMemoryMB, 1), "peakCores": .fixed(e.demand.peakCores, 3),
-                "meanCores": .fixed(e.demand.meanCores, 3), "utilisation": .fixed(e.utilisation, 4),
-                "controlPlane": .object(["memoryMB": .fixed(c.controlPlane.memoryMB, 1), "cores": .fixed(c.controlPlane.cores, 3)]),
-                "monthlyCost": .object(["total": usd(e.cost.total), "hardware": usd(e.cost.hardware), "power": usd(e.cost.power),
-                                        "space": usd(e.cost.space), "people": usd(e.cost.people), "licences": usd(e.cost.licences)]),
-                "assumed": .array(c.assumed.map { .string($0) }),
-            ])
-        } ?? .null
+        fields["onPrem"] = onPrem.map(\.jsonValue) ?? .null
         return .object(fields)
     }
 }
@@ -50,6 +39,7 @@ extension BreakEvenAnalysis {
             "sensitivity": .array(sensitivity.map { s in
                 .object(["parameter": .string(s.parameter), "factor": .fixed(s.factor, 4), "crossovers": .array(s.crossovers.map(\.jsonValue))])
             }),
+            "ranking": .array(ranking.map { .object(["parameter": .string($0.parameter), "decades": .fixed($0.decades, 3)]) }),
             "notes": .array(notes.map { .string($0) }),
         ])
     }

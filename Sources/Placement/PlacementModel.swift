@@ -20,7 +20,8 @@ struct PlacementModel {
     var usage: [[UsageSummary]]
     /// Targets function i may use (indexes into `targets`), ascending.
     var allowed: [[Int]]
-    /// On-prem scaling unit of each function, and each unit's series.
+    /// On-prem scaling unit of each function, and each unit's series (`busyCalls` in busy cores:
+    /// calls in execution × the unit's cores per call).
     var unitOf: [Int]
     var units: [UnitSeries]
     var spanMinutes: Int
@@ -38,7 +39,7 @@ struct PlacementModel {
     }
 
     func cluster(memory: [Double], busy: [Double]) -> ClusterEstimate {
-        ClusterSizing.estimate(ClusterDemand(memoryMB: memory, busyCalls: busy, coresPerCall: inputs.coresPerCall),
+        ClusterSizing.estimate(ClusterDemand(memoryMB: memory, busyCores: busy),
                                controlPlane: controlPlane, inputs: inputs)
     }
 }

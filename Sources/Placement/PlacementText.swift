@@ -48,9 +48,16 @@ public enum PlacementText {
             let e = c.estimate, k = e.cost
             if e.servers > 0 {
                 lines.append("  cluster \(c.target): \(e.servers) servers for a peak of \(Numbers.count(e.demand.peakMemoryMB)) MB and \(String(format: "%.1f", e.demand.peakCores)) cores (+ control plane \(Numbers.count(c.controlPlane.memoryMB)) MB, \(String(format: "%.2f", c.controlPlane.cores)) cores)")
-                lines.append("    \(money(k.total))/month = hardware \(money(k.hardware)) + power \(money(k.power)) + space \(money(k.space)) + people \(money(k.people)) + licences \(money(k.licences))")
+                lines.append("    \(money(k.total))/month = hardware \(money(k.hardware)) + power \(money(k.power)) + space \(money(k.space)) + people \(money(k.people)) + licences \(money(k.licences))"
+                             + (k.capacity > 0 ? " + owned capacity \(money(k.capacity))" : ""))
+            } else if k.capacity > 0 {
+                lines.append("  cluster \(c.target): fits the owned cluster's spare capacity (\(String(format: "%.1f", e.ownedCores)) cores, \(String(format: "%.1f", e.ownedMemoryGB)) GB)")
+                lines.append("    \(money(k.total))/month = owned capacity \(money(k.capacity)) + people \(money(k.people)) + licences \(money(k.licences))")
             } else {
                 lines.append("  cluster \(c.target): not needed (nothing placed on-prem)")
+            }
+            for key in ["cpu", "memory", "site", "people", "owned"] {
+                if let b = c.basis[key] { lines.append("    \(key): \(b)") }
             }
             if !c.assumed.isEmpty { lines.append("    assumed: \(c.assumed.joined(separator: ", "))") }
         }
@@ -94,14 +101,38 @@ public enum PlacementText {
             }
             if !b.sensitivity.isEmpty {
                 lines.append("")
-                lines.append("Sensitivity (break-even volume factor per cloud target)")
+                lines.append("Sensitivity (break-even volume factor per cloud target; most decisive input first)")
                 lines.append(pad("parameter", 22) + b.crossovers.map { padLeft(String($0.cloud.prefix(17)), 18) }.joined())
                 lines.append(pad("as given", 22) + b.crossovers.map { padLeft($0.scale.map(scale) ?? "never", 18) }.joined())
                 for s in b.sensitivity {
                     lines.append(pad("\(s.parameter) ×\(Numbers.number(s.factor, .trimmed))", 22) + s.crossovers.map { padLeft($0.scale.map(scale) ?? "never", 18) }.joined())
                 }
+                if !b.ranking.isEmpty {
+                    lines.append("ranking (decades of volume the break-even moves, mean over cloud targets): "
+                                 + b.ranking.map { "\($0.parameter) \(String(format: "%.2f", $0.decades))" }.joined(separator: ", "))
+                }
             }
             for note in b.notes { lines.append("note: \(note)") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Each on-prem platform's cluster with the whole trace on it, one block each.
+    public static func render(onPrem clusters: [OnPremCluster]) -> String {
+        guard !clusters.isEmpty else { return "" }
+        var lines = ["", "Every on-prem platform with the whole trace on it (USD/month)"]
+        for c in clusters {
+            let e = c.estimate, k = e.cost
+            lines.append("  \(pad(c.target, 14)) \(padLeft(money(k.total), 12))  \(e.servers) servers = hardware \(money(k.hardware)) + power \(money(k.power)) + space \(money(k.space)) + people \(money(k.people)) + licences \(money(k.licences))"
+                         + (k.capacity > 0 ? " + owned capacity \(money(k.capacity))" : ""))
+            lines.append("    control plane \(Numbers.count(c.controlPlane.memoryMB)) MB, \(String(format: "%.2f", c.controlPlane.cores)) cores: \(c.basis["controlPlane"] ?? "")")
+            if let licence = c.basis["licence"] { lines.append("    licence: \(licence)") }
+        }
+        // What every platform's figure rests on (the same inputs for each).
+        if let first = clusters.first {
+            for key in ["cpu", "memory", "site", "people", "owned"] {
+                if let b = first.basis[key] { lines.append("  \(key): \(b)") }
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

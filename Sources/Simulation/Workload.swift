@@ -53,6 +53,9 @@ public struct FunctionWorkload: Sendable {
     public var ephemeralStorageMB: Double?
     /// Where `memoryMB` came from (the report shows it beside the bills it decides).
     public var memoryOrigin: MemoryOrigin = .declared
+    /// CPU time over execution time of its calls where the trace measured it (`cpu_ms`): the cores
+    /// a running call keeps busy; nil when the trace does not say (on-prem sizing takes a default).
+    public var cpuCoresPerCall: Double?
 
     public init(key: FunctionKey, trigger: Trigger? = nil, memoryMB: Double, calls: Calls, timeoutMs: Double? = nil, provisioned: Int? = nil) {
         self.key = key

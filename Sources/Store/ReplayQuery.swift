@@ -17,6 +17,9 @@ public struct ReplayTrace: Sendable {
         public var durationsMs: [Double] = []
         /// Largest configured memory among its invocation rows, if any.
         public var configuredMemoryMB: Double?
+        /// CPU and execution time summed over the invocation rows that give both (`cpu_ms`), ms.
+        public var cpuMs = 0.0
+        public var cpuRowsDurationMs = 0.0
 
         public init(key: FunctionKey, trigger: Trigger? = nil, minutes: [Int32] = [], counts: [Int32] = [],
                     durations: [DurationPercentiles] = [], starts: [Double] = [], durationsMs: [Double] = [],
@@ -107,7 +110,7 @@ extension TraceStore {
                     percentilesMs: ["p0_ms", "p1_ms", "p25_ms", "p50_ms", "p75_ms", "p99_ms", "p100_ms"].map { row[$0] }))
             }
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT function_id, start_s, duration_ms, memory_mb FROM invocation WHERE start_s IS NOT NULL
+                SELECT function_id, start_s, duration_ms, memory_mb, cpu_ms FROM invocation WHERE start_s IS NOT NULL
                 ORDER BY function_id, start_s, duration_ms
                 """)
             while let row = try rows.next() {
@@ -116,6 +119,10 @@ extension TraceStore {
                 trace.functions[f].durationsMs.append(row["duration_ms"])
                 if let mb: Double = row["memory_mb"] {
                     trace.functions[f].configuredMemoryMB = max(trace.functions[f].configuredMemoryMB ?? 0, mb)
+                }
+                if let cpu: Double = row["cpu_ms"] {
+                    trace.functions[f].cpuMs += cpu
+                    trace.functions[f].cpuRowsDurationMs += row["duration_ms"] as Double
                 }
             }
             trace.invocationsWithoutTime = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invocation WHERE start_s IS NULL") ?? 0

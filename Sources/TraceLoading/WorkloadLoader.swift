@@ -50,7 +50,7 @@ public enum WorkloadLoader {
         var perApp: [String: Int] = [:]
         for f in trace.functions { perApp[f.key.app, default: 0] += 1 }
         var apps: [AppWorkload] = []
-        var assumed = 0, withoutDurations = 0, binnedAndExact = 0, floored = 0
+        var assumed = 0, withoutDurations = 0, binnedAndExact = 0, floored = 0, withCPU = 0
         for f in trace.functions where !(f.minutes.isEmpty && f.starts.isEmpty) {
             var memory = configuredMemory(f.key)
             var memoryOrigin = MemoryOrigin.declared
@@ -76,6 +76,8 @@ public enum WorkloadLoader {
             }
             var workload = FunctionWorkload(key: f.key, trigger: f.trigger, memoryMB: memory ?? assumedMemoryMB, calls: calls)
             workload.memoryOrigin = memoryOrigin
+            // CPU over execution time of the rows that measured both.
+            if f.cpuRowsDurationMs > 0 { workload.cpuCoresPerCall = f.cpuMs / f.cpuRowsDurationMs; withCPU += 1 }
             if apps.last?.key == f.key.app { apps[apps.count - 1].functions.append(workload) } else {
                 apps.append(AppWorkload(key: f.key.app, functions: [workload]))
             }
@@ -83,6 +85,7 @@ public enum WorkloadLoader {
         if floored > 0, let floor = inferredFloorMB {
             notes.append("\(floored) functions' share of their app's memory fell below \(Int(floor)) MB, the least any cloud target in the catalog bills: raised to it")
         }
+        if withCPU > 0 { notes.append("\(withCPU) functions carry CPU time (cpu_ms): on-prem sizing uses their measured cores per call") }
         if assumed > 0 { notes.append("\(assumed) functions have no memory in the trace or the deployment: \(Int(assumedMemoryMB)) MB assumed") }
         if withoutDurations > 0 {
             notes.append("\(withoutDurations) functions have no duration data: each invocation assumed to run 1 s")

@@ -76,6 +76,7 @@ extension AdvisePipeline.Step {
         let (outcome, breakEven) = try Place.place(run, onPrem: onPrem, inputs: pipeline.inputs, decision: pipeline.decision, breakEven: true)
         run.result.sections["placement"] = outcome.jsonValue()
         if let breakEven { run.result.sections["breakEven"] = breakEven.jsonValue() }
+        run.result.sections["onPremCosts"] = OnPremCosts.jsonValue(try Place.onPremCosts(run, inputs: pipeline.inputs))
         progress.end()
     } }
 

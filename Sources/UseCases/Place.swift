@@ -67,6 +67,8 @@ public enum Place {
         public var decision: DecisionOutcome
         /// The volumes at which on-prem overtakes each cloud target (nil: skipped).
         public var breakEven: BreakEvenAnalysis?
+        /// Every simulated on-prem platform's cluster with the whole trace on it.
+        public var onPremCosts: [OnPremCluster] = []
     }
 
     /// Replays the candidates, decides, and writes the JSON if asked.
@@ -85,8 +87,10 @@ public enum Place {
         let (outcome, breakEven) = try place(run, onPrem: onPremId, inputs: inputs, decision: decision, breakEven: request.breakEven)
         run.result.sections["placement"] = outcome.jsonValue()
         if let breakEven { run.result.sections["breakEven"] = breakEven.jsonValue() }
+        let clusters = try onPremCosts(run, inputs: inputs)
+        run.result.sections["onPremCosts"] = OnPremCosts.jsonValue(clusters)
         if let json = request.json { try Outputs.writeResult(run.result, to: json) }
-        return Outcome(run: run, decision: outcome, breakEven: breakEven)
+        return Outcome(run: run, decision: outcome, breakEven: breakEven, onPremCosts: clusters)
     }
 
     /// The targets to simulate: the request's, else the deployment's, else every active cloud
@@ -124,8 +128,10 @@ public enum Place {
 
     /// The plans compared and recommended (module Placement's `Decision`) and, unless skipped,
     /// the break-even volumes of a finished replay; shared with advise.
-    static func place(_ run: SimulationRun, onPrem: String, inputs: OnPremInputs, decision: DecisionInputs,
+    static func place(_ run: SimulationRun, onPrem: String, inputs given: OnPremInputs, decision: DecisionInputs,
                       breakEven: Bool) throws -> (DecisionOutcome, BreakEvenAnalysis?) {
+        // Each function's CPU from the trace where it measured it (cpu_ms).
+        let inputs = given.resolvingDemand(run.workload)
         do {
             let request = PlacementRequest(result: run.result, targets: run.targets, onPrem: onPrem, inputs: inputs,
                                            deployment: run.deployment, lockIn: run.lockIn)
@@ -140,6 +146,13 @@ public enum Place {
                                                                   workload: run.workload, options: run.options)) }
             return (outcome, analysis)
         } catch {
+            throw UseCaseError.failure("\(error)")
+        }
+    }
+
+    /// Every simulated on-prem platform's cost of ownership with the whole trace on it (shared with advise).
+    static func onPremCosts(_ run: SimulationRun, inputs: OnPremInputs) throws -> [OnPremCluster] {
+        do { return try OnPremCosts.all(result: run.result, targets: run.targets, inputs: inputs.resolvingDemand(run.workload)) } catch {
             throw UseCaseError.failure("\(error)")
         }
     }

@@ -172,7 +172,9 @@ public struct SimulationRun {
         let workload = try Self.workload(store, deployment: plan, inferredFloorMB: catalog.smallestCloudMemoryMB,
                                          periodSeconds: request.periodSeconds)
 
-        let options = request.options
+        var options = request.options
+        // Placement costs every on-prem platform simulated: each needs its per-function series.
+        if request.placementFollows { options.functionSeries = Set(targets.filter { $0.profile.kind == .onprem }.map(\.profile.id)) }
         var result: SimulationResult
         logger.debug("replaying \(workload.apps.count) scaling groups on \(ids.joined(separator: ", ")): seed \(options.seed), \(options.workers) threads, fast path \(options.fastPath ? "on" : "off")")
         do { result = try timed("replay") { try Simulator.run(workload, targets: targets, options: options) } } catch let error as PricingError {

@@ -38,5 +38,6 @@ struct PlaceCommand: ParsableCommand {
             workers: workers, format: format, current: current, breakEven: !noBreakEven, horizonMonths: horizon, dayRateUSD: dayRate),
             progress: TerminalProgress())
         print(PlacementText.render(placed.decision, breakEven: placed.breakEven), terminator: "")
+        print(PlacementText.render(onPrem: placed.onPremCosts), terminator: "")
     }
 }

@@ -21,7 +21,7 @@ struct PlacementTests {
           pue: 1.5
           electricityUSDPerKWh: 0.10
           colocationUSDPerKWMonth: 100
-          operations: {serversPerAdmin: 10, adminUSDPerYear: 120000}
+          operations: {platformFTE: 0.25, serversPerAdmin: 10, adminUSDPerYear: 120000}
           licences: {usdPerMonth: 50, usdPerServerMonth: 10}
           headroom: 25%
           redundancy: 1
@@ -44,9 +44,9 @@ struct PlacementTests {
         #expect(abs(e.cost.hardware - 600) < 1e-9)                      // 3 × 12,000 / 60 months
         #expect(abs(e.cost.power - 45.9) < 1e-9)                        // 3 × (100 + 200 × 10/48) W × 720 h × 1.5 × $0.10
         #expect(abs(e.cost.space - 90) < 1e-9)                          // 3 × 0.3 kW × $100
-        #expect(abs(e.cost.people - 3000) < 1e-9)                       // 3 / 10 × 120,000 / 12
+        #expect(abs(e.cost.people - 5500) < 1e-9)                       // (0.25 + 3 / 10) × 120,000 / 12
         #expect(abs(e.cost.licences - 80) < 1e-9)                       // 50 + 3 × 10
-        #expect(abs(e.cost.total - 3815.9) < 1e-9)
+        #expect(abs(e.cost.total - 6315.9) < 1e-9)
 
         var owned = inputs
         owned.ownedServers = 2
@@ -62,6 +62,7 @@ struct PlacementTests {
             .appendingPathComponent("docs/examples/onprem.yaml").path
         let inputs = try OnPremInputs.read(try Deployment.load(path: path))
         #expect(inputs.ownedServers == 2 && inputs.ownedSunk && inputs.coresPerCall == 0.25 && inputs.headroom == 0.25)
+        #expect(inputs.site == "de" && inputs.platformFTE == 0.5)
         #expect(inputs.assumedInUse.isEmpty)
     }
 
@@ -71,7 +72,7 @@ struct PlacementTests {
         #expect(d.colocationUSDPerKWMonth == 184.06)
         #expect(d.assumed.contains("server.priceUSD"))
         #expect(!d.assumed.contains("pue"))
-        for key in OnPremInputs.keys { #expect(d.origins[key] != nil, "no origin for \(key)") }
+        for key in OnPremInputs.keys where key != "coresPerCall" || d.coresPerCall == nil { #expect(d.origins[key] != nil, "no origin for \(key)") }
         // The deployment's value replaces the default and is no longer assumed.
         let set = try Self.inputs("onprem:\n  server:\n    priceUSD: 9000\n")
         #expect(set.serverPriceUSD == 9000)
@@ -98,7 +99,9 @@ struct PlacementTests {
         let peaks = onPrem.functions.map { ($0.series!.memoryMB.max()!, $0.series!.busyCalls.max()!) }
         #expect(abs(peaks[0].0 - 10_240) < 1 && abs(peaks[1].0 - 10_240) < 1)
         #expect(abs(peaks[0].1 - 10) < 1e-6 && abs(peaks[1].1 - 10) < 1e-6)
-        let demand = try BreakEven.demand(onPrem, coresPerCall: 1)
+        var oneCore = try OnPremInputs.defaults()
+        oneCore.coresPerCall = 1
+        let demand = try BreakEven.demand(onPrem, inputs: oneCore)
         #expect(abs(demand.peakMemoryMB - 10_240) < 1, "peak of the sum, not \(peaks[0].0 + peaks[1].0)")
         #expect(abs(demand.peakCores - 10) < 1e-6)
         // 16-core servers, no headroom, no spare: one server, where the sum of peaks would buy two.
@@ -260,10 +263,11 @@ struct PlacementTests {
                                            durationMs: (0..<2000).map { _ in random.uniform(10, 2000) }))
         }
         let workload = Workload(apps: functions.map { AppWorkload(key: $0.key.app, functions: [$0]) }, spanMinutes: 120)
-        let targets = try ["aws-lambda-x86", "cloud-run", "openfaas"].map { SimulationTarget(profile: try Self.catalog.profile($0)) }
-        let options = PlacementRequest.simulationOptions(SimulationOptions(), onPrem: "openfaas")
+        // Knative: a fixed idle time, so the keep-alive sensitivity re-simulates it.
+        let targets = try ["aws-lambda-x86", "cloud-run", "knative"].map { SimulationTarget(profile: try Self.catalog.profile($0)) }
+        let options = PlacementRequest.simulationOptions(SimulationOptions(), onPrem: "knative")
         let result = try Simulator.run(workload, targets: targets, options: options)
-        let analysis = try BreakEven.analyse(BreakEvenRequest(result: result, targets: targets, onPrem: "openfaas",
+        let analysis = try BreakEven.analyse(BreakEvenRequest(result: result, targets: targets, onPrem: "knative",
                                                               inputs: try OnPremInputs.defaults(), workload: workload, options: options))
         #expect(analysis.targets.count == 3)
         for curve in analysis.targets {
@@ -271,10 +275,12 @@ struct PlacementTests {
             for (a, b) in zip(curve.monthlyCost, curve.monthlyCost.dropFirst()) { #expect(b >= a - 1e-9, "\(curve.id): \(curve.monthlyCost)") }
         }
         #expect(analysis.targets.first { $0.id == "aws-lambda-x86" }!.monthlyCost.last! > analysis.targets.first { $0.id == "aws-lambda-x86" }!.monthlyCost.first!)
-        #expect(analysis.sensitivity.map(\.parameter) == ["serverPrice", "serverPrice", "electricityPrice", "electricityPrice", "headroom", "headroom",
-                                                      "coresPerCall", "coresPerCall", "keepAlive", "keepAlive"])
+        #expect(analysis.sensitivity.map(\.parameter).sorted() == ["cpuPerCall", "cpuPerCall", "electricityPrice", "electricityPrice", "headroom", "headroom",
+                                                               "keepAlive", "keepAlive", "memoryPerInstance", "memoryPerInstance", "people", "people",
+                                                               "serverPrice", "serverPrice"])
         // A cheaper server never makes on-prem overtake later.
-        for (c, cheap) in zip(analysis.crossovers, analysis.sensitivity[0].crossovers) {
+        let cheaper = try #require(analysis.sensitivity.first { $0.parameter == "serverPrice" && $0.factor == 0.5 })
+        for (c, cheap) in zip(analysis.crossovers, cheaper.crossovers) {
             if let k = c.scale { #expect(cheap.scale != nil && cheap.scale! <= k * 1.0001) }
         }
         // The crossing search finds a known crossing: cloud 10·k against on-prem 50 flat → 5×.
@@ -298,7 +304,7 @@ struct PlacementTests {
         ("onprem:\n  electricity: 0.1\n", "placer.yaml:2: onprem: unknown key 'electricity'"),
         ("onprem:\n  redundancy: 1.5\n", "placer.yaml:2: onprem.redundancy: expected a whole number"),
         ("onprem:\n  headroom: lots\n", "placer.yaml:2: onprem.headroom: expected a number"),
-        ("onprem:\n  owned: {servers: 2, cost: free}\n", "placer.yaml:2: onprem.owned.cost: expected sunk or priced, found 'free'"),
+        ("onprem:\n  owned: {servers: 2, cost: free}\n", "placer.yaml:2: onprem.owned.cost: expected sunk, priced or marginal, found 'free'"),
         ("onprem:\n  server: {wattsIdle: 500, wattsLoaded: 300}\n", "placer.yaml:2: onprem.server: wattsLoaded (300.0) is below wattsIdle (500.0)"),
         ("onprem:\n  operations:\n    usdPerServerMonth: 100\n    serversPerAdmin: 20\n", "placer.yaml:3: onprem.operations: give either"),
         ("onprem:\n  server: 4\n", "placer.yaml:2: onprem.server: expected a mapping"),

@@ -25,7 +25,7 @@ struct PrewarmedPoolPlacementTests {
         let own = ControlPlaneFootprint(profile: try catalog.profile("fission"))
         #expect(plan.onPrem?.controlPlane.memoryMB == own.memoryMB + 384)
         #expect(plan.notes.contains { $0.contains("pre-warmed pool (384 MB)") })
-        let demand = try BreakEven.demand(fission, coresPerCall: 1)
+        let demand = try BreakEven.demand(fission, inputs: try OnPremInputs.defaults())
         #expect(demand.peakMemoryMB < 384 + 2 * 256, "the per-function series do not carry the pool")
     }
 }

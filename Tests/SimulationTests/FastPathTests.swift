@@ -258,7 +258,10 @@ struct FastPathTests {
         let f = Self.binned(counts, percentiles: [20, 60, 150, 300, 600, 1500, 9000])
         let workload = Workload(apps: [AppWorkload(key: "a", functions: [f])], spanMinutes: 1440)
         for id in ["aws-lambda-x86", "openfaas"] {
-            let target = SimulationTarget(profile: try SimulationTests.profile(id))
+            var target = SimulationTarget(profile: try SimulationTests.profile(id))
+            // OpenFaaS Pro with its function labelled for scale to zero after 15 minutes (the
+            // Community Edition keeps its replicas, which the per-minute path does not model).
+            if id == "openfaas" { target.model.keepAlive = .fixed(idleSeconds: 900) }
             var options = SimulationOptions(seed: 3, arrivals: .exponential)
             #expect(Self.perMinute(try Simulator.run(workload, targets: [target], options: options).targets[0]), "\(id)")
             options.functionSeries = [id]

@@ -103,6 +103,28 @@ import UseCases
         #expect(markdown.contains("\n## Verdict\n") && markdown.contains("| plan | what it does | USD / month | saving / month |"))
     }
 
+    /// Every on-prem platform simulated gets a cost of ownership with the whole trace on it, each
+    /// with its own control plane, and the report's targets table costs them all.
+    @Test func adviseCostsEveryOnPremPlatform() throws {
+        let dir = try scratch()
+        let trace = repository.appendingPathComponent("datasets/lambda-log").path
+        let onPrem = ["openfaas", "knative", "openwhisk", "openlambda"]
+        var request = Advise.Request(paths: [trace], targets: ["aws-lambda-arm64"] + onPrem, out: dir.appendingPathComponent("all.md").path)
+        request.workers = 1
+        let advised = try Advise.run(request)
+        let costs = advised.document.root["onPremCosts"]?["targets"]?.array ?? []
+        #expect(costs.compactMap { $0["target"]?.string } == onPrem)
+        for c in costs {
+            #expect((c["monthlyCost"]?["total"]?.double ?? 0) > 0, "\(c["target"]?.string ?? "?")")
+            #expect(c["basis"]?["cpu"]?.string?.isEmpty == false && c["basis"]?["site"]?.string?.isEmpty == false)
+        }
+        let planes = Set(costs.compactMap { $0["controlPlane"]?["memoryMB"]?.double })
+        #expect(planes.count == onPrem.count, "each platform's own control plane")
+        let markdown = try String(contentsOfFile: advised.report, encoding: .utf8)
+        #expect(!markdown.contains("not computed") && !markdown.contains("Not costed"))
+        #expect(markdown.contains("What the on-prem costs rest on:"))
+    }
+
     @Test func reportMistakesHaveTheirKinds() throws {
         let dir = try scratch()
         let broken = try write("{\"schema\": \"placer.result/v1\", ", "broken.json", in: dir)
