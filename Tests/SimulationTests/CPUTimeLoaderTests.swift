@@ -22,11 +22,11 @@ struct CPUTimeLoaderTests {
     }
 
     /// Only rows that measured CPU count: their CPU over their own execution time.
-    @Test func cpuShareIsOverTheRowsThatMeasuredIt() {
+    @Test func cpuShareIsOverTheRowsThatMeasuredIt() throws {
         var f = ReplayTrace.Function(key: FunctionKey(app: "a", function: "f"), starts: [0, 1, 2], durationsMs: [100, 300, 1000])
         f.cpuMs = 40
         f.cpuRowsDurationMs = 400
-        let workload = WorkloadLoader.build(ReplayTrace(functions: [f]))
+        let workload = try WorkloadLoader.build(ReplayTrace(functions: [f]))
         #expect(workload.apps[0].functions[0].cpuCoresPerCall == 0.1)
     }
 }
