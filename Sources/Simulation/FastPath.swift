@@ -110,12 +110,16 @@ struct FastPlan {
         case needsSecondInstance
         /// Max instances or the scale-out rate would bind.
         case limitsBind
+        /// A fixed cluster: whether a call finds room depends on every other unit's instances at
+        /// that moment, which per-minute expectations do not know (`ClusterReplay` replays every call).
+        case finiteCluster
     }
 
     /// The plan for `function` on `model`, or why the exact path must replay it.
     static func make(_ function: FunctionWorkload, model: TargetModel, provisioned: Int, timeoutMs: Double,
                      mode: ArrivalMode, clock: BillingClock?, instanceBilling: Bool = false, spanMinutes: Int,
                      crossings: inout [Int: Crossings]) -> Result<FastPlan, Refusal> {
+        guard model.cluster == nil else { return .failure(.finiteCluster) }
         guard case .binned(let callMinutes, let callCounts, let table) = function.calls, !table.isEmpty, !callMinutes.isEmpty
         else { return .failure(.notBinned) }
         guard provisioned == 0, !instanceBilling else { return .failure(.provisionedOrInstanceBilled) }
