@@ -90,8 +90,11 @@ public enum ClusterSizing {
         let byMemory = (demand.peakMemoryMB + controlPlane.memoryMB) * grow / (inputs.serverMemoryGB * 1024)
         let byCores = (demand.peakCores + controlPlane.cores) * grow / inputs.serverCores
         // A hair below a whole number is that number (sums of per-minute means carry rounding).
-        let needed = max(1, Int((max(byMemory, byCores) - 1e-9).rounded(.up)))
-        let servers = needed + inputs.redundancy
+        var needed = max(1, Int((max(byMemory, byCores) - 1e-9).rounded(.up)))
+        // Calibrated by simulation (`ClusterSearch`): the peak-based size scaled to what the replay needed.
+        if let scale = inputs.sizingScale { needed = max(1, Int((Double(needed) * scale - 1e-9).rounded(.up))) }
+        // A fixed cluster is what it is (the replay says how it holds the load).
+        let servers = inputs.servers ?? needed + inputs.redundancy
         let n = Double(servers)
         let utilisation = min(1, (demand.meanCores + controlPlane.cores) / (n * inputs.serverCores))
         var cost = ClusterCost()

@@ -35,6 +35,17 @@ public struct OnPremInputs: Sendable, Equatable {
     public var ownedSunk = true
     /// Cores one call in execution keeps busy.
     public var coresPerCall = 0.0
+    /// A fixed cluster of this many servers (`onprem.servers`, or `--servers`): on-prem targets are
+    /// replayed on it (`ClusterReplay`) and it is what is costed; nil: the cluster is sized.
+    public var servers: Int?
+    /// Sizing by simulation (`ClusterSearch`): the simulated smallest cluster of all the functions
+    /// over its peak-based size (before spares). Every peak-based size (a subset of the functions,
+    /// another volume) is scaled by it, so all the functions get exactly the simulated size; nil:
+    /// peak-based sizes as they are.
+    public var sizingScale: Double?
+    /// Sizing by simulation: the p99 a cluster must keep, as a share above the unlimited replay's
+    /// p99, when the deployment sets no p99 objective.
+    public var p99Tolerance = 0.0
     /// Key paths whose value is a default of confidence `assumed` (not set by the deployment).
     public var assumed: [String] = []
     /// Where each key path's value comes from: a source address and date, or the deployment file and line.
@@ -45,7 +56,7 @@ public struct OnPremInputs: Sendable, Equatable {
                               "amortisationYears", "pue", "electricityUSDPerKWh", "colocationUSDPerKWMonth",
                               "operations.serversPerAdmin", "operations.adminUSDPerYear", "operations.usdPerServerMonth",
                               "licences.usdPerMonth", "licences.usdPerServerMonth", "headroom", "redundancy",
-                              "owned.servers", "owned.cost", "coresPerCall"]
+                              "owned.servers", "owned.cost", "coresPerCall", "servers", "sizing.p99Tolerance"]
 
     /// Valid range of each numeric key, and whether it must be a whole number.
     static let ranges: [String: (ClosedRange<Double>, whole: Bool)] = [
@@ -57,6 +68,7 @@ public struct OnPremInputs: Sendable, Equatable {
         "operations.usdPerServerMonth": (0...1_000_000, false), "licences.usdPerMonth": (0...100_000_000, false),
         "licences.usdPerServerMonth": (0...1_000_000, false), "headroom": (0...10, false),
         "redundancy": (0...10_000, true), "owned.servers": (0...1_000_000, true), "coresPerCall": (0.001...1_024, false),
+        "servers": (1...100_000, true), "sizing.p99Tolerance": (0...10, false),
     ]
 
     public init() {}
@@ -64,6 +76,7 @@ public struct OnPremInputs: Sendable, Equatable {
     /// The assumed key paths that the cost actually uses (one of the two operations models).
     public var assumedInUse: [String] {
         assumed.filter { key in
+            if key == "sizing.p99Tolerance", servers != nil { return false }  // a fixed cluster is not sized
             if operationsUSDPerServerMonth > 0 { return key != "operations.serversPerAdmin" && key != "operations.adminUSDPerYear" }
             return key != "operations.usdPerServerMonth"
         }
@@ -107,10 +120,12 @@ public struct OnPremInputs: Sendable, Equatable {
             if confidence == "assumed" { inputs.assumed.append(key) }
             seen.insert(key)
         }
-        for key in keys where key != "owned.cost" && !seen.contains(key) {
+        // `servers` has no default: without it the cluster is sized.
+        for key in keys where key != "owned.cost" && key != "servers" && !seen.contains(key) {
             throw OnPremInputError(file: file, line: nil, message: "no default for '\(key)'")
         }
         inputs.origins["owned.cost"] = "Placer's default: owned servers are sunk cost"
+        inputs.origins["servers"] = "not set: the cluster is sized by simulation"
         return inputs
     }
 
@@ -198,6 +213,8 @@ public struct OnPremInputs: Sendable, Equatable {
         case "redundancy": redundancy = Int(value)
         case "owned.servers": ownedServers = Int(value)
         case "coresPerCall": coresPerCall = value
+        case "servers": servers = Int(value)
+        case "sizing.p99Tolerance": p99Tolerance = value
         default: break
         }
     }

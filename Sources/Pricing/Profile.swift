@@ -204,8 +204,8 @@ public struct ColdStart: Sendable {
 public struct NodePlacement: Sendable, Equatable {
     /// What an instance reserves on its node.
     public enum Rule: String, Sendable, CaseIterable {
-        /// Kubernetes: a pod reserves its requests (memory, and CPU = cores per call × the
-        /// instance's concurrency) for its whole life, busy or idle.
+        /// Kubernetes: a pod reserves its requests (its memory and one call's cores) for its
+        /// whole life, busy or idle.
         case requests
         /// OpenWhisk's invoker: an instance holds its memory; CPU is shared, not reserved.
         case memory

@@ -58,13 +58,15 @@ public struct ClusterModel: Sendable, Equatable {
 
     /// What one instance of a scaling unit holds on its node and what each of its calls takes,
     /// in whole milli-cores and KB (integers: capacity never drifts however many calls come and go).
-    func unitDemand(members: [FunctionKey], memoryMB: Double, concurrency: Int) -> UnitDemand {
+    func unitDemand(members: [FunctionKey], memoryMB: Double) -> UnitDemand {
         let cores = members.map { demand($0).coresPerCall }.max() ?? coresPerCall
         let memory = members.count == 1 ? (demand(members[0]).memoryMB ?? memoryMB) : memoryMB
         let milli = Int64((cores * 1000).rounded(.up))
         var d = UnitDemand(memoryKB: Int64((memory * 1024).rounded(.up)), instanceMilli: 0, callMilli: 0)
         switch placement.rule {
-        case .requests: d.instanceMilli = milli * Int64(concurrency)
+        // A pod's request is a floor the scheduler reserves, not a cap: sized for one call, the
+        // calls it serves at once share whatever its node has spare.
+        case .requests: d.instanceMilli = milli
         case .binPacking: d.callMilli = milli
         case .memory: break
         }
@@ -105,6 +107,8 @@ final class ClusterNodes {
         static func < (a: Expiry, b: Expiry) -> Bool { (a.time, a.unit) < (b.time, b.unit) }
     }
     var expiries = Heap<Expiry>()
+    /// Times any node's free cores or memory grew (an instance removed, a call's cores given back).
+    private(set) var freed = 0
 
     init(_ model: ClusterModel, reservedMBPerNode: Double = 0) {
         self.model = model
@@ -160,12 +164,17 @@ final class ClusterNodes {
 
     func removeInstance(node n: Int32, _ d: UnitDemand) {
         guard n >= 0 else { return }
+        freed += 1
         freeKB[Int(n)] += d.memoryKB
         freeMilli[Int(n)] += d.instanceMilli
     }
 
     func startCall(node n: Int32, _ d: UnitDemand) { if n >= 0 { freeMilli[Int(n)] -= d.callMilli } }
-    func endCall(node n: Int32, _ d: UnitDemand) { if n >= 0 { freeMilli[Int(n)] += d.callMilli } }
+    func endCall(node n: Int32, _ d: UnitDemand) {
+        guard n >= 0, d.callMilli > 0 else { return }
+        freed += 1
+        freeMilli[Int(n)] += d.callMilli
+    }
 
     /// An idle instance of `unit` expires at `time` unless reused first.
     func expiry(unit: Int32, at time: Double) { expiries.insert(Expiry(time: time, unit: unit)) }

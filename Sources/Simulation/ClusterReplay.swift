@@ -55,15 +55,17 @@ struct ClusterReplay {
     /// Units with queued calls (any order).
     private var waiting: [Int] = []
     private var queuedNow = 0
+    /// `ClusterNodes.freed` when the whole queue was last tried.
+    private var triedAtFreed = -1
     var report = Report()
 
-    init(units: [GroupReplay], cluster: ClusterModel, perInstanceConcurrency: Int, reservedMBPerNode: Double) {
+    init(units: [GroupReplay], cluster: ClusterModel, reservedMBPerNode: Double) {
         self.units = units
         nodes = ClusterNodes(cluster, reservedMBPerNode: reservedMBPerNode)
         var fits: [Bool] = []
         for u in units.indices {
             let keys = units[u].members.map { units[u].app.functions[$0].key }
-            let demand = cluster.unitDemand(members: keys, memoryMB: units[u].memoryMB, concurrency: perInstanceConcurrency)
+            let demand = cluster.unitDemand(members: keys, memoryMB: units[u].memoryMB)
             let home = Int(ArrivalExpansion.stableHash(keys[0]) % UInt64(cluster.nodes))
             self.units[u].pool.nodes = NodeBinding(cluster: nodes, unit: Int32(u), demand: demand, home: home)
             fits.append(nodes.everFits(demand))
@@ -101,8 +103,7 @@ struct ClusterReplay {
         }
         // A pre-warmed pool's generic instances hold their memory on the nodes all window.
         let pooled = generic.map { Double($0.pool.size) * $0.pool.memoryMB / Double(cluster.nodes) } ?? 0
-        var replay = ClusterReplay(units: units, cluster: cluster, perInstanceConcurrency: target.model.perInstanceConcurrency,
-                                   reservedMBPerNode: pooled)
+        var replay = ClusterReplay(units: units, cluster: cluster, reservedMBPerNode: pooled)
         var lists = [CallList](repeating: CallList(), count: expanders.count)
         var order = CallOrder()
         var bound = 0.0
@@ -193,19 +194,29 @@ struct ClusterReplay {
             if c <= e {
                 let done = completions.popMin()!
                 units[Int(done.unit)].pool.complete(upTo: c)
-                drain(at: c)
+                drain(at: c, freedInstanceOf: Int(done.unit))
             } else {
                 let expiry = nodes.expiries.popMin()!
                 units[Int(expiry.unit)].pool.expire(before: e.nextUp)
-                drain(at: e)
+                drain(at: e, freedInstanceOf: nil)
             }
         }
     }
 
     /// Starts what the queue can at `t`: each waiting unit's calls in order, units by their
-    /// oldest call (then unit order).
-    private mutating func drain(at t: Double) {
+    /// oldest call (then unit order). When no node has gained room since the whole queue was last
+    /// tried, only the unit whose instance just freed (if any) can start a call: only it is tried.
+    private mutating func drain(at t: Double, freedInstanceOf unit: Int?) {
         guard !waiting.isEmpty else { return }
+        if nodes.freed == triedAtFreed {
+            guard let u = unit, !queues[u].isEmpty else { return }
+            while let w = queues[u].first, settle(u, w, at: t) {
+                queues[u].removeFirst()
+                queuedNow -= 1
+            }
+            if queues[u].isEmpty { waiting.removeAll { $0 == u } }
+            return
+        }
         waiting.sort { (queues[$0].first!.origin, $0) < (queues[$1].first!.origin, $1) }
         for u in waiting {
             while let w = queues[u].first, settle(u, w, at: t) {
@@ -214,6 +225,7 @@ struct ClusterReplay {
             }
         }
         waiting.removeAll { queues[$0].isEmpty }
+        triedAtFreed = nodes.freed
     }
 
     /// Ends the replay: everything in flight ends, every expiry passes; calls still waiting were
@@ -236,14 +248,14 @@ extension ClusterReplay {
         let p = cluster.placement
         let rule: String
         switch p.rule {
-        case .requests: rule = "an instance reserves its memory and its cores per call × concurrency (requests) for its life"
+        case .requests: rule = "an instance reserves its memory and one call's cores (its requests) for its life, busy or idle"
         case .memory: rule = "an instance holds its memory; CPU is shared, not reserved"
         case .binPacking: rule = "an instance holds its memory, a running call its cores"
         }
         var parts = ["fixed cluster of \(cluster.nodes) servers, each offering instances \(Numbers.number(cluster.coresPerNode, .trimmed)) cores and \(Numbers.number(cluster.memoryMBPerNode / 1024, .trimmed)) GB after the control plane's share; \(rule); new instances go to the \(p.nodeChoice.rawValue) node; every call replayed in one time order across functions (no per-minute fast path)"]
         if pooled != nil { parts.append("the pre-warmed pool's memory is held on the nodes all window") }
         if total.queued > 0 {
-            parts.append("\(total.queued) calls found no room and waited in the platform's queue (wait p50 \(Numbers.number(total.waitMs.p50, .trimmed)) ms, p99 \(Numbers.number(total.waitMs.p99, .trimmed)) ms; at most \(report.longestQueue) waiting at once)")
+            parts.append("\(total.queued) calls found no room and waited in the platform's queue (wait p50 \(Numbers.duration(seconds: total.waitMs.p50 / 1000, .approximate)), p99 \(Numbers.duration(seconds: total.waitMs.p99 / 1000, .approximate)); at most \(report.longestQueue) waiting at once)")
         } else {
             parts.append("no call waited for room")
         }

@@ -54,12 +54,16 @@ public struct SimulationRequest: Sendable {
     public var placementFollows = false
     /// The on-prem platform a following placement sizes a cluster of.
     public var onPrem: String?
+    /// Replay on-prem targets on a fixed cluster of this many servers (`--servers`; nil: the
+    /// deployment's `onprem.servers`, else instances unlimited).
+    public var servers: Int?
 
     /// A request with what most callers set; the rest keep their defaults.
     public init(paths: [String], targets: [String] = [], deployment: String? = nil, seed: UInt64 = 1,
                 arrivals: ArrivalMode = .exponential, catalog: String? = nil, region: String? = nil,
                 keepAlive: KeepAliveChoice? = nil, workers: Int? = nil, format: TraceFormat? = nil, current: String? = nil,
-                freeTier: Bool = true, skipInvalidRows: Bool = false, exact: Bool = false, calibration: String? = nil) {
+                freeTier: Bool = true, skipInvalidRows: Bool = false, exact: Bool = false, calibration: String? = nil, servers: Int? = nil) {
+        self.servers = servers
         self.paths = paths
         self.targets = targets
         self.deployment = deployment
@@ -115,6 +119,7 @@ public struct SimulationRun {
         guard !ids.isEmpty else { throw UseCaseError.usage("give at least one --target (see `placer catalog list`), or a --deployment with targets") }
 
         let measured = try Inputs.calibration(request.calibration)
+        let cluster = try FixedClusterChoice(servers: request.servers, deployment: plan)
         var targets: [SimulationTarget] = []
         do {
             let today = Inputs.today()
@@ -130,6 +135,7 @@ public struct SimulationRun {
                 var selected = SimulationTarget(profile: profile, pricing: PricingOptions(freeTier: request.freeTier, discountPercent: discount, region: request.region))
                 if request.keepAlive == .hybridHistogram { selected.model.keepAlive = .hybridHistogram(HybridHistogram()) }
                 if let measured, profile.kind == .onprem { measured.apply(to: &selected.model) }
+                if profile.kind == .onprem { selected.model.cluster = try cluster.model(for: profile) }
                 targets.append(selected)
             }
         } catch let error as CatalogError {

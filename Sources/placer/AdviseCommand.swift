@@ -24,6 +24,7 @@ struct AdviseCommand: ParsableCommand {
     @Option(name: .customLong("day-rate"), help: "USD per developer-day of migration effort (default: a sourced US figure, docs/decision.md).") var dayRate: Double?
     @Option(name: .long, help: "Threads to use (default: every core); results do not depend on it.") var workers: Int?
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
+    @Option(name: .long, help: "Replay on-prem targets on a fixed cluster of N servers and cost N (default: onprem.servers, else sized by simulation).") var servers: Int?
 
     func run() throws {
         var request = Advise.Request(paths: paths, deployment: deployment, targets: targets.flatMap(commaList), out: out)
@@ -38,6 +39,7 @@ struct AdviseCommand: ParsableCommand {
         request.workers = workers
         request.format = format
         request.worker = workerPath()
+        request.servers = servers
         let written = try Advise.run(request, progress: TerminalProgress())
         print("wrote \(written.report) (\(chartCount(written.charts.count)) beside it) and \(written.json)")
     }

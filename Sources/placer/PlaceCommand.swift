@@ -31,12 +31,15 @@ struct PlaceCommand: ParsableCommand {
     @Flag(name: .customLong("no-break-even"), help: "Skip the break-even and sensitivity analysis.") var noBreakEven = false
     @Option(name: .long, help: "Months a plan's saving is counted over against its migration cost (default 36).") var horizon: Int?
     @Option(name: .customLong("day-rate"), help: "USD per developer-day of migration effort (default: a sourced US figure, docs/decision.md).") var dayRate: Double?
+    @Option(name: .long, help: "Replay the on-prem platform on a fixed cluster of N servers and cost N (default: onprem.servers, else the smallest cluster meeting the p99 objective, by simulation).") var servers: Int?
 
     func run() throws {
-        let placed = try Place.run(Place.Request(
+        var request = Place.Request(
             paths: paths, deployment: deployment, targets: targets.map(commaList), onPrem: onprem, json: json, seed: seed, catalog: catalog,
-            workers: workers, format: format, current: current, breakEven: !noBreakEven, horizonMonths: horizon, dayRateUSD: dayRate),
-            progress: TerminalProgress())
+            workers: workers, format: format, current: current, breakEven: !noBreakEven, horizonMonths: horizon, dayRateUSD: dayRate)
+        request.servers = servers
+        let placed = try Place.run(request, progress: TerminalProgress())
+        if let fit = placed.clusterFit { print(fit.text()) }
         print(PlacementText.render(placed.decision, breakEven: placed.breakEven), terminator: "")
     }
 }
