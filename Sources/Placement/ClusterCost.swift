@@ -74,8 +74,10 @@ public struct ClusterEstimate: Sendable, Equatable {
 /// Servers: the larger of (peak memory + control plane) × (1 + headroom) ÷ server memory and
 /// (peak cores + control plane) × (1 + headroom) ÷ server cores, rounded up, plus the spare
 /// servers (N+1). Instances are assumed to pack onto servers without fragmentation (the headroom
-/// absorbs it). Monthly (30 days, as the cloud bills): purchase ÷ amortisation months (owned
-/// servers free when sunk); power = servers × (idle + (loaded − idle) × utilisation) × PUE ×
+/// absorbs it). Where a simulation sized the cluster (`ClusterSearch`), that count is scaled by
+/// `OnPremInputs.sizingScale`; a fixed cluster (`OnPremInputs.servers`) is that many servers.
+/// Monthly (30 days, as the cloud bills): purchase ÷ amortisation months (owned servers free
+/// when sunk); power = servers × (idle + (loaded − idle) × utilisation) × PUE ×
 /// price, the linear power model of Fan, Weber & Barroso (ISCA 2007); space = loaded kW ×
 /// colocation rent; people = servers ÷ servers per admin × admin cost (or a price per server);
 /// licences = flat + per server. Nothing placed on-prem costs nothing: no cluster is bought.
