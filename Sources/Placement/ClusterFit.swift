@@ -172,10 +172,10 @@ public enum ClusterSearch {
         let floor = request.unlimited.total.latencyMs.p99 * (1 + request.inputs.p99Tolerance)
         let tolerance = Numbers.number(request.inputs.p99Tolerance * 100, .trimmed)
         if let slo = request.deployment?.defaults.p99LatencyMs {
-            if slo >= floor { return (slo, "the deployment's p99 objective of \(Numbers.number(slo, .trimmed)) ms") }
-            return (floor, "the deployment's p99 objective (\(Numbers.number(slo, .trimmed)) ms), relaxed to the unlimited replay's p99 + \(tolerance) % (\(Numbers.number(floor, .trimmed)) ms): no cluster does better")
+            if slo >= floor { return (slo, "the deployment's p99 objective of \(Numbers.ms(slo, .withUnit))") }
+            return (floor, "the deployment's p99 objective (\(Numbers.ms(slo, .withUnit))), relaxed to the unlimited replay's p99 + \(tolerance) % (\(Numbers.ms(floor, .withUnit))): no cluster does better")
         }
-        return (floor, "the unlimited replay's p99 + \(tolerance) % (\(Numbers.number(floor, .trimmed)) ms; no p99 objective in the deployment)")
+        return (floor, "the unlimited replay's p99 + \(tolerance) % (\(Numbers.ms(floor, .withUnit)); no p99 objective in the deployment)")
     }
 
     static func judge(_ outcome: TargetOutcome, servers: Int, request: Request, objectiveMs: Double) -> ClusterFit.Trial {

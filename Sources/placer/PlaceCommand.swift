@@ -39,7 +39,7 @@ struct PlaceCommand: ParsableCommand {
             workers: workers, format: format, current: current, breakEven: !noBreakEven, horizonMonths: horizon, dayRateUSD: dayRate)
         request.servers = servers
         let placed = try Place.run(request, progress: TerminalProgress())
-        if let fit = placed.clusterFit { print(fit.text()) }
         print(PlacementText.render(placed.decision, breakEven: placed.breakEven), terminator: "")
+        if let fit = placed.clusterFit { print("\n" + fit.text(), terminator: "") }
     }
 }
