@@ -11,8 +11,8 @@ struct PlaceCommand: ParsableCommand {
         commandName: "place",
         abstract: "Hybrid placement per function (cloud or the on-prem cluster), its total and savings, and the break-even volumes.",
         discussion: """
-            Simulates the trace on the candidates, sizes the on-prem cluster from the peak of the summed \
-            per-minute load, and places each function subject to the deployment's pins (`target:`), p99 \
+            Simulates the trace on the candidates, sizes the on-prem cluster as the fewest servers on which \
+            a replay meets the p99 objective (or replays it on --servers N), and places each function subject to the deployment's pins (`target:`), p99 \
             objective, compliance and maximum lock-in. On-prem cost inputs come from the deployment's \
             `onprem:` section over sourced defaults. JSON: placer.result/v1 with `placement` and \
             `breakEven` sections (docs/result.md).
