@@ -15,6 +15,8 @@ public struct ExecutionResult: Sendable {
     public var wallSeconds: Double
     public var startUnixMicros: Int64
     public var slots: Int
+    /// The node it ran as (`ExecutionOptions.node`).
+    public var node: ClusterModel
     public var notes: [String]
 }
 
@@ -90,6 +92,8 @@ public final class LocalExecutor {
     /// Calls due and not yet handed to an instance, in schedule order.
     private var queue = Deque<Int>()
     private var busySlots = 0
+    /// Memory the live instances hold, MB (their functions' memory).
+    private var heldMB = 0.0
     private var t0 = 0.0
     private var notes: [String] = []
     private var chunk = [UInt8](repeating: 0, count: 65_536)
@@ -177,7 +181,8 @@ public final class LocalExecutor {
         }
         let ran = records.compactMap { $0 }
         return ExecutionResult(records: ran, instances: finished.sorted { $0.id < $1.id }, scheduled: calls.count,
-                               interrupted: interrupted, wallSeconds: finishedAt, startUnixMicros: startUnix, slots: options.slots, notes: notes)
+                               interrupted: interrupted, wallSeconds: finishedAt, startUnixMicros: startUnix, slots: options.slots,
+                               node: options.node, notes: notes)
     }
 
     // MARK: dispatch
@@ -212,12 +217,15 @@ public final class LocalExecutor {
         var cold = false
         if chosen == nil {
             guard live[key, default: []].count < options.model.maxInstances else { return false }
+            // The node's memory: a new instance waits until the live ones leave it room.
+            guard heldMB + Double(call.memoryMB) <= options.nodeMemoryMB || heldMB == 0 else { return false }
             cold = true
             let argv = options.argv(function: call.function)
             do {
                 let process = try Processes.spawn(argv, keepStderr: options.instanceStderr)
                 let instance = Instance(id: instances.count, unit: key, process: process, startedAt: t, memoryMB: call.memoryMB)
                 instances.append(instance)
+                heldMB += Double(call.memoryMB)
                 live[key, default: []].append(instance.id)
                 chosen = instance
             } catch {
@@ -443,6 +451,7 @@ public final class LocalExecutor {
         if !instance.stopping { if let fd = instance.input { close(fd) } }
         let ending = Processes.reap(instance.process.pid, grace: grace)
         instance.alive = false
+        heldMB -= Double(instance.memoryMB)
         close(instance.process.output)
         if instance.load > 0 {
             var outcome: InvocationRecord.Outcome

@@ -52,9 +52,11 @@ public struct ModelErrorTable: Sendable {
 /// Simulates exactly what was executed and compares.
 public enum ModelError {
     /// The calls that ran (at their replayed times, durations plus the calibration's warm
-    /// overhead), simulated on `target` (its cold start from the calibration when given), against
-    /// what the replay measured: cold starts, p50/p95/p99 response of the successful invocations,
-    /// instance-seconds.
+    /// overhead), simulated on `target` (its cold start from the calibration when given) on the
+    /// node the executor ran as (`ExecutionResult.node`: its slots and memory, calls queued when
+    /// full), against what the replay measured: cold starts, p50/p95/p99 response of the
+    /// successful invocations, instance-seconds. A note gives the simulation without the node
+    /// (every call its own instance when none is free, a cloud's view) for comparison.
     public static func compare(calls: [ExecCall], result: ExecutionResult, target: SimulationTarget,
                                calibration: Calibration?, sample: String, seed: UInt64 = 1) throws -> ModelErrorTable {
         let ran = Set(result.records.map(\.index))
@@ -66,10 +68,49 @@ public enum ModelError {
         if calibration == nil { notes.append("no calibration: the target's own cold-start model was simulated") } else {
             notes.append("simulated with this machine's calibration: cold start measured, warm overhead \(String(format: "%.3f", overhead)) ms added to each duration")
         }
+        if target.model.prewarmedPool != nil {
+            target.model.prewarmedPool = nil
+            notes.append("the target's pre-warmed pool left out: the executor keeps no generic instances")
+        }
         if case .alwaysOn = target.model.keepAlive {
             notes.append("always-on instances: the simulator counts them to the end of the window, the replay to its last answer")
         }
-        // One function per (app, function), in the loader's order; exact calls at the replayed times.
+        let workload = Self.workload(executed, target: target) { $0.durationMs + overhead }
+        let options = SimulationOptions(seed: seed, arrivals: .equidistant, fastPath: false)
+        let unlimited = try Simulator.run(workload, targets: [target], options: options).targets.first?.total ?? Outcome()
+        var onNode = target
+        onNode.model.cluster = result.node
+        let total = try Simulator.run(workload, targets: [onNode], options: options).targets.first?.total ?? Outcome()
+        let measured = ExecutionSummary(result)
+        notes.append(String(format: "simulated on the executor's node: %d slots (one core per call), %.0f MB for instances; %d calls queued for a slot (wait p50 %.1f ms, p99 %.1f ms)",
+                            result.slots, result.node.memoryMBPerNode, total.queued, total.waitMs.p50, total.waitMs.p99))
+        notes.append(String(format: "without the node (every call its own instance when none is free): %d cold starts, p50 %.1f ms, p99 %.1f ms, %.0f instance-seconds",
+                            unlimited.coldStarts, unlimited.latencyMs.p50, unlimited.latencyMs.p99, unlimited.instanceSeconds))
+        // The same node fed the execution times this machine gave each call (its contention in them):
+        // what is left is the model of instances and queueing alone.
+        let executionMs = Dictionary(result.records.compactMap { r in r.executionMs.map { (r.index, $0) } }, uniquingKeysWith: { a, _ in a })
+        let given = Self.workload(executed, target: target) { executionMs[$0.index] ?? $0.durationMs + overhead }
+        let asRan = try Simulator.run(given, targets: [onNode], options: options).targets.first?.total ?? Outcome()
+        notes.append(String(format: "on the node with each call's measured execution time as its duration: %d cold starts, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms (%+.1f %%, %+.1f %%, %+.1f %% against measured)",
+                            asRan.coldStarts, asRan.latencyMs.p50, asRan.latencyMs.p95, asRan.latencyMs.p99,
+                            Self.relative(asRan.latencyMs.p50, measured.responseMs.p50) * 100, Self.relative(asRan.latencyMs.p95, measured.responseMs.p95) * 100,
+                            Self.relative(asRan.latencyMs.p99, measured.responseMs.p99) * 100))
+        let rows = [
+            ModelErrorTable.Row(metric: "coldStarts", simulated: Double(total.coldStarts), measured: Double(measured.coldStarts)),
+            ModelErrorTable.Row(metric: "p50Ms", simulated: total.latencyMs.p50, measured: measured.responseMs.p50),
+            ModelErrorTable.Row(metric: "p95Ms", simulated: total.latencyMs.p95, measured: measured.responseMs.p95),
+            ModelErrorTable.Row(metric: "p99Ms", simulated: total.latencyMs.p99, measured: measured.responseMs.p99),
+            ModelErrorTable.Row(metric: "instanceSeconds", simulated: total.instanceSeconds, measured: measured.instanceSeconds),
+        ]
+        return ModelErrorTable(target: target.profile.id, sample: sample, rows: rows, notes: notes)
+    }
+
+    static func relative(_ simulated: Double, _ measured: Double) -> Double { measured == 0 ? 0 : (simulated - measured) / measured }
+
+    /// The executed calls as a workload: one function per (app, function) in the loader's order,
+    /// exact calls at the replayed times with `duration`'s durations; a window long enough that
+    /// no instance is cut short by its end.
+    static func workload(_ executed: [ExecCall], target: SimulationTarget, duration: (ExecCall) -> Double) -> Workload {
         var slot: [FunctionKey: Int] = [:]
         var keys: [FunctionKey] = [], starts: [[Double]] = [], durations: [[Double]] = [], memory: [Double] = []
         for call in executed {
@@ -81,7 +122,7 @@ public enum ModelError {
                 keys.append(key); starts.append([]); durations.append([]); memory.append(Double(call.memoryMB))
             }
             starts[i].append(call.scheduledSeconds)
-            durations[i].append(call.durationMs + overhead)
+            durations[i].append(duration(call))
         }
         var apps: [AppWorkload] = []
         for i in keys.indices.sorted(by: { (keys[$0].app, keys[$0].function) < (keys[$1].app, keys[$1].function) }) {
@@ -90,23 +131,8 @@ public enum ModelError {
                 apps.append(AppWorkload(key: keys[i].app, functions: [function]))
             }
         }
-        // A window long enough that no instance is cut short by its end.
-        var end = executed.map { $0.scheduledSeconds + $0.durationMs / 1000 }.max() ?? 0
+        var end = executed.map { $0.scheduledSeconds + duration($0) / 1000 }.max() ?? 0
         if case .fixed(let idle) = target.model.keepAlive { end += idle }
-        let workload = Workload(apps: apps, spanMinutes: Int((end / 60).rounded(.up)) + 1)
-        let simulated = try Simulator.run(workload, targets: [target], options: SimulationOptions(seed: seed, arrivals: .equidistant, fastPath: false))
-        let total = simulated.targets.first?.total ?? Outcome()
-        let measured = ExecutionSummary(result)
-        if measured.latenessMs.p99 > 10 {
-            notes.append(String(format: "measured start lateness p99 %.1f ms: calls waited for one of the %d slots (or for this machine), a queue the simulator does not model", measured.latenessMs.p99, result.slots))
-        }
-        let rows = [
-            ModelErrorTable.Row(metric: "coldStarts", simulated: Double(total.coldStarts), measured: Double(measured.coldStarts)),
-            ModelErrorTable.Row(metric: "p50Ms", simulated: total.latencyMs.p50, measured: measured.responseMs.p50),
-            ModelErrorTable.Row(metric: "p95Ms", simulated: total.latencyMs.p95, measured: measured.responseMs.p95),
-            ModelErrorTable.Row(metric: "p99Ms", simulated: total.latencyMs.p99, measured: measured.responseMs.p99),
-            ModelErrorTable.Row(metric: "instanceSeconds", simulated: total.instanceSeconds, measured: measured.instanceSeconds),
-        ]
-        return ModelErrorTable(target: target.profile.id, sample: sample, rows: rows, notes: notes)
+        return Workload(apps: apps, spanMinutes: Int((end / 60).rounded(.up)) + 1)
     }
 }

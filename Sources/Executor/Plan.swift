@@ -1,4 +1,5 @@
 import Foundation
+import Pricing
 import Simulation
 import WorkerProtocol
 
@@ -64,6 +65,19 @@ public struct ExecutionOptions: Sendable {
     public var memorySlackMB: Int
     /// Let instances write to this process's standard error (a handler's tracebacks) instead of /dev/null.
     public var instanceStderr = false
+    /// Memory the node offers instances, MB: a new instance starts only while the live ones and
+    /// it fit (this machine's physical memory by default).
+    public var nodeMemoryMB = Double(ProcessInfo.processInfo.physicalMemory) / 1_048_576
+
+    /// The node this executor is, as the simulator models one (`ClusterReplay`): one server whose
+    /// `slots` are its cores at one core per running call (an instance's start included), its
+    /// memory held by live instances, new instances on it while both fit, the rest queued.
+    public var node: ClusterModel {
+        ClusterModel(nodes: 1, coresPerNode: Double(slots), memoryMBPerNode: nodeMemoryMB,
+                     placement: NodePlacement(rule: .binPacking, nodeChoice: .firstFit, whenFull: .queue, evictIdle: false,
+                                              source: "placer execute (docs/executor.md)"),
+                     coresPerCall: 1)
+    }
 
     public init(model: TargetModel, slots: Int, timeoutSeconds: Double = 60, worker: String,
                 commands: [String: [String]] = [:], initMs: Double = 0, limitMemory: Bool = true, memorySlackMB: Int = 128) {

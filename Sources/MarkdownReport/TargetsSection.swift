@@ -53,6 +53,7 @@ enum TargetsSection {
         if c.p99SameEverywhere, let high = c.doc.targets.map(\.figures.p99Ms).max() {
             notes.append("p99 is about the same on every target (\(Numbers.ms(high, .withUnit))): it is the functions' own execution time, not the platform.")
         }
+        if let fit = clusterFit(c) { notes.append(fit) }
         notes.append("Latency is queueing + cold start + execution of served calls. Lock-in is 0 (portable) to 100 (locked in), weighted by invocations (see Lock-in and compliance).")
         text.append(notes.joined(separator: " "))
         var blocks: [Block] = [.text(text.joined(separator: "\n\n"))]
@@ -62,6 +63,21 @@ enum TargetsSection {
                                        style: .bar)))
         }
         return blocks
+    }
+
+    /// One sentence on the on-prem cluster by simulation (`clusterFit`): its size, how it was found,
+    /// the calls that waited for room and their wait, p99 with the wait against unlimited instances.
+    static func clusterFit(_ c: ReportContext) -> String? {
+        guard let fit = c.doc.section("clusterFit"), let id = fit["target"]?.string, let servers = fit["servers"]?.double,
+              let invocations = fit["invocations"]?.double, let queued = fit["queued"]?.double, let p99 = fit["p99Ms"]?.double,
+              let free = fit["unlimitedP99Ms"]?.double else { return nil }
+        let fixed: Bool
+        if case .bool(let b)? = fit["fixed"]?.value { fixed = b } else { fixed = false }
+        let how = fixed ? "the given size" : "the fewest servers meeting \(fit["objective"]?.string ?? "the p99 objective"), found by simulation"
+        let wait = fit["waitMs"]
+        let waited = queued == 0 ? "no call waited for room"
+            : "\(Numbers.count(Int(queued))) of \(Numbers.count(Int(invocations))) calls waited for room (wait p50 \(Numbers.ms(wait?["p50"]?.double ?? 0, .withUnit)), p99 \(Numbers.ms(wait?["p99"]?.double ?? 0, .withUnit)))"
+        return "On-prem cluster: \(Text.md(id)) on \(Numbers.count(Int(servers))) servers (\(how)): \(waited); p99 \(Numbers.ms(p99, .withUnit)) with the wait, \(Numbers.ms(free, .withUnit)) with unlimited instances."
     }
 
     /// On-prem monthly costs: every platform's cluster with the whole trace on it (`onPremCosts`),

@@ -87,7 +87,9 @@ public struct ClusterEstimate: Sendable, Equatable {
 /// plane) × (1 + headroom). With `owned.cost: marginal` the existing cluster's spare capacity
 /// (`owned.servers` servers' worth) is taken first, at the team's price per core-month and
 /// GB-month; only what it cannot hold buys servers. Servers: the larger of memory ÷ server memory
-/// and cores ÷ server cores, rounded up, plus the spare servers (N+1). Instances are assumed to
+/// and cores ÷ server cores, rounded up (where a simulation sized the cluster, `ClusterSearch`,
+/// scaled by `OnPremInputs.sizingScale`), plus the spare servers (N+1); a fixed cluster
+/// (`OnPremInputs.servers`) is that many servers. Instances are assumed to
 /// pack onto servers without fragmentation (the headroom absorbs it). Monthly (30 days, as the
 /// cloud bills): purchase ÷ amortisation months (owned servers free when sunk); power = servers ×
 /// (idle + (loaded − idle) × utilisation) × PUE × price, the linear power model of Fan, Weber &
@@ -117,9 +119,12 @@ public enum ClusterSizing {
             meanCores = max(0, meanCores - ownedCores / grow)
         }
         // A hair below a whole number is that number (sums of per-minute means carry rounding).
-        let needed = max(memoryGB / inputs.serverMemoryGB, cores / inputs.serverCores) > 1e-9
+        var needed = max(memoryGB / inputs.serverMemoryGB, cores / inputs.serverCores) > 1e-9
             ? max(1, Int((max(memoryGB / inputs.serverMemoryGB, cores / inputs.serverCores) - 1e-9).rounded(.up))) : 0
-        let servers = needed > 0 ? needed + inputs.redundancy : 0
+        // Calibrated by simulation (`ClusterSearch`): the peak-based size scaled to what the replay needed.
+        if needed > 0, let scale = inputs.sizingScale { needed = max(1, Int((Double(needed) * scale - 1e-9).rounded(.up))) }
+        // A fixed cluster is what it is (the replay says how it holds the load).
+        let servers = inputs.servers ?? (needed > 0 ? needed + inputs.redundancy : 0)
         let n = Double(servers)
         let utilisation = servers > 0 ? min(1, meanCores / (n * inputs.serverCores)) : 0
         let bought = inputs.ownedMarginal || !inputs.ownedSunk ? servers : max(0, servers - inputs.ownedServers)

@@ -56,6 +56,17 @@ public struct OnPremInputs: Sendable, Equatable {
     public var demand: [String: CallDemand] = [:]
     /// The site figures of the defaults, by site, then key.
     var sites: [String: [String: SiteFigure]] = [:]
+    /// A fixed cluster of this many servers (`onprem.servers`, or `--servers`): on-prem targets are
+    /// replayed on it (`ClusterReplay`) and it is what is costed; nil: the cluster is sized.
+    public var servers: Int?
+    /// Sizing by simulation (`ClusterSearch`): the simulated smallest cluster of all the functions
+    /// over its peak-based size (before spares). Every peak-based size (a subset of the functions,
+    /// another volume) is scaled by it, so all the functions get exactly the simulated size; nil:
+    /// peak-based sizes as they are.
+    public var sizingScale: Double?
+    /// Sizing by simulation: the p99 a cluster must keep, as a share above the unlimited replay's
+    /// p99, when the deployment sets no p99 objective.
+    public var p99Tolerance = 0.0
     /// Key paths whose value is a default of confidence `assumed` (not set by the deployment).
     public var assumed: [String] = []
     /// Where each key path's value comes from: a source address and date, or the deployment file and line.
@@ -67,10 +78,10 @@ public struct OnPremInputs: Sendable, Equatable {
                               "operations.platformFTE", "operations.serversPerAdmin", "operations.adminUSDPerYear", "operations.usdPerServerMonth",
                               "licences.usdPerMonth", "licences.usdPerServerMonth", "headroom", "redundancy",
                               "owned.servers", "owned.cost", "owned.coreUSDPerMonth", "owned.gbUSDPerMonth",
-                              "coresPerCall", "cpuMBPerCore", "cpuMaxCoresPerCall"]
+                              "coresPerCall", "cpuMBPerCore", "cpuMaxCoresPerCall", "servers", "sizing.p99Tolerance"]
     /// Keys the defaults' `figures:` need not give: the site's three come from `sites:`, a cost
     /// model and a CPU override have no default.
-    static let withoutDefault: Set<String> = ["owned.cost", "coresPerCall", "pue", "electricityUSDPerKWh", "colocationUSDPerKWMonth"]
+    static let withoutDefault: Set<String> = ["owned.cost", "coresPerCall", "servers", "pue", "electricityUSDPerKWh", "colocationUSDPerKWMonth"]
     /// The keys a site sets.
     static let siteKeys = ["electricityUSDPerKWh", "colocationUSDPerKWMonth", "pue"]
 
@@ -86,6 +97,7 @@ public struct OnPremInputs: Sendable, Equatable {
         "redundancy": (0...10_000, true), "owned.servers": (0...1_000_000, true), "coresPerCall": (0.001...1_024, false),
         "operations.platformFTE": (0...10_000, false), "owned.coreUSDPerMonth": (0...1_000_000, false),
         "owned.gbUSDPerMonth": (0...1_000_000, false), "cpuMBPerCore": (1...1_000_000, false), "cpuMaxCoresPerCall": (0.001...1_024, false),
+        "servers": (1...100_000, true), "sizing.p99Tolerance": (0...10, false),
     ]
 
     public init() {}
@@ -96,6 +108,7 @@ public struct OnPremInputs: Sendable, Equatable {
             if key == "site" { return siteBasis.hasPrefix("Placer's default") }
             if key.hasPrefix("owned.") && key != "owned.servers" { return ownedMarginal }
             if (key == "cpuMBPerCore" || key == "cpuMaxCoresPerCall") && coresPerCall != nil { return false }
+            if key == "sizing.p99Tolerance", servers != nil { return false }  // a fixed cluster is not sized
             if operationsUSDPerServerMonth > 0 { return key != "operations.serversPerAdmin" && key != "operations.adminUSDPerYear" }
             return key != "operations.usdPerServerMonth"
         }
@@ -216,6 +229,7 @@ public struct OnPremInputs: Sendable, Equatable {
         inputs.applySite(except: [])
         inputs.origins["owned.cost"] = "Placer's default: owned servers are sunk cost"
         inputs.origins["coresPerCall"] = "per function: the trace's cpu_ms, else memory ÷ cpuMBPerCore"
+        inputs.origins["servers"] = "not set: the cluster is sized by simulation"
         return inputs
     }
 
@@ -331,6 +345,8 @@ public struct OnPremInputs: Sendable, Equatable {
         case "owned.gbUSDPerMonth": ownedGBUSDPerMonth = value
         case "cpuMBPerCore": cpuMBPerCore = value
         case "cpuMaxCoresPerCall": cpuMaxCoresPerCall = value
+        case "servers": servers = Int(value)
+        case "sizing.p99Tolerance": p99Tolerance = value
         default: break
         }
     }

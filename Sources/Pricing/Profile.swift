@@ -60,6 +60,8 @@ public struct Profile: Sendable {
     public var coldStart: ColdStart?
     /// On-prem: what the platform itself runs, for capacity planning.
     public var controlPlane: ControlPlane?
+    /// On-prem: how the platform places instances on a fixed cluster's nodes (`placement:`).
+    public var nodePlacement: NodePlacement? = nil
     /// What leaving this target costs: handler contract, triggers, runtime (see `LockIn`).
     public var lockIn: LockIn?
     /// Certifications and regions offered (cloud); on-prem sites declare theirs in the deployment.
@@ -302,6 +304,48 @@ public struct ColdStart: Sendable {
     public var model: Model
     public var median: Figure?
     public var p99: Figure?
+}
+
+/// How an on-prem platform places instances on nodes and what a call that finds no room meets
+/// (profile section `placement:`, with its source).
+public struct NodePlacement: Sendable, Equatable {
+    /// What an instance reserves on its node.
+    public enum Rule: String, Sendable, CaseIterable {
+        /// Kubernetes: a pod reserves its requests (its memory and one call's cores) for its
+        /// whole life, busy or idle.
+        case requests
+        /// OpenWhisk's invoker: an instance holds its memory; CPU is shared, not reserved.
+        case memory
+        /// Bin packing: an instance holds its memory, a running call its cores (the executor's slots).
+        case binPacking = "bin-packing"
+    }
+    /// Which node a new instance goes to among those it fits on.
+    public enum NodeChoice: String, Sendable, CaseIterable {
+        /// The lowest-numbered node.
+        case firstFit = "first-fit"
+        /// The node with the most free resources (kube-scheduler's default LeastAllocated score).
+        case leastAllocated = "least-allocated"
+        /// The function's home node (a hash of its name), then the next ones (OpenWhisk's
+        /// sharding load balancer).
+        case home
+    }
+    /// What a call meets when no instance is free and no node has room for a new one.
+    public enum WhenFull: String, Sendable, CaseIterable { case queue, reject }
+
+    public var rule: Rule
+    public var nodeChoice: NodeChoice
+    public var whenFull: WhenFull
+    /// Whether idle instances are removed (least recently used first) to make room for a new one.
+    public var evictIdle: Bool
+    public var source: String
+
+    public init(rule: Rule, nodeChoice: NodeChoice, whenFull: WhenFull, evictIdle: Bool, source: String) {
+        self.rule = rule
+        self.nodeChoice = nodeChoice
+        self.whenFull = whenFull
+        self.evictIdle = evictIdle
+        self.source = source
+    }
 }
 
 /// Resources an on-prem platform's own services need.

@@ -46,7 +46,7 @@ struct ProfileReader {
 
     private static let topKeys = [
         "schema", "id", "name", "kind", "provider", "status", "region", "pricesAsOf", "sources",
-        "billing", "limits", "keepAlive", "coldStart", "controlPlane", "lockIn", "compliance",
+        "billing", "limits", "keepAlive", "coldStart", "controlPlane", "placement", "lockIn", "compliance",
     ]
 
     private mutating func profile(_ tree: YAMLTree) -> Profile? {
@@ -81,6 +81,7 @@ struct ProfileReader {
         let keepAlive = readKeepAlive(root["keepAlive"], at: "keepAlive")
         let coldStart = root["coldStart"].flatMap { readColdStart($0, at: "coldStart") }
         let controlPlane = root["controlPlane"].flatMap { readControlPlane($0, at: "controlPlane") }
+        let nodePlacement = root["placement"].flatMap { readPlacement($0, at: "placement") }
         let lockIn = root["lockIn"].flatMap { readLockIn($0, at: "lockIn") }
         let compliance = root["compliance"].flatMap { readCompliance($0, at: "compliance", kind: kind) }
         for name in sourceNames.subtracting(usedSources).sorted() where requireSourcesUsed {
@@ -90,7 +91,7 @@ struct ProfileReader {
         return Profile(
             id: id, name: name, kind: kind, provider: provider, status: status, region: region,
             pricesAsOf: asOf, sources: sources, billing: billing, limits: limits, keepAlive: keepAlive,
-            coldStart: coldStart, controlPlane: controlPlane, lockIn: lockIn,
+            coldStart: coldStart, controlPlane: controlPlane, nodePlacement: nodePlacement, lockIn: lockIn,
             compliance: compliance, document: tree, figures: figures)
     }
 
@@ -503,6 +504,18 @@ struct ProfileReader {
         return ControlPlane(memory: m["memory"].flatMap { figure($0, at: path + ".memory", [.memory]) },
                             cpu: m["cpu"].flatMap { figure($0, at: path + ".cpu", [.vcpu]) },
                             components: components)
+    }
+
+    private mutating func readPlacement(_ node: YAMLTree, at path: String) -> NodePlacement? {
+        guard let m = mapping(node, at: path, allowed: ["rule", "nodeChoice", "whenFull", "evictIdle", "source"],
+                              required: ["rule", "nodeChoice", "whenFull", "evictIdle", "source"]) else { return nil }
+        let rule: NodePlacement.Rule? = choice(m["rule"], at: path + ".rule")
+        let nodeChoice: NodePlacement.NodeChoice? = choice(m["nodeChoice"], at: path + ".nodeChoice")
+        let whenFull: NodePlacement.WhenFull? = choice(m["whenFull"], at: path + ".whenFull")
+        let evict = bool(m["evictIdle"], at: path + ".evictIdle")
+        let source = sourceRef(m["source"], at: path + ".source")
+        guard let rule, let nodeChoice, let whenFull, let evict, let source else { return nil }
+        return NodePlacement(rule: rule, nodeChoice: nodeChoice, whenFull: whenFull, evictIdle: evict, source: source)
     }
 
     // MARK: - Primitives

@@ -70,6 +70,8 @@ struct Accumulator {
     var shares: [(gbs: Double, requests: Int, storage: Double)] = []
     /// Every served call's latency, ms (each unit's added as it ends).
     var histogram = PercentileHistogram.latencies
+    /// Queued calls' waits on a fixed cluster, ms.
+    var waits = PercentileHistogram.latencies
     var usage: UsageSummary
     var spanMinutes: Int
     /// Instance-seconds (and MB-seconds) per minute: partial minutes, plus a difference array of
@@ -99,6 +101,8 @@ struct Accumulator {
         total.rejected += other.total.rejected
         total.delayed += other.total.delayed
         total.timedOut += other.total.timedOut
+        total.queued += other.total.queued
+        waits.merge(other.waits)
         total.instanceSeconds += other.total.instanceSeconds
         total.memoryGBSeconds += other.total.memoryGBSeconds
         total.billedGBSeconds += other.total.billedGBSeconds
@@ -256,6 +260,10 @@ struct Accumulator {
                 out.latencyMs = exactLatency(&g.tallies[f].latencies)
                 for v in g.tallies[f].latencies { histogram.record(v) }
             }
+            if out.queued > 0 {
+                out.waitMs = LatencySummary(g.tallies[f].waits)
+                waits.merge(g.tallies[f].waits)
+            }
             out.peakInstances = g.pool.peakInstances
             out.instanceSeconds = g.pool.instanceSeconds
             out.memoryGBSeconds = groupGBs
@@ -291,6 +299,7 @@ struct Accumulator {
             total.rejected += out.rejected
             total.delayed += out.delayed
             total.timedOut += out.timedOut
+            total.queued += out.queued
             total.billedGBSeconds += gbs
             shares.append((gbs, out.served, storageGBs))
             functions.append(FunctionOutcome(app: function.key.app, function: function.key.function, scalingUnit: g.unit,
@@ -311,6 +320,7 @@ struct Accumulator {
         // units peak at different moments, so their own peaks do not add up).
         total.peakInstances = Int((instances.max() ?? 0).rounded(.up))
         total.latencyMs = LatencySummary(histogram)
+        if total.queued > 0 { total.waitMs = LatencySummary(waits) }
         var notes = target.model.notes
         if memoryRaised > 0 {
             notes.append("\(memoryRaised) scaling units' memory brought inside the target's configurable range")
@@ -384,6 +394,8 @@ struct Tally {
     var execMs: Int64 = 0, initMs: Int64 = 0, provisionedExecMs: Int64 = 0
     /// Execution time (unrounded), for sharing an instance's active time.
     var runMs = 0.0
+    /// Waits of the calls queued on a fixed cluster, ms (shares the empty template until one waits).
+    var waits = PercentileHistogram.latencies
 
     /// A call throttled and never served (counted in `rejected`).
     mutating func turnAway() {
@@ -498,14 +510,17 @@ struct GroupReplay {
     /// the coupled replay held for the account quota (`waitedMs` > 0) counts as throttled and
     /// delayed, its wait in its latency. Returns when the call starts on its instance (later than
     /// `t` when its unit's limits delayed it) and leaves it; nil when rejected.
+    /// A call that waited on a fixed cluster (`queuedMs` > 0) counts as queued, its wait in its
+    /// latency; one that found no room (`ArrivalKind.noRoom`) changes nothing and returns nil.
     @discardableResult @inline(__always)
-    static func step(_ t: Double, _ duration: Double, waitedMs: Double = 0, timeout: Double, synchronous: Bool, rules: CallRules,
-                     pool: inout InstancePool, tally: inout Tally, series: inout SeriesCollector?,
+    static func step(_ t: Double, _ duration: Double, waitedMs: Double = 0, queuedMs: Double = 0, timeout: Double, synchronous: Bool,
+                     rules: CallRules, pool: inout InstancePool, tally: inout Tally, series: inout SeriesCollector?,
                      overlap: OverlapCounter?) -> (starts: Double, ends: Double)? {
         var d = duration
         let cut = d > timeout
         if cut { d = timeout }
         let r = pool.arrive(at: t, durationMs: d, synchronous: synchronous)
+        if r.kind == .noRoom { return nil }
         if r.kind == .rejected {
             tally.turnAway()
             return nil
@@ -517,7 +532,11 @@ struct GroupReplay {
             tally.outcome.throttled += 1
             tally.outcome.delayed += 1
         }
-        let latency = r.latency + waitedMs
+        if queuedMs > 0 {
+            tally.outcome.queued += 1
+            tally.waits.record(queuedMs)
+        }
+        let latency = r.latency + waitedMs + queuedMs
         tally.addLatency(latency)
         let leaves = r.ends
         // In flight from its start: a call waiting for its unit's limits holds no place.

@@ -36,6 +36,8 @@ enum CoupledReplay {
         /// Held calls that waited longer than `TargetModel.heldMaxAgeSeconds`: discarded unserved.
         var quotaDiscarded = 0
         var poolHits = 0, poolMisses = 0
+        /// What the fixed cluster did, when the target ran on one (`ClusterReplay`).
+        var cluster: ClusterReplay.Report?
     }
 
     /// A call its unit's limits delayed: it enters the account's calls in flight at `starts`.
@@ -223,7 +225,7 @@ struct Coupling {
         for (t, target) in prepared.enumerated() {
             // A target with a pool was not replayed independently, so it has no bound (nil).
             coupling.peakBound[t] = bounds[t]
-            if target.model.prewarmedPool != nil { chosen.append(t); continue }
+            if target.model.prewarmedPool != nil || target.model.cluster != nil { chosen.append(t); continue }
             if let quota = target.model.accountConcurrency, let peak = bounds[t], peak > quota { chosen.append(t) }
         }
         guard !chosen.isEmpty else { return coupling }
@@ -231,7 +233,13 @@ struct Coupling {
         let picked = chosen
         DispatchQueue.concurrentPerform(iterations: min(options.workers, chosen.count)) { _ in
             while let i = results.next() {
-                results.set(i, CoupledReplay.run(workload, target: prepared[picked[i]], options: options))
+                let target = prepared[picked[i]]
+                if let cluster = target.model.cluster {
+                    let (acc, report) = ClusterReplay.run(workload, target: target, cluster: cluster, options: options)
+                    results.set(i, (acc, CoupledReplay.Report(cluster: report)))
+                } else {
+                    results.set(i, CoupledReplay.run(workload, target: target, options: options))
+                }
             }
         }
         for (i, t) in chosen.enumerated() {
@@ -246,6 +254,12 @@ struct Coupling {
     func annotate(_ outcome: inout TargetOutcome, _ t: Int) {
         let model = models[t]
         let report = reports[t]
+        if let cluster = model.cluster, let clusterReport = report?.cluster {
+            outcome.cluster = cluster
+            if let pool = model.prewarmedPool { outcome.prewarmedMemoryMB = Double(pool.size) * pool.memoryMB }
+            outcome.notes.append(ClusterReplay.note(cluster, clusterReport, outcome.total, pooled: model.prewarmedPool))
+            return
+        }
         if let quota = model.accountConcurrency {
             if let report {
                 let discarded = report.quotaDiscarded == 0 ? ""

@@ -17,7 +17,12 @@ struct GroupCalls {
 }
 
 /// What became of one arrival.
-enum ArrivalKind: UInt8 { case warm, cold, delayed, rejected }
+enum ArrivalKind: UInt8 {
+    case warm, cold, delayed, rejected
+    /// On a fixed cluster: no instance of its unit free and no node with room for a new one;
+    /// nothing was changed (`ClusterReplay` queues or rejects the call).
+    case noRoom
+}
 
 /// One arrival's outcome in its scaling unit (`InstancePool.arrive`).
 struct Arrival {
@@ -32,6 +37,7 @@ struct Arrival {
     var starts: Double, ends: Double
 
     static let rejected = Arrival(latency: .nan, initMs: 0, kind: .rejected, provisioned: false, starts: .nan, ends: .nan)
+    static let noRoom = Arrival(latency: .nan, initMs: 0, kind: .noRoom, provisioned: false, starts: .nan, ends: .nan)
 }
 
 /// The discrete-event replay of one scaling unit on one target, fed arrivals in time order.
@@ -61,6 +67,8 @@ struct InstancePool {
     var histogram: IdleHistogram?
     /// The target's pre-warmed generic instances, shared by its units (`CoupledReplay`); nil for none.
     var generic: GenericPool?
+    /// The fixed cluster's nodes this unit's instances are placed on (`ClusterReplay`); nil: unlimited.
+    var nodes: NodeBinding?
 
     /// One instance: when it was started (or pre-warmed), when its current busy period began,
     /// when it expires once idle, and the requests it has in flight.
@@ -69,6 +77,9 @@ struct InstancePool {
         var activeSince: Double
         var expiresAt: Double
         var inFlight: Int32
+        /// The cluster node it runs on (-1 without a cluster) and when it last became idle.
+        var node: Int32 = -1
+        var freedAt = 0.0
     }
     var slots: [Slot] = []
     var heap = CompletionHeap()
@@ -121,6 +132,7 @@ struct InstancePool {
 
     private mutating func die(_ i: Int32, at t: Double) {
         alive -= 1
+        if let nodes { nodes.cluster.removeInstance(node: slots[Int(i)].node, nodes.demand) }
         let start = slots[Int(i)].born, end = min(max(t, start), endSeconds)
         if end > start {
             instanceSeconds += end - start
@@ -133,6 +145,7 @@ struct InstancePool {
             let period = (t - slots[Int(i)].activeSince) * 1000
             if i < reserved { reservedActivePeriodsMs.append(period) } else { activePeriodsMs.append(period) }
         }
+        slots[Int(i)].freedAt = t
         if i < reserved { reservedFree.append(i); return }
         if idleLimit < 0 { die(i, at: t); return }
         if histogram != nil {
@@ -148,21 +161,23 @@ struct InstancePool {
             slots[Int(i)].expiresAt = t + idleLimit
         }
         idle.append(i)
+        if let nodes, slots[Int(i)].expiresAt.isFinite { nodes.cluster.expiry(unit: nodes.unit, at: slots[Int(i)].expiresAt) }
         if idle.count - idleHead > poolSlots {
             let victim = idle[idleHead]; idleHead += 1
             die(victim, at: t)
         }
     }
 
-    private mutating func complete(upTo t: Double) {
+    mutating func complete(upTo t: Double) {
         while let (ct, i) = heap.popFirst(upTo: t) {
             slots[Int(i)].inFlight -= 1
+            if let nodes { nodes.cluster.endCall(node: slots[Int(i)].node, nodes.demand) }
             if slots[Int(i)].inFlight == 0 { release(i, at: ct) } else if c > 1 { partial.append(i) }
             if heap.isEmpty { unitIdleSince = ct }
         }
     }
 
-    private mutating func expire(before t: Double) {
+    mutating func expire(before t: Double) {
         guard idleLimit.isFinite else { return }
         // Oldest first; with a fixed idle time that is also the earliest expiry.
         while idleHead < idle.count, slots[Int(idle[idleHead])].expiresAt < t {
@@ -182,14 +197,25 @@ struct InstancePool {
         var chosen: Int32 = -1
         if c > 1 {
             while let i = partial.popLast() {
-                if slots[Int(i)].inFlight > 0, slots[Int(i)].inFlight < c { chosen = i; break }
+                if slots[Int(i)].inFlight > 0, slots[Int(i)].inFlight < c {
+                    // On a cluster whose node has no cores left for a call, another instance (or none).
+                    if let nodes, !nodes.cluster.fitsCall(node: slots[Int(i)].node, nodes.demand) { continue }
+                    chosen = i; break
+                }
             }
         }
         if chosen < 0, !reservedFree.isEmpty {
-            let i = reservedFree.removeLast()
-            chosen = i
-            slots[Int(i)].activeSince = t
+            if let nodes, let k = reservedFree.lastIndex(where: { nodes.cluster.fitsCall(node: slots[Int($0)].node, nodes.demand) }) {
+                chosen = reservedFree.remove(at: k)
+                slots[Int(chosen)].activeSince = t
+            } else if nodes == nil {
+                let i = reservedFree.removeLast()
+                chosen = i
+                slots[Int(i)].activeSince = t
+            }
         }
+        // Idle instances on a node with no cores left for a call are passed over (kept idle).
+        var passed: [Int32] = []
         while chosen < 0, idleHead < idle.count {
             let i = idle.removeLast()
             if idle.count < idleHead { idleHead = idle.count }
@@ -197,10 +223,13 @@ struct InstancePool {
             if slot.expiresAt < t { die(i, at: slot.expiresAt); continue }
             // Unloaded and not yet pre-warmed (hybrid policy): gone; the call starts cold.
             if t < slot.born { die(i, at: t); break }
+            if let nodes, !nodes.cluster.fitsCall(node: slot.node, nodes.demand) { passed.append(i); continue }
             chosen = i
             slots[Int(i)].activeSince = t
         }
+        if !passed.isEmpty { idle.append(contentsOf: passed.reversed()) }
         if chosen >= 0 {
+            if let nodes { nodes.cluster.startCall(node: slots[Int(chosen)].node, nodes.demand) }
             slots[Int(chosen)].inFlight += 1
             if c > 1, slots[Int(chosen)].inFlight < c { partial.append(chosen) }
             let ends = t + d / 1000
@@ -215,10 +244,18 @@ struct InstancePool {
             allowed = startedInWindow < envs || heap.isEmpty
         }
         if allowed || heap.isEmpty {
+            // On a fixed cluster a new instance needs a node with room for it and its call.
+            var node: Int32 = -1
+            if let nodes {
+                guard let n = nodes.cluster.choose(nodes.demand, home: nodes.home) else { return .noRoom }
+                node = n
+                nodes.cluster.addInstance(node: n, nodes.demand)
+                nodes.cluster.startCall(node: n, nodes.demand)
+            }
             startedInWindow += 1
             let i = Int32(slots.count)
             let initMs = generic?.coldStart(at: t, model.coldStart, &random) ?? model.coldStart.sample(&random)
-            slots.append(Slot(born: t, activeSince: t, expiresAt: .infinity, inFlight: 1))
+            slots.append(Slot(born: t, activeSince: t, expiresAt: .infinity, inFlight: 1, node: node))
             alive += 1
             instancesStarted += 1
             peakInstances = max(peakInstances, alive)
@@ -236,6 +273,37 @@ struct InstancePool {
         let ends = ct + d / 1000
         heap.replaceFirst(ends: ends)
         return Arrival(latency: (ct - t) * 1000 + d, initMs: 0, kind: .delayed, provisioned: i < reserved, starts: ct, ends: ends)
+    }
+
+    /// Whether a call arriving at `t` would find an instance of this unit free (after the
+    /// completions and expiries up to `t`), so needs no room for a new one.
+    mutating func hasFreeInstance(at t: Double) -> Bool {
+        complete(upTo: t)
+        expire(before: t)
+        if c > 1, partial.contains(where: { slots[Int($0)].inFlight > 0 && slots[Int($0)].inFlight < c }) { return true }
+        if !reservedFree.isEmpty { return true }
+        return idle[idleHead...].contains { slots[Int($0)].expiresAt >= t && t >= slots[Int($0)].born }
+    }
+
+    /// When the least recently freed idle instance became idle; nil when none is idle.
+    var oldestIdle: Double? { idleHead < idle.count ? slots[Int(idle[idleHead])].freedAt : nil }
+
+    /// Removes the least recently freed idle instance at `t` (to make room on the cluster).
+    mutating func evictOldestIdle(at t: Double) {
+        guard idleHead < idle.count else { return }
+        let i = idle[idleHead]; idleHead += 1
+        die(i, at: t)
+    }
+
+    /// Places the provisioned instances on the cluster's nodes; false when one finds no room.
+    mutating func placeReserved() -> Bool {
+        guard let nodes else { return true }
+        for i in 0..<Int(reserved) {
+            guard let n = nodes.cluster.choose(nodes.demand, home: nodes.home, withCall: false) else { return false }
+            nodes.cluster.addInstance(node: n, nodes.demand)
+            slots[i].node = n
+        }
+        return true
     }
 
     /// Ends the replay: work in flight completes and whatever is alive lives out its keep-alive

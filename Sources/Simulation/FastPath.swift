@@ -114,6 +114,9 @@ struct FastPlan {
         /// unit (Azure Flex: 1,000 ms, then 100 ms steps): how many periods fall under the minimum
         /// depends on the gaps between calls, which the per-minute estimate does not know.
         case activePeriodMinimum
+        /// A fixed cluster: whether a call finds room depends on every other unit's instances at
+        /// that moment, which per-minute expectations do not know (`ClusterReplay` replays every call).
+        case finiteCluster
     }
 
     /// The plan for `function` on `model`, or why the exact path must replay it.
@@ -126,6 +129,7 @@ struct FastPlan {
                      mode: ArrivalMode, clock: BillingClock?, instanceBilling: Bool = false, activePeriods: Bool = false,
                      spanMinutes: Int, crossings: inout [Int: Crossings]) -> Result<FastPlan, Refusal> {
         let concurrency = concurrency ?? model.perInstanceConcurrency
+        guard model.cluster == nil else { return .failure(.finiteCluster) }
         guard case .binned(let callMinutes, let callCounts, let table) = function.calls, !table.isEmpty, !callMinutes.isEmpty
         else { return .failure(.notBinned) }
         guard provisioned == 0, !instanceBilling else { return .failure(.provisionedOrInstanceBilled) }

@@ -49,6 +49,11 @@ public struct Outcome: Sendable, Equatable {
     public var delayed = 0
     /// Served invocations that ran past the timeout and were cut there (billed up to it).
     public var timedOut = 0
+    /// On a fixed cluster: served invocations that found no instance free and no node with room
+    /// for a new one, and waited in the platform's queue (their wait is in `latencyMs`).
+    public var queued = 0
+    /// Percentiles of the queued invocations' wait, ms (0 when none waited).
+    public var waitMs = LatencySummary()
     public var latencyMs = LatencySummary()
     /// Most instances alive at once (of the function's scaling unit, for a function's line).
     public var peakInstances = 0
@@ -106,6 +111,8 @@ public struct TargetOutcome: Sendable {
     /// Memory the target's pre-warmed generic instances hold all window, MB (0 without a pool):
     /// in `memoryMBPerMinute` but in no function's series, so on-prem sizing adds it once.
     public var prewarmedMemoryMB = 0.0
+    /// The fixed cluster it was replayed on; nil when its instances were unlimited.
+    public var cluster: ClusterModel? = nil
 }
 
 /// Everything one `placer simulate` run produced: schema `placer.result/v1`.

@@ -27,7 +27,15 @@ extension SimulationResult {
 
 extension TargetOutcome {
     func jsonValue() -> JSONValue {
-        var fields = total.jsonFields()
+        var fields = total.jsonFields(cluster: cluster != nil)
+        if let cluster {
+            fields["cluster"] = .object([
+                "servers": .int(cluster.nodes), "coresPerServer": .fixed(cluster.coresPerNode, 3),
+                "memoryMBPerServer": .fixed(cluster.memoryMBPerNode, 1), "coresPerCall": .fixed(cluster.coresPerCall, 3),
+                "rule": .string(cluster.placement.rule.rawValue), "nodeChoice": .string(cluster.placement.nodeChoice.rawValue),
+                "whenFull": .string(cluster.placement.whenFull.rawValue), "evictIdle": .bool(cluster.placement.evictIdle),
+            ])
+        }
         fields["id"] = .string(id)
         fields["scalingUnit"] = .string(scalingUnit)
         fields["keepAlive"] = .string(keepAlive)
@@ -55,7 +63,7 @@ extension TargetOutcome {
             "memoryMB": .array(memoryMBPerMinute.map { .fixed($0, 1) }),
         ])
         fields["functions"] = .array(functions.map { f in
-            var fields = f.outcome.jsonFields()
+            var fields = f.outcome.jsonFields(cluster: cluster != nil)
             fields["app"] = .string(f.app)
             fields["function"] = .string(f.function)
             fields["scalingUnit"] = .string(f.scalingUnit)
@@ -88,7 +96,17 @@ extension TargetOutcome {
 }
 
 extension Outcome {
-    func jsonFields() -> [String: JSONValue] {
+    /// `queued` and `waitMs` only on a fixed cluster (elsewhere nothing queues for room).
+    func jsonFields(cluster: Bool = false) -> [String: JSONValue] {
+        var fields = basicFields()
+        if cluster {
+            fields["queued"] = .int(queued)
+            fields["waitMs"] = .object(["p50": .fixed(waitMs.p50, 3), "p95": .fixed(waitMs.p95, 3), "p99": .fixed(waitMs.p99, 3)])
+        }
+        return fields
+    }
+
+    private func basicFields() -> [String: JSONValue] {
         [
             "invocations": .int(invocations), "coldStarts": .int(coldStarts), "throttled": .int(throttled),
             "rejected": .int(rejected), "delayed": .int(delayed), "timedOut": .int(timedOut),

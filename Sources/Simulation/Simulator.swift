@@ -65,12 +65,13 @@ public enum Simulator {
         // chunk that finished early until those before it are in, so memory stays bounded).
         // A pre-warmed pool couples a target's functions: such targets are replayed below, not here
         // (the merger keeps their empty totals, which the coupled replay replaces).
-        let independentIndices = prepared.indices.filter { prepared[$0].model.prewarmedPool == nil }
+        // A fixed cluster couples them too (`ClusterReplay`).
+        let independentIndices = prepared.indices.filter { prepared[$0].model.prewarmedPool == nil && prepared[$0].model.cluster == nil }
         let independent = independentIndices.map { prepared[$0] }
         let workers = min(options.workers, max(1, chunkCount))
         // Per worker and target with an account quota: the bound of the account's calls in flight.
         let overlaps = (0..<workers).map { _ in
-            prepared.map { $0.model.accountConcurrency == nil || $0.model.prewarmedPool != nil ? nil
+            prepared.map { $0.model.accountConcurrency == nil || $0.model.prewarmedPool != nil || $0.model.cluster != nil ? nil
                 : OverlapCounter(spanMinutes: workload.spanMinutes) }
         }
         let latencies = (0..<workers).map { _ in WorkerLatencies(targets: prepared.count) }

@@ -91,6 +91,9 @@ public struct TargetModel: Sendable {
     public var provisioned: Int
     /// What the reader should know about how the profile was interpreted.
     public var notes: [String]
+    /// The fixed cluster an on-prem target runs on (`ClusterReplay`); nil: as many instances as
+    /// the limits allow, wherever (a cloud's view, and on-prem sizing's).
+    public var cluster: ClusterModel?
 
     public init(id: String, scalingUnit: Limits.ScalingUnit = .function, perInstanceConcurrency: Int = 1,
                 maxInstances: Int = .max, scaleOutEnvironments: Int? = nil, scaleOutPeriodSeconds: Double = 1,

@@ -45,6 +45,8 @@ public enum Advise {
         public var calibration: String?
         /// The `placer-worker` executable, for `executeSample`.
         public var worker = "placer-worker"
+        /// A fixed cluster of this many servers for on-prem targets (nil: the deployment's, else sized by simulation).
+        public var servers: Int?
 
         /// A request with what most callers set; the rest keep their defaults.
         public init(paths: [String], deployment: String? = nil, targets: [String] = [], out: String = "placer-report.md") {
@@ -73,8 +75,9 @@ public enum Advise {
         guard out.hasSuffix(".md") else { throw UseCaseError.usage("--out \(out): the report's name must end in .md") }
         let jsonPath = request.json ?? String(out.dropLast(3)) + ".json"
         let plan = try Inputs.deployment(request.deployment)
-        let inputs: OnPremInputs
+        var inputs: OnPremInputs
         do { inputs = try OnPremInputs.read(plan) } catch { throw UseCaseError.badInput("\(error)") }
+        if let servers = request.servers { inputs.servers = servers }
         let known = try Inputs.catalog(request.catalog)
         var ids = request.targets
         if ids.isEmpty, plan?.targets.isEmpty ?? true { ids = known.ids }
@@ -85,6 +88,7 @@ public enum Advise {
         simulation.placementFollows = true
         simulation.onPrem = onPrem
         simulation.calibration = request.calibration
+        simulation.servers = request.servers
         let decision = try Place.decisionInputs(horizonMonths: request.horizonMonths, dayRateUSD: request.dayRateUSD)
         let pipeline = AdvisePipeline(request: simulation, onPrem: onPrem, inputs: inputs, decision: decision,
                                       executeSample: request.executeSample, worker: request.worker)

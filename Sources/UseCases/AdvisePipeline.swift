@@ -73,8 +73,9 @@ extension AdvisePipeline.Step {
     static var placement: Self { Self(name: "placement") { pipeline, run, progress in
         guard let onPrem = pipeline.onPrem else { return }
         progress.begin("Placing each function (cloud or a cluster of \(onPrem))")
-        let (outcome, breakEven) = try Place.place(run, onPrem: onPrem, inputs: pipeline.inputs, decision: pipeline.decision, breakEven: true)
+        let (outcome, breakEven, fit) = try Place.place(run, onPrem: onPrem, inputs: pipeline.inputs, decision: pipeline.decision, breakEven: true)
         run.result.sections["placement"] = outcome.jsonValue()
+        if let fit { run.result.sections["clusterFit"] = fit.jsonValue() }
         if let breakEven { run.result.sections["breakEven"] = breakEven.jsonValue() }
         run.result.sections["onPremCosts"] = OnPremCosts.jsonValue(try Place.onPremCosts(run, inputs: pipeline.inputs))
         progress.end()

@@ -38,6 +38,9 @@ public enum Place {
         public var horizonMonths: Int?
         /// USD per developer-day of migration effort (nil: the bundled, sourced default).
         public var dayRateUSD: Double?
+        /// A fixed cluster of this many servers for the on-prem platform (nil: the deployment's
+        /// `onprem.servers`, else the smallest cluster meeting the p99 objective, by simulation).
+        public var servers: Int?
 
         /// A request with what most callers set; the rest keep their defaults.
         public init(paths: [String], deployment: String? = nil, targets: [String]? = nil, onPrem: String? = nil, json: String? = nil,
@@ -69,13 +72,16 @@ public enum Place {
         public var breakEven: BreakEvenAnalysis?
         /// Every simulated on-prem platform's cluster with the whole trace on it.
         public var onPremCosts: [OnPremCluster] = []
+        /// How the fixed cluster holds the trace, or the smallest cluster found by simulation.
+        public var clusterFit: ClusterFit?
     }
 
     /// Replays the candidates, decides, and writes the JSON if asked.
     public static func run(_ request: Request, progress: some ProgressObserver = IgnoringProgress()) throws -> Outcome {
         let plan = try Inputs.deployment(request.deployment)
-        let inputs: OnPremInputs
+        var inputs: OnPremInputs
         do { inputs = try OnPremInputs.read(plan) } catch { throw UseCaseError.badInput("\(error)") }
+        if let servers = request.servers { inputs.servers = servers }
         let (ids, onPremId) = try candidates(request, deployment: plan, progress: progress)
         let decision = try decisionInputs(horizonMonths: request.horizonMonths, dayRateUSD: request.dayRateUSD)
 
@@ -83,14 +89,16 @@ public enum Place {
                                            catalog: request.catalog, workers: request.workers, format: request.format, current: request.current)
         simulation.placementFollows = true
         simulation.onPrem = onPremId
+        simulation.servers = request.servers
         var run = try SimulationRun.run(simulation, progress: progress)
-        let (outcome, breakEven) = try place(run, onPrem: onPremId, inputs: inputs, decision: decision, breakEven: request.breakEven)
+        let (outcome, breakEven, fit) = try place(run, onPrem: onPremId, inputs: inputs, decision: decision, breakEven: request.breakEven)
         run.result.sections["placement"] = outcome.jsonValue()
         if let breakEven { run.result.sections["breakEven"] = breakEven.jsonValue() }
         let clusters = try onPremCosts(run, inputs: inputs)
         run.result.sections["onPremCosts"] = OnPremCosts.jsonValue(clusters)
+        if let fit { run.result.sections["clusterFit"] = fit.jsonValue() }
         if let json = request.json { try Outputs.writeResult(run.result, to: json) }
-        return Outcome(run: run, decision: outcome, breakEven: breakEven, onPremCosts: clusters)
+        return Outcome(run: run, decision: outcome, breakEven: breakEven, onPremCosts: clusters, clusterFit: fit)
     }
 
     /// The targets to simulate: the request's, else the deployment's, else every active cloud
@@ -127,11 +135,13 @@ public enum Place {
     }
 
     /// The plans compared and recommended (module Placement's `Decision`) and, unless skipped,
-    /// the break-even volumes of a finished replay; shared with advise.
+    /// the break-even volumes of a finished replay, with the on-prem cluster by simulation
+    /// (`ClusterSizingStep`) costed; shared with advise.
     static func place(_ run: SimulationRun, onPrem: String, inputs given: OnPremInputs, decision: DecisionInputs,
-                      breakEven: Bool) throws -> (DecisionOutcome, BreakEvenAnalysis?) {
+                      breakEven: Bool) throws -> (DecisionOutcome, BreakEvenAnalysis?, ClusterFit?) {
         // Each function's CPU from the trace where it measured it (cpu_ms).
-        let inputs = given.resolvingDemand(run.workload)
+        var inputs = given.resolvingDemand(run.workload)
+        let fit = try timed("cluster sizing") { try ClusterSizingStep.fit(run, onPrem: onPrem, inputs: &inputs) }
         do {
             let request = PlacementRequest(result: run.result, targets: run.targets, onPrem: onPrem, inputs: inputs,
                                            deployment: run.deployment, lockIn: run.lockIn)
@@ -141,10 +151,10 @@ public enum Place {
                 try Decision.scenarios(outcome, request: decisionRequest, workload: run.workload, options: run.options)
             }
             logger.debug("plans: \(outcome.options.map(\.id).joined(separator: ", ")); recommended \(outcome.recommended)")
-            guard breakEven else { return (outcome, nil) }
+            guard breakEven else { return (outcome, nil, fit) }
             let analysis = try timed("break-even") { try BreakEven.analyse(BreakEvenRequest(result: run.result, targets: run.targets, onPrem: onPrem, inputs: inputs,
                                                                   workload: run.workload, options: run.options)) }
-            return (outcome, analysis)
+            return (outcome, analysis, fit)
         } catch {
             throw UseCaseError.failure("\(error)")
         }

@@ -60,12 +60,16 @@ public struct SimulationRequest: Sendable {
     /// The period a log without times covers, seconds (`--period 7d`): its calls are spread
     /// evenly over it, so bills can be estimated; concurrency is not modelled.
     public var periodSeconds: Double?
+    /// Replay on-prem targets on a fixed cluster of this many servers (`--servers`; nil: the
+    /// deployment's `onprem.servers`, else instances unlimited).
+    public var servers: Int?
 
     /// A request with what most callers set; the rest keep their defaults.
     public init(paths: [String], targets: [String] = [], deployment: String? = nil, seed: UInt64 = 1,
                 arrivals: ArrivalMode = .exponential, catalog: String? = nil, region: String? = nil,
                 keepAlive: KeepAliveChoice? = nil, workers: Int? = nil, format: TraceFormat? = nil, current: String? = nil,
-                freeTier: Bool = true, skipInvalidRows: Bool = false, exact: Bool = false, calibration: String? = nil) {
+                freeTier: Bool = true, skipInvalidRows: Bool = false, exact: Bool = false, calibration: String? = nil, servers: Int? = nil) {
+        self.servers = servers
         self.paths = paths
         self.targets = targets
         self.deployment = deployment
@@ -131,6 +135,7 @@ public struct SimulationRun {
             fitted = o
         case nil: break
         }
+        let cluster = try FixedClusterChoice(servers: request.servers, deployment: plan)
         var targets: [SimulationTarget] = []
         do {
             let today = Inputs.today()
@@ -162,6 +167,7 @@ public struct SimulationRun {
                 if request.keepAlive == .hybridHistogram { selected.model.keepAlive = .hybridHistogram(HybridHistogram()) }
                 if let quotaNote { selected.model.notes.append(quotaNote) }
                 if let measured, profile.kind == .onprem { measured.apply(to: &selected.model) }
+                if profile.kind == .onprem { selected.model.cluster = try cluster.model(for: profile) }
                 targets.append(selected)
             }
         } catch let error as CatalogError {

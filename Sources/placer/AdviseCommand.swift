@@ -26,6 +26,7 @@ struct AdviseCommand: ParsableCommand {
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
     @Option(name: .long, help: "The period a log without times covers (7d, 12h, 90m): its calls are spread over it to estimate the bill; concurrency is not modelled.") var period: String?
     @Option(name: .long, help: "A fit from `placer calibrate --from TRACE --target ID`: that target takes the fitted keep-alive and cold start, and the report shows the fit's error on the trace's calls.") var calibration: String?
+    @Option(name: .long, help: "Replay on-prem targets on a fixed cluster of N servers and cost N (default: onprem.servers, else sized by simulation).") var servers: Int?
 
     func run() throws {
         var request = Advise.Request(paths: paths, deployment: deployment, targets: targets.flatMap(commaList), out: out)
@@ -42,6 +43,7 @@ struct AdviseCommand: ParsableCommand {
         request.periodSeconds = try period.map(Inputs.period)
         request.calibration = calibration
         request.worker = workerPath()
+        request.servers = servers
         let written = try Advise.run(request, progress: TerminalProgress())
         print("wrote \(written.report) (\(chartCount(written.charts.count)) beside it) and \(written.json)")
     }

@@ -11,8 +11,8 @@ struct PlaceCommand: ParsableCommand {
         commandName: "place",
         abstract: "Hybrid placement per function (cloud or the on-prem cluster), its total and savings, and the break-even volumes.",
         discussion: """
-            Simulates the trace on the candidates, sizes the on-prem cluster from the peak of the summed \
-            per-minute load, and places each function subject to the deployment's pins (`target:`), p99 \
+            Simulates the trace on the candidates, sizes the on-prem cluster as the fewest servers on which \
+            a replay meets the p99 objective (or replays it on --servers N), and places each function subject to the deployment's pins (`target:`), p99 \
             objective, compliance and maximum lock-in. On-prem cost inputs come from the deployment's \
             `onprem:` section over sourced defaults. JSON: placer.result/v1 with `placement` and \
             `breakEven` sections (docs/result.md).
@@ -31,13 +31,16 @@ struct PlaceCommand: ParsableCommand {
     @Flag(name: .customLong("no-break-even"), help: "Skip the break-even and sensitivity analysis.") var noBreakEven = false
     @Option(name: .long, help: "Months a plan's saving is counted over against its migration cost (default 36).") var horizon: Int?
     @Option(name: .customLong("day-rate"), help: "USD per developer-day of migration effort (default: a sourced US figure, docs/decision.md).") var dayRate: Double?
+    @Option(name: .long, help: "Replay the on-prem platform on a fixed cluster of N servers and cost N (default: onprem.servers, else the smallest cluster meeting the p99 objective, by simulation).") var servers: Int?
 
     func run() throws {
-        let placed = try Place.run(Place.Request(
+        var request = Place.Request(
             paths: paths, deployment: deployment, targets: targets.map(commaList), onPrem: onprem, json: json, seed: seed, catalog: catalog,
-            workers: workers, format: format, current: current, breakEven: !noBreakEven, horizonMonths: horizon, dayRateUSD: dayRate),
-            progress: TerminalProgress())
+            workers: workers, format: format, current: current, breakEven: !noBreakEven, horizonMonths: horizon, dayRateUSD: dayRate)
+        request.servers = servers
+        let placed = try Place.run(request, progress: TerminalProgress())
         print(PlacementText.render(placed.decision, breakEven: placed.breakEven), terminator: "")
         print(PlacementText.render(onPrem: placed.onPremCosts), terminator: "")
+        if let fit = placed.clusterFit { print("\n" + fit.text(), terminator: "") }
     }
 }

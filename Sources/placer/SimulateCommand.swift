@@ -28,13 +28,14 @@ struct SimulateCommand: ParsableCommand {
     @Flag(name: .customLong("no-free-tier"), help: "Do not apply free grants.") var noFreeTier = false
     @Flag(help: "Replay every call, also of busy functions the per-minute fast path would take (docs/result.md).") var exact = false
     @Flag(help: "Skip rows with bad values instead of stopping.") var skipInvalidRows = false
+    @Option(name: .long, help: "Replay on-prem targets on a fixed cluster of N servers (default: the deployment's onprem.servers, else unlimited instances).") var servers: Int?
 
     func run() throws {
         var request = SimulationRequest(
             paths: paths, targets: target, deployment: deployment, seed: seed, arrivals: arrivals, catalog: catalog,
             region: region, keepAlive: keepAlive, workers: workers, format: format, current: current,
             freeTier: !noFreeTier, skipInvalidRows: skipInvalidRows, exact: exact,
-            calibration: calibration)
+            calibration: calibration, servers: servers)
         request.periodSeconds = try period.map(Inputs.period)
         let run = try SimulationRun.run(request, progress: TerminalProgress())
         if let json { try Outputs.writeResult(run.result, to: json) }

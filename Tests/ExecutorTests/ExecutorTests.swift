@@ -169,6 +169,28 @@ final class ExecutorTests: XCTestCase {
         XCTAssertEqual(cold.relativeError, 0)
     }
 
+    /// One slot and three calls of one function at once: the node runs them one after the other
+    /// on one instance (one cold start), and so does the simulation on the executor's node; the
+    /// simulation without the node starts three instances (its note says so).
+    func testTheSimulationRunsOnTheExecutorsNode() throws {
+        let calls = (0..<3).map { ExecCall(index: $0, app: "app", function: "f", scheduledSeconds: 0, durationMs: 100, memoryMB: 16) }
+        var model = TargetModel(profile: try Catalog.bundled().profile("openwhisk"))
+        model.keepAlive = .fixed(idleSeconds: 30)
+        let options = ExecutionOptions(model: model, slots: 1, worker: workerExecutable)
+        XCTAssertEqual(options.node.coresPerNode, 1)
+        let result = LocalExecutor(options: options).run(calls)
+        XCTAssertEqual(result.records.map(\.cold), [true, false, false])
+        let table = try ModelError.compare(calls: calls, result: result,
+                                           target: SimulationTarget(profile: try Catalog.bundled().profile("openwhisk"), model: model),
+                                           calibration: nil, sample: "test")
+        let cold = try XCTUnwrap(table.rows.first { $0.metric == "coldStarts" })
+        XCTAssertEqual(cold.simulated, 1)
+        XCTAssertEqual(cold.measured, 1)
+        XCTAssertTrue(table.notes.contains { $0.contains("1 slots") && $0.contains("2 calls queued") }, "\(table.notes)")
+        XCTAssertTrue(table.notes.contains { $0.hasPrefix("without the node") && $0.contains(": 3 cold starts") }, "\(table.notes)")
+        XCTAssertTrue(table.notes.contains { $0.contains("pre-warmed pool left out") })
+    }
+
     func testTheScheduleIsTheSimulatorsAndRepeatsWithTheSeed() {
         let table = [DurationPercentiles(day: 1, averageMs: 50, count: 10, minimumMs: 1, maximumMs: 900,
                                          percentilesMs: [1, 5, 20, 50, 80, 300, 900])]

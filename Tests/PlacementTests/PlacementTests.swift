@@ -27,6 +27,7 @@ struct PlacementTests {
           redundancy: 1
           coresPerCall: 1
           owned: {servers: 0, cost: sunk}
+          sizing: {p99Tolerance: 0.10}
         """
 
     static func inputs(_ yaml: String) throws -> OnPremInputs {

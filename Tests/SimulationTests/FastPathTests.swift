@@ -337,6 +337,11 @@ struct FastPathTests {
                                  spanMinutes: span, crossings: &crossings).failure
         }
         #expect(reason(busy, model) == nil)
+        var clustered = model
+        clustered.cluster = ClusterModel(nodes: 1_000, coresPerNode: 1_000, memoryMBPerNode: 1e9,
+                                         placement: NodePlacement(rule: .binPacking, nodeChoice: .firstFit, whenFull: .queue, evictIdle: false, source: "test"),
+                                         coresPerCall: 1)
+        #expect(reason(busy, clustered) == .finiteCluster)
         #expect(reason(gapped(9), model, span: 220) == .idleGap)
         #expect(reason(Self.binned([Int32](repeating: 60, count: 68), percentiles: table), model, span: 68) == .fewCalls)
         #expect(reason(Self.binned([Int32](repeating: 19, count: 300), percentiles: table), model, span: 300) == .light)
