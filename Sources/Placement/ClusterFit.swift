@@ -194,7 +194,7 @@ public enum ClusterSearch {
     /// The target replayed on `servers` servers; nil when its control plane leaves them nothing.
     static func replay(_ request: Request, servers: Int) throws -> TargetOutcome? {
         var target = request.target
-        guard let cluster = FixedCluster.model(servers: servers, profile: target.profile, inputs: request.inputs) else { return nil }
+        guard let cluster = FixedCluster.model(servers: servers, profile: target.profile, inputs: request.inputs, workload: request.workload) else { return nil }
         target.model.cluster = cluster
         var options = request.options
         options.functionSeries = []

@@ -18,9 +18,9 @@ struct FixedClusterChoice {
     }
 
     /// The cluster `profile`'s platform runs on; nil without a fixed size.
-    func model(for profile: Profile) throws -> ClusterModel? {
+    func model(for profile: Profile, workload: Workload) throws -> ClusterModel? {
         guard let servers else { return nil }
-        guard let cluster = FixedCluster.model(servers: servers, profile: profile, inputs: inputs) else {
+        guard let cluster = FixedCluster.model(servers: servers, profile: profile, inputs: inputs, workload: workload) else {
             let plane = ControlPlaneFootprint(profile: profile)
             throw UseCaseError.badInput("\(profile.id): its control plane (\(plane.cores) cores, \(plane.memoryMB) MB) leaves nothing for functions on \(servers) servers of \(inputs.serverCores) cores and \(inputs.serverMemoryGB) GB")
         }

@@ -167,7 +167,6 @@ public struct SimulationRun {
                 if request.keepAlive == .hybridHistogram { selected.model.keepAlive = .hybridHistogram(HybridHistogram()) }
                 if let quotaNote { selected.model.notes.append(quotaNote) }
                 if let measured, profile.kind == .onprem { measured.apply(to: &selected.model) }
-                if profile.kind == .onprem { selected.model.cluster = try cluster.model(for: profile) }
                 targets.append(selected)
             }
         } catch let error as CatalogError {
@@ -177,6 +176,10 @@ public struct SimulationRun {
         let store = try Inputs.trace(request.paths, format: request.format, skipInvalidRows: request.skipInvalidRows, progress: progress)
         let workload = try Self.workload(store, deployment: plan, inferredFloorMB: catalog.smallestCloudMemoryMB,
                                          periodSeconds: request.periodSeconds)
+        // A fixed cluster places each function's calls by the cores they need (the workload's).
+        for i in targets.indices where targets[i].profile.kind == .onprem {
+            targets[i].model.cluster = try cluster.model(for: targets[i].profile, workload: workload)
+        }
 
         var options = request.options
         // Placement costs every on-prem platform simulated: each needs its per-function series.
