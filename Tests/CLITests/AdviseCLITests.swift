@@ -134,6 +134,7 @@ private func tool(_ arguments: [String], stdout: String? = nil) throws -> Int32 
 
     /// reports/ holds what scripts/reports.sh made: its inputs are unchanged (checksums) and
     /// `placer report` of the committed JSON gives the committed markdown and charts byte for byte.
+    /// `exampleReportsAreWhatTheCodeMakesToday` replays it again, so a change in Sources/ counts too.
     @Test func exampleReportsAreNotStale() throws {
         let manifest = "reports/azure2019.inputs.sha256"
         #expect(try tool(["sha256sum", "--check", "--quiet", manifest]) == 0,
@@ -153,6 +154,33 @@ private func tool(_ arguments: [String], stdout: String? = nil) throws -> Int32 
                 "reports/azure2019.md differs from `placer report reports/azure2019.json.gz`: run scripts/reports.sh")
         for svg in try FileManager.default.contentsOfDirectory(atPath: dir.path) where svg.hasSuffix(".svg") {
             #expect(try read(dir.appendingPathComponent(svg).path) == read(repository.appendingPathComponent("reports/\(svg)").path), "\(svg)")
+        }
+    }
+
+    /// The example report is what this build of Placer makes of its inputs today: the trace is
+    /// replayed again exactly as scripts/reports.sh replays it (same command, seed and
+    /// deployment, from the repository's folder, as the report names its inputs), and the result
+    /// JSON, the markdown and every chart must equal the committed ones byte for byte. A change
+    /// anywhere in Sources/ that moves a figure of the report fails here, not only a change of the
+    /// files the checksums list. (The suite's dearest test: about five CPU-minutes in a debug build.)
+    @Test func exampleReportsAreWhatTheCodeMakesToday() throws {
+        let dir = try scratch()
+        let out = dir.appendingPathComponent("azure2019.md").path
+        let json = dir.appendingPathComponent("azure2019.json").path
+        let run = try runPlacer(["advise", "datasets/azure2019", "--deployment", "docs/examples/lockin.yaml",
+                                 "--seed", "1", "--out", out, "--json", json], directory: repository)
+        #expect(run.status == 0, "\(run.stderr)")
+        let committed = dir.appendingPathComponent("committed.json").path
+        #expect(try tool(["gzip", "-dc", "reports/azure2019.json.gz"], stdout: committed) == 0)
+        let stale = "is not what this build makes of the same inputs: run scripts/reports.sh (or find what changed the figures)"
+        #expect(try read(json) == read(committed), "reports/azure2019.json.gz \(stale)")
+        #expect(try read(out) == read(repository.appendingPathComponent("reports/azure2019.md").path), "reports/azure2019.md \(stale)")
+        let charts = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".svg") }
+        let committedCharts = try FileManager.default.contentsOfDirectory(atPath: repository.appendingPathComponent("reports").path)
+            .filter { $0.hasPrefix("azure2019-") && $0.hasSuffix(".svg") }
+        #expect(charts.sorted() == committedCharts.sorted())
+        for svg in charts {
+            #expect(try read(dir.appendingPathComponent(svg).path) == read(repository.appendingPathComponent("reports/\(svg)").path), "reports/\(svg) \(stale)")
         }
     }
 }

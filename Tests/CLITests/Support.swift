@@ -21,11 +21,13 @@ struct PlacerRun {
 }
 
 /// Runs `placer` with `arguments`, optionally sending SIGKILL after `killAfter` seconds, with
-/// `environment` added to this process's.
-func runPlacer(_ arguments: [String], killAfter: Double? = nil, environment: [String: String] = [:]) throws -> PlacerRun {
+/// `environment` added to this process's, in `directory` (nil: this process's).
+func runPlacer(_ arguments: [String], killAfter: Double? = nil, environment: [String: String] = [:],
+               directory: URL? = nil) throws -> PlacerRun {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: placerExecutable)
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
     if !environment.isEmpty {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
     }
