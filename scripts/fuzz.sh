@@ -21,13 +21,14 @@ rss_mb="${FUZZ_RSS_MB:-2048}"
 jobs="${FUZZ_JOBS:-1}"
 
 echo "building fuzz/ (libFuzzer, AddressSanitizer)" >&2
-swift build --package-path fuzz -c debug \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
-    2>&1 | grep -E "error|warning: unre|Build complete" >&2 || true
+mkdir -p fuzz/.build
+if ! swift build --package-path fuzz -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
+        > fuzz/.build/build.log 2>&1; then
+    grep -E "error" fuzz/.build/build.log | sort -u | head -20 >&2
+    echo "error: the fuzz build failed (its log: fuzz/.build/build.log)" >&2
+    exit 1
+fi
 binary="fuzz/.build/debug/placer-fuzz"
-[ -x "$binary" ] || { echo "error: the fuzz build failed (run: swift build --package-path fuzz -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)" >&2; exit 1; }
-# A stale binary from an earlier build must not pass for this one.
-[ "$binary" -nt fuzz/Sources/placer-fuzz/Entry.swift ] || { echo "error: $binary is older than its source: the build failed" >&2; exit 1; }
 
 all=$(ls fuzz/corpus)
 targets="${FUZZ_TARGETS:-$all}"
@@ -75,7 +76,8 @@ for target in $targets; do
 done
 if [ "$failed" != 0 ]; then
     echo "error: a fuzz target failed: its log is in $results/<target>.log and the input in fuzz/.build/findings/<target>/;" >&2
-    echo "  reproduce with PLACER_FUZZ_TARGET=<target> $binary <input>, fix the parser, and keep the input as" >&2
+    echo "  reproduce with PLACER_FUZZ_TARGET=<target> LSAN_OPTIONS=suppressions=fuzz/lsan.supp $binary <input>," >&2
+    echo "  fix the parser, and keep the input as" >&2
     echo "  Tests/FuzzRegressionTests/Fixtures/<target>/<name>" >&2
     exit 1
 fi

@@ -24,6 +24,9 @@ enum ConfigurationTargets {
             _ = plan.settings(function: "checkout", app: "shop")
             _ = try OnPremInputs.read(plan)
             return .accepted
+        } catch CatalogError.invalid(let issues) {
+            // Overrides that break a profile: every issue on its own line, each naming the deployment file.
+            return .issues(issues.description, in: "placer.yaml:")
         } catch let error as DeploymentError {
             return .refusal(error.description)
         } catch let error as CatalogError {
@@ -43,12 +46,7 @@ enum ConfigurationTargets {
         case .success: return .accepted
         case .failure(.invalid(let issues)):
             // Validation lists every issue, one per line, each located in the file.
-            for line in issues.description.split(separator: "\n", omittingEmptySubsequences: false) {
-                guard line.hasPrefix("target.yaml") else {
-                    return .violation("a profile issue not located in the file: \(issues.description.debugDescription)")
-                }
-            }
-            return .refused(issues.description)
+            return .issues(issues.description, in: "target.yaml:")
         case .failure(let error): return .refusal(error.description)
         }
     }

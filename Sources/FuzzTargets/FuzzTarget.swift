@@ -48,6 +48,14 @@ public enum FuzzOutcome: Sendable, Equatable {
         return .refused(message)
     }
 
+    /// Checks a list of issues (a profile's validation): one per line, each naming `file`.
+    static func issues(_ message: String, in file: String) -> FuzzOutcome {
+        for line in message.split(separator: "\n", omittingEmptySubsequences: false) where !line.contains(file) {
+            return .violation("an issue not located in \(file): \(message.debugDescription)")
+        }
+        return .refused(message)
+    }
+
     /// An error of a type the caller does not turn into a clean message.
     static func unexpected(_ error: any Error) -> FuzzOutcome {
         .violation("unexpected error \(type(of: error)): \(String(describing: error).debugDescription)")

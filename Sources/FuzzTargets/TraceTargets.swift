@@ -72,7 +72,7 @@ struct ScratchFile {
     init?(_ relative: String, _ bytes: [UInt8]) {
         let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
         var template = Array("\(base)/placer-fuzz-XXXXXX".utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { return nil }
+        guard let made = template.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap { mkdtemp($0) } }) else { return nil }
         folder = String(cString: made)
         path = folder + "/" + relative
         let parts = relative.split(separator: "/")
@@ -82,7 +82,7 @@ struct ScratchFile {
         defer { close(fd) }
         var written = 0
         while written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+            let n = bytes.withUnsafeBytes { raw in raw.baseAddress.map { write(fd, $0 + written, raw.count - written) } ?? -1 }
             guard n > 0 else { return nil }
             written += n
         }

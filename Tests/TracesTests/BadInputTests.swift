@@ -21,6 +21,18 @@ import Testing
         #expect(minutes.column == 6 && minutes.message.contains("\"2\""))
     }
 
+    /// Found by the azure2021 fuzz target: a quoted field's line breaks (and other control
+    /// characters) went into the message, which then ran over several lines of the terminal.
+    @Test func textFromTheFileStaysOnTheMessagesLine() throws {
+        let header = try error("x.csv", "timestamp,function,duration_ms,\"a\nb\u{1B}[31m\"\n1,a,2,3\n")
+        #expect(header.line == 1 && header.column == 4 && header.message.contains("a\\nb\\u{1B}[31m"))
+        let value = try error("x.csv", "timestamp,function,duration_ms\n1,a,\"2\r\n3\"\n")
+        #expect(value.line == 2 && value.column == 3 && value.message.contains("2\\r\\n3"))
+        for e in [header, value] {
+            #expect(!e.description.contains(where: { $0.isNewline || $0 == "\u{1B}" }), "\(e.description.debugDescription)")
+        }
+    }
+
     @Test func missingHeader() throws {
         let e = try error("x.csv", "1,a,2\n3,b,4\n")
         #expect(e.line == 1 && e.message.contains("unrecognised header"))
