@@ -117,10 +117,11 @@ private final class HeldWrite: @unchecked Sendable {
         let dir = try scratch()
         let db = dir.appendingPathComponent("newer.db").path
         #expect(try runPlacer(["ingest", "--db", db, try trace(dir, "t.csv", rows: 10, functions: 1, prefix: "f")]).status == 0)
-        try DatabaseQueue(path: db).write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v3: regions')") }
+        try DatabaseQueue(path: db).write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')") }
         let run = try runPlacer(["inspect", db])
         #expect(run.status == 65)
-        #expect(run.stderr == "error: \(db): written by a newer Placer (database schema v3); this Placer reads up to schema v1: "
-            + "use a newer Placer, or ingest the trace into another --db\n")
+        #expect(run.stderr.hasPrefix("error: \(db): written by a newer Placer (database schema v99); this Placer reads up to schema v"))
+        #expect(run.stderr.hasSuffix(": use a newer Placer, or ingest the trace into another --db\n"))
+        #expect(run.stderr.split(separator: "\n").count == 1)
     }
 }
