@@ -29,7 +29,7 @@ enum WorkerProtocolTarget {
 
     static func same(_ a: FlatValue, _ b: FlatValue) -> Bool {
         switch (a, b) {
-        case let (.number(x), .number(y)): return x == y || abs(x - y) <= 5e-7 * max(1, abs(x))
+        case let (.number(x), .number(y)): return x == y || abs(x - y) <= 5e-7 * max(1, abs(x)) + 1e-12  // half a millionth, rounding's own error
         case (.number(let x), .null): return !x.isFinite  // infinities are written as null
         default: return a == b
         }

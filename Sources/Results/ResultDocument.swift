@@ -38,6 +38,12 @@ public struct ResultDocument: Sendable {
         guard found == schema else {
             throw ResultError(file: file, message: "schema '\(found)' is not supported; this Placer reads \(schema)")
         }
+        let targets = try root.list("targets", in: file).map { try TargetResult($0, file: file) }
+        // Renderers index targets by id: a second one with the same id is a broken document.
+        var ids = Set<String>()
+        for (index, target) in targets.enumerated() where !ids.insert(target.id).inserted {
+            throw ResultError(file: file, message: "targets[\(index)].id: '\(target.id)' appears twice")
+        }
         return ResultDocument(
             file: file,
             seed: try root.string("seed", in: file),
@@ -45,7 +51,7 @@ public struct ResultDocument: Sendable {
             spanMinutes: try root.int("spanMinutes", in: file),
             days: try root.number("days", in: file),
             notes: try root.list("notes", in: file).compactMap(\.string),
-            targets: try root.list("targets", in: file).map { try TargetResult($0, file: file) },
+            targets: targets,
             root: root)
     }
 

@@ -72,6 +72,18 @@ import Testing
 }
 
 @Suite struct JSONNodeTests {
+    /// Found by the result-json fuzz target: two targets with one id trapped the report.
+    @Test func aTargetIdTwiceIsRefused() throws {
+        var tree = try #require(try JSONSerialization.jsonObject(with: Data(ResultDocumentTests.minimal.utf8)) as? [String: Any])
+        let targets = try #require(tree["targets"] as? [[String: Any]])
+        tree["targets"] = targets + targets
+        let twice = try JSONSerialization.data(withJSONObject: tree)
+        #expect(throws: ResultError.self) { try ResultDocument.parse(twice, file: "r.json") }
+        do { _ = try ResultDocument.parse(twice, file: "r.json") } catch {
+            #expect("\(error)" == "r.json: targets[1].id: 'aws-lambda-x86' appears twice")
+        }
+    }
+
     @Test func booleansAreNotNumbers() throws {
         let node = try JSONNode.parse(Data(#"{"t": true, "f": false, "one": 1, "zero": 0, "x": 0.008219}"#.utf8), file: "x")
         guard case .bool(true) = node["t"]?.value, case .bool(false) = node["f"]?.value else { Issue.record("booleans"); return }
