@@ -79,28 +79,9 @@ struct ClusterReplay {
     /// Replays `workload` on `target`'s cluster.
     static func run(_ workload: Workload, target: PreparedTarget, cluster: ClusterModel, options: SimulationOptions) -> (Accumulator, Report) {
         var acc = Accumulator(spanMinutes: workload.spanMinutes, target: target)
-        let generic = target.model.prewarmedPool.map { GenericPool($0) }
-        var units: [GroupReplay] = []
-        var unitOf: [(unit: Int32, member: Int32)] = []
-        var expanders: [ArrivalExpansion.Expander] = []
-        var lastExact = 0.0
-        for app in workload.apps {
-            let first = units.count
-            units += acc.beginUnits(app, target: target, options: options)
-            var unitOfMember = [(unit: Int32, member: Int32)](repeating: (0, 0), count: app.functions.count)
-            for u in first..<units.count {
-                for (m, f) in units[u].members.enumerated() { unitOfMember[f] = (Int32(u), Int32(m)) }
-            }
-            unitOf += unitOfMember
-            for function in app.functions {
-                expanders.append(ArrivalExpansion.Expander(function, seed: options.seed, mode: options.arrivals))
-                if case .exact(let starts, _) = function.calls, let last = starts.last { lastExact = max(lastExact, last) }
-            }
-        }
-        for u in units.indices {
-            units[u].overlap = nil
-            units[u].pool.generic = generic
-        }
+        let streams = CoupledUnits(workload, target: target, options: options, accumulator: &acc)
+        let generic = streams.generic, unitOf = streams.unitOf, lastExact = streams.lastExact
+        var units = streams.units, expanders = streams.expanders
         // A pre-warmed pool's generic instances hold their memory on the nodes all window.
         let pooled = generic.map { Double($0.pool.size) * $0.pool.memoryMB / Double(cluster.nodes) } ?? 0
         var replay = ClusterReplay(units: units, cluster: cluster, reservedMBPerNode: pooled)

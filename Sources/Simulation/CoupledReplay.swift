@@ -56,29 +56,9 @@ enum CoupledReplay {
     static func run(_ workload: Workload, target: PreparedTarget, options: SimulationOptions) -> (Accumulator, Report) {
         var acc = Accumulator(spanMinutes: workload.spanMinutes, target: target)
         var report = Report()
-        let generic = target.model.prewarmedPool.map { GenericPool($0) }
-        // Scaling units in app order; each function's (unit, member).
-        var units: [GroupReplay] = []
-        var unitOf: [(unit: Int32, member: Int32)] = []
-        var expanders: [ArrivalExpansion.Expander] = []
-        var lastExact = 0.0
-        for app in workload.apps {
-            let first = units.count
-            units += acc.beginUnits(app, target: target, options: options)
-            var unitOfMember = [(unit: Int32, member: Int32)](repeating: (0, 0), count: app.functions.count)
-            for u in first..<units.count {
-                for (m, f) in units[u].members.enumerated() { unitOfMember[f] = (Int32(u), Int32(m)) }
-            }
-            unitOf += unitOfMember
-            for function in app.functions {
-                expanders.append(ArrivalExpansion.Expander(function, seed: options.seed, mode: options.arrivals))
-                if case .exact(let starts, _) = function.calls, let last = starts.last { lastExact = max(lastExact, last) }
-            }
-        }
-        for u in units.indices {
-            units[u].overlap = nil
-            units[u].pool.generic = generic
-        }
+        let streams = CoupledUnits(workload, target: target, options: options, accumulator: &acc)
+        let generic = streams.generic, unitOf = streams.unitOf, lastExact = streams.lastExact
+        var units = streams.units, expanders = streams.expanders
         let quota = target.model.accountConcurrency ?? .max
         let maxAge = target.model.heldMaxAgeSeconds
         var inFlight = Heap<Double>()
@@ -301,6 +281,38 @@ struct Coupling {
         func take(_ i: Int) -> (Accumulator, CoupledReplay.Report) {
             lock.lock(); defer { lock.unlock() }
             return slots[i]!
+        }
+    }
+}
+
+/// What a coupled replay walks (`CoupledReplay`, `ClusterReplay`): every app's scaling units in
+/// app order, begun on the accumulator and sharing the target's pre-warmed pool; each function's
+/// (unit, member) and arrival expander; the last exact start.
+struct CoupledUnits {
+    var units: [GroupReplay] = []
+    var unitOf: [(unit: Int32, member: Int32)] = []
+    var expanders: [ArrivalExpansion.Expander] = []
+    var lastExact = 0.0
+    let generic: GenericPool?
+
+    init(_ workload: Workload, target: PreparedTarget, options: SimulationOptions, accumulator acc: inout Accumulator) {
+        generic = target.model.prewarmedPool.map { GenericPool($0) }
+        for app in workload.apps {
+            let first = units.count
+            units += acc.beginUnits(app, target: target, options: options)
+            var unitOfMember = [(unit: Int32, member: Int32)](repeating: (0, 0), count: app.functions.count)
+            for u in first..<units.count {
+                for (m, f) in units[u].members.enumerated() { unitOfMember[f] = (Int32(u), Int32(m)) }
+            }
+            unitOf += unitOfMember
+            for function in app.functions {
+                expanders.append(ArrivalExpansion.Expander(function, seed: options.seed, mode: options.arrivals))
+                if case .exact(let starts, _) = function.calls, let last = starts.last { lastExact = max(lastExact, last) }
+            }
+        }
+        for u in units.indices {
+            units[u].overlap = nil
+            units[u].pool.generic = generic
         }
     }
 }
