@@ -113,6 +113,8 @@ public struct SimulationResult: Sendable {
     public var days: Double
     public var targets: [TargetOutcome]
     public var notes: [String]
+    /// How apps were grouped into accounts, and how many (quotas and free grants are per account).
+    public var accounts = AccountSummary(mode: .one, count: 1)
     /// Further top-level sections computed outside the simulation (e.g. `lockIn`), by name.
     public var sections: [String: JSONValue] = [:]
 }
