@@ -40,6 +40,8 @@ public enum Advise {
         public var format: TraceFormat?
         /// A fit from `placer calibrate --from` (or a machine profile from `placer calibrate`).
         public var calibration: String?
+        /// Whose quota and free grants each app uses (nil: per-owner when the trace names owners, else one).
+        public var accounts: AccountMode?
         /// The `placer-worker` executable, for `executeSample`.
         public var worker = "placer-worker"
 
@@ -81,6 +83,7 @@ public enum Advise {
         simulation.placementFollows = true
         simulation.onPrem = onPrem
         simulation.calibration = request.calibration
+        simulation.accounts = request.accounts
         let decision = try Place.decisionInputs(horizonMonths: request.horizonMonths, dayRateUSD: request.dayRateUSD)
         let pipeline = AdvisePipeline(request: simulation, onPrem: onPrem, inputs: inputs, decision: decision,
                                       executeSample: request.executeSample, worker: request.worker)

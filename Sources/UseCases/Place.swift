@@ -38,6 +38,8 @@ public enum Place {
         public var horizonMonths: Int?
         /// USD per developer-day of migration effort (nil: the bundled, sourced default).
         public var dayRateUSD: Double?
+        /// Whose quota and free grants each app uses (nil: per-owner when the trace names owners, else one).
+        public var accounts: AccountMode?
 
         /// A request with what most callers set; the rest keep their defaults.
         public init(paths: [String], deployment: String? = nil, targets: [String]? = nil, onPrem: String? = nil, json: String? = nil,
@@ -81,6 +83,7 @@ public enum Place {
                                            catalog: request.catalog, workers: request.workers, format: request.format, current: request.current)
         simulation.placementFollows = true
         simulation.onPrem = onPremId
+        simulation.accounts = request.accounts
         var run = try SimulationRun.run(simulation, progress: progress)
         let (outcome, breakEven) = try place(run, onPrem: onPremId, inputs: inputs, decision: decision, breakEven: request.breakEven)
         run.result.sections["placement"] = outcome.jsonValue()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Simulation
 import Traces
 import UseCases
 
@@ -26,6 +27,8 @@ struct AdviseCommand: ParsableCommand {
     @Option(help: "Force a format for trace files.") var format: TraceFormat?
     @Option(name: .long, help: "A fit from `placer calibrate --from TRACE --target ID`: that target takes the fitted keep-alive and cold start, and the report shows the fit's error on the trace's calls.") var calibration: String?
 
+    @Option(name: .long, help: "Whose quota and free grants each app uses: one (the whole trace is one account) or per-owner (each owner the trace names, e.g. the HashOwner of Azure or a CSV account column, is an account). Default: per-owner when the trace names owners, else one.") var accounts: AccountMode?
+
     func run() throws {
         var request = Advise.Request(paths: paths, deployment: deployment, targets: targets.flatMap(commaList), out: out)
         request.json = json
@@ -39,6 +42,7 @@ struct AdviseCommand: ParsableCommand {
         request.workers = workers
         request.format = format
         request.calibration = calibration
+        request.accounts = accounts
         request.worker = workerPath()
         let written = try Advise.run(request, progress: TerminalProgress())
         print("wrote \(written.report) (\(chartCount(written.charts.count)) beside it) and \(written.json)")
