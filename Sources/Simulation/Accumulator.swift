@@ -280,7 +280,8 @@ struct Accumulator {
             total.billedGBSeconds += gbs
             shares.append((gbs, out.served))
             functions.append(FunctionOutcome(app: function.key.app, function: function.key.function, scalingUnit: g.unit,
-                                             memoryMB: g.memoryMB, outcome: out, series: unitSeries, usage: usedAlone))
+                                             memoryMB: g.memoryMB, outcome: out, series: unitSeries, usage: usedAlone,
+                                             account: g.app.account))
         }
     }
 
