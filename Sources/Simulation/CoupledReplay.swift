@@ -257,7 +257,7 @@ struct Coupling {
                     results.set(k, CoupledReplay.run(part.map { parts[$0] } ?? workload, target: prepared[t], options: options))
                 }
             }
-            for k in range.indices {
+            for k in 0..<range.count {
                 let (t, part) = work[range.lowerBound + k]
                 let (acc, report) = results.take(k)
                 guard part != nil else { sums[t] = (acc, report); continue }

@@ -90,6 +90,30 @@ struct AccountTests {
         #expect(try Self.result(owned, quota, workers: 4).json() == (try Self.result(owned, quota, workers: 1).json()))
     }
 
+    @Test func moreAccountsThanOneBatchOfReplays() throws {
+        // Three copies of the x, x, y case above (six accounts): more coupled replays than one
+        // batch holds on one thread (4), folded in account order.
+        var apps: [AppWorkload] = []
+        for copy in 0..<3 {
+            for (a, owner) in ["x", "x", "y"].enumerated() {
+                var app = CoupledReplayTests.threeApps.apps[a]
+                app.key += "\(copy)"
+                app.functions[0].key = FunctionKey(app: app.key, function: app.functions[0].key.function)
+                app.owner = owner + "\(copy)"
+                apps.append(app)
+            }
+        }
+        var w = Workload(apps: apps, spanMinutes: 5)
+        w.accounts = .perOwner
+        let quota = CoupledReplayTests.model(quota: 3)
+        let one = try Self.result(w, quota, workers: 1), four = try Self.result(w, quota, workers: 4)
+        let o = one.targets[0]
+        #expect(one.accounts.count == 6)
+        #expect((o.total.throttled, o.total.rejected, o.total.delayed) == (3, 0, 3))
+        #expect(o.functions.map(\.app) == apps.map(\.key))
+        #expect(one.json() == four.json())
+    }
+
     @Test func appsWithoutAnOwnerShareOneAccount() throws {
         var w = CoupledReplayTests.threeApps
         w.apps[0].owner = "x"
