@@ -3,7 +3,7 @@ import Pricing
 /// One piece of work a move needs.
 public struct MigrationStep: Sendable, Equatable, Codable {
     /// `rewrite-handler`, `adapt-handler`, `replace-trigger`, `build-trigger`, `replace-orchestration`,
-    /// `replace-binding`, `repackage`.
+    /// `replace-binding`, `repackage`, `redeploy`.
     public var kind: String
     public var points: Int
     /// Independent of the function, so summaries can count functions per reason.
@@ -35,6 +35,9 @@ public enum MigrationModel {
     public static let replaceBinding = 2
     public static let buildBinding = 3
     public static let repackage = 2
+    /// Every move to another target: deploy there (configuration, permissions, trigger wiring,
+    /// monitoring) and test it, as a region move does in place.
+    public static let redeploy = 1
 
     static func portable(_ api: LockIn.HandlerAPI) -> Bool { api == .http || api == .cloudevents }
 
@@ -86,6 +89,11 @@ public enum MigrationModel {
         if let format = a.packaging.first, !b.packaging.contains(format), let target = b.packaging.first {
             let name = target == .image ? "an OCI image" : target == .zip ? "a zip package" : "a source deploy"
             steps.append(MigrationStep(kind: "repackage", points: repackage, reason: "repackage from \(format.rawValue) as \(name)"))
+        }
+        // Whatever else it needs, a function on a new target is deployed, configured and tested
+        // there: a move never costs nothing (Lambda x86 to arm64, Consumption to Flex).
+        if source.id != destination.id {
+            steps.append(MigrationStep(kind: "redeploy", points: redeploy, reason: "deploy, configure and test on \(destination.id)"))
         }
         return MigrationEstimate(from: source.id, to: destination.id, points: steps.reduce(0) { $0 + $1.points }, steps: steps)
     }

@@ -92,7 +92,33 @@ enum DecisionSection {
             return "\(Text.md(id)) (\(role)) is \(Text.md(note))"
         }
         guard !lines.isEmpty else { return nil }
-        return "Platform status: " + lines.joined(separator: "; ") + "."
+        let horizon = Int(c.placement?["horizonMonths"]?.double ?? 0)
+        let within = ids.compactMap { retirementWithin(horizon, of: $0, choice, c) }
+        return "Platform status: " + lines.joined(separator: "; ") + "." + within.map { " " + $0 }.joined()
+    }
+
+    /// When a plan's target retires inside the horizon (months from its prices' date): what
+    /// staying there then means, with its successor's bill for the whole trace beside the target's.
+    static func retirementWithin(_ horizon: Int, of id: String, _ choice: Option, _ c: ReportContext) -> String? {
+        let profile = c.doc.section("profiles")?.array?.first { $0["id"]?.string == id }
+        guard horizon > 0, let retires = profile?["retires"]?.string, let asOf = profile?["pricesAsOf"]?.string,
+              let months = monthsBetween(asOf, retires), months < horizon else { return nil }
+        var text = "\(Text.md(id)) retires \(retires), \(months) months after its prices' date (\(asOf)) and inside the \(horizon)-month horizon"
+        let successor = profile?["successor"]?.string
+        let bill = { (t: String) in c.cloud.first { $0.id == t }?.figures.monthlyCost.map { Numbers.usd($0.total, .compact) } }
+        if let successor, let there = bill(successor), let here = bill(id) {
+            text += ": where it applies, every function kept there moves to \(Text.md(successor)) before then (the whole trace costs \(there) a month there against \(here) here), a move and a bill the plans above do not count"
+        } else if let successor {
+            text += ": where it applies, every function kept there moves to \(Text.md(successor)) before then, which the plans above do not count"
+        }
+        return text + "."
+    }
+
+    /// Whole months from one `YYYY-MM-DD` to another (the day of the month decides a partial one).
+    static func monthsBetween(_ from: String, _ to: String) -> Int? {
+        let a = from.split(separator: "-").compactMap { Int($0) }, b = to.split(separator: "-").compactMap { Int($0) }
+        guard a.count == 3, b.count == 3 else { return nil }
+        return (b[0] - a[0]) * 12 + (b[1] - a[1]) - (b[2] < a[2] ? 1 : 0)
     }
 
     static func blocks(_ c: ReportContext, _ options: [Option]) -> [Block] {
