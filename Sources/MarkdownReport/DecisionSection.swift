@@ -265,7 +265,12 @@ enum DecisionSection {
         if sR != sU {
             let hStar = (mR - mU) / (sR - sU)
             if hStar > 0, hStar.isFinite {
-                items.append((abs(log(hStar / h)), "**Horizon** (\(horizon) months, `--horizon`): \(runner.id) would win over \(Numbers.count(hStar.rounded(sU > sR ? .up : .down))) months or \(sU > sR ? "more" : "fewer")."))
+                let months = hStar.rounded(sU > sR ? .up : .down)
+                // Past ten years a horizon is no longer a plan's lifetime: say so rather than count it.
+                let when = sU > sR && months > 120
+                    ? "only over more than 10 years (\(Numbers.count(months)) months), longer than any plan is held to"
+                    : "over \(Numbers.count(months)) months or \(sU > sR ? "more" : "fewer")"
+                items.append((abs(log(hStar / h)), "**Horizon** (\(horizon) months, `--horizon`): \(runner.id) would win \(when)."))
             }
         }
         // Re-simulated what-ifs: a changed recommendation first, then by how far from today.
@@ -286,6 +291,9 @@ enum DecisionSection {
     }
 
     static func factor(_ k: Double) -> String {
-        k >= 1 ? "\(Numbers.fixed(k, k < 10 ? 1 : 0))×" : "\(Numbers.fixed(k, k >= 0.1 ? 2 : 3))×"
+        // Below 1×, two significant digits: 0.00068× must not print as 0.001×, at which it would not win.
+        if k >= 1 { return "\(Numbers.fixed(k, k < 10 ? 1 : 0))×" }
+        let digits = max(2, Int((-log10(k)).rounded(.down)) + 2)
+        return "\(Numbers.fixed(k, min(digits, 8)))×"
     }
 }

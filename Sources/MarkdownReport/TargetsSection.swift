@@ -77,7 +77,9 @@ enum TargetsSection {
         let wait = fit["waitMs"]
         let waited = queued == 0 ? "no call waited for room"
             : "\(Numbers.count(Int(queued))) of \(Numbers.count(Int(invocations))) calls waited for room (wait p50 \(Numbers.ms(wait?["p50"]?.double ?? 0, .withUnit)), p99 \(Numbers.ms(wait?["p99"]?.double ?? 0, .withUnit)))"
-        return "On-prem cluster: \(Text.md(id)) on \(Numbers.count(Int(servers))) servers (\(how)): \(waited); p99 \(Numbers.ms(p99, .withUnit)) with the wait, \(Numbers.ms(free, .withUnit)) with unlimited instances."
+        let noun = Int(servers) == 1 ? "server" : "servers"
+        let spare = fixed ? "" : ", and priced with a spare server beside them (N+1)"
+        return "On-prem cluster: \(Text.md(id)) runs on \(Numbers.count(Int(servers))) \(noun) (\(how)\(spare)): \(waited); p99 \(Numbers.ms(p99, .withUnit)) with the wait, \(Numbers.ms(free, .withUnit)) with unlimited instances."
     }
 
     /// On-prem monthly costs: every platform's cluster with the whole trace on it (`onPremCosts`),
