@@ -191,6 +191,9 @@ enum DecisionSection {
             text += " **A replay shows this could flip**, with " + flips.map { Text.md($0["change"]?.string ?? "") }.joined(separator: ", or with ")
                 + ": check those first (below)."
         }
+        if let accounts = c.doc.section("accounts"), accounts["mode"]?.string == "per-owner", let count = accounts["count"]?.double, count > 1 {
+            text += " Every bill here is per account: the trace names \(Numbers.count(Int(count))) owners, each billed as its own account with its own free grants and volume tiers, as separate subscriptions would be; if they are one organisation's, `--accounts one` bills them as one account, with one free grant for all."
+        }
         if !choice.fixes.isEmpty {
             let shared = stay.map { s in choice.fixes.filter { s.fixes.contains($0) }.count } ?? 0
             text += "\n\n**Region moves\(shared == choice.fixes.count && choice.id != "stay" ? " that staying needs too" : "")** (the deployment says where these run today, and its requirements rule that region out; confirm the requirement, since any data moves too and is not costed): "
