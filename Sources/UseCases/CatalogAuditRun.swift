@@ -1,4 +1,5 @@
 import Foundation
+import Formatting
 import Placement
 import Pricing
 import Results
@@ -84,6 +85,7 @@ public enum CatalogAuditRun {
                 deploymentNote = "the result's deployment \(file) was not found here: re-billed with the catalog alone"
             }
         }
+        let accounts = doc.section("accounts")?["count"]?.double.map { Int($0) } ?? 1
         var audits: [CatalogAudit.TargetAudit] = []
         for target in doc.targets {
             let node = doc.root["targets"]?.array?.first { $0["id"]?.string == target.id }
@@ -116,7 +118,10 @@ public enum CatalogAuditRun {
                 throw UseCaseError.badInput("\(path): \(target.id): the recorded usage cannot be re-billed: \(error)")
             }
             if let rebilled = audit.rebilled, let recorded, abs(rebilled - recorded) > Decimal(string: "0.00001")! {
-                audit.note = (deploymentNote.map { $0 + "; " } ?? "") + "re-billed with this catalog at \(rebilled) USD a month against the result's \(recorded) USD: a figure or a deployment override differs; moves are measured from the re-bill"
+                let why = accounts > 1
+                    ? "the result billed \(accounts) accounts, each with its own free grants and tiers, and records their usage summed, which is re-billed here as one account"
+                    : "a figure or a deployment override differs"
+                audit.note = (deploymentNote.map { $0 + "; " } ?? "") + "re-billed with this catalog at \(Numbers.usd(rebilled, .compact)) a month against the result's \(Numbers.usd(recorded, .compact)): \(why); moves are measured from the re-bill"
             }
             audits.append(audit)
         }
