@@ -37,7 +37,7 @@ enum TargetsSection {
         let shownRows = rows.map { row in keep.map { row[$0] } }
         let right = Set(keep.enumerated().filter { [1, 2].contains($0.element) || (4...11).contains($0.element) }.map(\.offset))
         var text = ["## Targets side by side", table(shownHeader, shownRows, right: right)]
-        var notes = ["Cloud costs are the provider's bill for the month, free grants and volume tiers applied to the account total, at the prices of the region named (the cheapest the requirements allow, where they name regions)."]
+        var notes = ["Cloud costs are the provider's bill for the month, free grants and volume tiers applied to the account total, at the prices of the region named (the cheapest the requirements allow, where they name regions; where several bill alike, the first listed, as the notes say)."]
         if !onPremCost.isEmpty {
             notes.append("On-prem costs are the cluster's monthly cost of ownership for the whole trace (hardware, power, space, people, licences), from placement and break-even.")
         }

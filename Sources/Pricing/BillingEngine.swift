@@ -231,16 +231,22 @@ public enum BillingEngine {
         var candidates = options.regionCandidates
         if let own = profile.region, let k = candidates.firstIndex(of: own) { candidates.remove(at: k); candidates.insert(own, at: 0) }
         var best: CostBreakdown?
+        var tied: [String] = []
         for region in candidates {
             var single = options
             single.region = region
             single.regionCandidates = []
             let bill = try price(usage, on: profile, options: single)
-            if best == nil || bill.total < best!.total { best = bill }
+            if best == nil || bill.total < best!.total { best = bill; tied = [region] } else if bill.total == best!.total { tied.append(region) }
         }
         guard var chosen = best else { return try price(usage, on: profile, options: PricingOptions(freeTier: options.freeTier, discountPercent: options.discountPercent)) }
-        if candidates.count > 1 {
-            chosen.notes.append("region \(chosen.region ?? "") is the cheapest of the \(candidates.count) regions the requirements allow (\(candidates.joined(separator: ", ")))")
+        let allowed = "the \(candidates.count) regions the requirements allow (\(candidates.joined(separator: ", ")))"
+        if candidates.count > 1, tied.count > 1 {
+            // Nothing to choose by price among the tied: say so rather than call the first the cheapest.
+            let which = tied.count == candidates.count ? "all" : "\(tied.count) (\(tied.joined(separator: ", ")))"
+            chosen.notes.append("region \(chosen.region ?? ""): \(which) of \(allowed) bill alike at the lowest price; the first listed is named, so choose among them by latency or data residency")
+        } else if candidates.count > 1 {
+            chosen.notes.append("region \(chosen.region ?? "") is the cheapest of \(allowed)")
         } else {
             chosen.notes.append("region \(chosen.region ?? ""): the only region the requirements allow")
         }

@@ -103,6 +103,20 @@ struct ProviderRulesPricingTests {
         #expect(try Self.bill("aws-lambda-x86", invocations: 1, durationMs: 1, memoryMB: 512).json().contains("\"region\": \"us-east-1\""))
     }
 
+    @Test func regionsThatBillAlikeAreNotCalledCheapest() throws {
+        // Azure's profile lists no price of its own for these regions: they bill at eastus prices,
+        // so the first listed is named and the note says there was nothing to choose by price.
+        let tie = try Self.bill("azure-consumption", invocations: 3_000_000, durationMs: 1000, memoryMB: 512,
+                                options: PricingOptions(regionCandidates: ["westeurope", "francecentral"]))
+        #expect(tie.region == "westeurope")
+        #expect(tie.notes.contains { $0.contains("all of the 2 regions the requirements allow (westeurope, francecentral) bill alike") })
+        #expect(!tie.notes.contains { $0.contains("is the cheapest of") })
+        // Lambda's Milan costs more than Frankfurt: a real choice, named the cheapest.
+        let lambda = try Self.bill("aws-lambda-x86", invocations: 3_000_000, durationMs: 1000, memoryMB: 512,
+                                   options: PricingOptions(regionCandidates: ["eu-south-1", "eu-central-1"]))
+        #expect(lambda.notes.contains { $0.contains("region eu-central-1 is the cheapest of the 2 regions") })
+    }
+
     @Test func consumptionIsLegacyAndItsLinuxVariantRetires() throws {
         let status = try Self.profile("azure-consumption").status
         #expect(status.state == .legacy)
