@@ -102,7 +102,7 @@ enum DecisionSection {
     static func retirementWithin(_ horizon: Int, of id: String, _ choice: Option, _ c: ReportContext) -> String? {
         let profile = c.doc.section("profiles")?.array?.first { $0["id"]?.string == id }
         guard horizon > 0, let retires = profile?["retires"]?.string, let asOf = profile?["pricesAsOf"]?.string,
-              let months = monthsBetween(asOf, retires), months < horizon else { return nil }
+              let months = Months.between(asOf, retires), months < horizon else { return nil }
         var text = "\(Text.md(id)) retires \(retires), \(months) months after its prices' date (\(asOf)) and inside the \(horizon)-month horizon"
         let successor = profile?["successor"]?.string
         let bill = { (t: String) in c.cloud.first { $0.id == t }?.figures.monthlyCost.map { Numbers.usd($0.total, .compact) } }
@@ -112,13 +112,6 @@ enum DecisionSection {
             text += ": where it applies, every function kept there moves to \(Text.md(successor)) before then, which the plans above do not count"
         }
         return text + "."
-    }
-
-    /// Whole months from one `YYYY-MM-DD` to another (the day of the month decides a partial one).
-    static func monthsBetween(_ from: String, _ to: String) -> Int? {
-        let a = from.split(separator: "-").compactMap { Int($0) }, b = to.split(separator: "-").compactMap { Int($0) }
-        guard a.count == 3, b.count == 3 else { return nil }
-        return (b[0] - a[0]) * 12 + (b[1] - a[1]) - (b[2] < a[2] ? 1 : 0)
     }
 
     static func blocks(_ c: ReportContext, _ options: [Option]) -> [Block] {
@@ -282,7 +275,9 @@ enum DecisionSection {
             let winner = Text.md(scenario["recommended"]?.string ?? "")
             let shown = [choice.id, runner.id].compactMap { id in costs[id].map { "\(id) \(Numbers.usd($0, .compact))" } }.joined(separator: ", ")
             let flips = winner != choice.id
-            let text = "With **\(Text.md(scenario["change"]?.string ?? ""))**, replayed: \(shown) a month; "
+            // The retirement what-if re-prices the run already made; the others replay the trace.
+            let how = scenario["id"]?.string == "retirement" ? "after it" : "replayed"
+            let text = "With **\(Text.md(scenario["change"]?.string ?? ""))**, \(how): \(shown) a month; "
                 + (flips ? "**\(winner) would be recommended**" : "\(choice.id) would still be recommended")
                 + (scenario["threshold"]?.string.map { "; \(Text.md($0))." } ?? ".")
             items.append((flips ? -1 : 10, text))

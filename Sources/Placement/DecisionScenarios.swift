@@ -3,7 +3,7 @@ import Simulation
 
 /// The deciding plans priced again on a replay with one assumption changed.
 public struct ScenarioOutcome: Sendable {
-    /// `one-call-per-instance`, `memory-less`, `memory-half`, `memory-double`.
+    /// `one-call-per-instance`, `retirement`, `memory-less`, `memory-half`, `memory-double`.
     public var id: String
     /// What was changed, in a clause: "memory half of what was inferred for 138 functions".
     public var change: String
@@ -50,6 +50,7 @@ extension Decision {
             }
             out.append(single)
         }
+        if let retirement = try retirement(outcome, deciding, request: request) { out.append(retirement) }
         let inferred = workload.apps.flatMap(\.functions).filter { $0.memoryOrigin.kind == "app-share" || $0.memoryOrigin.kind == "assumed" }.count
         if inferred > 0 {
             // 10 % below catches a memory just over a billing step (135 MB billed as 256 MB in 128 MB steps).

@@ -187,6 +187,35 @@ struct DecisionTests {
         #expect((half.monthlyCost["stay"] ?? 0) < (double.monthlyCost["stay"] ?? 0))
     }
 
+    /// Azure Consumption retires (Linux) inside a 36-month horizon: the what-if moves what each
+    /// deciding plan keeps there to its successor, Flex, at the retirement and charges that move.
+    @Test func aRetirementInsideTheHorizonMovesWhatIsLeftToTheSuccessor() throws {
+        let functions = [Self.function("long", calls: 600, every: 6, durationMs: 2_000, memoryMB: 512), Self.function("short")]
+        let ids = ["azure-consumption", "azure-flex", "aws-lambda-arm64"]
+        let workload = Workload(apps: [AppWorkload(key: "app", functions: functions)], spanMinutes: 60)
+        let profiles = try ids.map { try Self.catalog.profile($0) }
+        let targets = profiles.map { SimulationTarget(profile: $0, pricing: PricingOptions(freeTier: false)) }
+        let options = PlacementRequest.simulationOptions(SimulationOptions(), onPrem: nil)
+        let result = try Simulator.run(workload, targets: targets, options: options)
+        let uses = functions.map { FunctionUse(app: "app", function: $0.key.function, trigger: "http", invocations: Double($0.calls.count)) }
+        let report = Advisor.analyse(LockInRequest(functions: uses, candidates: profiles, catalog: Self.catalog, current: "azure-consumption"))
+        let placement = PlacementRequest(result: result, targets: targets, onPrem: nil, inputs: try OnPremInputs.defaults(), lockIn: report)
+        let request = DecisionRequest(placement: placement, inputs: try DecisionInputs.defaults())
+        let outcome = try Decision.decide(request)
+        let scenarios = try Decision.scenarios(outcome, request: request, workload: workload, options: options)
+        let retirement = try #require(scenarios.first { $0.id == "retirement" })
+        #expect(retirement.change.hasPrefix("azure-consumption retiring on 2028-09-30, 22 months in"))
+        // Staying then means both functions on Flex: the month after is what all-Flex costs.
+        let prepared = try Placement.prepare(placement)
+        let flex = try #require(prepared.index(of: "azure-flex"))
+        let allFlex = PlanContext.cents(try Optimiser.rebuild(prepared.model, [flex, flex]).total)
+        #expect(retirement.monthlyCost["stay"] == allFlex)
+        // A horizon that ends before the retirement has no such what-if.
+        var short = request
+        short.inputs.horizonMonths = 12
+        #expect(try Decision.scenarios(try Decision.decide(short), request: short, workload: workload, options: options).allSatisfy { $0.id != "retirement" })
+    }
+
     static func simulated(_ functions: [FunctionWorkload]) throws -> SimulationResult {
         let workload = Workload(apps: [AppWorkload(key: "app", functions: functions)], spanMinutes: 60)
         let targets = try ["azure-consumption", "aws-lambda-arm64"].map { SimulationTarget(profile: try catalog.profile($0), pricing: PricingOptions(freeTier: false)) }
