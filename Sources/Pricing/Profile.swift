@@ -62,6 +62,8 @@ public struct Profile: Sendable {
     public var controlPlane: ControlPlane?
     /// On-prem: how the platform places instances on a fixed cluster's nodes (`placement:`).
     public var nodePlacement: NodePlacement? = nil
+    /// On-prem: what one instance holds besides its function, and its memory when nothing says (`instance:`).
+    public var instance: InstanceFootprint? = nil
     /// What leaving this target costs: handler contract, triggers, runtime (see `LockIn`).
     public var lockIn: LockIn?
     /// Certifications and regions offered (cloud); on-prem sites declare theirs in the deployment.
@@ -345,6 +347,21 @@ public struct NodePlacement: Sendable, Equatable {
         self.whenFull = whenFull
         self.evictIdle = evictIdle
         self.source = source
+    }
+}
+
+/// What one instance of a function holds on an on-prem platform beyond the function's memory
+/// (a sidecar beside it), the memory the platform gives an instance when neither the trace nor
+/// the deployment says, and the least it gives one; each figure optional, as the sources allow.
+public struct InstanceFootprint: Sendable {
+    public var overhead: Figure?
+    public var defaultMemory: Figure?
+    public var minMemory: Figure?
+
+    public init(overhead: Figure? = nil, defaultMemory: Figure? = nil, minMemory: Figure? = nil) {
+        self.overhead = overhead
+        self.defaultMemory = defaultMemory
+        self.minMemory = minMemory
     }
 }
 
