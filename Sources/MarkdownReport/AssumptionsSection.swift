@@ -90,8 +90,9 @@ enum AssumptionsSection {
     static func onPremBasis(_ c: ReportContext) -> String? {
         let node = c.placement?["onPrem"]?["basis"] ?? c.doc.section("onPremCosts")?["targets"]?.array?.first?["basis"]
         guard let basis = node?.object, !basis.isEmpty else { return nil }
-        let names = ["cpu": "CPU per call", "memory": "memory per instance", "site": "site", "people": "people", "owned": "owned capacity"]
-        let lines = ["cpu", "memory", "site", "people", "owned"].compactMap { key in
+        let names = ["cpu": "CPU per call", "memory": "memory per instance", "site": "site", "people": "people", "owned": "owned capacity",
+                     "licence": "licence"]
+        let lines = ["cpu", "memory", "site", "people", "owned", "licence"].compactMap { key in
             basis[key]?.string.map { "- \(names[key]!): \(Text.md($0))" }
         }
         guard !lines.isEmpty else { return nil }

@@ -36,7 +36,7 @@ extension OnPremInputs {
         }
         var out: [String: String] = [
             "cpu": cpu.joined(separator: "; "),
-            "memory": "each instance holds its function's memory as replayed (the trace's, the deployment's, or its app's share), idle keep-alive instances included",
+            "memory": Self.memoryBasis(outcome),
             "site": "\(site) (\(siteBasis)): electricity $\(Self.show(electricityUSDPerKWh))/kWh, colocation $\(Self.show(colocationUSDPerKWMonth))/kW-month, PUE \(Self.show(pue))",
             "people": operationsUSDPerServerMonth > 0
                 ? "platform \(Self.show(platformFTE)) FTE at $\(Self.show(adminUSDPerYear))/year + $\(Self.show(operationsUSDPerServerMonth)) per server-month"
@@ -46,6 +46,18 @@ extension OnPremInputs {
             out["owned"] = "spare capacity of \(ownedServers) owned servers at $\(Self.show(ownedCoreUSDPerMonth)) per core-month and $\(Self.show(ownedGBUSDPerMonth)) per GB-month"
         }
         return out
+    }
+}
+
+extension OnPremInputs {
+    /// What an instance's memory rests on: the platform's footprint where its profile gives one
+    /// (the trace's memory, else the platform's default, raised to its least, plus its per-instance
+    /// part), else the function's memory as replayed.
+    static func memoryBasis(_ outcome: TargetOutcome) -> String {
+        guard let use = outcome.instanceMemory else {
+            return "each instance holds its function's memory as replayed (the trace's, the deployment's, or its app's share), idle keep-alive instances included; the platform's profile gives no per-instance footprint"
+        }
+        return "scaling units " + use.rule.describe(use.bases) + "; idle keep-alive instances included"
     }
 }
 

@@ -20,7 +20,7 @@ public enum OnPremCosts {
             basis["controlPlane"] = controlPlane.memoryMB > 0 || controlPlane.cores > 0
                 ? "\(t.profile.controlPlane?.components.joined(separator: ", ") ?? "the platform's services") from its profile"
                 : "the profile gives no control-plane footprint: counted as nothing"
-            if let note = t.profile.status.note { basis["licence"] = note }
+            basis["licence"] = inputs.licenceBasis(t.profile)
             out.append(OnPremCluster(target: t.profile.id, estimate: ClusterSizing.estimate(demand, controlPlane: controlPlane, inputs: inputs),
                                      controlPlane: controlPlane, assumed: inputs.assumedInUse, basis: basis))
         }

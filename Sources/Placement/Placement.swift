@@ -210,7 +210,7 @@ public enum Placement {
             allOnPrem = (model.targets[p].id, e.cost.total, e.servers)
             cluster = OnPremCluster(target: model.targets[p].id, estimate: model.cluster(memory: state.memory, busy: state.busy),
                                     controlPlane: model.controlPlane, assumed: model.inputs.assumedInUse,
-                                    basis: model.inputs.basis(outcomes[p]))
+                                    basis: model.inputs.basis(outcomes[p]).merging(["licence": model.inputs.licenceBasis(model.targets[p].profile)]) { $1 })
         }
 
         // Shares and reasons.

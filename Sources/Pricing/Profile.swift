@@ -62,6 +62,10 @@ public struct Profile: Sendable {
     public var controlPlane: ControlPlane?
     /// On-prem: how the platform places instances on a fixed cluster's nodes (`placement:`).
     public var nodePlacement: NodePlacement? = nil
+    /// On-prem: what one instance holds besides its function, and its memory when nothing says (`instance:`).
+    public var instance: InstanceFootprint? = nil
+    /// On-prem: the licence the platform is used under, and a commercial edition's price (`licence:`).
+    public var licence: Licence? = nil
     /// What leaving this target costs: handler contract, triggers, runtime (see `LockIn`).
     public var lockIn: LockIn?
     /// Certifications and regions offered (cloud); on-prem sites declare theirs in the deployment.
@@ -346,6 +350,46 @@ public struct NodePlacement: Sendable, Equatable {
         self.evictIdle = evictIdle
         self.source = source
     }
+}
+
+/// What one instance of a function holds on an on-prem platform beyond the function's memory
+/// (a sidecar beside it), the memory the platform gives an instance when neither the trace nor
+/// the deployment says, and the least it gives one; each figure optional, as the sources allow.
+public struct InstanceFootprint: Sendable {
+    public var overhead: Figure?
+    public var defaultMemory: Figure?
+    public var minMemory: Figure?
+
+    public init(overhead: Figure? = nil, defaultMemory: Figure? = nil, minMemory: Figure? = nil) {
+        self.overhead = overhead
+        self.defaultMemory = defaultMemory
+        self.minMemory = minMemory
+    }
+}
+
+/// The licence an on-prem platform is used under: its name (an SPDX identifier where it has one),
+/// what it allows where that limits use, and the commercial edition a team needs beyond it with
+/// its published price, or `on-request` where the vendor publishes none.
+public struct Licence: Sendable, Equatable {
+    public var name: String
+    /// What the licence allows, where it limits use (nil: no limit on commercial use).
+    public var terms: String?
+    /// The edition a commercial or production user must buy instead, if any.
+    public var commercialEdition: String?
+    /// That edition's price as published, or `on-request`.
+    public var commercialPrice: String?
+    public var source: String
+
+    public init(name: String, terms: String? = nil, commercialEdition: String? = nil, commercialPrice: String? = nil, source: String) {
+        self.name = name
+        self.terms = terms
+        self.commercialEdition = commercialEdition
+        self.commercialPrice = commercialPrice
+        self.source = source
+    }
+
+    /// Whether the edition costed (no fee) may be used commercially as it stands.
+    public var limitsCommercialUse: Bool { commercialEdition != nil }
 }
 
 /// Resources an on-prem platform's own services need.

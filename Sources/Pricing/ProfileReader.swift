@@ -46,7 +46,7 @@ struct ProfileReader {
 
     private static let topKeys = [
         "schema", "id", "name", "kind", "provider", "status", "region", "pricesAsOf", "sources",
-        "billing", "limits", "keepAlive", "coldStart", "controlPlane", "placement", "lockIn", "compliance",
+        "billing", "limits", "keepAlive", "coldStart", "controlPlane", "placement", "instance", "licence", "lockIn", "compliance",
     ]
 
     private mutating func profile(_ tree: YAMLTree) -> Profile? {
@@ -82,6 +82,9 @@ struct ProfileReader {
         let coldStart = root["coldStart"].flatMap { readColdStart($0, at: "coldStart") }
         let controlPlane = root["controlPlane"].flatMap { readControlPlane($0, at: "controlPlane") }
         let nodePlacement = root["placement"].flatMap { readPlacement($0, at: "placement") }
+        let instance = root["instance"].flatMap { readInstance($0, at: "instance") }
+        let licence = root["licence"].flatMap { readLicence($0, at: "licence") }
+        if instance != nil, kind == .cloud { issue(root["instance"], "instance", "an instance footprint is for on-prem platforms (a cloud bills its memory sizes)") }
         let lockIn = root["lockIn"].flatMap { readLockIn($0, at: "lockIn") }
         let compliance = root["compliance"].flatMap { readCompliance($0, at: "compliance", kind: kind) }
         for name in sourceNames.subtracting(usedSources).sorted() where requireSourcesUsed {
@@ -91,7 +94,7 @@ struct ProfileReader {
         return Profile(
             id: id, name: name, kind: kind, provider: provider, status: status, region: region,
             pricesAsOf: asOf, sources: sources, billing: billing, limits: limits, keepAlive: keepAlive,
-            coldStart: coldStart, controlPlane: controlPlane, nodePlacement: nodePlacement, lockIn: lockIn,
+            coldStart: coldStart, controlPlane: controlPlane, nodePlacement: nodePlacement, instance: instance, licence: licence, lockIn: lockIn,
             compliance: compliance, document: tree, figures: figures)
     }
 
@@ -504,6 +507,26 @@ struct ProfileReader {
         return ControlPlane(memory: m["memory"].flatMap { figure($0, at: path + ".memory", [.memory]) },
                             cpu: m["cpu"].flatMap { figure($0, at: path + ".cpu", [.vcpu]) },
                             components: components)
+    }
+
+    private mutating func readLicence(_ node: YAMLTree, at path: String) -> Licence? {
+        guard let m = mapping(node, at: path, allowed: ["name", "terms", "commercialEdition", "commercialPrice", "source"],
+                              required: ["name", "source"]) else { return nil }
+        let edition = m["commercialEdition"].flatMap { string($0, at: path + ".commercialEdition") }
+        let price = m["commercialPrice"].flatMap { string($0, at: path + ".commercialPrice") }
+        if edition != nil, price == nil {
+            issue(node, path + ".commercialPrice", "a commercial edition needs its published price, or on-request where the vendor publishes none")
+        }
+        guard let name = string(m["name"], at: path + ".name"), let source = sourceRef(m["source"], at: path + ".source") else { return nil }
+        return Licence(name: name, terms: m["terms"].flatMap { string($0, at: path + ".terms") }, commercialEdition: edition,
+                       commercialPrice: price, source: source)
+    }
+
+    private mutating func readInstance(_ node: YAMLTree, at path: String) -> InstanceFootprint? {
+        guard let m = mapping(node, at: path, allowed: ["overhead", "defaultMemory", "minMemory"], required: []) else { return nil }
+        return InstanceFootprint(overhead: m["overhead"].flatMap { figure($0, at: path + ".overhead", [.memory]) },
+                                 defaultMemory: m["defaultMemory"].flatMap { figure($0, at: path + ".defaultMemory", [.memory]) },
+                                 minMemory: m["minMemory"].flatMap { figure($0, at: path + ".minMemory", [.memory]) })
     }
 
     private mutating func readPlacement(_ node: YAMLTree, at path: String) -> NodePlacement? {

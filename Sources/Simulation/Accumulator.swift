@@ -80,6 +80,8 @@ struct Accumulator {
     /// whole minutes so a long lifetime costs O(1).
     var instPartial: [Double], instWhole: [Double], mbPartial: [Double], mbWhole: [Double]
     var memoryRaised = 0
+    /// Scaling units by the basis of their instance memory (on-prem platforms with a footprint).
+    var memoryBases: [InstanceMemoryRule.Basis: Int] = [:]
     var unpriced: [String] = []
     /// Scaling units replayed per minute (`FastPlan`), and their calls.
     var fastUnits = 0, fastCalls = 0
@@ -119,6 +121,7 @@ struct Accumulator {
             mbPartial[i] += other.mbPartial[i]; mbWhole[i] += other.mbWhole[i]
         }
         memoryRaised += other.memoryRaised
+        memoryBases.merge(other.memoryBases, uniquingKeysWith: +)
         unpriced += other.unpriced
         fastUnits += other.fastUnits
         fastCalls += other.fastCalls
@@ -145,29 +148,38 @@ struct Accumulator {
     /// per app, several functions), else one per function; counts what its memory rules raised and
     /// what could not be priced.
     mutating func beginUnits(_ app: AppWorkload, target: PreparedTarget, options: SimulationOptions) -> [GroupReplay] {
-        var raised = 0, unpriced: [String] = []
+        var raised = 0, unpriced: [String] = [], bases: [InstanceMemoryRule.Basis: Int] = [:]
         let units: [GroupReplay]
         if target.model.scalingUnit == .app, app.functions.count > 1 {
             let memory = app.functions.reduce(0) { $0 + $1.appShareMB }
             units = [begin(functions: Array(0..<app.functions.count), app: app, memoryMB: memory,
                            groupKey: FunctionKey(app: app.key, function: ""), unit: "app", options: options,
-                           target: target, raised: &raised, unpriced: &unpriced)]
+                           target: target, raised: &raised, unpriced: &unpriced, bases: &bases)]
         } else {
             units = app.functions.indices.map { f in
                 begin(functions: [f], app: app, memoryMB: app.functions[f].memoryMB, groupKey: app.functions[f].key,
                       unit: target.model.scalingUnit == .app ? "app" : "function", options: options, target: target,
-                      raised: &raised, unpriced: &unpriced)
+                      raised: &raised, unpriced: &unpriced, bases: &bases)
             }
         }
         memoryRaised += raised
         self.unpriced += unpriced
+        memoryBases.merge(bases, uniquingKeysWith: +)
         return units
     }
 
     /// Starts replaying one scaling unit.
     func begin(functions members: [Int], app: AppWorkload, memoryMB requested: Double, groupKey: FunctionKey, unit: String,
-               options: SimulationOptions, target: PreparedTarget, raised: inout Int, unpriced: inout [String]) -> GroupReplay {
+               options: SimulationOptions, target: PreparedTarget, raised: inout Int, unpriced: inout [String],
+               bases: inout [InstanceMemoryRule.Basis: Int]) -> GroupReplay {
         var memoryMB = max(1, requested)
+        // On-prem: the platform's footprint (`instance:`), the trace's memory where it has one.
+        if let rule = target.model.instanceMemory {
+            let said = members.contains { app.functions[$0].memoryOrigin != .assumed }
+            let (mb, basis) = rule.memory(requestedMB: memoryMB, said: said)
+            memoryMB = mb
+            bases[basis, default: 0] += 1
+        }
         if let bounds = target.memoryBounds, memoryMB < bounds.min || memoryMB > bounds.max {
             raised += 1
             memoryMB = min(bounds.max, max(bounds.min, memoryMB))
@@ -342,6 +354,7 @@ struct Accumulator {
         if memoryRaised > 0 {
             notes.append("\(memoryRaised) scaling units' memory brought inside the target's configurable range")
         }
+        if let rule = target.model.instanceMemory, !memoryBases.isEmpty { notes.append(rule.note(memoryBases)) }
         if fastUnits > 0 {
             let share = total.invocations > 0 ? Double(fastCalls) / Double(total.invocations) * 100 : 0
             notes.append("\(fastUnits) busy scaling units (\(String(format: "%.1f", share)) % of invocations) replayed per minute, not per call (--exact replays every call)")
@@ -374,7 +387,8 @@ struct Accumulator {
         return TargetOutcome(id: target.target.profile.id, scalingUnit: target.model.scalingUnit.rawValue, keepAlive: keepAlive,
                              total: total, functions: functions, instancesPerMinute: instances, memoryMBPerMinute: memory,
                              bill: bill, notes: notes, usage: bill == nil ? nil : usage,
-                             pricing: bill == nil ? nil : target.target.pricing)
+                             pricing: bill == nil ? nil : target.target.pricing,
+                             instanceMemory: memoryBases.isEmpty ? nil : target.model.instanceMemory.map { InstanceMemoryUse(rule: $0, bases: memoryBases) })
     }
 
     /// Shares the month's bill among functions: compute, init and provisioned by billed GB-s,

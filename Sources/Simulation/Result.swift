@@ -111,6 +111,8 @@ public struct TargetOutcome: Sendable {
     /// result can be re-billed without a replay (`placer catalog audit --result`).
     public var usage: UsageSummary? = nil
     public var pricing: PricingOptions? = nil
+    /// On-prem: the platform's instance footprint and how many scaling units took each memory basis.
+    public var instanceMemory: InstanceMemoryUse? = nil
     /// Memory the target's pre-warmed generic instances hold all window, MB (0 without a pool):
     /// in `memoryMBPerMinute` but in no function's series, so on-prem sizing adds it once.
     public var prewarmedMemoryMB = 0.0

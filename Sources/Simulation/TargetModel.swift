@@ -91,6 +91,8 @@ public struct TargetModel: Sendable {
     public var provisioned: Int
     /// What the reader should know about how the profile was interpreted.
     public var notes: [String]
+    /// On-prem: an instance's memory from the platform's footprint (`instance:`); nil: the function's as it is.
+    public var instanceMemory: InstanceMemoryRule?
     /// The fixed cluster an on-prem target runs on (`ClusterReplay`); nil: as many instances as
     /// the limits allow, wherever (a cloud's view, and on-prem sizing's).
     public var cluster: ClusterModel?
@@ -180,6 +182,7 @@ public struct TargetModel: Sendable {
                   prewarmedPool: pool)
         concurrencyByMemory = limits.concurrencyByMemory.map { (Double($0.memoryMB), max(1, $0.requests)) }
         queueConcurrency = d(limits.queueConcurrency).map { max(1, Int($0)) }
+        instanceMemory = InstanceMemoryRule(profile: profile)
     }
 
     /// Calls an instance of `memoryMB` serves at once, for calls with `trigger`: the queue figure

@@ -130,4 +130,18 @@ public enum Calls: Sendable {
         case .exact(let starts, _): return starts.count
         }
     }
+
+    /// The mean execution time the replay gives these calls, ms: the rows' own; for counts per
+    /// minute, the days' averages weighted by their counts (the percentile tables the durations are
+    /// drawn from), or the fallback every call then takes when the trace has no durations.
+    public var meanDurationMs: Double {
+        switch self {
+        case .exact(_, let durations):
+            return durations.isEmpty ? 0 : durations.reduce(0, +) / Double(durations.count)
+        case .binned(_, _, let days):
+            let weight = days.reduce(0) { $0 + Double(max($1.count, 0)) }
+            guard weight > 0 else { return ArrivalExpansion.fallbackDurationMs }
+            return days.reduce(0) { $0 + $1.averageMs * Double(max($1.count, 0)) } / weight
+        }
+    }
 }

@@ -20,6 +20,11 @@ public struct ReplayTrace: Sendable {
         /// CPU and execution time summed over the invocation rows that give both (`cpu_ms`), ms.
         public var cpuMs = 0.0
         public var cpuRowsDurationMs = 0.0
+        /// CPU time, ms, and the calls it served, over the minutes of a binned trace that record
+        /// both CPU usage and the CPU allocated (Huawei's `cpu_usage_minute/` and
+        /// `cpu_limit_minute/`, see `measuredCPU`); 0 when the trace has none.
+        public var binnedCPUMs = 0.0
+        public var binnedCPUCalls = 0.0
         /// Its app's owner or account, if the trace names one.
         public var owner: String?
 
@@ -106,6 +111,7 @@ extension TraceStore {
                 trace.functions[f].minutes = minutes
                 trace.functions[f].counts = minutes.map { merged[$0] ?? 0 }
             }
+            try Self.measuredCPU(db, index: index, into: &trace)
             for row in try Row.fetchAll(db, sql: "SELECT * FROM duration_percentiles ORDER BY function_id, day") {
                 guard let f = index[row["function_id"]] else { continue }
                 trace.functions[f].durations.append(DurationPercentiles(
@@ -168,6 +174,16 @@ extension TraceStore {
     /// A minute or a count beyond 32 bits (a database written by hand or by an older Placer
     /// without range checks) is a `StoredValueError`, not a trap.
     static func parsePoints(_ text: String, into out: inout [(Int32, Int32)]) throws {
+        try forEachPoint(text) { minute, value in
+            guard let m = Int32(exactly: minute), let count = Int32(exactly: value.rounded()) else {
+                throw StoredValueError(message: "a minute series holds [\(minute), \(value)], beyond a 32-bit minute and count")
+            }
+            out.append((m, count))
+        }
+    }
+
+    /// Calls `body` with each `[minute, value]` pair of `[[minute,value],…]`, in order.
+    static func forEachPoint(_ text: String, _ body: (Double, Double) throws -> Void) throws {
         var copy = text
         try copy.withUTF8 { bytes in
             var i = 0
@@ -196,10 +212,7 @@ extension TraceStore {
                     }
                     fields.append(value)
                     if fields.count == 2 {
-                        guard let minute = Int32(exactly: fields[0]), let count = Int32(exactly: fields[1].rounded()) else {
-                            throw StoredValueError(message: "a minute series holds [\(fields[0]), \(fields[1])], beyond a 32-bit minute and count")
-                        }
-                        out.append((minute, count))
+                        try body(fields[0], fields[1])
                         fields.removeAll(keepingCapacity: true)
                     }
                 } else {

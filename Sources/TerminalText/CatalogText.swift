@@ -50,6 +50,12 @@ public enum CatalogText {
         if let q = p.limits.queueConcurrency { concurrency.append("queue/event/storage messages \(q.value) per instance") }
         if !concurrency.isEmpty { lines.append("calls at once: " + concurrency.joined(separator: "; ")) }
         if let cp = p.controlPlane, !cp.components.isEmpty { lines.append("control plane: " + cp.components.joined(separator: ", ")) }
+        if let l = p.licence {
+            var text = "licence: \(l.name)"
+            if let terms = l.terms { text += " (\(terms))" }
+            if let edition = l.commercialEdition { text += "; commercial use needs \(edition), price \(l.commercialPrice ?? "?")" }
+            lines.append(text + " [\(l.source)]")
+        }
         lines.append("")
         let rows = p.figures.map { entry -> [String] in
             let s = p.sources[entry.figure.source]

@@ -50,7 +50,7 @@ public enum WorkloadLoader {
         var perApp: [String: Int] = [:]
         for f in trace.functions { perApp[f.key.app, default: 0] += 1 }
         var apps: [AppWorkload] = []
-        var assumed = 0, withoutDurations = 0, binnedAndExact = 0, floored = 0, withCPU = 0
+        var assumed = 0, withoutDurations = 0, binnedAndExact = 0, floored = 0, withCPU = 0, withCPUUsage = 0
         for f in trace.functions where !(f.minutes.isEmpty && f.starts.isEmpty) {
             var memory = configuredMemory(f.key)
             var memoryOrigin = MemoryOrigin.declared
@@ -78,6 +78,12 @@ public enum WorkloadLoader {
             workload.memoryOrigin = memoryOrigin
             // CPU over execution time of the rows that measured both.
             if f.cpuRowsDurationMs > 0 { workload.cpuCoresPerCall = f.cpuMs / f.cpuRowsDurationMs; withCPU += 1 }
+            // Counts per minute with CPU usage (Huawei): CPU per call over the replay's mean duration,
+            // so the busy cores the replay adds up carry exactly the CPU time the trace measured.
+            else if f.binnedCPUCalls > 0, workload.calls.meanDurationMs > 0 {
+                workload.cpuCoresPerCall = f.binnedCPUMs / f.binnedCPUCalls / workload.calls.meanDurationMs
+                withCPUUsage += 1
+            }
             if apps.last?.key == f.key.app { apps[apps.count - 1].functions.append(workload) } else {
                 apps.append(AppWorkload(key: f.key.app, functions: [workload], owner: f.owner))
             }
@@ -86,6 +92,9 @@ public enum WorkloadLoader {
             notes.append("\(floored) functions' share of their app's memory fell below \(Int(floor)) MB, the least any cloud target in the catalog bills: raised to it")
         }
         if withCPU > 0 { notes.append("\(withCPU) functions carry CPU time (cpu_ms): on-prem sizing uses their measured cores per call") }
+        if withCPUUsage > 0 {
+            notes.append("\(withCPUUsage) functions carry CPU usage per minute (% of the CPU allocated × the CPU allocated, over the minute's calls): on-prem sizing uses that CPU per call over the replay's mean duration")
+        }
         if assumed > 0 { notes.append("\(assumed) functions have no memory in the trace or the deployment: \(Int(assumedMemoryMB)) MB assumed") }
         if withoutDurations > 0 {
             notes.append("\(withoutDurations) functions have no duration data: each invocation assumed to run 1 s")

@@ -160,4 +160,30 @@ struct OnPremCostTests {
         let k = try #require(crossover.scale)
         if let later = dear.crossovers.first(where: { $0.cloud == reference })?.scale { #expect(later >= k * 0.9999) }
     }
+
+    /// Licences from the profiles: an open licence costs nothing; OpenFaaS CE limits commercial use
+    /// and its commercial editions publish no price (price on request, not in the total) until the
+    /// deployment sets one; a profile naming no licence says it was not read.
+    @Test func licenceBasisFromTheProfile() throws {
+        let defaults = try OnPremInputs.defaults()
+        let openfaas = try Self.catalog.profile("openfaas")
+        #expect(openfaas.licence?.commercialPrice == "on-request" && openfaas.licence?.limitsCommercialUse == true)
+        #expect(openfaas.sources[openfaas.licence?.source ?? ""]?.url == "https://github.com/openfaas/faas")
+        let onRequest = defaults.licenceBasis(openfaas)
+        #expect(onRequest.contains("price on request") && onRequest.contains("not in the total") && onRequest.contains("OpenFaaS Standard"))
+        #expect(defaults.licenceBasis(try Self.catalog.profile("openwhisk")) == "Apache-2.0: no licence fee")
+        #expect(defaults.licenceBasis(try Self.catalog.profile("knative")).contains("no licence read from a source"))
+        let quoted = try Self.inputs("onprem:\n  licences: {usdPerMonth: 2000}\n")
+        #expect(quoted.licenceBasis(openfaas).contains("costed at the deployment's onprem.licences ($2000 a month"))
+        // An edition without its price (or on-request) is refused where it stands.
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/Pricing/Profiles/openfaas.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.contains("  commercialPrice: on-request\n"))
+        guard case .failure(let error) = Catalog.parse(text.replacingOccurrences(of: "  commercialPrice: on-request\n", with: ""), file: "openfaas.yaml") else {
+            Issue.record("an edition without a price was accepted")
+            return
+        }
+        #expect(error.description.contains("licence.commercialPrice") && error.description.contains("on-request"))
+    }
 }

@@ -33,6 +33,16 @@ import Testing
         }
     }
 
+    /// Huawei's CPU and memory usage are percentages of what the pods were allocated.
+    @Test func huaweiUsageAbove100PercentIsRefusedWhereItStands() throws {
+        let e = try error("cpu_usage_minute/day_000.csv", "day,time,0,1\n0,0,12.5,NaN\n0,60,50,100.5\n")
+        #expect(e.line == 3 && e.column == 4 && e.message.contains("cpu_usage is 100.5, above 100"))
+        let negative = try error("cpu_limit_minute/day_000.csv", "day,time,0\n0,0,-0.3\n")
+        #expect(negative.line == 2 && negative.column == 3 && negative.message.contains("negative"))
+        // A limit is not a percentage: above 100 is read.
+        #expect(read(try temporaryFile("cpu_limit_minute/day_000.csv", "day,time,0\n0,0,128\n")).failureValue == nil)
+    }
+
     @Test func missingHeader() throws {
         let e = try error("x.csv", "1,a,2\n3,b,4\n")
         #expect(e.line == 1 && e.message.contains("unrecognised header"))

@@ -77,6 +77,16 @@ import Testing
         #expect(delays.series.first { $0.0.function == "0" }?.1.values == [12.5, 10])
     }
 
+    /// The private set's resource folders, beside `requests_minute/`, each a metric of its own.
+    @Test func huaweiCPUUsageAndLimitFiles() throws {
+        let (usage, summary) = try read(fixture("huawei/cpu_usage_minute/day_000.csv")).get()
+        #expect(summary.format == .huawei && summary.kind == "cpu_usage")
+        #expect(usage.series.first { $0.0.function == "0" }?.1.values == [1, 0.5])
+        let (limit, limitSummary) = try read(fixture("huawei/cpu_limit_minute/day_000.csv")).get()
+        #expect(limitSummary.kind == "cpu_limit")
+        #expect(limit.series.filter { $0.0.function == "0" }.flatMap(\.1.values) == [0.3, 0.6, 0.3])
+    }
+
     @Test func huaweiPerSecondRowsSumCountsAndAverageDelays() throws {
         let requests = try temporaryFile("requests_second/day_001.csv", "day,time,0\n1,0,2\n1,30,3\n1,60,1\n")
         #expect(try read(requests).get().0.series[0].1.values == [5, 1])

@@ -5,6 +5,12 @@
 /// Values are gathered per function for one hour of rows at a time, so memory stays bounded by
 /// 60 × N values whatever the file's length. Several rows in one minute (per-second files) are
 /// summed for request counts and averaged for other metrics.
+///
+/// The private set's resource files (sir-lab/data-release, `README_data_release_2023.md`) are
+/// read the same way: `cpu_usage_minute/` and `memory_usage_minute/` hold a percentage of the
+/// allocated CPU or memory used, averaged over the function's pods (so 0–100),
+/// `cpu_limit_minute/` the CPU allocated to all its pods, `memory_limit_minute/` their memory (MB)
+/// and `instances_minute/` their number. The store turns usage × limit into each call's CPU time.
 final class HuaweiReader: RowReader {
     private let context: ReaderContext
     private let metric: String
@@ -30,6 +36,8 @@ final class HuaweiReader: RowReader {
     }
 
     var isCount: Bool { metric == "invocations" }
+    /// The dataset states these as a percentage of what the pods were allocated.
+    var isPercentage: Bool { metric == "cpu_usage" || metric == "memory_usage" }
 
     func header(_ row: borrowing CSVRow) throws {
         guard row.count >= 3, row.string(0).trimmingCharacters() == "day", row.string(1).trimmingCharacters() == "time" else {
@@ -66,6 +74,9 @@ final class HuaweiReader: RowReader {
             let sum = value + (minutes[column - 2].last == minute ? sums[column - 2][sums[column - 2].count - 1] : 0)
             if isCount {
                 _ = try context.ranges.callsPerMinute(sum, column: column + 1, "function \(keys[column - 2])'s calls in minute \(minute)")
+            } else if isPercentage, value > 100 {
+                throw RowProblem(column: column + 1, reason: "number out of range",
+                                 message: "function \(keys[column - 2])'s \(metric) is \(value), above 100: the dataset gives it as a percentage of the CPU or memory allocated")
             } else {
                 _ = try context.ranges.storedValue(sum, column: column + 1, "function \(keys[column - 2])")
             }
