@@ -255,7 +255,9 @@ struct InstancePool {
             startedInWindow += 1
             let i = Int32(slots.count)
             let initMs = generic?.coldStart(at: t, model.coldStart, &random) ?? model.coldStart.sample(&random)
-            slots.append(Slot(born: t, activeSince: t, expiresAt: .infinity, inFlight: 1, node: node))
+            // The period billed opens at arrival when the provider bills init, else after it.
+            let opens = model.activePeriodsBillInit ? t : t + initMs / 1000
+            slots.append(Slot(born: t, activeSince: opens, expiresAt: .infinity, inFlight: 1, node: node))
             alive += 1
             instancesStarted += 1
             peakInstances = max(peakInstances, alive)

@@ -96,6 +96,9 @@ public struct TargetModel: Sendable {
     /// The fixed cluster an on-prem target runs on (`ClusterReplay`); nil: as many instances as
     /// the limits allow, wherever (a cloud's view, and on-prem sizing's).
     public var cluster: ClusterModel?
+    /// Whether an instance's active period opens at the call's arrival, its init inside (Cloud
+    /// Run bills start-up), or when the call itself starts after init (Azure: init not billed).
+    public var activePeriodsBillInit = true
 
     public init(id: String, scalingUnit: Limits.ScalingUnit = .function, perInstanceConcurrency: Int = 1,
                 maxInstances: Int = .max, scaleOutEnvironments: Int? = nil, scaleOutPeriodSeconds: Double = 1,
@@ -183,6 +186,7 @@ public struct TargetModel: Sendable {
         concurrencyByMemory = limits.concurrencyByMemory.map { (Double($0.memoryMB), max(1, $0.requests)) }
         queueConcurrency = d(limits.queueConcurrency).map { max(1, Int($0)) }
         instanceMemory = InstanceMemoryRule(profile: profile)
+        activePeriodsBillInit = profile.billing?.initBilled.billed ?? true
     }
 
     /// Calls an instance of `memoryMB` serves at once, for calls with `trigger`: the queue figure

@@ -444,7 +444,7 @@ private func cells(_ line: Substring) -> Int {
         // The runner-up by net value is fewest-moves: it wins at 0.24× the effort, or over 150 months.
         #expect(verdict.contains("against the runner-up, fewest-moves"))
         #expect(verdict.contains("fewest-moves would win if every migration cost 0.24× the estimate"))
-        #expect(verdict.contains("**Horizon** (36 months, `--horizon`): fewest-moves would win over 150 months or more."), "\(verdict)")
+        #expect(verdict.contains("**Horizon** (36 months, `--horizon`): fewest-moves would win only over more than 10 years (150 months), longer than any plan is held to."), "\(verdict)")
         // The first screen: the verdict fits in about 40 lines.
         #expect(verdict.split(separator: "\n").count <= 40)
         #expect(markdown.contains("\n## How this was decided\n"))
