@@ -202,6 +202,26 @@ private func blockRead(_ store: TraceStore) throws -> [String: Reference] {
         #expect(try store.memoryUse().first?.meanMB == 60)
     }
 
+    /// The account column (the app's owner) rides beside the blocks: calls as the rows gave them,
+    /// each function with its app's account.
+    @Test func accountsStayWithTheirApps() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("accounts.csv").path
+        try Data("""
+            timestamp,function,duration_ms,app,account
+            2,f,10,a,team-1
+            1,g,10,b,team-2
+            1,f,5,a,team-1
+            """.utf8).write(to: URL(fileURLWithPath: path))
+        let store = try TraceStore()
+        _ = try store.ingest(path: path)
+        #expect(try blockRead(store) == (try referenceRead(store)))
+        let trace = try store.replayTrace()
+        #expect(trace.functions.map(\.owner) == ["team-1", "team-2"])
+        #expect(trace.functions[0].starts == [1, 2])
+    }
+
     /// A file that fails part-way leaves no blocks behind, as it leaves no rows.
     @Test func aBrokenFileLeavesNoBlocks() throws {
         let dir = try folder()
