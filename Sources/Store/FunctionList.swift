@@ -20,7 +20,7 @@ extension TraceStore {
                 FROM function f JOIN app a ON a.id = f.app_id
                 LEFT JOIN (SELECT function_id, SUM(total) AS total FROM minute_series
                            WHERE metric = 'invocations' GROUP BY function_id) m ON m.function_id = f.id
-                LEFT JOIN (SELECT function_id, COUNT(*) AS n FROM invocation GROUP BY function_id) i ON i.function_id = f.id
+                LEFT JOIN (SELECT function_id, SUM(calls) AS n FROM invocation_block GROUP BY function_id) i ON i.function_id = f.id
                 ORDER BY a.key, f.key
                 """).map { row in
                 StoredFunction(app: row["app"], function: row["function"], trigger: row["trigger"], invocations: row["total"])

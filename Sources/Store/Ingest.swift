@@ -49,6 +49,7 @@ extension TraceStore {
             let fileID = db.lastInsertedRowID
             let sink = try StoreSink(db: db, fileID: fileID)
             let summary = try TraceFileReader.read(path: path, options: options, into: sink)
+            try sink.finish()
             try Self.checkClock(summary, path: path, db: db)
             if let earlier = try String.fetchOne(db, sql: "SELECT name FROM trace_file WHERE fingerprint = ?",
                                                  arguments: [summary.fingerprint]) {
@@ -132,6 +133,7 @@ final class StoreSink: TraceSink {
     private let insertDurations: Statement
     private let insertMemory: Statement
     private let insertInvocation: Statement
+    private var blocks: BlockWriter
 
     init(db: Database, fileID: Int64) throws {
         self.db = db
@@ -158,6 +160,7 @@ final class StoreSink: TraceSink {
             INSERT INTO invocation (function_id, start_s, duration_ms, memory_mb, max_memory_mb, init_ms, cpu_ms, billed_ms, file_id, cold)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        blocks = try BlockWriter(db: db, fileID: fileID)
         try preload()
     }
 
@@ -241,5 +244,12 @@ final class StoreSink: TraceSink {
         insertInvocation.setUncheckedArguments([id, r.startSeconds, r.durationMs, r.memoryMB, r.maxMemoryMB,
                                                 r.initMs, r.cpuMs, r.billedMs, fileID, r.cold.map { $0 ? 1 : 0 }])
         try insertInvocation.execute()
+        try blocks.add(functionID: id, start: r.startSeconds, durationMs: r.durationMs, memoryMB: r.memoryMB,
+                       maxMemoryMB: r.maxMemoryMB, cpuMs: r.cpuMs)
+    }
+
+    /// Writes the file's last invocation blocks; called once the reader has read the whole file.
+    func finish() throws {
+        try blocks.finish()
     }
 }

@@ -13,15 +13,16 @@ public struct MemoryUse: Sendable, Equatable {
 }
 
 extension TraceStore {
-    /// Memory used per function, for functions whose rows report it (ordered by app, function).
+    /// Memory used per function, for functions whose rows report it (ordered by app, function),
+    /// from the sums each invocation block keeps.
     public func memoryUse() throws -> [MemoryUse] {
         try reading { db in
             try Row.fetchAll(db, sql: """
-                SELECT a.key AS app, f.key AS function, MAX(i.max_memory_mb) AS peak, AVG(i.max_memory_mb) AS mean,
-                       COUNT(i.max_memory_mb) AS n
-                FROM invocation i JOIN function f ON f.id = i.function_id JOIN app a ON a.id = f.app_id
-                WHERE i.max_memory_mb IS NOT NULL
-                GROUP BY i.function_id ORDER BY a.key, f.key
+                SELECT a.key AS app, f.key AS function, MAX(b.max_memory_peak_mb) AS peak,
+                       SUM(b.max_memory_sum_mb) / SUM(b.max_memory_calls) AS mean, SUM(b.max_memory_calls) AS n
+                FROM invocation_block b JOIN function f ON f.id = b.function_id JOIN app a ON a.id = f.app_id
+                WHERE b.max_memory_calls > 0
+                GROUP BY b.function_id ORDER BY a.key, f.key
                 """).map { row in
                 MemoryUse(app: row["app"], function: row["function"], peakMB: row["peak"], meanMB: row["mean"], calls: row["n"])
             }

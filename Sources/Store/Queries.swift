@@ -19,11 +19,16 @@ extension TraceStore {
         }
     }
 
+    /// The formats of the ingested files (`trace_file.format`), without summarising their contents.
+    public func fileFormats() throws -> Set<String> {
+        try reading { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT format FROM trace_file")) }
+    }
+
     /// Row counts of every table, for checks that a failed ingest left nothing behind.
     public func tableCounts() throws -> [String: Int] {
         try reading { db in
             var counts: [String: Int] = [:]
-            for table in ["trace_file", "app", "function", "minute_series", "duration_percentiles", "memory_percentiles", "invocation"] {
+            for table in ["trace_file", "app", "function", "minute_series", "duration_percentiles", "memory_percentiles", "invocation", "invocation_block"] {
                 counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
             }
             return counts

@@ -64,7 +64,7 @@ public struct ReplayTrace: Sendable {
 extension TraceStore {
     /// Invocation rows without a start time.
     public var untimedInvocations: Int {
-        (try? reading { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invocation WHERE start_s IS NULL") ?? 0 }) ?? 0
+        (try? reading { db in try Self.untimedCalls(db) }) ?? 0
     }
 
     /// Reads what `placer simulate` replays. With `untimedPeriodSeconds`, a trace whose
@@ -119,40 +119,22 @@ extension TraceStore {
                     maximumMs: row["maximum_ms"],
                     percentilesMs: ["p0_ms", "p1_ms", "p25_ms", "p50_ms", "p75_ms", "p99_ms", "p100_ms"].map { row[$0] }))
             }
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT function_id, start_s, duration_ms, memory_mb, cpu_ms FROM invocation WHERE start_s IS NOT NULL
-                ORDER BY function_id, start_s, duration_ms
-                """)
-            while let row = try rows.next() {
-                guard let f = index[row["function_id"]] else { continue }
-                trace.functions[f].starts.append(row["start_s"])
-                trace.functions[f].durationsMs.append(row["duration_ms"])
-                if let mb: Double = row["memory_mb"] {
-                    trace.functions[f].configuredMemoryMB = max(trace.functions[f].configuredMemoryMB ?? 0, mb)
-                }
-                if let cpu: Double = row["cpu_ms"] {
-                    trace.functions[f].cpuMs += cpu
-                    trace.functions[f].cpuRowsDurationMs += row["duration_ms"] as Double
-                }
+            try Self.readBlocks(db, timed: true) { f, calls in
+                guard let f = index[f] else { return }
+                trace.functions[f].starts = calls.starts
+                trace.functions[f].durationsMs = calls.durations
+                trace.functions[f].configuredMemoryMB = calls.memoryMB
+                (trace.functions[f].cpuMs, trace.functions[f].cpuRowsDurationMs) = calls.cpuSums()
             }
-            trace.invocationsWithoutTime = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invocation WHERE start_s IS NULL") ?? 0
+            trace.invocationsWithoutTime = try Self.untimedCalls(db)
             if let period = untimedPeriodSeconds, period > 0, trace.invocationsWithoutTime > 0,
                trace.functions.allSatisfy({ $0.starts.isEmpty && $0.minutes.isEmpty }) {
-                var durations: [Int: [Double]] = [:]
-                let untimed = try Row.fetchCursor(db, sql: """
-                    SELECT function_id, duration_ms, memory_mb FROM invocation WHERE start_s IS NULL ORDER BY function_id, rowid
-                    """)
-                while let row = try untimed.next() {
-                    guard let f = index[row["function_id"]] else { continue }
-                    durations[f, default: []].append(row["duration_ms"])
-                    if let mb: Double = row["memory_mb"] {
-                        trace.functions[f].configuredMemoryMB = max(trace.functions[f].configuredMemoryMB ?? 0, mb)
-                    }
-                }
-                for (f, list) in durations {
-                    let gap = period / Double(list.count)
-                    trace.functions[f].starts = list.indices.map { (Double($0) + 0.5) * gap }
-                    trace.functions[f].durationsMs = list
+                try Self.readBlocks(db, timed: false) { f, calls in
+                    guard let f = index[f] else { return }
+                    let gap = period / Double(calls.durations.count)
+                    trace.functions[f].starts = calls.durations.indices.map { (Double($0) + 0.5) * gap }
+                    trace.functions[f].durationsMs = calls.durations
+                    if let mb = calls.memoryMB { trace.functions[f].configuredMemoryMB = max(trace.functions[f].configuredMemoryMB ?? 0, mb) }
                 }
                 trace.spreadOverSeconds = period
                 trace.spreadInvocations = trace.invocationsWithoutTime

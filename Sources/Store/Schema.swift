@@ -111,6 +111,31 @@ enum Schema {
                     AND file_id IN (SELECT id FROM trace_file WHERE format = 'lambda-log');
                 """)
         }
+        migrator.registerMigration("v3: invocation blocks") { db in
+            // Per-invocation rows packed per function and file, in replay order (InvocationBlocks):
+            // a replay reads them as blobs instead of sorting the rows. The rows stay for sqlite3
+            // users and the other queries; their index on (function_id, start_s) served only the
+            // replay's sort and slowed every ingest.
+            try db.execute(sql: """
+                CREATE TABLE invocation_block (
+                    function_id INTEGER NOT NULL REFERENCES function(id),
+                    file_id INTEGER NOT NULL REFERENCES trace_file(id),
+                    seq INTEGER NOT NULL,          -- 0, 1, ...: a function's blocks of one file, in order
+                    timed INTEGER NOT NULL,        -- 1: calls with a start time; 0: calls without one
+                    calls INTEGER NOT NULL,
+                    starts BLOB,                   -- calls x float64 little-endian, seconds, ascending (NULL when untimed)
+                    durations BLOB NOT NULL,       -- calls x float64 little-endian, ms (ties in start ascending)
+                    cpu_ms BLOB,                   -- calls x float64 little-endian, NaN where unknown; NULL when none known
+                    memory_mb REAL,                -- largest configured memory among the calls
+                    max_memory_peak_mb REAL,       -- largest peak memory used (Lambda's Max Memory Used)
+                    max_memory_sum_mb REAL NOT NULL,
+                    max_memory_calls INTEGER NOT NULL,
+                    UNIQUE (function_id, timed, file_id, seq)
+                );
+                DROP INDEX IF EXISTS invocation_by_function;
+                """)
+            try InvocationBlocks.build(from: db)
+        }
         return migrator
     }
 }

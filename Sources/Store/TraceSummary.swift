@@ -87,7 +87,7 @@ private struct SummaryQuery {
             FROM function f
             LEFT JOIN (SELECT function_id, SUM(total) AS total FROM minute_series
                        WHERE metric = 'invocations' GROUP BY function_id) m ON m.function_id = f.id
-            LEFT JOIN (SELECT function_id, COUNT(*) AS n FROM invocation GROUP BY function_id) i ON i.function_id = f.id
+            LEFT JOIN (SELECT function_id, SUM(calls) AS n FROM invocation_block GROUP BY function_id) i ON i.function_id = f.id
             ORDER BY f.id
             """)
         var perApp: [Int64: Double] = [:]

@@ -72,7 +72,7 @@ public enum LockInCheck {
         let formats: Set<String>
         do {
             stored = try store.functionList()
-            formats = Set(try store.summary().files.map(\.format))
+            formats = try store.fileFormats()
         } catch {
             throw UseCaseError(store: error) ?? .badInput("\(error)")
         }

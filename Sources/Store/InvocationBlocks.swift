@@ -1,0 +1,290 @@
+import Foundation
+import GRDB
+
+/// Per-invocation rows packed per function and file as columns of 64-bit floats
+/// (`invocation_block`, docs/schema.md), so that a replay reads a function's calls as a few blobs
+/// already in order instead of sorting a million rows and decoding them one column at a time.
+///
+/// Invariant: a timed block's calls are ascending by (start, duration); untimed blocks keep the
+/// log's order. Blocks hold at most `capacity` calls, so one function's file is several blocks,
+/// numbered `seq` from 0.
+enum InvocationBlocks {
+    /// Calls per block: 16 MB of starts and durations, which bounds an ingest's memory per function.
+    static let capacity = 1 << 20
+
+    static let insertSQL = """
+        INSERT INTO invocation_block (function_id, file_id, seq, timed, calls, starts, durations, cpu_ms,
+        memory_mb, max_memory_peak_mb, max_memory_sum_mb, max_memory_calls)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    /// `values` as little-endian 64-bit floats.
+    static func pack(_ values: [Double]) -> Data {
+        #if _endian(little)
+        return values.withUnsafeBytes { Data($0) }
+        #else
+        return Data(values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) })
+        #endif
+    }
+
+    /// Appends the little-endian 64-bit floats of `data` to `out`; nil data adds nothing.
+    static func unpack(_ data: Data?, into out: inout [Double]) throws {
+        guard let data else { return }
+        guard data.count % 8 == 0 else {
+            throw StoredValueError(message: "an invocation block of \(data.count) bytes is not whole 64-bit numbers")
+        }
+        let n = data.count / 8
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: n))
+        out.withUnsafeMutableBytes { target in
+            data.withUnsafeBytes { source in
+                UnsafeMutableRawBufferPointer(rebasing: target[(start * 8)...]).copyMemory(from: source)
+            }
+        }
+        #if !_endian(little)
+        for i in start..<out.count { out[i] = Double(bitPattern: UInt64(littleEndian: out[i].bitPattern)) }
+        #endif
+    }
+}
+
+/// One function's calls of one file being collected into blocks.
+struct BlockBuffer {
+    var starts: [Double] = []
+    var durations: [Double] = []
+    /// CPU ms per call, NaN where the call has none; empty while no call has one.
+    var cpu: [Double] = []
+    var memoryMB: Double?
+    var maxMemoryPeak: Double?
+    var maxMemorySum = 0.0
+    var maxMemoryCalls = 0
+    var seq = 0
+
+    var count: Int { durations.count }
+
+    mutating func append(start: Double?, durationMs: Double, memoryMB: Double?, maxMemoryMB: Double?, cpuMs: Double?) {
+        if let start { starts.append(start) }
+        if let cpuMs {
+            if cpu.isEmpty { cpu = Array(repeating: .nan, count: durations.count) }
+            cpu.append(cpuMs)
+        } else if !cpu.isEmpty {
+            cpu.append(.nan)
+        }
+        durations.append(durationMs)
+        if let memoryMB { self.memoryMB = max(self.memoryMB ?? memoryMB, memoryMB) }
+        if let maxMemoryMB {
+            maxMemoryPeak = max(maxMemoryPeak ?? maxMemoryMB, maxMemoryMB)
+            maxMemorySum += maxMemoryMB
+            maxMemoryCalls += 1
+        }
+    }
+
+    /// Orders a timed buffer by (start, duration); ties of both are interchangeable calls
+    /// (only their sums of CPU can tell them apart, and the store has never ordered those).
+    mutating func sortByStart() {
+        let n = count
+        var sorted = true
+        for i in 1..<max(n, 1) where starts[i] < starts[i - 1] || (starts[i] == starts[i - 1] && durations[i] < durations[i - 1]) {
+            sorted = false
+            break
+        }
+        guard !sorted else { return }
+        let order = (0..<n).sorted { (starts[$0], durations[$0]) < (starts[$1], durations[$1]) }
+        starts = order.map { starts[$0] }
+        durations = order.map { durations[$0] }
+        if !cpu.isEmpty { cpu = order.map { cpu[$0] } }
+    }
+
+    /// Writes the buffer as one block and empties it (keeping its numbering).
+    mutating func write(_ statement: Statement, functionID: Int64, fileID: Int64, timed: Bool) throws {
+        guard count > 0 else { return }
+        if timed { sortByStart() }
+        statement.setUncheckedArguments([
+            functionID, fileID, seq, timed ? 1 : 0, count,
+            timed ? InvocationBlocks.pack(starts) : nil, InvocationBlocks.pack(durations),
+            cpu.isEmpty ? nil : InvocationBlocks.pack(cpu),
+            memoryMB, maxMemoryPeak, maxMemorySum, maxMemoryCalls,
+        ])
+        try statement.execute()
+        let next = seq + 1
+        self = BlockBuffer()
+        seq = next
+    }
+}
+
+/// Collects a file's invocations per function and writes them as blocks, full ones as they fill
+/// and the rest when the file ends.
+struct BlockWriter {
+    private struct Key: Hashable {
+        var function: Int64
+        var timed: Bool
+    }
+    private var buffers: [Key: BlockBuffer] = [:]
+    private let statement: Statement
+    private let fileID: Int64
+    /// Calls per block (`InvocationBlocks.capacity`; tests set a small one).
+    private let capacity: Int
+
+    init(db: Database, fileID: Int64, capacity: Int = InvocationBlocks.capacity) throws {
+        statement = try db.makeStatement(sql: InvocationBlocks.insertSQL)
+        self.fileID = fileID
+        self.capacity = capacity
+    }
+
+    mutating func add(functionID: Int64, start: Double?, durationMs: Double, memoryMB: Double?, maxMemoryMB: Double?, cpuMs: Double?) throws {
+        let key = Key(function: functionID, timed: start != nil)
+        let full = Self.append(&buffers[key, default: BlockBuffer()], start: start, durationMs: durationMs, memoryMB: memoryMB,
+                               maxMemoryMB: maxMemoryMB, cpuMs: cpuMs) >= capacity
+        if full, var buffer = buffers[key] {
+            buffers[key] = nil  // one owner while it is written: no copy of its arrays
+            try buffer.write(statement, functionID: functionID, fileID: fileID, timed: key.timed)
+            buffers[key] = buffer
+        }
+    }
+
+    /// Adds a call; the calls the buffer then holds.
+    private static func append(_ buffer: inout BlockBuffer, start: Double?, durationMs: Double, memoryMB: Double?,
+                               maxMemoryMB: Double?, cpuMs: Double?) -> Int {
+        buffer.append(start: start, durationMs: durationMs, memoryMB: memoryMB, maxMemoryMB: maxMemoryMB, cpuMs: cpuMs)
+        return buffer.count
+    }
+
+    /// Writes every partly filled block, in function order so the bytes do not depend on hashing.
+    mutating func finish() throws {
+        let keys = buffers.keys.sorted { ($0.function, $0.timed ? 1 : 0) < ($1.function, $1.timed ? 1 : 0) }
+        for key in keys {
+            guard var buffer = buffers.removeValue(forKey: key) else { continue }
+            try buffer.write(statement, functionID: key.function, fileID: fileID, timed: key.timed)
+        }
+    }
+}
+
+extension InvocationBlocks {
+    /// Packs the `invocation` rows of a database written before blocks existed (migration v3):
+    /// timed rows in (start, duration) order, untimed ones in the order they were stored.
+    static func build(from db: Database) throws {
+        let statement = try db.makeStatement(sql: insertSQL)
+        for timed in [true, false] {
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT function_id, file_id, start_s, duration_ms, memory_mb, max_memory_mb, cpu_ms FROM invocation
+                WHERE start_s IS \(timed ? "NOT NULL" : "NULL")
+                ORDER BY function_id, file_id\(timed ? ", start_s, duration_ms" : ""), rowid
+                """)
+            var current: (function: Int64, file: Int64)?
+            var buffer = BlockBuffer()
+            while let row = try rows.next() {
+                let key: (Int64, Int64) = (row[0], row[1])
+                if let c = current, c != key {
+                    try buffer.write(statement, functionID: c.function, fileID: c.file, timed: timed)
+                    buffer = BlockBuffer()
+                }
+                current = key
+                buffer.append(start: row[2], durationMs: row[3], memoryMB: row[4], maxMemoryMB: row[5], cpuMs: row[6])
+                if buffer.count >= capacity { try buffer.write(statement, functionID: key.0, fileID: key.1, timed: timed) }
+            }
+            if let c = current { try buffer.write(statement, functionID: c.function, fileID: c.file, timed: timed) }
+        }
+    }
+}
+
+/// One function's calls read back from its blocks, merged over files and in replay order.
+struct StoredCalls {
+    var starts: [Double] = []
+    var durations: [Double] = []
+    /// CPU ms per call (NaN where unknown); empty when no call has one.
+    var cpu: [Double] = []
+    /// Largest configured memory among the calls.
+    var memoryMB: Double?
+
+    /// CPU time and execution time summed over the calls that give CPU time, ms.
+    func cpuSums() -> (cpuMs: Double, durationMs: Double) {
+        var cpuMs = 0.0, durationMs = 0.0
+        for (i, c) in cpu.enumerated() where !c.isNaN {
+            cpuMs += c
+            durationMs += durations[i]
+        }
+        return (cpuMs, durationMs)
+    }
+}
+
+extension TraceStore {
+    /// Calls its `body` with each function's calls (ascending function id): timed calls in
+    /// (start, duration) order over all its files, or untimed calls in the order they were stored.
+    /// Decodes by column index and copies each blob once, straight into the arrays handed on.
+    static func readBlocks(_ db: Database, timed: Bool, _ body: (Int64, StoredCalls) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT function_id, starts, durations, cpu_ms, memory_mb, calls FROM invocation_block
+            WHERE timed = ? ORDER BY function_id, file_id, seq
+            """, arguments: [timed ? 1 : 0])
+        var current: Int64?
+        var calls = StoredCalls()
+        var blocks = 0
+        func emit() throws {
+            guard let current else { return }
+            if blocks > 1 && timed { calls.sortByStart() }
+            try body(current, calls)
+        }
+        while let row = try rows.next() {
+            let function: Int64 = row[0]
+            if function != current {
+                try emit()
+                current = function
+                calls = StoredCalls()
+                blocks = 0
+            }
+            blocks += 1
+            let before = calls.durations.count
+            let n: Int = row[5]
+            try row.withUnsafeData(atIndex: 1) { try InvocationBlocks.unpack($0, into: &calls.starts) }
+            try row.withUnsafeData(atIndex: 2) { try InvocationBlocks.unpack($0, into: &calls.durations) }
+            if !row.hasNull(atIndex: 3) || !calls.cpu.isEmpty {
+                if calls.cpu.count < before { calls.cpu.append(contentsOf: repeatElement(.nan, count: before - calls.cpu.count)) }
+                try row.withUnsafeData(atIndex: 3) { try InvocationBlocks.unpack($0, into: &calls.cpu) }
+                if calls.cpu.count < before + n { calls.cpu.append(contentsOf: repeatElement(.nan, count: before + n - calls.cpu.count)) }
+            }
+            if let mb: Double = row[4] { calls.memoryMB = max(calls.memoryMB ?? mb, mb) }
+            guard calls.durations.count == before + n, !timed || calls.starts.count == calls.durations.count,
+                  calls.cpu.isEmpty || calls.cpu.count == calls.durations.count else {
+                throw StoredValueError(message: "an invocation block of function \(function) holds other than its \(n) calls")
+            }
+        }
+        try emit()
+    }
+
+    /// Invocations stored without a start time.
+    static func untimedCalls(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(calls), 0) FROM invocation_block WHERE timed = 0") ?? 0
+    }
+}
+
+extension StoredCalls {
+    /// Orders calls merged from several blocks by (start, duration), as each block already is;
+    /// a single file's blocks usually follow one another, so the check is all it costs.
+    mutating func sortByStart() {
+        var buffer = BlockBuffer()
+        buffer.starts = starts
+        buffer.durations = durations
+        buffer.cpu = cpu
+        buffer.sortByStart()
+        (starts, durations, cpu) = (buffer.starts, buffer.durations, buffer.cpu)
+    }
+}
+
+extension TraceStore {
+    /// The read a replay made before invocation blocks (schema v2): every timed row, ordered by
+    /// SQLite at query time, decoded by column index. Kept as the comparison of `placer bench
+    /// invocations`; returns a checksum so that the read is not optimised away.
+    public func sortedRowRead() throws -> Double {
+        try reading { db in
+            var starts: [Double] = [], durations: [Double] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT function_id, start_s, duration_ms, memory_mb, cpu_ms FROM invocation WHERE start_s IS NOT NULL
+                ORDER BY function_id, start_s, duration_ms
+                """)
+            while let row = try rows.next() {
+                starts.append(row[1])
+                durations.append(row[2])
+            }
+            return (starts.last ?? 0) + (durations.last ?? 0)
+        }
+    }
+}
