@@ -352,10 +352,12 @@ struct Accumulator {
         case .memoryPool(let mb): keepAlive = "memory pool \(Int(mb)) MB"
         case .hybridHistogram: keepAlive = "hybrid histogram"
         }
-        return TargetOutcome(id: target.target.profile.id, scalingUnit: target.model.scalingUnit.rawValue, keepAlive: keepAlive,
-                             total: total, functions: functions, instancesPerMinute: instances, memoryMBPerMinute: memory,
-                             bill: bill, notes: notes, usage: bill == nil ? nil : usage,
-                             pricing: bill == nil ? nil : target.target.pricing)
+        var outcome = TargetOutcome(id: target.target.profile.id, scalingUnit: target.model.scalingUnit.rawValue, keepAlive: keepAlive,
+                                    total: total, functions: functions, instancesPerMinute: instances, memoryMBPerMinute: memory,
+                                    bill: bill, notes: notes, usage: bill == nil ? nil : usage,
+                                    pricing: bill == nil ? nil : target.target.pricing)
+        outcome.perMinuteCalls = fastCalls
+        return outcome
     }
 
     /// Shares the month's bill among functions: compute, init and provisioned by billed GB-s,
