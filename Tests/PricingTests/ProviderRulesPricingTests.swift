@@ -109,7 +109,7 @@ struct ProviderRulesPricingTests {
         #expect(status.since == "2025-09-30" && status.retires == "2028-09-30" && status.successor == "azure-flex")
         #expect(status.summary?.hasPrefix("legacy since 2025-09-30, retires 2028-09-30, successor azure-flex: ") == true)
         #expect(try Self.profile("azure-flex").status.summary == nil)
-        #expect(try Self.profile("azure-consumption").billing?.durationBasis == .execution)
+        #expect(try Self.profile("azure-consumption").billing?.durationBasis == .activeInstance)
         #expect(try Self.profile("azure-flex").billing?.durationBasis == .activeInstance)
     }
 

@@ -6,8 +6,8 @@ import Traces
 
 /// Azure's rules as Microsoft bills and runs them, on crafted calls checked by hand: Flex bills
 /// each instance's active period (1,000 ms minimum, then 100 ms steps) and runs several HTTP
-/// calls per instance by its memory; Consumption bills each execution (100 ms minimum, 1 ms
-/// steps) while an instance serves up to 100 HTTP calls or 24 queue messages at once.
+/// calls per instance by its memory; Consumption bills its instances' active periods too (100 ms
+/// minimum, 1 ms steps) while an instance serves up to 100 HTTP calls or 24 queue messages at once.
 struct ProviderRulesTests {
     static func calls(_ starts: [Double], _ durations: [Double], trigger: Trigger = .http, memoryMB: Double, provisioned: Int? = nil) -> Workload {
         let f = FunctionWorkload(key: FunctionKey(app: "a", function: "f"), trigger: trigger, memoryMB: memoryMB,
@@ -93,15 +93,20 @@ struct ProviderRulesTests {
         #expect(usage.provisionedMs == [shape: 86_400_000])
     }
 
-    @Test func consumptionBillsEachExecutionWhileCallsShareAnInstance() throws {
+    @Test func consumptionBillsTheInstancesActivePeriodsWhileCallsShareIt() throws {
         // The same calls on Consumption: one instance serves them all (100 HTTP calls at once),
-        // and each execution is billed on its own: 300 + 300 + 300 + 1,234 ms at 1,536 MB.
+        // and Microsoft bills the process's memory over its active periods, concurrency taken
+        // into account: 0–0.5 s (three overlapping 300 ms calls) and 100–101.234 s, 1,734 ms at
+        // 1,536 MB, not 300 + 300 + 300 + 1,234 = 2,134 ms as when each execution paid alone.
         let o = try Self.run(Self.calls([0, 0.1, 0.2, 100], [300, 300, 300, 1234], memoryMB: 1536), "azure-consumption")
         #expect(o.total.peakInstances == 1 && o.total.coldStarts == 1)
-        #expect(o.functions[0].usage?.executionMs == [Shape(memoryMB: 1536, vcpu: 0): 2134])
-        // Short calls still pay the 100 ms minimum each.
+        #expect(o.functions[0].usage?.executionMs == [Shape(memoryMB: 1536, vcpu: 0): 1734])
+        // Short overlapping calls make one 7 ms period, which pays the 100 ms minimum once.
         let short = try Self.run(Self.calls([0, 0.001, 0.002], [5, 5, 5], memoryMB: 1536), "azure-consumption")
-        #expect(short.functions[0].usage?.executionMs == [Shape(memoryMB: 1536, vcpu: 0): 300])
+        #expect(short.functions[0].usage?.executionMs == [Shape(memoryMB: 1536, vcpu: 0): 100])
+        // Apart (no overlap), each call is its own period and pays the minimum: 3 × 100 ms.
+        let apart = try Self.run(Self.calls([0, 10, 20], [5, 5, 5], memoryMB: 1536), "azure-consumption")
+        #expect(apart.functions[0].usage?.executionMs == [Shape(memoryMB: 1536, vcpu: 0): 300])
     }
 
     @Test func consumptionTakesQueueMessagesInBatches() throws {
@@ -114,7 +119,7 @@ struct ProviderRulesTests {
     @Test func fastPathRefusesActivePeriodsWithAMinimum() throws {
         // A busy function on Flex (16 calls per 2,048 MB instance): the per-minute estimate of
         // active periods does not know how many fall under the 1,000 ms minimum, so the unit
-        // replays call by call; billed per call (Consumption) it is planned per minute.
+        // replays call by call; billed per call (Lambda, one call per instance) it is planned per minute.
         var f = FastPathTests.binned(FastPathTests.swinging, percentiles: [20, 40, 60, 80, 100, 120, 150])
         f.memoryMB = 2048
         let flex = try SimulationTests.profile("azure-flex")
