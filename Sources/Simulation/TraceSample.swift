@@ -5,11 +5,13 @@ import Traces
 extension Workload {
     /// The apps whose stable hash (FNV-1a of the app's key, the same on every machine) falls in
     /// the first `percent` of 10,000 buckets: a sample of whole apps, so that a target scaling
-    /// per app replays the same units as in the whole trace. The same apps for every seed.
+    /// per app replays the same units as in the whole trace. The same apps for every seed; apps
+    /// keep their owners and the workload its account mode.
     public func sample(percent: Double) -> Workload {
         let buckets = UInt64(max(0, min(10_000, (percent * 100).rounded())))
-        let kept = apps.filter { ArrivalExpansion.stableHash(FunctionKey(app: $0.key, function: "")) % 10_000 < buckets }
-        return Workload(apps: kept, spanMinutes: spanMinutes, originSeconds: originSeconds, notes: notes)
+        var sample = self
+        sample.apps = apps.filter { ArrivalExpansion.stableHash(FunctionKey(app: $0.key, function: "")) % 10_000 < buckets }
+        return sample
     }
 
     /// Calls in all (a binned function's per-minute counts added up).

@@ -27,6 +27,9 @@ extension Bench {
         public var samplePercent = 1.0
         /// Threads (nil: every core).
         public var workers: Int?
+        /// Whose quota and free grants each app uses (nil: as `placer simulate` decides, per owner
+        /// when the trace names owners).
+        public var accounts: AccountMode?
         /// The `placer` executable whose `simulate` is measured in a child process.
         public var executable: String
 
@@ -62,6 +65,8 @@ extension Bench {
         /// Seconds generating and ingesting the trace (nil when a database was given).
         public var generateSeconds: Double?, ingestSeconds: Double?
         public var apps: Int, functions: Int, calls: Int, days: Double
+        /// How the replays took accounts (`placer simulate --accounts`).
+        public var accounts: AccountMode
         public var targets: [String]
         /// `placer simulate` in a child process: wall seconds, CPU seconds (user + system), peak resident MB.
         public var runWall: Double, runCPU: Double, runPeakMB: Double
@@ -105,10 +110,12 @@ extension Bench {
         var arguments = ["simulate", database, "--seed", String(request.seed), "--json", folder.appendingPathComponent("result.json").path]
         for t in request.targets { arguments += ["--target", t] }
         if let w = request.workers { arguments += ["--workers", String(w)] }
+        if let a = request.accounts { arguments += ["--accounts", a.rawValue] }
         let run = try ChildProcess.measure(request.executable, arguments, log: folder.appendingPathComponent("simulate.log").path)
 
         let store = try Inputs.trace([database])
-        let workload = try SimulationRun.workload(store, deployment: nil, inferredFloorMB: catalog.smallestCloudMemoryMB, periodSeconds: nil)
+        var workload = try SimulationRun.workload(store, deployment: nil, inferredFloorMB: catalog.smallestCloudMemoryMB, periodSeconds: nil)
+        if let accounts = request.accounts { workload.accounts = accounts }
         let threads = request.workers ?? ProcessInfo.processInfo.activeProcessorCount
         progress.observe(.message("drawing every call once (baseline)…"))
         var drawn = (calls: 0, checksum: 0.0)
@@ -126,7 +133,7 @@ extension Bench {
         let checks = zip(fast?.targets ?? [], exact?.targets ?? []).map { check($0, against: $1) }
         return TraceFigures(database: database, generateSeconds: generateSeconds, ingestSeconds: ingestSeconds,
                             apps: workload.apps.count, functions: workload.apps.reduce(0) { $0 + $1.functions.count },
-                            calls: drawn.calls, days: workload.days, targets: request.targets,
+                            calls: drawn.calls, days: workload.days, accounts: workload.accounts, targets: request.targets,
                             runWall: run.wall, runCPU: run.cpu, runPeakMB: run.peakMB, threads: threads,
                             drawSeconds: drawSeconds, drawChecksum: drawn.checksum,
                             sampleApps: sample.apps.count, sampleCalls: sample.callCount, sampleFast: fastSeconds, sampleExact: exactSeconds,

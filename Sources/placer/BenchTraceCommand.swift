@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Simulation
 import UseCases
 
 /// `placer bench trace`: the large-trace run (by default the 14-day, 50,000-function
@@ -24,6 +25,7 @@ struct BenchTraceCommand: ParsableCommand {
     @Option(name: .long, help: "Target ids (default: the seven cloud targets).") var target: [String] = []
     @Option(help: "Percent of the apps replayed both ways for the equality check.") var sample = 1.0
     @Option(help: "Threads (default: every core).") var workers: Int?
+    @Option(name: .long, help: "Whose quota and free grants each app uses: one or per-owner (default: per-owner when the trace names owners, as `placer simulate`).") var accounts: AccountMode?
 
     func validate() throws {
         guard functions > 0, days >= 1 else { throw ValidationError("--functions and --days must be positive") }
@@ -40,10 +42,11 @@ struct BenchTraceCommand: ParsableCommand {
         if !target.isEmpty { request.targets = target }
         request.samplePercent = sample
         request.workers = workers
+        request.accounts = accounts
         let f = try Bench.trace(request, progress: TerminalProgress())
         func fixed(_ v: Double, _ places: Int = 1) -> String { String(format: "%.\(places)f", v) }
         let work = Double(f.calls) * Double(f.targets.count)
-        print("\(f.calls) calls of \(f.functions) functions in \(f.apps) apps over \(fixed(f.days, 0)) days, \(f.targets.count) targets (\(f.targets.joined(separator: ", ")))")
+        print("\(f.calls) calls of \(f.functions) functions in \(f.apps) apps over \(fixed(f.days, 0)) days, accounts \(f.accounts.rawValue), \(f.targets.count) targets (\(f.targets.joined(separator: ", ")))")
         if let g = f.generateSeconds, let i = f.ingestSeconds { print("generated in \(fixed(g)) s, ingested in \(fixed(i)) s (not counted below)") }
         print("baseline: every call drawn once, no replay, \(f.threads) threads   \(fixed(f.drawSeconds)) s   \(fixed(Double(f.calls) / f.drawSeconds / 1e6)) M calls/s   1.00 x")
         print("placer simulate, child process                 \(fixed(f.runWall)) s wall, \(fixed(f.runCPU)) s CPU, peak \(fixed(f.runPeakMB, 0)) MB   "

@@ -27,6 +27,13 @@ struct TraceSampleTests {
         #expect(Set(one.apps.map(\.key)).isSubset(of: five))
         #expect(w.sample(percent: 100).apps.count == 20_000)
         #expect(one.spanMinutes == w.spanMinutes)
+        // Owners and the account mode go with the apps.
+        var owned = w
+        owned.accounts = .perOwner
+        for i in owned.apps.indices { owned.apps[i].owner = "o\(i % 7)" }
+        let kept = owned.sample(percent: 1)
+        #expect(kept.accounts == .perOwner)
+        #expect(kept.apps.allSatisfy { $0.owner != nil })
     }
 
     @Test func bareExpansionDrawsEveryCallWhateverTheWorkers() {
