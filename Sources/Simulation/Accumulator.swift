@@ -384,11 +384,13 @@ struct Accumulator {
         case .memoryPool(let mb): keepAlive = "memory pool \(Int(mb)) MB"
         case .hybridHistogram: keepAlive = "hybrid histogram"
         }
-        return TargetOutcome(id: target.target.profile.id, scalingUnit: target.model.scalingUnit.rawValue, keepAlive: keepAlive,
-                             total: total, functions: functions, instancesPerMinute: instances, memoryMBPerMinute: memory,
-                             bill: bill, notes: notes, usage: bill == nil ? nil : usage,
-                             pricing: bill == nil ? nil : target.target.pricing,
-                             instanceMemory: memoryBases.isEmpty ? nil : target.model.instanceMemory.map { InstanceMemoryUse(rule: $0, bases: memoryBases) })
+        var outcome = TargetOutcome(id: target.target.profile.id, scalingUnit: target.model.scalingUnit.rawValue, keepAlive: keepAlive,
+                                    total: total, functions: functions, instancesPerMinute: instances, memoryMBPerMinute: memory,
+                                    bill: bill, notes: notes, usage: bill == nil ? nil : usage,
+                                    pricing: bill == nil ? nil : target.target.pricing,
+                                    instanceMemory: memoryBases.isEmpty ? nil : target.model.instanceMemory.map { InstanceMemoryUse(rule: $0, bases: memoryBases) })
+        outcome.perMinuteCalls = fastCalls
+        return outcome
     }
 
     /// Shares the month's bill among functions: compute, init and provisioned by billed GB-s,

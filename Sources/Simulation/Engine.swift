@@ -54,6 +54,11 @@ struct Arrival {
 ///
 /// Provisioned instances (indices below `reserved`) are alive from the window's start to its
 /// end, never expire, and are taken before any on-demand idle instance.
+///
+/// A dead instance's slot is reused by the next cold start, so a unit's memory follows the
+/// instances alive at once, not every cold start it ever had. Ties (completions at the same time)
+/// are broken by each instance's `serial`, its order of birth: the order a pool that never reused
+/// a slot gave by index, so reuse changes no result (`SlotReuseTests`).
 struct InstancePool {
     let model: TargetModel
     let c: Int32
@@ -80,12 +85,22 @@ struct InstancePool {
         /// The cluster node it runs on (-1 without a cluster) and when it last became idle.
         var node: Int32 = -1
         var freedAt = 0.0
+        /// Order of birth in the unit (provisioned instances first), which breaks ties.
+        var serial: UInt32 = 0
     }
     var slots: [Slot] = []
+    /// Slots of dead on-demand instances, reused by the next cold start (the most recently freed first).
+    var deadSlots: [Int32] = []
+    /// False keeps every slot ever used (the behaviour before reuse; tests compare the two).
+    var reusesSlots = true
+    /// The next instance's `serial`.
+    var nextSerial: UInt32 = 0
     var heap = CompletionHeap()
     var idle: [Int32] = [], idleHead = 0
     var reservedFree: [Int32] = []
-    var partial: [Int32] = []
+    /// Instances with room for another request (per-instance concurrency > 1), with the serial
+    /// they had when listed: an entry whose slot has since been reused is stale.
+    var partial: [PartialEntry] = []
     var alive = 0
     var window = -1.0, startedInWindow = 0
     var unitIdleSince = -1.0
@@ -114,10 +129,11 @@ struct InstancePool {
         let n = Int32(min(max(0, provisioned), model.maxInstances))
         reserved = n
         for i in stride(from: n - 1, through: 0, by: -1) {
-            slots.append(Slot(born: 0, activeSince: 0, expiresAt: .infinity, inFlight: 0))
+            slots.append(Slot(born: 0, activeSince: 0, expiresAt: .infinity, inFlight: 0, serial: UInt32(truncatingIfNeeded: n - 1 - i)))
             reservedFree.append(i)
         }
         reservedFree.reverse()
+        nextSerial = UInt32(truncatingIfNeeded: n)
         alive = Int(n)
         peakInstances = Int(n)
         idleLimit = model.idleLimit
@@ -138,6 +154,18 @@ struct InstancePool {
             instanceSeconds += end - start
             if i < reserved { reservedLifetimes.append((start, end)) } else { lifetimes.append((start, end)) }
         }
+        if i >= reserved, reusesSlots { deadSlots.append(i) }
+    }
+
+    /// Lists instance `i` as having room for another request.
+    @inline(__always) private mutating func listPartial(_ i: Int32) {
+        partial.append(PartialEntry(slot: i, serial: slots[Int(i)].serial))
+    }
+
+    /// Whether a listed entry still names a live instance with room for another request.
+    @inline(__always) private func hasRoom(_ e: PartialEntry) -> Bool {
+        let s = slots[Int(e.slot)]
+        return s.serial == e.serial && s.inFlight > 0 && s.inFlight < c
     }
 
     private mutating func release(_ i: Int32, at t: Double) {
@@ -172,7 +200,7 @@ struct InstancePool {
         while let (ct, i) = heap.popFirst(upTo: t) {
             slots[Int(i)].inFlight -= 1
             if let nodes { nodes.cluster.endCall(node: slots[Int(i)].node, nodes.demand) }
-            if slots[Int(i)].inFlight == 0 { release(i, at: ct) } else if c > 1 { partial.append(i) }
+            if slots[Int(i)].inFlight == 0 { release(i, at: ct) } else if c > 1 { listPartial(i) }
             if heap.isEmpty { unitIdleSince = ct }
         }
     }
@@ -196,8 +224,9 @@ struct InstancePool {
         expire(before: t)
         var chosen: Int32 = -1
         if c > 1 {
-            while let i = partial.popLast() {
-                if slots[Int(i)].inFlight > 0, slots[Int(i)].inFlight < c {
+            while let e = partial.popLast() {
+                let i = e.slot
+                if hasRoom(e) {
                     // On a cluster whose node has no cores left for a call, another instance (or none).
                     if let nodes, !nodes.cluster.fitsCall(node: slots[Int(i)].node, nodes.demand) { continue }
                     chosen = i; break
@@ -231,9 +260,9 @@ struct InstancePool {
         if chosen >= 0 {
             if let nodes { nodes.cluster.startCall(node: slots[Int(chosen)].node, nodes.demand) }
             slots[Int(chosen)].inFlight += 1
-            if c > 1, slots[Int(chosen)].inFlight < c { partial.append(chosen) }
+            if c > 1, slots[Int(chosen)].inFlight < c { listPartial(chosen) }
             let ends = t + d / 1000
-            heap.push(ends, chosen)
+            heap.push(ends, chosen, serial: slots[Int(chosen)].serial)
             return Arrival(latency: d, initMs: 0, kind: .warm, provisioned: chosen < reserved, starts: t, ends: ends)
         }
         // No instance free: start one if the limits allow.
@@ -253,17 +282,25 @@ struct InstancePool {
                 nodes.cluster.startCall(node: n, nodes.demand)
             }
             startedInWindow += 1
-            let i = Int32(slots.count)
             let initMs = generic?.coldStart(at: t, model.coldStart, &random) ?? model.coldStart.sample(&random)
             // The period billed opens at arrival when the provider bills init, else after it.
             let opens = model.activePeriodsBillInit ? t : t + initMs / 1000
-            slots.append(Slot(born: t, activeSince: opens, expiresAt: .infinity, inFlight: 1, node: node))
+            let slot = Slot(born: t, activeSince: opens, expiresAt: .infinity, inFlight: 1, node: node, serial: nextSerial)
+            nextSerial &+= 1
+            let i: Int32
+            if let reused = deadSlots.popLast() {
+                i = reused
+                slots[Int(i)] = slot
+            } else {
+                i = Int32(slots.count)
+                slots.append(slot)
+            }
             alive += 1
             instancesStarted += 1
             peakInstances = max(peakInstances, alive)
-            if c > 1 { partial.append(i) }
+            if c > 1 { listPartial(i) }
             let ends = t + (initMs + d) / 1000
-            heap.push(ends, i)
+            heap.push(ends, i, serial: slot.serial)
             return Arrival(latency: initMs + d, initMs: initMs, kind: .cold, provisioned: false, starts: t, ends: ends)
         }
         if synchronous { return .rejected }
@@ -282,7 +319,7 @@ struct InstancePool {
     mutating func hasFreeInstance(at t: Double) -> Bool {
         complete(upTo: t)
         expire(before: t)
-        if c > 1, partial.contains(where: { slots[Int($0)].inFlight > 0 && slots[Int($0)].inFlight < c }) { return true }
+        if c > 1, partial.contains(where: hasRoom) { return true }
         if !reservedFree.isEmpty { return true }
         return idle[idleHead...].contains { slots[Int($0)].expiresAt >= t && t >= slots[Int($0)].born }
     }
@@ -320,14 +357,22 @@ struct InstancePool {
     }
 }
 
+/// An instance listed in `InstancePool.partial`, with its serial when listed.
+struct PartialEntry {
+    var slot: Int32
+    var serial: UInt32
+}
+
 /// Completion events (time, instance) in a `Heap` (swift-collections' min-max heap), the earliest
-/// first; ties broken by instance index, so the order is total and never depends on insertion
-/// history (the same order the hand-written binary heap it replaced gave).
+/// first; ties broken by the instance's order of birth (`InstancePool.Slot.serial`), so the order
+/// is total and never depends on insertion history or on which slot an instance reuses (the same
+/// order the hand-written binary heap it replaced gave by index, when slots were never reused).
 struct CompletionHeap {
     struct Event: Comparable {
         var time: Double
         var id: Int32
-        @inline(__always) static func < (a: Event, b: Event) -> Bool { a.time < b.time || (a.time == b.time && a.id < b.id) }
+        var serial: UInt32
+        @inline(__always) static func < (a: Event, b: Event) -> Bool { a.time < b.time || (a.time == b.time && a.serial < b.serial) }
     }
     private var heap = Heap<Event>()
 
@@ -336,7 +381,7 @@ struct CompletionHeap {
     /// The earliest completion; nil when none is pending.
     var first: (time: Double, id: Int32)? { heap.min.map { ($0.time, $0.id) } }
 
-    mutating func push(_ t: Double, _ id: Int32) { heap.insert(Event(time: t, id: id)) }
+    mutating func push(_ t: Double, _ id: Int32, serial: UInt32) { heap.insert(Event(time: t, id: id, serial: serial)) }
 
     /// Removes and returns the earliest completion if it is due by `t`.
     mutating func popFirst(upTo t: Double) -> (time: Double, id: Int32)? {
@@ -348,7 +393,7 @@ struct CompletionHeap {
     /// Moves the earliest completion's instance to `ends` (its next call); the heap is not empty.
     mutating func replaceFirst(ends: Double) {
         guard let e = heap.min else { return }
-        heap.replaceMin(with: Event(time: ends, id: e.id))
+        heap.replaceMin(with: Event(time: ends, id: e.id, serial: e.serial))
     }
 }
 

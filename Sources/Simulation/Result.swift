@@ -118,6 +118,9 @@ public struct TargetOutcome: Sendable {
     public var prewarmedMemoryMB = 0.0
     /// The fixed cluster it was replayed on; nil when its instances were unlimited.
     public var cluster: ClusterModel? = nil
+    /// Calls of the units replayed per minute (`FastPlan`), not call by call; 0 when every call
+    /// was replayed (a replay-run figure, not in the JSON result: its notes say the same).
+    public var perMinuteCalls = 0
 }
 
 /// Everything one `placer simulate` run produced: schema `placer.result/v1`.

@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run benchmarks; every figure is printed beside a baseline measured in the same run.",
-        subcommands: [BenchIngestCommand.self, BenchInvocationsCommand.self, BenchSimulateCommand.self, BenchExecuteCommand.self, BenchGatewayCommand.self])
+        subcommands: [BenchIngestCommand.self, BenchInvocationsCommand.self, BenchSimulateCommand.self, BenchTraceCommand.self, BenchExecuteCommand.self, BenchGatewayCommand.self])
 }
 
 /// Ingest throughput against a bare libcsv parse of the same file, and peak memory of ingesting
