@@ -17,6 +17,7 @@ extension PartialRun {
             "shard": .object(["index": .int(shard.index), "count": .int(shard.count), "hash": .string("fnv1a-64 of the app key, part = hash % count + 1")]),
             "seed": .string(String(seed)), "arrivals": .string(arrivals.rawValue), "spanMinutes": .int(spanMinutes),
             "appCount": .int(appCount), "notes": .array(notes.map { .string($0) }),
+            "accounts": .object(["mode": .string(accounts.mode.rawValue), "count": .int(accounts.count)]),
             "apps": .array(apps.map { .int($0) }), "lines": .array(lines.map { .int($0) }),
             "targets": .array(targets.map { $0.jsonValue() }),
         ]
@@ -41,6 +42,10 @@ extension PartialRun {
         guard spanMinutes >= 0, spanMinutes <= 1_000_000 else { throw r.fail(root, "spanMinutes", "out of range") }
         appCount = try r.int(root, "appCount")
         notes = try r.array(root, "notes").map { try r.text($0) }
+        let a = try r.node(root, "accounts")
+        guard let mode = AccountMode(rawValue: try r.string(a, "mode")) else { throw r.fail(a, "mode", "unknown") }
+        accounts = AccountSummary(mode: mode, count: try r.int(a, "count"))
+        guard accounts.count >= 1 else { throw r.fail(a, "count", "at least 1") }
         apps = try r.array(root, "apps").map { try r.integer($0) }
         lines = try r.array(root, "lines").map { try r.integer($0) }
         guard apps.count == lines.count, lines.allSatisfy({ $0 >= 0 }) else { throw r.fail(root, "lines", "not one count per app") }
@@ -59,6 +64,7 @@ extension PartialTarget {
             "sums": .array([a.sums.instanceSeconds, a.sums.memoryGBSeconds, a.sums.billedGBSeconds].map { .string(String($0)) }),
             "latencies": Self.histogramJSON(a.histogram), "waits": Self.histogramJSON(a.waits),
             "usage": Self.usageJSON(a.usage),
+            "accountUsage": .array(a.accountUsage.sorted { $0.key < $1.key }.map { .array([.int($0.key), Self.usageJSON($0.value)]) }),
             "instPartial": .array(a.instPartial.map { .string(String($0)) }), "instWhole": .array(a.instWhole.map { .string(String($0)) }),
             "mbPartial": .array(a.mbPartial.map { .string(String($0)) }), "mbWhole": .array(a.mbWhole.map { .string(String($0)) }),
             "unpriced": .array(zip(a.unpricedApps, a.unpriced).map { .array([.int($0), .string($1)]) }),
@@ -83,6 +89,7 @@ extension PartialTarget {
         return .object([
             "app": .string(f.app), "function": .string(f.function), "scalingUnit": .string(f.scalingUnit), "memoryMB": exact(f.memoryMB),
             "counts": .array([o.invocations, o.coldStarts, o.throttled, o.rejected, o.delayed, o.timedOut, o.queued, o.peakInstances].map { .int($0) }),
+            "account": .int(f.account),
             "latencyMs": summaryJSON(o.latencyMs), "waitMs": summaryJSON(o.waitMs),
             "figures": .array([o.instanceSeconds, o.memoryGBSeconds, o.billedGBSeconds].map(exact)),
             "share": .array([exact(share.gbs), .int(share.requests), exact(share.storage)]),
@@ -117,6 +124,10 @@ extension PartialTarget {
         a.histogram = try Self.histogram(try r.node(node, "latencies"), r)
         a.waits = try Self.histogram(try r.node(node, "waits"), r)
         a.usage = try Self.usage(try r.node(node, "usage"), r)
+        for entry in try r.array(node, "accountUsage") {
+            guard let pair = entry.array, pair.count == 2 else { throw r.fail(entry, nil, "expected [account, usage]") }
+            a.accountUsage[try r.integer(pair[0])] = try Self.usage(pair[1], r)
+        }
         func minutes(_ key: String) throws -> [Int64] {
             let values = try r.array(node, key).map { try r.parsed($0, Int64.init) }
             guard values.count == spanMinutes + 2 else { throw r.fail(node, key, "expected \(spanMinutes + 2) minutes") }
@@ -142,7 +153,7 @@ extension PartialTarget {
             (o.instanceSeconds, o.memoryGBSeconds, o.billedGBSeconds) = (figures[0], figures[1], figures[2])
             a.functions.append(FunctionOutcome(app: try r.string(f, "app"), function: try r.string(f, "function"),
                                                scalingUnit: try r.string(f, "scalingUnit"), memoryMB: try r.parsed(try r.node(f, "memoryMB"), Double.init),
-                                               outcome: o))
+                                               outcome: o, account: try r.int(f, "account")))
             a.shares.append((try r.parsed(share[0], Double.init), try r.integer(share[1]), try r.parsed(share[2], Double.init)))
         }
         acc = a

@@ -60,7 +60,7 @@ public enum ShardError: Error, CustomStringConvertible, Equatable {
         case .coupled(let target, let why):
             return "\(target) cannot be sharded: \(why) couples all its functions into one replay; simulate it without --shard"
         case .quotaMayBind(let target, let bound, let quota):
-            return "\(target): its account concurrency quota (\(quota) calls in flight) may bind across shards (the shards' bound of calls in flight reaches \(bound)), so the partial replays are not exact; simulate \(target) without --shard (or per account: one trace per account, each sharded), or raise the quota in the deployment (limits.concurrency) if the account has it"
+            return "\(target): its account concurrency quota (\(quota) calls in flight) may bind across shards (the shards' bound of calls in flight reaches \(bound)), so the partial replays are not exact; simulate \(target) without --shard (one run replays each account's calls in one time order under its quota), or raise the quota in the deployment (limits.concurrency) if the account has a higher one"
         case .mismatch(let message):
             return message
         }

@@ -16,6 +16,8 @@ public struct PartialRun: Sendable {
     public var appCount: Int
     /// The workload's notes (the same in every shard).
     public var notes: [String]
+    /// How apps were grouped into accounts (numbered over the whole workload, alike in every shard).
+    public var accounts: AccountSummary
     /// The workload indices of the apps this shard replayed, ascending, and each one's function
     /// count (each function has one line per target).
     var apps: [Int]
@@ -49,6 +51,7 @@ extension Simulator {
         guard options.functionSeries.isEmpty, !options.functionUsage else {
             throw ShardError.mismatch("a sharded run keeps no per-function series or usage (placement needs the whole run)")
         }
+        let (workload, accountCount) = workload.numberedAccounts()
         let prepared = try targets.map { try PreparedTarget($0, workload: workload) }
         let apps = workload.apps.indices.filter { shard.holds(app: workload.apps[$0].key) }
         let (totals, overlaps) = accumulate(workload, prepared, apps: apps, options: options)
@@ -57,7 +60,8 @@ extension Simulator {
                           changes: overlaps[0][t] == nil ? nil : OverlapCounter.sum(overlaps.compactMap { $0[t] }))
         }
         return PartialRun(shard: shard, seed: options.seed, arrivals: options.arrivals, spanMinutes: workload.spanMinutes,
-                          appCount: workload.apps.count, notes: workload.notes, apps: apps,
+                          appCount: workload.apps.count, notes: workload.notes,
+                          accounts: AccountSummary(mode: workload.accounts, count: accountCount), apps: apps,
                           lines: apps.map { workload.apps[$0].functions.count }, targets: parts)
     }
 
@@ -81,7 +85,8 @@ extension Simulator {
         }
         for part in parts {
             guard part.seed == first.seed, part.arrivals == first.arrivals, part.spanMinutes == first.spanMinutes,
-                  part.appCount == first.appCount, part.notes == first.notes, part.targetIDs == first.targetIDs else {
+                  part.appCount == first.appCount, part.notes == first.notes, part.targetIDs == first.targetIDs,
+                  part.accounts == first.accounts else {
                 throw ShardError.mismatch("shards \(first.shard) and \(part.shard) replayed different inputs")
             }
         }
@@ -149,9 +154,10 @@ extension Simulator {
             bounds.append(bound)
             outcomes.append(try total.finish(ready, spanMinutes: first.spanMinutes))
         }
-        let coupling = Coupling(reports: prepared.map { _ in nil }, peakBound: bounds, models: prepared.map(\.model))
+        var coupling = Coupling(reports: prepared.map { _ in nil }, peakBound: bounds, models: prepared.map(\.model))
+        coupling.accounts = first.accounts.count
         for t in outcomes.indices { coupling.annotate(&outcomes[t], t) }
         return SimulationResult(seed: first.seed, arrivals: first.arrivals, spanMinutes: first.spanMinutes, days: days,
-                                targets: outcomes, notes: first.notes)
+                                targets: outcomes, notes: first.notes, accounts: first.accounts)
     }
 }

@@ -20,8 +20,9 @@ public enum ShardedRun {
         let setup = try TargetSetup(request)
         let cluster = try FixedClusterChoice(servers: request.servers, deployment: setup.plan)
         let store = try Inputs.trace(request.paths, format: request.format, skipInvalidRows: request.skipInvalidRows, progress: progress)
-        let workload = try SimulationRun.workload(store, deployment: setup.plan, inferredFloorMB: setup.catalog.smallestCloudMemoryMB,
+        var workload = try SimulationRun.workload(store, deployment: setup.plan, inferredFloorMB: setup.catalog.smallestCloudMemoryMB,
                                                   periodSeconds: request.periodSeconds)
+        if let accounts = request.accounts { workload.accounts = accounts }
         var targets = setup.targets
         for i in targets.indices where targets[i].profile.kind == .onprem {
             targets[i].model.cluster = try cluster.model(for: targets[i].profile, workload: workload)
@@ -162,7 +163,7 @@ struct RunIdentity {
             "catalog=\(r.catalog ?? "")", "region=\(r.region ?? "")", "keepAlive=\(r.keepAlive?.rawValue ?? "")",
             "format=\(r.format?.rawValue ?? "")", "current=\(r.current ?? "")", "freeTier=\(r.freeTier)", "skipInvalidRows=\(r.skipInvalidRows)",
             "exact=\(r.exact)", "calibration=\(r.calibration ?? "")", "period=\(r.periodSeconds.map { "\($0)" } ?? "")",
-            "servers=\(r.servers.map(String.init) ?? "")",
+            "servers=\(r.servers.map(String.init) ?? "")", "accounts=\(r.accounts?.rawValue ?? "")",
         ].joined(separator: "\n") + "\n"
     }
 

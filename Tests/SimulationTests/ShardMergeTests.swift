@@ -94,6 +94,19 @@ struct ShardMergeTests {
         #expect(merged.targets[0].usage == whole.targets[0].usage)
     }
 
+    @Test(arguments: [2, 3])
+    func accountsPerOwnerArePricedPerAccountAfterTheMerge(_ n: Int) throws {
+        // Owners with free grants of their own: the merge prices each account's merged usage.
+        var workload = Self.randomWorkload(seed: 6, apps: 12, minutes: 30)
+        for a in workload.apps.indices where a % 4 != 3 { workload.apps[a].owner = "owner\(a % 3)" }
+        workload.accounts = .perOwner
+        let targets = try Self.targets(["aws-lambda-x86", "azure-consumption"])
+        let options = SimulationOptions(seed: 6, workers: 2)
+        let whole = try Simulator.run(workload, targets: targets, options: options)
+        #expect(whole.accounts.count == 4)
+        #expect(try Self.sharded(workload, targets, options, n: n).json() == whole.json(), "n \(n)")
+    }
+
     @Test func shardsSplitAppsByAStableHash() {
         // FNV-1a 64 of the bytes: fixed values any implementation reproduces.
         #expect(Shard.fnv1a("") == 0xcbf2_9ce4_8422_2325)
