@@ -36,6 +36,9 @@ let package = Package(
         // Latency percentiles in bounded memory, mergeable (HdrHistogram): the gateway replay's summary.
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        // SHA-256 of a sharded run's inputs (its identity, checked by `placer merge`); already built
+        // for AsyncHTTPClient's TLS, so no new package.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"6.0.0"),
     ],
     targets: [
         // libcsv from Debian's libcsv-dev, behind one Swift file (Traces/CSV/CSVParser.swift).
@@ -97,6 +100,7 @@ let package = Package(
         .target(name: "UseCases", dependencies: [
             "Traces", "Store", "Pricing", "Deployment", "Advice", "Simulation", "TraceLoading", "Results", "Compare", "Export",
             "Placement", "Executor", "Gateway", "MarkdownReport", "Formatting", "InputLimits", .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Every parser a stranger's bytes reach, as a fuzzer drives it (docs/fuzzing.md).
         .target(name: "FuzzTargets", dependencies: [

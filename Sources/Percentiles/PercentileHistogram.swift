@@ -142,6 +142,39 @@ public struct PercentileHistogram: Sendable, Equatable {
         isEmpty ? 0 : Double(histogram.valueAtPercentile(Swift.min(Swift.max(p, 0), 1) * 100)) / Self.scale
     }
 
+    /// The counts as a list that rebuilds this histogram exactly (`init(digits:buckets:)`): each
+    /// non-empty bucket as (value in thousandths, count), the lowest bucket's values at the
+    /// smallest value recorded and the highest's at the largest, so a rebuilt histogram keeps
+    /// the same counts, total, smallest and largest value, hence the same percentiles and merges.
+    /// What a sharded run's partial result carries (`placer simulate --shard`).
+    public var buckets: [(units: UInt64, count: UInt64)] {
+        guard !isEmpty else { return [] }
+        let steps = histogram.recordedValues().map { (units: $0.value, count: $0.count) }
+        let low = histogram.min, high = histogram.maxRecorded
+        var out: [(units: UInt64, count: UInt64)] = []
+        for (i, step) in steps.enumerated() {
+            if steps.count == 1 {
+                out.append((low, 1))
+                if step.count > 1 { out.append((high, step.count - 1)) }
+            } else if i == 0 {
+                out.append((low, step.count))
+            } else if i == steps.count - 1 {
+                out.append((high, step.count))
+            } else {
+                out.append(step)
+            }
+        }
+        return out
+    }
+
+    /// A histogram of `digits` holding `buckets` (from `buckets`); values past `highest` count as
+    /// `highest`, as `record` does.
+    public init(_ digits: Digits, buckets: [(units: UInt64, count: UInt64)]) {
+        self.init(digits)
+        let top = UInt64(Self.highest * Self.scale)
+        for b in buckets where b.count > 0 { _ = histogram.record(Swift.min(b.units, top), count: b.count) }
+    }
+
     /// The largest value recorded (to the thousandth); 0 when empty.
     public var max: Double { Double(histogram.maxRecorded) / Self.scale }
 

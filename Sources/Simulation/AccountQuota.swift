@@ -64,6 +64,27 @@ final class OverlapCounter: @unchecked Sendable {
         }
     }
 
+    /// The counters of every worker added up: per second, the change of the bound (what a
+    /// shard's partial result carries; shards' sums add up to the whole run's).
+    static func sum(_ counters: [OverlapCounter]) -> [Int64] {
+        guard let seconds = counters.first?.seconds else { return [] }
+        var out = [Int64](repeating: 0, count: seconds + 2)
+        for c in counters {
+            for i in out.indices { out[i] += Int64(c.diff[i]) }
+        }
+        return out
+    }
+
+    /// The highest bound of any second of summed changes (`sum`).
+    static func peak(changes: [Int64]) -> Int {
+        var running: Int64 = 0, peak: Int64 = 0
+        for change in changes.dropLast() {
+            running += change
+            peak = max(peak, running)
+        }
+        return Int(peak)
+    }
+
     /// The highest bound of any second, over the counters of every worker.
     static func peak(_ counters: [OverlapCounter]) -> Int {
         guard let seconds = counters.first?.seconds else { return 0 }

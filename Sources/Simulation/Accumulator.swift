@@ -77,12 +77,20 @@ struct Accumulator {
     var accountUsage: [Int: UsageSummary] = [:]
     var spanMinutes: Int
     /// Instance-seconds (and MB-seconds) per minute: partial minutes, plus a difference array of
-    /// whole minutes so a long lifetime costs O(1).
-    var instPartial: [Double], instWhole: [Double], mbPartial: [Double], mbWhole: [Double]
+    /// whole minutes so a long lifetime costs O(1). Integers (`FixedPoint.minute`): their sums
+    /// do not depend on the order units are added in, so shards of a run merge exactly.
+    var instPartial: [Int64], instWhole: [Int64], mbPartial: [Int64], mbWhole: [Int64]
+    /// The total's instance-seconds, GB-s held and billed GB-s, as exact integer sums
+    /// (`FixedPoint.total`); `finish` puts them in `total`.
+    var sums = TotalSums()
     var memoryRaised = 0
     /// Scaling units by the basis of their instance memory (on-prem platforms with a footprint).
     var memoryBases: [InstanceMemoryRule.Basis: Int] = [:]
     var unpriced: [String] = []
+    /// The workload index of the app each `unpriced` entry came from, and of the app being
+    /// replayed: a sharded run's merge puts shards' entries back in app order.
+    var unpricedApps: [Int] = []
+    var currentApp = 0
     /// Scaling units replayed per minute (`FastPlan`), and their calls.
     var fastUnits = 0, fastCalls = 0
     /// Asynchronous calls their unit's limits would have delayed past the maximum wait, discarded.
@@ -92,9 +100,13 @@ struct Accumulator {
     var overlap: OverlapCounter?
 
     init(spanMinutes: Int, target: PreparedTarget) {
+        self.init(spanMinutes: spanMinutes, days: target.days)
+    }
+
+    init(spanMinutes: Int, days: Decimal) {
         self.spanMinutes = spanMinutes
-        usage = UsageSummary(days: target.days)
-        let zeros = [Double](repeating: 0, count: spanMinutes + 2)
+        usage = UsageSummary(days: days)
+        let zeros = [Int64](repeating: 0, count: spanMinutes + 2)
         instPartial = zeros; instWhole = zeros; mbPartial = zeros; mbWhole = zeros
     }
 
@@ -107,9 +119,7 @@ struct Accumulator {
         total.timedOut += other.total.timedOut
         total.queued += other.total.queued
         waits.merge(other.waits)
-        total.instanceSeconds += other.total.instanceSeconds
-        total.memoryGBSeconds += other.total.memoryGBSeconds
-        total.billedGBSeconds += other.total.billedGBSeconds
+        sums.add(other.sums)
         total.peakInstances = max(total.peakInstances, other.total.peakInstances)
         functions += other.functions
         shares += other.shares
@@ -117,30 +127,38 @@ struct Accumulator {
         usage = usage + other.usage
         for (account, used) in other.accountUsage { accountUsage[account] = accountUsage[account].map { $0 + used } ?? used }
         for i in instPartial.indices {
-            instPartial[i] += other.instPartial[i]; instWhole[i] += other.instWhole[i]
-            mbPartial[i] += other.mbPartial[i]; mbWhole[i] += other.mbWhole[i]
+            instPartial[i] &+= other.instPartial[i]; instWhole[i] &+= other.instWhole[i]
+            mbPartial[i] &+= other.mbPartial[i]; mbWhole[i] &+= other.mbWhole[i]
         }
         memoryRaised += other.memoryRaised
         memoryBases.merge(other.memoryBases, uniquingKeysWith: +)
         unpriced += other.unpriced
+        unpricedApps += other.unpricedApps
         fastUnits += other.fastUnits
         fastCalls += other.fastCalls
         discarded += other.discarded
+    }
+
+    /// `seconds` of one instance of `memoryMB` inside minute `m`.
+    @inline(__always) mutating func addPartial(_ m: Int, _ seconds: Double, memoryMB: Double) {
+        instPartial[m] &+= FixedPoint.minute(seconds)
+        mbPartial[m] &+= FixedPoint.minute(seconds * memoryMB)
     }
 
     mutating func addLifetime(_ a: Double, _ b: Double, memoryMB: Double) {
         let last = spanMinutes
         let ma = min(last, Int(a / 60)), mb = min(last, Int(b / 60))
         if ma == mb {
-            instPartial[ma] += b - a; mbPartial[ma] += (b - a) * memoryMB
+            addPartial(ma, b - a, memoryMB: memoryMB)
             return
         }
         let head = Double(ma + 1) * 60 - a, tail = b - Double(mb) * 60
-        instPartial[ma] += head; mbPartial[ma] += head * memoryMB
-        instPartial[mb] += tail; mbPartial[mb] += tail * memoryMB
+        addPartial(ma, head, memoryMB: memoryMB)
+        addPartial(mb, tail, memoryMB: memoryMB)
         if mb > ma + 1 {
-            instWhole[ma + 1] += 60; instWhole[mb] -= 60
-            mbWhole[ma + 1] += 60 * memoryMB; mbWhole[mb] -= 60 * memoryMB
+            let minute = FixedPoint.minute(60), mbMinute = FixedPoint.minute(60 * memoryMB)
+            instWhole[ma + 1] &+= minute; instWhole[mb] &-= minute
+            mbWhole[ma + 1] &+= mbMinute; mbWhole[mb] &-= mbMinute
         }
     }
 
@@ -165,6 +183,7 @@ struct Accumulator {
         memoryRaised += raised
         self.unpriced += unpriced
         memoryBases.merge(bases, uniquingKeysWith: +)
+        unpricedApps += repeatElement(currentApp, count: unpriced.count)
         return units
     }
 
@@ -260,8 +279,7 @@ struct Accumulator {
             }
         }
         let groupGBs = g.pool.instanceSeconds * g.memoryMB / 1024
-        total.instanceSeconds += g.pool.instanceSeconds
-        total.memoryGBSeconds += groupGBs
+        sums.add(instanceSeconds: g.pool.instanceSeconds, memoryGBSeconds: groupGBs)
         total.peakInstances = max(total.peakInstances, g.pool.peakInstances)
         discarded += g.pool.discarded
         for f in 0..<m {
@@ -316,7 +334,7 @@ struct Accumulator {
             total.delayed += out.delayed
             total.timedOut += out.timedOut
             total.queued += out.queued
-            total.billedGBSeconds += gbs
+            sums.add(billedGBSeconds: gbs)
             shares.append((gbs, out.served, storageGBs))
             functions.append(FunctionOutcome(app: function.key.app, function: function.key.function, scalingUnit: g.unit,
                                              memoryMB: g.memoryMB, outcome: out, series: unitSeries, usage: usedAlone,
@@ -338,13 +356,19 @@ struct Accumulator {
 
     /// Turns the totals into the target's outcome: series, percentiles, the bill and its shares.
     mutating func finish(_ target: PreparedTarget, workload: Workload) throws -> TargetOutcome {
+        try finish(target, spanMinutes: workload.spanMinutes)
+    }
+
+    /// `finish` of a merged run, which has no workload at hand (the totals hold its span).
+    mutating func finish(_ target: PreparedTarget, spanMinutes _: Int) throws -> TargetOutcome {
         var instances = [Double](repeating: 0, count: spanMinutes), memory = instances
-        var whole = 0.0, wholeMB = 0.0
+        var whole: Int64 = 0, wholeMB: Int64 = 0
         for i in 0..<spanMinutes {
-            whole += instWhole[i]; wholeMB += mbWhole[i]
-            instances[i] = (whole + instPartial[i]) / 60
-            memory[i] = (wholeMB + mbPartial[i]) / 60
+            whole &+= instWhole[i]; wholeMB &+= mbWhole[i]
+            instances[i] = FixedPoint.value(minute: whole &+ instPartial[i]) / 60
+            memory[i] = FixedPoint.value(minute: wholeMB &+ mbPartial[i]) / 60
         }
+        sums.store(in: &total)
         // A target's peak: the busiest minute's mean of instances alive, rounded up (scaling
         // units peak at different moments, so their own peaks do not add up).
         total.peakInstances = Int((instances.max() ?? 0).rounded(.up))

@@ -139,8 +139,7 @@ enum CoupledReplay {
             let window = Double(workload.spanMinutes) * 60
             for _ in 0..<generic.pool.size { acc.addLifetime(0, window, memoryMB: generic.pool.memoryMB) }
             let seconds = Double(generic.pool.size) * window
-            acc.total.instanceSeconds += seconds
-            acc.total.memoryGBSeconds += seconds * generic.pool.memoryMB / 1024
+            acc.sums.add(instanceSeconds: seconds, memoryGBSeconds: seconds * generic.pool.memoryMB / 1024)
             report.poolHits = generic.hits
             report.poolMisses = generic.misses
         }

@@ -413,8 +413,7 @@ extension Accumulator {
             let held = min(60, endSeconds - Double(m) * 60) * a
             guard held > 0 else { continue }
             seconds += held
-            instPartial[m] += held
-            mbPartial[m] += held * memoryMB
+            addPartial(m, held, memoryMB: memoryMB)
         }
         var perDay = [Int](repeating: 0, count: plan.days.count), callsPerDay = perDay
         g.tallies[0].becomeBusy()

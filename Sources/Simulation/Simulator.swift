@@ -60,7 +60,26 @@ public enum Simulator {
         // Each app's account: bills are priced per account, quotas bind per account.
         let (workload, accountCount) = workload.numberedAccounts()
         let prepared = try targets.map { try PreparedTarget($0, workload: workload) }
-        let chunkCount = (workload.apps.count + chunkApps - 1) / chunkApps
+        var (totals, overlaps) = accumulate(workload, prepared, apps: Array(workload.apps.indices), options: options)
+        let bounds = prepared.indices.map { t in overlaps[0][t] == nil ? nil : OverlapCounter.peak(overlaps.compactMap { $0[t] }) }
+        let coupled = Coupling.replay(workload, prepared, &totals, bounds: bounds, accounts: accountCount, options: options)
+        var outcomes: [TargetOutcome] = []
+        for (t, target) in prepared.enumerated() {
+            outcomes.append(try totals[t].finish(target, workload: workload))
+            coupled.annotate(&outcomes[t], t)
+            totals[t] = Accumulator(spanMinutes: 1, target: target)
+        }
+        return SimulationResult(seed: options.seed, arrivals: options.arrivals, spanMinutes: workload.spanMinutes,
+                                days: workload.days, targets: outcomes, notes: workload.notes,
+                                accounts: AccountSummary(mode: workload.accounts, count: accountCount))
+    }
+
+    /// Replays the apps `apps` (indices into the workload, in order) on every target that is not
+    /// coupled: each target's totals, and per worker its account's bound of calls in flight
+    /// (nil where the target has no account quota).
+    static func accumulate(_ workload: Workload, _ prepared: [PreparedTarget], apps: [Int],
+                           options: SimulationOptions) -> (totals: [Accumulator], overlaps: [[OverlapCounter?]]) {
+        let chunkCount = (apps.count + chunkApps - 1) / chunkApps
         let merger = Merger(targets: prepared, spanMinutes: workload.spanMinutes)
         // A work item is a chunk of apps replayed on every target, so that each function's arrivals
         // are expanded once, not once per target. Chunks are taken in order (the merger holds a
@@ -88,8 +107,11 @@ public enum Simulator {
                     swap(&acc.histogram, &latencies[worker].histograms[t])
                     return acc
                 }
-                let range = (chunk * chunkApps)..<min(workload.apps.count, (chunk + 1) * chunkApps)
-                for a in range { simulateApp(workload.apps[a], workload: workload, targets: independent, options: options, into: &partial) }
+                let range = (chunk * chunkApps)..<min(apps.count, (chunk + 1) * chunkApps)
+                for a in apps[range] {
+                    for i in partial.indices { partial[i].currentApp = a }
+                    simulateApp(workload.apps[a], workload: workload, targets: independent, options: options, into: &partial)
+                }
                 for (i, t) in independentIndices.enumerated() {
                     swap(&partial[i].histogram, &latencies[worker].histograms[t])
                     merger.add(chunk: chunk, target: t, partial[i])
@@ -100,17 +122,7 @@ public enum Simulator {
         for t in prepared.indices {
             for worker in latencies { totals[t].histogram.merge(worker.histograms[t]) }
         }
-        let bounds = prepared.indices.map { t in overlaps[0][t] == nil ? nil : OverlapCounter.peak(overlaps.compactMap { $0[t] }) }
-        let coupled = Coupling.replay(workload, prepared, &totals, bounds: bounds, accounts: accountCount, options: options)
-        var outcomes: [TargetOutcome] = []
-        for (t, target) in prepared.enumerated() {
-            outcomes.append(try totals[t].finish(target, workload: workload))
-            coupled.annotate(&outcomes[t], t)
-            totals[t] = Accumulator(spanMinutes: 1, target: target)
-        }
-        return SimulationResult(seed: options.seed, arrivals: options.arrivals, spanMinutes: workload.spanMinutes,
-                                days: workload.days, targets: outcomes, notes: workload.notes,
-                                accounts: AccountSummary(mode: workload.accounts, count: accountCount))
+        return (totals, overlaps)
     }
 
     /// Expands an app's calls once per slice and replays them on every target, grouped as each
@@ -208,8 +220,15 @@ struct PreparedTarget: Sendable {
     let provisionedUnitMs: Int64?
 
     init(_ target: SimulationTarget, workload: Workload) throws {
+        try self.init(target, spanMinutes: workload.spanMinutes,
+                      provisionedAsked: target.model.provisioned > 0 || workload.apps.contains { $0.functions.contains { ($0.provisioned ?? 0) > 0 } })
+    }
+
+    /// `provisionedAsked`: some function asks for provisioned instances (refused on a target that
+    /// prices none).
+    init(_ target: SimulationTarget, spanMinutes: Int, provisionedAsked asked: Bool) throws {
         self.target = target
-        days = Decimal(workload.spanMinutes) / 1440
+        days = Decimal(spanMinutes) / 1440
         if target.profile.billing != nil {
             let recorder = try UsageRecorder(profile: target.profile, days: days)
             self.recorder = recorder
@@ -222,7 +241,6 @@ struct PreparedTarget: Sendable {
             } else {
                 provisionedUnitMs = nil
                 // Provisioned instances asked for on a target that prices none: say so rather than give them free.
-                let asked = target.model.provisioned > 0 || workload.apps.contains { $0.functions.contains { ($0.provisioned ?? 0) > 0 } }
                 if asked { throw PricingError.noProvisionedPricing(target: target.profile.id) }
             }
         } else {

@@ -123,6 +123,69 @@ public struct SimulationRun {
     /// Loads the trace and deployment, simulates every target, and adds the lock-in and memory
     /// sections. Notes and lock-in diagnostics go to `progress`.
     public static func run(_ request: SimulationRequest, progress: some ProgressObserver = IgnoringProgress()) throws -> SimulationRun {
+        let setup = try TargetSetup(request)
+        let (plan, fitted) = (setup.plan, setup.fitted)
+        var targets = setup.targets
+        let catalog = setup.catalog
+        let ids = targets.map(\.profile.id)
+        let cluster = try FixedClusterChoice(servers: request.servers, deployment: plan)
+
+        let store = try Inputs.trace(request.paths, format: request.format, skipInvalidRows: request.skipInvalidRows, progress: progress)
+        var workload = try Self.workload(store, deployment: plan, inferredFloorMB: catalog.smallestCloudMemoryMB,
+                                         periodSeconds: request.periodSeconds)
+        if let accounts = request.accounts { workload.accounts = accounts }
+        // A fixed cluster places each function's calls by the cores they need (the workload's).
+        for i in targets.indices where targets[i].profile.kind == .onprem {
+            targets[i].model.cluster = try cluster.model(for: targets[i].profile, workload: workload)
+        }
+
+        var options = request.options
+        // Placement costs every on-prem platform simulated: each needs its per-function series.
+        if request.placementFollows { options.functionSeries = Set(targets.filter { $0.profile.kind == .onprem }.map(\.profile.id)) }
+        var result: SimulationResult
+        logger.debug("replaying \(workload.apps.count) scaling groups on \(ids.joined(separator: ", ")): seed \(options.seed), \(options.workers) threads, fast path \(options.fastPath ? "on" : "off")")
+        do { result = try timed("replay") { try Simulator.run(workload, targets: targets, options: options) } } catch let error as PricingError {
+            throw UseCaseError.usage("\(error)")
+        }
+        let (sections, lockIn) = try Self.sections(request: request, store: store, workload: workload, setup: setup,
+                                                   outcomes: result.targets, progress: progress)
+        for (key, value) in sections { result.sections[key] = value }
+        return SimulationRun(result: result, store: store, workload: workload, deployment: plan, catalog: catalog, targets: targets,
+                             lockIn: lockIn, options: options)
+    }
+
+    /// The sections computed outside the replay (lock-in, memory, the calibration fit's error on
+    /// the replay's `outcomes`), and the lock-in report.
+    static func sections(request: SimulationRequest, store: TraceStore, workload: Workload, setup: TargetSetup,
+                         outcomes: [TargetOutcome], progress: some ProgressObserver) throws -> (sections: [String: JSONValue], lockIn: LockInReport) {
+        var sections: [String: JSONValue] = [:]
+        let (plan, fitted, targets, catalog) = (setup.plan, setup.fitted, setup.targets, setup.catalog)
+        // Lock-in and compliance of every function on the simulated targets (docs/lockin.md).
+        let lockIn = try LockInCheck.report(store: store, candidates: targets.map(\.profile), catalog: catalog, deployment: plan,
+                                            current: request.current, progress: progress)
+        for diagnostic in lockIn.diagnostics { progress.observe(.message(diagnostic.description)) }
+        sections["lockIn"] = .raw(lockIn.json())
+        let used: [MemoryUse]
+        do { used = try store.memoryUse() } catch { throw UseCaseError.reading(error, context: "cannot read the trace") }
+        sections["memory"] = workload.memoryJSON(used: Dictionary(used.map { ($0.app + "/" + $0.function, ($0.peakMB, $0.meanMB, $0.calls)) },
+                                                                          uniquingKeysWith: { a, _ in a }))
+        if let fitted, let path = request.calibration, let outcome = outcomes.first(where: { $0.id == fitted.target }) {
+            sections["calibration"] = try Self.fitError(fitted, file: path, outcome: outcome, store: store)
+        }
+        return (sections, lockIn)
+    }
+}
+
+/// The targets a request simulates, as configured: the catalog with the deployment's overrides,
+/// each profile's discount, account quota, region candidates, calibration and keep-alive choice
+/// (no fixed cluster: that needs the workload). What `simulate` and the merge of its shards share.
+struct TargetSetup {
+    var catalog: Catalog
+    var plan: Deployment?
+    var fitted: ObservedCalibration?
+    var targets: [SimulationTarget]
+
+    init(_ request: SimulationRequest) throws {
         var catalog = try Inputs.catalog(request.catalog)
         let plan = try Inputs.deployment(request.deployment)
         let ids = request.targets.isEmpty ? (plan?.targets.map(\.id) ?? []) : request.targets
@@ -139,7 +202,6 @@ public struct SimulationRun {
             fitted = o
         case nil: break
         }
-        let cluster = try FixedClusterChoice(servers: request.servers, deployment: plan)
         var targets: [SimulationTarget] = []
         do {
             let today = Inputs.today()
@@ -165,7 +227,7 @@ public struct SimulationRun {
                 }
                 let quotaNote = newAccount ? "new account ('account: new'): the account quota is \(profile.limits.concurrency?.value ?? 0) calls in flight (limits.newAccountConcurrency), not the established account's" : nil
                 var pricing = PricingOptions(freeTier: request.freeTier, discountPercent: discount, region: request.region)
-                if request.region == nil, let plan { pricing.regionCandidates = Self.compliantRegions(profile, deployment: plan) }
+                if request.region == nil, let plan { pricing.regionCandidates = SimulationRun.compliantRegions(profile, deployment: plan) }
                 var selected = SimulationTarget(profile: profile, pricing: pricing)
                 if let fitted, fitted.target == id { fitted.apply(to: &selected.model) }
                 if request.keepAlive == .hybridHistogram { selected.model.keepAlive = .hybridHistogram(HybridHistogram()) }
@@ -176,40 +238,14 @@ public struct SimulationRun {
         } catch let error as CatalogError {
             throw UseCaseError.usage("\(error)")
         }
-
-        let store = try Inputs.trace(request.paths, format: request.format, skipInvalidRows: request.skipInvalidRows, progress: progress)
-        var workload = try Self.workload(store, deployment: plan, inferredFloorMB: catalog.smallestCloudMemoryMB,
-                                         periodSeconds: request.periodSeconds)
-        if let accounts = request.accounts { workload.accounts = accounts }
-        // A fixed cluster places each function's calls by the cores they need (the workload's).
-        for i in targets.indices where targets[i].profile.kind == .onprem {
-            targets[i].model.cluster = try cluster.model(for: targets[i].profile, workload: workload)
-        }
-
-        var options = request.options
-        // Placement costs every on-prem platform simulated: each needs its per-function series.
-        if request.placementFollows { options.functionSeries = Set(targets.filter { $0.profile.kind == .onprem }.map(\.profile.id)) }
-        var result: SimulationResult
-        logger.debug("replaying \(workload.apps.count) scaling groups on \(ids.joined(separator: ", ")): seed \(options.seed), \(options.workers) threads, fast path \(options.fastPath ? "on" : "off")")
-        do { result = try timed("replay") { try Simulator.run(workload, targets: targets, options: options) } } catch let error as PricingError {
-            throw UseCaseError.usage("\(error)")
-        }
-        // Lock-in and compliance of every function on the simulated targets (docs/lockin.md).
-        let lockIn = try LockInCheck.report(store: store, candidates: targets.map(\.profile), catalog: catalog, deployment: plan,
-                                            current: request.current, progress: progress)
-        for diagnostic in lockIn.diagnostics { progress.observe(.message(diagnostic.description)) }
-        result.sections["lockIn"] = .raw(lockIn.json())
-        let used: [MemoryUse]
-        do { used = try store.memoryUse() } catch { throw UseCaseError.reading(error, context: "cannot read the trace") }
-        result.sections["memory"] = workload.memoryJSON(used: Dictionary(used.map { ($0.app + "/" + $0.function, ($0.peakMB, $0.meanMB, $0.calls)) },
-                                                                          uniquingKeysWith: { a, _ in a }))
-        if let fitted, let path = request.calibration, let outcome = result.targets.first(where: { $0.id == fitted.target }) {
-            result.sections["calibration"] = try Self.fitError(fitted, file: path, outcome: outcome, store: store)
-        }
-        return SimulationRun(result: result, store: store, workload: workload, deployment: plan, catalog: catalog, targets: targets,
-                             lockIn: lockIn, options: options)
+        self.catalog = catalog
+        self.plan = plan
+        self.fitted = fitted
+        self.targets = targets
     }
+}
 
+extension SimulationRun {
     /// The regions of a cloud `profile` that meet the requirements every function has (the
     /// deployment's `requirements:` and `defaults:`), where those name regions or data classes
     /// that do; empty when they name none (the profile's own region is billed) or none complies

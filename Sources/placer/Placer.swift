@@ -21,6 +21,7 @@ struct Placer: ParsableCommand {
             ReportCommand.self,
             BenchCommand.self,
             SimulateCommand.self,
+            MergeCommand.self,
             LockInCommand.self,
             CompareCommand.self,
             ExportCommand.self,

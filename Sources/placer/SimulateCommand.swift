@@ -30,6 +30,7 @@ struct SimulateCommand: ParsableCommand {
     @Flag(help: "Replay every call, also of busy functions the per-minute fast path would take (docs/result.md).") var exact = false
     @Flag(help: "Skip rows with bad values instead of stopping.") var skipInvalidRows = false
     @Option(name: .long, help: "Replay on-prem targets on a fixed cluster of N servers (default: the deployment's onprem.servers, else unlimited instances).") var servers: Int?
+    @Option(name: .long, help: "Replay only part K of N (1-based; apps by a stable hash of their key) and write a partial result to --json, for `placer merge` (docs/scale.md).") var shard: String?
 
     func run() throws {
         var request = SimulationRequest(
@@ -38,6 +39,14 @@ struct SimulateCommand: ParsableCommand {
             freeTier: !noFreeTier, skipInvalidRows: skipInvalidRows, exact: exact,
             calibration: calibration, servers: servers, accounts: accounts)
         request.periodSeconds = try period.map(Inputs.period)
+        if let shard {
+            guard let part = Shard(shard) else { throw UseCaseError(.usage, "--shard \(shard): give K/N, 1 ≤ K ≤ N (e.g. --shard 2/4)") }
+            guard let json else { throw UseCaseError(.usage, "--shard \(shard): give --json PART.json for the partial result") }
+            let written = try ShardedRun.partial(request, shard: part, progress: TerminalProgress())
+            try ShardedRun.write(written.json, to: json)
+            print("wrote \(json): shard \(part), \(written.apps) of \(written.of) apps; merge all \(part.count) with placer merge PART… --json OUT")
+            return
+        }
         let run = try SimulationRun.run(request, progress: TerminalProgress())
         if let json { try Outputs.writeResult(run.result, to: json) }
         print(SimulationText.render(run.result), terminator: "")
