@@ -113,6 +113,8 @@ public struct TargetOutcome: Sendable {
     public var prewarmedMemoryMB = 0.0
     /// The fixed cluster it was replayed on; nil when its instances were unlimited.
     public var cluster: ClusterModel? = nil
+    /// What that replay asked of the cluster, and whether it stopped early (nil without a cluster).
+    public var clusterUse: ClusterUse? = nil
 }
 
 /// Everything one `placer simulate` run produced: schema `placer.result/v1`.
