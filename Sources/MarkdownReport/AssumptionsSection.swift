@@ -5,12 +5,22 @@ import Results
 /// Section 9: how the trace became a month, the seed, every price with its source and date, and
 /// every figure no source gives (`assumed`), from the `profiles` section of the result.
 enum AssumptionsSection {
+    /// Which accounts the trace was billed and throttled as (nothing for a result without `accounts`).
+    static func accountsSentence(_ accounts: JSONNode?) -> String {
+        guard let mode = accounts?["mode"]?.string, let count = accounts?["count"]?.double else { return "" }
+        if mode == "per-owner" {
+            return " The trace was billed and throttled as \(Numbers.counted(Int(count), "account")), one per owner it names (apps naming none share one), each with its own free grants, volume tiers and concurrency quota (`--accounts one` makes it one account)."
+        }
+        return " The whole trace was billed and throttled as one account (one free grant, one concurrency quota; `--accounts per-owner` splits a trace that names owners)."
+    }
+
     static func blocks(_ c: ReportContext) -> [Block] {
         let doc = c.doc
         var text = ["## Assumptions and sources"]
         let factor = 30 / max(doc.days, 1e-9)
         text.append("The trace spans \(Numbers.count(doc.spanMinutes)) minutes (\(Numbers.span(days: doc.days))). Its usage was multiplied by \(Numbers.fixed(factor, 2)) to a 30-day month before free grants and volume tiers were applied, so a month is assumed to look like the recorded days. "
-                    + "The replay is seeded: seed \(Text.md(doc.seed)), \(Text.md(doc.arrivals)) arrivals; the same inputs and seed give the same figures.")
+                    + "The replay is seeded: seed \(Text.md(doc.seed)), \(Text.md(doc.arrivals)) arrivals; the same inputs and seed give the same figures."
+                    + accountsSentence(doc.section("accounts")))
         var notes = doc.notes.map { "- " + Text.md($0) }
         // Target notes, each once with the targets it applies to, in target order.
         var order: [String] = [], targetsOf: [String: [String]] = [:]

@@ -91,21 +91,28 @@ public enum BreakEven {
             throw PlacementError(message: "on-prem target \(request.onPrem) was not simulated")
         }
         var notes: [String] = []
-        let clouds: [(SimulationTarget, UsageSummary)] = try request.targets.filter { $0.profile.billing != nil }.map { t in
+        // Per cloud target, what each account uses (free grants and tiers apply per account).
+        let clouds: [(SimulationTarget, [UsageSummary])] = try request.targets.filter { $0.profile.billing != nil }.map { t in
             guard let o = r.targets.first(where: { $0.id == t.profile.id }) else {
                 throw PlacementError(message: "target \(t.profile.id) is not in the simulation result")
             }
-            let total = o.functions.reduce(UsageSummary(days: Decimal(r.spanMinutes) / 1440)) { $0 + ($1.usage ?? UsageSummary(days: $0.days)) }
-            return (t, total)
+            let days = Decimal(r.spanMinutes) / 1440
+            var perAccount: [Int: UsageSummary] = [:]
+            for f in o.functions {
+                let used = f.usage ?? UsageSummary(days: days)
+                perAccount[f.account] = perAccount[f.account].map { $0 + used } ?? used
+            }
+            let accounts = perAccount.keys.sorted().compactMap { perAccount[$0] }
+            return (t, accounts.isEmpty ? [UsageSummary(days: days)] : accounts)
         }
         let controlPlane = ControlPlaneFootprint(profile: onPremTarget.profile, prewarmedMemoryMB: onPremOutcome.prewarmedMemoryMB)
         let demand = try Self.demand(onPremOutcome, inputs: request.inputs)
         let invocations = Double(onPremOutcome.total.invocations) / max(r.days, 1e-9) * 30
 
-        func cloudCost(_ c: (SimulationTarget, UsageSummary), _ k: Double) throws -> Double {
-            let usage = c.1.scaled(k)
-            guard usage.invocations > 0 else { return 0 }
-            return NSDecimalNumber(decimal: try BillingEngine.price(usage, on: c.0.profile, options: c.0.pricing).total).doubleValue
+        func cloudCost(_ c: (SimulationTarget, [UsageSummary]), _ k: Double) throws -> Double {
+            let usage = c.1.map { $0.scaled(k) }
+            guard usage.contains(where: { $0.invocations > 0 }) else { return 0 }
+            return NSDecimalNumber(decimal: try BillingEngine.price(accounts: usage, on: c.0.profile, options: c.0.pricing).total).doubleValue
         }
         func onPremCost(_ d: ClusterDemand, _ inputs: OnPremInputs, _ k: Double) -> Double {
             ClusterSizing.estimate(d.scaled(k), controlPlane: controlPlane, inputs: inputs).cost.total

@@ -178,7 +178,9 @@ public enum Placement {
         if let p = onPremIndex, outcomes[p].prewarmedMemoryMB > 0 {
             notes.append("\(targets[p].id): its pre-warmed pool (\(String(format: "%.0f", outcomes[p].prewarmedMemoryMB)) MB) is counted once with the control plane's memory")
         }
-        let model = PlacementModel(targets: targets, onPrem: onPremIndex, usage: usage, allowed: allowed, unitOf: unitOf,
+        let accountOf = first.functions.map(\.account)
+        let model = PlacementModel(targets: targets, onPrem: onPremIndex, usage: usage,
+                                   accountOf: accountOf, accounts: (accountOf.max() ?? 0) + 1, allowed: allowed, unitOf: unitOf,
                                    units: units, spanMinutes: result.spanMinutes, days: Decimal(result.spanMinutes) / 1440,
                                    inputs: request.inputs, controlPlane: controlPlane)
         return PreparedPlacement(request: request, model: model, outcomes: outcomes, functions: first.functions, standalone: standalone,

@@ -18,6 +18,9 @@ struct PlacementModel {
     var onPrem: Int?
     /// `usage[t][i]`: what function i uses on cloud target t (empty on-prem).
     var usage: [[UsageSummary]]
+    /// The account of function i (free grants and volume tiers apply per account), and how many.
+    var accountOf: [Int] = []
+    var accounts = 1
     /// Targets function i may use (indexes into `targets`), ascending.
     var allowed: [[Int]]
     /// On-prem scaling unit of each function, and each unit's series (`busyCalls` in busy cores:
@@ -30,6 +33,9 @@ struct PlacementModel {
     var controlPlane: ControlPlaneFootprint
 
     var count: Int { allowed.count }
+
+    /// Function i's account (0 when the model was given none).
+    func account(_ i: Int) -> Int { i < accountOf.count ? accountOf[i] : 0 }
 
     /// What `usage` on cloud target `t` costs a month (nothing used, nothing billed).
     func cloudCost(_ t: Int, _ total: UsageSummary) throws -> Double {
@@ -49,7 +55,10 @@ struct PlacementModel {
 struct PlacementState {
     let model: PlacementModel
     var assignment: [Int]
-    var totals: [UsageSummary]
+    /// `totals[t][a]`: what account a's functions placed on cloud target t use; `accountCosts`
+    /// its monthly cost.
+    var totals: [[UsageSummary]]
+    var accountCosts: [[Double]]
     var unitMembers: [Int]
     var memory: [Double], busy: [Double]
     var costs: [Double]
@@ -59,7 +68,8 @@ struct PlacementState {
     init(model: PlacementModel) {
         self.model = model
         assignment = [Int](repeating: -1, count: model.count)
-        totals = model.targets.map { _ in UsageSummary(days: model.days) }
+        totals = model.targets.map { _ in [UsageSummary](repeating: UsageSummary(days: model.days), count: max(1, model.accounts)) }
+        accountCosts = model.targets.map { _ in [Double](repeating: 0, count: max(1, model.accounts)) }
         unitMembers = [Int](repeating: 0, count: model.units.count)
         memory = [Double](repeating: 0, count: model.spanMinutes)
         busy = memory
@@ -75,8 +85,9 @@ struct PlacementState {
             if unitMembers[u] == 1 { addSeries(u, sign: 1) }
             costs[t] = model.cluster(memory: memory, busy: busy).cost.total
         } else {
-            totals[t] = totals[t] + model.usage[t][i]
-            costs[t] = try model.cloudCost(t, totals[t])
+            let a = model.account(i)
+            totals[t][a] = totals[t][a] + model.usage[t][i]
+            try reprice(t, a)
         }
     }
 
@@ -91,9 +102,17 @@ struct PlacementState {
             if unitMembers[u] == 0 { addSeries(u, sign: -1) }
             costs[t] = unitMembers.allSatisfy({ $0 == 0 }) ? 0 : model.cluster(memory: memory, busy: busy).cost.total
         } else {
-            totals[t] = totals[t].minus(model.usage[t][i])
-            costs[t] = try model.cloudCost(t, totals[t])
+            let a = model.account(i)
+            totals[t][a] = totals[t][a].minus(model.usage[t][i])
+            try reprice(t, a)
         }
+    }
+
+    /// Re-prices account `a` on cloud target `t`; the target's cost is its accounts' sum, added
+    /// in account order (one account: its cost as it is).
+    private mutating func reprice(_ t: Int, _ a: Int) throws {
+        accountCosts[t][a] = try model.cloudCost(t, totals[t][a])
+        costs[t] = accountCosts[t].count == 1 ? accountCosts[t][0] : accountCosts[t].reduce(0, +)
     }
 
     mutating func move(_ i: Int, to t: Int) throws {

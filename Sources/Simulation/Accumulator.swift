@@ -73,6 +73,8 @@ struct Accumulator {
     /// Queued calls' waits on a fixed cluster, ms.
     var waits = PercentileHistogram.latencies
     var usage: UsageSummary
+    /// `usage` per account (`AppWorkload.account`): each account is priced on its own.
+    var accountUsage: [Int: UsageSummary] = [:]
     var spanMinutes: Int
     /// Instance-seconds (and MB-seconds) per minute: partial minutes, plus a difference array of
     /// whole minutes so a long lifetime costs O(1).
@@ -111,6 +113,7 @@ struct Accumulator {
         shares += other.shares
         histogram.merge(other.histogram)
         usage = usage + other.usage
+        for (account, used) in other.accountUsage { accountUsage[account] = accountUsage[account].map { $0 + used } ?? used }
         for i in instPartial.indices {
             instPartial[i] += other.instPartial[i]; instWhole[i] += other.instWhole[i]
             mbPartial[i] += other.mbPartial[i]; mbWhole[i] += other.mbWhole[i]
@@ -288,6 +291,7 @@ struct Accumulator {
                     }
                 }
                 usage = usage + u
+                accountUsage[g.app.account] = accountUsage[g.app.account].map { $0 + u } ?? u
                 if g.keepUsage { usedAlone = u }
                 let billedMs = g.tallies[f].execMs + g.tallies[f].initMs + g.tallies[f].provisionedExecMs + (f == 0 ? g.instanceMs + g.provisionedHeldMs : 0)
                 gbs = Double(billedMs) * Double(shape.memoryMB) / 1_024_000
@@ -303,8 +307,21 @@ struct Accumulator {
             total.billedGBSeconds += gbs
             shares.append((gbs, out.served, storageGBs))
             functions.append(FunctionOutcome(app: function.key.app, function: function.key.function, scalingUnit: g.unit,
-                                             memoryMB: g.memoryMB, outcome: out, series: unitSeries, usage: usedAlone))
+                                             memoryMB: g.memoryMB, outcome: out, series: unitSeries, usage: usedAlone,
+                                             account: g.app.account))
         }
+    }
+
+    /// Puts functions (and their shares) back in the workload's app order, after accounts
+    /// replayed one by one were absorbed in account order.
+    mutating func restoreAppOrder(_ workload: Workload) {
+        var position: [String: Int] = [:]
+        for (i, app) in workload.apps.enumerated() where position[app.key] == nil { position[app.key] = i }
+        let order = functions.indices.sorted { a, b in
+            (position[functions[a].app] ?? 0, a) < (position[functions[b].app] ?? 0, b)
+        }
+        functions = order.map { functions[$0] }
+        shares = order.map { shares[$0] }
     }
 
     /// Turns the totals into the target's outcome: series, percentiles, the bill and its shares.
@@ -337,7 +354,9 @@ struct Accumulator {
         }
         var bill: CostBreakdown?
         if target.target.profile.billing != nil {
-            let priced = try BillingEngine.price(usage, on: target.target.profile, options: target.target.pricing)
+            // One account: its total as it is; several: each priced on its own, in account order.
+            let accounts = accountUsage.count > 1 ? accountUsage.keys.sorted().compactMap { accountUsage[$0] } : [usage]
+            let priced = try BillingEngine.price(accounts: accounts, on: target.target.profile, options: target.target.pricing)
             bill = priced
             total.monthlyCost = MonthlyCost(priced)
             shareOut(priced)

@@ -194,13 +194,20 @@ struct Coupling {
     /// Per target with a quota: the highest per-minute bound of calls in flight.
     var peakBound: [Int?]
     var models: [TargetModel]
+    /// Accounts replayed apart, each under its own quota (1: the whole trace is one account).
+    var accounts = 1
 
     /// Replays coupled, in place of their independent totals, the targets with a pre-warmed pool
-    /// (always) and those whose bound of calls in flight exceeds their account quota. Targets run
-    /// in parallel; each replay is sequential, so results do not depend on the worker count.
+    /// (always) and those whose bound of calls in flight exceeds their account quota. With several
+    /// accounts (`Workload.numberedAccounts`) each account is replayed on its own under its own
+    /// quota, unless the target's pool is shared by them all (an on-prem cluster); the bound is of
+    /// all accounts together, which no single account's can exceed. Replays run in parallel; each
+    /// is sequential and their results are added in account order, so results do not depend on
+    /// the worker count.
     static func replay(_ workload: Workload, _ prepared: [PreparedTarget], _ totals: inout [Accumulator],
-                       bounds: [Int?], options: SimulationOptions) -> Coupling {
+                       bounds: [Int?], accounts: Int = 1, options: SimulationOptions) -> Coupling {
         var coupling = Coupling(reports: prepared.map { _ in nil }, peakBound: prepared.map { _ in nil }, models: prepared.map(\.model))
+        coupling.accounts = accounts
         var chosen: [Int] = []
         for (t, target) in prepared.enumerated() {
             // A target with a pool was not replayed independently, so it has no bound (nil).
@@ -209,23 +216,53 @@ struct Coupling {
             if let quota = target.model.accountConcurrency, let peak = bounds[t], peak > quota { chosen.append(t) }
         }
         guard !chosen.isEmpty else { return coupling }
-        let results = Results(count: chosen.count)
-        let picked = chosen
-        DispatchQueue.concurrentPerform(iterations: min(options.workers, chosen.count)) { _ in
-            while let i = results.next() {
-                let target = prepared[picked[i]]
-                if let cluster = target.model.cluster {
-                    let (acc, report) = ClusterReplay.run(workload, target: target, cluster: cluster, options: options)
-                    results.set(i, (acc, CoupledReplay.Report(cluster: report)))
-                } else {
-                    results.set(i, CoupledReplay.run(workload, target: target, options: options))
-                }
+        // Work items: (target, part of the workload), a target's items consecutive in account order.
+        let parts = accounts > 1 ? workload.splitByAccount(count: accounts) : [workload]
+        var items: [(target: Int, part: Int?)] = []
+        for t in chosen {
+            if parts.count == 1 || prepared[t].model.prewarmedPool != nil || prepared[t].model.cluster != nil { items.append((t, nil)) } else {
+                items += parts.indices.map { (t, $0) }
             }
         }
-        for (i, t) in chosen.enumerated() {
-            let (acc, report) = results.take(i)
-            totals[t] = acc
-            coupling.reports[t] = report
+        // Taken in batches, each folded into its target's sum in item order before the next
+        // starts: memory holds a batch of replays, not one per account.
+        let work = items
+        let batch = max(1, options.workers) * 4
+        var sums: [Int: (acc: Accumulator, report: CoupledReplay.Report)] = [:]
+        var start = 0
+        while start < work.count {
+            let range = start..<min(work.count, start + batch)
+            let results = Results(count: range.count)
+            DispatchQueue.concurrentPerform(iterations: min(options.workers, range.count)) { _ in
+                while let k = results.next() {
+                    let (t, part) = work[range.lowerBound + k]
+                    let target = prepared[t]
+                    if let cluster = target.model.cluster {
+                        let (acc, report) = ClusterReplay.run(workload, target: target, cluster: cluster, options: options)
+                        results.set(k, (acc, CoupledReplay.Report(cluster: report)))
+                    } else {
+                        results.set(k, CoupledReplay.run(part.map { parts[$0] } ?? workload, target: target, options: options))
+                    }
+                }
+            }
+            for k in 0..<range.count {
+                let (t, part) = work[range.lowerBound + k]
+                let (acc, report) = results.take(k)
+                guard part != nil else { sums[t] = (acc, report); continue }
+                var sum = sums.removeValue(forKey: t) ?? (Accumulator(spanMinutes: workload.spanMinutes, target: prepared[t]), CoupledReplay.Report())
+                sum.acc.absorb(acc)
+                sum.report.quotaRejected += report.quotaRejected
+                sum.report.quotaDelayed += report.quotaDelayed
+                sum.report.quotaDiscarded += report.quotaDiscarded
+                sums[t] = sum
+            }
+            start = range.upperBound
+        }
+        for t in chosen {
+            guard var sum = sums.removeValue(forKey: t) else { continue }
+            if work.contains(where: { $0.target == t && $0.part != nil }) { sum.acc.restoreAppOrder(workload) }
+            totals[t] = sum.acc
+            coupling.reports[t] = sum.report
         }
         return coupling
     }
@@ -247,9 +284,12 @@ struct Coupling {
                     : ", of which \(report.quotaDiscarded) waited longer than \(Numbers.duration(seconds: model.heldMaxAgeSeconds, .exact)) and were discarded unserved"
                 let why = peakBound[t].map { "an upper bound of calls in flight reached \($0)" } ?? "its functions share a pre-warmed pool"
                 let raise = peakBound[t].map { "; an account quota of \($0) or more could not bind on this trace (a deployment sets it: limits.concurrency)" } ?? ""
-                outcome.notes.append("the account concurrency quota (\(quota) calls in flight) is shared by all functions: \(why), so every call was replayed in one time order across functions (no per-minute fast path); the quota rejected \(report.quotaRejected) synchronous calls and delayed \(report.quotaDelayed) asynchronous ones\(discarded)\(raise)")
+                let whose = accounts > 1 && model.prewarmedPool == nil
+                    ? "each of the \(accounts) accounts has its own account concurrency quota (\(quota) calls in flight), shared by its functions: \(why) (all accounts together), so every call was replayed in one time order across its account's functions, each account on its own (no per-minute fast path)"
+                    : "the account concurrency quota (\(quota) calls in flight) is shared by all functions: \(why), so every call was replayed in one time order across functions (no per-minute fast path)"
+                outcome.notes.append("\(whose); the quota rejected \(report.quotaRejected) synchronous calls and delayed \(report.quotaDelayed) asynchronous ones\(discarded)\(raise)")
             } else if let peak = peakBound[t] {
-                outcome.notes.append("the account concurrency quota never bound (peak bound \(peak) of \(quota) calls in flight: per second, the calls in flight at some moment of it, over all functions), so functions were replayed independently")
+                outcome.notes.append("the account concurrency quota never bound (peak bound \(peak) of \(quota) calls in flight: per second, the calls in flight at some moment of it, over all functions\(accounts > 1 ? " of all \(accounts) accounts, each with its own quota" : "")), so functions were replayed independently")
             }
         }
         if let pool = model.prewarmedPool, let report {

@@ -88,6 +88,9 @@ public struct FunctionOutcome: Sendable {
     /// lets a subset of functions be re-priced with `BillingEngine` (free grants and tiers apply
     /// to an account's total, so shares of one bill do not add up to another subset's bill).
     public var usage: UsageSummary? = nil
+    /// The account the function was billed in (0 … `SimulationResult.accounts.count` − 1): a
+    /// subset is re-priced per account (`BillingEngine.price(accounts:)`).
+    public var account = 0
 }
 
 /// One target's replay of the whole trace.
@@ -126,6 +129,8 @@ public struct SimulationResult: Sendable {
     public var days: Double
     public var targets: [TargetOutcome]
     public var notes: [String]
+    /// How apps were grouped into accounts, and how many (quotas and free grants are per account).
+    public var accounts = AccountSummary(mode: .one, count: 1)
     /// Further top-level sections computed outside the simulation (e.g. `lockIn`), by name.
     public var sections: [String: JSONValue] = [:]
 }

@@ -19,6 +19,7 @@ extension SimulationResult {
             "days": .fixed(days, 4),
             "notes": .array(notes.map { .string($0) }),
             "targets": .array(targets.map { $0.jsonValue() }),
+            "accounts": .object(["mode": .string(accounts.mode.rawValue), "count": .int(accounts.count)]),
         ]
         for (key, value) in sections where fields[key] == nil { fields[key] = value }
         return .object(fields)

@@ -60,6 +60,8 @@ public enum Simulator {
     static let chunkApps = 8
 
     public static func run(_ workload: Workload, targets: [SimulationTarget], options: SimulationOptions = SimulationOptions()) throws -> SimulationResult {
+        // Each app's account: bills are priced per account, quotas bind per account.
+        let (workload, accountCount) = workload.numberedAccounts()
         let prepared = try targets.map { try PreparedTarget($0, workload: workload) }
         let chunkCount = (workload.apps.count + chunkApps - 1) / chunkApps
         let merger = Merger(targets: prepared, spanMinutes: workload.spanMinutes)
@@ -102,7 +104,7 @@ public enum Simulator {
             for worker in latencies { totals[t].histogram.merge(worker.histograms[t]) }
         }
         let bounds = prepared.indices.map { t in overlaps[0][t] == nil ? nil : OverlapCounter.peak(overlaps.compactMap { $0[t] }) }
-        let coupled = Coupling.replay(workload, prepared, &totals, bounds: bounds, options: options)
+        let coupled = Coupling.replay(workload, prepared, &totals, bounds: bounds, accounts: accountCount, options: options)
         var outcomes: [TargetOutcome] = []
         for (t, target) in prepared.enumerated() {
             outcomes.append(try totals[t].finish(target, workload: workload))
@@ -110,7 +112,8 @@ public enum Simulator {
             totals[t] = Accumulator(spanMinutes: 1, target: target)
         }
         return SimulationResult(seed: options.seed, arrivals: options.arrivals, spanMinutes: workload.spanMinutes,
-                                days: workload.days, targets: outcomes, notes: workload.notes)
+                                days: workload.days, targets: outcomes, notes: workload.notes,
+                                accounts: AccountSummary(mode: workload.accounts, count: accountCount))
     }
 
     /// Expands an app's calls once per slice and replays them on every target, grouped as each

@@ -13,6 +13,9 @@ public struct Workload: Sendable {
     public var originSeconds: Double
     /// What the loader had to assume or leave out, for the report.
     public var notes: [String]
+    /// Whose account each app runs in: quotas, free grants and volume tiers are per account
+    /// (`Accounts.swift`). One account unless set.
+    public var accounts: AccountMode = .one
 
     public init(apps: [AppWorkload], spanMinutes: Int, originSeconds: Double = 0, notes: [String] = []) {
         self.apps = apps
@@ -29,10 +32,16 @@ public struct Workload: Sendable {
 public struct AppWorkload: Sendable {
     public var key: String
     public var functions: [FunctionWorkload]
+    /// The owner or account the trace gives the app (Azure 2019's `HashOwner`, the `account`
+    /// column of Placer's CSV); nil when it says none.
+    public var owner: String?
+    /// The app's account in the replay (`Workload.numberedAccounts`); 0 in one account.
+    var account = 0
 
-    public init(key: String, functions: [FunctionWorkload]) {
+    public init(key: String, functions: [FunctionWorkload], owner: String? = nil) {
         self.key = key
         self.functions = functions
+        self.owner = owner
     }
 }
 

@@ -209,6 +209,8 @@ final class StoreSink: TraceSink {
 
     func function(_ key: FunctionKey, owner: String?, trigger: Trigger?) throws {
         _ = try functionID(key, owner: owner, trigger: trigger)
+        // A function already known (from an earlier file) still gives its app an owner it lacks.
+        if let owner { _ = try appID(key.app, owner: owner) }
     }
 
     func minuteSeries(_ key: FunctionKey, _ series: MinuteSeries) throws {

@@ -20,6 +20,8 @@ public struct ReplayTrace: Sendable {
         /// CPU and execution time summed over the invocation rows that give both (`cpu_ms`), ms.
         public var cpuMs = 0.0
         public var cpuRowsDurationMs = 0.0
+        /// Its app's owner or account, if the trace names one.
+        public var owner: String?
 
         public init(key: FunctionKey, trigger: Trigger? = nil, minutes: [Int32] = [], counts: [Int32] = [],
                     durations: [DurationPercentiles] = [], starts: [Double] = [], durationsMs: [Double] = [],
@@ -69,12 +71,14 @@ extension TraceStore {
             var trace = ReplayTrace()
             var index: [Int64: Int] = [:]
             for row in try Row.fetchAll(db, sql: """
-                SELECT f.id, a.key AS app, f.key, f.trigger FROM function f JOIN app a ON a.id = f.app_id ORDER BY a.key, f.key
+                SELECT f.id, a.key AS app, a.owner, f.key, f.trigger FROM function f JOIN app a ON a.id = f.app_id ORDER BY a.key, f.key
                 """) {
                 index[row["id"]] = trace.functions.count
-                trace.functions.append(ReplayTrace.Function(
+                var function = ReplayTrace.Function(
                     key: FunctionKey(app: row["app"], function: row["key"]),
-                    trigger: (row["trigger"] as String?).flatMap(Trigger.init(rawValue:))))
+                    trigger: (row["trigger"] as String?).flatMap(Trigger.init(rawValue:)))
+                function.owner = row["owner"]
+                trace.functions.append(function)
             }
             // Minute series: one row per function and file, merged in minute order.
             var pairs: [Int: [(Int32, Int32)]] = [:]

@@ -79,7 +79,7 @@ public enum WorkloadLoader {
             // CPU over execution time of the rows that measured both.
             if f.cpuRowsDurationMs > 0 { workload.cpuCoresPerCall = f.cpuMs / f.cpuRowsDurationMs; withCPU += 1 }
             if apps.last?.key == f.key.app { apps[apps.count - 1].functions.append(workload) } else {
-                apps.append(AppWorkload(key: f.key.app, functions: [workload]))
+                apps.append(AppWorkload(key: f.key.app, functions: [workload], owner: f.owner))
             }
         }
         if floored > 0, let floor = inferredFloorMB {
@@ -100,7 +100,11 @@ public enum WorkloadLoader {
         if trace.functions.contains(where: { !$0.minutes.isEmpty }) {
             notes.append("binned trace: arrival times drawn as the In-Vitro loader does, durations from each function's percentile table by inverse transform, seeded")
         }
-        return Workload(apps: apps, spanMinutes: span, originSeconds: origin, notes: notes)
+        var workload = Workload(apps: apps, spanMinutes: span, originSeconds: origin, notes: notes)
+        // Apps of different owners are different customers: each its own account unless the user
+        // says otherwise (`--accounts one`).
+        workload.accounts = workload.hasOwners ? .perOwner : .one
+        return workload
     }
 
     /// `7 d`, `12 h`, `90 min`, `45 s`: the largest unit that divides the period.

@@ -43,6 +43,8 @@ public enum Advise {
         public var periodSeconds: Double?
         /// A fit from `placer calibrate --from` (or a machine profile from `placer calibrate`).
         public var calibration: String?
+        /// Whose quota and free grants each app uses (nil: per-owner when the trace names owners, else one).
+        public var accounts: AccountMode?
         /// The `placer-worker` executable, for `executeSample`.
         public var worker = "placer-worker"
         /// A fixed cluster of this many servers for on-prem targets (nil: the deployment's, else sized by simulation).
@@ -89,6 +91,7 @@ public enum Advise {
         simulation.onPrem = onPrem
         simulation.calibration = request.calibration
         simulation.servers = request.servers
+        simulation.accounts = request.accounts
         let decision = try Place.decisionInputs(horizonMonths: request.horizonMonths, dayRateUSD: request.dayRateUSD)
         let pipeline = AdvisePipeline(request: simulation, onPrem: onPrem, inputs: inputs, decision: decision,
                                       executeSample: request.executeSample, worker: request.worker)

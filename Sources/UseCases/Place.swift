@@ -41,6 +41,8 @@ public enum Place {
         /// A fixed cluster of this many servers for the on-prem platform (nil: the deployment's
         /// `onprem.servers`, else the smallest cluster meeting the p99 objective, by simulation).
         public var servers: Int?
+        /// Whose quota and free grants each app uses (nil: per-owner when the trace names owners, else one).
+        public var accounts: AccountMode?
 
         /// A request with what most callers set; the rest keep their defaults.
         public init(paths: [String], deployment: String? = nil, targets: [String]? = nil, onPrem: String? = nil, json: String? = nil,
@@ -90,6 +92,7 @@ public enum Place {
         simulation.placementFollows = true
         simulation.onPrem = onPremId
         simulation.servers = request.servers
+        simulation.accounts = request.accounts
         var run = try SimulationRun.run(simulation, progress: progress)
         let (outcome, breakEven, fit) = try place(run, onPrem: onPremId, inputs: inputs, decision: decision, breakEven: request.breakEven)
         run.result.sections["placement"] = outcome.jsonValue()

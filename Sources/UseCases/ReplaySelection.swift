@@ -97,7 +97,7 @@ public struct FunctionChoice: Sendable {
         var selected = workload
         selected.apps = workload.apps.compactMap { app in
             let fs = app.functions.filter { keep.contains($0.key) }
-            return fs.isEmpty ? nil : AppWorkload(key: app.key, functions: fs)
+            return fs.isEmpty ? nil : AppWorkload(key: app.key, functions: fs, owner: app.owner)
         }
         guard !selected.apps.isEmpty else { throw UseCaseError.usage("no function of the trace matches --functions \(text)") }
         return selected

@@ -52,6 +52,8 @@ public struct SimulationRequest: Sendable {
     /// or a fit from `placer calibrate --from` (its target takes the fitted keep-alive and cold
     /// start, and the result gets the fit's error on the trace's own calls).
     public var calibration: String?
+    /// Whose quota and free grants each app uses (nil: per-owner when the trace names owners, else one).
+    public var accounts: AccountMode?
     /// A placement follows the replay: keep every function's usage, and the per-function series
     /// of the on-prem platform `onPrem` (if any) whose cluster it sizes.
     public var placementFollows = false
@@ -68,7 +70,8 @@ public struct SimulationRequest: Sendable {
     public init(paths: [String], targets: [String] = [], deployment: String? = nil, seed: UInt64 = 1,
                 arrivals: ArrivalMode = .exponential, catalog: String? = nil, region: String? = nil,
                 keepAlive: KeepAliveChoice? = nil, workers: Int? = nil, format: TraceFormat? = nil, current: String? = nil,
-                freeTier: Bool = true, skipInvalidRows: Bool = false, exact: Bool = false, calibration: String? = nil, servers: Int? = nil) {
+                freeTier: Bool = true, skipInvalidRows: Bool = false, exact: Bool = false, calibration: String? = nil, servers: Int? = nil,
+                accounts: AccountMode? = nil) {
         self.servers = servers
         self.paths = paths
         self.targets = targets
@@ -85,6 +88,7 @@ public struct SimulationRequest: Sendable {
         self.skipInvalidRows = skipInvalidRows
         self.exact = exact
         self.calibration = calibration
+        self.accounts = accounts
     }
 
     /// The engine's options for this request.
@@ -174,8 +178,9 @@ public struct SimulationRun {
         }
 
         let store = try Inputs.trace(request.paths, format: request.format, skipInvalidRows: request.skipInvalidRows, progress: progress)
-        let workload = try Self.workload(store, deployment: plan, inferredFloorMB: catalog.smallestCloudMemoryMB,
+        var workload = try Self.workload(store, deployment: plan, inferredFloorMB: catalog.smallestCloudMemoryMB,
                                          periodSeconds: request.periodSeconds)
+        if let accounts = request.accounts { workload.accounts = accounts }
         // A fixed cluster places each function's calls by the cores they need (the workload's).
         for i in targets.indices where targets[i].profile.kind == .onprem {
             targets[i].model.cluster = try cluster.model(for: targets[i].profile, workload: workload)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Simulation
 import Traces
 import UseCases
 
@@ -28,6 +29,8 @@ struct AdviseCommand: ParsableCommand {
     @Option(name: .long, help: "A fit from `placer calibrate --from TRACE --target ID`: that target takes the fitted keep-alive and cold start, and the report shows the fit's error on the trace's calls.") var calibration: String?
     @Option(name: .long, help: "Replay on-prem targets on a fixed cluster of N servers and cost N (default: onprem.servers, else sized by simulation).") var servers: Int?
 
+    @Option(name: .long, help: "Whose quota and free grants each app uses: one (the whole trace is one account) or per-owner (each owner the trace names, e.g. the HashOwner of Azure or a CSV account column, is an account). Default: per-owner when the trace names owners, else one.") var accounts: AccountMode?
+
     func run() throws {
         var request = Advise.Request(paths: paths, deployment: deployment, targets: targets.flatMap(commaList), out: out)
         request.json = json
@@ -42,6 +45,7 @@ struct AdviseCommand: ParsableCommand {
         request.format = format
         request.periodSeconds = try period.map(Inputs.period)
         request.calibration = calibration
+        request.accounts = accounts
         request.worker = workerPath()
         request.servers = servers
         let written = try Advise.run(request, progress: TerminalProgress())

@@ -49,5 +49,6 @@ func workerPath() -> String {
 
 extension TraceFormat: ExpressibleByArgument {}
 extension ArrivalMode: ExpressibleByArgument {}
+extension AccountMode: ExpressibleByArgument {}
 extension KeepAliveChoice: ExpressibleByArgument {}
 extension CompareFormat: ExpressibleByArgument {}

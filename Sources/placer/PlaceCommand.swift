@@ -1,5 +1,6 @@
 import ArgumentParser
 import Placement
+import Simulation
 import Traces
 import UseCases
 
@@ -33,11 +34,14 @@ struct PlaceCommand: ParsableCommand {
     @Option(name: .customLong("day-rate"), help: "USD per developer-day of migration effort (default: a sourced US figure, docs/decision.md).") var dayRate: Double?
     @Option(name: .long, help: "Replay the on-prem platform on a fixed cluster of N servers and cost N (default: onprem.servers, else the smallest cluster meeting the p99 objective, by simulation).") var servers: Int?
 
+    @Option(name: .long, help: "Whose quota and free grants each app uses: one (the whole trace is one account) or per-owner (each owner the trace names, e.g. the HashOwner of Azure or a CSV account column, is an account). Default: per-owner when the trace names owners, else one.") var accounts: AccountMode?
+
     func run() throws {
         var request = Place.Request(
             paths: paths, deployment: deployment, targets: targets.map(commaList), onPrem: onprem, json: json, seed: seed, catalog: catalog,
             workers: workers, format: format, current: current, breakEven: !noBreakEven, horizonMonths: horizon, dayRateUSD: dayRate)
         request.servers = servers
+        request.accounts = accounts
         let placed = try Place.run(request, progress: TerminalProgress())
         print(PlacementText.render(placed.decision, breakEven: placed.breakEven), terminator: "")
         print(PlacementText.render(onPrem: placed.onPremCosts), terminator: "")

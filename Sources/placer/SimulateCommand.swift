@@ -25,6 +25,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Where functions run today, for the lock-in section (default: guessed from the trace's format).") var current: String?
     @Option(name: .long, help: "A machine profile from `placer calibrate` (on-prem targets take its measured cold start), or a fit from `placer calibrate --from TRACE --target ID` (that target takes the fitted keep-alive and cold start; the result gets the fit's error on the trace's calls).") var calibration: String?
     @Option(name: .long, help: "The period a log without times covers (7d, 12h, 90m): its calls are spread over it to estimate the bill; concurrency is not modelled.") var period: String?
+    @Option(name: .long, help: "Whose quota and free grants each app uses: one (the whole trace is one account) or per-owner (each owner the trace names, e.g. the HashOwner of Azure or a CSV account column, is an account). Default: per-owner when the trace names owners, else one.") var accounts: AccountMode?
     @Flag(name: .customLong("no-free-tier"), help: "Do not apply free grants.") var noFreeTier = false
     @Flag(help: "Replay every call, also of busy functions the per-minute fast path would take (docs/result.md).") var exact = false
     @Flag(help: "Skip rows with bad values instead of stopping.") var skipInvalidRows = false
@@ -35,7 +36,7 @@ struct SimulateCommand: ParsableCommand {
             paths: paths, targets: target, deployment: deployment, seed: seed, arrivals: arrivals, catalog: catalog,
             region: region, keepAlive: keepAlive, workers: workers, format: format, current: current,
             freeTier: !noFreeTier, skipInvalidRows: skipInvalidRows, exact: exact,
-            calibration: calibration, servers: servers)
+            calibration: calibration, servers: servers, accounts: accounts)
         request.periodSeconds = try period.map(Inputs.period)
         let run = try SimulationRun.run(request, progress: TerminalProgress())
         if let json { try Outputs.writeResult(run.result, to: json) }

@@ -3,14 +3,19 @@
 /// seconds since the trace start (decimal) or an ISO-8601 date-time; one file uses one kind.
 /// Whether a call was cold: its `cold` field where the file has one, else (with an `init_ms`
 /// column) whether it carries an init time, as Lambda's REPORT lines say it.
+/// `account` names the account (owner) an app runs in; an app lives in one account, so rows of one
+/// app naming two accounts are an error.
 final class InvocationsReader: RowReader {
     static let required = ["timestamp", "function", "duration_ms"]
-    static let optional = ["app", "memory_mb", "init_ms", "cpu_ms", "cold"]
+    static let optional = ["app", "memory_mb", "init_ms", "cpu_ms", "cold", "account"]
 
     private let context: ReaderContext
     private var timestamp = 0, function = 1, duration = 2
     private var app: Int?, memory: Int?, initColumn: Int?, cpu: Int?, coldColumn: Int?
     private var clock: TraceClock?
+    private var accountColumn: Int?
+    /// The account each app of this file was given (empty: none).
+    private var accounts: [String: String] = [:]
 
     init(context: ReaderContext) { self.context = context }
 
@@ -22,6 +27,7 @@ final class InvocationsReader: RowReader {
         initColumn = optional["init_ms"]
         cpu = optional["cpu_ms"]
         coldColumn = optional["cold"]
+        accountColumn = optional["account"]
     }
 
     func row(_ row: borrowing CSVRow) throws {
@@ -40,7 +46,23 @@ final class InvocationsReader: RowReader {
             initMs: initMs,
             cpuMs: try cpu.flatMap { c in try row.number(c, "cpu_ms", optional: true).map { try r.duration($0, column: c + 1, "cpu_ms") } },
             cold: cold)
-        try context.sink.invocation(FunctionKey(app: appName, function: name), record)
+        let key = FunctionKey(app: appName, function: name)
+        if let accountColumn { try account(row, accountColumn, key) }
+        try context.sink.invocation(key, record)
+    }
+
+    /// The row's `account`: the first an app is given is its owner; another one for it is an error.
+    private func account(_ row: borrowing CSVRow, _ column: Int, _ key: FunctionKey) throws {
+        let account = row.isEmpty(column) ? "" : row.string(column)
+        if let known = accounts[key.app] {
+            guard known == account else {
+                throw RowProblem(column: column + 1, reason: "conflicting account",
+                                 message: "app \(key.app) is in account \"\(known.prefix(40))\" on an earlier row, here \"\(account.prefix(40))\": an app runs in one account")
+            }
+            return
+        }
+        accounts[key.app] = account
+        if !account.isEmpty { try context.sink.function(key, owner: account, trigger: nil) }
     }
 
     /// A `cold` field: `1`/`0`, `true`/`false`, `yes`/`no`, `cold`/`warm` (any case); empty is unknown.
