@@ -95,6 +95,7 @@ public enum ModelError {
                             asRan.coldStarts, asRan.latencyMs.p50, asRan.latencyMs.p95, asRan.latencyMs.p99,
                             Self.relative(asRan.latencyMs.p50, measured.responseMs.p50) * 100, Self.relative(asRan.latencyMs.p95, measured.responseMs.p95) * 100,
                             Self.relative(asRan.latencyMs.p99, measured.responseMs.p99) * 100))
+        if let stretch = ExecutionStretch(result.records) { notes.append(stretch.note(slots: result.slots, calibratedOverheadMs: overhead)) }
         let rows = [
             ModelErrorTable.Row(metric: "coldStarts", simulated: Double(total.coldStarts), measured: Double(measured.coldStarts)),
             ModelErrorTable.Row(metric: "p50Ms", simulated: total.latencyMs.p50, measured: measured.responseMs.p50),
@@ -134,5 +135,38 @@ public enum ModelError {
         var end = executed.map { $0.scheduledSeconds + duration($0) / 1000 }.max() ?? 0
         if case .fixed(let idle) = target.model.keepAlive { end += idle }
         return Workload(apps: apps, spanMinutes: Int((end / 60).rounded(.up)) + 1)
+    }
+}
+
+/// How much longer the executed calls ran than their trace asked: the service time the node's
+/// queue grows with, which the simulation takes from the trace. The worker ends a call on the
+/// clock, so on an idle machine the difference is the pipe's round trip (the calibration's warm
+/// overhead, a few hundredths of a ms); more is time the instance was not running when its
+/// duration ran out, because other work held the cores.
+struct ExecutionStretch: Equatable {
+    /// Execution time over the requested duration, ms, of the successful calls: median and mean.
+    var p50Ms: Double
+    var meanMs: Double
+    /// Busy cores the calls offered over the replay's span at their requested durations, and at
+    /// their measured execution times.
+    var requestedBusyCores: Double
+    var executedBusyCores: Double
+
+    init?(_ records: [InvocationRecord]) {
+        let ok = records.filter { $0.outcome == .ok && $0.executionMs != nil }
+        guard ok.count > 1 else { return nil }
+        let extra = ok.map { $0.executionMs! - $0.requestedDurationMs }.sorted()
+        // Nearest rank, as the summary's percentiles.
+        p50Ms = extra[max(0, Int((0.5 * Double(extra.count)).rounded(.up)) - 1)]
+        meanMs = extra.reduce(0, +) / Double(extra.count)
+        let first = ok.map(\.scheduledSeconds).min()!, last = ok.map { $0.scheduledSeconds + $0.executionMs! / 1000 }.max()!
+        let span = max(last - first, 1e-9)
+        requestedBusyCores = ok.reduce(0) { $0 + $1.requestedDurationMs } / 1000 / span
+        executedBusyCores = ok.reduce(0) { $0 + $1.executionMs! } / 1000 / span
+    }
+
+    func note(slots: Int, calibratedOverheadMs: Double) -> String {
+        String(format: "the calls ran longer than their trace asked: execution over requested duration p50 %+.1f ms, mean %+.1f ms (the calibrated protocol overhead is %.3f ms; the rest is time other work held the cores); the node's offered load was %.2f busy cores of %d at the measured execution times against %.2f at the requested durations the simulation replays, and a queue grows steeply with it (the note above with measured execution times shows what that does)",
+               p50Ms, meanMs, calibratedOverheadMs, executedBusyCores, slots, requestedBusyCores)
     }
 }

@@ -12,11 +12,32 @@ import Traces
 public struct ClusterFit: Sendable {
     /// One cluster size simulated.
     public struct Trial: Sendable, Equatable {
+        /// How a size's outcome was had.
+        public enum Basis: Sendable, Equatable {
+            /// Replayed to the trace's end.
+            case replayed
+            /// Replayed until it certainly missed (`ClusterStop`); its figures are partial.
+            case stoppedEarly
+            /// Not replayed: the replay on this many servers is the same call for call
+            /// (`ClusterUse.sameReplay`), its figures those.
+            case sameAs(Int)
+        }
+
         public var servers: Int
         public var p99Ms: Double
         public var queued: Int
         public var rejected: Int
         public var meets: Bool
+        public var basis: Basis = .replayed
+
+        /// The `basis` word of `clusterFit.tried` (docs/result.md).
+        var basisText: String {
+            switch basis {
+            case .replayed: "replayed"
+            case .stoppedEarly: "stopped early"
+            case .sameAs(let n): "as \(n) servers"
+            }
+        }
     }
 
     public var target: String
@@ -46,7 +67,7 @@ public struct ClusterFit: Sendable {
             "objectiveMs": .fixed(objectiveMs, 3), "objective": .string(objective), "method": .string(method),
             "tried": .array(tried.map { t in
                 .object(["servers": .int(t.servers), "p99Ms": .fixed(t.p99Ms, 3), "queued": .int(t.queued), "rejected": .int(t.rejected),
-                         "meets": .bool(t.meets)])
+                         "meets": .bool(t.meets), "basis": .string(t.basisText)])
             }),
             "notes": .array(notes.map { .string($0) }),
         ])
@@ -63,7 +84,13 @@ public struct ClusterFit: Sendable {
             lines.append("Fixed cluster: \(target) on \(servers) servers: \(waited); p99 \(ms(o.latencyMs.p99)) with the wait (unlimited instances: \(ms(unlimitedP99Ms))); \(o.rejected) rejected (unlimited: \(unlimitedRejected)); \(meets ? "meets" : "misses") \(objective)")
         } else {
             lines.append("Smallest cluster by simulation: \(target) on \(servers) servers meets \(objective): \(waited); p99 \(ms(o.latencyMs.p99)) (unlimited instances: \(ms(unlimitedP99Ms)))")
-            lines.append("  tried: " + tried.map { "\($0.servers) → p99 \(ms($0.p99Ms))\($0.meets ? "" : " ✗")" }.joined(separator: ", "))
+            lines.append("  tried: " + tried.map { t in
+                switch t.basis {
+                case .replayed: "\(t.servers) → p99 \(ms(t.p99Ms))\(t.meets ? "" : " ✗")"
+                case .stoppedEarly: "\(t.servers) ✗ (stopped early)"
+                case .sameAs(let n): "\(t.servers) → as \(n)"
+                }
+            }.joined(separator: ", "))
             lines.append("  " + method)
         }
         for note in notes { lines.append("  note: \(note)") }
@@ -89,8 +116,16 @@ public struct ClusterFit: Sendable {
 /// the answer N is checked on both sides: N − 1 simulated misses, and N + 1 simulated meets
 /// (otherwise the search moves up until two sizes in a row meet). A smaller size between those
 /// tried that would meet it cannot be ruled out; every size tried is listed.
+///
+/// Two exact shortcuts make a size cheaper without changing what it is judged to be
+/// (`ClusterSearchTests` check the answer against the same search without them, and against
+/// every size from 1 up): a replay stops as soon as its size certainly misses (`ClusterStop`:
+/// more calls waited past the objective than its p99 allows, or more were rejected than with
+/// unlimited instances), and a size is not replayed at all when a size already replayed never
+/// lacked room and one node of this size holds the most that replay ever asked of its whole
+/// cluster (`ClusterUse.sameReplay`): the replay would be the same call for call.
 public enum ClusterSearch {
-    /// Most sizes simulated by one search.
+    /// Most sizes replayed by one search.
     static let maxTrials = 40
 
     public struct Request: Sendable {
@@ -103,6 +138,9 @@ public enum ClusterSearch {
         public var unlimited: TargetOutcome
         /// Where to start: the peak-based estimate of servers.
         public var start: Int
+        /// Stop replays early and reuse identical ones (true); false replays every size tried to
+        /// the end (the reference the shortcuts are tested against).
+        public var shortcuts = true
 
         public init(workload: Workload, target: SimulationTarget, inputs: OnPremInputs, deployment: Deployment?,
                     options: SimulationOptions, unlimited: TargetOutcome, start: Int) {
@@ -131,40 +169,89 @@ public enum ClusterSearch {
     /// The smallest size found that meets the objective.
     public static func smallest(_ request: Request) throws -> ClusterFit {
         let (objectiveMs, objective) = Self.objective(request)
-        var tried: [ClusterFit.Trial] = []
-        var outcomes: [Int: TargetOutcome] = [:]
-        func meets(_ n: Int) throws -> Bool {
-            if let known = tried.first(where: { $0.servers == n }) { return known.meets }
-            guard tried.count < maxTrials else { throw PlacementError(message: "cluster search: no size met the objective within \(maxTrials) simulations") }
-            guard let outcome = try replay(request, servers: n) else {
-                // The control plane alone fills servers this few: a miss.
-                tried.append(ClusterFit.Trial(servers: n, p99Ms: .infinity, queued: 0, rejected: 0, meets: false))
-                return false
-            }
-            outcomes[n] = outcome
-            let trial = judge(outcome, servers: n, request: request, objectiveMs: objectiveMs)
-            tried.append(trial)
-            return trial.meets
-        }
+        var trials = Trials(request: request, objectiveMs: objectiveMs)
         var low = 0, high = max(1, request.start)
-        while try !meets(high) {
+        while try !trials.meets(high) {
             low = high
             high *= 2
         }
         while high - low > 1 {
             let mid = (low + high) / 2
-            if try meets(mid) { high = mid } else { low = mid }
+            if try trials.meets(mid) { high = mid } else { low = mid }
         }
         // The size below (unless it is nothing) is known to miss; the size above must meet too.
-        while try !meets(high + 1) {
+        while try !trials.meets(high + 1) {
             high += 1
-            while try !meets(high) { high += 1 }
+            while try !trials.meets(high) { high += 1 }
         }
-        guard let outcome = outcomes[high] else { throw PlacementError(message: "cluster search lost its answer") }
-        let method = "bisection from the peak-based estimate (\(request.start) servers); \(high) meets it, \(high - 1 > 0 ? "\(high - 1) does not, " : "")\(high + 1) meets it too; p99 is not monotone in servers for certain, so a smaller size between those tried is not ruled out"
+        // The answer's own replay (its notes name its size), unless it was known without one.
+        var outcome = trials.outcomes[high]
+        if outcome?.cluster?.nodes != high { outcome = try replay(request, servers: high) }
+        guard let outcome else { throw PlacementError(message: "cluster search lost its answer") }
+        let inferred = trials.tried.filter { if case .sameAs = $0.basis { true } else { false } }.count
+        let stopped = trials.tried.filter { $0.basis == .stoppedEarly }.count
+        var method = "bisection from the peak-based estimate (\(request.start) servers); \(high) meets it, \(high - 1 > 0 ? "\(high - 1) does not, " : "")\(high + 1) meets it too; p99 is not monotone in servers for certain, so a smaller size between those tried is not ruled out"
+        if stopped > 0 { method += "; \(stopped) sizes stopped early once they certainly missed (more calls waited past the objective than its p99 allows, or more were rejected)" }
+        if inferred > 0 { method += "; \(inferred) sizes not replayed: a smaller size's replay never lacked room and one of their servers holds the most it asked of its whole cluster, so their replay is the same call for call" }
         return ClusterFit(target: request.target.profile.id, servers: high, fixed: false, outcome: outcome.total,
                           unlimitedP99Ms: request.unlimited.total.latencyMs.p99, unlimitedRejected: request.unlimited.total.rejected,
-                          objectiveMs: objectiveMs, objective: objective, tried: tried, method: method, notes: outcome.notes)
+                          objectiveMs: objectiveMs, objective: objective, tried: trials.tried, method: method, notes: outcome.notes)
+    }
+
+    /// The sizes a search has judged, and how (`smallest`).
+    struct Trials {
+        let request: Request
+        let objectiveMs: Double
+        let stop: ClusterStop?
+        var tried: [ClusterFit.Trial] = []
+        /// Full replays by size (a size known from another's holds that one's outcome).
+        var outcomes: [Int: TargetOutcome] = [:]
+        var replays = 0
+
+        init(request: Request, objectiveMs: Double) {
+            self.request = request
+            self.objectiveMs = objectiveMs
+            stop = request.shortcuts ? ClusterStop.p99(objectiveMs: objectiveMs, invocations: request.unlimited.total.invocations,
+                                                       rejections: request.unlimited.total.rejected) : nil
+        }
+
+        /// Whether `n` servers meet the objective: known, the same as a size replayed, or replayed.
+        mutating func meets(_ n: Int) throws -> Bool {
+            if let known = tried.first(where: { $0.servers == n }) { return known.meets }
+            if request.shortcuts, let m = sameReplay(as: n), let outcome = outcomes[m], let trial = tried.first(where: { $0.servers == m }) {
+                tried.append(ClusterFit.Trial(servers: n, p99Ms: trial.p99Ms, queued: trial.queued, rejected: trial.rejected, meets: trial.meets,
+                                              basis: .sameAs(m)))
+                outcomes[n] = outcome
+                return trial.meets
+            }
+            guard replays < ClusterSearch.maxTrials else {
+                throw PlacementError(message: "cluster search: no size met the objective within \(ClusterSearch.maxTrials) simulations")
+            }
+            replays += 1
+            guard let outcome = try ClusterSearch.replay(request, servers: n, stop: stop) else {
+                // The control plane alone fills servers this few: a miss.
+                tried.append(ClusterFit.Trial(servers: n, p99Ms: .infinity, queued: 0, rejected: 0, meets: false))
+                return false
+            }
+            if outcome.clusterUse?.stoppedEarly == true {
+                tried.append(ClusterFit.Trial(servers: n, p99Ms: .infinity, queued: outcome.total.queued, rejected: outcome.total.rejected,
+                                              meets: false, basis: .stoppedEarly))
+                return false
+            }
+            outcomes[n] = outcome
+            let trial = ClusterSearch.judge(outcome, servers: n, request: request, objectiveMs: objectiveMs)
+            tried.append(trial)
+            return trial.meets
+        }
+
+        /// A size replayed to the end whose replay `n` servers would repeat call for call.
+        func sameReplay(as n: Int) -> Int? {
+            guard let cluster = FixedCluster.model(servers: n, profile: request.target.profile, inputs: request.inputs, workload: request.workload) else { return nil }
+            for trial in tried where trial.basis == .replayed {
+                if let use = outcomes[trial.servers]?.clusterUse, use.sameReplay(on: cluster, model: request.target.model) { return trial.servers }
+            }
+            return nil
+        }
     }
 
     /// The target-wide p99 bound and its wording.
@@ -191,14 +278,16 @@ public enum ClusterSearch {
                                 rejected: outcome.total.rejected, meets: meets)
     }
 
-    /// The target replayed on `servers` servers; nil when its control plane leaves them nothing.
-    static func replay(_ request: Request, servers: Int) throws -> TargetOutcome? {
+    /// The target replayed on `servers` servers (stopping early by `stop`'s rule); nil when its
+    /// control plane leaves them nothing.
+    static func replay(_ request: Request, servers: Int, stop: ClusterStop? = nil) throws -> TargetOutcome? {
         var target = request.target
         guard let cluster = FixedCluster.model(servers: servers, profile: target.profile, inputs: request.inputs, workload: request.workload) else { return nil }
         target.model.cluster = cluster
         var options = request.options
         options.functionSeries = []
         options.functionUsage = false
+        options.clusterStop = stop
         return try Simulator.run(request.workload, targets: [target], options: options).targets[0]
     }
 }

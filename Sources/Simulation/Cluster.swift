@@ -109,13 +109,29 @@ final class ClusterNodes {
     var expiries = Heap<Expiry>()
     /// Times any node's free cores or memory grew (an instance removed, a call's cores given back).
     private(set) var freed = 0
+    /// Held now, summed over the nodes.
+    private var usedKB: Int64 = 0, usedMilli: Int64 = 0
+    /// The most any check for room asked of the cluster (held then, summed over the nodes, plus
+    /// what was asked for), and whether a check ever found no room (`ClusterUse`).
+    private(set) var peakAskedKB: Int64 = 0, peakAskedMilli: Int64 = 0
+    private(set) var lackedRoom = false
 
     init(_ model: ClusterModel, reservedMBPerNode: Double = 0) {
         self.model = model
-        capacityMilli = Int64((model.coresPerNode * 1000).rounded(.down))
-        capacityKB = Int64(((model.memoryMBPerNode - reservedMBPerNode) * 1024).rounded(.down))
+        (capacityKB, capacityMilli) = Self.capacity(model, reservedMBPerNode: reservedMBPerNode)
         freeMilli = [Int64](repeating: capacityMilli, count: model.nodes)
         freeKB = [Int64](repeating: max(0, capacityKB), count: model.nodes)
+    }
+
+    /// What one node offers instances, in KB and milli-cores (rounded down: never more than it has).
+    static func capacity(_ model: ClusterModel, reservedMBPerNode: Double) -> (kb: Int64, milli: Int64) {
+        (Int64(((model.memoryMBPerNode - reservedMBPerNode) * 1024).rounded(.down)), Int64((model.coresPerNode * 1000).rounded(.down)))
+    }
+
+    private func ask(kb: Int64, milli: Int64, found: Bool) {
+        peakAskedKB = max(peakAskedKB, usedKB + kb)
+        peakAskedMilli = max(peakAskedMilli, usedMilli + milli)
+        if !found { lackedRoom = true }
     }
 
     /// Whether an instance of `d` with one call could ever fit on an empty node.
@@ -129,6 +145,12 @@ final class ClusterNodes {
 
     /// The node a new instance goes to under the platform's node choice; nil when none has room.
     func choose(_ d: UnitDemand, home: Int, withCall: Bool = true) -> Int32? {
+        let node = pick(d, home: home, withCall: withCall)
+        ask(kb: d.memoryKB, milli: d.instanceMilli + (withCall ? d.callMilli : 0), found: node != nil)
+        return node
+    }
+
+    private func pick(_ d: UnitDemand, home: Int, withCall: Bool) -> Int32? {
         let count = freeKB.count
         switch model.placement.nodeChoice {
         case .firstFit:
@@ -155,11 +177,18 @@ final class ClusterNodes {
     }
 
     /// Whether node `n` has the cores for one more call of `d`.
-    func fitsCall(node n: Int32, _ d: UnitDemand) -> Bool { n < 0 || freeMilli[Int(n)] >= d.callMilli }
+    func fitsCall(node n: Int32, _ d: UnitDemand) -> Bool {
+        guard n >= 0 else { return true }
+        let fits = freeMilli[Int(n)] >= d.callMilli
+        ask(kb: 0, milli: d.callMilli, found: fits)
+        return fits
+    }
 
     func addInstance(node n: Int32, _ d: UnitDemand) {
         freeKB[Int(n)] -= d.memoryKB
         freeMilli[Int(n)] -= d.instanceMilli
+        usedKB += d.memoryKB
+        usedMilli += d.instanceMilli
     }
 
     func removeInstance(node n: Int32, _ d: UnitDemand) {
@@ -167,13 +196,20 @@ final class ClusterNodes {
         freed += 1
         freeKB[Int(n)] += d.memoryKB
         freeMilli[Int(n)] += d.instanceMilli
+        usedKB -= d.memoryKB
+        usedMilli -= d.instanceMilli
     }
 
-    func startCall(node n: Int32, _ d: UnitDemand) { if n >= 0 { freeMilli[Int(n)] -= d.callMilli } }
+    func startCall(node n: Int32, _ d: UnitDemand) {
+        guard n >= 0 else { return }
+        freeMilli[Int(n)] -= d.callMilli
+        usedMilli += d.callMilli
+    }
     func endCall(node n: Int32, _ d: UnitDemand) {
         guard n >= 0, d.callMilli > 0 else { return }
         freed += 1
         freeMilli[Int(n)] += d.callMilli
+        usedMilli -= d.callMilli
     }
 
     /// An idle instance of `unit` expires at `time` unless reused first.

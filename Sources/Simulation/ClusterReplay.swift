@@ -33,6 +33,10 @@ struct ClusterReplay {
         /// Scaling units one instance of which fits no node: their calls are rejected.
         var unplaceable: [String] = []
         var unplacedProvisioned = 0
+        /// Served calls that waited longer than the stop's bound, calls rejected (`ClusterStop`).
+        var longWaits = 0, rejections = 0
+        var stoppedEarly = false
+        var use = ClusterUse(peakAskedKB: 0, peakAskedMilli: 0, lackedRoom: false, stoppedEarly: false)
     }
 
     private struct Waiting {
@@ -57,10 +61,14 @@ struct ClusterReplay {
     private var queuedNow = 0
     /// `ClusterNodes.freed` when the whole queue was last tried.
     private var triedAtFreed = -1
+    /// The latest arrival's time: a call still waiting then starts no earlier.
+    private var now = 0.0
     var report = Report()
+    let stop: ClusterStop?
 
-    init(units: [GroupReplay], cluster: ClusterModel, reservedMBPerNode: Double) {
+    init(units: [GroupReplay], cluster: ClusterModel, reservedMBPerNode: Double, stop: ClusterStop? = nil) {
         self.units = units
+        self.stop = stop
         nodes = ClusterNodes(cluster, reservedMBPerNode: reservedMBPerNode)
         var fits: [Bool] = []
         for u in units.indices {
@@ -84,7 +92,7 @@ struct ClusterReplay {
         var units = streams.units, expanders = streams.expanders
         // A pre-warmed pool's generic instances hold their memory on the nodes all window.
         let pooled = generic.map { Double($0.pool.size) * $0.pool.memoryMB / Double(cluster.nodes) } ?? 0
-        var replay = ClusterReplay(units: units, cluster: cluster, reservedMBPerNode: pooled)
+        var replay = ClusterReplay(units: units, cluster: cluster, reservedMBPerNode: pooled, stop: options.clusterStop)
         var lists = [CallList](repeating: CallList(), count: expanders.count)
         var order = CallOrder()
         var bound = 0.0
@@ -102,8 +110,12 @@ struct ClusterReplay {
                 replay.arrive(call.time, unit: Int(u), member: Int(f), durationMs: lists[g].durationsMs[Int(call.k)])
             }
             for u in replay.units.indices { acc.drainLifetimes(&replay.units[u]) }
+            if bound < end, replay.mustStop { replay.report.stoppedEarly = true; break }
         }
         replay.finish()
+        replay.report.use = ClusterUse(peakAskedKB: replay.nodes.peakAskedKB, peakAskedMilli: replay.nodes.peakAskedMilli,
+                                       lackedRoom: replay.nodes.lackedRoom || !replay.report.unplaceable.isEmpty,
+                                       stoppedEarly: replay.report.stoppedEarly)
         for u in replay.units.indices { acc.end(&replay.units[u]) }
         if let generic {
             let window = Double(workload.spanMinutes) * 60
@@ -114,17 +126,39 @@ struct ClusterReplay {
         return (acc, replay.report)
     }
 
+    /// Whether the stop's rule says this size misses already (`ClusterStop`): enough served calls
+    /// waited past its bound, or enough were rejected, or so many calls still wait past it that,
+    /// however each ends (served after that wait, or rejected at the end), one of the two follows.
+    var mustStop: Bool {
+        guard let stop else { return false }
+        if report.longWaits >= stop.longWaits || report.rejections > stop.rejections { return true }
+        let room = (stop.longWaits - 1 - report.longWaits) + (stop.rejections - report.rejections)
+        var old = 0
+        for u in waiting {
+            // Oldest first: the first call that has not waited past the bound ends the count.
+            for w in queues[u] {
+                guard (now - w.origin) * 1000 > stop.waitAboveMs else { break }
+                old += 1
+                if old > room { return true }
+            }
+        }
+        return false
+    }
+
     /// A new call of unit `u` at `t`.
     mutating func arrive(_ t: Double, unit u: Int, member f: Int, durationMs: Double) {
         advance(to: t)
+        now = t
         guard fits[u] else {
             units[u].tallies[f].turnAway()
+            report.rejections += 1
             return
         }
         if queues[u].isEmpty, settle(u, Waiting(origin: t, member: Int32(f), durationMs: durationMs), at: t) { return }
         if nodes.model.placement.whenFull == .reject {
             units[u].tallies[f].turnAway()
             report.rejectedFull += 1
+            report.rejections += 1
             return
         }
         if queues[u].isEmpty { waiting.append(u) }
@@ -141,10 +175,14 @@ struct ClusterReplay {
         let served = units[u].tallies[Int(w.member)].outcome.invocations
         if let (_, ends) = units[u].replayQueued(at: t, origin: w.origin, durationMs: w.durationMs, member: Int(w.member)) {
             completions.insert(Completion(time: ends, unit: Int32(u)))
+            // Its latency is at least its wait.
+            if let stop, (t - w.origin) * 1000 > stop.waitAboveMs { report.longWaits += 1 }
             return true
         }
         // Rejected calls are counted by the step; a call that found no room is not.
-        return units[u].tallies[Int(w.member)].outcome.invocations != served
+        let rejected = units[u].tallies[Int(w.member)].outcome.invocations != served
+        if rejected { report.rejections += 1 }
+        return rejected
     }
 
     /// Removes idle instances anywhere in the cluster, least recently freed first, until a new

@@ -272,6 +272,7 @@ struct Coupling {
         let report = reports[t]
         if let cluster = model.cluster, let clusterReport = report?.cluster {
             outcome.cluster = cluster
+            outcome.clusterUse = clusterReport.use
             if let pool = model.prewarmedPool { outcome.prewarmedMemoryMB = Double(pool.size) * pool.memoryMB }
             outcome.notes.append(ClusterReplay.note(cluster, clusterReport, outcome.total, pooled: model.prewarmedPool))
             return

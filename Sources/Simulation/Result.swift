@@ -121,6 +121,8 @@ public struct TargetOutcome: Sendable {
     /// Calls of the units replayed per minute (`FastPlan`), not call by call; 0 when every call
     /// was replayed (a replay-run figure, not in the JSON result: its notes say the same).
     public var perMinuteCalls = 0
+    /// What that replay asked of the cluster, and whether it stopped early (nil without a cluster).
+    public var clusterUse: ClusterUse? = nil
 }
 
 /// Everything one `placer simulate` run produced: schema `placer.result/v1`.

@@ -38,6 +38,9 @@ public struct SimulationOptions: Sendable {
     public var functionSeries: Set<String> = []
     /// When true every function carries its billed usage (`FunctionOutcome.usage`).
     public var functionUsage = false
+    /// A replay on a fixed cluster stops as soon as this rule says its size misses (nil: never);
+    /// its outcome is then partial (`ClusterUse.stoppedEarly`).
+    public var clusterStop: ClusterStop?
 
     public init(seed: UInt64 = 1, arrivals: ArrivalMode = .exponential, workers: Int = 1, fastPath: Bool = true) {
         self.seed = seed

@@ -1,3 +1,4 @@
+import Deployment
 import Foundation
 import Pricing
 import Testing
@@ -42,6 +43,88 @@ struct ClusterSearchTests {
             #expect(fit.tried.contains { $0.servers == 5 && $0.meets }, "from \(start)")
             #expect(fit.objective.contains("unlimited replay's p99 + 10 %"))
         }
+    }
+
+    /// Random on-prem workloads: a few functions of mixed memory, calls of 1 ms to a few seconds.
+    static func random(seed: UInt64) -> Workload {
+        var random = SeededRandom(seed: seed)
+        let functions = 3 + Int(random.next() % 5)
+        return Workload(apps: (0..<functions).map { i in
+            var t = 0.0, starts: [Double] = [], durations: [Double] = []
+            let gap = 0.5 + Double(random.next() % 40) / 10
+            while true {
+                t += (random.exponential(rate: 1 / gap) * 64).rounded() / 64
+                guard t < 900 else { break }
+                starts.append(t)
+                durations.append(Double(Int(random.exponential(rate: 1 / 800).rounded()) + 1))
+            }
+            return AppWorkload(key: "a\(i)", functions: [FunctionWorkload(key: FunctionKey(app: "a\(i)", function: "f"), trigger: i % 2 == 0 ? .http : .queue,
+                                                                       memoryMB: Double(128 << (i % 4)), calls: .exact(startSeconds: starts, durationMs: durations))])
+        }, spanMinutes: 16)
+    }
+
+    static func request(_ workload: Workload, profile: String, cores: Double, coresPerCall: Double, start: Int, p99Ms: Double? = nil) throws -> ClusterSearch.Request {
+        let target = SimulationTarget(profile: try Catalog.bundled().profile(profile))
+        let options = SimulationOptions(seed: 1, fastPath: false)
+        let unlimited = try Simulator.run(workload, targets: [target], options: options).targets[0]
+        var inputs = try Self.inputs()
+        inputs.serverCores = cores
+        inputs.coresPerCall = coresPerCall
+        var request = ClusterSearch.Request(workload: workload, target: target, inputs: inputs, deployment: nil,
+                                            options: options, unlimited: unlimited, start: start)
+        if let p99Ms { request.deployment = try Deployment.parse("requirements: {p99LatencyMs: \(p99Ms)}\n", file: "placer.yaml") }
+        return request
+    }
+
+    /// Every size from 1 up replayed to the end: the smallest that meets the objective.
+    static func exhaustive(_ request: ClusterSearch.Request, upTo limit: Int) throws -> Int? {
+        let (objectiveMs, _) = ClusterSearch.objective(request)
+        for n in 1...limit {
+            guard let outcome = try ClusterSearch.replay(request, servers: n) else { continue }
+            if ClusterSearch.judge(outcome, servers: n, request: request, objectiveMs: objectiveMs).meets { return n }
+        }
+        return nil
+    }
+
+    /// The shortcuts (replays stopped once they certainly miss, sizes known from an identical
+    /// replay) change no size's verdict: the search with them finds what the same search without
+    /// them finds, judging every size both tried alike, and on these workloads what replaying every
+    /// size from 1 up finds.
+    @Test func theShortcutsFindWhatReplayingEverySizeFinds() throws {
+        var cases: [(String, ClusterSearch.Request)] = []
+        for start in [1, 2, 7] { cases.append(("four from \(start)", try Self.request(start: start))) }
+        for seed: UInt64 in 1...8 {
+            let workload = Self.random(seed: seed)
+            for (profile, cores, perCall) in [("knative", 2.0, 1.0), ("openfaas", 4.0, 0.5), ("openwhisk", 3.0, 1.0)] {
+                for p99 in [nil, 20_000.0] {
+                    cases.append(("seed \(seed) \(profile) p99 \(p99.map { "\($0)" } ?? "-")",
+                                  try Self.request(workload, profile: profile, cores: cores, coresPerCall: perCall, start: 1 + Int(seed % 3), p99Ms: p99)))
+                }
+            }
+        }
+        var stopped = 0, inferred = 0, sizes = Set<Int>()
+        for (name, fast) in cases {
+            var reference = fast
+            reference.shortcuts = false
+            let quick = try ClusterSearch.smallest(fast), slow = try ClusterSearch.smallest(reference)
+            #expect(quick.servers == slow.servers, "\(name)")
+            #expect(quick.outcome == slow.outcome, "\(name)")
+            for t in quick.tried {
+                if let r = slow.tried.first(where: { $0.servers == t.servers }) { #expect(r.meets == t.meets, "\(name): \(t.servers) servers") }
+                switch t.basis {
+                case .stoppedEarly: stopped += 1
+                case .sameAs(let m):
+                    inferred += 1
+                    let full = try #require(try ClusterSearch.replay(fast, servers: t.servers))
+                    #expect(full.total.latencyMs.p99 == t.p99Ms && full.total.queued == t.queued && full.total.rejected == t.rejected, "\(name): \(t.servers) as \(m)")
+                case .replayed: break
+                }
+            }
+            #expect(try Self.exhaustive(fast, upTo: quick.servers) == quick.servers, "\(name)")
+            sizes.insert(quick.servers)
+        }
+        // The cases exercise both shortcuts and more than one answer.
+        #expect(stopped > 0 && inferred > 0 && sizes.count > 2, "stopped \(stopped), inferred \(inferred), sizes \(sizes.sorted())")
     }
 
     @Test func aFixedClusterIsReplayedAndJudged() throws {
