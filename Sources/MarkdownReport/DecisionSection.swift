@@ -181,7 +181,8 @@ enum DecisionSection {
         }
         let flips = (c.placement?["scenarios"]?.array ?? []).filter { Text.md($0["recommended"]?.string ?? "") != choice.id }
         if !flips.isEmpty {
-            text += " **A replay shows this could flip**, with " + flips.map { Text.md($0["change"]?.string ?? "") }.joined(separator: ", or with ")
+            let replayed = flips.contains { $0["id"]?.string != "retirement" }
+            text += " **\(replayed ? "A replay shows this" : "This") could flip**, with " + flips.map { Text.md($0["change"]?.string ?? "") }.joined(separator: ", or with ")
                 + ": check those first (below)."
         }
         if let accounts = c.doc.section("accounts"), accounts["mode"]?.string == "per-owner", let count = accounts["count"]?.double, count > 1 {
@@ -254,7 +255,7 @@ enum DecisionSection {
         if mU != mR {
             let k = (sU - sR) * h / (mU - mR)
             if k > 0, k.isFinite {
-                items.append((abs(log(k)), "**Migration effort** (Placer's effort points, about a developer-day each, at \(Numbers.usd(dayRate, .compact)) a day): \(runner.id) would win if every migration cost \(factor(k)) the estimate (now \(choice.id) \(Numbers.count(choice.points)) points, \(Numbers.usd(mR, .compact)); \(runner.id) \(Numbers.count(runner.points)), \(Numbers.usd(mU, .compact)))."))
+                items.append((abs(log(k)), "**Migration effort** (Placer's effort points, about a developer-day each, at \(Numbers.usd(dayRate, .compact)) a day): \(runner.id) would win if every migration cost \(factor(k)) the estimate (now \(choice.id) \(Numbers.counted(Double(choice.points), "point")), \(Numbers.usd(mR, .compact)); \(runner.id) \(Numbers.count(runner.points)), \(Numbers.usd(mU, .compact)))."))
             }
         }
         // Horizon.
@@ -276,8 +277,8 @@ enum DecisionSection {
             let shown = [choice.id, runner.id].compactMap { id in costs[id].map { "\(id) \(Numbers.usd($0, .compact))" } }.joined(separator: ", ")
             let flips = winner != choice.id
             // The retirement what-if re-prices the run already made; the others replay the trace.
-            let how = scenario["id"]?.string == "retirement" ? "after it" : "replayed"
-            let text = "With **\(Text.md(scenario["change"]?.string ?? ""))**, \(how): \(shown) a month; "
+            let how = scenario["id"]?.string == "retirement" ? "a month after it" : "replayed"
+            let text = "With **\(Text.md(scenario["change"]?.string ?? ""))**, \(how): \(shown)\(how == "replayed" ? " a month" : ""); "
                 + (flips ? "**\(winner) would be recommended**" : "\(choice.id) would still be recommended")
                 + (scenario["threshold"]?.string.map { "; \(Text.md($0))." } ?? ".")
             items.append((flips ? -1 : 10, text))

@@ -60,8 +60,8 @@ extension Decision {
             r.netValue = stay.run - t.run - o.migrationCost - t.forced
             return r
         }
-        let change = "\(retiring) retiring on \(retires), \(months) months in (where it applies): functions still there move to "
-            + "\(successorProfile.id) then, at the cost of that move, and cost this a month afterwards"
+        let change = "\(retiring) retiring on \(retires), \(months) months in (where it applies), the functions still there moving to "
+            + "\(successorProfile.id) then at the cost of that move"
         return ScenarioOutcome(id: "retirement", change: change, monthlyCost: costs, recommended: recommend(repriced, inputs: request.inputs).0)
     }
 }

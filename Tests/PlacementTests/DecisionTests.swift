@@ -161,23 +161,11 @@ struct DecisionTests {
     @Test func scenariosReplayTheDecidingPlansWithOneAssumptionChanged() throws {
         var long = Self.function("long", calls: 600, every: 6, durationMs: 120_000, memoryMB: 128)
         long.memoryOrigin = .appShare(appMB: 256, functions: 2, floorMB: 128)
-        let functions = [long, Self.function("short")]
-        let ids = ["azure-consumption", "cloud-run"]
-        let workload = Workload(apps: [AppWorkload(key: "app", functions: functions)], spanMinutes: 60)
-        let profiles = try ids.map { try Self.catalog.profile($0) }
-        let targets = profiles.map { SimulationTarget(profile: $0, pricing: PricingOptions(freeTier: false)) }
-        let options = PlacementRequest.simulationOptions(SimulationOptions(), onPrem: nil)
-        let result = try Simulator.run(workload, targets: targets, options: options)
-        let uses = functions.map { FunctionUse(app: "app", function: $0.key.function, trigger: "http", invocations: Double($0.calls.count)) }
-        let report = Advisor.analyse(LockInRequest(functions: uses, candidates: profiles, catalog: Self.catalog, current: "cloud-run"))
-        var inputs = try DecisionInputs.defaults()
-        inputs.dayRateUSD = 0
-        let request = DecisionRequest(placement: PlacementRequest(result: result, targets: targets, onPrem: nil,
-                                                                  inputs: try OnPremInputs.defaults(), lockIn: report), inputs: inputs)
-        let outcome = try Decision.decide(request)
+        let d = try Self.decided([long, Self.function("short")], on: ["azure-consumption", "cloud-run"], current: "cloud-run", dayRate: 0)
+        let outcome = d.outcome
         let choice = try #require(outcome.choice)
         #expect(choice.plan.functions.first { $0.function == "long" }?.target == "azure-consumption", "\(outcome.options.map { ($0.id, $0.monthlyCost) })")
-        let scenarios = try Decision.scenarios(outcome, request: request, workload: workload, options: options)
+        let scenarios = try Decision.scenarios(outcome, request: d.request, workload: d.workload, options: d.options)
         #expect(scenarios.map(\.id) == ["one-call-per-instance", "memory-less", "memory-half", "memory-double"])
         let single = try #require(scenarios.first)
         let before = try #require(single.monthlyCost[choice.id]), stay = try #require(single.monthlyCost["stay"])
@@ -191,29 +179,36 @@ struct DecisionTests {
     /// deciding plan keeps there to its successor, Flex, at the retirement and charges that move.
     @Test func aRetirementInsideTheHorizonMovesWhatIsLeftToTheSuccessor() throws {
         let functions = [Self.function("long", calls: 600, every: 6, durationMs: 2_000, memoryMB: 512), Self.function("short")]
-        let ids = ["azure-consumption", "azure-flex", "aws-lambda-arm64"]
+        let d = try Self.decided(functions, on: ["azure-consumption", "azure-flex", "aws-lambda-arm64"], current: "azure-consumption")
+        let scenarios = try Decision.scenarios(d.outcome, request: d.request, workload: d.workload, options: d.options)
+        let retirement = try #require(scenarios.first { $0.id == "retirement" })
+        #expect(retirement.change == "azure-consumption retiring on 2028-09-30, 22 months in (where it applies), the functions still there moving to azure-flex then at the cost of that move")
+        // Staying then means both functions on Flex: the month after is what all-Flex costs.
+        let prepared = try Placement.prepare(d.request.placement)
+        let flex = try #require(prepared.index(of: "azure-flex"))
+        let allFlex = PlanContext.cents(try Optimiser.rebuild(prepared.model, [flex, flex]).total)
+        #expect(retirement.monthlyCost["stay"] == allFlex)
+        // A horizon that ends before the retirement has no such what-if.
+        var short = d.request
+        short.inputs.horizonMonths = 12
+        #expect(try Decision.scenarios(try Decision.decide(short), request: short, workload: d.workload, options: d.options).allSatisfy { $0.id != "retirement" })
+    }
+
+    /// One app of `functions` replayed on `ids` (no free tiers), its lock-in from `current`, and decided.
+    static func decided(_ functions: [FunctionWorkload], on ids: [String], current: String, dayRate: Decimal? = nil) throws
+        -> (request: DecisionRequest, outcome: DecisionOutcome, workload: Workload, options: SimulationOptions) {
         let workload = Workload(apps: [AppWorkload(key: "app", functions: functions)], spanMinutes: 60)
         let profiles = try ids.map { try Self.catalog.profile($0) }
         let targets = profiles.map { SimulationTarget(profile: $0, pricing: PricingOptions(freeTier: false)) }
         let options = PlacementRequest.simulationOptions(SimulationOptions(), onPrem: nil)
         let result = try Simulator.run(workload, targets: targets, options: options)
         let uses = functions.map { FunctionUse(app: "app", function: $0.key.function, trigger: "http", invocations: Double($0.calls.count)) }
-        let report = Advisor.analyse(LockInRequest(functions: uses, candidates: profiles, catalog: Self.catalog, current: "azure-consumption"))
-        let placement = PlacementRequest(result: result, targets: targets, onPrem: nil, inputs: try OnPremInputs.defaults(), lockIn: report)
-        let request = DecisionRequest(placement: placement, inputs: try DecisionInputs.defaults())
-        let outcome = try Decision.decide(request)
-        let scenarios = try Decision.scenarios(outcome, request: request, workload: workload, options: options)
-        let retirement = try #require(scenarios.first { $0.id == "retirement" })
-        #expect(retirement.change.hasPrefix("azure-consumption retiring on 2028-09-30, 22 months in"))
-        // Staying then means both functions on Flex: the month after is what all-Flex costs.
-        let prepared = try Placement.prepare(placement)
-        let flex = try #require(prepared.index(of: "azure-flex"))
-        let allFlex = PlanContext.cents(try Optimiser.rebuild(prepared.model, [flex, flex]).total)
-        #expect(retirement.monthlyCost["stay"] == allFlex)
-        // A horizon that ends before the retirement has no such what-if.
-        var short = request
-        short.inputs.horizonMonths = 12
-        #expect(try Decision.scenarios(try Decision.decide(short), request: short, workload: workload, options: options).allSatisfy { $0.id != "retirement" })
+        let report = Advisor.analyse(LockInRequest(functions: uses, candidates: profiles, catalog: Self.catalog, current: current))
+        var inputs = try DecisionInputs.defaults()
+        if let dayRate { inputs.dayRateUSD = dayRate }
+        let request = DecisionRequest(placement: PlacementRequest(result: result, targets: targets, onPrem: nil,
+                                                                  inputs: try OnPremInputs.defaults(), lockIn: report), inputs: inputs)
+        return (request, try Decision.decide(request), workload, options)
     }
 
     static func simulated(_ functions: [FunctionWorkload]) throws -> SimulationResult {
