@@ -128,6 +128,17 @@ import Testing
         #expect(sink.invocations[1].1.initMs == nil)
     }
 
+    @Test func lambdaInsightsCPUTimeIsTheCallsCPUDemand() throws {
+        // Lambda Insights' cpu_total_time (ms), joined to the REPORT fields: the call's CPU demand.
+        let file = try temporaryFile("cpu.csv", "@timestamp,@log,@duration,@memorySize,cpu_total_time\n"
+            + "2023-05-01 12:00:00.400,1:/aws/lambda/checkout,150,128000000,37.5\n2023-05-01 12:00:01.000,1:/aws/lambda/checkout,2.0,128000000,\n")
+        let (sink, _) = try read(file).get()
+        #expect(sink.invocations.map(\.1.cpuMs) == [37.5, nil])
+        let bad = try temporaryFile("cpu-bad.csv", "@timestamp,@duration,cpu_total_time\n2023-05-01 12:00:00.400,150,-3\n")
+        let error = try #require(read(bad).failureValue)
+        #expect(error.line == 2 && error.column == 3)
+    }
+
     @Test func placerInvocationsWithBOMCRLFAndQuotes() throws {
         let (sink, summary) = try read(fixture("invocations.csv")).get()
         #expect(summary.format == .invocations && summary.rows == 3 && summary.clock == .relative)

@@ -2,6 +2,9 @@
 /// `@timestamp,@duration,@billedDuration,@memorySize,@maxMemoryUsed` (memory in bytes), optionally
 /// `@initDuration`, and `@log` (`account:/aws/lambda/NAME`) naming the function; without `@log`
 /// the file name does. `@timestamp` is when the REPORT line was written: the invocation's end.
+/// A `cpu_total_time` column (Lambda Insights' per-invocation CPU time in ms, user plus system,
+/// joined to the REPORT fields by the user's query) is the call's CPU demand, as `cpu_ms` is in
+/// Placer's CSV.
 final class LambdaInsightsReader: RowReader {
     private let context: ReaderContext
     /// Optional columns by name.
@@ -38,6 +41,7 @@ final class LambdaInsightsReader: RowReader {
             memoryMB: try c["@memorySize"].flatMap { i in try row.number(i, "@memorySize", optional: true).map { try r.memory($0 / megabyte, column: i + 1, "@memorySize") } },
             maxMemoryMB: try c["@maxMemoryUsed"].flatMap { i in try row.number(i, "@maxMemoryUsed", optional: true).map { try r.memory($0 / megabyte, column: i + 1, "@maxMemoryUsed") } },
             initMs: initMs,
+            cpuMs: try c["cpu_total_time"].flatMap { i in try row.number(i, "cpu_total_time", optional: true).map { try r.duration($0, column: i + 1, "cpu_total_time") } },
             billedMs: try c["@billedDuration"].flatMap { i in try row.number(i, "@billedDuration", optional: true).map { try r.duration($0, column: i + 1, "@billedDuration") } },
             // With the column, an empty @initDuration is a warm call, as on the REPORT line.
             cold: c["@initDuration"] == nil ? nil : initMs != nil)
