@@ -117,11 +117,18 @@ public enum Decision {
             options.append(stayOption)
             options.append(try context.fewestMoves(from: stay, toward: try context.assignment(of: target), baseline: stayOption.monthlyCost))
         }
+        // Every plan that keeps a function on the target it runs on today makes stay's region fix
+        // for it too, and pays for it: the same basis for every plan's migration.
+        func kept(_ assignment: [Int]) -> [Int: String] {
+            stay.map { s in s.fixes.filter { assignment[$0.key] == s.assignment[$0.key] } } ?? [:]
+        }
         if let one = oneProvider {
-            options.append(try context.option(id: "one-provider", assignment: try context.assignment(of: one.plan), fixes: [:],
+            let assignment = try context.assignment(of: one.plan)
+            options.append(try context.option(id: "one-provider", assignment: assignment, fixes: kept(assignment),
                                               baseline: baseline, provider: one.provider, searched: one.plan))
         }
-        options.append(try context.option(id: "cheapest", assignment: try context.assignment(of: cheapest), fixes: [:],
+        let cheapestAssignment = try context.assignment(of: cheapest)
+        options.append(try context.option(id: "cheapest", assignment: cheapestAssignment, fixes: kept(cheapestAssignment),
                                           baseline: baseline, searched: cheapest))
         // Payback counts only what a plan spends beyond stay's own fixes, which every plan that
         // keeps those functions pays too: the same basis as the net values compared.

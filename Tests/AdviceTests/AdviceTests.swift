@@ -79,10 +79,10 @@ private func country(_ region: String, on p: Profile) -> String? { p.compliance?
 
 @Test func migrationIsSymmetricOnlyWhereContractsAre() throws {
     for trigger in ["http", "queue", "orchestration"] {
-        // Same contract, same services: free both ways.
-        #expect(try estimate(trigger, "aws-lambda-x86", "aws-lambda-arm64").points == 0)
-        #expect(try estimate(trigger, "aws-lambda-arm64", "aws-lambda-x86").points == 0)
-        #expect(try estimate(trigger, "azure-consumption", "azure-flex").points == 0)
+        // Same contract, same services: only the redeploy, both ways.
+        #expect(try estimate(trigger, "aws-lambda-x86", "aws-lambda-arm64").points == MigrationModel.redeploy)
+        #expect(try estimate(trigger, "aws-lambda-arm64", "aws-lambda-x86").points == MigrationModel.redeploy)
+        #expect(try estimate(trigger, "azure-consumption", "azure-flex").steps.map(\.kind) == ["redeploy"])
         // Two HTTP-in-an-image platforms: symmetric, except for what only one of them offers.
         if trigger != "orchestration" {
             #expect(try estimate(trigger, "openfaas", "knative").points == estimate(trigger, "knative", "openfaas").points)
@@ -94,13 +94,14 @@ private func country(_ region: String, on p: Profile) -> String? { p.compliance?
     // the Lambda Web Adapter: asymmetric, and cheaper towards the adapter.
     let out = try estimate("http", "aws-lambda-x86", "knative")
     let back = try estimate("http", "knative", "aws-lambda-x86")
-    #expect(out.points == 8 && back.points == 4)
-    #expect(out.steps.map(\.kind) == ["adapt-handler", "replace-trigger", "repackage"])
+    #expect(out.points == 9 && back.points == 5)
+    #expect(out.steps.map(\.kind) == ["adapt-handler", "replace-trigger", "repackage", "redeploy"])
     #expect(back.steps.contains { $0.reason.contains("adapter") })
     // Knative has Sequence/Parallel flows, OpenFaaS has no orchestration: a workflow built on
-    // Knative must be rebuilt on the way out, while the team's own workflow code moves in free.
-    #expect(try estimate("orchestration", "openfaas", "knative").points == 0)
-    #expect(try estimate("orchestration", "knative", "openfaas").points == MigrationModel.buildOrchestration)
+    // Knative must be rebuilt on the way out, while the team's own workflow code moves in with
+    // only the redeploy.
+    #expect(try estimate("orchestration", "openfaas", "knative").points == MigrationModel.redeploy)
+    #expect(try estimate("orchestration", "knative", "openfaas").points == MigrationModel.buildOrchestration + MigrationModel.redeploy)
     // IronFunctions imports Lambda functions; nothing imports IronFunctions.
     #expect(try estimate("http", "aws-lambda-x86", "ironfunctions").steps.contains { $0.reason.contains("imports") })
     // Staying put costs nothing, for every target and usage.
@@ -122,7 +123,7 @@ private func country(_ region: String, on p: Profile) -> String? { p.compliance?
     #expect(try !estimate("http", "azure-consumption", "openfaas").steps.contains { $0.kind == "replace-orchestration" })
     let summary = MigrationSummary(from: "azure-consumption", to: "aws-lambda-x86",
                                    estimates: [toLambda, try estimate("http", "azure-consumption", "aws-lambda-x86")])
-    #expect(summary.functions == 2 && summary.points == toLambda.points + 6)
+    #expect(summary.functions == 2 && summary.points == toLambda.points + 6 + MigrationModel.redeploy)
     #expect(summary.steps.first { $0.kind == "adapt-handler" }?.functions == 2)
 }
 
