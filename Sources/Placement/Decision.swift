@@ -158,7 +158,8 @@ public enum Decision {
     }
 
     /// The feasible option of the highest net value over the horizon (the cheapest, when nothing
-    /// runs today); fewer moves, then the order of the list, break ties. Without a feasible option,
+    /// runs today); fewer moves, then the order of the list, break ties, and net values within
+    /// one developer-day's rate are ties. Without a feasible option,
     /// the one breaking the fewest requirements.
     static func recommend(_ options: [PlanOption], inputs: DecisionInputs) -> (String, String) {
         let feasible = options.filter { $0.feasible && $0.sameAs == nil }
@@ -168,10 +169,18 @@ public enum Decision {
                     "no plan meets every requirement: this one breaks the fewest (\(least?.violations.count ?? 0)); each is named")
         }
         func value(_ o: PlanOption) -> Decimal { o.netValue ?? -o.monthlyCost }
-        var best = feasible[0]
-        for o in feasible.dropFirst() where value(o) > value(best) || (value(o) == value(best) && o.functionsMoved < best.functionsMoved) {
-            best = o
+        // Effort is counted in points of about a developer-day: net values closer than one day's
+        // rate are within what the estimate can tell apart, so there the plan moving fewer
+        // functions wins (with no day rate, only an exact tie).
+        let resolution = inputs.dayRateUSD
+        func beats(_ o: PlanOption, _ b: PlanOption) -> Bool {
+            let d = value(o) - value(b)
+            if o.functionsMoved > b.functionsMoved { return d > 0 && d >= resolution }
+            if o.functionsMoved < b.functionsMoved { return d >= 0 || d > -resolution }
+            return d > 0
         }
+        var best = feasible[0]
+        for o in feasible.dropFirst() where beats(o, best) { best = o }
         let horizon = "\(inputs.horizonMonths) months"
         let why: String
         if best.netValue == nil {

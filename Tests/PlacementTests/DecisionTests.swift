@@ -61,6 +61,24 @@ struct DecisionTests {
         #expect(id == "b" && why.contains("no plan meets every requirement"))
     }
 
+    /// Net values closer than a developer-day's rate are a tie the plan moving fewer functions wins;
+    /// a lead of a day or more wins; with no day rate only an exact tie is one.
+    @Test func netValuesWithinADaysRateAreATie() throws {
+        let plan = PlacementPlan(algorithm: "x", guarantee: "", monthlyCost: 0, allCloudBest: nil, allOnPrem: nil, onPrem: nil, functions: [], notes: [])
+        func option(_ id: String, net: Decimal, moved: Int) -> PlanOption {
+            PlanOption(id: id, summary: "", plan: plan, monthlyCost: 100, saving: 0, functionsMoved: moved, effortPoints: 0, migrationCost: 0,
+                       paybackMonths: nil, netValue: net, lockIn: nil, violations: [], relaxed: [], fixes: [], risks: [], sameAs: nil)
+        }
+        var inputs = try DecisionInputs.defaults()
+        #expect(inputs.dayRateUSD == 789)
+        #expect(Decision.recommend([option("stay", net: -100, moved: 0), option("one-provider", net: -95.38, moved: 15)], inputs: inputs).0 == "stay")
+        #expect(Decision.recommend([option("one-provider", net: -95.38, moved: 15), option("stay", net: -100, moved: 0)], inputs: inputs).0 == "stay")
+        #expect(Decision.recommend([option("stay", net: -100, moved: 0), option("one-provider", net: 689, moved: 15)], inputs: inputs).0 == "one-provider")
+        inputs.dayRateUSD = 0
+        #expect(Decision.recommend([option("stay", net: -100, moved: 0), option("one-provider", net: -95.38, moved: 15)], inputs: inputs).0 == "one-provider")
+        #expect(Decision.recommend([option("one-provider", net: -100, moved: 15), option("stay", net: -100, moved: 0)], inputs: inputs).0 == "stay")
+    }
+
     /// A cheap, slow target on one provider and a dear, fast one on another: the fast function's
     /// p99 objective makes the one-provider plan of the cheap provider infeasible, so it is not the
     /// one-provider plan, and no option shown relaxes anything.
