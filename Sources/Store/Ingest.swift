@@ -132,7 +132,6 @@ final class StoreSink: TraceSink {
     private let insertSeries: Statement
     private let insertDurations: Statement
     private let insertMemory: Statement
-    private let insertInvocation: Statement
     private var blocks: BlockWriter
 
     init(db: Database, fileID: Int64) throws {
@@ -155,10 +154,6 @@ final class StoreSink: TraceSink {
             INSERT INTO memory_percentiles (app_id, day, sample_count, average_mb,
             p1_mb, p5_mb, p25_mb, p50_mb, p75_mb, p95_mb, p99_mb, p100_mb, file_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        insertInvocation = try db.makeStatement(sql: """
-            INSERT INTO invocation (function_id, start_s, duration_ms, memory_mb, max_memory_mb, init_ms, cpu_ms, billed_ms, file_id, cold)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         blocks = try BlockWriter(db: db, fileID: fileID)
         try preload()
@@ -240,12 +235,7 @@ final class StoreSink: TraceSink {
     }
 
     func invocation(_ key: FunctionKey, _ r: Invocation) throws {
-        let id = try functionID(key)
-        insertInvocation.setUncheckedArguments([id, r.startSeconds, r.durationMs, r.memoryMB, r.maxMemoryMB,
-                                                r.initMs, r.cpuMs, r.billedMs, fileID, r.cold.map { $0 ? 1 : 0 }])
-        try insertInvocation.execute()
-        try blocks.add(functionID: id, start: r.startSeconds, durationMs: r.durationMs, memoryMB: r.memoryMB,
-                       maxMemoryMB: r.maxMemoryMB, cpuMs: r.cpuMs)
+        try blocks.add(functionID: try functionID(key), r)
     }
 
     /// Writes the file's last invocation blocks; called once the reader has read the whole file.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Traces
 
 /// Per-invocation rows packed per function and file as columns of 64-bit floats
 /// (`invocation_block`, docs/schema.md), so that a replay reads a function's calls as a few blobs
@@ -14,8 +15,9 @@ enum InvocationBlocks {
 
     static let insertSQL = """
         INSERT INTO invocation_block (function_id, file_id, seq, timed, calls, starts, durations, cpu_ms,
-        memory_mb, max_memory_peak_mb, max_memory_sum_mb, max_memory_calls)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        memory_mb, max_memory_peak_mb, max_memory_sum_mb, max_memory_calls,
+        call_memory_mb, call_max_memory_mb, init_ms, billed_ms, cold)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     /// `values` as little-endian 64-bit floats.
@@ -47,12 +49,37 @@ enum InvocationBlocks {
     }
 }
 
+/// A per-call column most traces leave empty (CPU time, init time, a cold flag…): NaN where a
+/// call has no value, and no array at all while no call has one.
+struct SparseColumn {
+    var values: [Double] = []
+
+    /// Adds the value of the call at `index` (the calls before it: `index`).
+    @inline(__always) mutating func append(_ value: Double?, at index: Int) {
+        if let value {
+            if values.isEmpty { values = Array(repeating: .nan, count: index) }
+            values.append(value)
+        } else if !values.isEmpty {
+            values.append(.nan)
+        }
+    }
+
+    /// The column as a blob, NULL when no call has a value.
+    var blob: Data? { values.isEmpty ? nil : InvocationBlocks.pack(values) }
+
+    func permuted(_ order: [Int]) -> SparseColumn {
+        values.isEmpty ? self : SparseColumn(values: order.map { values[$0] })
+    }
+}
+
 /// One function's calls of one file being collected into blocks.
 struct BlockBuffer {
     var starts: [Double] = []
     var durations: [Double] = []
-    /// CPU ms per call, NaN where the call has none; empty while no call has one.
-    var cpu: [Double] = []
+    /// Per call, where the trace gives it (NaN elsewhere; empty while no call has one): CPU ms,
+    /// configured and peak used memory, init ms, billed ms, and 1 cold / 0 warm.
+    var cpu = SparseColumn(), memory = SparseColumn(), maxMemory = SparseColumn()
+    var initMs = SparseColumn(), billedMs = SparseColumn(), cold = SparseColumn()
     var memoryMB: Double?
     var maxMemoryPeak: Double?
     var maxMemorySum = 0.0
@@ -61,25 +88,25 @@ struct BlockBuffer {
 
     var count: Int { durations.count }
 
-    mutating func append(start: Double?, durationMs: Double, memoryMB: Double?, maxMemoryMB: Double?, cpuMs: Double?) {
+    mutating func append(start: Double?, _ call: Invocation) {
+        let index = durations.count
         if let start { starts.append(start) }
-        if let cpuMs {
-            if cpu.isEmpty { cpu = Array(repeating: .nan, count: durations.count) }
-            cpu.append(cpuMs)
-        } else if !cpu.isEmpty {
-            cpu.append(.nan)
-        }
-        durations.append(durationMs)
-        if let memoryMB { self.memoryMB = max(self.memoryMB ?? memoryMB, memoryMB) }
-        if let maxMemoryMB {
+        cpu.append(call.cpuMs, at: index)
+        memory.append(call.memoryMB, at: index)
+        maxMemory.append(call.maxMemoryMB, at: index)
+        initMs.append(call.initMs, at: index)
+        billedMs.append(call.billedMs, at: index)
+        cold.append(call.cold.map { $0 ? 1 : 0 }, at: index)
+        durations.append(call.durationMs)
+        if let memoryMB = call.memoryMB { self.memoryMB = max(self.memoryMB ?? memoryMB, memoryMB) }
+        if let maxMemoryMB = call.maxMemoryMB {
             maxMemoryPeak = max(maxMemoryPeak ?? maxMemoryMB, maxMemoryMB)
             maxMemorySum += maxMemoryMB
             maxMemoryCalls += 1
         }
     }
 
-    /// Orders a timed buffer by (start, duration); ties of both are interchangeable calls
-    /// (only their sums of CPU can tell them apart, and the store has never ordered those).
+    /// Orders a timed buffer by (start, duration), stably: ties of both keep the log's order.
     mutating func sortByStart() {
         let n = count
         var sorted = true
@@ -88,10 +115,16 @@ struct BlockBuffer {
             break
         }
         guard !sorted else { return }
-        let order = (0..<n).sorted { (starts[$0], durations[$0]) < (starts[$1], durations[$1]) }
+        var order = Array(0..<n)
+        order.sort { (starts[$0], durations[$0], $0) < (starts[$1], durations[$1], $1) }
         starts = order.map { starts[$0] }
         durations = order.map { durations[$0] }
-        if !cpu.isEmpty { cpu = order.map { cpu[$0] } }
+        cpu = cpu.permuted(order)
+        memory = memory.permuted(order)
+        maxMemory = maxMemory.permuted(order)
+        initMs = initMs.permuted(order)
+        billedMs = billedMs.permuted(order)
+        cold = cold.permuted(order)
     }
 
     /// Writes the buffer as one block and empties it (keeping its numbering).
@@ -100,9 +133,9 @@ struct BlockBuffer {
         if timed { sortByStart() }
         statement.setUncheckedArguments([
             functionID, fileID, seq, timed ? 1 : 0, count,
-            timed ? InvocationBlocks.pack(starts) : nil, InvocationBlocks.pack(durations),
-            cpu.isEmpty ? nil : InvocationBlocks.pack(cpu),
+            timed ? InvocationBlocks.pack(starts) : nil, InvocationBlocks.pack(durations), cpu.blob,
             memoryMB, maxMemoryPeak, maxMemorySum, maxMemoryCalls,
+            memory.blob, maxMemory.blob, initMs.blob, billedMs.blob, cold.blob,
         ])
         try statement.execute()
         let next = seq + 1
@@ -130,10 +163,9 @@ struct BlockWriter {
         self.capacity = capacity
     }
 
-    mutating func add(functionID: Int64, start: Double?, durationMs: Double, memoryMB: Double?, maxMemoryMB: Double?, cpuMs: Double?) throws {
-        let key = Key(function: functionID, timed: start != nil)
-        let full = Self.append(&buffers[key, default: BlockBuffer()], start: start, durationMs: durationMs, memoryMB: memoryMB,
-                               maxMemoryMB: maxMemoryMB, cpuMs: cpuMs) >= capacity
+    mutating func add(functionID: Int64, _ call: Invocation) throws {
+        let key = Key(function: functionID, timed: call.startSeconds != nil)
+        let full = Self.append(&buffers[key, default: BlockBuffer()], call) >= capacity
         if full, var buffer = buffers[key] {
             buffers[key] = nil  // one owner while it is written: no copy of its arrays
             try buffer.write(statement, functionID: functionID, fileID: fileID, timed: key.timed)
@@ -142,9 +174,8 @@ struct BlockWriter {
     }
 
     /// Adds a call; the calls the buffer then holds.
-    private static func append(_ buffer: inout BlockBuffer, start: Double?, durationMs: Double, memoryMB: Double?,
-                               maxMemoryMB: Double?, cpuMs: Double?) -> Int {
-        buffer.append(start: start, durationMs: durationMs, memoryMB: memoryMB, maxMemoryMB: maxMemoryMB, cpuMs: cpuMs)
+    private static func append(_ buffer: inout BlockBuffer, _ call: Invocation) -> Int {
+        buffer.append(start: call.startSeconds, call)
         return buffer.count
     }
 
@@ -159,14 +190,15 @@ struct BlockWriter {
 }
 
 extension InvocationBlocks {
-    /// Packs the `invocation` rows of a database written before blocks existed (migration v3):
-    /// timed rows in (start, duration) order, untimed ones in the order they were stored.
+    /// Packs the `invocation` rows of a database written before blocks held every column
+    /// (migration v4): timed rows in (start, duration) order, untimed ones in the order they were
+    /// stored.
     static func build(from db: Database) throws {
         let statement = try db.makeStatement(sql: insertSQL)
         for timed in [true, false] {
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT function_id, file_id, start_s, duration_ms, memory_mb, max_memory_mb, cpu_ms FROM invocation
-                WHERE start_s IS \(timed ? "NOT NULL" : "NULL")
+                SELECT function_id, file_id, start_s, duration_ms, memory_mb, max_memory_mb, cpu_ms, init_ms, billed_ms, cold
+                FROM invocation WHERE start_s IS \(timed ? "NOT NULL" : "NULL")
                 ORDER BY function_id, file_id\(timed ? ", start_s, duration_ms" : ""), rowid
                 """)
             var current: (function: Int64, file: Int64)?
@@ -178,7 +210,9 @@ extension InvocationBlocks {
                     buffer = BlockBuffer()
                 }
                 current = key
-                buffer.append(start: row[2], durationMs: row[3], memoryMB: row[4], maxMemoryMB: row[5], cpuMs: row[6])
+                let cold: Int? = row[9]
+                buffer.append(start: row[2], Invocation(startSeconds: row[2], durationMs: row[3], memoryMB: row[4], maxMemoryMB: row[5],
+                                                        initMs: row[7], cpuMs: row[6], billedMs: row[8], cold: cold.map { $0 != 0 }))
                 if buffer.count >= capacity { try buffer.write(statement, functionID: key.0, fileID: key.1, timed: timed) }
             }
             if let c = current { try buffer.write(statement, functionID: c.function, fileID: c.file, timed: timed) }
@@ -263,28 +297,47 @@ extension StoredCalls {
         var buffer = BlockBuffer()
         buffer.starts = starts
         buffer.durations = durations
-        buffer.cpu = cpu
+        buffer.cpu = SparseColumn(values: cpu)
         buffer.sortByStart()
-        (starts, durations, cpu) = (buffer.starts, buffer.durations, buffer.cpu)
+        (starts, durations, cpu) = (buffer.starts, buffer.durations, buffer.cpu.values)
     }
 }
 
+/// A per-call column of `invocation_block` (docs/schema.md).
+enum BlockColumn: String {
+    case starts, durations
+    case cpu = "cpu_ms"
+    case memory = "call_memory_mb"
+    case maxMemory = "call_max_memory_mb"
+    case initMs = "init_ms"
+    case billedMs = "billed_ms"
+    case cold
+}
+
 extension TraceStore {
-    /// The read a replay made before invocation blocks (schema v2): every timed row, ordered by
-    /// SQLite at query time, decoded by column index. Kept as the comparison of `placer bench
-    /// invocations`; returns a checksum so that the read is not optimised away.
-    public func sortedRowRead() throws -> Double {
-        try reading { db in
-            var starts: [Double] = [], durations: [Double] = []
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT function_id, start_s, duration_ms, memory_mb, cpu_ms FROM invocation WHERE start_s IS NOT NULL
-                ORDER BY function_id, start_s, duration_ms
-                """)
-            while let row = try rows.next() {
-                starts.append(row[1])
-                durations.append(row[2])
+    /// Calls `body` with every block's `columns` (unpacked; empty where the block holds none) and
+    /// its function id, in (function, file, seq) order; only timed or untimed blocks when `timed`
+    /// says, and only blocks that hold `required` when given.
+    static func eachBlock(_ db: Database, _ columns: [BlockColumn], timed: Bool? = nil, required: BlockColumn? = nil,
+                          _ body: (Int64, [[Double]]) throws -> Void) throws {
+        var conditions: [String] = []
+        if let timed { conditions.append("timed = \(timed ? 1 : 0)") }
+        if let required { conditions.append("\(required.rawValue) IS NOT NULL") }
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT function_id, calls, \(columns.map(\.rawValue).joined(separator: ", ")) FROM invocation_block
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) ORDER BY function_id, file_id, seq
+            """)
+        var values = [[Double]](repeating: [], count: columns.count)
+        while let row = try rows.next() {
+            let n: Int = row[1]
+            for c in columns.indices {
+                values[c].removeAll(keepingCapacity: true)
+                try row.withUnsafeData(atIndex: c + 2) { try InvocationBlocks.unpack($0, into: &values[c]) }
+                guard values[c].isEmpty || values[c].count == n else {
+                    throw StoredValueError(message: "an invocation block's \(columns[c].rawValue) holds other than its \(n) calls")
+                }
             }
-            return (starts.last ?? 0) + (durations.last ?? 0)
+            try body(row[0], values)
         }
     }
 }

@@ -28,7 +28,7 @@ extension TraceStore {
     public func tableCounts() throws -> [String: Int] {
         try reading { db in
             var counts: [String: Int] = [:]
-            for table in ["trace_file", "app", "function", "minute_series", "duration_percentiles", "memory_percentiles", "invocation", "invocation_block"] {
+            for table in ["trace_file", "app", "function", "minute_series", "duration_percentiles", "memory_percentiles", "invocation_block"] {
                 counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
             }
             return counts

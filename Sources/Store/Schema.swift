@@ -134,7 +134,22 @@ enum Schema {
                 );
                 DROP INDEX IF EXISTS invocation_by_function;
                 """)
+            // Its blocks were packed here from the rows; v4 now packs every column, so it does.
+        }
+        migrator.registerMigration("v4: invocations in blocks only") { db in
+            // Every per-call column moves into the blocks (NULL where no call of the block has it),
+            // and the row table goes: one SQLite row per call cost ingest ~2 µs a call, 60 % of it
+            // (docs/performance.md). The rows of an older database are packed first.
+            try db.execute(sql: """
+                ALTER TABLE invocation_block ADD COLUMN call_memory_mb BLOB;     -- configured memory per call, NaN where unknown
+                ALTER TABLE invocation_block ADD COLUMN call_max_memory_mb BLOB; -- peak memory used per call, NaN where unknown
+                ALTER TABLE invocation_block ADD COLUMN init_ms BLOB;            -- init time per call, NaN where none
+                ALTER TABLE invocation_block ADD COLUMN billed_ms BLOB;          -- billed duration per call, NaN where unknown
+                ALTER TABLE invocation_block ADD COLUMN cold BLOB;               -- 1 cold, 0 warm, NaN where the trace does not say
+                DELETE FROM invocation_block;
+                """)
             try InvocationBlocks.build(from: db)
+            try db.execute(sql: "DROP TABLE invocation")
         }
         return migrator
     }

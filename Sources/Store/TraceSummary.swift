@@ -120,12 +120,13 @@ private struct SummaryQuery {
             start = a * 60
             end = (b + 1) * 60
         }
-        if let row = try Row.fetchOne(db, sql: "SELECT MIN(start_s) AS a, MAX(start_s + duration_ms / 1000.0) AS b FROM invocation"),
-           let a: Double = row["a"], let b: Double = row["b"] {
-            start = min(start, a)
-            end = max(end, b)
+        try TraceStore.eachBlock(db, [.starts, .durations], timed: true) { _, columns in
+            let (starts, durations) = (columns[0], columns[1])
+            guard let first = starts.first else { return }
+            start = min(start, first)  // a timed block ascends by start
+            for i in starts.indices { end = max(end, starts[i] + durations[i] / 1000.0) }
         }
-        s.invocationsWithoutTime = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invocation WHERE start_s IS NULL") ?? 0
+        s.invocationsWithoutTime = try TraceStore.untimedCalls(db)
         if start.isFinite && end.isFinite {
             s.startSeconds = start
             s.spanSeconds = max(end - start, 60)
@@ -161,12 +162,25 @@ private struct SummaryQuery {
             let weight = weighted ? (row[1] as Double?) ?? 1 : 1
             histogram.record(value, count: Int(max(0, weight.rounded())))
         }
+        return Self.levels(histogram, weighted: weighted)
+    }
+
+    /// `percentiles` of one per-call column of the invocation blocks (its NaNs left out).
+    private func percentiles(of column: BlockColumn) throws -> [Double]? {
+        var histogram = PercentileHistogram()
+        try TraceStore.eachBlock(db, [column], required: column) { _, columns in
+            for value in columns[0] where !value.isNaN { histogram.record(value, count: 1) }
+        }
+        return Self.levels(histogram, weighted: false)
+    }
+
+    private static func levels(_ histogram: PercentileHistogram, weighted: Bool) -> [Double]? {
         guard !histogram.isEmpty else { return nil }
         return TraceSummary.percentileLevels.map { weighted ? histogram.percentile($0 / 100) : histogram.interpolated($0 / 100) }
     }
 
     private func durations(_ s: inout TraceSummary) throws {
-        if let p = try percentiles("SELECT duration_ms FROM invocation") {
+        if let p = try percentiles(of: .durations) {
             (s.durationBasis, s.durationPercentilesMs) = ("per invocation", p)
         } else if let p = try percentiles("""
             SELECT SUM(average_ms * count) / MAX(SUM(count), 1) AS a FROM duration_percentiles
@@ -194,7 +208,7 @@ private struct SummaryQuery {
     }
 
     private func memory(_ s: inout TraceSummary) throws {
-        if let p = try percentiles("SELECT memory_mb FROM invocation WHERE memory_mb IS NOT NULL") {
+        if let p = try percentiles(of: .memory) {
             (s.memoryBasis, s.memoryPercentilesMB) = ("configured, per invocation", p)
         } else if let p = try percentiles("""
             SELECT SUM(average_mb * sample_count) / MAX(SUM(sample_count), 1) AS a FROM memory_percentiles

@@ -34,8 +34,6 @@ extension Bench {
         public var ingest: Double
         /// A bare read of the stored calls: every timed call's start and duration into memory (the floor).
         public var bareRead: Double
-        /// The rows read as before invocation blocks: sorted by SQLite at query time, decoded by index.
-        public var sortedRowRead: Double
         /// `placer simulate DB --target T --exact` as a child process, from spawn to exit.
         public var endToEnd: Double
         /// Its CPU time (user and system), median.
@@ -65,7 +63,7 @@ extension Bench {
             if i > 0 { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         }
 
-        var read: [Double] = [], sorted: [Double] = [], whole: [Double] = [], cpu: [Double] = []
+        var read: [Double] = [], whole: [Double] = [], cpu: [Double] = []
         var checksum = 0.0
         for i in 0..<request.repetitions {
             progress.observe(.message("read and simulate \(i + 1) of \(request.repetitions)…"))
@@ -73,14 +71,13 @@ extension Bench {
                 let trace = try TraceStore(path: database).replayTrace()
                 checksum = trace.functions.reduce(0) { $0 + ($1.starts.last ?? 0) + ($1.durationsMs.last ?? 0) }
             })
-            sorted.append(try seconds { checksum += try TraceStore(path: database).sortedRowRead() })
             let run = try timedChild(request.executable, ["simulate", database, "--target", request.target, "--exact",
                                                           "--json", folder.appendingPathComponent("result.json").path])
             whole.append(run.wall)
             cpu.append(run.cpu)
         }
         return InvocationsFigures(calls: request.calls, bytes: bytes, bareParse: median(bare), ingest: median(ingest),
-                                  bareRead: median(read), sortedRowRead: median(sorted), endToEnd: median(whole),
+                                  bareRead: median(read), endToEnd: median(whole),
                                   endToEndCPU: median(cpu), checksum: checksum)
     }
 

@@ -11,8 +11,7 @@ struct BenchInvocationsCommand: ParsableCommand {
         discussion: """
             Writes CALLS calls of one function (seeded Poisson arrivals over a day) as Placer's per-invocation CSV \
             in a temporary folder, then reports medians of REPETITIONS runs: a bare libcsv parse of it against \
-            `ingest`; a bare read of the stored calls (the floor), the read as it was before invocation blocks \
-            (rows sorted by SQLite at query time), and `placer simulate DB --target TARGET --exact` as a whole \
+            `ingest`; a bare read of the stored calls (the floor) and `placer simulate DB --target TARGET --exact` as a whole \
             process (this executable, spawned), in calls per second.
             """)
 
@@ -47,7 +46,6 @@ struct BenchInvocationsCommand: ParsableCommand {
         print(line("ingest into SQLite", f.ingest, String(format: "%.1f MB/s", mb / f.ingest), String(format: "%.2f x", f.bareParse / f.ingest)))
         print("Replay of the ingested trace")
         print(line("bare read of the stored calls (floor)", f.bareRead, rate(f.bareRead), "1.00 x"))
-        print(line("rows sorted at query time (before blocks)", f.sortedRowRead, rate(f.sortedRowRead), String(format: "%.2f x", f.sortedRowRead / f.bareRead)))
         print(line("placer simulate --exact, whole process", f.endToEnd, rate(f.endToEnd), String(format: "%.2f x", f.endToEnd / f.bareRead)))
         print("  (simulate's CPU time, user and system: \(String(format: "%.3f", f.endToEndCPU)) s; target \(target))")
     }

@@ -29,7 +29,7 @@ private func write(_ text: String, _ name: String, in dir: URL) throws -> String
         #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Backtrace"))
         // The good file before it stays; the bad one left nothing.
         let store = try TraceStore(path: db)
-        #expect(try store.scalar("SELECT COUNT(*) FROM invocation") == 1)
+        #expect(try store.scalar("SELECT COALESCE(SUM(calls), 0) FROM invocation_block") == 1)
         #expect(try store.scalar("SELECT COUNT(*) FROM trace_file") == 1)
     }
 
@@ -89,7 +89,7 @@ private func write(_ text: String, _ name: String, in dir: URL) throws -> String
         var killedMidway = 0
         for delay in [0.05, 0.15, 0.3, 0.6] {
             let result = try runPlacer(["ingest", "--db", db, big], killAfter: delay)
-            let rows = try TraceStore(path: db).scalar("SELECT COUNT(*) FROM invocation") ?? -1
+            let rows = try TraceStore(path: db).scalar("SELECT COALESCE(SUM(calls), 0) FROM invocation_block") ?? -1
             if result.killedBySignal {
                 #expect(rows == 1 || rows == 300_001, "killed after \(delay) s: \(rows) rows")
                 if rows == 1 { killedMidway += 1 }

@@ -177,7 +177,7 @@ import Testing
         expectOneLine(ingest, 73, "as it was before this file", "ingest past a file-size limit")
         let store = try TraceStore(path: db)
         #expect(try store.scalar("SELECT COUNT(*) FROM trace_file") == 1)
-        #expect(try store.scalar("SELECT COUNT(*) FROM invocation") == 1)
+        #expect(try store.scalar("SELECT COALESCE(SUM(calls), 0) FROM invocation_block") == 1)
         // Report and result JSON: nothing under the final name, no temporary left.
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("MarkdownReportTests/Fixtures/simulated.json").path

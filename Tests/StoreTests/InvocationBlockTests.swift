@@ -10,9 +10,10 @@ private func folder() throws -> URL {
     return url
 }
 
-/// What a replay read from the rows before invocation blocks (schema v2's query, kept here as the
-/// reference): per function id, starts and durations ordered by SQLite, the largest configured
-/// memory, and CPU summed over the rows that give it.
+/// What a replay must read: per function, its timed calls as the files give them, ordered by
+/// (start, duration) (ties in the order the files and their lines give them), the largest
+/// configured memory, and CPU summed over the calls that give it. Read from the files themselves,
+/// not from the store.
 private struct Reference: Equatable {
     var starts: [Double] = []
     var durations: [Double] = []
@@ -21,25 +22,35 @@ private struct Reference: Equatable {
     var cpuRowsDurationMs = 0.0
 }
 
-private func referenceRead(_ store: TraceStore) throws -> [String: Reference] {
-    try store.writer.read { db in
-        var out: [String: Reference] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT a.key || '/' || f.key, i.start_s, i.duration_ms, i.memory_mb, i.cpu_ms
-            FROM invocation i JOIN function f ON f.id = i.function_id JOIN app a ON a.id = f.app_id
-            WHERE i.start_s IS NOT NULL ORDER BY i.function_id, i.start_s, i.duration_ms
-            """)
-        while let row = try rows.next() {
-            let key: String = row[0]
-            var r = out[key, default: Reference()]
-            r.starts.append(row[1])
-            r.durations.append(row[2])
-            if let mb: Double = row[3] { r.memoryMB = max(r.memoryMB ?? 0, mb) }
-            if let cpu: Double = row[4] { r.cpuMs += cpu; r.cpuRowsDurationMs += row[2] as Double }
-            out[key] = r
+/// Every call the trace files hold, by "app/function", in the files' order.
+private final class CollectingCalls: TraceSink {
+    var calls: [String: [Invocation]] = [:]
+    func function(_ key: FunctionKey, owner: String?, trigger: Trigger?) throws {}
+    func minuteSeries(_ key: FunctionKey, _ series: MinuteSeries) throws {}
+    func durations(_ key: FunctionKey, _ record: DurationPercentiles) throws {}
+    func memory(app: String, owner: String?, _ record: MemoryPercentiles) throws {}
+    func invocation(_ key: FunctionKey, _ record: Invocation) throws { calls[key.app + "/" + key.function, default: []].append(record) }
+}
+
+private func referenceRead(files: [String]) throws -> [String: Reference] {
+    let sink = CollectingCalls()
+    for file in files { _ = try TraceFileReader.read(path: file, options: ReadOptions(), into: sink) }
+    var out: [String: Reference] = [:]
+    for (key, calls) in sink.calls {
+        let timed = calls.enumerated().filter { $0.element.startSeconds != nil }
+            .sorted { ($0.element.startSeconds!, $0.element.durationMs, $0.offset) < ($1.element.startSeconds!, $1.element.durationMs, $1.offset) }
+            .map(\.element)
+        guard !timed.isEmpty else { continue }
+        var r = Reference()
+        for call in timed {
+            r.starts.append(call.startSeconds!)
+            r.durations.append(call.durationMs)
+            if let mb = call.memoryMB { r.memoryMB = max(r.memoryMB ?? 0, mb) }
+            if let cpu = call.cpuMs { r.cpuMs += cpu; r.cpuRowsDurationMs += call.durationMs }
         }
-        return out
+        out[key] = r
     }
+    return out
 }
 
 private func blockRead(_ store: TraceStore) throws -> [String: Reference] {
@@ -51,7 +62,7 @@ private func blockRead(_ store: TraceStore) throws -> [String: Reference] {
     return out
 }
 
-/// Invocation blocks (schema v3) give a replay exactly the calls the sorted row query gave.
+/// Invocation blocks give a replay exactly the calls of the files, in order.
 @Suite struct InvocationBlockTests {
     @Test func crafted() throws {
         let dir = try folder()
@@ -80,7 +91,7 @@ private func blockRead(_ store: TraceStore) throws -> [String: Reference] {
         _ = try store.ingest(path: first)
         _ = try store.ingest(path: second)
         let blocks = try blockRead(store)
-        #expect(blocks == (try referenceRead(store)))
+        #expect(blocks == (try referenceRead(files: [first, second])))
         let f = try #require(blocks["app/f"])
         #expect(f.starts == [1, 4, 5, 5, 5, 5])
         #expect(f.durations == [20, 1, 10, 10, 20, 30])
@@ -96,6 +107,7 @@ private func blockRead(_ store: TraceStore) throws -> [String: Reference] {
             let dir = try folder()
             defer { try? FileManager.default.removeItem(at: dir) }
             let store = try TraceStore()
+            var files: [String] = []
             for file in 0..<(1 + random.int(below: 3)) {
                 var text = "timestamp,function,duration_ms,app,memory_mb,cpu_ms\n"
                 for _ in 0..<(1 + random.int(below: 400)) {
@@ -110,8 +122,9 @@ private func blockRead(_ store: TraceStore) throws -> [String: Reference] {
                 let path = dir.appendingPathComponent("part\(file).csv").path
                 try Data(text.utf8).write(to: URL(fileURLWithPath: path))
                 _ = try store.ingest(path: path)
+                files.append(path)
             }
-            let reference = try referenceRead(store)
+            let reference = try referenceRead(files: files)
             #expect(try blockRead(store) == reference, "seed \(seed)")
             #expect(!reference.isEmpty)
         }
@@ -134,9 +147,9 @@ private func blockRead(_ store: TraceStore) throws -> [String: Reference] {
             for _ in 0..<10 {
                 let call = (Double(random.int(below: 5)), Double(random.int(below: 3)))
                 calls.append(call)
-                try writer.add(functionID: 1, start: call.0, durationMs: call.1, memoryMB: nil, maxMemoryMB: nil, cpuMs: nil)
+                try writer.add(functionID: 1, Invocation(startSeconds: call.0, durationMs: call.1))
             }
-            try writer.add(functionID: 1, start: nil, durationMs: 99, memoryMB: nil, maxMemoryMB: nil, cpuMs: nil)
+            try writer.add(functionID: 1, Invocation(startSeconds: nil, durationMs: 99))
             try writer.finish()
         }
         #expect(try store.scalar("SELECT COUNT(*) FROM invocation_block WHERE timed = 1") == 4)
@@ -149,7 +162,8 @@ private func blockRead(_ store: TraceStore) throws -> [String: Reference] {
     }
 
     /// A database of schema v2 (rows only) is migrated when opened: its rows packed into blocks
-    /// that read as the rows did, the untimed calls counted, memory use summed, the old index gone.
+    /// with every column (the replay's calls, the untimed calls counted, memory use summed, cold
+    /// flags and init times for calibration), the rows and their old index gone.
     @Test func aSchemaV2DatabaseIsMigrated() throws {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -164,18 +178,23 @@ private func blockRead(_ store: TraceStore) throws -> [String: Reference] {
                            (2, 'b.csv', 'b.csv', 'invocations', 'invocations', 'relative', 1, 'y', 3, 0, '');
                     INSERT INTO app (id, key) VALUES (1, 'a'), (2, 'b');
                     INSERT INTO function (id, app_id, key) VALUES (1, 1, 'f'), (2, 2, 'g');
-                    INSERT INTO invocation (function_id, start_s, duration_ms, memory_mb, max_memory_mb, cpu_ms, file_id)
-                    VALUES (1, 9, 10, 256, 100, 3, 1), (1, 2, 20, NULL, 50, NULL, 1), (2, 1, 5, NULL, NULL, NULL, 1),
-                           (1, 2, 5, 512, NULL, 1, 2), (1, NULL, 7, NULL, NULL, NULL, 2), (2, NULL, 8, NULL, NULL, NULL, 2);
+                    INSERT INTO invocation (function_id, start_s, duration_ms, memory_mb, max_memory_mb, cpu_ms, init_ms, cold, file_id)
+                    VALUES (1, 9, 10, 256, 100, 3, NULL, 0, 1), (1, 2, 20, NULL, 50, NULL, 150, 1, 1), (2, 1, 5, NULL, NULL, NULL, NULL, NULL, 1),
+                           (1, 2, 5, 512, NULL, 1, NULL, NULL, 2), (1, NULL, 7, NULL, NULL, NULL, NULL, NULL, 2),
+                           (2, NULL, 8, NULL, NULL, NULL, NULL, NULL, 2);
                     """)
             }
         }
         let store = try TraceStore(path: path)
-        #expect(try blockRead(store) == (try referenceRead(store)))
-        #expect(try blockRead(store)["a/f"]?.starts == [2, 2, 9])
+        // a/f: (2, 5) of file 2 before (2, 20) of file 1; CPU of the calls that give it: 3 + 1 over 10 + 5 ms.
+        #expect(try blockRead(store) == ["a/f": Reference(starts: [2, 2, 9], durations: [5, 20, 10], memoryMB: 512, cpuMs: 4, cpuRowsDurationMs: 15),
+                                         "b/g": Reference(starts: [1], durations: [5])])
         #expect(store.untimedInvocations == 2)
         #expect(try store.memoryUse() == [MemoryUse(app: "a", function: "f", peakMB: 100, meanMB: 75, calls: 2)])
-        #expect(try store.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'invocation_by_function'") == 0)
+        var observed = ObservedCalls(key: FunctionKey(app: "a", function: "f"))
+        (observed.starts, observed.durationsMs, observed.initMs, observed.cold) = ([2, 9], [20, 10], [150, nil], [true, false])
+        #expect(try store.observedCalls() == [observed])
+        #expect(try store.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('invocation', 'invocation_by_function')") == 0)
         #expect(try store.functionList().map(\.invocations) == [4, 2])
         // Reopened, nothing is migrated twice.
         #expect(try TraceStore(path: path).scalar("SELECT SUM(calls) FROM invocation_block") == 6)
@@ -216,13 +235,13 @@ private func blockRead(_ store: TraceStore) throws -> [String: Reference] {
             """.utf8).write(to: URL(fileURLWithPath: path))
         let store = try TraceStore()
         _ = try store.ingest(path: path)
-        #expect(try blockRead(store) == (try referenceRead(store)))
+        #expect(try blockRead(store) == (try referenceRead(files: [path])))
         let trace = try store.replayTrace()
         #expect(trace.functions.map(\.owner) == ["team-1", "team-2"])
         #expect(trace.functions[0].starts == [1, 2])
     }
 
-    /// A file that fails part-way leaves no blocks behind, as it leaves no rows.
+    /// A file that fails part-way leaves no blocks behind.
     @Test func aBrokenFileLeavesNoBlocks() throws {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -231,6 +250,5 @@ private func blockRead(_ store: TraceStore) throws -> [String: Reference] {
         let store = try TraceStore()
         #expect(throws: TraceError.self) { _ = try store.ingest(path: path) }
         #expect(try store.tableCounts()["invocation_block"] == 0)
-        #expect(try store.tableCounts()["invocation"] == 0)
     }
 }

@@ -80,7 +80,7 @@ private final class HeldWrite: @unchecked Sendable {
         let outcome = try second.ingest(path: fixture("invocations.csv"))
         guard case .ingested(let summary) = outcome else { Issue.record("not ingested: \(outcome)"); return }
         held.waitUntilCommitted()
-        #expect(try second.scalar("SELECT COUNT(*) FROM invocation") == Double(summary.rows))
+        #expect(try second.scalar("SELECT COALESCE(SUM(calls), 0) FROM invocation_block") == Double(summary.rows))
         #expect(try second.scalar("SELECT COUNT(*) FROM app WHERE key = 'half-written'") == 1)
     }
 
