@@ -37,6 +37,19 @@ extension CSVRow {
         return RowProblem(column: i + 1, reason: "non-numeric value", message: "\(name) is not a whole number: \"\(text.prefix(40))\"")
     }
 
+    /// The field as a number when it starts with a digit and `strtod` reads all of it (what
+    /// `Double(String)` reads from the same text, without making the string); nil otherwise,
+    /// with no message: the caller reads the field another way.
+    public func plainNumber(_ i: Int) -> Double? {
+        let b = bytes(i)
+        guard let first = b.first, first >= 0x30, first <= 0x39 else { return nil }
+        let start = cString(i)
+        var end: UnsafeMutablePointer<CChar>? = nil
+        let value = strtod(start, &end)
+        guard let end, end - UnsafeMutablePointer(mutating: start) == b.count else { return nil }
+        return value
+    }
+
     /// A finite decimal number; `nil` when the field is empty and `optional` is true.
     public func number(_ i: Int, _ name: @autoclosure () -> String, optional: Bool = false,
                        allowNegative: Bool = false) throws(RowProblem) -> Double? {

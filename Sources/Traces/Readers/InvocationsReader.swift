@@ -78,6 +78,11 @@ final class InvocationsReader: RowReader {
     }
 
     private func startSeconds(_ row: borrowing CSVRow) throws -> Double {
+        // Most files give plain seconds: read without making a string.
+        if let seconds = row.plainNumber(timestamp), seconds.isFinite {
+            try agree(.relative, row)
+            return try context.ranges.relativeSeconds(seconds, column: timestamp + 1, "timestamp")
+        }
         let text = Substring(row.string(timestamp))
         if let seconds = Double(text), seconds.isFinite {
             guard seconds >= 0 else {
