@@ -67,6 +67,9 @@ struct InstancePool {
     /// Longest an asynchronous call waits for a slot before it is discarded, seconds.
     let maxWait: Double
     let poolSlots: Int
+    /// A fixed, finite idle time (`KeepAlivePolicy.fixed`): an instance freed by a call that
+    /// overlapped no other is taken or removed by the next arrival (`arriveAfterSole`).
+    let fixedIdle: Bool
     let endSeconds: Double
     var random: SeededRandom
     var histogram: IdleHistogram?
@@ -147,6 +150,7 @@ struct InstancePool {
         var slots = Int.max
         if case .memoryPool(let poolMB) = model.keepAlive { slots = max(0, Int(poolMB / max(memoryMB, 1))) }
         poolSlots = slots
+        if case .fixed = model.keepAlive { fixedIdle = idleLimit >= 0 && idleLimit.isFinite } else { fixedIdle = false }
         if case .hybridHistogram(let h) = model.keepAlive { histogram = IdleHistogram(h) }
         self.endSeconds = endSeconds
         self.random = random

@@ -22,12 +22,14 @@ extension InstancePool {
                 if soleEnds <= t {
                     let i = soleSlot
                     soleSlot = -1
+                    if fixedIdle { return arriveAfterSole(i, endedAt: soleEnds, at: t, durationMs: d) }
                     return arriveAlone(at: t, durationMs: d, after: i, endedAt: soleEnds)
                 }
             } else if heap.isEmpty {
                 return arriveAlone(at: t, durationMs: d, after: -1, endedAt: 0)
             } else if heap.count == 1, let (ends, i) = heap.popFirst(upTo: t) {
                 // The event replay's last call, ended: the unit is simple again.
+                if fixedIdle { return arriveAfterSole(i, endedAt: ends, at: t, durationMs: d) }
                 return arriveAlone(at: t, durationMs: d, after: i, endedAt: ends)
             }
         }
@@ -75,6 +77,38 @@ extension InstancePool {
         if chosen >= 0 { return serve(on: chosen, at: t, durationMs: d, alone: true) }
         // None alive: a new instance. Nothing in flight, so the limits allow it whatever they are;
         // the scale-out window is still counted as the event replay counts it.
+        if alive < model.maxInstances, model.scaleOutEnvironments != nil {
+            let w = (t / model.scaleOutPeriodSeconds).rounded(.down)
+            if w != window { window = w; startedInWindow = 0 }
+        }
+        return startInstance(at: t, durationMs: d, node: -1, alone: true)
+    }
+
+    /// `arriveAlone` after the one call of instance `i`, the only one alive, ended at `ended` ≤ `t`,
+    /// with a fixed idle time T: the instance is warm at `t` iff `ended + T ≥ t`, else it died at
+    /// `ended + T` and the call starts a new one. The event replay lists the instance idle and
+    /// then takes it back (warm) or removes it (`expire`); here it is never listed, so the idle
+    /// list stays as it was (empty from its head: nothing else is alive) — the same list, without
+    /// the entry both paths remove at once.
+    @inline(__always)
+    private mutating func arriveAfterSole(_ i: Int32, endedAt ended: Double, at t: Double, durationMs d: Double) -> Arrival {
+        // `release(i, at: ended)`, its one call done.
+        slots[Int(i)].inFlight -= 1
+        if c > 1 {
+            activePeriodsMs.append((ended - slots[Int(i)].activeSince) * 1000)
+            // The scan of instances with room finds every entry stale (nothing is in flight).
+            partial.removeAll(keepingCapacity: true)
+        }
+        slots[Int(i)].freedAt = ended
+        let expiry = ended + idleLimit
+        slots[Int(i)].expiresAt = expiry
+        unitIdleSince = -1
+        // `expire(before: t)` removes it when its expiry is strictly before the arrival.
+        if !(expiry < t) {
+            slots[Int(i)].activeSince = t
+            return serve(on: i, at: t, durationMs: d, alone: true)
+        }
+        die(i, at: expiry)
         if alive < model.maxInstances, model.scaleOutEnvironments != nil {
             let w = (t / model.scaleOutPeriodSeconds).rounded(.down)
             if w != window { window = w; startedInWindow = 0 }
