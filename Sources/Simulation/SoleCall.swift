@@ -44,8 +44,9 @@ extension InstancePool {
     }
 
     /// An arrival at `t` in the simple state; `i` (-1: none) is the instance whose one call ended
-    /// at `ended` ≤ `t`, already out of the heap. What `arriveByEvents` does, step by step.
-    @inline(__always)
+    /// at `ended` ≤ `t`, already out of the heap. What `arriveByEvents` does, step by step. Out of
+    /// line: a unit with a fixed idle time comes here for its first call only (`arriveAfterSole`).
+    @inline(never)
     private mutating func arriveAlone(at t: Double, durationMs d: Double, after i: Int32, endedAt ended: Double) -> Arrival {
         // `complete(upTo: t)`: the one completion; the heap is left empty.
         if i >= 0 {
