@@ -220,6 +220,7 @@ struct Accumulator {
         var replay = GroupReplay(members: members, app: app, unit: unit, memoryMB: memoryMB, shape: shape, target: target,
                                  pool: InstancePool(model: target.model, memoryMB: memoryMB, endSeconds: Double(spanMinutes) * 60,
                                                     random: random, provisioned: provisioned, concurrency: concurrency))
+        replay.pool.takesSoleCalls = options.soleCalls
         if options.functionSeries.contains(target.target.profile.id) { replay.series = SeriesCollector(spanMinutes: spanMinutes) }
         replay.keepUsage = options.functionUsage
         replay.overlap = overlap

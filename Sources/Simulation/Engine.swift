@@ -67,6 +67,9 @@ struct InstancePool {
     /// Longest an asynchronous call waits for a slot before it is discarded, seconds.
     let maxWait: Double
     let poolSlots: Int
+    /// A fixed, finite idle time (`KeepAlivePolicy.fixed`): an instance freed by a call that
+    /// overlapped no other is taken or removed by the next arrival (`arriveAfterSole`).
+    let fixedIdle: Bool
     let endSeconds: Double
     var random: SeededRandom
     var histogram: IdleHistogram?
@@ -93,6 +96,12 @@ struct InstancePool {
     var deadSlots: [Int32] = []
     /// False keeps every slot ever used (the behaviour before reuse; tests compare the two).
     var reusesSlots = true
+    /// False sends every arrival through the event replay, never `arriveAlone` (tests compare the two).
+    var takesSoleCalls = true
+    /// While the unit has one call in flight and nothing else alive (`arriveAlone`), that call's
+    /// instance and end, held here instead of in `heap` (which is then empty); -1: none.
+    var soleSlot: Int32 = -1
+    var soleEnds = 0.0
     /// The next instance's `serial`.
     var nextSerial: UInt32 = 0
     var heap = CompletionHeap()
@@ -141,12 +150,13 @@ struct InstancePool {
         var slots = Int.max
         if case .memoryPool(let poolMB) = model.keepAlive { slots = max(0, Int(poolMB / max(memoryMB, 1))) }
         poolSlots = slots
+        if case .fixed = model.keepAlive { fixedIdle = idleLimit >= 0 && idleLimit.isFinite } else { fixedIdle = false }
         if case .hybridHistogram(let h) = model.keepAlive { histogram = IdleHistogram(h) }
         self.endSeconds = endSeconds
         self.random = random
     }
 
-    private mutating func die(_ i: Int32, at t: Double) {
+    mutating func die(_ i: Int32, at t: Double) {
         alive -= 1
         if let nodes { nodes.cluster.removeInstance(node: slots[Int(i)].node, nodes.demand) }
         let start = slots[Int(i)].born, end = min(max(t, start), endSeconds)
@@ -158,7 +168,7 @@ struct InstancePool {
     }
 
     /// Lists instance `i` as having room for another request.
-    @inline(__always) private mutating func listPartial(_ i: Int32) {
+    @inline(__always) mutating func listPartial(_ i: Int32) {
         partial.append(PartialEntry(slot: i, serial: slots[Int(i)].serial))
     }
 
@@ -168,7 +178,7 @@ struct InstancePool {
         return s.serial == e.serial && s.inFlight > 0 && s.inFlight < c
     }
 
-    private mutating func release(_ i: Int32, at t: Double) {
+    mutating func release(_ i: Int32, at t: Double) {
         if c > 1 {
             let period = (t - slots[Int(i)].activeSince) * 1000
             if i < reserved { reservedActivePeriodsMs.append(period) } else { activePeriodsMs.append(period) }
@@ -197,6 +207,7 @@ struct InstancePool {
     }
 
     mutating func complete(upTo t: Double) {
+        settleSole()
         while let (ct, i) = heap.popFirst(upTo: t) {
             slots[Int(i)].inFlight -= 1
             if let nodes { nodes.cluster.endCall(node: slots[Int(i)].node, nodes.demand) }
@@ -217,8 +228,9 @@ struct InstancePool {
         }
     }
 
-    /// Replays one arrival at `t` seconds running `d` ms.
-    mutating func arrive(at t: Double, durationMs d: Double, synchronous: Bool) -> Arrival {
+    /// Replays one arrival at `t` seconds running `d` ms through the event replay (`arrive`
+    /// takes the calls that find the unit in the simple state to `arriveAlone` instead).
+    mutating func arriveByEvents(at t: Double, durationMs d: Double, synchronous: Bool) -> Arrival {
         complete(upTo: t)
         if heap.isEmpty, unitIdleSince >= 0 { histogram?.record(t - unitIdleSince); unitIdleSince = -1 }
         expire(before: t)
@@ -259,11 +271,7 @@ struct InstancePool {
         if !passed.isEmpty { idle.append(contentsOf: passed.reversed()) }
         if chosen >= 0 {
             if let nodes { nodes.cluster.startCall(node: slots[Int(chosen)].node, nodes.demand) }
-            slots[Int(chosen)].inFlight += 1
-            if c > 1, slots[Int(chosen)].inFlight < c { listPartial(chosen) }
-            let ends = t + d / 1000
-            heap.push(ends, chosen, serial: slots[Int(chosen)].serial)
-            return Arrival(latency: d, initMs: 0, kind: .warm, provisioned: chosen < reserved, starts: t, ends: ends)
+            return serve(on: chosen, at: t, durationMs: d, alone: false)
         }
         // No instance free: start one if the limits allow.
         var allowed = alive < model.maxInstances
@@ -281,27 +289,7 @@ struct InstancePool {
                 nodes.cluster.addInstance(node: n, nodes.demand)
                 nodes.cluster.startCall(node: n, nodes.demand)
             }
-            startedInWindow += 1
-            let initMs = generic?.coldStart(at: t, model.coldStart, &random) ?? model.coldStart.sample(&random)
-            // The period billed opens at arrival when the provider bills init, else after it.
-            let opens = model.activePeriodsBillInit ? t : t + initMs / 1000
-            let slot = Slot(born: t, activeSince: opens, expiresAt: .infinity, inFlight: 1, node: node, serial: nextSerial)
-            nextSerial &+= 1
-            let i: Int32
-            if let reused = deadSlots.popLast() {
-                i = reused
-                slots[Int(i)] = slot
-            } else {
-                i = Int32(slots.count)
-                slots.append(slot)
-            }
-            alive += 1
-            instancesStarted += 1
-            peakInstances = max(peakInstances, alive)
-            if c > 1 { listPartial(i) }
-            let ends = t + (initMs + d) / 1000
-            heap.push(ends, i, serial: slot.serial)
-            return Arrival(latency: initMs + d, initMs: initMs, kind: .cold, provisioned: false, starts: t, ends: ends)
+            return startInstance(at: t, durationMs: d, node: node, alone: false)
         }
         if synchronous { return .rejected }
         // Delivered later: it takes the first slot that frees, if that is soon enough.
@@ -312,6 +300,52 @@ struct InstancePool {
         let ends = ct + d / 1000
         heap.replaceFirst(ends: ends)
         return Arrival(latency: (ct - t) * 1000 + d, initMs: 0, kind: .delayed, provisioned: i < reserved, starts: ct, ends: ends)
+    }
+
+    /// Puts a call arriving at `t` on instance `i` (idle, provisioned or partly busy; its
+    /// `activeSince` already set when it was idle). `alone`: hold its end in `soleSlot`, not `heap`.
+    @inline(__always) mutating func serve(on i: Int32, at t: Double, durationMs d: Double, alone: Bool) -> Arrival {
+        slots[Int(i)].inFlight += 1
+        if c > 1, slots[Int(i)].inFlight < c { listPartial(i) }
+        let ends = t + d / 1000
+        schedule(ends, i, alone: alone)
+        return Arrival(latency: d, initMs: 0, kind: .warm, provisioned: i < reserved, starts: t, ends: ends)
+    }
+
+    /// Starts a new instance (cold) for a call arriving at `t`, on cluster node `node` (-1: none),
+    /// in a dead instance's slot when there is one. `alone`: as in `serve`.
+    @inline(__always) mutating func startInstance(at t: Double, durationMs d: Double, node: Int32, alone: Bool) -> Arrival {
+        startedInWindow += 1
+        let initMs = generic?.coldStart(at: t, model.coldStart, &random) ?? model.coldStart.sample(&random)
+        // The period billed opens at arrival when the provider bills init, else after it.
+        let opens = model.activePeriodsBillInit ? t : t + initMs / 1000
+        let slot = Slot(born: t, activeSince: opens, expiresAt: .infinity, inFlight: 1, node: node, serial: nextSerial)
+        nextSerial &+= 1
+        let i: Int32
+        if let reused = deadSlots.popLast() {
+            i = reused
+            slots[Int(i)] = slot
+        } else {
+            i = Int32(slots.count)
+            slots.append(slot)
+        }
+        alive += 1
+        instancesStarted += 1
+        peakInstances = max(peakInstances, alive)
+        if c > 1 { listPartial(i) }
+        let ends = t + (initMs + d) / 1000
+        schedule(ends, i, alone: alone)
+        return Arrival(latency: initMs + d, initMs: initMs, kind: .cold, provisioned: false, starts: t, ends: ends)
+    }
+
+    /// A call's completion at `ends` on instance `i`: into `heap`, or held in `soleSlot` (`alone`).
+    @inline(__always) mutating func schedule(_ ends: Double, _ i: Int32, alone: Bool) {
+        if alone {
+            soleSlot = i
+            soleEnds = ends
+        } else {
+            heap.push(ends, i, serial: slots[Int(i)].serial)
+        }
     }
 
     /// Whether a call arriving at `t` would find an instance of this unit free (after the

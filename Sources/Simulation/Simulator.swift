@@ -33,6 +33,10 @@ public struct SimulationOptions: Sendable {
     /// Busy scaling units are replayed per minute where that cannot change the answer
     /// (`FastPlan`); false replays every call.
     public var fastPath: Bool
+    /// Calls that find their unit with nothing else in flight skip the completion heap
+    /// (`InstancePool.arriveAlone`); false sends every call through the event replay (tests
+    /// compare the two, `placer bench simulate` times the two). Results do not depend on it.
+    public var soleCalls = true
     /// Targets (by id) whose functions carry their scaling unit's per-minute series
     /// (`FunctionOutcome.series`), for on-prem sizing. Off by default: it costs memory.
     public var functionSeries: Set<String> = []

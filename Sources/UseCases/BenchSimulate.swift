@@ -35,6 +35,9 @@ extension Bench {
         public var baseline: Double
         /// Seconds of the exact path on one thread.
         public var oneThread: Double
+        /// Seconds of the same on the event replay alone: every call through the completion heap,
+        /// none through the branch for calls that find their unit with nothing in flight.
+        public var eventsOnly: Double
         /// Threads of the parallel run.
         public var threads: Int
         /// Seconds of the exact path on `threads` threads.
@@ -85,8 +88,11 @@ extension Bench {
         }
         let cores = request.workers ?? ProcessInfo.processInfo.activeProcessorCount
         let one = try timedMedian { _ = try Simulator.run(workload, targets: targets, options: SimulationOptions(seed: 1, workers: 1)) }
+        var events = SimulationOptions(seed: 1, workers: 1)
+        events.soleCalls = false
+        let eventsOnly = try timedMedian { _ = try Simulator.run(workload, targets: targets, options: events) }
         let many = try timedMedian { _ = try Simulator.run(workload, targets: targets, options: SimulationOptions(seed: 1, workers: cores)) }
         return SimulateFigures(invocations: total, functions: request.functions, targets: targets.count, simulated: Double(total * targets.count),
-                               checksum: Int(sink) % 10, baseline: baseline, oneThread: one, threads: cores, manyThreads: many)
+                               checksum: Int(sink) % 10, baseline: baseline, oneThread: one, eventsOnly: eventsOnly, threads: cores, manyThreads: many)
     }
 }

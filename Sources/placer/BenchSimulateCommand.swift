@@ -10,7 +10,8 @@ struct BenchSimulateCommand: ParsableCommand {
         discussion: """
             Builds FUNCTIONS functions with seeded Poisson arrivals (rates spread over four orders of magnitude, \
             INVOCATIONS in all, per-invocation durations) and replays them on each TARGET; reports the median of \
-            REPETITIONS runs beside the baseline of one pass summing the same durations.
+            REPETITIONS runs beside the baseline of one pass summing the same durations, and beside the same replay \
+            with every call through the event replay (no branch for calls that find their unit with nothing in flight).
             """)
 
     @Option(help: "Functions.") var functions = 2_000
@@ -31,6 +32,7 @@ struct BenchSimulateCommand: ParsableCommand {
         print("\(f.invocations) invocations of \(f.functions) functions on \(f.targets) target(s): \(Int(f.simulated)) simulated (checksum \(f.checksum))")
         print("baseline: one pass over the durations   \(String(format: "%.3f s", f.baseline))  \(rate(f.baseline))")
         print("exact path, 1 thread                    \(String(format: "%.3f s", f.oneThread))  \(rate(f.oneThread))")
+        print("the same, event replay alone            \(String(format: "%.3f s", f.eventsOnly))  \(rate(f.eventsOnly))  (1 thread: \(String(format: "%.2f", f.eventsOnly / f.oneThread))x its time)")
         print("exact path, \(f.threads) threads                   \(String(format: "%.3f s", f.manyThreads))  \(rate(f.manyThreads))")
     }
 }

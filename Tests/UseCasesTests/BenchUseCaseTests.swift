@@ -13,7 +13,7 @@ import UseCases
         let figures = try Bench.simulate(request)
         #expect(figures.functions == 5 && figures.targets == 1 && figures.threads == 2)
         #expect(figures.simulated == Double(figures.invocations) && figures.invocations >= 1_990)
-        #expect(figures.oneThread > 0 && figures.manyThreads > 0)
+        #expect(figures.oneThread > 0 && figures.eventsOnly > 0 && figures.manyThreads > 0)
         request.targets = ["nowhere"]
         #expect(useCaseError { _ = try Bench.simulate(request) }?.kind == .usage)
     }
