@@ -136,6 +136,36 @@ struct AccountBoundTests {
         #expect(bounds[2] == 2)
     }
 
+    @Test func shardsMergeWhenNoAccountMayBindAndRefuseWhenOneMay() throws {
+        // Two apps of 30 calls of 20 s at once, in different shards of 2. Each its own account
+        // under a quota of 40: all together reach 60, each account 30, so nothing binds and the
+        // partials (through their JSON) merge to the whole run's bytes. One account for both:
+        // the quota may bind across shards, and the merge says so.
+        var keys = ("x", "y")
+        for i in 0..<200 where Shard.part(app: "x\(i)", count: 2) != Shard.part(app: "y\(i)", count: 2) { keys = ("x\(i)", "y\(i)"); break }
+        let starts = (0..<30).map { Double($0) * 0.01 }
+        var w = Workload(apps: [AppWorkload(key: keys.0, functions: [SimulationTests.exact(keys.0, "f", starts: starts, durationMs: 20_000)], owner: "o1"),
+                                AppWorkload(key: keys.1, functions: [SimulationTests.exact(keys.1, "g", starts: starts, durationMs: 20_000)], owner: "o2")],
+                         spanMinutes: 2)
+        w.accounts = .perOwner
+        let target = SimulationTarget(profile: try SimulationTests.profile(), model: Self.quotaModel)
+        let options = SimulationOptions(seed: 1)
+        let whole = try Simulator.run(w, targets: [target], options: options)
+        #expect(whole.targets[0].total.throttled == 0)
+        #expect(whole.targets[0].notes.contains { $0.contains("no account's own bound exceeded its quota (highest 30)") })
+        #expect(try ShardMergeTests.sharded(w, [target], options, n: 2).json() == whole.json())
+        w.accounts = .one
+        #expect(throws: ShardError.quotaMayBind(target: "aws-lambda-x86", bound: 60, quota: 40)) {
+            try ShardMergeTests.sharded(w, [target], options, n: 2)
+        }
+        // One account of two apps in different shards, each app 30: 60 together, refused too.
+        w.accounts = .perOwner
+        w.apps[1].owner = "o1"
+        #expect(throws: ShardError.quotaMayBind(target: "aws-lambda-x86", bound: 60, quota: 40)) {
+            try ShardMergeTests.sharded(w, [target], options, n: 2)
+        }
+    }
+
     /// Random traces with owners: each account as it is alone, whatever the quota.
     @Test(arguments: [UInt64(1), 2, 3])
     func randomAccountsAreWhatTheyAreAlone(_ seed: UInt64) throws {
