@@ -166,6 +166,19 @@ struct AccountBoundTests {
         }
     }
 
+    @Test func callsOneAfterAnotherOnOneInstanceCannotBindAQuotaOfTwo() throws {
+        // Ten calls of 10 ms, 50 ms apart, in the first second: the per-second bound counts all
+        // ten in that second, but one instance served them one at a time, so the account never
+        // had more than one call in flight and a quota of 2 cannot bind: independent replay.
+        let f = SimulationTests.exact("a", "f", trigger: .http, starts: (0..<10).map { Double($0) * 0.05 }, durationMs: 10)
+        var model = Self.quotaModel
+        model.accountConcurrency = 2
+        let o = try Self.run(Workload(apps: [AppWorkload(key: "a", functions: [f])], spanMinutes: 1), model).targets[0]
+        #expect(o.total.throttled == 0)
+        let note = try #require(o.notes.first { $0.contains("account concurrency quota") })
+        #expect(note.contains("never bound (peak bound 1 of 2 calls in flight") && note.contains("reached 10"), "\(note)")
+    }
+
     /// Random traces with owners: each account as it is alone, whatever the quota.
     @Test(arguments: [UInt64(1), 2, 3])
     func randomAccountsAreWhatTheyAreAlone(_ seed: UInt64) throws {
