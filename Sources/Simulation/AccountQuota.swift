@@ -34,11 +34,14 @@ final class OverlapCounter: @unchecked Sendable {
     /// m is bounded, in each of its seconds, by the highest of minutes m−r…m, r = ⌈L / 60 s⌉ + 1,
     /// plus their cold starts (each init lengthens one call): calls in flight at a moment arrived
     /// within the last L, at rates no higher than that window's highest, so they are no more
-    /// likely to reach a level than its busiest minute's Poisson(ρ).
-    func add(_ plan: FastPlan) {
+    /// likely to reach a level than its busiest minute's Poisson(ρ). Returns the highest bound of
+    /// any minute: the unit's own bound of its calls in flight (`GroupReplay.quotaBound`).
+    @discardableResult
+    func add(_ plan: FastPlan) -> Int {
         let high = plan.highest
         // Call minutes are consecutive from the plan's first minute (`FastPlan.make`).
-        guard let first = plan.minutes.first.map(Int.init) else { return }
+        guard let first = plan.minutes.first.map(Int.init) else { return 0 }
+        var highest = 0
         func cold(_ m: Int) -> Int {
             let offset = m - plan.firstMinute
             return offset >= 0 && offset < plan.cold.count ? Int(plan.cold[offset]) : 0
@@ -60,8 +63,10 @@ final class OverlapCounter: @unchecked Sendable {
             colds += cold(m)
             if m - reach - 1 >= first { colds -= cold(m - reach - 1) }
             let bound = (deque.first.map { high[$0] } ?? 0) + colds
+            highest = max(highest, bound)
             add(start: Double(m) * 60, end: Double(m + 1) * 60, count: Int32(clamping: bound))
         }
+        return highest
     }
 
     /// The counters of every worker added up: per second, the change of the bound (what a

@@ -98,6 +98,10 @@ struct Accumulator {
     /// The bound of the account's calls in flight that this worker's units add to (nil unless the
     /// target has an account concurrency quota); shared, not merged.
     var overlap: OverlapCounter?
+    /// Per account (`AppWorkload.account`), on a target with an account quota: an upper bound of
+    /// its calls in flight at any moment, the sum of its units' own bounds (`GroupReplay.quotaBound`).
+    /// Integers, so sums do not depend on which worker or shard replayed which unit.
+    var accountBounds: [Int: Int] = [:]
 
     init(spanMinutes: Int, target: PreparedTarget) {
         self.init(spanMinutes: spanMinutes, days: target.days)
@@ -137,6 +141,7 @@ struct Accumulator {
         fastUnits += other.fastUnits
         fastCalls += other.fastCalls
         discarded += other.discarded
+        accountBounds.merge(other.accountBounds, uniquingKeysWith: AccountBounds.add)
     }
 
     /// `seconds` of one instance of `memoryMB` inside minute `m`.
@@ -283,6 +288,7 @@ struct Accumulator {
         sums.add(instanceSeconds: g.pool.instanceSeconds, memoryGBSeconds: groupGBs)
         total.peakInstances = max(total.peakInstances, g.pool.peakInstances)
         discarded += g.pool.discarded
+        if g.overlap != nil { accountBounds[g.app.account] = AccountBounds.add(accountBounds[g.app.account] ?? 0, g.quotaBound) }
         for f in 0..<m {
             let function = g.app.functions[g.members[f]]
             var out = g.tallies[f].outcome
@@ -512,6 +518,19 @@ struct GroupReplay {
     var keepUsage = false
     /// Calls in flight per second, for the account quota's bound; nil when the target has none.
     var overlap: OverlapCounter?
+    /// The unit's own bound of its calls in flight at any moment, when replayed per minute (the
+    /// highest of its plan's per-minute bounds, `OverlapCounter.add(_:)`); nil when replayed per call.
+    var perMinuteBound: Int?
+
+    /// An upper bound of the unit's calls in flight at any moment. Per call: every call in flight
+    /// holds one of `c` places on an instance alive at that moment (a call its unit's limits delay
+    /// takes its place only when it starts), so never more than `c` × the most instances alive at
+    /// once. Per minute: the plan's bound.
+    var quotaBound: Int {
+        if let perMinuteBound { return perMinuteBound }
+        let (n, overflow) = Int(pool.c).multipliedReportingOverflow(by: pool.peakInstances)
+        return overflow ? Int.max : n
+    }
 
     init(members: [Int], app: AppWorkload, unit: String, memoryMB: Double, shape: Shape?, target: PreparedTarget, pool: InstancePool) {
         self.members = members

@@ -190,38 +190,54 @@ extension GroupReplay {
 struct Coupling {
     /// Per target: nil when replayed independently only; the coupled replay's report otherwise.
     var reports: [CoupledReplay.Report?]
-    /// Per target with a quota: the highest per-minute bound of calls in flight.
+    /// Per target with a quota: the highest per-second bound of calls in flight, all accounts together.
     var peakBound: [Int?]
     var models: [TargetModel]
     /// Accounts replayed apart, each under its own quota (1: the whole trace is one account).
     var accounts = 1
+    /// Per target with a quota: which accounts' quota may bind (`AccountBounds`).
+    var quotas: [QuotaBounds?] = []
 
     /// Replays coupled, in place of their independent totals, the targets with a pre-warmed pool
-    /// (always) and those whose bound of calls in flight exceeds their account quota. With several
-    /// accounts (`Workload.numberedAccounts`) each account is replayed on its own under its own
-    /// quota, unless the target's pool is shared by them all (an on-prem cluster); the bound is of
-    /// all accounts together, which no single account's can exceed. Replays run in parallel; each
-    /// is sequential and their results are added in account order, so results do not depend on
-    /// the worker count.
+    /// (always, the whole trace: the pool is shared by all accounts) and, on a target with an
+    /// account quota, the accounts whose own bound of calls in flight exceeds it (`quotas`), each
+    /// on its own under its own quota. The other accounts keep their independent replay: when
+    /// some account binds and some do not, the target's independent totals are built again over
+    /// the others' apps alone, then each binding account's coupled totals are added in account
+    /// order. Replays run in parallel; each is sequential and their results are added in account
+    /// order, so results do not depend on the worker count.
     static func replay(_ workload: Workload, _ prepared: [PreparedTarget], _ totals: inout [Accumulator],
-                       bounds: [Int?], accounts: Int = 1, options: SimulationOptions) -> Coupling {
+                       bounds: [Int?], quotas: [QuotaBounds?], accounts: Int = 1, options: SimulationOptions) -> Coupling {
         var coupling = Coupling(reports: prepared.map { _ in nil }, peakBound: prepared.map { _ in nil }, models: prepared.map(\.model))
         coupling.accounts = accounts
+        coupling.quotas = quotas
         var chosen: [Int] = []
         for (t, target) in prepared.enumerated() {
             // A target with a pool was not replayed independently, so it has no bound (nil).
             coupling.peakBound[t] = bounds[t]
             if target.model.prewarmedPool != nil || target.model.cluster != nil { chosen.append(t); continue }
-            if let quota = target.model.accountConcurrency, let peak = bounds[t], peak > quota { chosen.append(t) }
+            if let q = quotas[t], !q.binding.isEmpty { chosen.append(t) }
         }
         guard !chosen.isEmpty else { return coupling }
-        // Work items: (target, part of the workload), a target's items consecutive in account order.
+        // Work items: (target, account), a target's items consecutive in account order; nil: the
+        // whole workload at once.
         let parts = accounts > 1 ? workload.splitByAccount(count: accounts) : [workload]
         var items: [(target: Int, part: Int?)] = []
+        // Targets where only some accounts bind: the others' independent totals, built again.
+        var base: [Int: Accumulator] = [:]
+        var partial: [[Int]: [Int]] = [:]
         for t in chosen {
-            if parts.count == 1 || prepared[t].model.prewarmedPool != nil || prepared[t].model.cluster != nil { items.append((t, nil)) } else {
-                items += parts.indices.map { (t, $0) }
-            }
+            if parts.count == 1 || prepared[t].model.prewarmedPool != nil || prepared[t].model.cluster != nil { items.append((t, nil)); continue }
+            let q = quotas[t]
+            let binding = q?.binding ?? Array(parts.indices)
+            items += binding.map { (t, $0) }
+            if q?.allBind == false { partial[binding, default: []].append(t) }
+        }
+        for (binding, targets) in partial.sorted(by: { $0.value[0] < $1.value[0] }) {
+            let coupled = Set(binding)
+            let free = workload.apps.indices.filter { !coupled.contains(workload.apps[$0].account) }
+            let (rebuilt, _) = Simulator.accumulate(workload, targets.map { prepared[$0] }, apps: free, options: options)
+            for (k, t) in targets.enumerated() { base[t] = rebuilt[k] }
         }
         // Taken in batches, each folded into its target's sum in item order before the next
         // starts: memory holds a batch of replays, not one per account.
@@ -248,7 +264,8 @@ struct Coupling {
                 let (t, part) = work[range.lowerBound + k]
                 let (acc, report) = results.take(k)
                 guard part != nil else { sums[t] = (acc, report); continue }
-                var sum = sums.removeValue(forKey: t) ?? (Accumulator(spanMinutes: workload.spanMinutes, target: prepared[t]), CoupledReplay.Report())
+                var sum = sums.removeValue(forKey: t)
+                    ?? (base.removeValue(forKey: t) ?? Accumulator(spanMinutes: workload.spanMinutes, target: prepared[t]), CoupledReplay.Report())
                 sum.acc.absorb(acc)
                 sum.report.quotaRejected += report.quotaRejected
                 sum.report.quotaDelayed += report.quotaDelayed
@@ -278,24 +295,52 @@ struct Coupling {
             return
         }
         if let quota = model.accountConcurrency {
-            if let report {
-                let discarded = report.quotaDiscarded == 0 ? ""
-                    : ", of which \(report.quotaDiscarded) waited longer than \(Numbers.duration(seconds: model.heldMaxAgeSeconds, .exact)) and were discarded unserved"
-                let why = peakBound[t].map { "an upper bound of calls in flight reached \($0)" } ?? "its functions share a pre-warmed pool"
-                let raise = peakBound[t].map { "; an account quota of \($0) or more could not bind on this trace (a deployment sets it: limits.concurrency)" } ?? ""
-                let whose = accounts > 1 && model.prewarmedPool == nil
-                    ? "each of the \(accounts) accounts has its own account concurrency quota (\(quota) calls in flight), shared by its functions: \(why) (all accounts together), so every call was replayed in one time order across its account's functions, each account on its own (no per-minute fast path)"
-                    : "the account concurrency quota (\(quota) calls in flight) is shared by all functions: \(why), so every call was replayed in one time order across functions (no per-minute fast path)"
-                outcome.notes.append("\(whose); the quota rejected \(report.quotaRejected) synchronous calls and delayed \(report.quotaDelayed) asynchronous ones\(discarded)\(raise)")
-            } else if let peak = peakBound[t] {
-                outcome.notes.append("the account concurrency quota never bound (peak bound \(peak) of \(quota) calls in flight: per second, the calls in flight at some moment of it, over all functions\(accounts > 1 ? " of all \(accounts) accounts, each with its own quota" : "")), so functions were replayed independently")
-            }
+            if let note = quotaNote(t, quota: quota) { outcome.notes.append(note) }
         }
         if let pool = model.prewarmedPool, let report {
             outcome.prewarmedMemoryMB = Double(pool.size) * pool.memoryMB
             outcome.keepAlive = "pre-warmed pool of \(pool.size), then " + outcome.keepAlive
             outcome.notes.append("pre-warmed pool shared by all functions: every call replayed in one time order across functions (no per-minute fast path); \(report.poolHits) cold starts specialized a generic instance, \(report.poolMisses) found the pool empty; its \(Numbers.number(Double(pool.size) * pool.memoryMB, .trimmed)) MB are in the target's series and instance figures, not in any function's")
         }
+    }
+
+    /// What the account quota did on target `t`, or nil when it was not looked at.
+    private func quotaNote(_ t: Int, quota: Int) -> String? {
+        let model = models[t]
+        let q = t < quotas.count ? quotas[t] : nil
+        let report = reports[t]
+        let raise = "an account quota of \(q?.perAccount.values.max() ?? peakBound[t] ?? 0) or more could not bind on this trace (a deployment sets it: limits.concurrency)"
+        let discarded = (report?.quotaDiscarded ?? 0) == 0 ? ""
+            : ", of which \(report?.quotaDiscarded ?? 0) waited longer than \(Numbers.duration(seconds: model.heldMaxAgeSeconds, .exact)) and were discarded unserved"
+        let throttled = "the quota rejected \(report?.quotaRejected ?? 0) synchronous calls and delayed \(report?.quotaDelayed ?? 0) asynchronous ones\(discarded)"
+        // A pre-warmed pool couples every account's functions: the whole trace in one order.
+        if model.prewarmedPool != nil {
+            guard report != nil else { return nil }
+            return "the account concurrency quota (\(quota) calls in flight) is shared by all functions: its functions share a pre-warmed pool, so every call was replayed in one time order across functions (no per-minute fast path); \(throttled)"
+        }
+        guard let peak = peakBound[t] else { return nil }
+        guard accounts > 1, let q else {
+            guard report != nil else {
+                if peak > quota, let own = q?.perAccount[0] {
+                    return "the account concurrency quota never bound (peak bound \(own) of \(quota) calls in flight: the sum of each scaling unit's own most calls in flight at once; per second, the calls in flight at some moment of it reached \(peak)), so functions were replayed independently"
+                }
+                return "the account concurrency quota never bound (peak bound \(peak) of \(quota) calls in flight: per second, the calls in flight at some moment of it, over all functions), so functions were replayed independently"
+            }
+            return "the account concurrency quota (\(quota) calls in flight) is shared by all functions: an upper bound of calls in flight reached \(peak), so every call was replayed in one time order across functions (no per-minute fast path); \(throttled); \(raise)"
+        }
+        let each = "each of the \(accounts) accounts has its own account concurrency quota (\(quota) calls in flight), shared by its functions"
+        guard peak > quota else {
+            return "the account concurrency quota never bound (peak bound \(peak) of \(quota) calls in flight: per second, the calls in flight at some moment of it, over all functions of all \(accounts) accounts, each with its own quota), so functions were replayed independently"
+        }
+        let free = accounts - q.binding.count
+        let freeHigh = q.highestFree.map { " (highest \($0))" } ?? ""
+        guard let high = q.highestBinding, report != nil else {
+            return "the account concurrency quota never bound: \(each); all accounts together reached an upper bound of \(peak) calls in flight, but no account's own bound exceeded its quota\(freeHigh), so functions were replayed independently"
+        }
+        let coupled = q.allBind
+            ? "every account's own upper bound of calls in flight exceeded it (highest \(high)), so every call was replayed in one time order across its account's functions, each account on its own (no per-minute fast path)"
+            : "\(q.binding.count) account\(q.binding.count == 1 ? "'s" : "s'") own upper bound of calls in flight exceeded it (highest \(high)), so \(q.binding.count == 1 ? "its" : "each one's") calls were replayed in one time order across its functions, each account on its own (no per-minute fast path); the other \(free) accounts' bound stayed within it\(freeHigh), so their functions were replayed independently (busy ones per minute)"
+        return "\(each): \(coupled); \(throttled); \(raise)"
     }
 
     /// Coupled results by index, filled by the workers.

@@ -456,7 +456,7 @@ extension Accumulator {
         // Packed instances billed by active period; a per-execution target billed each call above.
         if let active = plan.activeMs, !g.perRequest { g.activeMs += active }
         swap(&latency, &g.tallies[0].histogram)
-        g.overlap?.add(plan)
+        g.perMinuteBound = g.overlap?.add(plan)
         g.pool.peakInstances = plan.peak
         g.pool.instancesStarted = started
         g.pool.instanceSeconds = seconds

@@ -71,6 +71,7 @@ extension PartialTarget {
             "memoryBases": .array(a.memoryBases.sorted { $0.key.rawValue < $1.key.rawValue }.map { .array([.string($0.key.rawValue), .int($0.value)]) }),
             "functions": .array(zip(a.functions, a.shares).map { Self.functionJSON($0, share: $1) }),
         ]
+        fields["accountBounds"] = .array(a.accountBounds.sorted { $0.key < $1.key }.map { .array([.int($0.key), .int($0.value)]) })
         fields["overlap"] = changes.map { c in
             .array(c.indices.filter { c[$0] != 0 }.map { .string("\($0):\(c[$0])") })
         } ?? .null
@@ -162,6 +163,12 @@ extension PartialTarget {
                                                scalingUnit: try r.string(f, "scalingUnit"), memoryMB: try r.parsed(try r.node(f, "memoryMB"), Double.init),
                                                outcome: o, account: try r.int(f, "account")))
             a.shares.append((try r.parsed(share[0], Double.init), try r.integer(share[1]), try r.parsed(share[2], Double.init)))
+        }
+        for entry in try r.array(node, "accountBounds") {
+            guard let pair = entry.array, pair.count == 2 else { throw r.fail(entry, nil, "expected [account, bound]") }
+            let (account, bound) = (try r.integer(pair[0]), try r.integer(pair[1]))
+            guard account >= 0, bound >= 0, a.accountBounds[account] == nil else { throw r.fail(entry, nil, "expected one non-negative bound per account") }
+            a.accountBounds[account] = bound
         }
         acc = a
         if let overlap = node["overlap"], !overlap.isNull {

@@ -49,8 +49,8 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 public enum ShardError: Error, CustomStringConvertible, Equatable {
     /// A target whose replay couples all functions (a pre-warmed pool, a fixed cluster).
     case coupled(target: String, why: String)
-    /// The shards' bound of the account's calls in flight exceeds its quota: the quota may bind
-    /// across shards, which no shard saw.
+    /// An account's bound of calls in flight, summed over the shards, exceeds its quota (and so
+    /// does the bound of all accounts together): the quota may bind across shards, which no shard saw.
     case quotaMayBind(target: String, bound: Int, quota: Int)
     /// Partials that do not make up one run.
     case mismatch(String)
@@ -60,7 +60,7 @@ public enum ShardError: Error, CustomStringConvertible, Equatable {
         case .coupled(let target, let why):
             return "\(target) cannot be sharded: \(why) couples all its functions into one replay; simulate it without --shard"
         case .quotaMayBind(let target, let bound, let quota):
-            return "\(target): its account concurrency quota (\(quota) calls in flight) may bind across shards (the shards' bound of calls in flight reaches \(bound)), so the partial replays are not exact; simulate \(target) without --shard (one run replays each account's calls in one time order under its quota), or raise the quota in the deployment (limits.concurrency) if the account has a higher one"
+            return "\(target): its account concurrency quota (\(quota) calls in flight) may bind across shards (an account's bound of calls in flight, summed over the shards, reaches \(bound)), so the partial replays are not exact; simulate \(target) without --shard (one run replays each account's calls in one time order under its quota), or raise the quota in the deployment (limits.concurrency) if the account has a higher one"
         case .mismatch(let message):
             return message
         }

@@ -113,6 +113,7 @@ extension Simulator {
         let days = Double(first.spanMinutes) / 1440
         var outcomes: [TargetOutcome] = []
         var bounds: [Int?] = []
+        var quotas: [QuotaBounds?] = []
         var prepared: [PreparedTarget] = []
         for (t, target) in targets.enumerated() {
             let ready = try PreparedTarget(target, spanMinutes: first.spanMinutes, provisionedAsked: false)
@@ -148,14 +149,25 @@ extension Simulator {
                     for i in changes.indices { changes[i] += own[i] }
                 }
                 let peak = OverlapCounter.peak(changes: changes)
-                if peak > quota { throw ShardError.quotaMayBind(target: target.profile.id, bound: peak, quota: quota) }
+                // Each account's coarse bound is its units' bounds summed over every shard
+                // (`AccountBounds`): the merge can rule an account out, but not check one in
+                // doubt per second (its calls are spread over shards), as an unsharded run does.
+                let q = QuotaBounds(quota: quota, overall: peak, accounts: first.accounts.count, coarse: total.accountBounds)
+                let doubt = q.inDoubt
+                if !doubt.isEmpty {
+                    throw ShardError.quotaMayBind(target: target.profile.id, bound: doubt.compactMap { q.perAccount[$0] }.max() ?? peak, quota: quota)
+                }
+                quotas.append(q)
                 bound = peak
+            } else {
+                quotas.append(nil)
             }
             bounds.append(bound)
             outcomes.append(try total.finish(ready, spanMinutes: first.spanMinutes))
         }
         var coupling = Coupling(reports: prepared.map { _ in nil }, peakBound: bounds, models: prepared.map(\.model))
         coupling.accounts = first.accounts.count
+        coupling.quotas = quotas
         for t in outcomes.indices { coupling.annotate(&outcomes[t], t) }
         return SimulationResult(seed: first.seed, arrivals: first.arrivals, spanMinutes: first.spanMinutes, days: days,
                                 targets: outcomes, notes: first.notes, accounts: first.accounts)

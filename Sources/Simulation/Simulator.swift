@@ -69,7 +69,8 @@ public enum Simulator {
         let prepared = try targets.map { try PreparedTarget($0, workload: workload) }
         var (totals, overlaps) = accumulate(workload, prepared, apps: Array(workload.apps.indices), options: options)
         let bounds = prepared.indices.map { t in overlaps[0][t] == nil ? nil : OverlapCounter.peak(overlaps.compactMap { $0[t] }) }
-        let coupled = Coupling.replay(workload, prepared, &totals, bounds: bounds, accounts: accountCount, options: options)
+        let quotas = AccountBounds.decide(workload, prepared, overall: bounds, coarse: totals.map(\.accountBounds), accounts: accountCount, options: options)
+        let coupled = Coupling.replay(workload, prepared, &totals, bounds: bounds, quotas: quotas, accounts: accountCount, options: options)
         var outcomes: [TargetOutcome] = []
         for (t, target) in prepared.enumerated() {
             outcomes.append(try totals[t].finish(target, workload: workload))
