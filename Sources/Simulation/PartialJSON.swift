@@ -4,11 +4,11 @@ import Pricing
 import Results
 import Traces
 
-/// A shard's partial result as JSON (`placer.partial/v1`, docs/scale.md) and back. Every figure
+/// A shard's partial result as JSON (`placer.partial/v2`, docs/scale.md) and back. Every figure
 /// is kept exactly: integers past 2⁵³ and the exact sums as decimal text, doubles as the
 /// shortest text that reads back as the same double, histograms as their buckets.
 extension PartialRun {
-    public static let schema = "placer.partial/v1"
+    public static let schema = "placer.partial/v2"
 
     /// The partial's fields; `extra` (the run's identity and sections, from the caller) is added.
     public func jsonValue(extra: [String: JSONValue] = [:]) -> JSONValue {
@@ -29,7 +29,7 @@ extension PartialRun {
     public init(json root: JSONNode, file: String) throws {
         let r = Reader(file: file)
         guard try r.string(root, "schema") == Self.schema else {
-            throw r.fail(root, "schema", "not a partial result (\(Self.schema)); write one with placer simulate --shard K/N --json FILE")
+            throw r.fail(root, "schema", "not a partial result of this Placer (\(Self.schema)); write one with this placer's simulate --shard K/N --json FILE")
         }
         let s = try r.node(root, "shard")
         guard let shard = Shard(index: try r.int(s, "index"), count: try r.int(s, "count")) else { throw r.fail(s, "index", "not a shard K/N") }

@@ -10,7 +10,7 @@ import Traces
 /// machines, and put together again into the result one run would write (docs/scale.md).
 public enum ShardedRun {
     /// Replays the apps of `shard` and returns the partial result's JSON text
-    /// (`placer.partial/v1`): the replay's totals, the run's identity (a SHA-256 of the trace's
+    /// (`placer.partial/v2`): the replay's totals, the run's identity (a SHA-256 of the trace's
     /// bytes, the deployment, catalog and calibration files and every option that changes the
     /// result) and the sections every shard computes alike (lock-in, memory).
     public static func partial(_ request: SimulationRequest, shard: Shard,

@@ -9,7 +9,7 @@ struct MergeCommand: ParsableCommand {
         abstract: "Merge the partial results of `placer simulate --shard K/N` into the result one run writes.",
         discussion: "Give all N partials of one run (any order). Bills are priced once from the merged usage; the JSON equals an unsharded run's byte for byte (docs/scale.md).")
 
-    @Argument(help: "The partial results (placer.partial/v1), all shards of one run.") var parts: [String]
+    @Argument(help: "The partial results (placer.partial/v2), all shards of one run.") var parts: [String]
     @Option(name: .long, help: "Write the merged result (placer.result/v1) to this file.") var json: String
 
     func run() throws {
