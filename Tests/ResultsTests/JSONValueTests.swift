@@ -118,6 +118,15 @@ import Testing
         for (value, expected) in cases { #expect(text(.int(value)) == expected) }
     }
 
+    /// Decimals are written from their stored digits, not `description`, only where the storage
+    /// reads as this Foundation lays it out; were it not, every decimal would take the slow path.
+    @Test func decimalStorageIsReadHere() {
+        #expect(DecimalParts.layoutKnown)
+        let parts = DecimalParts.read(Decimal(string: "-98765.4321")!)
+        #expect(parts?.negative == true && parts?.exponent == -4 && parts?.mantissa == 987_654_321)
+        #expect(DecimalParts.read(Decimal.nan) == nil)
+    }
+
     /// Objects sorted by key, arrays without objects on one line, raw JSON re-indented.
     static let tree: JSONValue = .object([
         "b": .array([.int(1), .fixed(2.5, 1), .null, .bool(true), .string("x")]), "a": .object([:]), "c": .array([]),
