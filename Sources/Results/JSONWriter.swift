@@ -141,21 +141,38 @@ struct JSONWriter {
         return quotient
     }
 
-    /// `value` rounded half up to `places` decimals, as `Decimal.description` writes it (digits of
-    /// the mantissa, a point `-exponent` digits from the right, `0.` and zeros before it where it
-    /// has fewer digits, zeros after it where the exponent is positive).
+    /// `value` rounded half up to `places` decimals, as `NSDecimalRound(.plain)` and then
+    /// `Decimal.description` write it: the mantissa divided by a power of ten, rounded half away
+    /// from zero, trailing zeros dropped (Foundation compacts the rounded value), then its digits
+    /// with a point `-exponent` digits from the right (`0.` and zeros before them where it has
+    /// fewer digits, zeros after them where the exponent is positive).
     mutating func decimal(_ value: Decimal, places: Int) {
-        var rounded = value
-        // Rounding returns a value with no more decimals than asked for unchanged: skip it.
-        if value.exponent < -places {
-            var v = value
+        guard let parts = DecimalParts.read(value), parts.mantissa > 0 else {
+            var rounded = value, v = value
             NSDecimalRound(&rounded, &v, places, .plain)
-        }
-        guard let (negative, exponent, mantissa) = DecimalParts.read(rounded), mantissa > 0 else {
             out.append(contentsOf: rounded.description.utf8)
             return
         }
-        if negative { out.append(UInt8(ascii: "-")) }
+        var (exponent, mantissa) = (parts.exponent, parts.mantissa)
+        if exponent < -places {
+            let cut = -places - exponent
+            // The mantissa is below 2^128 < 5 × 10^38: past 38 digits it rounds to zero.
+            if cut > 38 {
+                mantissa = 0
+            } else {
+                var power: UInt128 = 1
+                for _ in 0..<cut { power *= 10 }
+                let (quotient, remainder) = mantissa.quotientAndRemainder(dividingBy: power)
+                mantissa = remainder * 2 >= power ? quotient + 1 : quotient
+            }
+            exponent = -places
+            guard mantissa > 0 else { out.append(UInt8(ascii: "0")); return }
+            while mantissa % 10 == 0 {
+                mantissa /= 10
+                exponent += 1
+            }
+        }
+        if parts.negative { out.append(UInt8(ascii: "-")) }
         if exponent >= 0 {
             digits(mantissa, atLeast: 1)
             out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: exponent))
