@@ -3,7 +3,8 @@ import Foundation
 /// A `Decimal`'s sign, exponent and mantissa read from its storage, which Foundation does not
 /// expose: `Decimal.description` divides the whole value by ten once per digit, the slowest step
 /// of writing a result. The storage is `NSDecimal`'s 20 bytes as swift-foundation lays them out
-/// (`Sources/FoundationEssentials/Decimal/Decimal.swift`): the exponent (Int8), a byte with the
+/// (https://github.com/swiftlang/swift-foundation/blob/main/Sources/FoundationEssentials/Decimal/Decimal.swift,
+/// `Decimal.Storage`; docs/sources.md): the exponent (Int8), a byte with the
 /// mantissa's length in 16-bit words (high four bits) and the sign (bit 3), two reserved bytes,
 /// then eight little-endian 16-bit words, least significant first. Reading is checked against
 /// the public `exponent` and `sign` per value and against known values once, so another layout
