@@ -5,9 +5,15 @@ import Results
 extension SimulationResult {
     /// The result as `placer.result/v1` JSON (see docs/result.md): byte-identical for equal inputs and seed.
     public func json() -> String {
-        var out = ""
+        String(decoding: jsonBytes(), as: UTF8.self)
+    }
+
+    /// `json()` as UTF-8 bytes, made in one buffer (what `placer simulate --json` writes).
+    public func jsonBytes() -> [UInt8] {
+        var out: [UInt8] = []
         jsonValue().write(into: &out)
-        return out + "\n"
+        out.append(UInt8(ascii: "\n"))
+        return out
     }
 
     public func jsonValue() -> JSONValue {

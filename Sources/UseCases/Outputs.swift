@@ -45,21 +45,28 @@ public enum Outputs {
     /// Writes `text` to `path` (created or truncated) and flushes it to disk; any short write,
     /// failed `fsync` or `close` throws, since a full disk may only show there.
     static func writeFully(_ text: String, to path: String) throws {
+        var text = text
+        try text.withUTF8 { try writeFully(UnsafeRawBufferPointer($0), to: path) }
+    }
+
+    /// Writes `bytes` to `path` as `writeFully(_:to:)` writes a string.
+    static func writeFully(_ bytes: [UInt8], to path: String) throws {
+        try bytes.withUnsafeBytes { try writeFully($0, to: path) }
+    }
+
+    private static func writeFully(_ buffer: UnsafeRawBufferPointer, to path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw WriteFailure(reason: String(cString: strerror(errno))) }
         var failure: String?
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                offset += n
+        var offset = 0
+        while offset < buffer.count, let base = buffer.baseAddress {
+            let n = Glibc.write(descriptor, base + offset, buffer.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure = String(cString: strerror(errno))
+                break
             }
+            offset += n
         }
         if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
         if close(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
@@ -80,17 +87,23 @@ public enum Outputs {
         return files.map(\.path)
     }
 
-    /// Writes a result JSON.
+    /// Writes a result JSON: its bytes made in one buffer, with no string in between.
     public static func writeResult(_ result: SimulationResult, to path: String) throws {
-        try write(result.json(), to: path, what: "the result")
+        let bytes = timed("result JSON") { result.jsonBytes() }
+        try timed("write \(path)") { try write(path: path, what: "the result") { try writeFully(bytes, to: $0) } }
     }
 
     /// Writes `text`; `what` names it in the message when it cannot be written (`the comparison`).
     /// Like `writeAll`: a temporary beside it, flushed, then renamed.
     static func write(_ text: String, to path: String, what: String) throws {
+        try write(path: path, what: what) { try writeFully(text, to: $0) }
+    }
+
+    /// Runs `fill` on a temporary beside `path`, then renames it to `path`; on failure removes it.
+    private static func write(path: String, what: String, _ fill: (String) throws -> Void) throws {
         let temporary = path + ".placer-tmp"
         do {
-            try writeFully(text, to: temporary)
+            try fill(temporary)
             if rename(temporary, path) != 0 { throw WriteFailure(reason: String(cString: strerror(errno))) }
         } catch {
             unlink(temporary)

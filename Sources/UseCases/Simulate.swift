@@ -147,8 +147,8 @@ public struct SimulationRun {
         do { result = try timed("replay") { try Simulator.run(workload, targets: targets, options: options) } } catch let error as PricingError {
             throw UseCaseError.usage("\(error)")
         }
-        let (sections, lockIn) = try Self.sections(request: request, store: store, workload: workload, setup: setup,
-                                                   outcomes: result.targets, progress: progress)
+        let (sections, lockIn) = try timed("sections") { try Self.sections(request: request, store: store, workload: workload, setup: setup,
+                                                   outcomes: result.targets, progress: progress) }
         for (key, value) in sections { result.sections[key] = value }
         return SimulationRun(result: result, store: store, workload: workload, deployment: plan, catalog: catalog, targets: targets,
                              lockIn: lockIn, options: options)
