@@ -28,39 +28,36 @@ extension TraceStore {
                 keys[row[0]] = FunctionKey(app: row[1], function: row[2])
             }
             var out: [ObservedCalls] = []
-            var blocks = 0
-            func close() {
-                guard blocks > 1, var calls = out.last else { return }
-                // Several files' blocks: merged by (start, duration), each file's order kept on ties.
-                let order = calls.starts.indices.sorted {
-                    (calls.starts[$0], calls.durationsMs[$0], $0) < (calls.starts[$1], calls.durationsMs[$1], $1)
-                }
-                calls.starts = order.map { calls.starts[$0] }
-                calls.durationsMs = order.map { calls.durationsMs[$0] }
-                calls.initMs = order.map { calls.initMs[$0] }
-                calls.cold = order.map { calls.cold[$0] }
-                out[out.count - 1] = calls
-            }
+            // A function's blocks (one or more files) gathered in one buffer, ordered as a block is.
             var current: Int64?
+            var buffer = BlockBuffer()
+            func close() {
+                guard let function = current, let key = keys[function] else { return }
+                buffer.sortByStart()
+                var calls = ObservedCalls(key: key)
+                let (initMs, cold) = (buffer.initMs.values, buffer.cold.values)
+                for i in cold.indices where !cold[i].isNaN {
+                    calls.starts.append(buffer.starts[i])
+                    calls.durationsMs.append(buffer.durations[i])
+                    calls.initMs.append(cold[i] != 0 && !initMs.isEmpty && !initMs[i].isNaN ? initMs[i] : nil)
+                    calls.cold.append(cold[i] != 0)
+                }
+                if !calls.starts.isEmpty { out.append(calls) }
+            }
             try Self.eachBlock(db, [.starts, .durations, .initMs, .cold], timed: true, required: .cold) { function, columns in
-                guard let key = keys[function] else { return }
                 if function != current {
                     close()
                     current = function
-                    blocks = 0
-                    out.append(ObservedCalls(key: key))
+                    buffer = BlockBuffer()
                 }
-                blocks += 1
                 let (starts, durations, initMs, cold) = (columns[0], columns[1], columns[2], columns[3])
-                for i in cold.indices where !cold[i].isNaN {
-                    out[out.count - 1].starts.append(starts[i])
-                    out[out.count - 1].durationsMs.append(durations[i])
-                    out[out.count - 1].initMs.append(cold[i] != 0 && !initMs.isEmpty && !initMs[i].isNaN ? initMs[i] : nil)
-                    out[out.count - 1].cold.append(cold[i] != 0)
+                for i in starts.indices {
+                    buffer.append(Invocation(startSeconds: starts[i], durationMs: durations[i],
+                                             initMs: initMs.isEmpty || initMs[i].isNaN ? nil : initMs[i],
+                                             cold: cold[i].isNaN ? nil : cold[i] != 0))
                 }
             }
             close()
-            out.removeAll { $0.starts.isEmpty }
             // SQLite's BINARY collation: byte order.
             out.sort { a, b in
                 Array(a.key.app.utf8).lexicographicallyPrecedes(b.key.app.utf8)

@@ -88,9 +88,9 @@ struct BlockBuffer {
 
     var count: Int { durations.count }
 
-    mutating func append(start: Double?, _ call: Invocation) {
+    mutating func append(_ call: Invocation) {
         let index = durations.count
-        if let start { starts.append(start) }
+        if let start = call.startSeconds { starts.append(start) }
         cpu.append(call.cpuMs, at: index)
         memory.append(call.memoryMB, at: index)
         maxMemory.append(call.maxMemoryMB, at: index)
@@ -175,7 +175,7 @@ struct BlockWriter {
 
     /// Adds a call; the calls the buffer then holds.
     private static func append(_ buffer: inout BlockBuffer, _ call: Invocation) -> Int {
-        buffer.append(start: call.startSeconds, call)
+        buffer.append(call)
         return buffer.count
     }
 
@@ -211,7 +211,7 @@ extension InvocationBlocks {
                 }
                 current = key
                 let cold: Int? = row[9]
-                buffer.append(start: row[2], Invocation(startSeconds: row[2], durationMs: row[3], memoryMB: row[4], maxMemoryMB: row[5],
+                buffer.append(Invocation(startSeconds: row[2], durationMs: row[3], memoryMB: row[4], maxMemoryMB: row[5],
                                                         initMs: row[7], cpuMs: row[6], billedMs: row[8], cold: cold.map { $0 != 0 }))
                 if buffer.count >= capacity { try buffer.write(statement, functionID: key.0, fileID: key.1, timed: timed) }
             }
