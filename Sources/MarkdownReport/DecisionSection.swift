@@ -164,7 +164,10 @@ enum DecisionSection {
         if choice.id == "stay", let best = movers.max(by: { ($0.net ?? -.infinity) < ($1.net ?? -.infinity) }), let saving = best.saving {
             text += " No plan that moves functions pays for its migration within \(horizon) months."
             text += " The closest, \(best.id), moves \(Numbers.counted(Double(best.moved), "function")) for \(Numbers.usd(saving, .compact)) a month less,"
-            text += " but its migration, about \(Numbers.count(best.points)) developer-days (\(Numbers.usd(best.migration, .compact))), "
+            // Payback counts only what the plan spends beyond stay's own fixes: say so, as below.
+            let extra = max(0, best.migration - (stay?.migration ?? 0))
+            text += " but its migration, about \(Numbers.count(best.points)) developer-days (\(Numbers.usd(best.migration, .compact))"
+            text += extra < best.migration ? ", \(Numbers.usd(extra, .compact)) of it beyond the fixes staying needs too), " : "), "
             text += best.payback.map { "pays back only after \(months($0))." } ?? "never pays back."
         } else if let saving = choice.saving, saving > 0 {
             let extra = max(0, choice.migration - (stay?.migration ?? 0))

@@ -438,7 +438,7 @@ private func cells(_ line: Substring) -> Int {
         let verdict = try #require(section(markdown, "Verdict")).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(verdict.hasPrefix("**Stay on gcf-gen1: $300.00 a month.**"), "\(verdict)")
         #expect(verdict.contains("**Region moves** (the deployment says where these run today, and its requirements rule that region out; confirm the requirement, since any data moves too and is not costed): shop/checkout: move from eastus to westeurope on gcf-gen1."))
-        #expect(verdict.contains("The closest, fewest-moves, moves 2 functions for $100.00 a month less, but its migration, about 20 developer-days ($15,780), pays back only after more than 10 years."))
+        #expect(verdict.contains("The closest, fewest-moves, moves 2 functions for $100.00 a month less, but its migration, about 20 developer-days ($15,780, $14,991 of it beyond the fixes staying needs too), pays back only after more than 10 years."))
         #expect(verdict.contains("| **stay** ✔ | stay plan | $300.00 | $0.00 | 0 | 1 | $789.00 | – | -$789.00 | 40 | met |"), "\(verdict)")
         #expect(verdict.contains("cheapest breaks 1 requirement: shop/checkout on aws-lambda-arm64: compliance: no PCI DSS attestation"))
         // The runner-up by net value is fewest-moves: it wins at 0.24× the effort, or over 150 months.
