@@ -89,6 +89,13 @@ public final class CSVParser {
         buffer.pointee.owner = Unmanaged.passUnretained(self).toOpaque()
     }
 
+    /// Makes the parser continue a file from the start of physical line `line`, the file's
+    /// beginning (its BOM) already read: for a reader that handled the lines before itself.
+    func resume(atLine line: Int) {
+        sawBOMCheck = true
+        buffer.pointee.current_line = line
+    }
+
     deinit {
         csv_free(&parser)
         placer_field_buffer_free(buffer)

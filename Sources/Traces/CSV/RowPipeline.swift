@@ -1,76 +1,6 @@
 import Foundation
 import InputLimits
 
-/// Rows copied out of the parser, many at a time, so that handing them between threads costs
-/// one lock per batch rather than per row.
-final class RowBatch {
-    struct Entry {
-        var byteStart: Int
-        var endsStart: Int
-        var count: Int
-        var line: Int
-        /// The file's last row, which the file ends without a line end.
-        var atUnterminatedEnd: Bool
-    }
-
-    static let byteCapacity = 1 << 20
-    private(set) var bytes: UnsafeMutablePointer<UInt8>
-    private var capacity = RowBatch.byteCapacity
-    private var used = 0
-    private(set) var ends: UnsafeMutablePointer<Int>
-    private var endsCapacity = 1 << 16
-    private var endsUsed = 0
-    private(set) var entries: [Entry] = []
-
-    init() {
-        bytes = .allocate(capacity: capacity)
-        ends = .allocate(capacity: endsCapacity)
-        entries.reserveCapacity(1 << 14)
-    }
-
-    deinit {
-        bytes.deallocate()
-        ends.deallocate()
-    }
-
-    var isEmpty: Bool { entries.isEmpty }
-
-    func reset() {
-        used = 0
-        endsUsed = 0
-        entries.removeAll(keepingCapacity: true)
-    }
-
-    /// Copies a row in; false when it does not fit (a batch always takes at least one row).
-    func append(_ row: borrowing CSVRow, atUnterminatedEnd: Bool) -> Bool {
-        let length = row.count == 0 ? 0 : row.ends[row.count - 1] + 1
-        if !entries.isEmpty && (used + length > capacity || endsUsed + row.count > endsCapacity || entries.count == 1 << 14) {
-            return false
-        }
-        if used + length > capacity {
-            bytes.deallocate()
-            capacity = max(capacity, length)
-            bytes = .allocate(capacity: capacity)
-        }
-        if endsUsed + row.count > endsCapacity {
-            ends.deallocate()
-            endsCapacity = max(endsCapacity, row.count)
-            ends = .allocate(capacity: endsCapacity)
-        }
-        (bytes + used).update(from: row.storage, count: length)
-        (ends + endsUsed).update(from: row.ends, count: row.count)
-        entries.append(Entry(byteStart: used, endsStart: endsUsed, count: row.count, line: row.line,
-                             atUnterminatedEnd: atUnterminatedEnd))
-        used += length
-        endsUsed += row.count
-        return true
-    }
-
-    func row(_ entry: Entry) -> CSVRow {
-        CSVRow(storage: bytes + entry.byteStart, ends: ends + entry.endsStart, count: entry.count, line: entry.line)
-    }
-}
-
 /// Reads and parses a file on a second thread while the calling thread handles the rows: the
 /// parse (libcsv plus copying fields) and the handling (checks, numbers, SQLite) each get a core.
 /// Memory stays bounded by a few batches. Rows reach the handler in file order, and an error on
@@ -151,32 +81,101 @@ final class RowPipeline: @unchecked Sendable {
         var current = takeSpare()
         var finishing = false
         var failure: Error?
+        // Plain lines are split by `RowBatch.appendPlainLines`; from the first line that is not
+        // plain, libcsv (`parser`) reads the rest of the file, fed exactly the pieces it would have
+        // been fed from that line on, so its rows and errors are those of libcsv alone.
         var parser: CSVParser?
-        parser = CSVParser(maxRowBytes: limits.maxRowBytes, maxFields: limits.maxFieldsPerRow) { row in
-            guard let batch = current else { throw Cancelled() }
-            let unterminated = finishing && !(parser?.endsWithNewline ?? true)
-            if !batch.append(row, atUnterminatedEnd: unterminated) {
-                self.handOff(batch)
-                guard let next = self.takeSpare() else { current = nil; throw Cancelled() }
-                current = next
-                _ = next.append(row, atUnterminatedEnd: unterminated)
+        var plain = PlainReading()
+        func makeParser() -> CSVParser {
+            CSVParser(maxRowBytes: limits.maxRowBytes, maxFields: limits.maxFieldsPerRow) { row in
+                guard let batch = current else { throw Cancelled() }
+                let unterminated = finishing && !(parser?.endsWithNewline ?? true)
+                if !batch.append(row, atUnterminatedEnd: unterminated) {
+                    self.handOff(batch)
+                    guard let next = self.takeSpare() else { current = nil; throw Cancelled() }
+                    current = next
+                    _ = next.append(row, atUnterminatedEnd: unterminated)
+                }
             }
         }
-        if let parser {
-            do {
-                try first.withUnsafeBytes { try consume($0, parser) }
-                while let chunk = try file.next() { try consume(chunk, parser) }
-                finishing = true
-                try parser.finish()
-            } catch is Cancelled {
-            } catch {
-                failure = error
+        /// Hands the rest of the file to libcsv: the carried start of a line, then `rest`.
+        func toLibcsv(_ rest: UnsafeRawBufferPointer) throws {
+            let libcsv = makeParser()
+            parser = libcsv
+            libcsv.resume(atLine: plain.line)
+            for piece in plain.carry { try piece.withUnsafeBytes { try libcsv.feed($0) } }
+            plain.carry = []
+            try libcsv.feed(rest)
+        }
+        /// Splits the plain lines of `data` into batches; the offset of the first line that is
+        /// not plain, or nil when all were (a line left unfinished is carried).
+        func splitPlain(_ data: UnsafeRawBufferPointer) throws -> Int? {
+            guard let base = data.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+            var p = 0
+            while true {
+                guard let batch = current else { throw Cancelled() }
+                let before = batch.entries.count
+                let (consumed, stop) = batch.appendPlainLines(base + p, count: data.count - p, firstLine: plain.line,
+                                                              maxRowBytes: limits.maxRowBytes, maxFields: limits.maxFieldsPerRow)
+                plain.line += batch.entries.count - before
+                p += consumed
+                switch stop {
+                case .partialLine:
+                    if p < data.count { plain.carry.append(Array(UnsafeRawBufferPointer(rebasing: data[p...]))) }
+                    return nil
+                case .notPlain:
+                    return p
+                case .full:
+                    handOff(batch)
+                    guard let next = takeSpare() else { current = nil; throw Cancelled() }
+                    current = next
+                }
             }
         }
-        // The row handler captures `parser`, which holds the handler: dropping it here breaks
-        // that cycle, which otherwise kept the parser, this pipeline and its batches (about 5 MB)
-        // alive after every file (found by the fuzz targets' leak check).
-        parser = nil
+        func consume(_ chunk: UnsafeRawBufferPointer) throws {
+            condition.lock()
+            let stop = cancelled
+            condition.unlock()
+            if stop { throw Cancelled() }
+            try TraceFileReader.checkText(chunk, path: path, line: parser?.currentLine ?? plain.line)
+            fingerprint.update(chunk)
+            bytes += chunk.count
+            if let parser { return try parser.feed(chunk) }
+            var data = chunk
+            if !plain.sawStart {
+                // What `CSVParser.feed` does with the file's first bytes.
+                plain.sawStart = true
+                if data.count >= 3, data[0] == 0xEF, data[1] == 0xBB, data[2] == 0xBF { data = UnsafeRawBufferPointer(rebasing: data[3...]) }
+            }
+            if !plain.carry.isEmpty {
+                // The line carried from the last chunk ends in this one (or goes on past it).
+                guard let newline = data.firstIndex(of: 0x0A) else {
+                    plain.carry.append(Array(data))
+                    if plain.carry.reduce(0, { $0 + $1.count }) >= limits.maxRowBytes { try toLibcsv(UnsafeRawBufferPointer(start: nil, count: 0)) }
+                    return
+                }
+                let joined = plain.carry.flatMap { $0 } + data[...newline]
+                let carried = plain.carry
+                plain.carry = []
+                let stoppedAt = try joined.withUnsafeBytes { try splitPlain($0) }
+                guard stoppedAt == nil else {
+                    plain.carry = carried
+                    return try toLibcsv(data)
+                }
+                data = UnsafeRawBufferPointer(rebasing: data[(newline + 1)...])
+            }
+            if let stoppedAt = try splitPlain(data) { try toLibcsv(UnsafeRawBufferPointer(rebasing: data[stoppedAt...])) }
+        }
+        do {
+            try first.withUnsafeBytes { try consume($0) }
+            while let chunk = try file.next() { try consume(chunk) }
+            if parser == nil && !plain.carry.isEmpty { try toLibcsv(UnsafeRawBufferPointer(start: nil, count: 0)) }
+            finishing = true
+            try parser?.finish()
+        } catch is Cancelled {
+        } catch {
+            failure = error
+        }
         if let batch = current, !batch.isEmpty { handOff(batch) }
         // The row handler captures `parser` (to ask whether the file ended with a newline) and the
         // parser holds the handler: break the cycle, or every file read leaks its parser and,
@@ -188,15 +187,14 @@ final class RowPipeline: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
     }
+}
 
-    private func consume(_ chunk: UnsafeRawBufferPointer, _ parser: CSVParser) throws {
-        condition.lock()
-        let stop = cancelled
-        condition.unlock()
-        if stop { throw Cancelled() }
-        try TraceFileReader.checkText(chunk, path: path, line: parser.currentLine)
-        fingerprint.update(chunk)
-        bytes += chunk.count
-        try parser.feed(chunk)
-    }
+/// Where the plain reading of a file stands (`RowPipeline.produce`).
+private struct PlainReading {
+    /// The physical line (1-based) the next byte starts.
+    var line = 1
+    /// The start of a line that goes on in the next chunk, as the chunks gave it.
+    var carry: [[UInt8]] = []
+    /// True once the file's first bytes (a BOM) were looked at.
+    var sawStart = false
 }

@@ -1,0 +1,164 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Rows copied out of the parser, many at a time, so that handing them between threads costs
+/// one lock per batch rather than per row. Each row's fields sit back to back, each followed by a
+/// NUL, as `CSVRow` reads them.
+final class RowBatch {
+    struct Entry {
+        var byteStart: Int
+        var endsStart: Int
+        var count: Int
+        var line: Int
+        /// The file's last row, which the file ends without a line end.
+        var atUnterminatedEnd: Bool
+    }
+
+    static let byteCapacity = 1 << 20
+    static let entryCapacity = 1 << 14
+    private(set) var bytes: UnsafeMutablePointer<UInt8>
+    private var capacity = RowBatch.byteCapacity
+    private var used = 0
+    private(set) var ends: UnsafeMutablePointer<Int>
+    private var endsCapacity = 1 << 16
+    private var endsUsed = 0
+    private let entryStorage: UnsafeMutablePointer<Entry>
+    private var entryCount = 0
+
+    init() {
+        bytes = .allocate(capacity: capacity)
+        ends = .allocate(capacity: endsCapacity)
+        entryStorage = .allocate(capacity: Self.entryCapacity)
+    }
+
+    deinit {
+        bytes.deallocate()
+        ends.deallocate()
+        entryStorage.deallocate()
+    }
+
+    var isEmpty: Bool { entryCount == 0 }
+
+    /// The rows, in order.
+    var entries: UnsafeBufferPointer<Entry> { UnsafeBufferPointer(start: entryStorage, count: entryCount) }
+
+    func reset() {
+        used = 0
+        endsUsed = 0
+        entryCount = 0
+    }
+
+    /// Copies a row in; false when it does not fit (a batch always takes at least one row).
+    func append(_ row: borrowing CSVRow, atUnterminatedEnd: Bool) -> Bool {
+        let length = row.count == 0 ? 0 : row.ends[row.count - 1] + 1
+        if entryCount > 0 && (used + length > capacity || endsUsed + row.count > endsCapacity || entryCount == Self.entryCapacity) {
+            return false
+        }
+        if used + length > capacity {
+            bytes.deallocate()
+            capacity = max(capacity, length)
+            bytes = .allocate(capacity: capacity)
+        }
+        if endsUsed + row.count > endsCapacity {
+            ends.deallocate()
+            endsCapacity = max(endsCapacity, row.count)
+            ends = .allocate(capacity: endsCapacity)
+        }
+        (bytes + used).update(from: row.storage, count: length)
+        (ends + endsUsed).update(from: row.ends, count: row.count)
+        (entryStorage + entryCount).initialize(to: Entry(byteStart: used, endsStart: endsUsed, count: row.count, line: row.line,
+                                                         atUnterminatedEnd: atUnterminatedEnd))
+        entryCount += 1
+        used += length
+        endsUsed += row.count
+        return true
+    }
+
+    func row(_ entry: Entry) -> CSVRow {
+        CSVRow(storage: bytes + entry.byteStart, ends: ends + entry.endsStart, count: entry.count, line: entry.line)
+    }
+
+    /// Why `appendPlainLines` stopped.
+    enum PlainStop {
+        /// The bytes left hold no line end: the rest of a line that goes on in the next chunk.
+        case partialLine
+        /// The next line needs libcsv (see `appendPlainLines`).
+        case notPlain
+        /// The batch is full.
+        case full
+    }
+
+    /// Bytes that make libcsv do something other than split at commas and keep the bytes between:
+    /// the quote, space and tab (trimmed around unquoted fields), CR (ends a row). Bit `b` set for
+    /// byte `b` (all below 64).
+    private static let libcsvSpecial: UInt64 = 1 << 0x22 | 1 << 0x20 | 1 << 0x09 | 1 << 0x0D
+
+    /// Splits whole lines of `data` at commas into this batch, as libcsv (strict, comma-separated)
+    /// would deliver them, for as long as each line is *plain*: not empty, no quote, space, tab or
+    /// CR but in a final CRLF, at most `maxRowBytes` bytes with its line end and `maxFields`
+    /// fields. For such a line libcsv's fields are exactly the bytes between commas, so copying
+    /// them with a NUL for each comma is the same rows without libcsv's per-byte state machine and
+    /// per-field and per-row callbacks (the reason this exists: the callbacks cost more than the
+    /// parse). Rows are numbered from `firstLine`, one line each. Returns the bytes consumed (whole
+    /// lines) and why it stopped; the stopping line is untouched, for libcsv or the next call.
+    func appendPlainLines(_ data: UnsafePointer<UInt8>, count: Int, firstLine: Int, maxRowBytes: Int,
+                          maxFields: Int) -> (consumed: Int, stop: PlainStop) {
+        var p = 0
+        var line = firstLine
+        var used = self.used, endsUsed = self.endsUsed, entryCount = self.entryCount
+        let bytes = self.bytes, ends = self.ends, entries = entryStorage
+        let capacity = self.capacity, endsCapacity = self.endsCapacity
+        defer {
+            self.used = used
+            self.endsUsed = endsUsed
+            self.entryCount = entryCount
+        }
+        while p < count {
+            let start = data + p
+            var length = count - p
+            if length > maxRowBytes { length = maxRowBytes }  // a longer line is not plain
+            guard let newline = memchr(start, 0x0A, length) else {
+                return (p, count - p < maxRowBytes ? .partialLine : .notPlain)
+            }
+            let lineLength = UnsafeRawPointer(newline) - UnsafeRawPointer(start)  // without the LF
+            var fieldBytes = lineLength
+            if fieldBytes > 0 && start[fieldBytes - 1] == 0x0D { fieldBytes -= 1 }
+            guard fieldBytes > 0 else { return (p, .notPlain) }  // libcsv skips an empty line
+            // A line of n bytes holds at most n + 1 fields.
+            guard entryCount < Self.entryCapacity, used + fieldBytes + 1 <= capacity,
+                  endsUsed + fieldBytes + 1 <= endsCapacity else {
+                return (p, entryCount == 0 ? .notPlain : .full)
+            }
+            let out = bytes + used
+            let fieldEnds = ends + endsUsed
+            var fields = 0
+            var special = false
+            for k in 0..<fieldBytes {
+                let c = start[k]
+                if c == 0x2C {
+                    out[k] = 0
+                    fieldEnds[fields] = k
+                    fields &+= 1
+                } else {
+                    special = special || (c < 64 && (Self.libcsvSpecial >> UInt64(c)) & 1 != 0)
+                    out[k] = c
+                }
+            }
+            out[fieldBytes] = 0
+            fieldEnds[fields] = fieldBytes
+            fields &+= 1
+            guard !special, fields <= maxFields else { return (p, .notPlain) }
+            (entries + entryCount).initialize(to: Entry(byteStart: used, endsStart: endsUsed, count: fields, line: line,
+                                                        atUnterminatedEnd: false))
+            entryCount &+= 1
+            used &+= fieldBytes &+ 1
+            endsUsed &+= fields
+            line &+= 1
+            p &+= lineLength &+ 1
+        }
+        return (p, .partialLine)
+    }
+}
