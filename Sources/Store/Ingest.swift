@@ -133,6 +133,8 @@ final class StoreSink: TraceSink {
     private let insertDurations: Statement
     private let insertMemory: Statement
     private var blocks: BlockWriter
+    /// The function of the last invocation and its id.
+    private var lastInvocationKey: (key: FunctionKey, id: Int64)?
 
     init(db: Database, fileID: Int64) throws {
         self.db = db
@@ -235,7 +237,11 @@ final class StoreSink: TraceSink {
     }
 
     func invocation(_ key: FunctionKey, _ r: Invocation) throws {
-        try blocks.add(functionID: try functionID(key), r)
+        // Runs of one function are the rule: its id without hashing the names again.
+        if let last = lastInvocationKey, last.key == key { return try blocks.add(functionID: last.id, r) }
+        let id = try functionID(key)
+        lastInvocationKey = (key, id)
+        try blocks.add(functionID: id, r)
     }
 
     /// Writes the file's last invocation blocks; called once the reader has read the whole file.

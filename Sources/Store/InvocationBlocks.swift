@@ -151,7 +151,10 @@ struct BlockWriter {
         var function: Int64
         var timed: Bool
     }
-    private var buffers: [Key: BlockBuffer] = [:]
+    private var buffers: [BlockBuffer] = []
+    /// Where each function's buffer is in `buffers`, and the last call's.
+    private var index: [Key: Int] = [:]
+    private var last: (key: Key, index: Int)?
     private let statement: Statement
     private let fileID: Int64
     /// Calls per block (`InvocationBlocks.capacity`; tests set a small one).
@@ -165,27 +168,33 @@ struct BlockWriter {
 
     mutating func add(functionID: Int64, _ call: Invocation) throws {
         let key = Key(function: functionID, timed: call.startSeconds != nil)
-        let full = Self.append(&buffers[key, default: BlockBuffer()], call) >= capacity
-        if full, var buffer = buffers[key] {
-            buffers[key] = nil  // one owner while it is written: no copy of its arrays
-            try buffer.write(statement, functionID: functionID, fileID: fileID, timed: key.timed)
-            buffers[key] = buffer
+        let i: Int
+        if let last, last.key == key {
+            i = last.index  // runs of one function: no hashing
+        } else if let known = index[key] {
+            i = known
+        } else {
+            i = buffers.count
+            buffers.append(BlockBuffer())
+            index[key] = i
         }
-    }
-
-    /// Adds a call; the calls the buffer then holds.
-    private static func append(_ buffer: inout BlockBuffer, _ call: Invocation) -> Int {
-        buffer.append(call)
-        return buffer.count
+        last = (key, i)
+        buffers[i].append(call)
+        if buffers[i].count >= capacity {
+            try buffers[i].write(statement, functionID: functionID, fileID: fileID, timed: key.timed)
+        }
     }
 
     /// Writes every partly filled block, in function order so the bytes do not depend on hashing.
     mutating func finish() throws {
-        let keys = buffers.keys.sorted { ($0.function, $0.timed ? 1 : 0) < ($1.function, $1.timed ? 1 : 0) }
+        let keys = index.keys.sorted { ($0.function, $0.timed ? 1 : 0) < ($1.function, $1.timed ? 1 : 0) }
         for key in keys {
-            guard var buffer = buffers.removeValue(forKey: key) else { continue }
-            try buffer.write(statement, functionID: key.function, fileID: fileID, timed: key.timed)
+            guard let i = index[key] else { continue }
+            try buffers[i].write(statement, functionID: key.function, fileID: fileID, timed: key.timed)
+            buffers[i] = BlockBuffer()
         }
+        index = [:]
+        last = nil
     }
 }
 

@@ -16,6 +16,11 @@ final class InvocationsReader: RowReader {
     private var accountColumn: Int?
     /// The account each app of this file was given (empty: none).
     private var accounts: [String: String] = [:]
+    /// The last row's function and app names, and the key they made.
+    private var functionName = RepeatedText(), appName = RepeatedText()
+    private var lastKey: FunctionKey?
+    /// Whether the last row named no app (its app is its function).
+    private var appIsFunction = false
 
     init(context: ReaderContext) { self.context = context }
 
@@ -35,8 +40,7 @@ final class InvocationsReader: RowReader {
         let start = try startSeconds(row)
         let r = context.ranges
         let durationMs = try r.duration(row.required(duration, "duration_ms"), column: duration + 1, "duration_ms")
-        let name = row.string(function)
-        let appName = app.map { row.isEmpty($0) ? name : row.string($0) } ?? name
+        let key = functionKey(row)
         let initMs = try initColumn.flatMap { c in try row.number(c, "init_ms", optional: true).map { try r.duration($0, column: c + 1, "init_ms") } }
         var cold: Bool?
         if let coldColumn { cold = try Self.flag(row, coldColumn) } else if initColumn != nil { cold = (initMs ?? 0) > 0 }
@@ -46,9 +50,28 @@ final class InvocationsReader: RowReader {
             initMs: initMs,
             cpuMs: try cpu.flatMap { c in try row.number(c, "cpu_ms", optional: true).map { try r.duration($0, column: c + 1, "cpu_ms") } },
             cold: cold)
-        let key = FunctionKey(app: appName, function: name)
         if let accountColumn { try account(row, accountColumn, key) }
         try context.sink.invocation(key, record)
+    }
+
+    /// The row's app and function (the app is the function where the file names none); the last
+    /// row's key again when both names are the same bytes.
+    private func functionKey(_ row: borrowing CSVRow) -> FunctionKey {
+        let (name, functionChanged) = functionName.update(row.bytes(function))
+        var appChanged: Bool
+        var appText = name
+        if let app, !row.isEmpty(app) {
+            (appText, appChanged) = appName.update(row.bytes(app))
+            appChanged = appChanged || appIsFunction
+            appIsFunction = false
+        } else {
+            appChanged = !appIsFunction
+            appIsFunction = true
+        }
+        if !functionChanged, !appChanged, let lastKey { return lastKey }
+        let key = FunctionKey(app: appText, function: name)
+        lastKey = key
+        return key
     }
 
     /// The row's `account`: the first an app is given is its owner; another one for it is an error.
