@@ -131,13 +131,14 @@ struct BlockBuffer {
     mutating func write(_ statement: Statement, functionID: Int64, fileID: Int64, timed: Bool) throws {
         guard count > 0 else { return }
         if timed { sortByStart() }
-        statement.setUncheckedArguments([
+        // Arguments given to `execute` are bound only while it runs, so SQLite reads the blobs in
+        // place (`SQLITE_STATIC`) instead of copying 16 bytes a call once more.
+        try statement.execute(arguments: [
             functionID, fileID, seq, timed ? 1 : 0, count,
             timed ? InvocationBlocks.pack(starts) : nil, InvocationBlocks.pack(durations), cpu.blob,
             memoryMB, maxMemoryPeak, maxMemorySum, maxMemoryCalls,
             memory.blob, maxMemory.blob, initMs.blob, billedMs.blob, cold.blob,
         ])
-        try statement.execute()
         let next = seq + 1
         self = BlockBuffer()
         seq = next
