@@ -17,6 +17,18 @@ public struct CSVRow: ~Copyable {
     public let count: Int
     /// Physical line (1-based) on which the row starts.
     public let line: Int
+    /// Per field, its value as `DecimalReading` reads it (NaN: none), where the parsing thread read
+    /// them (`RowBatch.readsNumbers`); nil otherwise.
+    @usableFromInline let numbers: UnsafePointer<Double>?
+
+    @usableFromInline init(storage: UnsafeMutablePointer<UInt8>, ends: UnsafeMutablePointer<Int>, count: Int, line: Int,
+                           numbers: UnsafePointer<Double>? = nil) {
+        self.storage = storage
+        self.ends = ends
+        self.count = count
+        self.line = line
+        self.numbers = numbers
+    }
 
     @inlinable func range(_ i: Int) -> (start: Int, end: Int) {
         (i == 0 ? 0 : ends[i - 1] + 1, ends[i])  // +1 skips the NUL after each field

@@ -43,6 +43,7 @@ extension CSVRow {
     public func plainNumber(_ i: Int) -> Double? {
         let b = bytes(i)
         guard let first = b.first, first >= 0x30, first <= 0x39 else { return nil }
+        if let numbers, !numbers[i].isNaN { return numbers[i] }
         if let value = DecimalReading.value(b) { return value }
         let start = cString(i)
         var end: UnsafeMutablePointer<CChar>? = nil
@@ -58,6 +59,7 @@ extension CSVRow {
             if optional { return nil }
             throw RowProblem(column: i + 1, reason: "missing value", message: "\(name()) is empty")
         }
+        if let numbers, !numbers[i].isNaN { return numbers[i] }  // read on the parsing thread, as below
         if let value = DecimalReading.value(bytes(i)) {
             // Plain digits: finite and non-negative.
             return value

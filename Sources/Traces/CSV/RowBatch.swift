@@ -27,16 +27,25 @@ final class RowBatch {
     private var endsUsed = 0
     private let entryStorage: UnsafeMutablePointer<Entry>
     private var entryCount = 0
+    /// Per field (beside `ends`), its value as `DecimalReading` reads it, NaN where it reads none
+    /// or where it was not asked; only when `readsNumbers`.
+    private(set) var numbers: UnsafeMutablePointer<Double>
+    /// Whether plain rows' fields are read as numbers here, on the parsing thread (formats whose
+    /// rows are a few fields, most of them numbers): the handling thread then finds them read.
+    let readsNumbers: Bool
 
-    init() {
+    init(readsNumbers: Bool = false) {
+        self.readsNumbers = readsNumbers
         bytes = .allocate(capacity: capacity)
         ends = .allocate(capacity: endsCapacity)
+        numbers = .allocate(capacity: readsNumbers ? endsCapacity : 0)
         entryStorage = .allocate(capacity: Self.entryCapacity)
     }
 
     deinit {
         bytes.deallocate()
         ends.deallocate()
+        numbers.deallocate()
         entryStorage.deallocate()
     }
 
@@ -66,9 +75,14 @@ final class RowBatch {
             ends.deallocate()
             endsCapacity = max(endsCapacity, row.count)
             ends = .allocate(capacity: endsCapacity)
+            if readsNumbers {
+                numbers.deallocate()
+                numbers = .allocate(capacity: endsCapacity)
+            }
         }
         (bytes + used).update(from: row.storage, count: length)
         (ends + endsUsed).update(from: row.ends, count: row.count)
+        if readsNumbers { (numbers + endsUsed).update(repeating: .nan, count: row.count) }
         (entryStorage + entryCount).initialize(to: Entry(byteStart: used, endsStart: endsUsed, count: row.count, line: row.line,
                                                          atUnterminatedEnd: atUnterminatedEnd))
         entryCount += 1
@@ -78,7 +92,8 @@ final class RowBatch {
     }
 
     func row(_ entry: Entry) -> CSVRow {
-        CSVRow(storage: bytes + entry.byteStart, ends: ends + entry.endsStart, count: entry.count, line: entry.line)
+        CSVRow(storage: bytes + entry.byteStart, ends: ends + entry.endsStart, count: entry.count, line: entry.line,
+               numbers: readsNumbers ? UnsafePointer(numbers + entry.endsStart) : nil)
     }
 
     /// Why `appendPlainLines` stopped.
@@ -109,7 +124,7 @@ final class RowBatch {
         var p = 0
         var line = firstLine
         var used = self.used, endsUsed = self.endsUsed, entryCount = self.entryCount
-        let bytes = self.bytes, ends = self.ends, entries = entryStorage
+        let bytes = self.bytes, ends = self.ends, entries = entryStorage, numbers = self.numbers, readsNumbers = self.readsNumbers
         let capacity = self.capacity, endsCapacity = self.endsCapacity
         defer {
             self.used = used
@@ -151,6 +166,15 @@ final class RowBatch {
             fieldEnds[fields] = fieldBytes
             fields &+= 1
             guard !special, fields <= maxFields else { return (p, .notPlain) }
+            if readsNumbers {
+                let values = numbers + endsUsed
+                var fieldStart = 0
+                for f in 0..<fields {
+                    let fieldEnd = fieldEnds[f]
+                    values[f] = DecimalReading.value(UnsafeBufferPointer(start: out + fieldStart, count: fieldEnd - fieldStart)) ?? .nan
+                    fieldStart = fieldEnd + 1
+                }
+            }
             (entries + entryCount).initialize(to: Entry(byteStart: used, endsStart: endsUsed, count: fields, line: line,
                                                         atUnterminatedEnd: false))
             entryCount &+= 1

@@ -8,7 +8,7 @@ import InputLimits
 final class RowPipeline: @unchecked Sendable {
     private let condition = NSCondition()
     private var filled: [RowBatch] = []
-    private var spare: [RowBatch] = [RowBatch(), RowBatch(), RowBatch()]
+    private var spare: [RowBatch]
     private var producerDone = false
     private var producerError: Error?
     private var cancelled = false
@@ -22,7 +22,11 @@ final class RowPipeline: @unchecked Sendable {
 
     private let limits: InputLimits
 
-    init(path: String, first: UnsafeRawBufferPointer, rest: FileChunkReader, limits: InputLimits = .current) {
+    /// `readsNumbers`: plain rows' fields are read as numbers on the parsing thread too
+    /// (`RowBatch.readsNumbers`).
+    init(path: String, first: UnsafeRawBufferPointer, rest: FileChunkReader, limits: InputLimits = .current,
+         readsNumbers: Bool = false) {
+        spare = (0..<3).map { _ in RowBatch(readsNumbers: readsNumbers) }
         self.path = path
         self.limits = limits
         self.first = Array(first)

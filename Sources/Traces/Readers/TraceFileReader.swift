@@ -114,7 +114,10 @@ public enum TraceFileReader {
         var rows = 0
         var skipped: [String: Int] = [:]
         var examples: [TraceError] = []
-        let pipeline = RowPipeline(path: path, first: first, rest: rest, limits: options.limits)
+        // A per-invocation row is a few fields, most of them numbers: read them on the parsing
+        // thread, which splitting plain lines leaves mostly idle.
+        let pipeline = RowPipeline(path: path, first: first, rest: rest, limits: options.limits,
+                                   readsNumbers: reader is InvocationsReader)
         do {
             try pipeline.run { row, atUnterminatedEnd in
                 if expectedFields == 0 {
