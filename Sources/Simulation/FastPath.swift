@@ -110,10 +110,9 @@ struct FastPlan {
         case needsSecondInstance
         /// Max instances or the scale-out rate would bind.
         case limitsBind
-        /// Several requests per instance billed by active period with a minimum above the rounding
-        /// unit (Azure Flex: 1,000 ms, then 100 ms steps): how many periods fall under the minimum
-        /// depends on the gaps between calls, which the per-minute estimate does not know.
-        case activePeriodMinimum
+        /// An app of several functions scaling together, one request per instance: the level
+        /// crossings are worked out per function, not for a sum of functions.
+        case appOfSingleRequestInstances
         /// A fixed cluster: whether a call finds room depends on every other unit's instances at
         /// that moment, which per-minute expectations do not know (`ClusterReplay` replays every call).
         case finiteCluster
@@ -124,13 +123,12 @@ struct FastPlan {
     /// - Parameters:
     ///   - concurrency: calls one of its instances serves at once (`TargetModel.concurrency`);
     ///     the model's `perInstanceConcurrency` when nil.
-    ///   - activePeriods: the unit is billed by its instances' active periods (not per call).
     static func make(_ function: FunctionWorkload, model: TargetModel, concurrency: Int? = nil, provisioned: Int, timeoutMs: Double,
-                     mode: ArrivalMode, clock: BillingClock?, instanceBilling: Bool = false, activePeriods: Bool = false,
+                     mode: ArrivalMode, clock: BillingClock?, instanceBilling: Bool = false,
                      spanMinutes: Int, crossings: inout [Int: Crossings]) -> Result<FastPlan, Refusal> {
         let concurrency = concurrency ?? model.perInstanceConcurrency
         guard model.cluster == nil else { return .failure(.finiteCluster) }
-        guard case .binned(let callMinutes, let callCounts, let table) = function.calls, !table.isEmpty, !callMinutes.isEmpty
+        guard case .binned(let callMinutes, _, let table) = function.calls, !table.isEmpty, !callMinutes.isEmpty
         else { return .failure(.notBinned) }
         guard provisioned == 0, !instanceBilling else { return .failure(.provisionedOrInstanceBilled) }
         guard case .fixed(let idle) = model.keepAlive, idle >= 120 else { return .failure(.keepAlive) }
@@ -145,38 +143,20 @@ struct FastPlan {
         // the first of minute b the instance idles less than (b − a) minutes, which must stay a
         // whole minute inside the keep-alive (the window's edge minute counts only half).
         let maxGap = max(1, Int((idle / 60).rounded(.down)) - 1)
-        var dense = [Int32](repeating: 0, count: last - first + 1)
-        for k in callMinutes.indices {
-            if k > 0, Int(callMinutes[k] - callMinutes[k - 1]) > maxGap { return .failure(.idleGap) }
-            dense[Int(callMinutes[k]) - first] += callCounts[k]
-        }
-        let counts = dense
+        for k in callMinutes.indices.dropFirst() where Int(callMinutes[k] - callMinutes[k - 1]) > maxGap { return .failure(.idleGap) }
         // Lighter units replay exactly: below about 20 calls a minute the level crossings drift
         // (instance-seconds +7 %, cold starts +20 % at 1–7 calls a minute; see docs/result.md).
-        if Double(function.calls.count) < busyPerMinute * Double(dense.count) { return .failure(.light) }
-        let minutes = (Int32(first)...Int32(last)).map { $0 }
-
-        var days: [DayDurations] = []
-        var dayIndexOf: [Int: Int32] = [:]
-        var dayOf = [Int32](repeating: 0, count: minutes.count)
-        var hint = 0
-        for (k, minute) in minutes.enumerated() {
-            hint = ArrivalExpansion.nearestDay(table, day: Int(minute) / 1440 + 1, from: hint)
-            if let d = dayIndexOf[hint] { dayOf[k] = d; continue }
-            dayIndexOf[hint] = Int32(days.count)
-            dayOf[k] = Int32(days.count)
-            days.append(distribution(table[hint], clock: clock))
-        }
+        if Double(function.calls.count) < busyPerMinute * Double(last - first + 1) { return .failure(.light) }
+        guard var plan = calls(of: function, clock: clock) else { return .failure(.notBinned) }
+        plan.longestMs = longest
+        let (minutes, counts, days, dayOf) = (plan.minutes, plan.counts, plan.days, plan.dayOf)
         // The keep-alive window in whole minutes; instances stay up to `window` minutes after the
         // last minute that reached them.
         let window = max(1, Int((idle / 60).rounded()))
         let length = min(spanMinutes, last + window + 1) - first
         let rho = minutes.indices.map { Double(counts[$0]) * days[Int(dayOf[$0])].meanMs / 60_000 }
-        var plan = FastPlan(firstMinute: first, alive: [], cold: [], peak: 0, minutes: minutes, counts: counts, dayOf: dayOf, days: days,
-                            longestMs: longest)
         if concurrency > 1 {
             guard mode == .exponential else { return .failure(.arrivals) }
-            if activePeriods, let clock, clock.minimumMicros > clock.unitMicros { return .failure(.activePeriodMinimum) }
             guard plan.packed(rho: rho, concurrency: concurrency, length: length, clock: clock)
             else { return .failure(.needsSecondInstance) }
             return .success(plan)
@@ -203,14 +183,39 @@ struct FastPlan {
         return .success(plan)
     }
 
-    /// Several requests per instance (Cloud Run): when the calls in flight surely stay under the
-    /// instance's concurrency in every minute (the highest level reached with a chance of e^−25 or
-    /// more, `highestReached`, below it), one instance serves them all, alive from the first call
+    /// A function's calls per minute from its first call minute to its last (minutes without calls
+    /// hold 0) and the duration distribution of each day it has calls on (the nearest day of its
+    /// table, as the draws take it); nil when its calls are not binned with a table.
+    static func calls(of function: FunctionWorkload, clock: BillingClock?) -> FastPlan? {
+        guard case .binned(let callMinutes, let callCounts, let table) = function.calls, !table.isEmpty, !callMinutes.isEmpty
+        else { return nil }
+        let first = Int(callMinutes[0]), last = Int(callMinutes[callMinutes.count - 1])
+        var counts = [Int32](repeating: 0, count: last - first + 1)
+        for k in callMinutes.indices { counts[Int(callMinutes[k]) - first] += callCounts[k] }
+        let minutes = (Int32(first)...Int32(last)).map { $0 }
+        var days: [DayDurations] = []
+        var dayIndexOf: [Int: Int32] = [:]
+        var dayOf = [Int32](repeating: 0, count: minutes.count)
+        var hint = 0
+        for (k, minute) in minutes.enumerated() {
+            hint = ArrivalExpansion.nearestDay(table, day: Int(minute) / 1440 + 1, from: hint)
+            if let d = dayIndexOf[hint] { dayOf[k] = d; continue }
+            dayIndexOf[hint] = Int32(days.count)
+            dayOf[k] = Int32(days.count)
+            days.append(distribution(table[hint], clock: clock))
+        }
+        return FastPlan(firstMinute: first, alive: [], cold: [], peak: 0, minutes: minutes, counts: counts, dayOf: dayOf, days: days,
+                        longestMs: ArrivalExpansion.longestMs(function.calls))
+    }
+
+    /// Several requests per instance (Cloud Run, Azure): when the calls in flight surely stay under
+    /// the instance's concurrency in every minute (the highest level reached with a chance of e^−25
+    /// or more, `highestReached`, below it), one instance serves them all, alive from the first call
     /// minute to the window after the last, started once. It is billed while at least one call is
-    /// in flight, each such period rounded up: calls in flight are Poisson(ρ) (M/G/∞), so per
-    /// minute the busy time is 60 s × (1 − e^−ρ) and n e^−ρ calls find it idle and open a period;
-    /// a period is rounded up by the day's mean rounding of one call when it is a single call
-    /// (chance about e^−ρ) and by half the rounding unit otherwise. False when the load needs a
+    /// in flight, each such period rounded up and at least the minimum: calls in flight are
+    /// Poisson(ρ) (M/G/∞), so per minute the busy time is 60 s × (1 − e^−ρ) and n e^−ρ calls find
+    /// it idle and open a period, each billed `ActivePeriods.excessMs` beyond its length (from the
+    /// distribution of the period's length at the minute's rate). False when the load needs a
     /// second instance (the exact path replays it).
     mutating func packed(rho: [Double], concurrency: Int, length: Int, clock: BillingClock?) -> Bool {
         highest = rho.indices.map { Self.highestReached(rho[$0], calls: Double(counts[$0])) }
@@ -222,12 +227,15 @@ struct FastPlan {
         cold[0] = 1
         peak = 1
         guard let clock else { return true }
-        let unitMs = Double(clock.unitMicros) / 1000
+        var periods = days.map { ActivePeriods(durations: $0.quantiles, clock: clock) }
         var billed = 0.0
         for k in rho.indices where counts[k] > 0 {
-            let day = days[Int(dayOf[k])], idle = exp(-rho[k])
-            let excess = idle * (day.meanBilledMs - day.meanMs) + (1 - idle) * unitMs / 2
-            billed += 60_000 * (1 - idle) + Double(counts[k]) * idle * excess
+            let idle = exp(-rho[k])
+            billed += 60_000 * (1 - idle)
+            // Minutes where hardly a call finds the instance idle need no period lengths.
+            let opened = Double(counts[k]) * idle
+            guard opened > 1e-9 else { continue }
+            billed += opened * periods[Int(dayOf[k])].excessMs(perMinute: Double(counts[k]))
         }
         activeMs = Int64(billed.rounded())
         return true
@@ -402,11 +410,18 @@ extension Accumulator {
     /// Replays one busy function per minute from its plan: counts, instances and their series,
     /// cold starts (their latency sampled as on the exact path), billed time and latency.
     mutating func replay(_ plan: FastPlan, _ g: inout GroupReplay) {
+        replayInstances(plan, &g)
+        let cold = plan.cold, first = plan.firstMinute
+        replayCalls(plan, of: 0, coldStarts: { minute in minute - first < cold.count ? Int(cold[minute - first]) : 0 }, &g)
+    }
+
+    /// A unit's instances from its plan: their series, starts, instance-seconds and billed active
+    /// time, its bound of calls in flight.
+    mutating func replayInstances(_ plan: FastPlan, _ g: inout GroupReplay) {
         let memoryMB = g.memoryMB
         let endSeconds = Double(spanMinutes) * 60
         var started = 0
         var seconds = 0.0
-        let coldByMinute = plan.cold
         for (offset, a) in plan.alive.enumerated() {
             let m = plan.firstMinute + offset
             started += Int(plan.cold[offset])
@@ -415,16 +430,30 @@ extension Accumulator {
             seconds += held
             addPartial(m, held, memoryMB: memoryMB)
         }
+        // Packed instances billed by active period; a per-execution target bills each call (`replayCalls`).
+        if let active = plan.activeMs, !g.perRequest { g.activeMs += active }
+        g.perMinuteBound = g.overlap?.add(plan)
+        g.pool.peakInstances = plan.peak
+        g.pool.instancesStarted = started
+        g.pool.instanceSeconds = seconds
+        fastUnits += 1
+        fastCalls += plan.counts.reduce(0) { $0 + Int($1) }
+    }
+
+    /// One member function's calls from its per-minute counts: invocations, cold starts (the
+    /// unit's, `coldStarts` by minute), execution time, billed time where each call is billed, and
+    /// latency from its days' distributions.
+    mutating func replayCalls(_ plan: FastPlan, of f: Int, coldStarts: (Int) -> Int, _ g: inout GroupReplay) {
         var perDay = [Int](repeating: 0, count: plan.days.count), callsPerDay = perDay
-        g.tallies[0].becomeBusy()
+        g.tallies[f].becomeBusy()
         var latency = PercentileHistogram.latencies
-        swap(&latency, &g.tallies[0].histogram)
+        swap(&latency, &g.tallies[f].histogram)
         for k in plan.minutes.indices {
             let n = Int(plan.counts[k]), day = plan.days[Int(plan.dayOf[k])]
-            let offset = Int(plan.minutes[k]) - plan.firstMinute
-            let cold = offset < coldByMinute.count ? min(n, Int(coldByMinute[offset])) : 0
-            g.tallies[0].outcome.invocations += n
-            g.tallies[0].outcome.coldStarts += cold
+            guard n > 0 else { continue }
+            let cold = min(n, coldStarts(Int(plan.minutes[k])))
+            g.tallies[f].outcome.invocations += n
+            g.tallies[f].outcome.coldStarts += cold
             perDay[Int(plan.dayOf[k])] += n - cold
             callsPerDay[Int(plan.dayOf[k])] += n
             for _ in 0..<cold {
@@ -433,10 +462,10 @@ extension Accumulator {
                 if g.initBilled, let clock = g.target.clock {
                     // As the exact path bills it: with the call's time where each call is billed.
                     let base = g.perRequest ? day.meanMs : 0
-                    g.tallies[0].initMs += clock.billedMs(base + initMs) - clock.billedMs(base)
+                    g.tallies[f].initMs += clock.billedMs(base + initMs) - clock.billedMs(base)
                 }
             }
-            g.tallies[0].runMs += Double(n) * day.meanMs
+            g.tallies[f].runMs += Double(n) * day.meanMs
         }
         for (d, n) in perDay.enumerated() where n > 0 {
             let day = plan.days[d]
@@ -450,17 +479,9 @@ extension Accumulator {
         }
         if g.target.clock != nil, g.perRequest {
             for (d, n) in callsPerDay.enumerated() where n > 0 {
-                g.tallies[0].execMs += Int64((Double(n) * plan.days[d].meanBilledMs).rounded())
+                g.tallies[f].execMs += Int64((Double(n) * plan.days[d].meanBilledMs).rounded())
             }
         }
-        // Packed instances billed by active period; a per-execution target billed each call above.
-        if let active = plan.activeMs, !g.perRequest { g.activeMs += active }
-        swap(&latency, &g.tallies[0].histogram)
-        g.perMinuteBound = g.overlap?.add(plan)
-        g.pool.peakInstances = plan.peak
-        g.pool.instancesStarted = started
-        g.pool.instanceSeconds = seconds
-        fastUnits += 1
-        fastCalls += plan.counts.reduce(0) { $0 + Int($1) }
+        swap(&latency, &g.tallies[f].histogram)
     }
 }

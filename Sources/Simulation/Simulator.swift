@@ -147,7 +147,20 @@ public enum Simulator {
         var perMinute = groups.map { [Bool](repeating: false, count: $0.count) }
         var crossings = [[Int: FastPlan.Crossings]](repeating: [:], count: app.functions.count)
         for t in targets.indices {
-            if groups[t].count == 1, app.functions.count > 1 { expand = expand.map { _ in true }; continue }
+            if groups[t].count == 1, app.functions.count > 1 {
+                // An app scaling as one unit: planned per minute as a whole, or every function expanded.
+                let g = groups[t][0]
+                if options.fastPath, g.series == nil,
+                   case .success(let plan) = AppPlan.make(app, model: targets[t].model, concurrency: Int(g.pool.c), provisioned: Int(g.pool.reserved),
+                                                         timeoutMs: g.timeoutMs, mode: options.arrivals, clock: targets[t].clock,
+                                                         instanceBilling: g.instanceBilling, spanMinutes: workload.spanMinutes) {
+                    acc[t].replay(plan, &groups[t][0])
+                    perMinute[t][0] = true
+                } else {
+                    expand = expand.map { _ in true }
+                }
+                continue
+            }
             for f in groups[t].indices {
                 let g = groups[t][f]
                 // A unit whose series sizes a cluster replays every call: the fast path's series are
@@ -155,7 +168,7 @@ public enum Simulator {
                 guard options.fastPath, g.series == nil else { expand[f] = true; continue }
                 switch FastPlan.make(app.functions[f], model: targets[t].model, concurrency: Int(g.pool.c), provisioned: Int(g.pool.reserved),
                                      timeoutMs: g.timeoutMs[0], mode: options.arrivals, clock: targets[t].clock,
-                                     instanceBilling: g.instanceBilling, activePeriods: !g.perRequest,
+                                     instanceBilling: g.instanceBilling,
                                      spanMinutes: workload.spanMinutes, crossings: &crossings[f]) {
                 case .success(let plan):
                     acc[t].replay(plan, &groups[t][f])
@@ -182,6 +195,7 @@ public enum Simulator {
             var mergedReady = false
             for t in targets.indices {
                 if groups[t].count == 1, app.functions.count > 1 {
+                    guard !perMinute[t][0] else { continue }
                     if !mergedReady { merge(lists, into: &merged); mergedReady = true }
                     acc[t].feed(merged, &groups[t][0])
                 } else {
