@@ -73,7 +73,7 @@ extension Decision {
             var one = workload
             one.accounts = .one
             out.append(try reprice(outcome, deciding, request: request, workload: one, targets: targets, options: options, id: "one-account",
-                                   change: "the \(accounts.count) accounts billed as one (`--accounts one`: one free grant, one set of volume tiers and one concurrency quota for all)"))
+                                   change: "the \(accounts.count) owners' accounts billed as one account (one free grant, one set of volume tiers and one concurrency quota for all)"))
         }
         if let retirement = try retirement(outcome, deciding, request: request) { out.append(retirement) }
         let inferred = workload.apps.flatMap(\.functions).filter { $0.memoryOrigin.kind == "app-share" || $0.memoryOrigin.kind == "assumed" }.count

@@ -348,7 +348,7 @@ struct DecisionTests {
         }
         let two = try decided(owners: ["x", "y"])
         let one = try #require(two.scenarios.first { $0.id == "one-account" })
-        #expect(one.change.hasPrefix("the 2 accounts billed as one (`--accounts one`"))
+        #expect(one.change == "the 2 owners' accounts billed as one account (one free grant, one set of volume tiers and one concurrency quota for all)")
         let stayOne = try #require(one.monthlyCost["stay"])
         #expect(stayOne > two.stay, "one free grant instead of two: \(stayOne) against \(two.stay)")
         #expect(one.netValue["stay"] == 0, "stay has nothing to fix here: its net value is nought")
