@@ -97,7 +97,8 @@ enum DecisionSection {
         let kept = choice.targets[target] ?? 0
         let total = choice.targets.values.reduce(0, +)
         let which = kept == total ? "every function" : "the \(Numbers.counted(Double(kept), "function")) on \(Text.md(target))"
-        return "That holds until \(date), when \(Text.md(target)) retires (\(Numbers.counted(months, "month")) in, where it applies: see Platform status): then \(which) moves to \(Text.md(successor)) and \(choice.id) costs \(Numbers.usd(after, .compact)) a month (the retirement what-if below prices the move)."
+        let verb = kept == total || kept == 1 ? "moves" : "move"
+        return "That holds until \(date), when \(Text.md(target)) retires (\(Numbers.counted(months, "month")) in, where it applies: see Platform status): then \(which) \(verb) to \(Text.md(successor)) and \(choice.id) costs \(Numbers.usd(after, .compact)) a month (the retirement what-if below prices the move)."
     }
 
     /// The lifecycle of the targets the recommended plan uses and of the one functions run on
@@ -373,7 +374,7 @@ enum DecisionSection {
             text += "\(choice.id) would still be recommended"
         }
         if total[0] == total[1], choice.points < runner.points {
-            text += ". The two cost the same effort in all; \(choice.id) defers its share of it to \(date)"
+            text += ". The two cost the same effort in all (\(Numbers.counted(Double(total[0]), "point"))); \(choice.id) defers more of it to \(date) (\(Numbers.count(points[0])) points then, against \(Numbers.count(points[1])))"
         }
         return text + "."
     }
