@@ -98,7 +98,7 @@ enum DecisionSection {
         let total = choice.targets.values.reduce(0, +)
         let which = kept == total ? "every function" : "the \(Numbers.counted(Double(kept), "function")) on \(Text.md(target))"
         let verb = kept == total || kept == 1 ? "moves" : "move"
-        return "That holds until \(date), when \(Text.md(target)) retires (\(Numbers.counted(months, "month")) in, where it applies: see Platform status): then \(which) \(verb) to \(Text.md(successor)) and \(choice.id) costs \(Numbers.usd(after, .compact)) a month (the retirement what-if below prices the move)."
+        return "The \(Numbers.usd(choice.monthly, .compact)) holds until \(date), when \(Text.md(target)) retires (\(Numbers.counted(months, "month")) in, where it applies: see Platform status): then \(which) \(verb) to \(Text.md(successor)) and \(choice.id) costs \(Numbers.usd(after, .compact)) a month (the retirement what-if below prices the move)."
     }
 
     /// The lifecycle of the targets the recommended plan uses and of the one functions run on

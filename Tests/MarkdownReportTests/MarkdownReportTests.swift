@@ -494,7 +494,7 @@ private func cells(_ line: Substring) -> Int {
         }
         let verdict = try #require(section(ReportRenderer.render(doc, name: "r").markdown, "Verdict"))
         // Right after the headline's figure: until when it holds, and what follows.
-        #expect(verdict.contains("**Stay on gcf-gen1: $300.00 a month.** That holds until 2028-09-30, when gcf-gen1 retires (22 months in, where it applies: see Platform status): then every function moves to cloud-run and stay costs $350.00 a month (the retirement what-if below prices the move)."), "\(verdict)")
+        #expect(verdict.contains("**Stay on gcf-gen1: $300.00 a month.** The $300.00 holds until 2028-09-30, when gcf-gen1 retires (22 months in, where it applies: see Platform status): then every function moves to cloud-run and stay costs $350.00 a month (the retirement what-if below prices the move)."), "\(verdict)")
         #expect(verdict.contains("with one free grant for all: stay would then cost $394.12 a month (what-if below)."), "\(verdict)")
         #expect(verdict.contains("- With **the 42 owners' accounts billed as one account (one free grant for all)**, replayed: stay $394.12, fewest-moves $300.50 a month; stay would still be recommended."), "\(verdict)")
         // Equal bills after the retirement say nothing: the net values and the forced moves do.
@@ -503,6 +503,27 @@ private func cells(_ line: Substring) -> Int {
         #expect(verdict.contains("**Migration effort** (Placer's effort points, about a developer-day each, at $789.00 a day) cannot change it on its own: with no migration cost at all, fewest-moves, the closest, would lead stay by only $255.60 over 36 months, less than the tie band of one developer-day ($789.00), within which the plan moving fewer functions wins."), "\(verdict)")
         #expect(verdict.contains("fewest-moves would be recommended only over 3,199 months (about 270 years) or more: never, within any horizon that matters."), "\(verdict)")
         #expect(!verdict.contains("0.00"+"064×"))
+    }
+
+    /// A recommended plan that keeps only some functions on the retiring target says which move.
+    @Test func aMovingPlanSaysWhichOfItsFunctionsTheRetirementMoves() throws {
+        let doc = try fixture("placed") { tree in
+            Self.withOptions(&tree)
+            guard var placement = tree["placement"] as? [String: Any], var options = placement["options"] as? [[String: Any]] else { return }
+            options[1]["targets"] = ["gcf-gen1": 20, "cloud-run": 2]
+            placement["options"] = options
+            placement["recommended"] = "fewest-moves"
+            placement["scenarios"] = [
+                ["id": "retirement", "change": "gcf-gen1 retiring on 2028-09-30, 22 months in (where it applies), the functions still there moving to cloud-run then at the cost of that move",
+                 "recommended": "fewest-moves", "threshold": NSNull(),
+                 "monthlyCost": ["stay": 350, "fewest-moves": 260], "netValue": ["stay": -18_147, "fewest-moves": -12_000],
+                 "retirement": ["target": "gcf-gen1", "successor": "cloud-run", "date": "2028-09-30", "months": 22,
+                                "forcedPoints": ["stay": 22, "fewest-moves": 20], "forcedCost": ["stay": 17_358, "fewest-moves": 15_780]]],
+            ]
+            tree["placement"] = placement
+        }
+        let verdict = try #require(section(ReportRenderer.render(doc, name: "r").markdown, "Verdict"))
+        #expect(verdict.contains("The $200.00 holds until 2028-09-30, when gcf-gen1 retires (22 months in, where it applies: see Platform status): then the 20 functions on gcf-gen1 move to cloud-run and fewest-moves costs $260.00 a month"), "\(verdict)")
     }
 
     @Test func aRetiringPlatformInThePlanAndTheBilledRegionAreNamed() throws {
