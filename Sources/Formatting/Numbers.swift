@@ -36,6 +36,18 @@ public enum Numbers {
         "\(count(value)) \(noun)\(value.isFinite && Int(exactly: value.rounded()) == 1 ? "" : "s")"
     }
 
+    /// `digits` significant digits, grouped: `significant(0.011255, digits: 3)` → `0.0113`, `2.35`;
+    /// `significant(4696.4, digits: 2)` → `4,700`; `0` stays `0`.
+    public static func significant(_ value: Double, digits: Int) -> String {
+        guard value.isFinite else { return "–" }
+        guard value != 0 else { return "0" }
+        let magnitude = Int(log10(abs(value)).rounded(.down))
+        let places = digits - 1 - magnitude
+        if places >= 0 { return fixed(value, places) }
+        let unit = pow(10, Double(-places))
+        return count((value / unit).rounded() * unit)
+    }
+
     /// A decimal with a fixed number of places, grouped: `fixed(1234.5, 2)` → `1,234.50`.
     public static func fixed(_ value: Double, _ places: Int) -> String { grouped(String(format: "%.\(max(0, places))f", value)) }
 }

@@ -80,6 +80,27 @@ enum DecisionSection {
         return options
     }
 
+    /// The retirement what-if, when the recommended plan keeps functions on a target that retires
+    /// inside the horizon.
+    static func retirementScenario(_ choice: Option, _ c: ReportContext) -> JSONNode? {
+        (c.placement?["scenarios"]?.array ?? []).first { s in
+            s["id"]?.string == "retirement" && (s["retirement"]?["target"]?.string).map { (choice.targets[$0] ?? 0) > 0 } == true
+        }
+    }
+
+    /// Right after the headline's figure: how long it holds, and what the plan costs once a target
+    /// it uses has retired and what it keeps there runs on the successor.
+    static func retirementClause(_ choice: Option, _ c: ReportContext) -> String? {
+        guard let s = retirementScenario(choice, c), let r = s["retirement"], let target = r["target"]?.string,
+              let successor = r["successor"]?.string, let date = r["date"]?.string, let months = r["months"]?.double,
+              let after = s["monthlyCost"]?[choice.id]?.double else { return nil }
+        let kept = choice.targets[target] ?? 0
+        let total = choice.targets.values.reduce(0, +)
+        let which = kept == total ? "every function" : "the \(Numbers.counted(Double(kept), "function")) on \(Text.md(target))"
+        let verb = kept == total || kept == 1 ? "moves" : "move"
+        return "The \(Numbers.usd(choice.monthly, .compact)) holds until \(date), when \(Text.md(target)) retires (\(Numbers.counted(months, "month")) in, where it applies: see Platform status): then \(which) \(verb) to \(Text.md(successor)) and \(choice.id) costs \(Numbers.usd(after, .compact)) a month (the retirement what-if below prices the move)."
+    }
+
     /// The lifecycle of the targets the recommended plan uses and of the one functions run on
     /// today, where it is not plainly active (Azure's Consumption plan: legacy, retiring on Linux).
     static func statusLine(_ choice: Option, _ c: ReportContext) -> String? {
@@ -93,7 +114,9 @@ enum DecisionSection {
         }
         guard !lines.isEmpty else { return nil }
         let horizon = Int(c.placement?["horizonMonths"]?.double ?? 0)
-        let within = ids.compactMap { retirementWithin(horizon, of: $0, choice, c) }
+        // A retirement the headline already states (from its what-if) is not said twice.
+        let stated = retirementScenario(choice, c)?["retirement"]?["target"]?.string
+        let within = ids.filter { $0 != stated }.compactMap { retirementWithin(horizon, of: $0, choice, c) }
         return "Platform status: " + lines.joined(separator: "; ") + "." + within.map { " " + $0 }.joined()
     }
 
@@ -157,6 +180,7 @@ enum DecisionSection {
                 text += " It \(Text.md(choice.summary))."
             }
         }
+        if let until = retirementClause(choice, c) { text += " " + until }
         if !choice.feasible {
             text += " No plan meets every requirement; this one breaks the fewest (\(choice.violations.count)), named below."
         }
@@ -168,7 +192,10 @@ enum DecisionSection {
             let extra = max(0, best.migration - (stay?.migration ?? 0))
             text += " but its migration, about \(Numbers.count(best.points)) developer-days (\(Numbers.usd(best.migration, .compact))"
             text += extra < best.migration ? ", \(Numbers.usd(extra, .compact)) of it beyond the fixes staying needs too), " : "), "
-            text += best.payback.map { "pays back only after \(months($0))." } ?? "never pays back."
+            text += best.payback.map { m in
+                m > 1200 ? "never pays back within any horizon that matters (\(months(m)))."
+                    : "pays back only after \(months(m))\(m > 120 ? ", longer than any plan is held to" : "")."
+            } ?? "never pays back."
         } else if let saving = choice.saving, saving > 0 {
             let extra = max(0, choice.migration - (stay?.migration ?? 0))
             text += " Getting there takes about \(Numbers.count(choice.points)) developer-days (\(Numbers.usd(choice.migration, .compact))"
@@ -189,7 +216,15 @@ enum DecisionSection {
                 + ": check those first (below)."
         }
         if let accounts = c.doc.section("accounts"), accounts["mode"]?.string == "per-owner", let count = accounts["count"]?.double, count > 1 {
-            text += " Every bill here is per account: the trace names \(Numbers.count(Int(count))) owners, each billed as its own account with its own free grants and volume tiers, as separate subscriptions would be; if they are one organisation's, `--accounts one` bills them as one account, with one free grant for all."
+            text += " Every bill here is per account: the trace names \(Numbers.count(Int(count))) owners, each billed as its own account with its own free grants and volume tiers, as separate subscriptions would be; if they are one organisation's, `--accounts one` bills them as one account, with one free grant for all"
+            // The what-if that prices it: the figure a budget should be checked against.
+            let one = (c.placement?["scenarios"]?.array ?? []).first { $0["id"]?.string == "one-account" }
+            if let one, let cost = one["monthlyCost"]?[choice.id]?.double {
+                let winner = Text.md(one["recommended"]?.string ?? "")
+                text += ": \(choice.id) would then cost \(Numbers.usd(cost, .compact)) a month\(winner == choice.id ? "" : ", and \(winner) would be recommended") (what-if below)."
+            } else {
+                text += "."
+            }
         }
         if !choice.fixes.isEmpty {
             let shared = stay.map { s in choice.fixes.filter { s.fixes.contains($0) }.count } ?? 0
@@ -210,7 +245,8 @@ enum DecisionSection {
     }
 
     static func months(_ m: Double) -> String {
-        if m > 120 { return "more than 10 years" }
+        // Past ten years, in years to two significant digits: 56,357 months is about 4,700 years, not "more than 10".
+        if m > 120 { return "about \(Numbers.significant(m / 12, digits: 2)) years" }
         return m < 24 ? "\(Numbers.fixed(m, 1)) months" : "\(Numbers.count(m)) months (\(Numbers.fixed(m / 12, 1)) years)"
     }
 
@@ -246,56 +282,103 @@ enum DecisionSection {
         return "Plans that break a requirement rank below every plan that meets them all:\n\n" + lines.joined(separator: "\n")
     }
 
-    /// For each assumption the verdict rests on, how far it would have to move for the runner-up
-    /// to win: the closer to today's figure, the more decisive, and the earlier it is listed.
+    /// For each assumption the verdict rests on, how far it would have to move for another plan to
+    /// be recommended (`placement.thresholds`, found by the decision's own rule, tie band included)
+    /// and the what-ifs replayed: the closer to today's figure, the more decisive, the earlier listed.
     static func whatWouldChange(_ choice: Option, _ options: [Option], _ c: ReportContext, horizon: Int, dayRate: Double) -> String? {
         let others = options.filter { $0.sameAs == nil && $0.id != choice.id && $0.feasible && $0.net != nil }
-        guard choice.net != nil, let runner = others.max(by: { ($0.net ?? 0) < ($1.net ?? 0) }),
-              let sR = choice.saving, let sU = runner.saving else { return nil }
-        let h = Double(horizon), mR = choice.migration, mU = runner.migration
+        guard choice.net != nil, let runner = others.max(by: { ($0.net ?? 0) < ($1.net ?? 0) }) else { return nil }
         var items: [(distance: Double, text: String)] = []
-        // Migration effort (and the day rate): every plan's migration scaled by k.
-        if mU != mR {
-            let k = (sU - sR) * h / (mU - mR)
-            if k > 0, k.isFinite {
-                items.append((abs(log(k)), "**Migration effort** (Placer's effort points, about a developer-day each, at \(Numbers.usd(dayRate, .compact)) a day): \(runner.id) would win if every migration cost \(factor(k)) the estimate (now \(choice.id) \(Numbers.counted(Double(choice.points), "point")), \(Numbers.usd(mR, .compact)); \(runner.id) \(Numbers.count(runner.points)), \(Numbers.usd(mU, .compact)))."))
-            }
-        }
-        // Horizon.
-        if sR != sU {
-            let hStar = (mR - mU) / (sR - sU)
-            if hStar > 0, hStar.isFinite {
-                let months = hStar.rounded(sU > sR ? .up : .down)
-                // Past ten years a horizon is no longer a plan's lifetime: say so rather than count it.
-                let when = sU > sR && months > 120
-                    ? "only over more than 10 years (\(Numbers.count(months)) months), longer than any plan is held to"
-                    : "over \(Numbers.count(months)) months or \(sU > sR ? "more" : "fewer")"
-                items.append((abs(log(hStar / h)), "**Horizon** (\(horizon) months, `--horizon`): \(runner.id) would win \(when)."))
-            }
+        for t in c.placement?["thresholds"]?.array ?? [] {
+            if let item = thresholdLine(t, choice, options, horizon: horizon, dayRate: dayRate) { items.append(item) }
         }
         // Re-simulated what-ifs: a changed recommendation first, then by how far from today.
         for scenario in c.placement?["scenarios"]?.array ?? [] {
-            let costs = (scenario["monthlyCost"]?.object ?? [:]).compactMapValues(\.double)
             let winner = Text.md(scenario["recommended"]?.string ?? "")
-            let shown = [choice.id, runner.id].compactMap { id in costs[id].map { "\(id) \(Numbers.usd($0, .compact))" } }.joined(separator: ", ")
             let flips = winner != choice.id
-            // The retirement what-if re-prices the run already made; the others replay the trace.
-            let how = scenario["id"]?.string == "retirement" ? "a month after it" : "replayed"
-            let text = "With **\(Text.md(scenario["change"]?.string ?? ""))**, \(how): \(shown)\(how == "replayed" ? " a month" : ""); "
+            if scenario["id"]?.string == "retirement", let line = retirementLine(scenario, choice, runner, dayRate: dayRate, horizon: horizon) {
+                items.append((flips ? -1 : 10, line))
+                continue
+            }
+            let costs = (scenario["monthlyCost"]?.object ?? [:]).compactMapValues(\.double)
+            let shown = [choice.id, runner.id].compactMap { id in costs[id].map { "\(id) \(Numbers.usd($0, .compact))" } }.joined(separator: ", ")
+            let text = "With **\(Text.md(scenario["change"]?.string ?? ""))**, replayed: \(shown) a month; "
                 + (flips ? "**\(winner) would be recommended**" : "\(choice.id) would still be recommended")
                 + (scenario["threshold"]?.string.map { "; \(Text.md($0))." } ?? ".")
             items.append((flips ? -1 : 10, text))
         }
         guard !items.isEmpty else { return nil }
         items.sort { $0.distance < $1.distance }
-        return "What would change this verdict, the most decisive first (against the runner-up, \(runner.id)):\n\n"
+        return "What would change this verdict, the most decisive first (what-ifs against the runner-up, \(runner.id)):\n\n"
             + items.map { "- " + $0.text }.joined(separator: "\n")
     }
 
-    static func factor(_ k: Double) -> String {
-        // Below 1×, two significant digits: 0.00068× must not print as 0.001×, at which it would not win.
-        if k >= 1 { return "\(Numbers.fixed(k, k < 10 ? 1 : 0))×" }
-        let digits = max(2, Int((-log10(k)).rounded(.down)) + 2)
-        return "\(Numbers.fixed(k, min(digits, 8)))×"
+    /// One threshold of `placement.thresholds` as a line, with how far it is from today (log ratio).
+    static func thresholdLine(_ t: JSONNode, _ choice: Option, _ options: [Option], horizon: Int, dayRate: Double) -> (Double, String)? {
+        let input = t["input"]?.string ?? ""
+        let today = t["today"]?.double ?? 1
+        let band = "one developer-day (\(Numbers.usd(dayRate, .compact))), within which the plan moving fewer functions wins"
+        guard let value = t["value"]?.double, let winner = t["recommended"]?.string.map(Text.md) else {
+            guard input == "effort", let closest = t["closest"]?.string.map(Text.md), let lead = t["closestLeadUSD"]?.double else { return nil }
+            // Listed after the thresholds that can be reached: it says what cannot happen.
+            let how = lead > 0 ? "would lead \(choice.id) by only \(Numbers.usd(lead, .compact))" : "would still trail \(choice.id) by \(Numbers.usd(-lead, .compact))"
+            return (9, "**Migration effort** (Placer's effort points, about a developer-day each, at \(Numbers.usd(dayRate, .compact)) a day) cannot change it on its own: with no migration cost at all, \(closest), the closest, \(how) over \(horizon) months, less than the tie band of \(band).")
+        }
+        let distance = value > 0 && today > 0 ? abs(log(value / today)) : 8
+        let side = value < today ? "less" : "more"
+        switch input {
+        case "effort":
+            let w = options.first { $0.id == winner }
+            let now = "now \(choice.id) \(Numbers.counted(Double(choice.points), "point")), \(Numbers.usd(choice.migration, .compact))"
+                + (w.map { "; \($0.id) \(Numbers.count($0.points)), \(Numbers.usd($0.migration, .compact))" } ?? "")
+            return (distance, "**Migration effort** (Placer's effort points, about a developer-day each, at \(Numbers.usd(dayRate, .compact)) a day): \(winner) would be recommended if every migration cost \(factor(value)) the estimate or \(side) (\(now)).")
+        case "day-rate":
+            return (distance, "**Day rate** (\(Numbers.usd(dayRate, .compact)), `--day-rate`; it sets the tie band too): \(winner) would be recommended at \(Numbers.usd(dayRate * value, .compact)) a day or \(side) (\(factor(value)) today's).")
+        case "horizon":
+            let months = Numbers.count(value)
+            // Past ten years a horizon is no longer a plan's lifetime: say so, with the years.
+            let when = value > today && value > 120
+                ? "only over \(months) months (\(Self.months(value))) or more" + (value > 1200 ? ": never, within any horizon that matters" : ", longer than any plan is held to")
+                : "over \(months) months or \(value > today ? "more" : "fewer")"
+            return (distance, "**Horizon** (\(horizon) months, `--horizon`): \(winner) would be recommended \(when).")
+        default:
+            return nil
+        }
     }
+
+    /// The retirement what-if: each plan's net value with the forced move, since after the
+    /// retirement plans that kept everything there run alike and their bills say nothing.
+    static func retirementLine(_ s: JSONNode, _ choice: Option, _ runner: Option, dayRate: Double, horizon: Int) -> String? {
+        guard let r = s["retirement"], let date = r["date"]?.string, let months = r["months"]?.double else { return nil }
+        let plans = [choice, runner]
+        let after = plans.map { s["monthlyCost"]?[$0.id]?.double }
+        let net = plans.map { s["netValue"]?[$0.id]?.double }
+        let points = plans.map { Int(r["forcedPoints"]?[$0.id]?.double ?? 0) }
+        let cost = plans.map { r["forcedCost"]?[$0.id]?.double ?? 0 }
+        guard let a0 = after[0], let a1 = after[1], let n0 = net[0], let n1 = net[1] else { return nil }
+        var text = "With **\(Text.md(s["change"]?.string ?? ""))**: after it, "
+        text += Numbers.cents(a0) == Numbers.cents(a1)
+            ? "\(choice.id) and \(runner.id) both cost \(Numbers.usd(a0, .compact)) a month, so their bills no longer differ"
+            : "\(choice.id) costs \(Numbers.usd(a0, .compact)) and \(runner.id) \(Numbers.usd(a1, .compact)) a month"
+        let total = [choice.points + points[0], runner.points + points[1]]
+        text += "; the forced move costs \(choice.id) \(Numbers.counted(Double(points[0]), "point")) (\(Numbers.usd(cost[0], .compact))) and \(runner.id) \(Numbers.count(points[1])) (\(Numbers.usd(cost[1], .compact)))"
+        text += total[0] == total[1]
+            ? ", \(Numbers.count(total[0])) in all for each with the points spent up front"
+            : ", in all \(Numbers.count(total[0])) and \(Numbers.count(total[1])) with the points spent up front"
+        text += ". Net over \(horizon) months (\(Numbers.count(months)) as placed, \(Numbers.count(Double(horizon) - months)) after): \(choice.id) \(Numbers.usd(n0, .compact)), \(runner.id) \(Numbers.usd(n1, .compact)); "
+        let winner = Text.md(s["recommended"]?.string ?? "")
+        guard winner == choice.id else { return text + "**\(winner) would be recommended**." }
+        if abs(n0 - n1) < dayRate, runner.moved > choice.moved {
+            text += "within one developer-day of each other, a tie the plan moving fewer functions wins: \(choice.id) would still be recommended"
+        } else {
+            text += "\(choice.id) would still be recommended"
+        }
+        if total[0] == total[1], choice.points < runner.points {
+            text += ". The two cost the same effort in all (\(Numbers.counted(Double(total[0]), "point"))); \(choice.id) defers more of it to \(date) (\(Numbers.count(points[0])) points then, against \(Numbers.count(points[1])))"
+        }
+        return text + "."
+    }
+
+    /// A factor to three significant digits: 0.0113× must not print as 0.01×, at which it would not hold.
+    static func factor(_ k: Double) -> String { "\(Numbers.significant(k, digits: 3))×" }
 }

@@ -35,7 +35,7 @@ public struct ClusterFit: Sendable {
             switch basis {
             case .replayed: "replayed"
             case .stoppedEarly: "stopped early"
-            case .sameAs(let n): "as \(n) servers"
+            case .sameAs(let n): "as \(Numbers.counted(n, "server"))"
             }
         }
     }
@@ -81,9 +81,9 @@ public struct ClusterFit: Sendable {
         let waited = o.queued == 0 ? "no call waited for room"
             : "\(o.queued) of \(o.invocations) calls waited for room (wait p50 \(ms(o.waitMs.p50)), p99 \(ms(o.waitMs.p99)))"
         if fixed {
-            lines.append("Fixed cluster: \(target) on \(servers) servers: \(waited); p99 \(ms(o.latencyMs.p99)) with the wait (unlimited instances: \(ms(unlimitedP99Ms))); \(o.rejected) rejected (unlimited: \(unlimitedRejected)); \(meets ? "meets" : "misses") \(objective)")
+            lines.append("Fixed cluster: \(target) on \(Numbers.counted(servers, "server")): \(waited); p99 \(ms(o.latencyMs.p99)) with the wait (unlimited instances: \(ms(unlimitedP99Ms))); \(o.rejected) rejected (unlimited: \(unlimitedRejected)); \(meets ? "meets" : "misses") \(objective)")
         } else {
-            lines.append("Smallest cluster by simulation: \(target) on \(servers) servers meets \(objective): \(waited); p99 \(ms(o.latencyMs.p99)) (unlimited instances: \(ms(unlimitedP99Ms)))")
+            lines.append("Smallest cluster by simulation: \(target) on \(Numbers.counted(servers, "server")) meets \(objective): \(waited); p99 \(ms(o.latencyMs.p99)) (unlimited instances: \(ms(unlimitedP99Ms)))")
             lines.append("  tried: " + tried.map { t in
                 switch t.basis {
                 case .replayed: "\(t.servers) → p99 \(ms(t.p99Ms))\(t.meets ? "" : " ✗")"
@@ -128,6 +128,16 @@ public enum ClusterSearch {
     /// Most sizes replayed by one search.
     static let maxTrials = 40
 
+    /// How the search found its answer, in a sentence (`clusterFit.method`).
+    static func method(start: Int, answer: Int, stopped: Int, inferred: Int) -> String {
+        var method = "bisection from the peak-based estimate (\(Numbers.counted(start, "server"))); \(answer) meets it, \(answer - 1 > 0 ? "\(answer - 1) does not, " : "")\(answer + 1) meets it too; p99 is not monotone in servers for certain, so a smaller size between those tried is not ruled out"
+        if stopped > 0 { method += "; \(Numbers.counted(stopped, "size")) stopped early once \(stopped == 1 ? "it" : "they") certainly missed (more calls waited past the objective than its p99 allows, or more were rejected)" }
+        if inferred > 0 {
+            method += "; \(Numbers.counted(inferred, "size")) not replayed: a smaller size's replay never lacked room and one server of \(inferred == 1 ? "it" : "each") holds the most it asked of its whole cluster, so \(inferred == 1 ? "its" : "their") replay is the same call for call"
+        }
+        return method
+    }
+
     public struct Request: Sendable {
         public var workload: Workload
         public var target: SimulationTarget
@@ -158,7 +168,7 @@ public enum ClusterSearch {
     public static func fixed(_ request: Request, servers: Int) throws -> ClusterFit {
         let (objectiveMs, objective) = Self.objective(request)
         guard let outcome = try replay(request, servers: servers) else {
-            throw PlacementError(message: "\(request.target.profile.id): its control plane leaves nothing for functions on \(servers) servers")
+            throw PlacementError(message: "\(request.target.profile.id): its control plane leaves nothing for functions on \(Numbers.counted(servers, "server"))")
         }
         let trial = judge(outcome, servers: servers, request: request, objectiveMs: objectiveMs)
         return ClusterFit(target: request.target.profile.id, servers: servers, fixed: true, outcome: outcome.total,
@@ -190,9 +200,7 @@ public enum ClusterSearch {
         guard let outcome else { throw PlacementError(message: "cluster search lost its answer") }
         let inferred = trials.tried.filter { if case .sameAs = $0.basis { true } else { false } }.count
         let stopped = trials.tried.filter { $0.basis == .stoppedEarly }.count
-        var method = "bisection from the peak-based estimate (\(request.start) servers); \(high) meets it, \(high - 1 > 0 ? "\(high - 1) does not, " : "")\(high + 1) meets it too; p99 is not monotone in servers for certain, so a smaller size between those tried is not ruled out"
-        if stopped > 0 { method += "; \(stopped) sizes stopped early once they certainly missed (more calls waited past the objective than its p99 allows, or more were rejected)" }
-        if inferred > 0 { method += "; \(inferred) sizes not replayed: a smaller size's replay never lacked room and one of their servers holds the most it asked of its whole cluster, so their replay is the same call for call" }
+        let method = method(start: request.start, answer: high, stopped: stopped, inferred: inferred)
         return ClusterFit(target: request.target.profile.id, servers: high, fixed: false, outcome: outcome.total,
                           unlimitedP99Ms: request.unlimited.total.latencyMs.p99, unlimitedRejected: request.unlimited.total.rejected,
                           objectiveMs: objectiveMs, objective: objective, tried: trials.tried, method: method, notes: outcome.notes)

@@ -59,6 +59,8 @@ public struct DecisionOutcome: Sendable {
     public var notes: [String]
     /// The deciding plans re-priced with one assumption changed (`Decision.scenarios`).
     public var scenarios: [ScenarioOutcome] = []
+    /// How far effort, the day rate and the horizon must move to change the recommendation (`Decision.thresholds`).
+    public var thresholds: [DecisionThreshold] = []
 
     /// The recommended option.
     public var choice: PlanOption? { options.first { $0.id == recommended } }
@@ -145,8 +147,10 @@ public enum Decision {
             options[k].sameAs = options[..<k].first { $0.plan.functions.map(\.target) == placed && $0.fixes == options[k].fixes }?.id
         }
         let (recommended, rationale) = recommend(options, inputs: request.inputs)
-        return DecisionOutcome(options: options, recommended: recommended, rationale: rationale, inputs: request.inputs,
-                               current: context.currentTargetName, notes: notes)
+        var outcome = DecisionOutcome(options: options, recommended: recommended, rationale: rationale, inputs: request.inputs,
+                                      current: context.currentTargetName, notes: notes)
+        outcome.thresholds = thresholds(outcome)
+        return outcome
     }
 
     /// Feasible before infeasible, then fewer functions breaking requirements, then cheaper.

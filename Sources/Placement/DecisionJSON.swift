@@ -15,15 +15,44 @@ extension DecisionOutcome {
         fields["fewestMovesShare"] = .fixed(inputs.fewestMovesShare, 2)
         fields["inputSources"] = .object(inputs.origins.mapValues { .string($0) })
         fields["options"] = .array(options.map(\.jsonValue))
-        fields["scenarios"] = .array(scenarios.map { s in
-            .object(["id": .string(s.id), "change": .string(s.change), "recommended": .string(s.recommended),
-                     "threshold": s.threshold.map { .string($0) } ?? .null,
-                     "monthlyCost": .object(s.monthlyCost.mapValues { .decimal($0, 2) })])
-        })
+        fields["scenarios"] = .array(scenarios.map(\.jsonValue))
+        fields["thresholds"] = .array(thresholds.map(\.jsonValue))
         if case .array(let planNotes)? = fields["notes"] {
             fields["notes"] = .array(planNotes + notes.map { .string($0) })
         }
         return .object(fields)
+    }
+}
+
+extension ScenarioOutcome {
+    var jsonValue: JSONValue {
+        var fields: [String: JSONValue] = [
+            "id": .string(id), "change": .string(change), "recommended": .string(recommended),
+            "threshold": threshold.map { .string($0) } ?? .null,
+            "monthlyCost": .object(monthlyCost.mapValues { .decimal($0, 2) }),
+            "netValue": .object(netValue.mapValues { .decimal($0, 2) }),
+        ]
+        if let r = retirement {
+            fields["retirement"] = .object([
+                "target": .string(r.target), "successor": .string(r.successor), "date": .string(r.date), "months": .int(r.months),
+                "forcedPoints": .object(r.forcedPoints.mapValues { .int($0) }),
+                "forcedCost": .object(r.forcedCost.mapValues { .decimal($0, 2) }),
+            ])
+        }
+        return .object(fields)
+    }
+}
+
+extension DecisionThreshold {
+    var jsonValue: JSONValue {
+        .object([
+            "input": .string(input.rawValue), "today": .fixed(today, 0),
+            "value": value.map { input == .horizon ? .int(Int($0)) : .fixed($0, 9) } ?? .null,
+            "recommended": recommended.map { .string($0) } ?? .null,
+            "low": .fixed(low, 0), "high": .fixed(high, 0),
+            "closest": closest.map { .string($0) } ?? .null,
+            "closestLeadUSD": closestLeadUSD.map { .decimal($0, 2) } ?? .null,
+        ])
     }
 }
 

@@ -34,6 +34,7 @@ extension Decision {
 
         var costs: [String: Decimal] = [:]
         var totals: [String: (run: Decimal, forced: Decimal)] = [:]
+        var forcedPoints: [String: Int] = [:]
         for o in deciding {
             let assignment = o.plan.functions.compactMap { prepared.index(of: $0.target) }
             guard assignment.count == o.plan.functions.count else { continue }
@@ -50,6 +51,7 @@ extension Decision {
             let then = PlanContext.cents(try Optimiser.rebuild(prepared.model, moved).total)
             costs[o.id] = then
             totals[o.id] = (now * before + then * after, Decimal(points) * request.inputs.dayRateUSD)
+            forcedPoints[o.id] = points
         }
         guard let stay = totals["stay"] else { return nil }
         let repriced: [PlanOption] = deciding.compactMap { o in
@@ -62,6 +64,10 @@ extension Decision {
         }
         let change = "\(retiring) retiring on \(retires), \(months) months in (where it applies), the functions still there moving to "
             + "\(successorProfile.id) then at the cost of that move"
-        return ScenarioOutcome(id: "retirement", change: change, monthlyCost: costs, recommended: recommend(repriced, inputs: request.inputs).0)
+        var out = ScenarioOutcome(id: "retirement", change: change, monthlyCost: costs, recommended: recommend(repriced, inputs: request.inputs).0)
+        for r in repriced { out.netValue[r.id] = r.netValue }
+        out.retirement = .init(target: retiring, successor: successorProfile.id, date: retires, months: months,
+                               forcedPoints: forcedPoints, forcedCost: totals.mapValues(\.forced))
+        return out
     }
 }

@@ -3,7 +3,7 @@ import Simulation
 
 /// The deciding plans priced again on a replay with one assumption changed.
 public struct ScenarioOutcome: Sendable {
-    /// `one-call-per-instance`, `retirement`, `memory-less`, `memory-half`, `memory-double`.
+    /// `one-call-per-instance`, `one-account`, `retirement`, `memory-less`, `memory-half`, `memory-double`.
     public var id: String
     /// What was changed, in a clause: "memory half of what was inferred for 138 functions".
     public var change: String
@@ -13,12 +13,29 @@ public struct ScenarioOutcome: Sendable {
     public var recommended: String
     /// Where between today's assumption and this change the recommendation turns, when it does.
     public var threshold: String?
+    /// Each option's net value over the horizon under this change, USD, by option id: what the rule compares.
+    public var netValue: [String: Decimal] = [:]
+    /// For the retirement what-if: what retires when, and the forced move each plan then makes.
+    public var retirement: Retirement?
+
+    /// A target retiring inside the horizon and the move it forces on each deciding plan.
+    public struct Retirement: Sendable, Equatable {
+        public var target: String
+        public var successor: String
+        /// The retirement date (`status.retires`), and the whole months from the prices' date to it.
+        public var date: String
+        public var months: Int
+        /// Effort points of moving what each plan keeps on `target` to `successor`, and their cost at the day rate.
+        public var forcedPoints: [String: Int]
+        public var forcedCost: [String: Decimal]
+    }
 }
 
 extension Decision {
     /// What-ifs for the assumptions that most often decide a verdict and that only a replay can
     /// price: calls that share an instance slowing each other (one call per instance instead),
-    /// and inferred memory half or twice as large. Each replays the targets of the recommended
+    /// the trace's owners billed as one account instead of one each, a target retiring inside the
+    /// horizon, and inferred memory 10 % lower, half or twice as large. Each replays the targets of the recommended
     /// plan, stay and the runner-up with the change, re-prices those plans' placements (same
     /// functions, same targets, same migration costs) and applies the same rule.
     public static func scenarios(_ outcome: DecisionOutcome, request: DecisionRequest, workload: Workload,
@@ -49,6 +66,14 @@ extension Decision {
                 single.threshold = "the recommendation turns at \(low) or fewer calls per instance, holds at \(high) or more"
             }
             out.append(single)
+        }
+        let accounts = request.placement.result.accounts
+        if workload.accounts == .perOwner, accounts.count > 1 {
+            // Owners the trace names may be one organisation's: one free grant and one set of tiers for all.
+            var one = workload
+            one.accounts = .one
+            out.append(try reprice(outcome, deciding, request: request, workload: one, targets: targets, options: options, id: "one-account",
+                                   change: "the \(accounts.count) owners' accounts billed as one account (one free grant, one set of volume tiers and one concurrency quota for all)"))
         }
         if let retirement = try retirement(outcome, deciding, request: request) { out.append(retirement) }
         let inferred = workload.apps.flatMap(\.functions).filter { $0.memoryOrigin.kind == "app-share" || $0.memoryOrigin.kind == "assumed" }.count
@@ -97,7 +122,9 @@ extension Decision {
             }
             return r
         }
-        return ScenarioOutcome(id: id, change: change, monthlyCost: costs, recommended: recommend(repriced, inputs: request.inputs).0)
+        var out = ScenarioOutcome(id: id, change: change, monthlyCost: costs, recommended: recommend(repriced, inputs: request.inputs).0)
+        for r in repriced { out.netValue[r.id] = r.netValue }
+        return out
     }
 
     /// The workload with every inferred memory (an app's share, or assumed) scaled by `factor`.

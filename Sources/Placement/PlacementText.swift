@@ -41,13 +41,13 @@ public enum PlacementText {
             lines.append("  all on \(c.target) (cheapest single cloud): \(money(c.monthlyCost))/month, saving \(money(c.monthlyCost - plan.monthlyCost))")
         }
         if let o = plan.allOnPrem {
-            lines.append("  all on \(o.target) (\(o.servers) servers): \(money(o.monthlyCost))/month, saving \(money(o.monthlyCost - plan.monthlyCost))")
+            lines.append("  all on \(o.target) (\(Numbers.counted(o.servers, "server"))): \(money(o.monthlyCost))/month, saving \(money(o.monthlyCost - plan.monthlyCost))")
         }
         lines.append("  guarantee: \(plan.guarantee)")
         if let c = plan.onPrem {
             let e = c.estimate, k = e.cost
             if e.servers > 0 {
-                lines.append("  cluster \(c.target): \(e.servers) servers for a peak of \(Numbers.count(e.demand.peakMemoryMB)) MB and \(String(format: "%.1f", e.demand.peakCores)) cores (+ control plane \(Numbers.count(c.controlPlane.memoryMB)) MB, \(String(format: "%.2f", c.controlPlane.cores)) cores)")
+                lines.append("  cluster \(c.target): \(Numbers.counted(e.servers, "server")) for a peak of \(Numbers.count(e.demand.peakMemoryMB)) MB and \(String(format: "%.1f", e.demand.peakCores)) cores (+ control plane \(Numbers.count(c.controlPlane.memoryMB)) MB, \(String(format: "%.2f", c.controlPlane.cores)) cores)")
                 lines.append("    \(money(k.total))/month = hardware \(money(k.hardware)) + power \(money(k.power)) + space \(money(k.space)) + people \(money(k.people)) + licences \(money(k.licences))"
                              + (k.capacity > 0 ? " + owned capacity \(money(k.capacity))" : ""))
             } else if k.capacity > 0 {
@@ -123,7 +123,7 @@ public enum PlacementText {
         var lines = ["", "Every on-prem platform with the whole trace on it (USD/month)"]
         for c in clusters {
             let e = c.estimate, k = e.cost
-            lines.append("  \(pad(c.target, 14)) \(padLeft(money(k.total), 12))  \(e.servers) servers = hardware \(money(k.hardware)) + power \(money(k.power)) + space \(money(k.space)) + people \(money(k.people)) + licences \(money(k.licences))"
+            lines.append("  \(pad(c.target, 14)) \(padLeft(money(k.total), 12))  \(Numbers.counted(e.servers, "server")) = hardware \(money(k.hardware)) + power \(money(k.power)) + space \(money(k.space)) + people \(money(k.people)) + licences \(money(k.licences))"
                          + (k.capacity > 0 ? " + owned capacity \(money(k.capacity))" : ""))
             lines.append("    control plane \(Numbers.count(c.controlPlane.memoryMB)) MB, \(String(format: "%.2f", c.controlPlane.cores)) cores: \(c.basis["controlPlane"] ?? "")")
             if let licence = c.basis["licence"] { lines.append("    licence: \(licence)") }

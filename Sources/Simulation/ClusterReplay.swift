@@ -270,7 +270,7 @@ extension ClusterReplay {
         case .memory: rule = "an instance holds its memory; CPU is shared, not reserved"
         case .binPacking: rule = "an instance holds its memory, a running call its cores"
         }
-        var parts = ["fixed cluster of \(cluster.nodes) servers, each offering instances \(Numbers.number(cluster.coresPerNode, .trimmed)) cores and \(Numbers.number(cluster.memoryMBPerNode / 1024, .trimmed)) GB after the control plane's share; \(rule); new instances go to the \(p.nodeChoice.rawValue) node; every call replayed in one time order across functions (no per-minute fast path)"]
+        var parts = ["fixed cluster of \(Numbers.counted(cluster.nodes, "server")), each offering instances \(Numbers.number(cluster.coresPerNode, .trimmed)) cores and \(Numbers.number(cluster.memoryMBPerNode / 1024, .trimmed)) GB after the control plane's share; \(rule); new instances go to the \(p.nodeChoice.rawValue) node; every call replayed in one time order across functions (no per-minute fast path)"]
         if pooled != nil { parts.append("the pre-warmed pool's memory is held on the nodes all window") }
         if total.queued > 0 {
             parts.append("\(total.queued) calls found no room and waited in the platform's queue (wait p50 \(Numbers.duration(seconds: total.waitMs.p50 / 1000, .approximate)), p99 \(Numbers.duration(seconds: total.waitMs.p99 / 1000, .approximate)); at most \(report.longestQueue) waiting at once)")

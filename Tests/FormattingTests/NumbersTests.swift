@@ -100,3 +100,14 @@ import Testing
         #expect(Numbers.span(days: 2) == "2.00 days")
     }
 }
+
+@Suite struct SignificantDigitsTests {
+    @Test func significantDigitsKeepTheFigureSmallOrLarge() {
+        #expect(Numbers.significant(0.011255, digits: 3) == "0.0113")
+        #expect(Numbers.significant(0.000548, digits: 3) == "0.000548")
+        #expect(Numbers.significant(2.3456, digits: 3) == "2.35")
+        #expect(Numbers.significant(4696.4, digits: 2) == "4,700")
+        #expect(Numbers.significant(266.6, digits: 2) == "270")
+        #expect(Numbers.significant(0, digits: 3) == "0")
+    }
+}

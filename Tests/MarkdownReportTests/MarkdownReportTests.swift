@@ -422,6 +422,17 @@ private func cells(_ line: Substring) -> Int {
                    violations: ["shop/checkout on aws-lambda-arm64: compliance: no PCI DSS attestation"]),
         ]
         placement["recommended"] = "stay"
+        // As `Decision.thresholds` finds them with the rule (tie band $789): fewest-moves leads by
+        // 3,600 − 14,991k at effort ×k, so from k = 2,811 / 14,991; by 100h − 15,780 + 789 over h
+        // months, so from 158; the day rate ×k narrows the band too: 3,600 − 15,780k ≥ 0.
+        placement["thresholds"] = [
+            ["input": "effort", "today": 1, "value": 2811.0 / 14991, "recommended": "fewest-moves", "low": 0, "high": 1000,
+             "closest": NSNull(), "closestLeadUSD": NSNull()],
+            ["input": "day-rate", "today": 1, "value": 3600.0 / 15780, "recommended": "fewest-moves", "low": 0, "high": 1000,
+             "closest": NSNull(), "closestLeadUSD": NSNull()],
+            ["input": "horizon", "today": 36, "value": 158, "recommended": "fewest-moves", "low": 1, "high": 1_000_000,
+             "closest": NSNull(), "closestLeadUSD": NSNull()],
+        ]
         placement["horizonMonths"] = 36
         placement["dayRateUSD"] = 789
         placement["fewestMovesShare"] = 0.8
@@ -438,13 +449,15 @@ private func cells(_ line: Substring) -> Int {
         let verdict = try #require(section(markdown, "Verdict")).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(verdict.hasPrefix("**Stay on gcf-gen1: $300.00 a month.**"), "\(verdict)")
         #expect(verdict.contains("**Region moves** (the deployment says where these run today, and its requirements rule that region out; confirm the requirement, since any data moves too and is not costed): shop/checkout: move from eastus to westeurope on gcf-gen1."))
-        #expect(verdict.contains("The closest, fewest-moves, moves 2 functions for $100.00 a month less, but its migration, about 20 developer-days ($15,780, $14,991 of it beyond the fixes staying needs too), pays back only after more than 10 years."))
+        #expect(verdict.contains("The closest, fewest-moves, moves 2 functions for $100.00 a month less, but its migration, about 20 developer-days ($15,780, $14,991 of it beyond the fixes staying needs too), pays back only after about 13 years, longer than any plan is held to."), "\(verdict)")
         #expect(verdict.contains("| **stay** ✔ | stay plan | $300.00 | $0.00 | 0 | 1 | $789.00 | – | -$789.00 | 40 | met |"), "\(verdict)")
+        #expect(verdict.contains("| fewest-moves | fewest-moves plan | $200.00 | $100.00 | 2 | 20 | $15,780 | about 13 years | -$12,180 | 40 | met |"), "\(verdict)")
         #expect(verdict.contains("cheapest breaks 1 requirement: shop/checkout on aws-lambda-arm64: compliance: no PCI DSS attestation"))
-        // The runner-up by net value is fewest-moves: it wins at 0.24× the effort, or over 150 months.
+        // The thresholds as the rule found them, printed to three significant digits.
         #expect(verdict.contains("against the runner-up, fewest-moves"))
-        #expect(verdict.contains("fewest-moves would win if every migration cost 0.24× the estimate"))
-        #expect(verdict.contains("**Horizon** (36 months, `--horizon`): fewest-moves would win only over more than 10 years (150 months), longer than any plan is held to."), "\(verdict)")
+        #expect(verdict.contains("fewest-moves would be recommended if every migration cost 0.188× the estimate or less (now stay 1 point, $789.00; fewest-moves 20, $15,780)."), "\(verdict)")
+        #expect(verdict.contains("**Day rate** ($789.00, `--day-rate`; it sets the tie band too): fewest-moves would be recommended at $180.00 a day or less (0.228× today's)."), "\(verdict)")
+        #expect(verdict.contains("**Horizon** (36 months, `--horizon`): fewest-moves would be recommended only over 158 months (about 13 years) or more, longer than any plan is held to."), "\(verdict)")
         // The first screen: the verdict fits in about 40 lines.
         #expect(verdict.split(separator: "\n").count <= 40)
         #expect(markdown.contains("\n## How this was decided\n"))
@@ -453,6 +466,64 @@ private func cells(_ line: Substring) -> Int {
         #expect(memory.contains("inferred: app 300 MB ÷ 3, raised to 128 MB"))
         // Right-sizing: a 200 MB peak in a 1,024 MB function: 256 MB suggested, 75 % less memory-time.
         #expect(memory.contains("| shop/checkout | 1,024 MB | 200 MB (mean 150, 40 calls) | 256 MB | 75.0 % |"), "\(memory)")
+    }
+
+    /// The sample's case: stay, which a retirement 22 months in moves to its successor, whose
+    /// owners may be one account, and which no effort estimate alone can overturn.
+    @Test func theVerdictSaysHowLongItsFigureHoldsAndWhatEffortCannotChange() throws {
+        let doc = try fixture("placed") { tree in
+            Self.withOptions(&tree)
+            guard var placement = tree["placement"] as? [String: Any] else { return }
+            placement["thresholds"] = [
+                ["input": "effort", "today": 1, "value": NSNull(), "recommended": NSNull(), "low": 0, "high": 1000,
+                 "closest": "fewest-moves", "closestLeadUSD": 255.6],
+                ["input": "horizon", "today": 36, "value": 3199, "recommended": "fewest-moves", "low": 1, "high": 1_000_000,
+                 "closest": NSNull(), "closestLeadUSD": NSNull()],
+            ]
+            placement["scenarios"] = [
+                ["id": "one-account", "change": "the 42 owners' accounts billed as one account (one free grant for all)", "recommended": "stay", "threshold": NSNull(),
+                 "monthlyCost": ["stay": 394.12, "fewest-moves": 300.5], "netValue": ["stay": -789, "fewest-moves": -12_364.32]],
+                ["id": "retirement", "change": "gcf-gen1 retiring on 2028-09-30, 22 months in (where it applies), the functions still there moving to cloud-run then at the cost of that move",
+                 "recommended": "stay", "threshold": NSNull(),
+                 "monthlyCost": ["stay": 350, "fewest-moves": 350], "netValue": ["stay": -18_147, "fewest-moves": -15_791],
+                 "retirement": ["target": "gcf-gen1", "successor": "cloud-run", "date": "2028-09-30", "months": 22,
+                                "forcedPoints": ["stay": 22, "fewest-moves": 3], "forcedCost": ["stay": 17_358, "fewest-moves": 2367]]],
+            ]
+            tree["placement"] = placement
+            tree["accounts"] = ["mode": "per-owner", "count": 42]
+        }
+        let verdict = try #require(section(ReportRenderer.render(doc, name: "r").markdown, "Verdict"))
+        // Right after the headline's figure: until when it holds, and what follows.
+        #expect(verdict.contains("**Stay on gcf-gen1: $300.00 a month.** The $300.00 holds until 2028-09-30, when gcf-gen1 retires (22 months in, where it applies: see Platform status): then every function moves to cloud-run and stay costs $350.00 a month (the retirement what-if below prices the move)."), "\(verdict)")
+        #expect(verdict.contains("with one free grant for all: stay would then cost $394.12 a month (what-if below)."), "\(verdict)")
+        #expect(verdict.contains("- With **the 42 owners' accounts billed as one account (one free grant for all)**, replayed: stay $394.12, fewest-moves $300.50 a month; stay would still be recommended."), "\(verdict)")
+        // Equal bills after the retirement say nothing: the net values and the forced moves do.
+        // In all: stay 1 + 22 = 23 points, fewest-moves 20 + 3 = 23; −18,147 against −15,791 is more than a day apart.
+        #expect(verdict.contains("after it, stay and fewest-moves both cost $350.00 a month, so their bills no longer differ; the forced move costs stay 22 points ($17,358) and fewest-moves 3 ($2,367.00), 23 in all for each with the points spent up front. Net over 36 months (22 as placed, 14 after): stay -$18,147, fewest-moves -$15,791; stay would still be recommended. The two cost the same effort in all (23 points); stay defers more of it to 2028-09-30 (22 points then, against 3)."), "\(verdict)")
+        #expect(verdict.contains("**Migration effort** (Placer's effort points, about a developer-day each, at $789.00 a day) cannot change it on its own: with no migration cost at all, fewest-moves, the closest, would lead stay by only $255.60 over 36 months, less than the tie band of one developer-day ($789.00), within which the plan moving fewer functions wins."), "\(verdict)")
+        #expect(verdict.contains("fewest-moves would be recommended only over 3,199 months (about 270 years) or more: never, within any horizon that matters."), "\(verdict)")
+        #expect(!verdict.contains("0.00"+"064×"))
+    }
+
+    /// A recommended plan that keeps only some functions on the retiring target says which move.
+    @Test func aMovingPlanSaysWhichOfItsFunctionsTheRetirementMoves() throws {
+        let doc = try fixture("placed") { tree in
+            Self.withOptions(&tree)
+            guard var placement = tree["placement"] as? [String: Any], var options = placement["options"] as? [[String: Any]] else { return }
+            options[1]["targets"] = ["gcf-gen1": 20, "cloud-run": 2]
+            placement["options"] = options
+            placement["recommended"] = "fewest-moves"
+            placement["scenarios"] = [
+                ["id": "retirement", "change": "gcf-gen1 retiring on 2028-09-30, 22 months in (where it applies), the functions still there moving to cloud-run then at the cost of that move",
+                 "recommended": "fewest-moves", "threshold": NSNull(),
+                 "monthlyCost": ["stay": 350, "fewest-moves": 260], "netValue": ["stay": -18_147, "fewest-moves": -12_000],
+                 "retirement": ["target": "gcf-gen1", "successor": "cloud-run", "date": "2028-09-30", "months": 22,
+                                "forcedPoints": ["stay": 22, "fewest-moves": 20], "forcedCost": ["stay": 17_358, "fewest-moves": 15_780]]],
+            ]
+            tree["placement"] = placement
+        }
+        let verdict = try #require(section(ReportRenderer.render(doc, name: "r").markdown, "Verdict"))
+        #expect(verdict.contains("The $200.00 holds until 2028-09-30, when gcf-gen1 retires (22 months in, where it applies: see Platform status): then the 20 functions on gcf-gen1 move to cloud-run and fewest-moves costs $260.00 a month"), "\(verdict)")
     }
 
     @Test func aRetiringPlatformInThePlanAndTheBilledRegionAreNamed() throws {

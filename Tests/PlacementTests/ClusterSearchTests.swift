@@ -169,3 +169,23 @@ struct ClusterSearchTests {
         }
     }
 }
+
+/// The cluster lines `placer place` prints say one server, one size, in the singular.
+@Suite struct ClusterTextPluralTests {
+    @Test func oneServerAndOneSizeAreSingular() {
+        let method = ClusterSearch.method(start: 1, answer: 1, stopped: 1, inferred: 1)
+        #expect(method.hasPrefix("bisection from the peak-based estimate (1 server); 1 meets it, 2 meets it too"), "\(method)")
+        #expect(method.contains("; 1 size stopped early once it certainly missed"), "\(method)")
+        #expect(method.contains("; 1 size not replayed: a smaller size's replay never lacked room and one server of it holds the most it asked of its whole cluster, so its replay is the same call for call"), "\(method)")
+        let two = ClusterSearch.method(start: 3, answer: 2, stopped: 2, inferred: 2)
+        #expect(two.contains("(3 servers)") && two.contains("2 sizes stopped early once they") && two.contains("2 sizes not replayed"), "\(two)")
+        var fit = ClusterFit(target: "openfaas", servers: 1, fixed: false, outcome: Outcome(), unlimitedP99Ms: 1000, unlimitedRejected: 0,
+                             objectiveMs: 1100, objective: "p99 ≤ 1.1 s", tried: [ClusterFit.Trial(servers: 1, p99Ms: 900, queued: 0, rejected: 0, meets: true),
+                                                                                ClusterFit.Trial(servers: 2, p99Ms: 900, queued: 0, rejected: 0, meets: true, basis: .sameAs(1))],
+                             method: method, notes: [])
+        #expect(fit.text().hasPrefix("Smallest cluster by simulation: openfaas on 1 server meets"), "\(fit.text())")
+        #expect(fit.tried[1].basisText == "as 1 server")
+        fit.fixed = true
+        #expect(fit.text().hasPrefix("Fixed cluster: openfaas on 1 server:"), "\(fit.text())")
+    }
+}

@@ -3,6 +3,7 @@ import Deployment
 import Foundation
 import Pricing
 import Testing
+import Formatting
 import Traces
 @testable import Placement
 @testable import Simulation
@@ -206,10 +207,152 @@ struct DecisionTests {
         let flex = try #require(prepared.index(of: "azure-flex"))
         let allFlex = PlanContext.cents(try Optimiser.rebuild(prepared.model, [flex, flex]).total)
         #expect(retirement.monthlyCost["stay"] == allFlex)
+        // The months before the retirement on Consumption, the rest on Flex, and the forced move
+        // (both functions, at least a redeploy point each) charged: the net value the rule weighs.
+        let r = try #require(retirement.retirement)
+        #expect(r.target == "azure-consumption" && r.successor == "azure-flex" && r.date == "2028-09-30" && r.months == 22)
+        let points = try #require(r.forcedPoints["stay"])
+        #expect(points >= 2 && r.forcedCost["stay"] == Decimal(points) * 789)
+        let stay = try #require(d.outcome.options.first { $0.id == "stay" })
+        #expect(retirement.netValue["stay"] == -stay.migrationCost - Decimal(points) * 789, "stay's net: its own fixes and the forced move")
+        for o in d.outcome.options where retirement.netValue[o.id] != nil {
+            let run = { (id: String) in (d.outcome.options.first { $0.id == id }?.monthlyCost ?? 0) * 22 + (retirement.monthlyCost[id] ?? 0) * 14 }
+            #expect(retirement.netValue[o.id] == run("stay") - run(o.id) - o.migrationCost - (r.forcedCost[o.id] ?? 0), "\(o.id)")
+        }
         // A horizon that ends before the retirement has no such what-if.
         var short = d.request
         short.inputs.horizonMonths = 12
         #expect(try Decision.scenarios(try Decision.decide(short), request: short, workload: d.workload, options: d.options).allSatisfy { $0.id != "retirement" })
+    }
+
+    /// Options as the sample's decision has them (stay $43.12 with a 1-point region fix; the movers
+    /// saving $5.92, $0.21 and $7.10 a month for 24, 16 and 591 points).
+    static func sampleOptions() -> [PlanOption] {
+        let plan = PlacementPlan(algorithm: "x", guarantee: "", monthlyCost: 0, allCloudBest: nil, allOnPrem: nil, onPrem: nil, functions: [], notes: [])
+        func option(_ id: String, saving: Decimal, moved: Int, points: Int) -> PlanOption {
+            PlanOption(id: id, summary: "", plan: plan, monthlyCost: 43.12 - saving, saving: saving, functionsMoved: moved, effortPoints: points,
+                       migrationCost: Decimal(points) * 789, paybackMonths: nil, netValue: saving * 36 - Decimal(points) * 789, lockIn: nil,
+                       violations: [], relaxed: [], fixes: [], risks: [], sameAs: nil)
+        }
+        return [option("stay", saving: 0, moved: 0, points: 1), option("fewest-moves", saving: 5.92, moved: 3, points: 24),
+                option("one-provider", saving: 0.21, moved: 15, points: 16), option("cheapest", saving: 7.10, moved: 70, points: 591)]
+    }
+
+    static func outcome(_ options: [PlanOption], inputs: DecisionInputs) -> DecisionOutcome {
+        var o = DecisionOutcome(options: options, recommended: Decision.recommend(options, inputs: inputs).0, rationale: "", inputs: inputs,
+                                current: "azure-consumption", notes: [])
+        o.thresholds = Decision.thresholds(o)
+        return o
+    }
+
+    /// Each threshold is where the rule itself turns, tie band included: the sample's stay cannot be
+    /// overturned on effort alone (with no migration at all, cheapest leads by 36 × $7.10 = $255.60,
+    /// inside the $789 band); fewest-moves wins over 3,199 months (5.92 × 3,199 − 18,936 + 789 ≥ 789)
+    /// and at 0.0113× the day rate (which narrows the band too).
+    @Test func thresholdsAreWhereTheRuleItselfTurns() throws {
+        let inputs = try DecisionInputs.defaults()
+        let o = Self.outcome(Self.sampleOptions(), inputs: inputs)
+        #expect(o.recommended == "stay")
+        let byInput = Dictionary(uniqueKeysWithValues: o.thresholds.map { ($0.input, $0) })
+        let effort = try #require(byInput[.effort])
+        #expect(effort.value == nil && effort.closest == "cheapest" && effort.closestLeadUSD == 255.6, "\(effort)")
+        let horizon = try #require(byInput[.horizon])
+        #expect(horizon.value == 3199 && horizon.recommended == "fewest-moves", "\(horizon)")
+        #expect(Decision.recommendation(o.options, inputs: inputs, horizon: 3199) == "fewest-moves")
+        #expect(Decision.recommendation(o.options, inputs: inputs, horizon: 3198) == "stay")
+        let rate = try #require(byInput[.dayRate])
+        let k = try #require(rate.value)
+        #expect(abs(k - 213.12 / 18936) < 1e-9 && rate.recommended == "fewest-moves", "\(rate)")
+    }
+
+    /// On random plans: every threshold found flips the rule at its value and as printed (three
+    /// significant digits, whole months), and does not just short of it; none found means the rule
+    /// holds over the whole range searched, checked on a grid.
+    @Test func randomPlansFlipJustPastThePrintedThresholdAndNotShortOfIt() throws {
+        var inputs = try DecisionInputs.defaults()
+        let plan = PlacementPlan(algorithm: "x", guarantee: "", monthlyCost: 0, allCloudBest: nil, allOnPrem: nil, onPrem: nil, functions: [], notes: [])
+        var found = 0, none = 0
+        for seed in 1...60 {
+            var rng = SeededRandom(seed: UInt64(seed))
+            inputs.horizonMonths = [12, 36, 60][seed % 3]
+            var options: [PlanOption] = []
+            for (k, id) in ["stay", "fewest-moves", "one-provider", "cheapest"].enumerated() {
+                let saving = k == 0 ? Decimal(0) : Decimal(Int(rng.next() % 40_000)) / 100 - 50
+                let points = Int(rng.next() % 60) + (k == 0 ? 0 : 1)
+                let moved = k == 0 ? 0 : k * 3 + Int(rng.next() % 3)
+                options.append(PlanOption(id: id, summary: "", plan: plan, monthlyCost: 500 - saving, saving: saving, functionsMoved: moved,
+                                          effortPoints: points, migrationCost: Decimal(points) * inputs.dayRateUSD, paybackMonths: nil,
+                                          netValue: saving * Decimal(inputs.horizonMonths) - Decimal(points) * inputs.dayRateUSD, lockIn: nil,
+                                          violations: [], relaxed: [], fixes: [], risks: [], sameAs: nil))
+            }
+            let o = Self.outcome(options, inputs: inputs)
+            #expect(o.thresholds.count == 3, "seed \(seed)")
+            for t in o.thresholds {
+                func rule(_ x: Double) -> String {
+                    switch t.input {
+                    case .effort: Decision.recommendation(options, inputs: inputs, effort: x)
+                    case .dayRate: Decision.recommendation(options, inputs: inputs, dayRate: x)
+                    case .horizon: Decision.recommendation(options, inputs: inputs, horizon: Int(x))
+                    }
+                }
+                if t.value == nil { none += 1 } else { found += 1 }
+                guard let v = t.value else {
+                    for step in 0...400 {
+                        let x = t.input == .horizon ? (pow(t.high, Double(step) / 400)).rounded() : (step == 0 ? 0 : t.high * pow(1e-9, 1 - Double(step) / 400))
+                        #expect(rule(x) == o.recommended, "seed \(seed) \(t.input) \(x)")
+                    }
+                    continue
+                }
+                let farther: Double = v > t.today ? 1 : -1
+                #expect(rule(v) != o.recommended && rule(v) == t.recommended, "seed \(seed) \(t)")
+                if t.input == .horizon {
+                    #expect(rule(v - farther) == o.recommended, "seed \(seed) \(t)")
+                } else {
+                    #expect(rule(v * (1 - farther * 1e-6)) == o.recommended, "seed \(seed) \(t)")
+                    // As printed: three significant digits; 1 % past it flips, 1 % short of it does not.
+                    let printed = try #require(Double(Numbers.significant(v, digits: 3).replacingOccurrences(of: ",", with: "")))
+                    if printed > 0, printed * 1.01 < t.high {
+                        #expect(rule(printed * (1 + farther * 0.01)) != o.recommended, "seed \(seed) \(t) printed \(printed)")
+                        #expect(rule(printed * (1 - farther * 0.01)) == o.recommended, "seed \(seed) \(t) printed \(printed)")
+                    }
+                }
+            }
+        }
+        // The random plans exercise both cases.
+        #expect(found > 60 && none > 10, "\(found) found, \(none) none")
+    }
+
+    /// Two owners, each its own account with its own free grant: the what-if bills them as one
+    /// account, so one free grant covers less and stay costs more; with one owner there is none.
+    @Test func ownersBilledAsOneAccountIsAWhatIf() throws {
+        func app(_ key: String, owner: String?) -> AppWorkload {
+            AppWorkload(key: key, functions: [FunctionWorkload(key: FunctionKey(app: key, function: "f"), trigger: .http, memoryMB: 1024,
+                                                               calls: .exact(startSeconds: (0..<3000).map { Double($0) }, durationMs: [Double](repeating: 900, count: 3000)))],
+                        owner: owner)
+        }
+        func decided(owners: [String?]) throws -> (stay: Decimal, scenarios: [ScenarioOutcome]) {
+            var workload = Workload(apps: owners.enumerated().map { app("a\($0.offset)", owner: $0.element) }, spanMinutes: 60)
+            workload.accounts = .perOwner
+            let profiles = try ["azure-consumption", "aws-lambda-arm64"].map { try Self.catalog.profile($0) }
+            let targets = profiles.map { SimulationTarget(profile: $0, pricing: PricingOptions()) }
+            let options = PlacementRequest.simulationOptions(SimulationOptions(), onPrem: nil)
+            let result = try Simulator.run(workload, targets: targets, options: options)
+            let uses = workload.apps.map { FunctionUse(app: $0.key, function: "f", trigger: "http", invocations: 3000) }
+            let report = Advisor.analyse(LockInRequest(functions: uses, candidates: profiles, catalog: Self.catalog, current: "azure-consumption"))
+            let request = DecisionRequest(placement: PlacementRequest(result: result, targets: targets, onPrem: nil,
+                                                                      inputs: try OnPremInputs.defaults(), lockIn: report),
+                                          inputs: try DecisionInputs.defaults())
+            let outcome = try Decision.decide(request)
+            return (outcome.options.first { $0.id == "stay" }?.monthlyCost ?? -1,
+                    try Decision.scenarios(outcome, request: request, workload: workload, options: options))
+        }
+        let two = try decided(owners: ["x", "y"])
+        let one = try #require(two.scenarios.first { $0.id == "one-account" })
+        #expect(one.change == "the 2 owners' accounts billed as one account (one free grant, one set of volume tiers and one concurrency quota for all)")
+        let stayOne = try #require(one.monthlyCost["stay"])
+        #expect(stayOne > two.stay, "one free grant instead of two: \(stayOne) against \(two.stay)")
+        #expect(one.netValue["stay"] == 0, "stay has nothing to fix here: its net value is nought")
+        #expect(try decided(owners: ["x", "x"]).scenarios.allSatisfy { $0.id != "one-account" }, "one owner: one account already")
     }
 
     /// One app of `functions` replayed on `ids` (no free tiers), its lock-in from `current`, and decided.

@@ -53,7 +53,7 @@ struct ClusterReplayTests {
         #expect(Self.near(og.waitMs.p99, 1750))
         #expect(outcome.total.queued == 3)
         #expect(Self.near(outcome.total.waitMs.p50, 1250) && Self.near(outcome.total.waitMs.p99, 1750))
-        #expect(outcome.notes.contains { $0.contains("fixed cluster of 1 servers") && $0.contains("3 calls found no room") })
+        #expect(outcome.notes.contains { $0.contains("fixed cluster of 1 server,") && $0.contains("3 calls found no room") })
         #expect(Self.conserved(outcome))
         // Without the cluster the same calls never wait: four instances of f, one of g.
         let free = try Self.run(Self.apps([f, g]), Self.model(nil))
