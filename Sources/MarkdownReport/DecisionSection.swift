@@ -88,6 +88,18 @@ enum DecisionSection {
         }
     }
 
+    /// What becomes of `mover`'s saving over `choice` when a target `choice` uses retires inside
+    /// the horizon (the retirement what-if's bills after it), e.g. "and the saving ends when …".
+    static func savingAfterRetirement(_ choice: Option, _ mover: Option, _ c: ReportContext, horizon: Int) -> String? {
+        guard let s = retirementScenario(choice, c), let r = s["retirement"], let target = r["target"]?.string,
+              let months = r["months"]?.double, months < Double(horizon),
+              let a0 = s["monthlyCost"]?[choice.id]?.double, let a1 = s["monthlyCost"]?[mover.id]?.double else { return nil }
+        let when = "when \(Text.md(target)) retires \(Numbers.counted(months, "month")) in (the retirement what-if below)"
+        if Numbers.cents(a0) == Numbers.cents(a1) { return "and the saving ends \(when)" }
+        return a0 > a1 ? "and the saving becomes \(Numbers.usd(a0 - a1, .compact)) a month \(when)"
+            : "and \(mover.id) costs \(Numbers.usd(a1 - a0, .compact)) a month more \(when)"
+    }
+
     /// Right after the headline's figure: how long it holds, and what the plan costs once a target
     /// it uses has retired and what it keeps there runs on the successor.
     static func retirementClause(_ choice: Option, _ c: ReportContext) -> String? {
@@ -192,9 +204,11 @@ enum DecisionSection {
             let extra = max(0, best.migration - (stay?.migration ?? 0))
             text += " but its migration, about \(Numbers.count(best.points)) developer-days (\(Numbers.usd(best.migration, .compact))"
             text += extra < best.migration ? ", \(Numbers.usd(extra, .compact)) of it beyond the fixes staying needs too), " : "), "
+            // A payback is worked out at today's saving; a retirement inside the horizon changes it.
+            let ending = savingAfterRetirement(choice, best, c, horizon: horizon)
             text += best.payback.map { m in
-                m > 1200 ? "never pays back within any horizon that matters (\(months(m)))."
-                    : "pays back only after \(months(m))\(m > 120 ? ", longer than any plan is held to" : "")."
+                m > 1200 ? "never pays back within any horizon that matters (\(months(m)) at that saving\(ending.map { ", \($0)" } ?? ""))."
+                    : "pays back only after \(months(m))\(m > 120 ? ", longer than any plan is held to" : "")\(ending.map { " at that saving, \($0)" } ?? "")."
             } ?? "never pays back."
         } else if let saving = choice.saving, saving > 0 {
             let extra = max(0, choice.migration - (stay?.migration ?? 0))
@@ -309,7 +323,13 @@ enum DecisionSection {
         }
         guard !items.isEmpty else { return nil }
         items.sort { $0.distance < $1.distance }
-        return "What would change this verdict, the most decisive first (what-ifs against the runner-up, \(runner.id)):\n\n"
+        // The thresholds value plans at today's bills: say so where a retirement falls inside the horizon.
+        var basis = ""
+        if let r = retirementScenario(choice, c)?["retirement"], let target = r["target"]?.string,
+           let months = r["months"]?.double, months < Double(horizon) {
+            basis = "; the thresholds keep today's bills over all \(horizon) months, as if \(Text.md(target)) did not retire: the retirement what-if prices that"
+        }
+        return "What would change this verdict, the most decisive first (what-ifs against the runner-up, \(runner.id)\(basis)):\n\n"
             + items.map { "- " + $0.text }.joined(separator: "\n")
     }
 
@@ -369,7 +389,7 @@ enum DecisionSection {
         let winner = Text.md(s["recommended"]?.string ?? "")
         guard winner == choice.id else { return text + "**\(winner) would be recommended**." }
         if abs(n0 - n1) < dayRate, runner.moved > choice.moved {
-            text += "within one developer-day of each other, a tie the plan moving fewer functions wins: \(choice.id) would still be recommended"
+            text += "within one developer-day of each other, a tie, which goes to the plan that moves fewer functions now: \(choice.id) would still be recommended"
         } else {
             text += "\(choice.id) would still be recommended"
         }

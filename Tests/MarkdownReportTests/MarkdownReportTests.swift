@@ -503,6 +503,28 @@ private func cells(_ line: Substring) -> Int {
         #expect(verdict.contains("**Migration effort** (Placer's effort points, about a developer-day each, at $789.00 a day) cannot change it on its own: with no migration cost at all, fewest-moves, the closest, would lead stay by only $255.60 over 36 months, less than the tie band of one developer-day ($789.00), within which the plan moving fewer functions wins."), "\(verdict)")
         #expect(verdict.contains("fewest-moves would be recommended only over 3,199 months (about 270 years) or more: never, within any horizon that matters."), "\(verdict)")
         #expect(!verdict.contains("0.00"+"064×"))
+        // The thresholds hold today's bills over the horizon: the list says so where a retirement falls inside it.
+        #expect(verdict.contains("(what-ifs against the runner-up, fewest-moves; the thresholds keep today's bills over all 36 months, as if gcf-gen1 did not retire: the retirement what-if prices that)"), "\(verdict)")
+    }
+
+    /// A tie in the retirement what-if goes to the plan that moves fewer functions now, and a
+    /// payback worked out at today's saving says the saving ends with the retirement.
+    @Test func theRetirementTieAndPaybackSayWhatTheyRestOn() throws {
+        let doc = try fixture("placed") { tree in
+            Self.withOptions(&tree)
+            guard var placement = tree["placement"] as? [String: Any] else { return }
+            placement["scenarios"] = [
+                ["id": "retirement", "change": "gcf-gen1 retiring on 2028-09-30, 22 months in (where it applies), the functions still there moving to cloud-run then at the cost of that move",
+                 "recommended": "stay", "threshold": NSNull(),
+                 "monthlyCost": ["stay": 350, "fewest-moves": 350], "netValue": ["stay": -18_147, "fewest-moves": -18_000],
+                 "retirement": ["target": "gcf-gen1", "successor": "cloud-run", "date": "2028-09-30", "months": 22,
+                                "forcedPoints": ["stay": 22, "fewest-moves": 3], "forcedCost": ["stay": 17_358, "fewest-moves": 2367]]],
+            ]
+            tree["placement"] = placement
+        }
+        let verdict = try #require(section(ReportRenderer.render(doc, name: "r").markdown, "Verdict"))
+        #expect(verdict.contains("within one developer-day of each other, a tie, which goes to the plan that moves fewer functions now: stay would still be recommended"), "\(verdict)")
+        #expect(verdict.contains("and the saving ends when gcf-gen1 retires 22 months in (the retirement what-if below)"), "\(verdict)")
     }
 
     /// A recommended plan that keeps only some functions on the retiring target says which move.
