@@ -94,7 +94,7 @@ enum DecisionSection {
         guard let s = retirementScenario(choice, c), let r = s["retirement"], let target = r["target"]?.string,
               let months = r["months"]?.double, months < Double(horizon),
               let a0 = s["monthlyCost"]?[choice.id]?.double, let a1 = s["monthlyCost"]?[mover.id]?.double else { return nil }
-        let when = "when \(Text.md(target)) retires \(Numbers.counted(months, "month")) in (the retirement what-if below)"
+        let when = "when \(Text.md(target)) retires \(Numbers.counted(months, "month")) in"
         if Numbers.cents(a0) == Numbers.cents(a1) { return "and the saving ends \(when)" }
         return a0 > a1 ? "and the saving becomes \(Numbers.usd(a0 - a1, .compact)) a month \(when)"
             : "and \(mover.id) costs \(Numbers.usd(a1 - a0, .compact)) a month more \(when)"
@@ -208,7 +208,7 @@ enum DecisionSection {
             let ending = savingAfterRetirement(choice, best, c, horizon: horizon)
             text += best.payback.map { m in
                 m > 1200 ? "never pays back within any horizon that matters (\(months(m)) at that saving\(ending.map { ", \($0)" } ?? ""))."
-                    : "pays back only after \(months(m))\(m > 120 ? ", longer than any plan is held to" : "")\(ending.map { " at that saving, \($0)" } ?? "")."
+                    : "pays back only after \(months(m))\(ending == nil ? "" : " at that saving")\(m > 120 ? ", longer than any plan is held to" : "")\(ending.map { ", \($0)" } ?? "")."
             } ?? "never pays back."
         } else if let saving = choice.saving, saving > 0 {
             let extra = max(0, choice.migration - (stay?.migration ?? 0))
