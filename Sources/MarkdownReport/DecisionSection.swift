@@ -110,7 +110,12 @@ enum DecisionSection {
         let total = choice.targets.values.reduce(0, +)
         let which = kept == total ? "every function" : "the \(Numbers.counted(Double(kept), "function")) on \(Text.md(target))"
         let verb = kept == total || kept == 1 ? "moves" : "move"
-        return "The \(Numbers.usd(choice.monthly, .compact)) holds until \(date), when \(Text.md(target)) retires (\(Numbers.counted(months, "month")) in, where it applies: see Platform status): then \(which) \(verb) to \(Text.md(successor)) and \(choice.id) costs \(Numbers.usd(after, .compact)) a month (the retirement what-if below prices the move)."
+        // The forced move's work, where the what-if priced it: a budget line, not only a new monthly bill.
+        var work = ""
+        if let points = r["forcedPoints"]?[choice.id]?.double, let cost = r["forcedCost"]?[choice.id]?.double, points > 0 {
+            work = " (about \(Numbers.counted(points, "developer-day")) of work, \(Numbers.usd(cost, .compact)), to budget before then)"
+        }
+        return "The \(Numbers.usd(choice.monthly, .compact)) holds until \(date), when \(Text.md(target)) retires (\(Numbers.counted(months, "month")) in, where it applies: see Platform status): then \(which) \(verb) to \(Text.md(successor))\(work) and \(choice.id) costs \(Numbers.usd(after, .compact)) a month (the retirement what-if below prices the move)."
     }
 
     /// The lifecycle of the targets the recommended plan uses and of the one functions run on

@@ -494,7 +494,7 @@ private func cells(_ line: Substring) -> Int {
         }
         let verdict = try #require(section(ReportRenderer.render(doc, name: "r").markdown, "Verdict"))
         // Right after the headline's figure: until when it holds, and what follows.
-        #expect(verdict.contains("**Stay on gcf-gen1: $300.00 a month.** The $300.00 holds until 2028-09-30, when gcf-gen1 retires (22 months in, where it applies: see Platform status): then every function moves to cloud-run and stay costs $350.00 a month (the retirement what-if below prices the move)."), "\(verdict)")
+        #expect(verdict.contains("**Stay on gcf-gen1: $300.00 a month.** The $300.00 holds until 2028-09-30, when gcf-gen1 retires (22 months in, where it applies: see Platform status): then every function moves to cloud-run (about 22 developer-days of work, $17,358, to budget before then) and stay costs $350.00 a month (the retirement what-if below prices the move)."), "\(verdict)")
         #expect(verdict.contains("with one free grant for all: stay would then cost $394.12 a month (what-if below)."), "\(verdict)")
         #expect(verdict.contains("- With **the 42 owners' accounts billed as one account (one free grant for all)**, replayed: stay $394.12, fewest-moves $300.50 a month; stay would still be recommended."), "\(verdict)")
         // Equal bills after the retirement say nothing: the net values and the forced moves do.
@@ -545,7 +545,7 @@ private func cells(_ line: Substring) -> Int {
             tree["placement"] = placement
         }
         let verdict = try #require(section(ReportRenderer.render(doc, name: "r").markdown, "Verdict"))
-        #expect(verdict.contains("The $200.00 holds until 2028-09-30, when gcf-gen1 retires (22 months in, where it applies: see Platform status): then the 20 functions on gcf-gen1 move to cloud-run and fewest-moves costs $260.00 a month"), "\(verdict)")
+        #expect(verdict.contains("The $200.00 holds until 2028-09-30, when gcf-gen1 retires (22 months in, where it applies: see Platform status): then the 20 functions on gcf-gen1 move to cloud-run (about 20 developer-days of work, $15,780, to budget before then) and fewest-moves costs $260.00 a month"), "\(verdict)")
     }
 
     @Test func aRetiringPlatformInThePlanAndTheBilledRegionAreNamed() throws {
