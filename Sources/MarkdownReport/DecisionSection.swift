@@ -161,7 +161,9 @@ enum DecisionSection {
         let dayRate = p["dayRateUSD"]?.double ?? 0
         guard let choice = options.first(where: { $0.id == recommended }) else { return [] }
         var out = ["## Verdict", headline(choice, options, c, horizon: horizon)]
-        out.append(optionsTable(options, recommended: recommended, horizon: horizon, dayRate: dayRate))
+        var table = optionsTable(options, recommended: recommended, horizon: horizon, dayRate: dayRate)
+        if let note = retirementTableNote(choice, c, horizon: horizon) { table += " " + note }
+        out.append(table)
         out.append(requirementsLine(options, c))
         if !choice.risks.isEmpty {
             out.append("Risks of \(choice.id): " + choice.risks.map { Text.md($0) }.joined(separator: "; ") + ".")
@@ -284,6 +286,14 @@ enum DecisionSection {
         return table(["plan", "what it does", "USD / month", "saving / month", "moves", "effort (dev-days)", "migration",
                       "payback", "net over \(horizon) months", "lock-in", "requirements"], rows, right: Set(2...9))
             + "\n\nSaving is against staying as today; effort points are about a developer-day each, priced at \(Numbers.usd(dayRate, .compact)) a day; payback counts what a plan spends beyond stay's own fixes; net is \(horizon) months of saving less the migration. Lock-in is 0 (portable) to 100 (locked in), weighted by invocations."
+    }
+
+    /// Under the plan table, where a target the recommended plan uses retires inside the horizon:
+    /// the table holds today's bills over all of it, and the what-if's net values say otherwise.
+    static func retirementTableNote(_ choice: Option, _ c: ReportContext, horizon: Int) -> String? {
+        guard let s = retirementScenario(choice, c), let r = s["retirement"], let target = r["target"]?.string,
+              let months = r["months"]?.double, months < Double(horizon), let net = s["netValue"]?[choice.id]?.double else { return nil }
+        return "These figures keep today's bills for all \(horizon) months, as if \(Text.md(target)) did not retire \(Numbers.counted(months, "month")) in; with the retirement and its forced move, \(choice.id)'s net over \(horizon) months is \(Numbers.usd(net, .compact)) (the retirement what-if below)."
     }
 
     static func requirementsLine(_ options: [Option], _ c: ReportContext) -> String {

@@ -524,6 +524,8 @@ private func cells(_ line: Substring) -> Int {
         }
         let verdict = try #require(section(ReportRenderer.render(doc, name: "r").markdown, "Verdict"))
         #expect(verdict.contains("within one developer-day of each other, a tie, which goes to the plan that moves fewer functions now: stay would still be recommended"), "\(verdict)")
+        // Under the plan table: its figures hold today's bills; the what-if's net value is the one with the retirement.
+        #expect(verdict.contains("These figures keep today's bills for all 36 months, as if gcf-gen1 did not retire 22 months in; with the retirement and its forced move, stay's net over 36 months is -$18,147 (the retirement what-if below)."), "\(verdict)")
         #expect(verdict.contains("pays back only after about 13 years at that saving, longer than any plan is held to, and the saving ends when gcf-gen1 retires 22 months in."), "\(verdict)")
     }
 
