@@ -468,6 +468,17 @@ private func cells(_ line: Substring) -> Int {
         #expect(memory.contains("| shop/checkout | 1,024 MB | 200 MB (mean 150, 40 calls) | 256 MB | 75.0 % |"), "\(memory)")
     }
 
+    /// The retirement what-if of the fixtures: gcf-gen1 retiring 22 months in, its functions moving
+    /// to cloud-run; figures for stay and fewest-moves.
+    static func retirement(recommended: String, after: (Double, Double), net: (Double, Double), points: (Double, Double),
+                           cost: (Double, Double)) -> [String: Any] {
+        ["id": "retirement", "change": "gcf-gen1 retiring on 2028-09-30, 22 months in (where it applies), the functions still there moving to cloud-run then at the cost of that move",
+         "recommended": recommended, "threshold": NSNull(),
+         "monthlyCost": ["stay": after.0, "fewest-moves": after.1], "netValue": ["stay": net.0, "fewest-moves": net.1],
+         "retirement": ["target": "gcf-gen1", "successor": "cloud-run", "date": "2028-09-30", "months": 22,
+                        "forcedPoints": ["stay": points.0, "fewest-moves": points.1], "forcedCost": ["stay": cost.0, "fewest-moves": cost.1]]]
+    }
+
     /// The sample's case: stay, which a retirement 22 months in moves to its successor, whose
     /// owners may be one account, and which no effort estimate alone can overturn.
     @Test func theVerdictSaysHowLongItsFigureHoldsAndWhatEffortCannotChange() throws {
@@ -483,11 +494,7 @@ private func cells(_ line: Substring) -> Int {
             placement["scenarios"] = [
                 ["id": "one-account", "change": "the 42 owners' accounts billed as one account (one free grant for all)", "recommended": "stay", "threshold": NSNull(),
                  "monthlyCost": ["stay": 394.12, "fewest-moves": 300.5], "netValue": ["stay": -789, "fewest-moves": -12_364.32]],
-                ["id": "retirement", "change": "gcf-gen1 retiring on 2028-09-30, 22 months in (where it applies), the functions still there moving to cloud-run then at the cost of that move",
-                 "recommended": "stay", "threshold": NSNull(),
-                 "monthlyCost": ["stay": 350, "fewest-moves": 350], "netValue": ["stay": -18_147, "fewest-moves": -15_791],
-                 "retirement": ["target": "gcf-gen1", "successor": "cloud-run", "date": "2028-09-30", "months": 22,
-                                "forcedPoints": ["stay": 22, "fewest-moves": 3], "forcedCost": ["stay": 17_358, "fewest-moves": 2367]]],
+                Self.retirement(recommended: "stay", after: (350, 350), net: (-18_147, -15_791), points: (22, 3), cost: (17_358, 2367)),
             ]
             tree["placement"] = placement
             tree["accounts"] = ["mode": "per-owner", "count": 42]
@@ -514,11 +521,7 @@ private func cells(_ line: Substring) -> Int {
             Self.withOptions(&tree)
             guard var placement = tree["placement"] as? [String: Any] else { return }
             placement["scenarios"] = [
-                ["id": "retirement", "change": "gcf-gen1 retiring on 2028-09-30, 22 months in (where it applies), the functions still there moving to cloud-run then at the cost of that move",
-                 "recommended": "stay", "threshold": NSNull(),
-                 "monthlyCost": ["stay": 350, "fewest-moves": 350], "netValue": ["stay": -18_147, "fewest-moves": -18_000],
-                 "retirement": ["target": "gcf-gen1", "successor": "cloud-run", "date": "2028-09-30", "months": 22,
-                                "forcedPoints": ["stay": 22, "fewest-moves": 3], "forcedCost": ["stay": 17_358, "fewest-moves": 2367]]],
+                Self.retirement(recommended: "stay", after: (350, 350), net: (-18_147, -18_000), points: (22, 3), cost: (17_358, 2367)),
             ]
             tree["placement"] = placement
         }
@@ -538,11 +541,7 @@ private func cells(_ line: Substring) -> Int {
             placement["options"] = options
             placement["recommended"] = "fewest-moves"
             placement["scenarios"] = [
-                ["id": "retirement", "change": "gcf-gen1 retiring on 2028-09-30, 22 months in (where it applies), the functions still there moving to cloud-run then at the cost of that move",
-                 "recommended": "fewest-moves", "threshold": NSNull(),
-                 "monthlyCost": ["stay": 350, "fewest-moves": 260], "netValue": ["stay": -18_147, "fewest-moves": -12_000],
-                 "retirement": ["target": "gcf-gen1", "successor": "cloud-run", "date": "2028-09-30", "months": 22,
-                                "forcedPoints": ["stay": 22, "fewest-moves": 20], "forcedCost": ["stay": 17_358, "fewest-moves": 15_780]]],
+                Self.retirement(recommended: "fewest-moves", after: (350, 260), net: (-18_147, -12_000), points: (22, 20), cost: (17_358, 15_780)),
             ]
             tree["placement"] = placement
         }

@@ -33,31 +33,26 @@ enum DecimalReading {
         var w: UInt64 = 0
         var digits = 0
         var exponent = 0
-        // Integer part; leading zeros are not significant.
-        while i < n {
-            let d = base[i] &- 48
-            guard d < 10 else { break }
-            if digits > 0 || d != 0 {
-                guard digits < 19 else { return nil }
-                w = w &* 10 &+ UInt64(d)
-                digits &+= 1
-            }
-            i &+= 1
-        }
-        guard i > 0 else { return nil }  // must start with a digit
-        if i < n && base[i] == 0x2E {
-            i &+= 1
+        // The digits from i on, into w (leading zeros are not significant); false past 19 digits.
+        // `fraction`: each digit moves the decimal point one place.
+        @inline(__always) func digitRun(fraction: Bool) -> Bool {
             while i < n {
                 let d = base[i] &- 48
                 guard d < 10 else { break }
                 if digits > 0 || d != 0 {
-                    guard digits < 19 else { return nil }
+                    guard digits < 19 else { return false }
                     w = w &* 10 &+ UInt64(d)
                     digits &+= 1
                 }
-                exponent &-= 1
+                if fraction { exponent &-= 1 }
                 i &+= 1
             }
+            return true
+        }
+        guard digitRun(fraction: false), i > 0 else { return nil }  // must start with a digit
+        if i < n && base[i] == 0x2E {
+            i &+= 1
+            guard digitRun(fraction: true) else { return nil }
         }
         if i < n && (base[i] | 0x20) == 0x65 {
             i &+= 1
