@@ -1,4 +1,3 @@
-import HeapModule
 import Traces
 
 /// Invocations of one scaling unit over a slice of time (a function, or an app's functions
@@ -395,40 +394,6 @@ struct InstancePool {
 struct PartialEntry {
     var slot: Int32
     var serial: UInt32
-}
-
-/// Completion events (time, instance) in a `Heap` (swift-collections' min-max heap), the earliest
-/// first; ties broken by the instance's order of birth (`InstancePool.Slot.serial`), so the order
-/// is total and never depends on insertion history or on which slot an instance reuses (the same
-/// order the hand-written binary heap it replaced gave by index, when slots were never reused).
-struct CompletionHeap {
-    struct Event: Comparable {
-        var time: Double
-        var id: Int32
-        var serial: UInt32
-        @inline(__always) static func < (a: Event, b: Event) -> Bool { a.time < b.time || (a.time == b.time && a.serial < b.serial) }
-    }
-    private var heap = Heap<Event>()
-
-    var isEmpty: Bool { heap.isEmpty }
-    var count: Int { heap.count }
-    /// The earliest completion; nil when none is pending.
-    var first: (time: Double, id: Int32)? { heap.min.map { ($0.time, $0.id) } }
-
-    mutating func push(_ t: Double, _ id: Int32, serial: UInt32) { heap.insert(Event(time: t, id: id, serial: serial)) }
-
-    /// Removes and returns the earliest completion if it is due by `t`.
-    mutating func popFirst(upTo t: Double) -> (time: Double, id: Int32)? {
-        guard let e = heap.min, e.time <= t else { return nil }
-        _ = heap.popMin()
-        return (e.time, e.id)
-    }
-
-    /// Moves the earliest completion's instance to `ends` (its next call); the heap is not empty.
-    mutating func replaceFirst(ends: Double) {
-        guard let e = heap.min else { return }
-        heap.replaceMin(with: Event(time: ends, id: e.id, serial: e.serial))
-    }
 }
 
 /// The hybrid histogram policy's per-app state (Shahrad et al., "Serverless in the Wild",

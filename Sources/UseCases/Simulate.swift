@@ -124,7 +124,7 @@ public struct SimulationRun {
     /// sections. Notes and lock-in diagnostics go to `progress`.
     public static func run(_ request: SimulationRequest, progress: some ProgressObserver = IgnoringProgress()) throws -> SimulationRun {
         let setup = try TargetSetup(request)
-        let (plan, fitted) = (setup.plan, setup.fitted)
+        let plan = setup.plan
         var targets = setup.targets
         let catalog = setup.catalog
         let ids = targets.map(\.profile.id)
