@@ -59,6 +59,24 @@ struct CompletionHeapTests {
         #expect(heap.isEmpty && heap.popFirst(upTo: .infinity) == nil)
     }
 
+    /// Times of every sign and size come back bit for bit, in the order of `<` on doubles (−0 and
+    /// +0 equal, the serial deciding between them).
+    @Test func negativeTimesAndZerosKeepTheirOrderAndBits() {
+        let times: [Double] = [3, -0.0, 0, -1e-300, -2.5, .leastNonzeroMagnitude, -.greatestFiniteMagnitude, 1e300, .infinity, 0, -0.0, 7]
+        var heap = CompletionHeap()
+        var reference = Heap<Reference>()
+        for (k, t) in times.enumerated() {
+            let serial = UInt32((k * 5) % times.count)
+            heap.push(t, Int32(k), serial: serial)
+            reference.insert(Reference(time: t, id: Int32(k), serial: serial))
+        }
+        while let expected = reference.popMin() {
+            let got = heap.popFirst(upTo: .infinity)
+            #expect(got?.time.bitPattern == expected.time.bitPattern && got?.id == expected.id)
+        }
+        #expect(heap.isEmpty)
+    }
+
     /// A copy of a pool's heap is its own: popping the copy leaves the original whole (tests read a
     /// pool's pending completions by popping a copy).
     @Test func aCopyIsIndependent() {
