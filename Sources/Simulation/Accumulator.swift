@@ -93,6 +93,8 @@ struct Accumulator {
     var currentApp = 0
     /// Scaling units replayed per minute (`FastPlan`), and their calls.
     var fastUnits = 0, fastCalls = 0
+    /// Calls of the units the per-minute path declined, by its reason (none when it was off).
+    var declinedCalls: [FastPlan.Refusal: Int] = [:]
     /// Asynchronous calls their unit's limits would have delayed past the maximum wait, discarded.
     var discarded = 0
     /// The bound of the account's calls in flight that this worker's units add to (nil unless the
@@ -140,6 +142,7 @@ struct Accumulator {
         unpricedApps += other.unpricedApps
         fastUnits += other.fastUnits
         fastCalls += other.fastCalls
+        declinedCalls.merge(other.declinedCalls, uniquingKeysWith: +)
         discarded += other.discarded
         accountBounds.merge(other.accountBounds, uniquingKeysWith: AccountBounds.add)
     }
@@ -421,6 +424,8 @@ struct Accumulator {
                                     pricing: bill == nil ? nil : target.target.pricing,
                                     instanceMemory: memoryBases.isEmpty ? nil : target.model.instanceMemory.map { InstanceMemoryUse(rule: $0, bases: memoryBases) })
         outcome.perMinuteCalls = fastCalls
+        outcome.perCallReasons = declinedCalls.map { PerCallReason(words: $0.key.words, calls: $0.value) }
+            .sorted { ($0.calls, $1.words) > ($1.calls, $0.words) }
         return outcome
     }
 

@@ -85,7 +85,7 @@ struct FastPlan {
     }
 
     /// Why a unit replays call by call instead (`make`).
-    enum Refusal: Error, Equatable {
+    enum Refusal: Error, Hashable {
         /// Per-invocation calls, or binned calls without a duration table or without calls.
         case notBinned
         /// Provisioned instances, or billing per instance lifetime.
@@ -116,6 +116,25 @@ struct FastPlan {
         /// A fixed cluster: whether a call finds room depends on every other unit's instances at
         /// that moment, which per-minute expectations do not know (`ClusterReplay` replays every call).
         case finiteCluster
+
+        /// The reason in a few words, for `placer bench trace`.
+        var words: String {
+            switch self {
+            case .notBinned: "calls per invocation"
+            case .provisionedOrInstanceBilled: "provisioned or billed per instance"
+            case .keepAlive: "keep-alive policy"
+            case .fewCalls: "few calls"
+            case .idleGap: "idle gap"
+            case .light: "light"
+            case .longCalls: "long calls"
+            case .mayTimeOut: "may time out"
+            case .arrivals: "arrival mode"
+            case .needsSecondInstance: "needs a second packed instance"
+            case .limitsBind: "limits bind"
+            case .appOfSingleRequestInstances: "app of one-request instances"
+            case .finiteCluster: "fixed cluster"
+            }
+        }
     }
 
     /// The plan for `function` on `model`, or why the exact path must replay it.

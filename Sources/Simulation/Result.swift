@@ -121,6 +121,9 @@ public struct TargetOutcome: Sendable {
     /// Calls of the units replayed per minute (`FastPlan`), not call by call; 0 when every call
     /// was replayed (a replay-run figure, not in the JSON result: its notes say the same).
     public var perMinuteCalls = 0
+    /// Calls of the units the per-minute path declined, by its reason, most calls first (a
+    /// replay-run figure for `placer bench trace`, not in the JSON result; empty with `--exact`).
+    public var perCallReasons: [PerCallReason] = []
     /// What that replay asked of the cluster, and whether it stopped early (nil without a cluster).
     public var clusterUse: ClusterUse? = nil
 }
@@ -138,4 +141,10 @@ public struct SimulationResult: Sendable {
     public var accounts = AccountSummary(mode: .one, count: 1)
     /// Further top-level sections computed outside the simulation (e.g. `lockIn`), by name.
     public var sections: [String: JSONValue] = [:]
+}
+
+/// Why some units' calls were replayed call by call (`FastPlan.Refusal`), and how many calls.
+public struct PerCallReason: Sendable, Equatable {
+    public var words: String
+    public var calls: Int
 }

@@ -146,17 +146,25 @@ public enum Simulator {
         var expand = [Bool](repeating: !options.fastPath, count: app.functions.count)
         var perMinute = groups.map { [Bool](repeating: false, count: $0.count) }
         var crossings = [[Int: FastPlan.Crossings]](repeating: [:], count: app.functions.count)
+        // Each function's calls, counted once when a target first declines a unit of the app.
+        var callCounts: [Int] = []
+        func calls(_ f: Int) -> Int {
+            if callCounts.isEmpty { callCounts = app.functions.map(\.calls.count) }
+            return callCounts[f]
+        }
         for t in targets.indices {
             if groups[t].count == 1, app.functions.count > 1 {
                 // An app scaling as one unit: planned per minute as a whole, or every function expanded.
                 let g = groups[t][0]
-                if options.fastPath, g.series == nil,
-                   case .success(let plan) = AppPlan.make(app, model: targets[t].model, concurrency: Int(g.pool.c), provisioned: Int(g.pool.reserved),
-                                                         timeoutMs: g.timeoutMs, mode: options.arrivals, clock: targets[t].clock,
-                                                         instanceBilling: g.instanceBilling, spanMinutes: workload.spanMinutes) {
+                guard options.fastPath, g.series == nil else { expand = expand.map { _ in true }; continue }
+                switch AppPlan.make(app, model: targets[t].model, concurrency: Int(g.pool.c), provisioned: Int(g.pool.reserved),
+                                    timeoutMs: g.timeoutMs, mode: options.arrivals, clock: targets[t].clock,
+                                    instanceBilling: g.instanceBilling, spanMinutes: workload.spanMinutes) {
+                case .success(let plan):
                     acc[t].replay(plan, &groups[t][0])
                     perMinute[t][0] = true
-                } else {
+                case .failure(let reason):
+                    acc[t].declinedCalls[reason, default: 0] += app.functions.indices.reduce(0) { $0 + calls($1) }
                     expand = expand.map { _ in true }
                 }
                 continue
@@ -173,7 +181,8 @@ public enum Simulator {
                 case .success(let plan):
                     acc[t].replay(plan, &groups[t][f])
                     perMinute[t][f] = true
-                case .failure:
+                case .failure(let reason):
+                    acc[t].declinedCalls[reason, default: 0] += calls(f)
                     expand[f] = true
                 }
             }

@@ -55,6 +55,9 @@ extension Bench {
         public var target: String
         /// Calls of the sample the default path replayed per minute rather than call by call.
         public var perMinuteCalls: Int
+        /// The sample's calls the default path replayed call by call, by the reason the per-minute
+        /// path declined their unit, most calls first.
+        public var perCallReasons: [PerCallReason]
         public var fields: [FieldCheck]
         public var holds: Bool { fields.allSatisfy(\.holds) }
     }
@@ -149,7 +152,7 @@ extension Bench {
             FieldCheck(name: name, fast: a, exact: b, tolerance: perMinute ? tolerance : 0)
         }
         let cost = { (o: TargetOutcome) in NSDecimalNumber(decimal: o.total.monthlyCost?.total ?? 0).doubleValue }
-        return TargetCheck(target: fast.id, perMinuteCalls: fast.perMinuteCalls, fields: [
+        return TargetCheck(target: fast.id, perMinuteCalls: fast.perMinuteCalls, perCallReasons: fast.perCallReasons, fields: [
             FieldCheck(name: "invocations", fast: Double(fast.total.invocations), exact: Double(exact.total.invocations), tolerance: 0),
             FieldCheck(name: "throttled", fast: Double(fast.total.throttled), exact: Double(exact.total.throttled), tolerance: 0),
             field("cold starts", Double(fast.total.coldStarts), Double(exact.total.coldStarts), 0.3),

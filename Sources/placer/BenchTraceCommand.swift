@@ -56,6 +56,11 @@ struct BenchTraceCommand: ParsableCommand {
         for c in f.checks {
             let lead = c.perMinuteCalls > 0 ? "\(c.perMinuteCalls) calls per minute, within tolerance" : "every call replayed, equal"
             print("  \(c.target): \(c.holds ? "holds" : "FAILS") (\(lead))")
+            let all = c.perMinuteCalls + c.perCallReasons.reduce(0) { $0 + $1.calls }
+            if !c.perCallReasons.isEmpty, all > 0 {
+                let parts = c.perCallReasons.map { "\($0.words) \($0.calls) (\(fixed(Double($0.calls) / Double(all) * 100)) %)" }
+                print("    call by call: " + parts.joined(separator: ", "))
+            }
             for x in c.fields where !x.holds || x.fast != x.exact {
                 print("    \(x.name): \(String(format: "%.10g", x.fast)) against exact \(String(format: "%.10g", x.exact)) (\(fixed(x.relative * 100, 3)) %, allowed \(fixed(x.tolerance * 100, 1)) %)")
             }

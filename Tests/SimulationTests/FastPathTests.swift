@@ -33,6 +33,27 @@ struct FastPathTests {
         return model
     }
 
+    /// Every call is either in a unit the per-minute path took or counted under the reason it
+    /// declined its unit (`TargetOutcome.perCallReasons`, what `placer bench trace` prints).
+    @Test func declinedUnitsAreCountedByReason() throws {
+        func function(_ app: String, _ counts: [Int32]) -> AppWorkload {
+            var f = Self.binned(counts, percentiles: [Double](repeating: 200, count: 7))
+            f.key = FunctionKey(app: app, function: "f")
+            return AppWorkload(key: app, functions: [f])
+        }
+        let workload = Workload(apps: [function("busy", [Int32](repeating: 60, count: 1440)),
+                                       function("light", [Int32](repeating: 10, count: 1440)),
+                                       function("few", [Int32](repeating: 2, count: 100))],
+                                spanMinutes: 1440)
+        let target = SimulationTarget(profile: try SimulationTests.profile(), model: try Self.lambda(coldStart: .fixed(ms: 100)))
+        for fast in [true, false] {
+            let o = try Simulator.run(workload, targets: [target], options: SimulationOptions(seed: 3, fastPath: fast)).targets[0]
+            #expect(o.total.invocations == 86_400 + 14_400 + 200)
+            #expect(o.perMinuteCalls == (fast ? 86_400 : 0))
+            #expect(o.perCallReasons == (fast ? [PerCallReason(words: "light", calls: 14_400), PerCallReason(words: "few calls", calls: 200)] : []))
+        }
+    }
+
     @Test func bitForBitWhereItIsExact() throws {
         // 60 calls a minute, 1 s apart, 2.5 s each, no init time: 3 in flight at every moment,
         // so 3 instances, 3 cold starts, and every call billed 2,500 ms. Both paths must say
