@@ -152,7 +152,8 @@ struct FastPlan {
         guard provisioned == 0, !instanceBilling else { return .failure(.provisionedOrInstanceBilled) }
         guard case .fixed(let idle) = model.keepAlive, idle >= 120 else { return .failure(.keepAlive) }
         let first = Int(callMinutes[0]), last = Int(callMinutes[callMinutes.count - 1])
-        guard first >= 0, last < spanMinutes, function.calls.count > fewestCalls else { return .failure(.fewCalls) }
+        let total = function.calls.count
+        guard first >= 0, last < spanMinutes, total > fewestCalls else { return .failure(.fewCalls) }
         // Per minute every call runs its drawn duration in full: a call the timeout would cut
         // (counted, billed to the timeout) is the exact path's.
         let longest = ArrivalExpansion.longestMs(function.calls)
@@ -165,9 +166,8 @@ struct FastPlan {
         for k in callMinutes.indices.dropFirst() where Int(callMinutes[k] - callMinutes[k - 1]) > maxGap { return .failure(.idleGap) }
         // Lighter units replay exactly: below about 20 calls a minute the level crossings drift
         // (instance-seconds +7 %, cold starts +20 % at 1–7 calls a minute; see docs/result.md).
-        if Double(function.calls.count) < busyPerMinute * Double(last - first + 1) { return .failure(.light) }
+        if Double(total) < busyPerMinute * Double(last - first + 1) { return .failure(.light) }
         guard var plan = calls(of: function, clock: clock) else { return .failure(.notBinned) }
-        plan.longestMs = longest
         let (minutes, counts, days, dayOf) = (plan.minutes, plan.counts, plan.days, plan.dayOf)
         // The keep-alive window in whole minutes; instances stay up to `window` minutes after the
         // last minute that reached them.
