@@ -62,6 +62,12 @@ func select(_ v: UnsafeMutableBufferPointer<Double>, _ k: Int, upTo end: Int) ->
 /// value, but keeps every value (16,384 measured slower than 4,096 in `bench simulate`).
 let exactLimit = 4_096
 
+/// A target's instance-seconds and MB-seconds per minute (`Accumulator.instPartial` and the
+/// others): fixed-point integers whose sums do not depend on the order they are added in.
+struct MinuteSums {
+    var instPartial: [Int64] = [], instWhole: [Int64] = [], mbPartial: [Int64] = [], mbWhole: [Int64] = []
+}
+
 /// One target's running totals over a chunk of apps (and, merged, over the whole workload).
 struct Accumulator {
     var total = Outcome()
@@ -105,15 +111,33 @@ struct Accumulator {
     /// Integers, so sums do not depend on which worker or shard replayed which unit.
     var accountBounds: [Int: Int] = [:]
 
-    init(spanMinutes: Int, target: PreparedTarget) {
-        self.init(spanMinutes: spanMinutes, days: target.days)
+    /// - Parameter minutes: whether it holds its own per-minute sums; a chunk's accumulator is
+    ///   lent its worker's instead (`swapMinutes`), so a chunk waiting to be merged holds none.
+    init(spanMinutes: Int, target: PreparedTarget, minutes: Bool = true) {
+        self.init(spanMinutes: spanMinutes, days: target.days, minutes: minutes)
     }
 
-    init(spanMinutes: Int, days: Decimal) {
+    init(spanMinutes: Int, days: Decimal, minutes: Bool = true) {
         self.spanMinutes = spanMinutes
         usage = UsageSummary(days: days)
-        let zeros = [Int64](repeating: 0, count: spanMinutes + 2)
+        let zeros = [Int64](repeating: 0, count: minutes ? spanMinutes + 2 : 0)
         instPartial = zeros; instWhole = zeros; mbPartial = zeros; mbWhole = zeros
+    }
+
+    /// Exchanges the per-minute sums with `sums` (a worker's, kept across its chunks).
+    mutating func swapMinutes(_ sums: inout MinuteSums) {
+        swap(&instPartial, &sums.instPartial); swap(&instWhole, &sums.instWhole)
+        swap(&mbPartial, &sums.mbPartial); swap(&mbWhole, &sums.mbWhole)
+    }
+
+    /// Adds per-minute sums kept apart (a worker's); integers, so the order of adding them does
+    /// not matter.
+    mutating func addMinutes(_ sums: MinuteSums) {
+        guard !sums.instPartial.isEmpty else { return }
+        for i in instPartial.indices {
+            instPartial[i] &+= sums.instPartial[i]; instWhole[i] &+= sums.instWhole[i]
+            mbPartial[i] &+= sums.mbPartial[i]; mbWhole[i] &+= sums.mbWhole[i]
+        }
     }
 
     mutating func absorb(_ other: Accumulator) {
@@ -132,10 +156,7 @@ struct Accumulator {
         histogram.merge(other.histogram)
         usage = usage + other.usage
         for (account, used) in other.accountUsage { accountUsage[account] = accountUsage[account].map { $0 + used } ?? used }
-        for i in instPartial.indices {
-            instPartial[i] &+= other.instPartial[i]; instWhole[i] &+= other.instWhole[i]
-            mbPartial[i] &+= other.mbPartial[i]; mbWhole[i] &+= other.mbWhole[i]
-        }
+        addMinutes(MinuteSums(instPartial: other.instPartial, instWhole: other.instWhole, mbPartial: other.mbPartial, mbWhole: other.mbWhole))
         memoryRaised += other.memoryRaised
         memoryBases.merge(other.memoryBases, uniquingKeysWith: +)
         unpriced += other.unpriced

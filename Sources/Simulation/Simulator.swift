@@ -103,16 +103,17 @@ public enum Simulator {
             prepared.map { $0.model.accountConcurrency == nil || $0.model.prewarmedPool != nil || $0.model.cluster != nil ? nil
                 : OverlapCounter(spanMinutes: workload.spanMinutes) }
         }
-        let latencies = (0..<workers).map { _ in WorkerLatencies(targets: prepared.count) }
+        let latencies = (0..<workers).map { _ in WorkerLatencies(targets: prepared.count, spanMinutes: workload.spanMinutes) }
         let next = Counter()
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             while true {
                 let chunk = next.take()
                 guard chunk < chunkCount else { break }
                 var partial = independentIndices.map { t in
-                    var acc = Accumulator(spanMinutes: workload.spanMinutes, target: prepared[t])
+                    var acc = Accumulator(spanMinutes: workload.spanMinutes, target: prepared[t], minutes: false)
                     acc.overlap = overlaps[worker][t]
                     swap(&acc.histogram, &latencies[worker].histograms[t])
+                    acc.swapMinutes(&latencies[worker].minutes[t])
                     return acc
                 }
                 let range = (chunk * chunkApps)..<min(apps.count, (chunk + 1) * chunkApps)
@@ -122,13 +123,17 @@ public enum Simulator {
                 }
                 for (i, t) in independentIndices.enumerated() {
                     swap(&partial[i].histogram, &latencies[worker].histograms[t])
+                    partial[i].swapMinutes(&latencies[worker].minutes[t])
                     merger.add(chunk: chunk, target: t, partial[i])
                 }
             }
         }
         var totals = merger.finish()
         for t in prepared.indices {
-            for worker in latencies { totals[t].histogram.merge(worker.histograms[t]) }
+            for worker in latencies {
+                totals[t].histogram.merge(worker.histograms[t])
+                totals[t].addMinutes(worker.minutes[t])
+            }
         }
         return (totals, overlaps)
     }
@@ -302,15 +307,21 @@ struct BillingClock: Sendable {
     }
 }
 
-/// One worker's latencies per target, from every chunk it replayed: a chunk's accumulators take
-/// them in and hand them back, so the 256 KB of counters are copied and merged once per worker,
-/// not once per chunk of 8 apps. Histograms add integer counts, so which worker held a latency
-/// never changes the total. Touched by its own worker only until all have finished.
+/// One worker's latencies and per-minute sums per target, from every chunk it replayed: a chunk's
+/// accumulators take them in and hand them back, so the 256 KB of counters and the arrays the
+/// length of the trace are made and merged once per worker, not once per chunk of 8 apps.
+/// Histograms and the sums add integers, so which worker held a figure never changes the total. Touched by its own worker only until all have finished.
 final class WorkerLatencies: @unchecked Sendable {
     var histograms: [PercentileHistogram]
+    /// Per target, the instance and memory seconds per minute of every chunk the worker replayed:
+    /// lent to each chunk's accumulator, so that a chunk waiting for the ones before it to be
+    /// merged (`Merger`) holds no arrays the length of the trace, and no chunk allocates them.
+    var minutes: [MinuteSums]
 
-    init(targets: Int) {
+    init(targets: Int, spanMinutes: Int) {
         histograms = [PercentileHistogram](repeating: .latencies, count: targets)
+        let zeros = [Int64](repeating: 0, count: spanMinutes + 2)
+        minutes = [MinuteSums](repeating: MinuteSums(instPartial: zeros, instWhole: zeros, mbPartial: zeros, mbWhole: zeros), count: targets)
     }
 }
 

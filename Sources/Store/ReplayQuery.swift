@@ -85,22 +85,22 @@ extension TraceStore {
                 function.owner = row["owner"]
                 trace.functions.append(function)
             }
-            // Minute series: one row per function and file, merged in minute order.
-            var pairs: [Int: [(Int32, Int32)]] = [:]
-            let series = try Row.fetchCursor(db, sql: "SELECT function_id, points FROM minute_series WHERE metric = 'invocations' ORDER BY function_id, first_minute")
-            while let row = try series.next() {
-                guard let f = index[row["function_id"]] else { continue }
-                try Self.parsePoints(row["points"], into: &pairs[f, default: []])
-            }
-            for (f, list) in pairs {
-                if zip(list, list.dropFirst()).allSatisfy({ $0.0 < $1.0 }) {
-                    trace.functions[f].minutes = list.map(\.0)
-                    trace.functions[f].counts = list.map(\.1)
-                    continue
+            // Minute series: one row per function and file, merged in minute order. A function's
+            // rows are read into scratch arrays and stored at their exact size, so a long trace
+            // costs 8 bytes a minute with calls once loaded, and one function's worth on the way.
+            var scratch: [(Int32, Int32)] = []
+            var current: Int? = nil
+            func store() throws {
+                defer { scratch.removeAll(keepingCapacity: true) }
+                guard let f = current, !scratch.isEmpty else { return }
+                if zip(scratch, scratch.dropFirst()).allSatisfy({ $0.0 < $1.0 }) {
+                    trace.functions[f].minutes = scratch.map(\.0)
+                    trace.functions[f].counts = scratch.map(\.1)
+                    return
                 }
                 // Overlapping files: add up the counts of the same minute.
                 var merged: [Int32: Int32] = [:]
-                for (m, c) in list {
+                for (m, c) in scratch {
                     let (sum, overflow) = merged[m, default: 0].addingReportingOverflow(c)
                     guard !overflow else {
                         throw StoredValueError(message: "function \(trace.functions[f].key.function) has more than \(Int32.max) calls in minute \(m) across its files")
@@ -111,6 +111,16 @@ extension TraceStore {
                 trace.functions[f].minutes = minutes
                 trace.functions[f].counts = minutes.map { merged[$0] ?? 0 }
             }
+            let series = try Row.fetchCursor(db, sql: "SELECT function_id, points FROM minute_series WHERE metric = 'invocations' ORDER BY function_id, first_minute")
+            while let row = try series.next() {
+                guard let f = index[row["function_id"]] else { continue }
+                if f != current {
+                    try store()
+                    current = f
+                }
+                try Self.parsePoints(row["points"], into: &scratch)
+            }
+            try store()
             try Self.measuredCPU(db, index: index, into: &trace)
             for row in try Row.fetchAll(db, sql: "SELECT * FROM duration_percentiles ORDER BY function_id, day") {
                 guard let f = index[row["function_id"]] else { continue }

@@ -159,6 +159,33 @@ private func ingested(_ outcome: IngestOutcome) -> ReadSummary? {
         #expect(s.triggers.first { $0.trigger == "http" }?.invocations == 2904)
     }
 
+    /// A function's minute series from several files are joined in minute order, counts of a
+    /// minute two files both hold added up; functions never mix, whatever order their rows come in.
+    @Test func minuteSeriesJoinAcrossFilesPerFunction() throws {
+        let store = try TraceStore()
+        let header = "HashOwner,HashApp,HashFunction,Trigger," + (1...1440).map(String.init).joined(separator: ",")
+        func file(_ day: Int, _ rows: [(String, [Int: Int])]) throws -> String {
+            let lines = rows.map { app, counts in
+                var cells = Array(repeating: "0", count: 1440)
+                for (minute, n) in counts { cells[minute - 1] = String(n) }
+                return "o,\(app),f-\(app),http," + cells.joined(separator: ",")
+            }
+            return try temporaryFile("invocations_per_function_md.anon.d0\(day).csv", header + "\n" + lines.joined(separator: "\n") + "\n")
+        }
+        _ = try store.ingest(path: try file(2, [("a", [1: 5, 1440: 6]), ("c", [7: 1])]))
+        _ = try store.ingest(path: try file(1, [("b", [3: 2]), ("a", [2: 3, 10: 4])]))
+        // A second file of day 1: a's minute 10 again, and minute 11.
+        _ = try store.ingest(path: try file(1, [("a", [10: 1, 11: 9])]))
+        let trace = try store.replayTrace()
+        func series(_ app: String) -> [[Int32]] {
+            let f = trace.functions.first { $0.key.app == app }!
+            return [f.minutes, f.counts]
+        }
+        #expect(series("a") == [[1, 9, 10, 1440, 2879], [3, 5, 9, 5, 6]])
+        #expect(series("b") == [[2], [2]])
+        #expect(series("c") == [[1446], [1]])
+    }
+
     @Test func huaweiDelaysAreWeightedByRequests() throws {
         let store = try TraceStore()
         _ = try store.ingest(path: fixture("huawei/requests_minute/day_000.csv"))
