@@ -11,15 +11,16 @@ struct RepeatedText {
     private(set) var text = ""
     private var isSet = false
 
-    /// The text of `field`, and whether it differs from the previous call's.
-    mutating func update(_ field: UnsafeBufferPointer<UInt8>) -> (text: String, changed: Bool) {
-        if isSet && field.count == bytes.count
-            && (field.count == 0 || bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, field.baseAddress!, field.count) == 0 })) {
-            return (text, false)
-        }
+    /// True when `field` holds the bytes last `set`.
+    @inline(__always) func matches(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+        isSet && field.count == bytes.count
+            && (field.count == 0 || bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, field.baseAddress!, field.count) == 0 }))
+    }
+
+    /// Takes `field`'s bytes and text.
+    mutating func set(_ field: UnsafeBufferPointer<UInt8>) {
         isSet = true
         bytes = Array(field)
         text = String(decoding: field, as: UTF8.self)
-        return (text, true)
     }
 }
