@@ -114,9 +114,18 @@ struct BlockBuffer {
     }
 
     /// Appends timed calls given as columns: the same buffer as `append` of each call in turn.
-    mutating func append(_ calls: InvocationColumns) {
+    /// A buffer past 65,536 calls reserves room for `blockCapacity` at once instead of growing
+    /// by doubling, each doubling a copy into fresh memory (untouched room costs no memory).
+    mutating func append(_ calls: InvocationColumns, blockCapacity: Int) {
         let index = durations.count
         let n = calls.count
+        if index + n > durations.capacity && index >= 1 << 16 && blockCapacity > durations.capacity {
+            starts.reserveCapacity(blockCapacity)
+            durations.reserveCapacity(blockCapacity)
+            for column in [\BlockBuffer.cpu, \.memory, \.maxMemory, \.initMs, \.billedMs, \.cold] where !self[keyPath: column].values.isEmpty {
+                self[keyPath: column].values.reserveCapacity(blockCapacity)
+            }
+        }
         starts.append(contentsOf: calls.starts)
         durations.append(contentsOf: calls.durationsMs)
         cpu.append(calls.cpuMs, count: n, at: index)
@@ -203,7 +212,7 @@ struct BlockWriter {
         var done = 0
         while done < calls.count {
             let n = min(calls.count - done, capacity - buffers[i].count)
-            buffers[i].append(calls.slice(done..<(done + n)))
+            buffers[i].append(calls.slice(done..<(done + n)), blockCapacity: capacity)
             done += n
             if buffers[i].count >= capacity {
                 try buffers[i].write(db, functionID: functionID, fileID: fileID, timed: true)

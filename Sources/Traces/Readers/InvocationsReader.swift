@@ -28,6 +28,8 @@ final class InvocationsReader: RowReader {
         /// The last row's function and app names, and the key they made.
         var function = RepeatedText(), app = RepeatedText()
         var lastKey: FunctionKey?
+        /// Whether `lastKey` is set (read on every row, without copying the key).
+        var hasKey = false
         /// Whether the last row named no app (its app is its function).
         var appIsFunction = false
     }
@@ -95,7 +97,7 @@ final class InvocationsReader: RowReader {
         var appBytes: UnsafeBufferPointer<UInt8>?
         if let app, !row.isEmpty(app) { appBytes = row.bytes(app) }
         let appSame = appBytes.map { names.pointee.app.matches($0) && !names.pointee.appIsFunction } ?? names.pointee.appIsFunction
-        if functionSame, appSame, names.pointee.lastKey != nil { return nil }
+        if functionSame, appSame, names.pointee.hasKey { return nil }
         if !functionSame { names.pointee.function.set(functionBytes) }
         if let appBytes, !names.pointee.app.matches(appBytes) { names.pointee.app.set(appBytes) }
         names.pointee.appIsFunction = appBytes == nil
@@ -104,6 +106,7 @@ final class InvocationsReader: RowReader {
         // Other bytes may spell the same text (invalid UTF-8 decodes to replacement characters).
         guard key != names.pointee.lastKey else { return nil }
         names.pointee.lastKey = key
+        names.pointee.hasKey = true
         return key
     }
 
