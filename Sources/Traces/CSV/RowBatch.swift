@@ -202,7 +202,9 @@ final class RowBatch {
                 var fieldStart = 0
                 for f in 0..<fields {
                     let fieldEnd = fieldEnds[f]
-                    values[f] = DecimalReading.value(UnsafeBufferPointer(start: out + fieldStart, count: fieldEnd - fieldStart)) ?? .nan
+                    // From the line as read, not from the copy just written: loading a word of
+                    // bytes just stored stalls the processor (no store-to-load forwarding).
+                    values[f] = DecimalReading.value(UnsafeBufferPointer(start: start + fieldStart, count: fieldEnd - fieldStart)) ?? .nan
                     fieldStart = fieldEnd + 1
                 }
             }
