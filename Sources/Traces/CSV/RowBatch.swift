@@ -34,12 +34,19 @@ final class RowBatch {
     /// rows are a few fields, most of them numbers): the handling thread then finds them read.
     let readsNumbers: Bool
 
+    /// The file's bytes as read while this batch was current, whole chunks in order: the handling
+    /// thread takes the file's fingerprint from them, which leaves the parsing thread less to do.
+    private var raw: UnsafeMutableRawPointer
+    private var rawCapacity = 0
+    private(set) var rawCount = 0
+
     init(readsNumbers: Bool = false) {
         self.readsNumbers = readsNumbers
         bytes = .allocate(capacity: capacity)
         ends = .allocate(capacity: endsCapacity)
         numbers = .allocate(capacity: readsNumbers ? endsCapacity : 0)
         entryStorage = .allocate(capacity: Self.entryCapacity)
+        raw = .allocate(byteCount: 0, alignment: 16)
     }
 
     deinit {
@@ -47,14 +54,33 @@ final class RowBatch {
         ends.deallocate()
         numbers.deallocate()
         entryStorage.deallocate()
+        raw.deallocate()
     }
 
     var isEmpty: Bool { entryCount == 0 }
+
+    /// Keeps a copy of `chunk`, read from the file while this batch is current.
+    func appendRaw(_ chunk: UnsafeRawBufferPointer) {
+        guard let source = chunk.baseAddress, chunk.count > 0 else { return }
+        if rawCount + chunk.count > rawCapacity {
+            let grown = UnsafeMutableRawPointer.allocate(byteCount: max(rawCapacity * 2, rawCount + chunk.count), alignment: 16)
+            grown.copyMemory(from: raw, byteCount: rawCount)
+            raw.deallocate()
+            raw = grown
+            rawCapacity = max(rawCapacity * 2, rawCount + chunk.count)
+        }
+        (raw + rawCount).copyMemory(from: source, byteCount: chunk.count)
+        rawCount += chunk.count
+    }
+
+    /// The file's bytes read while this batch was current.
+    var rawBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: raw, count: rawCount) }
 
     /// The rows, in order.
     var entries: UnsafeBufferPointer<Entry> { UnsafeBufferPointer(start: entryStorage, count: entryCount) }
 
     func reset() {
+        rawCount = 0
         used = 0
         endsUsed = 0
         entryCount = 0
