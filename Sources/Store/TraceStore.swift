@@ -20,8 +20,10 @@ public final class TraceStore {
     /// long enough for a large file's ingest to commit, short enough that a stuck one is reported.
     public static let defaultWait: Double = 60
 
-    /// The page size of a database Placer creates, bytes (SQLite's largest).
-    static let newPageSize = 65_536
+    /// The page size of a database Placer creates, bytes. Not larger: SQLite keeps a statement
+    /// journal in memory up to 64 KiB and writes the rest to a temporary file, and with 32 or
+    /// 64 KiB pages one or two pages of an `UPDATE` or a migration already spill (docs/schema.md).
+    static let newPageSize = 16_384
     /// The WAL size past which a commit checkpoints it: SQLite's default, 1,000 pages of 4 KiB.
     static let checkpointBytes = 4_096_000
 
@@ -31,10 +33,10 @@ public final class TraceStore {
         var configuration = Configuration()
         configuration.busyMode = .timeout(wait)
         configuration.prepareDatabase { db in
-            // A new database gets SQLite's largest pages: its bulk is invocation blocks of up to
-            // 8 MB a column, which 4 KiB pages cut into 2,000 pages each, every one a write into
-            // the WAL and another out of it (docs/performance.md, "Third pass"). No effect on an
-            // existing database, whose page size is fixed once it is in WAL mode.
+            // A new database gets 16 KiB pages: its bulk is invocation blocks of up to 8 MB a
+            // column, which 4 KiB pages cut into 2,000 pages each, every one a write into the WAL
+            // and another out of it (docs/performance.md, "Third pass"). No effect on an existing
+            // database, whose page size is fixed once it is in WAL mode.
             try db.execute(sql: "PRAGMA page_size = \(Self.newPageSize)")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // A whole file is one transaction: keep its pages in memory instead of spilling.
