@@ -21,6 +21,8 @@ final class InvocationsReader: RowReader {
     private let names: UnsafeMutablePointer<Names>
     /// The calls of the current function read since its run began, not yet handed to the sink.
     private let run = InvocationRun()
+    /// The file has no column but the required ones, `app` and `memory_mb` (`plainRow`).
+    private var plainLayout = false
     /// The function of the calls in `run`.
     private var runKey: FunctionKey?
 
@@ -54,10 +56,12 @@ final class InvocationsReader: RowReader {
         cpu = optional["cpu_ms"]
         coldColumn = optional["cold"]
         accountColumn = optional["account"]
+        plainLayout = initColumn == nil && cpu == nil && coldColumn == nil && accountColumn == nil
     }
 
     func row(_ row: borrowing CSVRow) throws {
-        guard !row.isEmpty(function) else { throw RowProblem(column: function + 1, reason: "missing value", message: "function is empty") }
+        if plainLayout, let numbers = row.numbers, try plainRow(row, numbers) { return }
+        guard !row.isEmpty(function) else { throw functionEmpty() }
         let start = try startSeconds(row)
         let r = context.ranges
         let durationMs = try r.duration(row.required(duration, "duration_ms"), column: duration + 1, "duration_ms")
@@ -75,6 +79,37 @@ final class InvocationsReader: RowReader {
         run.append(start: start, durationMs: durationMs, memoryMB: memoryMB ?? .nan, initMs: initMs ?? .nan, cpuMs: cpuMs ?? .nan,
                    cold: cold.map { $0 ? 1 : 0 } ?? .nan)
         if run.isFull { try handOnRun() }
+    }
+
+    /// A row of a file whose columns are the required ones, `app` and `memory_mb`, read from the
+    /// numbers the parsing thread read: the checks of `row`, in its order, on the values it would
+    /// have read (for a field those numbers hold, `plainNumber` and `number` give that value).
+    /// False, with nothing done, when a number it needs was not read there (`row` then reads it).
+    @inline(__always) private func plainRow(_ row: borrowing CSVRow, _ numbers: UnsafePointer<Double>) throws -> Bool {
+        let start = numbers[timestamp], durationMs = numbers[duration]
+        var memoryMB = Double.nan
+        if let memory, !row.isEmpty(memory) {
+            memoryMB = numbers[memory]
+            guard !memoryMB.isNaN else { return false }
+        }
+        guard !start.isNaN, start.isFinite, !durationMs.isNaN else { return false }
+        guard !row.isEmpty(function) else { throw functionEmpty() }
+        try agree(.relative, row)
+        let r = context.ranges
+        let seconds = try r.relativeSeconds(start, column: timestamp + 1, "timestamp")
+        let ms = try r.duration(durationMs, column: duration + 1, "duration_ms")
+        if let key = newKey(row) {
+            try handOnRun()
+            runKey = key
+        }
+        if let memory, !memoryMB.isNaN { memoryMB = try r.memory(memoryMB, column: memory + 1, "memory_mb") }
+        run.append(start: seconds, durationMs: ms, memoryMB: memoryMB, initMs: .nan, cpuMs: .nan, cold: .nan)
+        if run.isFull { try handOnRun() }
+        return true
+    }
+
+    private func functionEmpty() -> RowProblem {
+        RowProblem(column: function + 1, reason: "missing value", message: "function is empty")
     }
 
     /// Hands the calls collected so far to the sink (in the order read) and empties the run.
