@@ -51,7 +51,9 @@ let package = Package(
         .target(name: "Traces", dependencies: ["CLibCSV", "CSVFields", "InputLimits", .product(name: "HeapModule", package: "swift-collections")]),
         // Percentiles of latencies, durations and memory: an HDR histogram, bounded and mergeable.
         .target(name: "Percentiles", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
-        .target(name: "Store", dependencies: ["Traces", "InputLimits", "Percentiles", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
+        // GRDBSQLite: SQLite's C API for the incremental blob writes GRDB does not wrap (Store/BlockInsert.swift alone).
+        .target(name: "Store", dependencies: ["Traces", "InputLimits", "Percentiles", .product(name: "GRDB", package: "GRDB.swift"),
+                                              .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]),
         .target(name: "Pricing", dependencies: ["Yams", "InputLimits"], resources: [.copy("Profiles")]),
         // Every figure a person reads (money, counts, shares, times): one set of rules, named styles.
         .target(name: "Formatting"),

@@ -244,6 +244,13 @@ final class StoreSink: TraceSink {
         try blocks.add(functionID: id, r)
     }
 
+    func invocations(_ key: FunctionKey, _ calls: InvocationColumns) throws {
+        if let last = lastInvocationKey, last.key == key { return try blocks.add(functionID: last.id, calls) }
+        let id = try functionID(key)
+        lastInvocationKey = (key, id)
+        try blocks.add(functionID: id, calls)
+    }
+
     /// Writes the file's last invocation blocks; called once the reader has read the whole file.
     func finish() throws {
         try blocks.finish()

@@ -13,13 +13,6 @@ enum InvocationBlocks {
     /// Calls per block: 16 MB of starts and durations, which bounds an ingest's memory per function.
     static let capacity = 1 << 20
 
-    static let insertSQL = """
-        INSERT INTO invocation_block (function_id, file_id, seq, timed, calls, starts, durations, cpu_ms,
-        memory_mb, max_memory_peak_mb, max_memory_sum_mb, max_memory_calls,
-        call_memory_mb, call_max_memory_mb, init_ms, billed_ms, cold)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
-
     /// `values` as little-endian 64-bit floats.
     static func pack(_ values: [Double]) -> Data {
         #if _endian(little)
@@ -64,8 +57,22 @@ struct SparseColumn {
         }
     }
 
-    /// The column as a blob, NULL when no call has a value.
-    var blob: Data? { values.isEmpty ? nil : InvocationBlocks.pack(values) }
+    /// Adds `count` calls' values from `column` (NaN where a call has none; nil: none has one),
+    /// the calls before them being `index`: the same as `append(_:at:)` call by call.
+    mutating func append(_ column: UnsafeBufferPointer<Double>?, count: Int, at index: Int) {
+        if let column {
+            if values.isEmpty {
+                guard column.contains(where: { !$0.isNaN }) else { return }
+                values = Array(repeating: .nan, count: index)
+            }
+            values.append(contentsOf: column)
+        } else if !values.isEmpty {
+            values.append(contentsOf: repeatElement(.nan, count: count))
+        }
+    }
+
+    /// The column's values, nil (stored as NULL) when no call has a value.
+    var column: [Double]? { values.isEmpty ? nil : values }
 
     func permuted(_ order: [Int]) -> SparseColumn {
         values.isEmpty ? self : SparseColumn(values: order.map { values[$0] })
@@ -106,6 +113,32 @@ struct BlockBuffer {
         }
     }
 
+    /// Appends timed calls given as columns: the same buffer as `append` of each call in turn.
+    /// A buffer past 65,536 calls reserves room for `blockCapacity` at once instead of growing
+    /// by doubling, each doubling a copy into fresh memory (untouched room costs no memory).
+    mutating func append(_ calls: InvocationColumns, blockCapacity: Int) {
+        let index = durations.count
+        let n = calls.count
+        if index + n > durations.capacity && index >= 1 << 16 && blockCapacity > durations.capacity {
+            starts.reserveCapacity(blockCapacity)
+            durations.reserveCapacity(blockCapacity)
+            for column in [\BlockBuffer.cpu, \.memory, \.maxMemory, \.initMs, \.billedMs, \.cold] where !self[keyPath: column].values.isEmpty {
+                self[keyPath: column].values.reserveCapacity(blockCapacity)
+            }
+        }
+        starts.append(contentsOf: calls.starts)
+        durations.append(contentsOf: calls.durationsMs)
+        cpu.append(calls.cpuMs, count: n, at: index)
+        memory.append(calls.memoryMB, count: n, at: index)
+        maxMemory.append(nil, count: n, at: index)
+        initMs.append(calls.initMs, count: n, at: index)
+        billedMs.append(nil, count: n, at: index)
+        cold.append(calls.cold, count: n, at: index)
+        if let column = calls.memoryMB {
+            for memoryMB in column where !memoryMB.isNaN { self.memoryMB = max(self.memoryMB ?? memoryMB, memoryMB) }
+        }
+    }
+
     /// Orders a timed buffer by (start, duration), stably: ties of both keep the log's order.
     mutating func sortByStart() {
         let n = count
@@ -128,17 +161,13 @@ struct BlockBuffer {
     }
 
     /// Writes the buffer as one block and empties it (keeping its numbering).
-    mutating func write(_ statement: Statement, functionID: Int64, fileID: Int64, timed: Bool) throws {
+    mutating func write(_ db: Database, functionID: Int64, fileID: Int64, timed: Bool) throws {
         guard count > 0 else { return }
         if timed { sortByStart() }
-        // Arguments given to `execute` are bound only while it runs, so SQLite reads the blobs in
-        // place (`SQLITE_STATIC`) instead of copying 16 bytes a call once more.
-        try statement.execute(arguments: [
-            functionID, fileID, seq, timed ? 1 : 0, count,
-            timed ? InvocationBlocks.pack(starts) : nil, InvocationBlocks.pack(durations), cpu.blob,
-            memoryMB, maxMemoryPeak, maxMemorySum, maxMemoryCalls,
-            memory.blob, maxMemory.blob, initMs.blob, billedMs.blob, cold.blob,
-        ])
+        try BlockInsert.insert(db, BlockInsert.Block(
+            functionID: functionID, fileID: fileID, seq: seq, timed: timed, calls: count,
+            columns: [timed ? starts : nil, durations, cpu.column, memory.column, maxMemory.column, initMs.column, billedMs.column, cold.column],
+            memoryMB: memoryMB, maxMemoryPeak: maxMemoryPeak, maxMemorySum: maxMemorySum, maxMemoryCalls: maxMemoryCalls))
         let next = seq + 1
         self = BlockBuffer()
         seq = next
@@ -156,19 +185,43 @@ struct BlockWriter {
     /// Where each function's buffer is in `buffers`, and the last call's.
     private var index: [Key: Int] = [:]
     private var last: (key: Key, index: Int)?
-    private let statement: Statement
+    private let db: Database
     private let fileID: Int64
     /// Calls per block (`InvocationBlocks.capacity`; tests set a small one).
     private let capacity: Int
 
     init(db: Database, fileID: Int64, capacity: Int = InvocationBlocks.capacity) throws {
-        statement = try db.makeStatement(sql: InvocationBlocks.insertSQL)
+        self.db = db
         self.fileID = fileID
         self.capacity = capacity
     }
 
     mutating func add(functionID: Int64, _ call: Invocation) throws {
         let key = Key(function: functionID, timed: call.startSeconds != nil)
+        let i = bufferIndex(key)
+        buffers[i].append(call)
+        if buffers[i].count >= capacity {
+            try buffers[i].write(db, functionID: functionID, fileID: fileID, timed: key.timed)
+        }
+    }
+
+    /// Adds consecutive timed calls of one function, writing each block that fills.
+    mutating func add(functionID: Int64, _ calls: InvocationColumns) throws {
+        let key = Key(function: functionID, timed: true)
+        let i = bufferIndex(key)
+        var done = 0
+        while done < calls.count {
+            let n = min(calls.count - done, capacity - buffers[i].count)
+            buffers[i].append(calls.slice(done..<(done + n)), blockCapacity: capacity)
+            done += n
+            if buffers[i].count >= capacity {
+                try buffers[i].write(db, functionID: functionID, fileID: fileID, timed: true)
+            }
+        }
+    }
+
+    /// Where `key`'s buffer is (made if new); remembered for the next call.
+    private mutating func bufferIndex(_ key: Key) -> Int {
         let i: Int
         if let last, last.key == key {
             i = last.index  // runs of one function: no hashing
@@ -180,10 +233,7 @@ struct BlockWriter {
             index[key] = i
         }
         last = (key, i)
-        buffers[i].append(call)
-        if buffers[i].count >= capacity {
-            try buffers[i].write(statement, functionID: functionID, fileID: fileID, timed: key.timed)
-        }
+        return i
     }
 
     /// Writes every partly filled block, in function order so the bytes do not depend on hashing.
@@ -191,7 +241,7 @@ struct BlockWriter {
         let keys = index.keys.sorted { ($0.function, $0.timed ? 1 : 0) < ($1.function, $1.timed ? 1 : 0) }
         for key in keys {
             guard let i = index[key] else { continue }
-            try buffers[i].write(statement, functionID: key.function, fileID: fileID, timed: key.timed)
+            try buffers[i].write(db, functionID: key.function, fileID: fileID, timed: key.timed)
             buffers[i] = BlockBuffer()
         }
         index = [:]
@@ -204,7 +254,6 @@ extension InvocationBlocks {
     /// (migration v4): timed rows in (start, duration) order, untimed ones in the order they were
     /// stored.
     static func build(from db: Database) throws {
-        let statement = try db.makeStatement(sql: insertSQL)
         for timed in [true, false] {
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT function_id, file_id, start_s, duration_ms, memory_mb, max_memory_mb, cpu_ms, init_ms, billed_ms, cold
@@ -216,16 +265,16 @@ extension InvocationBlocks {
             while let row = try rows.next() {
                 let key: (Int64, Int64) = (row[0], row[1])
                 if let c = current, c != key {
-                    try buffer.write(statement, functionID: c.function, fileID: c.file, timed: timed)
+                    try buffer.write(db, functionID: c.function, fileID: c.file, timed: timed)
                     buffer = BlockBuffer()
                 }
                 current = key
                 let cold: Int? = row[9]
                 buffer.append(Invocation(startSeconds: row[2], durationMs: row[3], memoryMB: row[4], maxMemoryMB: row[5],
                                                         initMs: row[7], cpuMs: row[6], billedMs: row[8], cold: cold.map { $0 != 0 }))
-                if buffer.count >= capacity { try buffer.write(statement, functionID: key.0, fileID: key.1, timed: timed) }
+                if buffer.count >= capacity { try buffer.write(db, functionID: key.0, fileID: key.1, timed: timed) }
             }
-            if let c = current { try buffer.write(statement, functionID: c.function, fileID: c.file, timed: timed) }
+            if let c = current { try buffer.write(db, functionID: c.function, fileID: c.file, timed: timed) }
         }
     }
 }

@@ -20,12 +20,24 @@ public final class TraceStore {
     /// long enough for a large file's ingest to commit, short enough that a stuck one is reported.
     public static let defaultWait: Double = 60
 
+    /// The page size of a database Placer creates, bytes. Not larger: SQLite keeps a statement
+    /// journal in memory up to 64 KiB and writes the rest to a temporary file, and with 32 or
+    /// 64 KiB pages one or two pages of an `UPDATE` or a migration already spill (docs/schema.md).
+    static let newPageSize = 16_384
+    /// The WAL size past which a commit checkpoints it: SQLite's default, 1,000 pages of 4 KiB.
+    static let checkpointBytes = 4_096_000
+
     /// Opens (creating and migrating as needed) the database at `path`, waiting up to `wait`
     /// seconds for another process that holds it.
     public init(path: String, wait: Double = TraceStore.defaultWait) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(wait)
         configuration.prepareDatabase { db in
+            // A new database gets 16 KiB pages: its bulk is invocation blocks of up to 8 MB a
+            // column, which 4 KiB pages cut into 2,000 pages each, every one a write into the WAL
+            // and another out of it (docs/performance.md, "Third pass"). No effect on an existing
+            // database, whose page size is fixed once it is in WAL mode.
+            try db.execute(sql: "PRAGMA page_size = \(Self.newPageSize)")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // A whole file is one transaction: keep its pages in memory instead of spilling.
             try db.execute(sql: "PRAGMA cache_size = -65536")
@@ -35,6 +47,10 @@ public final class TraceStore {
                     throw DatabaseError(message: "cannot switch the database to WAL mode")
                 }
             }
+            // The WAL is copied into the database (checkpointed) by the commit that takes it past
+            // SQLite's default of 1,000 pages of 4 KiB, whatever this database's page size.
+            let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(1, Self.checkpointBytes / max(pageSize, 512)))")
         }
         self.path = path
         self.wait = wait

@@ -16,7 +16,8 @@ final class RowPipeline: @unchecked Sendable {
     private let path: String
     private let file: FileChunkReader
     private let first: [UInt8]
-    /// Filled in by the producer; read by the caller after `run` returns.
+    /// Taken by the handling thread from each batch's copy of the file's bytes, in file order;
+    /// read by the caller after `run` returns.
     private(set) var fingerprint = ContentFingerprint()
     private(set) var bytes = 0
 
@@ -40,6 +41,8 @@ final class RowPipeline: @unchecked Sendable {
         thread.start()
         var consumerError: Error?
         while let batch = nextFilled() {
+            fingerprint.update(batch.rawBytes)
+            bytes += batch.rawCount
             if consumerError == nil {
                 do {
                     for entry in batch.entries { try handle(batch.row(entry), entry.atUnterminatedEnd) }
@@ -142,8 +145,9 @@ final class RowPipeline: @unchecked Sendable {
             condition.unlock()
             if stop { throw Cancelled() }
             try TraceFileReader.checkText(chunk, path: path, line: parser?.currentLine ?? plain.line)
-            fingerprint.update(chunk)
-            bytes += chunk.count
+            // The fingerprint is taken on the handling thread, from the batch's copy.
+            guard let batch = current else { throw Cancelled() }
+            batch.appendRaw(chunk)
             if let parser { return try parser.feed(chunk) }
             var data = chunk
             if !plain.sawStart {
@@ -180,7 +184,7 @@ final class RowPipeline: @unchecked Sendable {
         } catch {
             failure = error
         }
-        if let batch = current, !batch.isEmpty { handOff(batch) }
+        if let batch = current, !batch.isEmpty || batch.rawCount > 0 { handOff(batch) }
         // The row handler captures `parser` (to ask whether the file ended with a newline) and the
         // parser holds the handler: break the cycle, or every file read leaks its parser and,
         // through the handler's `self`, this pipeline's row batches (4.5 MB a file).

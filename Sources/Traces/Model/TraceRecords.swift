@@ -133,4 +133,13 @@ public protocol TraceSink: AnyObject {
     func durations(_ key: FunctionKey, _ record: DurationPercentiles) throws
     func memory(app: String, owner: String?, _ record: MemoryPercentiles) throws
     func invocation(_ key: FunctionKey, _ record: Invocation) throws
+    /// Consecutive calls of one function, in order (per-invocation CSV delivers its calls so);
+    /// the same as `invocation` for each call in turn, which is what the default does.
+    func invocations(_ key: FunctionKey, _ calls: InvocationColumns) throws
+}
+
+extension TraceSink {
+    public func invocations(_ key: FunctionKey, _ calls: InvocationColumns) throws {
+        for i in 0..<calls.count { try invocation(key, calls.invocation(at: i)) }
+    }
 }

@@ -10,19 +10,22 @@ struct Ranges {
     static let latestEpochSeconds = 253_402_300_799.0
 
     /// A duration (execution, init, CPU, billed), ms.
-    func duration(_ ms: Double, column: Int, _ name: String) throws(RowProblem) -> Double {
-        try within(ms, limits.maxDurationMs, column: column, name, unit: "ms", .durationMs)
+    @inline(__always) func duration(_ ms: Double, column: Int, _ name: String) throws(RowProblem) -> Double {
+        if ms.isFinite && ms <= limits.maxDurationMs { return ms }  // the rule; `within` says why not
+        return try within(ms, limits.maxDurationMs, column: column, name, unit: "ms", .durationMs)
     }
 
     /// Memory of a function or an app, MB.
-    func memory(_ mb: Double, column: Int, _ name: String) throws(RowProblem) -> Double {
-        try within(mb, limits.maxMemoryMB, column: column, name, unit: "MB", .memoryMB)
+    @inline(__always) func memory(_ mb: Double, column: Int, _ name: String) throws(RowProblem) -> Double {
+        if mb.isFinite && mb <= limits.maxMemoryMB { return mb }
+        return try within(mb, limits.maxMemoryMB, column: column, name, unit: "MB", .memoryMB)
     }
 
     /// Seconds since the trace's start: at most the longest span a trace may have. (The limit's
     /// words are built only for the message: per call they cost a tenth of an ingest.)
-    func relativeSeconds(_ seconds: Double, column: Int, _ name: String) throws(RowProblem) -> Double {
-        try within(seconds, Double(limits.maxTraceDays) * 86_400, column: column, name, unit: "s", .traceDays,
+    @inline(__always) func relativeSeconds(_ seconds: Double, column: Int, _ name: String) throws(RowProblem) -> Double {
+        if seconds.isFinite && seconds <= Double(limits.maxTraceDays) * 86_400 { return seconds }
+        return try within(seconds, Double(limits.maxTraceDays) * 86_400, column: column, name, unit: "s", .traceDays,
                    what: "\(limits.maxTraceDays) days after the trace's start")
     }
 
