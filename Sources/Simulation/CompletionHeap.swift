@@ -43,16 +43,7 @@ struct CompletionHeap {
     mutating func push(_ t: Double, _ id: Int32, serial: UInt32) {
         let e = Self.key(t, id, serial)
         keys.append(e)
-        keys.withUnsafeMutableBufferPointer { h in
-            var i = h.count - 1
-            while i > 0 {
-                let parent = (i - 1) >> 2
-                guard e < h[parent] else { break }
-                h[i] = h[parent]
-                i = parent
-            }
-            h[i] = e
-        }
+        keys.withUnsafeMutableBufferPointer { Self.climb(e, from: $0.count - 1, in: $0) }
     }
 
     /// Removes and returns the earliest completion if it is due by `t`.
@@ -95,13 +86,19 @@ struct CompletionHeap {
                 h[i] = h[least]
                 i = least
             }
-            while i > 0 {
-                let parent = (i - 1) >> 2
-                guard e < h[parent] else { break }
-                h[i] = h[parent]
-                i = parent
-            }
-            h[i] = e
+            Self.climb(e, from: i, in: h)
         }
+    }
+
+    /// Puts `e` in the hole at `i`, moving it up past every greater parent.
+    @inline(__always) private static func climb(_ e: Key, from hole: Int, in h: UnsafeMutableBufferPointer<Key>) {
+        var i = hole
+        while i > 0 {
+            let parent = (i - 1) >> 2
+            guard e < h[parent] else { break }
+            h[i] = h[parent]
+            i = parent
+        }
+        h[i] = e
     }
 }
