@@ -103,7 +103,7 @@ public enum Simulator {
             prepared.map { $0.model.accountConcurrency == nil || $0.model.prewarmedPool != nil || $0.model.cluster != nil ? nil
                 : OverlapCounter(spanMinutes: workload.spanMinutes) }
         }
-        let latencies = (0..<workers).map { _ in WorkerLatencies(targets: prepared.count, spanMinutes: workload.spanMinutes) }
+        let latencies = (0..<workers).map { _ in WorkerSums(targets: prepared.count, spanMinutes: workload.spanMinutes) }
         let next = Counter()
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             while true {
@@ -310,8 +310,9 @@ struct BillingClock: Sendable {
 /// One worker's latencies and per-minute sums per target, from every chunk it replayed: a chunk's
 /// accumulators take them in and hand them back, so the 256 KB of counters and the arrays the
 /// length of the trace are made and merged once per worker, not once per chunk of 8 apps.
-/// Histograms and the sums add integers, so which worker held a figure never changes the total. Touched by its own worker only until all have finished.
-final class WorkerLatencies: @unchecked Sendable {
+/// Histograms and the sums add integers, so which worker held a figure never changes the total.
+/// Touched by its own worker only until all have finished.
+final class WorkerSums: @unchecked Sendable {
     var histograms: [PercentileHistogram]
     /// Per target, the instance and memory seconds per minute of every chunk the worker replayed:
     /// lent to each chunk's accumulator, so that a chunk waiting for the ones before it to be
