@@ -62,10 +62,56 @@ func select(_ v: UnsafeMutableBufferPointer<Double>, _ k: Int, upTo end: Int) ->
 /// value, but keeps every value (16,384 measured slower than 4,096 in `bench simulate`).
 let exactLimit = 4_096
 
-/// A target's instance-seconds and MB-seconds per minute (`Accumulator.instPartial` and the
-/// others): fixed-point integers whose sums do not depend on the order they are added in.
+/// A target's instance-seconds and MB-seconds per minute: partial minutes, plus a difference
+/// array of whole minutes so a long lifetime costs O(1). Fixed-point integers
+/// (`FixedPoint.minute`): their sums do not depend on the order they are added in, so workers'
+/// and shards' sums merge exactly.
 struct MinuteSums {
-    var instPartial: [Int64] = [], instWhole: [Int64] = [], mbPartial: [Int64] = [], mbWhole: [Int64] = []
+    var instPartial: [Int64], instWhole: [Int64], mbPartial: [Int64], mbWhole: [Int64]
+
+    /// Zeros over `spanMinutes` minutes (and two past the end, where lifetimes are clamped and
+    /// the difference arrays close); none at all when `spanMinutes` is nil (sums lent later).
+    init(spanMinutes: Int?) {
+        let zeros = [Int64](repeating: 0, count: spanMinutes.map { $0 + 2 } ?? 0)
+        instPartial = zeros; instWhole = zeros; mbPartial = zeros; mbWhole = zeros
+    }
+
+    /// Minutes held: the span plus two, or zero when the sums are lent out.
+    var count: Int { instPartial.count }
+
+    /// Adds `other`'s sums, minute by minute (nothing when `other` holds none).
+    mutating func add(_ other: MinuteSums) {
+        guard other.count > 0 else { return }
+        for i in instPartial.indices {
+            instPartial[i] &+= other.instPartial[i]; instWhole[i] &+= other.instWhole[i]
+            mbPartial[i] &+= other.mbPartial[i]; mbWhole[i] &+= other.mbWhole[i]
+        }
+    }
+
+    /// `seconds` of one instance of `memoryMB` inside minute `m`.
+    @inline(__always) mutating func addPartial(_ m: Int, _ seconds: Double, memoryMB: Double) {
+        instPartial[m] &+= FixedPoint.minute(seconds)
+        mbPartial[m] &+= FixedPoint.minute(seconds * memoryMB)
+    }
+
+    /// One instance of `memoryMB` alive through the whole minutes `first..<end`.
+    @inline(__always) mutating func addWhole(_ first: Int, _ end: Int, memoryMB: Double) {
+        let minute = FixedPoint.minute(60), mbMinute = FixedPoint.minute(60 * memoryMB)
+        instWhole[first] &+= minute; instWhole[end] &-= minute
+        mbWhole[first] &+= mbMinute; mbWhole[end] &-= mbMinute
+    }
+
+    /// The mean instances alive and MB held in each of the first `spanMinutes` minutes.
+    func series(spanMinutes: Int) -> (instances: [Double], memory: [Double]) {
+        var instances = [Double](repeating: 0, count: spanMinutes), memory = instances
+        var whole: Int64 = 0, wholeMB: Int64 = 0
+        for i in 0..<spanMinutes {
+            whole &+= instWhole[i]; wholeMB &+= mbWhole[i]
+            instances[i] = FixedPoint.value(minute: whole &+ instPartial[i]) / 60
+            memory[i] = FixedPoint.value(minute: wholeMB &+ mbPartial[i]) / 60
+        }
+        return (instances, memory)
+    }
 }
 
 /// One target's running totals over a chunk of apps (and, merged, over the whole workload).
@@ -82,10 +128,8 @@ struct Accumulator {
     /// `usage` per account (`AppWorkload.account`): each account is priced on its own.
     var accountUsage: [Int: UsageSummary] = [:]
     var spanMinutes: Int
-    /// Instance-seconds (and MB-seconds) per minute: partial minutes, plus a difference array of
-    /// whole minutes so a long lifetime costs O(1). Integers (`FixedPoint.minute`): their sums
-    /// do not depend on the order units are added in, so shards of a run merge exactly.
-    var instPartial: [Int64], instWhole: [Int64], mbPartial: [Int64], mbWhole: [Int64]
+    /// Instance-seconds (and MB-seconds) per minute.
+    var minutes: MinuteSums
     /// The total's instance-seconds, GB-s held and billed GB-s, as exact integer sums
     /// (`FixedPoint.total`); `finish` puts them in `total`.
     var sums = TotalSums()
@@ -120,24 +164,12 @@ struct Accumulator {
     init(spanMinutes: Int, days: Decimal, minutes: Bool = true) {
         self.spanMinutes = spanMinutes
         usage = UsageSummary(days: days)
-        let zeros = [Int64](repeating: 0, count: minutes ? spanMinutes + 2 : 0)
-        instPartial = zeros; instWhole = zeros; mbPartial = zeros; mbWhole = zeros
+        self.minutes = MinuteSums(spanMinutes: minutes ? spanMinutes : nil)
     }
 
     /// Exchanges the per-minute sums with `sums` (a worker's, kept across its chunks).
     mutating func swapMinutes(_ sums: inout MinuteSums) {
-        swap(&instPartial, &sums.instPartial); swap(&instWhole, &sums.instWhole)
-        swap(&mbPartial, &sums.mbPartial); swap(&mbWhole, &sums.mbWhole)
-    }
-
-    /// Adds per-minute sums kept apart (a worker's); integers, so the order of adding them does
-    /// not matter.
-    mutating func addMinutes(_ sums: MinuteSums) {
-        guard !sums.instPartial.isEmpty else { return }
-        for i in instPartial.indices {
-            instPartial[i] &+= sums.instPartial[i]; instWhole[i] &+= sums.instWhole[i]
-            mbPartial[i] &+= sums.mbPartial[i]; mbWhole[i] &+= sums.mbWhole[i]
-        }
+        swap(&minutes, &sums)
     }
 
     mutating func absorb(_ other: Accumulator) {
@@ -156,7 +188,7 @@ struct Accumulator {
         histogram.merge(other.histogram)
         usage = usage + other.usage
         for (account, used) in other.accountUsage { accountUsage[account] = accountUsage[account].map { $0 + used } ?? used }
-        addMinutes(MinuteSums(instPartial: other.instPartial, instWhole: other.instWhole, mbPartial: other.mbPartial, mbWhole: other.mbWhole))
+        minutes.add(other.minutes)
         memoryRaised += other.memoryRaised
         memoryBases.merge(other.memoryBases, uniquingKeysWith: +)
         unpriced += other.unpriced
@@ -168,27 +200,17 @@ struct Accumulator {
         accountBounds.merge(other.accountBounds, uniquingKeysWith: AccountBounds.add)
     }
 
-    /// `seconds` of one instance of `memoryMB` inside minute `m`.
-    @inline(__always) mutating func addPartial(_ m: Int, _ seconds: Double, memoryMB: Double) {
-        instPartial[m] &+= FixedPoint.minute(seconds)
-        mbPartial[m] &+= FixedPoint.minute(seconds * memoryMB)
-    }
-
     mutating func addLifetime(_ a: Double, _ b: Double, memoryMB: Double) {
         let last = spanMinutes
         let ma = min(last, Int(a / 60)), mb = min(last, Int(b / 60))
         if ma == mb {
-            addPartial(ma, b - a, memoryMB: memoryMB)
+            minutes.addPartial(ma, b - a, memoryMB: memoryMB)
             return
         }
         let head = Double(ma + 1) * 60 - a, tail = b - Double(mb) * 60
-        addPartial(ma, head, memoryMB: memoryMB)
-        addPartial(mb, tail, memoryMB: memoryMB)
-        if mb > ma + 1 {
-            let minute = FixedPoint.minute(60), mbMinute = FixedPoint.minute(60 * memoryMB)
-            instWhole[ma + 1] &+= minute; instWhole[mb] &-= minute
-            mbWhole[ma + 1] &+= mbMinute; mbWhole[mb] &-= mbMinute
-        }
+        minutes.addPartial(ma, head, memoryMB: memoryMB)
+        minutes.addPartial(mb, tail, memoryMB: memoryMB)
+        if mb > ma + 1 { minutes.addWhole(ma + 1, mb, memoryMB: memoryMB) }
     }
 
     /// Starts replaying an app's scaling units on `target`: one for the app (a target that scales
@@ -392,13 +414,7 @@ struct Accumulator {
 
     /// `finish` of a merged run, which has no workload at hand (the totals hold its span).
     mutating func finish(_ target: PreparedTarget, spanMinutes _: Int) throws -> TargetOutcome {
-        var instances = [Double](repeating: 0, count: spanMinutes), memory = instances
-        var whole: Int64 = 0, wholeMB: Int64 = 0
-        for i in 0..<spanMinutes {
-            whole &+= instWhole[i]; wholeMB &+= mbWhole[i]
-            instances[i] = FixedPoint.value(minute: whole &+ instPartial[i]) / 60
-            memory[i] = FixedPoint.value(minute: wholeMB &+ mbPartial[i]) / 60
-        }
+        let (instances, memory) = minutes.series(spanMinutes: spanMinutes)
         sums.store(in: &total)
         // A target's peak: the busiest minute's mean of instances alive, rounded up (scaling
         // units peak at different moments, so their own peaks do not add up).

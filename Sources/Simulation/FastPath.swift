@@ -447,7 +447,7 @@ extension Accumulator {
             let held = min(60, endSeconds - Double(m) * 60) * a
             guard held > 0 else { continue }
             seconds += held
-            addPartial(m, held, memoryMB: memoryMB)
+            minutes.addPartial(m, held, memoryMB: memoryMB)
         }
         // Packed instances billed by active period; a per-execution target bills each call (`replayCalls`).
         if let active = plan.activeMs, !g.perRequest { g.activeMs += active }

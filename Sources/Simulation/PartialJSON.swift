@@ -65,8 +65,8 @@ extension PartialTarget {
             "latencies": Self.histogramJSON(a.histogram), "waits": Self.histogramJSON(a.waits),
             "usage": Self.usageJSON(a.usage),
             "accountUsage": .array(a.accountUsage.sorted { $0.key < $1.key }.map { .array([.int($0.key), Self.usageJSON($0.value)]) }),
-            "instPartial": .array(a.instPartial.map { .string(String($0)) }), "instWhole": .array(a.instWhole.map { .string(String($0)) }),
-            "mbPartial": .array(a.mbPartial.map { .string(String($0)) }), "mbWhole": .array(a.mbWhole.map { .string(String($0)) }),
+            "instPartial": Self.minutesJSON(a.minutes.instPartial), "instWhole": Self.minutesJSON(a.minutes.instWhole),
+            "mbPartial": Self.minutesJSON(a.minutes.mbPartial), "mbWhole": Self.minutesJSON(a.minutes.mbWhole),
             "unpriced": .array(zip(a.unpricedApps, a.unpriced).map { .array([.int($0), .string($1)]) }),
             "memoryBases": .array(a.memoryBases.sorted { $0.key.rawValue < $1.key.rawValue }.map { .array([.string($0.key.rawValue), .int($0.value)]) }),
             "functions": .array(zip(a.functions, a.shares).map { Self.functionJSON($0, share: $1) }),
@@ -79,6 +79,9 @@ extension PartialTarget {
     }
 
     static func exact(_ x: Double) -> JSONValue { .string("\(x)") }
+
+    /// One of a target's per-minute sums, as decimal strings (64-bit integers).
+    static func minutesJSON(_ values: [Int64]) -> JSONValue { .array(values.map { .string(String($0)) }) }
 
     static func histogramJSON(_ h: PercentileHistogram) -> JSONValue {
         .object(["digits": .int(h.digits == .two ? 2 : 3), "buckets": .array(h.buckets.map { .string("\($0.units):\($0.count)") })])
@@ -141,8 +144,8 @@ extension PartialTarget {
             guard values.count == spanMinutes + 2 else { throw r.fail(node, key, "expected \(spanMinutes + 2) minutes") }
             return values
         }
-        a.instPartial = try minutes("instPartial"); a.instWhole = try minutes("instWhole")
-        a.mbPartial = try minutes("mbPartial"); a.mbWhole = try minutes("mbWhole")
+        a.minutes.instPartial = try minutes("instPartial"); a.minutes.instWhole = try minutes("instWhole")
+        a.minutes.mbPartial = try minutes("mbPartial"); a.minutes.mbWhole = try minutes("mbWhole")
         for entry in try r.array(node, "unpriced") {
             guard let pair = entry.array, pair.count == 2 else { throw r.fail(entry, nil, "expected [app, text]") }
             a.unpricedApps.append(try r.integer(pair[0]))

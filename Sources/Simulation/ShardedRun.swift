@@ -123,7 +123,7 @@ extension Simulator {
             for part in parts {
                 var numbers = part.targets[t].acc
                 guard numbers.functions.count == part.lines.reduce(0, +), numbers.shares.count == numbers.functions.count,
-                      numbers.instPartial.count == first.spanMinutes + 2 else {
+                      numbers.minutes.count == first.spanMinutes + 2 else {
                     throw ShardError.mismatch("shard \(part.shard): \(target.profile.id)'s totals do not match its apps")
                 }
                 unpriced += zip(numbers.unpricedApps, numbers.unpriced).map { ($0, $1) }

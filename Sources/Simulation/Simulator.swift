@@ -132,7 +132,7 @@ public enum Simulator {
         for t in prepared.indices {
             for worker in latencies {
                 totals[t].histogram.merge(worker.histograms[t])
-                totals[t].addMinutes(worker.minutes[t])
+                totals[t].minutes.add(worker.minutes[t])
             }
         }
         return (totals, overlaps)
@@ -321,8 +321,7 @@ final class WorkerSums: @unchecked Sendable {
 
     init(targets: Int, spanMinutes: Int) {
         histograms = [PercentileHistogram](repeating: .latencies, count: targets)
-        let zeros = [Int64](repeating: 0, count: spanMinutes + 2)
-        minutes = [MinuteSums](repeating: MinuteSums(instPartial: zeros, instWhole: zeros, mbPartial: zeros, mbWhole: zeros), count: targets)
+        minutes = [MinuteSums](repeating: MinuteSums(spanMinutes: spanMinutes), count: targets)
     }
 }
 
