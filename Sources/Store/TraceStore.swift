@@ -11,6 +11,12 @@ import Traces
 /// up with `StoreError.busy`.
 public final class TraceStore {
     let writer: DatabaseQueue
+    /// True while this store uses the database in SQLite's rollback-journal mode: while the
+    /// first file of a database it created is ingested (`ingest(path:)`), or when another process
+    /// was writing one that way as this store opened it (docs/schema.md).
+    var rollbackMode: Bool
+    /// True from the creation of a new database until this store ingests its first file.
+    var firstFileOfNewDatabase: Bool
     /// Where the database lives, or nil in memory.
     public let path: String?
     /// How long a write (or the rare read that needs a lock) waits for another process, seconds.
@@ -32,21 +38,25 @@ public final class TraceStore {
     public init(path: String, wait: Double = TraceStore.defaultWait) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(wait)
+        let creating = !FileManager.default.fileExists(atPath: path)
         configuration.prepareDatabase { db in
             // A new database gets 16 KiB pages: its bulk is invocation blocks of up to 8 MB a
             // column, which 4 KiB pages cut into 2,000 pages each, every one a write into the WAL
             // and another out of it (docs/performance.md, "Third pass"). No effect on an existing
             // database, whose page size is fixed once it is in WAL mode.
             try db.execute(sql: "PRAGMA page_size = \(Self.newPageSize)")
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // A whole file is one transaction: keep its pages in memory instead of spilling.
             try db.execute(sql: "PRAGMA cache_size = -65536")
             // WAL, set only where it is not yet: setting it takes a lock a running ingest holds.
-            if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
-                guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else {
-                    throw DatabaseError(message: "cannot switch the database to WAL mode")
-                }
-            }
+            // It fails at once while another process writes a new database's first file in
+            // rollback mode (`ingest(path:)`: SQLite sees two locks that would wait for each
+            // other); this store then reads and writes in rollback mode too, and a write waits
+            // for that file as it would in WAL mode.
+            var wal = try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal"
+            if !wal { wal = (try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")) == "wal" }
+            // Rollback mode needs full syncs for the safety normal syncs give in WAL mode against
+            // a crash or power loss (a file is there whole or not at all).
+            try db.execute(sql: "PRAGMA synchronous = \(wal ? "NORMAL" : "FULL")")
             // The WAL is copied into the database (checkpointed) by the commit that takes it past
             // SQLite's default of 1,000 pages of 4 KiB, whatever this database's page size.
             let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
@@ -54,17 +64,25 @@ public final class TraceStore {
         }
         self.path = path
         self.wait = wait
+        firstFileOfNewDatabase = creating
         do {
             writer = try DatabaseQueue(path: path, configuration: configuration)
+            rollbackMode = try writer.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } != "wal"
             try Self.migrateIfNeeded(writer, path: path)
         } catch let error as DatabaseError {
             throw Self.storeError(error, path: path, wait: wait, database: nil)
         }
     }
 
+    /// A store that opened a database in rollback mode (another process was writing its first
+    /// file) leaves it in WAL mode.
+    deinit { switchToWAL() }
+
     /// A database in memory, for `inspect` of plain files and for tests.
     public init() throws {
         writer = try DatabaseQueue()
+        rollbackMode = false
+        firstFileOfNewDatabase = false
         try Schema.migrator.migrate(writer)
         path = nil
         wait = 0
@@ -90,6 +108,29 @@ public final class TraceStore {
             throw StoreError.newerSchema(path: path, version: max(Schema.version(of: unknown), Schema.version + 1), supported: Schema.version)
         }
         if !complete { try migrator.migrate(writer) }
+    }
+
+    /// Puts a database no other connection has open into rollback-journal mode, with full syncs
+    /// (for the first file of a new database: `ingest(path:)`); stays in WAL mode otherwise.
+    func switchToRollback() {
+        guard !rollbackMode else { return }
+        try? writer.writeWithoutTransaction { db in
+            guard try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") == "delete" else { return }
+            rollbackMode = true
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+    }
+
+    /// Puts the database into WAL mode (with normal syncs), as every store leaves it: after each
+    /// ingest, and when the store is released. Should it fail (another process holds a lock past
+    /// the wait), the next store or ingest does it.
+    func switchToWAL() {
+        guard rollbackMode else { return }
+        try? writer.writeWithoutTransaction { db in
+            guard try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") == "wal" else { return }
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            rollbackMode = false
+        }
     }
 
     /// A read transaction, with SQLite's errors turned into `StoreError`s.

@@ -99,6 +99,32 @@ private func write(_ text: String, _ name: String, in dir: URL) throws -> String
         #expect(killedMidway > 0, "no kill landed during the ingest; make the file larger")
     }
 
+    /// The same for the first file of a new database, which is written in rollback-journal mode:
+    /// killed at any point, the database opens with no file in it (or the whole file).
+    @Test func aKilledFirstIngestLeavesANewDatabaseEmpty() throws {
+        let dir = try folder()
+        var text = "timestamp,function,duration_ms\n"
+        for i in 0..<300_000 { text += "\(i),fn\(i % 97),\(i % 1000)\n" }
+        let big = try write(text, "big.csv", in: dir)
+        var killedMidway = 0
+        for (k, delay) in [0.05, 0.15, 0.3, 0.6].enumerated() {
+            let db = dir.appendingPathComponent("t\(k).db").path
+            let result = try runPlacer(["ingest", "--db", db, big], killAfter: delay)
+            let existed = FileManager.default.fileExists(atPath: db)
+            let store = try TraceStore(path: db)
+            let rows = try store.scalar("SELECT COALESCE(SUM(calls), 0) FROM invocation_block") ?? -1
+            #expect(try store.scalar("SELECT COUNT(*) FROM trace_file") == (rows == 0 ? 0 : 1))
+            if result.killedBySignal {
+                #expect(rows == 0 || rows == 300_000, "killed after \(delay) s: \(rows) rows")
+                if rows == 0 && existed { killedMidway += 1 }
+            }
+            #expect(!FileManager.default.fileExists(atPath: db + "-journal"), "the journal was rolled back and removed")
+            #expect(try runPlacer(["ingest", "--db", db, big]).status == 0, "and the file goes in whole afterwards")
+            if rows == 300_000 { break }
+        }
+        #expect(killedMidway > 0, "no kill landed during the ingest; make the file larger")
+    }
+
     @Test func generateIngestInspectRoundTrip() throws {
         let dir = try folder()
         let out = dir.appendingPathComponent("trace").path
