@@ -174,12 +174,11 @@ enum DecimalReading {
         var half: UInt64 = 1 &<< (9 &+ top)
         var dropped = high & (half &<< 1 &- 1)
         var path = Path.firstProduct
-        var up: Bool
-        if dropped < half &- 1 {
-            up = false  // X < A + 2^64 ≤ halfway
-        } else if dropped > half || (dropped == half && low != 0) {
-            up = true  // X ≥ A > halfway
-        } else {
+        // Where the first product decides: dropped ≤ half − 2, X < A + 2^64 ≤ halfway, down;
+        // dropped > half, or = half with low ≠ 0, X ≥ A > halfway, up. A value, not a branch:
+        // which way a timestamp rounds is a coin toss the branch predictor cannot learn.
+        var up = dropped >= half
+        if dropped &+ 1 == half || (dropped == half && low == 0) {
             path = .secondProduct
             let (carry, lowest) = v.multipliedFullWidth(by: DecimalPowers.fiveToThe[index &+ 1])
             let (sum, overflow) = low.addingReportingOverflow(carry)
@@ -202,16 +201,15 @@ enum DecimalReading {
                 up = true
             }
         }
-        var m = high &>> (10 &+ top)
         // The double is m · 2^(74 + top + 64 + E + q − lz), m in [2^52, 2^53), E + q =
         // ⌊q·log2 10⌋ − 127 (the formula below: `DecimalPowersTests` checks it on every q), so
         // its unbiased exponent is 63 + top − lz + ⌊q·log2 10⌋.
         var biased = 63 &+ Int(top) &- lz &+ ((q &* 217_706) &>> 16) &+ 1023
         guard biased >= 1 else { return (true, nil, path) }  // subnormal (or zero): strtod's
-        if up {
-            m &+= 1
-            if m == 1 &<< 53 { m = 1 &<< 52; biased &+= 1 }
-        }
+        var m = (high &>> (10 &+ top)) &+ (up ? 1 : 0)
+        let carry = m &>> 53  // 1 where rounding up reached 2^53: m becomes 2^52, one binade up
+        m &>>= carry
+        biased &+= Int(carry)
         guard biased <= 2046 else { return (true, nil, path) }  // beyond the largest double
         return (true, Double(bitPattern: UInt64(biased) &<< 52 | (m & (1 &<< 52 &- 1))), path)
     }
