@@ -17,8 +17,8 @@ extension TraceStore {
     /// The first file of a database the store created goes in in SQLite's rollback-journal mode:
     /// its pages are all new, so the journal holds none of them and each is written once, where
     /// WAL mode writes each twice (into the WAL, then into the database by the checkpoint) and
-    /// syncs both (docs/performance.md, "A new database's first file, written once"). The
-    /// database is in WAL mode again when this returns.
+    /// syncs both (docs/performance.md, "Fifth pass"). The database is in WAL mode again when this
+    /// returns.
     public func ingest(path: String, options: ReadOptions = ReadOptions()) throws -> IngestOutcome {
         if firstFileOfNewDatabase {
             firstFileOfNewDatabase = false
