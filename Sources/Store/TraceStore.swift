@@ -74,10 +74,6 @@ public final class TraceStore {
         }
     }
 
-    /// A store that opened a database in rollback mode (another process was writing its first
-    /// file) leaves it in WAL mode.
-    deinit { switchToWAL() }
-
     /// A database in memory, for `inspect` of plain files and for tests.
     public init() throws {
         writer = try DatabaseQueue()
@@ -121,9 +117,9 @@ public final class TraceStore {
         }
     }
 
-    /// Puts the database into WAL mode (with normal syncs), as every store leaves it: after each
-    /// ingest, and when the store is released. Should it fail (another process holds a lock past
-    /// the wait), the next store or ingest does it.
+    /// Puts the database into WAL mode (with normal syncs) after an ingest in rollback mode. Should
+    /// it fail (another process holds a lock past the wait), or the process die before it, the
+    /// next store to open the database does it.
     func switchToWAL() {
         guard rollbackMode else { return }
         try? writer.writeWithoutTransaction { db in
