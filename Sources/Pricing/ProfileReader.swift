@@ -1,4 +1,5 @@
 import Foundation
+import InputLimits
 
 /// One thing wrong with a profile file: where (file, line, key path) and what.
 public struct ProfileIssue: Sendable, Equatable, CustomStringConvertible {
@@ -7,8 +8,10 @@ public struct ProfileIssue: Sendable, Equatable, CustomStringConvertible {
     public var path: String
     public var message: String
 
-    /// `file:line: key.path: message`, the shape compilers use, so editors can jump to it.
+    /// `file:line: key.path: message`, the shape compilers use, so editors can jump to it; one
+    /// line, whatever the file's keys and values hold (`OneLine`).
     public var description: String {
+        let file = OneLine.escaped(file), path = OneLine.escaped(path), message = OneLine.escaped(message)
         let location = line > 0 ? "\(file):\(line)" : file
         return path.isEmpty ? "\(location): \(message)" : "\(location): \(path): \(message)"
     }
