@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "Formatting"),
         // What the terminal shows of a result (inspect, simulate, price, catalog): text, never printed here.
         .target(name: "TerminalText", dependencies: ["Store", "Traces", "Pricing", "Simulation", "Gateway", "Formatting"]),
-        .target(name: "Deployment", dependencies: ["Pricing"]),
+        .target(name: "Deployment", dependencies: ["Pricing", "InputLimits"]),
         // The replay engine: a pure function of workload, profiles and seed (no files, clock or SQLite).
         .target(name: "Simulation", dependencies: ["Traces", "Pricing", "Results", "Formatting", "Percentiles",
                                                    .product(name: "HeapModule", package: "swift-collections"),
@@ -95,7 +95,7 @@ let package = Package(
         // A result written for other tools: the Infracost usage file (export infracost-usage).
         .target(name: "Export", dependencies: ["Results"]),
         // On-prem cost of ownership, hybrid placement and break-even: pure, no files but its defaults.
-        .target(name: "Placement", dependencies: ["Simulation", "Pricing", "Deployment", "Advice", "Formatting"], resources: [.copy("Data")]),
+        .target(name: "Placement", dependencies: ["Simulation", "Pricing", "Deployment", "Advice", "Formatting", "InputLimits"], resources: [.copy("Data")]),
         // The use cases (ingest, inspect, simulate, place, advise, compare, execute, calibrate, …):
         // requests in, results and progress events out; no terminal, no ArgumentParser. The gateway
         // replay and its bench (with the bench's bare socket client) are here too.

@@ -1,5 +1,6 @@
 import Foundation
 import Pricing
+import InputLimits
 
 /// A team's deployment file (`placer.yaml`): candidate targets with overrides, per-function rules,
 /// requirements and the on-prem environment. Two versions of it are what a CI job compares.
@@ -290,7 +291,8 @@ public struct DeploymentError: Error, Sendable, CustomStringConvertible {
     public let line: Int?
     public let message: String
 
-    public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
+    /// One line, whatever the file's keys and values hold (`OneLine`).
+    public var description: String { "\(OneLine.escaped(file))\(line.map { ":\($0)" } ?? ""): \(OneLine.escaped(message))" }
 }
 
 /// Shell-style globs: `*` any run of characters, `?` one character; everything else literal.

@@ -2,6 +2,7 @@ import Deployment
 import Foundation
 import Pricing
 import Simulation
+import InputLimits
 
 /// The on-prem environment's cost inputs: the bundled defaults (`Data/onprem-defaults.yaml`,
 /// each with its source) overridden by the deployment's `onprem:` section.
@@ -360,5 +361,6 @@ public struct OnPremInputError: Error, Sendable, CustomStringConvertible {
     public let line: Int?
     public let message: String
 
-    public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
+    /// One line, whatever the file's keys and values hold (`OneLine`).
+    public var description: String { "\(OneLine.escaped(file))\(line.map { ":\($0)" } ?? ""): \(OneLine.escaped(message))" }
 }

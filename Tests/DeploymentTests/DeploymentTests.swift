@@ -26,6 +26,20 @@ import Testing
           amortisationYears: 5
         """
 
+    /// A value spelled across blank lines (YAML keeps them as line breaks) is quoted in the error
+    /// with its breaks escaped: the message stays on one line.
+    @Test func anErrorQuotingAValueWithLineBreaksIsOneLine() throws {
+        let yaml = "functions:\n  - match: \"*\"\n    onPremOnly: \"maybe\n\n\nnot\"\n"
+        do {
+            _ = try Deployment.parse(yaml, file: "placer.yaml")
+            Issue.record("accepted")
+        } catch let error as DeploymentError {
+            #expect(error.message.contains("\n"), "the value keeps its line breaks: \(error.message)")
+            #expect(!error.description.contains("\n"))
+            #expect(error.description.hasSuffix("expected true or false, found 'maybe\\n\\nnot'"), "\(error.description)")
+        }
+    }
+
     @Test func readsTheDesignSketch() throws {
         let d = try Deployment.parse(example, file: "placer.yaml")
         #expect(d.targets.map(\.id) == ["aws-lambda-x86", "openfaas"])

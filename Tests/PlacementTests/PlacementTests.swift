@@ -310,6 +310,8 @@ struct PlacementTests {
         ("onprem:\n  operations:\n    usdPerServerMonth: 100\n    serversPerAdmin: 20\n", "placer.yaml:3: onprem.operations: give either"),
         ("onprem:\n  server: 4\n", "placer.yaml:2: onprem.server: expected a mapping"),
         ("onprem: [1, 2]\n", "placer.yaml:1: onprem: expected a mapping"),
+        // A value across blank lines: its line breaks escaped, the message on one line.
+        ("onprem:\n  owned: {servers: 2, cost: \"free\n\n\nnow\"}\n", "placer.yaml:2: onprem.owned.cost: expected sunk, priced or marginal, found 'free\\n\\nnow'"),
     ])
     func badOnPremInputIsLocated(yaml: String, message: String) throws {
         do {
@@ -317,8 +319,10 @@ struct PlacementTests {
             Issue.record("accepted: \(yaml)")
         } catch let error as OnPremInputError {
             #expect(error.description.hasPrefix(message), "\(error.description)")
+            #expect(!error.description.contains("\n"))
         } catch let error as DeploymentError {
             #expect(error.description.hasPrefix(message), "\(error.description)")
+            #expect(!error.description.contains("\n"))
         }
     }
 }

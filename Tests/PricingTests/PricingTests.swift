@@ -44,6 +44,18 @@ private func issues(_ text: String, file: String = "broken.yaml") -> [ProfileIss
     }
 }
 
+/// A figure spelled across blank lines (YAML keeps them as line breaks) is quoted in its issue with
+/// the breaks escaped, so each issue stays on one line (a fuzz finding:
+/// Tests/FuzzRegressionTests/Fixtures/profile/).
+@Test func anIssueQuotingAValueWithLineBreaksIsOneLine() throws {
+    let text = try brokenLambda("memoryPrice: {value: 0.0000166667,", with: "memoryPrice: {value: \"0.0000\n\n\n166667\",")
+    let found = issues(text)
+    let issue = try #require(found.first { $0.message.hasPrefix("expected a number") })
+    #expect(issue.message.contains("\n"), "the value keeps its line breaks: \(issue.message)")
+    #expect(issue.description.hasSuffix("expected a number, found '0.0000\\n\\n166667'"), "\(issue.description)")
+    #expect(found.allSatisfy { !$0.description.contains("\n") })
+}
+
 // MARK: - Published worked examples
 
 /// AWS Lambda pricing page, Example 1: 512 MB, 3 M invocations a month, 1 s each.
