@@ -147,4 +147,9 @@ public struct SimulationResult: Sendable {
 public struct PerCallReason: Sendable, Equatable {
     public var words: String
     public var calls: Int
+
+    public init(words: String, calls: Int) {
+        self.words = words
+        self.calls = calls
+    }
 }

@@ -56,7 +56,8 @@ extension Bench {
         /// Calls of the sample the default path replayed per minute rather than call by call.
         public var perMinuteCalls: Int
         /// The sample's calls the default path replayed call by call, by the reason the per-minute
-        /// path declined their unit, most calls first.
+        /// path declined their unit, most calls first; then those neither path took unit by unit,
+        /// replayed with their account because its quota coupled them.
         public var perCallReasons: [PerCallReason]
         public var fields: [FieldCheck]
         public var holds: Bool { fields.allSatisfy(\.holds) }
@@ -133,7 +134,7 @@ extension Bench {
         let exactSeconds = try seconds {
             exact = try Simulator.run(sample, targets: targets, options: SimulationOptions(seed: request.seed, workers: threads, fastPath: false))
         }
-        let checks = zip(fast?.targets ?? [], exact?.targets ?? []).map { check($0, against: $1) }
+        let checks = zip(fast?.targets ?? [], exact?.targets ?? []).map { check($0, against: $1, sampleCalls: sample.callCount) }
         return TraceFigures(database: database, generateSeconds: generateSeconds, ingestSeconds: ingestSeconds,
                             apps: workload.apps.count, functions: workload.apps.reduce(0) { $0 + $1.functions.count },
                             calls: drawn.calls, days: workload.days, accounts: workload.accounts, targets: request.targets,
@@ -146,13 +147,15 @@ extension Bench {
     /// The default path's totals against the exact replay's. Counts of calls and throttles are
     /// exact on both paths; cold starts, instance-seconds, billed GB-s and the bill are exact
     /// unless units went per minute, whose tolerances `FastPathTests` enforce per unit.
-    static func check(_ fast: TargetOutcome, against exact: TargetOutcome) -> TargetCheck {
+    static func check(_ fast: TargetOutcome, against exact: TargetOutcome, sampleCalls: Int) -> TargetCheck {
         let perMinute = fast.perMinuteCalls > 0
+        let coupled = sampleCalls - fast.perMinuteCalls - fast.perCallReasons.reduce(0) { $0 + $1.calls }
+        let reasons = fast.perCallReasons + (coupled > 0 ? [PerCallReason(words: "coupled by the account quota", calls: coupled)] : [])
         func field(_ name: String, _ a: Double, _ b: Double, _ tolerance: Double) -> FieldCheck {
             FieldCheck(name: name, fast: a, exact: b, tolerance: perMinute ? tolerance : 0)
         }
         let cost = { (o: TargetOutcome) in NSDecimalNumber(decimal: o.total.monthlyCost?.total ?? 0).doubleValue }
-        return TargetCheck(target: fast.id, perMinuteCalls: fast.perMinuteCalls, perCallReasons: fast.perCallReasons, fields: [
+        return TargetCheck(target: fast.id, perMinuteCalls: fast.perMinuteCalls, perCallReasons: reasons, fields: [
             FieldCheck(name: "invocations", fast: Double(fast.total.invocations), exact: Double(exact.total.invocations), tolerance: 0),
             FieldCheck(name: "throttled", fast: Double(fast.total.throttled), exact: Double(exact.total.throttled), tolerance: 0),
             field("cold starts", Double(fast.total.coldStarts), Double(exact.total.coldStarts), 0.3),

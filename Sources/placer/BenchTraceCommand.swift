@@ -56,11 +56,8 @@ struct BenchTraceCommand: ParsableCommand {
         for c in f.checks {
             let lead = c.perMinuteCalls > 0 ? "\(c.perMinuteCalls) calls per minute, within tolerance" : "every call replayed, equal"
             print("  \(c.target): \(c.holds ? "holds" : "FAILS") (\(lead))")
-            // Shares of the sample's calls; what neither path took was replayed with its account (the quota coupled it).
-            let coupled = f.sampleCalls - c.perMinuteCalls - c.perCallReasons.reduce(0) { $0 + $1.calls }
-            let reasons = c.perCallReasons.map { ($0.words, $0.calls) } + (coupled > 0 ? [("coupled by the account quota", coupled)] : [])
-            if !reasons.isEmpty, f.sampleCalls > 0 {
-                let parts = reasons.map { "\($0.0) \($0.1) (\(fixed(Double($0.1) / Double(f.sampleCalls) * 100)) %)" }
+            if !c.perCallReasons.isEmpty, f.sampleCalls > 0 {
+                let parts = c.perCallReasons.map { "\($0.words) \($0.calls) (\(fixed(Double($0.calls) / Double(f.sampleCalls) * 100)) %)" }
                 print("    call by call: " + parts.joined(separator: ", "))
             }
             for x in c.fields where !x.holds || x.fast != x.exact {
