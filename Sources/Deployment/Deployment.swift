@@ -1,6 +1,6 @@
 import Foundation
-import Pricing
 import InputLimits
+import Pricing
 
 /// A team's deployment file (`placer.yaml`): candidate targets with overrides, per-function rules,
 /// requirements and the on-prem environment. Two versions of it are what a CI job compares.

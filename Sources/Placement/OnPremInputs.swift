@@ -1,8 +1,8 @@
 import Deployment
 import Foundation
+import InputLimits
 import Pricing
 import Simulation
-import InputLimits
 
 /// The on-prem environment's cost inputs: the bundled defaults (`Data/onprem-defaults.yaml`,
 /// each with its source) overridden by the deployment's `onprem:` section.

@@ -1,4 +1,5 @@
 import InputLimits
+
 /// A problem with a user's trace, located as precisely as the input allows.
 ///
 /// Its description is one line in the `file:line:column: message` form that editors understand.
