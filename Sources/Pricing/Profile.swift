@@ -308,6 +308,11 @@ public struct ColdStart: Sendable {
     public var model: Model
     public var median: Figure?
     public var p99: Figure?
+    /// The target whose random numbers this one's cold starts are drawn from (`drawsAs:`; nil: its
+    /// own). Two targets that behave alike (Lambda on x86 and on arm64) then draw the same cold
+    /// starts for the same unit, so they differ only where their figures differ (common random
+    /// numbers), and a run of both replays them once (`Simulator`).
+    public var drawsAs: String? = nil
 }
 
 /// How an on-prem platform places instances on nodes and what a call that finds no room meets

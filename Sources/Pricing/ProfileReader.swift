@@ -490,11 +490,16 @@ struct ProfileReader {
     }
 
     private mutating func readColdStart(_ node: YAMLTree, at path: String) -> ColdStart? {
-        guard let m = mapping(node, at: path, allowed: ["model", "median", "p99"], required: ["model"]),
+        guard let m = mapping(node, at: path, allowed: ["model", "median", "p99", "drawsAs"], required: ["model"]),
               let model: ColdStart.Model = choice(m["model"], at: path + ".model") else { return nil }
+        let drawsAs = m["drawsAs"].flatMap { string($0, at: path + ".drawsAs") }
+        if let drawsAs, !drawsAs.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" }) {
+            issue(m["drawsAs"], path + ".drawsAs", "a target id is lower-case letters, digits and '-', found '\(drawsAs)'")
+        }
         return ColdStart(model: model,
                          median: m["median"].flatMap { figure($0, at: path + ".median", [.duration]) },
-                         p99: m["p99"].flatMap { figure($0, at: path + ".p99", [.duration]) })
+                         p99: m["p99"].flatMap { figure($0, at: path + ".p99", [.duration]) },
+                         drawsAs: drawsAs)
     }
 
     private mutating func readControlPlane(_ node: YAMLTree, at path: String) -> ControlPlane? {

@@ -261,7 +261,7 @@ struct Accumulator {
             }
         }
         if let shape { memoryMB = Double(shape.memoryMB) }
-        let random = SeededRandom(seed: options.seed, stream: 201, target.idHash, ArrivalExpansion.stableHash(groupKey))
+        let random = SeededRandom(seed: options.seed, stream: 201, target.streamHash, ArrivalExpansion.stableHash(groupKey))
         // A function's own provisioned count (deployment) wins over the target's; an app's
         // instances take the largest of its functions'.
         let provisioned = members.map { app.functions[$0].provisioned ?? target.model.provisioned }.max() ?? 0

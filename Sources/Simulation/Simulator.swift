@@ -84,9 +84,29 @@ public enum Simulator {
 
     /// Replays the apps `apps` (indices into the workload, in order) on every target that is not
     /// coupled: each target's totals, and per worker its account's bound of calls in flight
-    /// (nil where the target has no account quota).
+    /// (nil where the target has no account quota). Targets that replay alike (`ReplayTwins`) are
+    /// replayed once and take the same totals.
     static func accumulate(_ workload: Workload, _ prepared: [PreparedTarget], apps: [Int],
                            options: SimulationOptions) -> (totals: [Accumulator], overlaps: [[OverlapCounter?]]) {
+        let twins = ReplayTwins(prepared, options: options)
+        guard twins.any else { return replayEach(workload, prepared, apps: apps, options: options) }
+        let firsts = prepared.indices.filter { twins.first[$0] == $0 }
+        let (totals, overlaps) = replayEach(workload, firsts.map { prepared[$0] }, apps: apps, options: options)
+        let slot = Dictionary(uniqueKeysWithValues: firsts.enumerated().map { ($1, $0) })
+        // A unit that could not be priced names its target in the note: such a twin is replayed itself.
+        let own = prepared.indices.filter { twins.first[$0] != $0 && !totals[slot[twins.first[$0]]!].unpriced.isEmpty }
+        let (ownTotals, ownOverlaps) = own.isEmpty ? ([], []) : replayEach(workload, own.map { prepared[$0] }, apps: apps, options: options)
+        let ownSlot = Dictionary(uniqueKeysWithValues: own.enumerated().map { ($1, $0) })
+        let merged = prepared.indices.map { t in ownSlot[t].map { ownTotals[$0] } ?? totals[slot[twins.first[t]]!] }
+        let mergedOverlaps = overlaps.indices.map { w in
+            prepared.indices.map { t in ownSlot[t].map { w < ownOverlaps.count ? ownOverlaps[w][$0] : nil } ?? overlaps[w][slot[twins.first[t]]!] }
+        }
+        return (merged, mergedOverlaps)
+    }
+
+    /// `accumulate`, every target replayed.
+    private static func replayEach(_ workload: Workload, _ prepared: [PreparedTarget], apps: [Int],
+                                   options: SimulationOptions) -> (totals: [Accumulator], overlaps: [[OverlapCounter?]]) {
         let chunkCount = (apps.count + chunkApps - 1) / chunkApps
         let merger = Merger(targets: prepared, spanMinutes: workload.spanMinutes)
         // A work item is a chunk of apps replayed on every target, so that each function's arrivals
@@ -249,7 +269,11 @@ struct PreparedTarget: Sendable {
     var model: TargetModel { target.model }
     let recorder: UsageRecorder?
     let clock: BillingClock?
-    let idHash: UInt64
+    /// Keys the random numbers of its units' cold starts: its own id's hash, or that of the target
+    /// its profile draws as (`coldStart.drawsAs`).
+    let streamHash: UInt64
+    /// What its replay reads (`ReplaySignature`): targets with equal ones are replayed once.
+    let replay: ReplaySignature
     let memoryBounds: (min: Double, max: Double)?
     let days: Decimal
     /// The provisioned billing unit, ms (Lambda: 5 minutes); nil when the target prices none.
@@ -285,13 +309,16 @@ struct PreparedTarget: Sendable {
             memoryBounds = nil
             provisionedUnitMs = nil
         }
-        idHash = ArrivalExpansion.stableHash(FunctionKey(app: target.profile.id, function: target.profile.id))
+        let stream = target.profile.coldStart?.drawsAs ?? target.profile.id
+        streamHash = ArrivalExpansion.stableHash(FunctionKey(app: stream, function: stream))
+        replay = ReplaySignature(target, stream: streamHash, clock: clock, memoryBounds: memoryBounds,
+                                 provisionedUnitMs: provisionedUnitMs, billing: recorder?.billing)
     }
 }
 
 /// The provider's per-invocation rounding (`UsageRecorder.billedMs`) without Decimal arithmetic
 /// per call: the unit and minimum are read once. `SimulationTests` checks the two agree.
-struct BillingClock: Sendable {
+struct BillingClock: Sendable, Equatable {
     let unitMicros: Int64
     let minimumMicros: Int64
 

@@ -20,6 +20,12 @@ public enum KeepAlivePolicy: Sendable, Equatable {
     case hybridHistogram(HybridHistogram)
 }
 
+/// Calls one instance of at least `memoryMB` serves at once (a row of `TargetModel.concurrencyByMemory`).
+public struct MemoryConcurrency: Sendable, Equatable {
+    public var memoryMB: Double
+    public var requests: Int
+}
+
 /// Parameters of the hybrid histogram policy; the defaults are the paper's.
 public struct HybridHistogram: Sendable, Equatable {
     public var rangeMinutes: Double = 240
@@ -52,7 +58,7 @@ public enum ColdStartModel: Sendable, Equatable {
 
 /// A target's instance model, read from its profile: grouping, concurrency, limits, keep-alive,
 /// cold start. Everything the engine needs, as plain numbers.
-public struct TargetModel: Sendable {
+public struct TargetModel: Sendable, Equatable {
     public var id: String
     /// Instances are shared by an app's functions (Azure) or belong to one function.
     public var scalingUnit: Limits.ScalingUnit
@@ -61,7 +67,7 @@ public struct TargetModel: Sendable {
     public var perInstanceConcurrency: Int
     /// Synchronous calls one instance serves at once by the instance's memory, ascending by memory
     /// (Azure Flex's HTTP concurrency); empty when `perInstanceConcurrency` applies.
-    public var concurrencyByMemory: [(memoryMB: Double, requests: Int)] = []
+    public var concurrencyByMemory: [MemoryConcurrency] = []
     /// Queue, event and storage messages one instance processes at once (Azure's queue batch);
     /// nil when `perInstanceConcurrency` applies.
     public var queueConcurrency: Int?
@@ -183,7 +189,7 @@ public struct TargetModel: Sendable {
                   provisioned: Int((d(profile.keepAlive.provisioned) ?? 0).rounded(.up)), notes: notes,
                   accountConcurrency: accountConcurrency, heldMaxAgeSeconds: d(limits.heldMaxAge).map { $0 / 1000 } ?? .infinity,
                   prewarmedPool: pool)
-        concurrencyByMemory = limits.concurrencyByMemory.map { (Double($0.memoryMB), max(1, $0.requests)) }
+        concurrencyByMemory = limits.concurrencyByMemory.map { MemoryConcurrency(memoryMB: Double($0.memoryMB), requests: max(1, $0.requests)) }
         queueConcurrency = d(limits.queueConcurrency).map { max(1, Int($0)) }
         instanceMemory = InstanceMemoryRule(profile: profile)
         activePeriodsBillInit = profile.billing?.initBilled.billed ?? true

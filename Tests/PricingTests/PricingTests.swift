@@ -56,6 +56,19 @@ private func issues(_ text: String, file: String = "broken.yaml") -> [ProfileIss
     #expect(found.allSatisfy { !$0.description.contains("\n") })
 }
 
+/// `coldStart.drawsAs` names the target whose random numbers a profile's cold starts are drawn
+/// from (the simulation's common random numbers): a target id, or an issue at its line.
+@Test func aProfileDrawsItsColdStartsAsAnotherTargetByItsId() throws {
+    #expect(try profile("aws-lambda-arm64").coldStart?.drawsAs == "aws-lambda-x86")
+    #expect(try profile("aws-lambda-x86").coldStart?.drawsAs == nil)
+    let text = try brokenLambda("  p99: {value: 1000, unit: ms, source: aws-coldstart}\n",
+                                with: "  p99: {value: 1000, unit: ms, source: aws-coldstart}\n  drawsAs: AWS Lambda\n")
+    let found = issues(text)
+    let issue = try #require(found.first { $0.path == "coldStart.drawsAs" })
+    #expect(issue.message == "a target id is lower-case letters, digits and '-', found 'AWS Lambda'")
+    #expect(issue.line > 0)
+}
+
 // MARK: - Published worked examples
 
 /// AWS Lambda pricing page, Example 1: 512 MB, 3 M invocations a month, 1 s each.
