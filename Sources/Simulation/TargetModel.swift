@@ -174,6 +174,9 @@ public struct TargetModel: Sendable, Equatable {
             cold = .unknown
             notes.append("cold-start latency unknown for this target: cold starts are counted but add no latency")
         }
+        if let twin = profile.coldStart?.drawsAs, twin != profile.id {
+            notes.append("cold starts drawn from the same random numbers as \(twin)'s (coldStart.drawsAs), and calls as long as the trace recorded them: where the two profiles' figures agree, the two replay alike and differ only by their prices; that calls run as long on both is an assumption")
+        }
         var pool: PrewarmedPool?
         let k = profile.keepAlive
         if let size = d(k.prewarmed), size >= 1, let memory = d(k.prewarmedMemory), let refill = d(k.prewarmedRefill),

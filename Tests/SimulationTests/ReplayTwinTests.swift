@@ -51,6 +51,8 @@ struct ReplayTwinTests {
                 #expect(x86.total.instanceSeconds == arm.total.instanceSeconds && x86.total.billedGBSeconds == arm.total.billedGBSeconds)
                 #expect(x86.total.latencyMs == arm.total.latencyMs && x86.usage == arm.usage)
                 #expect(x86.functions.map(\.outcome.coldStarts) == arm.functions.map(\.outcome.coldStarts))
+                #expect(arm.notes.contains { $0.hasPrefix("cold starts drawn from the same random numbers as aws-lambda-x86's") })
+                #expect(!x86.notes.contains { $0.hasPrefix("cold starts drawn") })
                 // Graviton's GB-s is priced about a fifth below x86's.
                 let x86Compute = try #require(x86.bill).compute, armCompute = try #require(arm.bill).compute
                 #expect(armCompute < x86Compute && armCompute > 0)
