@@ -219,9 +219,39 @@ struct Coupling {
             if let q = quotas[t], !q.binding.isEmpty { chosen.append(t) }
         }
         guard !chosen.isEmpty else { return coupling }
+        let parts = accounts > 1 ? workload.splitByAccount(count: accounts) : [workload]
+        // A target that replays as one before it (`ReplayTwins`), under the same quota decisions,
+        // takes that one's coupled totals instead of replaying them again, unless they hold a
+        // unit that could not be priced (its note names the target): then it is replayed itself.
+        let twins = ReplayTwins(prepared, options: options)
+        var copies: [(target: Int, of: Int)] = []
+        for t in chosen where twins.first[t] != t && chosen.contains(twins.first[t]) && quotas[t] == quotas[twins.first[t]] {
+            copies.append((t, twins.first[t]))
+        }
+        let replayed = chosen.filter { t in !copies.contains { $0.target == t } }
+        for (t, (acc, report)) in replayChosen(replayed, workload, parts, prepared, quotas: quotas, options: options) {
+            totals[t] = acc
+            coupling.reports[t] = report
+        }
+        var alone: [Int] = []
+        for (t, first) in copies {
+            guard totals[first].unpriced.isEmpty else { alone.append(t); continue }
+            totals[t] = totals[first]
+            coupling.reports[t] = coupling.reports[first]
+        }
+        for (t, (acc, report)) in replayChosen(alone, workload, parts, prepared, quotas: quotas, options: options) {
+            totals[t] = acc
+            coupling.reports[t] = report
+        }
+        return coupling
+    }
+
+    /// The coupled totals and report of each target of `chosen` (`replay`).
+    private static func replayChosen(_ chosen: [Int], _ workload: Workload, _ parts: [Workload], _ prepared: [PreparedTarget],
+                                     quotas: [QuotaBounds?], options: SimulationOptions) -> [(Int, (Accumulator, CoupledReplay.Report))] {
+        guard !chosen.isEmpty else { return [] }
         // Work items: (target, account), a target's items consecutive in account order; nil: the
         // whole workload at once.
-        let parts = accounts > 1 ? workload.splitByAccount(count: accounts) : [workload]
         var items: [(target: Int, part: Int?)] = []
         // Targets where only some accounts bind: the others' independent totals, built again.
         var base: [Int: Accumulator] = [:]
@@ -274,13 +304,13 @@ struct Coupling {
             }
             start = range.upperBound
         }
+        var replayed: [(Int, (Accumulator, CoupledReplay.Report))] = []
         for t in chosen {
             guard var sum = sums.removeValue(forKey: t) else { continue }
             if work.contains(where: { $0.target == t && $0.part != nil }) { sum.acc.restoreAppOrder(workload) }
-            totals[t] = sum.acc
-            coupling.reports[t] = sum.report
+            replayed.append((t, (sum.acc, sum.report)))
         }
-        return coupling
+        return replayed
     }
 
     /// Adds what the target's coupling did to its outcome: notes, the pool's memory.

@@ -82,12 +82,38 @@ struct ReplayTwinTests {
         try Self.expectEachAsAlone(workload, targets, options, "arm64's series kept")
     }
 
-    /// A unit a twin cannot price names its target in the note: such a twin is replayed itself.
-    @Test func aTwinWithUnitsItCannotPriceNamesItselfInItsNote() throws {
+    /// Under an account quota that binds, the twin takes the coupled replay of the first too.
+    @Test(arguments: [3, 40])
+    func twinsUnderAQuotaThatBindsAreReplayedCoupledOnce(_ quota: Int) throws {
+        var catalog = SimulationTests.catalog
+        for id in ["aws-lambda-x86", "aws-lambda-arm64"] {
+            catalog = try catalog.overriding(id, with: YAMLTree.parse("limits: {concurrency: \(quota)}"), origin: "test", read: "2026-12-05")
+        }
+        let targets = try ["aws-lambda-x86", "cloud-run", "aws-lambda-arm64"].map { SimulationTarget(profile: try catalog.profile($0)) }
+        var workload = ShardMergeTests.randomWorkload(seed: 8, apps: 12, minutes: 40)
+        for a in workload.apps.indices { workload.apps[a].owner = "owner\(a % 3)" }
+        workload.accounts = .perOwner
+        let options = SimulationOptions(seed: 8, workers: 2)
+        #expect(ReplayTwins(try Self.prepared(targets, workload), options: options).first == [0, 1, 0])
+        try Self.expectEachAsAlone(workload, targets, options, "quota \(quota)")
+        let run = try Simulator.run(workload, targets: targets, options: options)
+        let x86 = run.targets[0], arm = run.targets[2]
+        #expect(x86.notes.contains { $0.contains("replayed in one time order") }, "\(x86.notes)")
+        #expect(x86.total.throttled == arm.total.throttled && (quota > 3 || x86.total.throttled > 0))
+        // At 3 every account binds; at 40 two of three do, and the third keeps its independent replay.
+        #expect(x86.notes.contains { $0.contains(quota == 3 ? "every account's own upper bound" : "the other 1 accounts' bound stayed within it") }, "\(x86.notes)")
+        #expect(x86.total.coldStarts == arm.total.coldStarts && x86.total.billedGBSeconds == arm.total.billedGBSeconds)
+    }
+
+    /// A unit a twin cannot price names its target in the note: such a twin is replayed itself,
+    /// replayed independently or, under a quota that binds, coupled.
+    @Test(arguments: [false, true])
+    func aTwinWithUnitsItCannotPriceNamesItselfInItsNote(_ quota: Bool) throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         var text = try String(contentsOf: root.appendingPathComponent("Sources/Pricing/Profiles/gcf-gen1.yaml"), encoding: .utf8)
         // 16 GB allowed, but no vCPU row past 8 GB: a 12 GB function cannot be priced.
         text = text.replacingOccurrences(of: "max: {value: 8192, unit: MB, source: gcf-memory}", with: "max: {value: 16384, unit: MB, source: gcf-memory}")
+        if quota { text = text.replacingOccurrences(of: "\nlimits:\n", with: "\nlimits:\n  concurrency: {value: 2, unit: executions, source: gcf-memory}\n") }
         let copy = text.replacingOccurrences(of: "\nid: gcf-gen1\n", with: "\nid: gcf-copy\n")
             .replacingOccurrences(of: "p99: {value: 4000, unit: ms, source: gcf-assumed}\n", with: "p99: {value: 4000, unit: ms, source: gcf-assumed}\n  drawsAs: gcf-gen1\n")
         let targets = try [text, copy].map { SimulationTarget(profile: try Catalog.parse($0, file: "test.yaml").get()) }
@@ -96,6 +122,7 @@ struct ReplayTwinTests {
         workload.apps[1].functions[0].memoryMB = 12_000
         #expect(ReplayTwins(try Self.prepared(targets, workload), options: SimulationOptions()).first == [0, 0])
         let run = try Simulator.run(workload, targets: targets, options: SimulationOptions(seed: 6, workers: 2))
+        #expect(run.targets[0].notes.contains { $0.contains("replayed in one time order") } == quota, "\(run.targets[0].notes)")
         let notes = run.targets[1].notes.filter { $0.contains("could not be priced") }
         #expect(notes.count == 1 && notes[0].contains("gcf-copy accepts") && !notes[0].contains("gcf-gen1"), "\(notes)")
         try Self.expectEachAsAlone(workload, targets, SimulationOptions(seed: 6, workers: 2), "a unit that cannot be priced")
