@@ -49,6 +49,9 @@ public enum CatalogText {
         }
         if let q = p.limits.queueConcurrency { concurrency.append("queue/event/storage messages \(q.value) per instance") }
         if !concurrency.isEmpty { lines.append("calls at once: " + concurrency.joined(separator: "; ")) }
+        if let twin = p.coldStart?.drawsAs {
+            lines.append("cold starts drawn as: \(twin) (the same random numbers: where the figures agree, the two replay alike and differ only by their prices)")
+        }
         if let cp = p.controlPlane, !cp.components.isEmpty { lines.append("control plane: " + cp.components.joined(separator: ", ")) }
         if let l = p.licence {
             var text = "licence: \(l.name)"

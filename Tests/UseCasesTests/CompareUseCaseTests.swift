@@ -1,5 +1,6 @@
 import Compare
 import Foundation
+import TerminalText
 import Testing
 import UseCases
 
@@ -84,6 +85,12 @@ import UseCases
         #expect(unknown.kind == .usage)
         #expect(try CatalogLookup.show("openfaas", catalog: nil).kind == .onprem)
         #expect(useCaseError { _ = try CatalogLookup.show("nowhere", catalog: nil) }?.kind == .usage)
+    }
+
+    @Test func catalogShowSaysWhoseColdStartsATargetDrawsAs() throws {
+        let arm = CatalogText.show(try CatalogLookup.show("aws-lambda-arm64", catalog: nil))
+        #expect(arm.contains("\ncold starts drawn as: aws-lambda-x86 (the same random numbers: "))
+        #expect(!CatalogText.show(try CatalogLookup.show("aws-lambda-x86", catalog: nil)).contains("drawn as"))
     }
 
     @Test func priceBillsTheEgressItIsGiven() throws {
