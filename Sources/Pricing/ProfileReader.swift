@@ -60,7 +60,7 @@ struct ProfileReader {
             issue(root["schema"], "schema", "expected '\(profileSchema)', found '\(schema)'")
         }
         let id = string(root["id"], at: "id") ?? ""
-        if !id.isEmpty, !id.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" }) {
+        if !id.isEmpty, !Self.isTargetID(id) {
             issue(root["id"], "id", "an id is lower-case letters, digits and '-', found '\(id)'")
         }
         let name = string(root["name"], at: "name") ?? ""
@@ -489,11 +489,16 @@ struct ProfileReader {
         return k
     }
 
+    /// Whether `text` is spelled as a target id is: lower-case letters, digits and '-'.
+    private static func isTargetID(_ text: String) -> Bool {
+        text.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" }
+    }
+
     private mutating func readColdStart(_ node: YAMLTree, at path: String) -> ColdStart? {
         guard let m = mapping(node, at: path, allowed: ["model", "median", "p99", "drawsAs"], required: ["model"]),
               let model: ColdStart.Model = choice(m["model"], at: path + ".model") else { return nil }
         let drawsAs = m["drawsAs"].flatMap { string($0, at: path + ".drawsAs") }
-        if let drawsAs, !drawsAs.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" }) {
+        if let drawsAs, !Self.isTargetID(drawsAs) {
             issue(m["drawsAs"], path + ".drawsAs", "a target id is lower-case letters, digits and '-', found '\(drawsAs)'")
         }
         return ColdStart(model: model,
