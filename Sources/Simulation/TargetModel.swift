@@ -175,7 +175,7 @@ public struct TargetModel: Sendable, Equatable {
             notes.append("cold-start latency unknown for this target: cold starts are counted but add no latency")
         }
         if let twin = profile.coldStart?.drawsAs, twin != profile.id {
-            notes.append("cold starts drawn from the same random numbers as \(twin)'s (coldStart.drawsAs), and every call as long as on \(twin) (the trace's durations): with equal cold-start figures (the catalog's are the same assumed ones) the two replay alike and differ only by their prices; that calls run as long here is an assumption, and the time billed undoes a lower price per GB-s when calls run longer by its inverse ratio (a price 20 % lower, calls 25 % longer)")
+            notes.append("cold starts drawn from the same random numbers as \(twin)'s (coldStart.drawsAs), and every call as long as on \(twin) (the trace's durations): with equal cold-start figures the two replay alike and differ only by their prices; that calls run as long here is an assumption, not a measurement: before free grants, a price per GB-s lower by a fraction p is undone when calls run 1/(1 - p) times as long")
         }
         var pool: PrewarmedPool?
         let k = profile.keepAlive
