@@ -69,6 +69,11 @@ final class OverlapCounter: @unchecked Sendable {
         return highest
     }
 
+    /// Adds `other`'s counts to these (the same window).
+    func add(_ other: OverlapCounter) {
+        for i in diff.indices { diff[i] &+= other.diff[i] }
+    }
+
     /// The counters of every worker added up: per second, the change of the bound (what a
     /// shard's partial result carries; shards' sums add up to the whole run's).
     static func sum(_ counters: [OverlapCounter]) -> [Int64] {

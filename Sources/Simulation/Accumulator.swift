@@ -407,6 +407,14 @@ struct Accumulator {
         shares = order.map { shares[$0] }
     }
 
+    /// Puts what could not be priced back in app order (stable), after apps were absorbed out of
+    /// order (`AccountBounds.replayApart`; `unpricedApps` are indices into one workload).
+    mutating func restoreUnpricedOrder() {
+        let order = unpriced.indices.sorted { (unpricedApps[$0], $0) < (unpricedApps[$1], $1) }
+        unpriced = order.map { unpriced[$0] }
+        unpricedApps = order.map { unpricedApps[$0] }
+    }
+
     /// Turns the totals into the target's outcome: series, percentiles, the bill and its shares.
     mutating func finish(_ target: PreparedTarget, workload: Workload) throws -> TargetOutcome {
         try finish(target, spanMinutes: workload.spanMinutes)

@@ -206,8 +206,12 @@ struct Coupling {
     /// the others' apps alone, then each binding account's coupled totals are added in account
     /// order. Replays run in parallel; each is sequential and their results are added in account
     /// order, so results do not depend on the worker count.
+    ///
+    /// `leftOut`: per target, the accounts `totals` already leave out (`AccountBounds.replayApart`);
+    /// when they are exactly the binding ones, `totals` are the others' and are not built again.
     static func replay(_ workload: Workload, _ prepared: [PreparedTarget], _ totals: inout [Accumulator],
-                       bounds: [Int?], quotas: [QuotaBounds?], accounts: Int = 1, options: SimulationOptions) -> Coupling {
+                       bounds: [Int?], quotas: [QuotaBounds?], accounts: Int = 1, leftOut: [Set<Int>] = [],
+                       options: SimulationOptions) -> Coupling {
         var coupling = Coupling(reports: prepared.map { _ in nil }, peakBound: prepared.map { _ in nil }, models: prepared.map(\.model))
         coupling.accounts = accounts
         coupling.quotas = quotas
@@ -229,7 +233,12 @@ struct Coupling {
             copies.append((t, twins.first[t]))
         }
         let replayed = chosen.filter { t in !copies.contains { $0.target == t } }
-        for (t, (acc, report)) in replayChosen(replayed, workload, parts, prepared, quotas: quotas, options: options) {
+        // Totals that leave out exactly the binding accounts are the others' already.
+        var others: [Int: Accumulator] = [:]
+        for t in replayed where t < leftOut.count && !leftOut[t].isEmpty && Set(quotas[t]?.binding ?? []) == leftOut[t] {
+            others[t] = totals[t]
+        }
+        for (t, (acc, report)) in replayChosen(replayed, workload, parts, prepared, quotas: quotas, others: others, options: options) {
             totals[t] = acc
             coupling.reports[t] = report
         }
@@ -248,7 +257,8 @@ struct Coupling {
 
     /// The coupled totals and report of each target of `chosen` (`replay`).
     private static func replayChosen(_ chosen: [Int], _ workload: Workload, _ parts: [Workload], _ prepared: [PreparedTarget],
-                                     quotas: [QuotaBounds?], options: SimulationOptions) -> [(Int, (Accumulator, CoupledReplay.Report))] {
+                                     quotas: [QuotaBounds?], others: [Int: Accumulator] = [:],
+                                     options: SimulationOptions) -> [(Int, (Accumulator, CoupledReplay.Report))] {
         guard !chosen.isEmpty else { return [] }
         // Work items: (target, account), a target's items consecutive in account order; nil: the
         // whole workload at once.
@@ -261,7 +271,9 @@ struct Coupling {
             let q = quotas[t]
             let binding = q?.binding ?? Array(parts.indices)
             items += binding.map { (t, $0) }
-            if q?.allBind == false { partial[binding, default: []].append(t) }
+            if q?.allBind == false {
+                if let built = others[t] { base[t] = built } else { partial[binding, default: []].append(t) }
+            }
         }
         for (binding, targets) in partial.sorted(by: { $0.value[0] < $1.value[0] }) {
             let coupled = Set(binding)

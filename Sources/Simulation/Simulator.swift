@@ -40,6 +40,9 @@ public struct SimulationOptions: Sendable {
     /// Targets (by id) whose functions carry their scaling unit's per-minute series
     /// (`FunctionOutcome.series`), for on-prem sizing. Off by default: it costs memory.
     public var functionSeries: Set<String> = []
+    /// Which accounts are replayed apart from the start (`AccountBounds.replayApart`). Results do
+    /// not depend on it.
+    var apart = ApartRule.guess
     /// When true every function carries its billed usage (`FunctionOutcome.usage`).
     public var functionUsage = false
     /// A replay on a fixed cluster stops as soon as this rule says its size misses (nil: never);
@@ -67,10 +70,21 @@ public enum Simulator {
         // Each app's account: bills are priced per account, quotas bind per account.
         let (workload, accountCount) = workload.numberedAccounts()
         let prepared = try targets.map { try PreparedTarget($0, workload: workload) }
-        var (totals, overlaps) = accumulate(workload, prepared, apps: Array(workload.apps.indices), options: options)
-        let bounds = prepared.indices.map { t in overlaps[0][t] == nil ? nil : OverlapCounter.peak(overlaps.compactMap { $0[t] }) }
-        let quotas = AccountBounds.decide(workload, prepared, overall: bounds, coarse: totals.map(\.accountBounds), accounts: accountCount, options: options)
-        let coupled = Coupling.replay(workload, prepared, &totals, bounds: bounds, quotas: quotas, accounts: accountCount, options: options)
+        // Accounts likely to be in doubt are replayed apart (`AccountBounds`), the others together.
+        let apart = options.apart.accounts(workload, prepared, accounts: accountCount)
+        let isApart = Set(apart)
+        let together = workload.apps.indices.filter { !isApart.contains(workload.apps[$0].account) }
+        var (totals, overlaps) = accumulate(workload, prepared, apps: together, options: options)
+        let apartCounts = prepared.map { $0.model.accountConcurrency == nil || $0.model.prewarmedPool != nil || $0.model.cluster != nil ? nil
+            : OverlapCounter(spanMinutes: workload.spanMinutes) }
+        let (known, left) = AccountBounds.replayApart(workload, prepared, apart: apart, totals: &totals, overall: apartCounts, options: options)
+        let bounds = prepared.indices.map { t in
+            overlaps[0][t] == nil ? nil : OverlapCounter.peak(overlaps.compactMap { $0[t] } + (apartCounts[t].map { [$0] } ?? []))
+        }
+        let quotas = AccountBounds.decide(workload, prepared, overall: bounds, coarse: totals.map(\.accountBounds), apart: known,
+                                          accounts: accountCount, options: options)
+        let coupled = Coupling.replay(workload, prepared, &totals, bounds: bounds, quotas: quotas, accounts: accountCount,
+                                      leftOut: left, options: options)
         var outcomes: [TargetOutcome] = []
         for (t, target) in prepared.enumerated() {
             outcomes.append(try totals[t].finish(target, workload: workload))

@@ -203,4 +203,59 @@ struct AccountBoundTests {
         // The loads and quotas reach both cases.
         #expect(sawCoupled && sawFree)
     }
+
+    /// Accounts replayed apart from the start (`AccountBounds.replayApart`) change the time only:
+    /// on random traces with owners, several quotas, with and without the per-minute path and
+    /// beside a target without a quota, the result is the same byte for byte whether no account,
+    /// every account, some or the guessed ones go apart; among them, the cases where every binding
+    /// account went apart (nothing built again) and where one did not (built again) both occur.
+    @Test(arguments: [UInt64(1), 2, 3])
+    func accountsReplayedApartChangeNothing(_ seed: UInt64) throws {
+        var w = ShardMergeTests.randomWorkload(seed: seed, apps: 12, minutes: 30)
+        var random = SeededRandom(seed: seed, stream: 92)
+        for a in w.apps.indices { w.apps[a].owner = "owner\(random.int(below: 4))" }
+        w.accounts = .perOwner
+        var free = Self.quotaModel
+        free.id = "no-quota"
+        free.accountConcurrency = nil
+        var sawLeftOut = false, sawBuiltAgain = false
+        for quota in [3, 12, 40, 400] {
+            var model = Self.quotaModel
+            model.accountConcurrency = quota
+            let targets = [SimulationTarget(profile: try SimulationTests.profile(), model: model),
+                           SimulationTarget(profile: try SimulationTests.profile(), model: free)]
+            for exact in [false, true] {
+                var options = SimulationOptions(seed: seed, workers: 2, fastPath: !exact)
+                options.apart = .none
+                let reference = try Simulator.run(w, targets: targets, options: options).json()
+                for rule in [ApartRule.all, .guess, .these([0, 2]), .these([1])] {
+                    options.apart = rule
+                    let apart = try Simulator.run(w, targets: targets, options: options).json()
+                    #expect(apart == reference, "seed \(seed) quota \(quota) exact \(exact) \(rule)")
+                }
+                // Which path the named accounts took: left out of the totals, and whether every
+                // binding account was among them.
+                let (numbered, count) = w.numberedAccounts()
+                let prepared = try targets.map { try PreparedTarget($0, workload: numbered) }
+                let binding = Self.bindingAccounts(numbered, prepared, count: count, options: options)
+                var totals = prepared.map { Accumulator(spanMinutes: numbered.spanMinutes, target: $0) }
+                let counts = prepared.map { $0.model.accountConcurrency == nil ? nil : OverlapCounter(spanMinutes: numbered.spanMinutes) }
+                let named = ApartRule.these([0, 2]).accounts(numbered, prepared, accounts: count)
+                let (_, left) = AccountBounds.replayApart(numbered, prepared, apart: named, totals: &totals, overall: counts, options: options)
+                #expect(left[1].isEmpty)
+                #expect(left[0] == binding.intersection(named))
+                sawLeftOut = sawLeftOut || !left[0].isEmpty
+                sawBuiltAgain = sawBuiltAgain || !binding.subtracting(named).isEmpty && !left[0].isEmpty
+            }
+        }
+        #expect(sawLeftOut && sawBuiltAgain)
+    }
+
+    /// The accounts that bind on the first target, as a run with none apart decides them.
+    static func bindingAccounts(_ w: Workload, _ prepared: [PreparedTarget], count: Int, options: SimulationOptions) -> Set<Int> {
+        let (totals, overlaps) = Simulator.accumulate(w, prepared, apps: Array(w.apps.indices), options: options)
+        let bounds = prepared.indices.map { t in overlaps[0][t] == nil ? nil : OverlapCounter.peak(overlaps.compactMap { $0[t] }) }
+        let quotas = AccountBounds.decide(w, prepared, overall: bounds, coarse: totals.map(\.accountBounds), accounts: count, options: options)
+        return Set(quotas[0]?.binding ?? [])
+    }
 }
