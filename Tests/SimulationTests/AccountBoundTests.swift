@@ -179,13 +179,20 @@ struct AccountBoundTests {
         #expect(note.contains("never bound (peak bound 1 of 2 calls in flight") && note.contains("reached 10"), "\(note)")
     }
 
+    /// A random trace of 12 apps over 30 minutes, each app owned by one of 4 owners (drawn from
+    /// `stream`), accounts per owner.
+    static func randomOwned(seed: UInt64, stream: UInt64) -> Workload {
+        var w = ShardMergeTests.randomWorkload(seed: seed, apps: 12, minutes: 30)
+        var random = SeededRandom(seed: seed, stream: stream)
+        for a in w.apps.indices { w.apps[a].owner = "owner\(random.int(below: 4))" }
+        w.accounts = .perOwner
+        return w
+    }
+
     /// Random traces with owners: each account as it is alone, whatever the quota.
     @Test(arguments: [UInt64(1), 2, 3])
     func randomAccountsAreWhatTheyAreAlone(_ seed: UInt64) throws {
-        var w = ShardMergeTests.randomWorkload(seed: seed, apps: 12, minutes: 30)
-        var random = SeededRandom(seed: seed, stream: 91)
-        for a in w.apps.indices { w.apps[a].owner = "owner\(random.int(below: 4))" }
-        w.accounts = .perOwner
+        let w = Self.randomOwned(seed: seed, stream: 91)
         var sawCoupled = false, sawFree = false
         for quota in [3, 12, 40, 400] {
             var model = Self.quotaModel
@@ -211,10 +218,7 @@ struct AccountBoundTests {
     /// account went apart (nothing built again) and where one did not (built again) both occur.
     @Test(arguments: [UInt64(1), 2, 3])
     func accountsReplayedApartChangeNothing(_ seed: UInt64) throws {
-        var w = ShardMergeTests.randomWorkload(seed: seed, apps: 12, minutes: 30)
-        var random = SeededRandom(seed: seed, stream: 92)
-        for a in w.apps.indices { w.apps[a].owner = "owner\(random.int(below: 4))" }
-        w.accounts = .perOwner
+        let w = Self.randomOwned(seed: seed, stream: 92)
         var free = Self.quotaModel
         free.id = "no-quota"
         free.accountConcurrency = nil
