@@ -78,8 +78,7 @@ enum AccountBounds {
         // Accounts each target leaves in doubt (coarse bound above the quota), to check per second.
         var doubt: [Int: [Int]] = [:]
         for (t, target) in prepared.enumerated() {
-            guard let quota = target.model.accountConcurrency, target.model.prewarmedPool == nil, target.model.cluster == nil,
-                  let overall = overall[t] else { continue }
+            guard let quota = target.model.independentQuota, let overall = overall[t] else { continue }
             let known = t < apart.count ? apart[t] : [:]
             var bounds = QuotaBounds(quota: quota, overall: overall, accounts: accounts,
                                      coarse: coarse[t].merging(known.mapValues(\.coarse)) { $1 })
@@ -130,8 +129,7 @@ enum AccountBounds {
     /// calls × their mean duration (Little's law at the busiest minute: calls in flight then, on
     /// average) passes `apartShare` of the smallest such quota. A guess: results do not depend on it.
     static func apartCandidates(_ workload: Workload, _ prepared: [PreparedTarget], accounts: Int) -> [Int] {
-        let quotas = prepared.compactMap { $0.model.prewarmedPool == nil && $0.model.cluster == nil ? $0.model.accountConcurrency : nil }
-        guard accounts > 1, let quota = quotas.min() else { return [] }
+        guard accounts > 1, let quota = prepared.compactMap(\.model.independentQuota).min() else { return [] }
         var inFlight = [Double](repeating: 0, count: accounts)
         for app in workload.apps {
             for f in app.functions {
@@ -244,8 +242,7 @@ enum ApartRule: Sendable {
         case .guess: return AccountBounds.apartCandidates(workload, prepared, accounts: accounts)
         case .none: return []
         case .all:
-            let quota = prepared.contains { $0.model.accountConcurrency != nil && $0.model.prewarmedPool == nil && $0.model.cluster == nil }
-            return accounts > 1 && quota ? Array(0..<accounts) : []
+            return accounts > 1 && prepared.contains { $0.model.independentQuota != nil } ? Array(0..<accounts) : []
         case .these(let named):
             return ApartRule.all.accounts(workload, prepared, accounts: accounts).filter(named.contains)
         }

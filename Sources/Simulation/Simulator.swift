@@ -75,8 +75,7 @@ public enum Simulator {
         let isApart = Set(apart)
         let together = workload.apps.indices.filter { !isApart.contains(workload.apps[$0].account) }
         var (totals, overlaps) = accumulate(workload, prepared, apps: together, options: options)
-        let apartCounts = prepared.map { $0.model.accountConcurrency == nil || $0.model.prewarmedPool != nil || $0.model.cluster != nil ? nil
-            : OverlapCounter(spanMinutes: workload.spanMinutes) }
+        let apartCounts = prepared.map { $0.model.independentQuota == nil ? nil : OverlapCounter(spanMinutes: workload.spanMinutes) }
         let (known, left) = AccountBounds.replayApart(workload, prepared, apart: apart, totals: &totals, overall: apartCounts, options: options)
         let bounds = prepared.indices.map { t in
             overlaps[0][t] == nil ? nil : OverlapCounter.peak(overlaps.compactMap { $0[t] } + (apartCounts[t].map { [$0] } ?? []))
@@ -134,8 +133,7 @@ public enum Simulator {
         let workers = min(options.workers, max(1, chunkCount))
         // Per worker and target with an account quota: the bound of the account's calls in flight.
         let overlaps = (0..<workers).map { _ in
-            prepared.map { $0.model.accountConcurrency == nil || $0.model.prewarmedPool != nil || $0.model.cluster != nil ? nil
-                : OverlapCounter(spanMinutes: workload.spanMinutes) }
+            prepared.map { $0.model.independentQuota == nil ? nil : OverlapCounter(spanMinutes: workload.spanMinutes) }
         }
         let latencies = (0..<workers).map { _ in WorkerSums(targets: prepared.count, spanMinutes: workload.spanMinutes) }
         let next = Counter()

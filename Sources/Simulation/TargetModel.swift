@@ -221,6 +221,11 @@ public struct TargetModel: Sendable, Equatable {
         return max(1, min(all.max() ?? 1, concurrencyCap ?? .max))
     }
 
+    /// The account quota when each account's functions replay independently under it
+    /// (`AccountBounds`); nil without a quota, and with a pre-warmed pool or a fixed cluster,
+    /// which couple the whole trace.
+    var independentQuota: Int? { prewarmedPool == nil && cluster == nil ? accountConcurrency : nil }
+
     /// Idle time after which an instance is removed; infinity when it never is; -1 when it
     /// goes the moment it answers.
     var idleLimit: Double {
