@@ -7,8 +7,8 @@ import Traces
 /// The app's calls are the sum of its functions' per minute, and arrivals drawn exponentially per
 /// function add up to Poisson-like arrivals of the app, so the single-function rules apply to the
 /// app as one unit (`FastPlan.packed`): when its calls in flight surely stay under the instance's
-/// concurrency in every minute, one instance serves them all, started at the first call, alive to
-/// the keep-alive window after the last; its load ρ per minute is the sum of its functions' (calls
+/// concurrency in every minute, one instance serves them all, started at the first call of each run
+/// (`FastPlan.runs(idleSeconds:window:)`), alive to the keep-alive window after its last; its load ρ per minute is the sum of its functions' (calls
 /// × mean duration), and its active periods are billed from the mixture of its functions'
 /// durations that day, weighted by their calls (`ActivePeriods`). Each function keeps its own calls,
 /// durations and latency (`Accumulator.replayCalls`); the app's cold start goes to the function
@@ -51,14 +51,6 @@ struct AppPlan {
         }
         let total = counts.reduce(0) { $0 + Int($1) }
         guard total > FastPlan.fewestCalls else { return .failure(.fewCalls) }
-        // No run of empty minutes the instance could idle out across (as for one function).
-        let maxGap = max(1, Int((idle / 60).rounded(.down)) - 1)
-        var previous = 0
-        for m in counts.indices where counts[m] > 0 {
-            if m - previous > maxGap { return .failure(.idleGap) }
-            previous = m
-        }
-        if Double(total) < FastPlan.busyPerMinute * Double(counts.count) { return .failure(.light) }
         // Per calendar day: the mixture of the functions' durations, weighted by their calls.
         var weights: [Int: [(plan: Int, day: Int, calls: Double)]] = [:]
         for (f, plan) in members.enumerated() {
@@ -87,9 +79,13 @@ struct AppPlan {
         }
         var unit = FastPlan(firstMinute: first, alive: [], cold: [], peak: 0, minutes: minutes, counts: counts, dayOf: dayOf, days: days,
                             longestMs: members.map(\.longestMs).max()!)
+        // Runs of minutes the instance lives through, parted by gaps it dies in (as for one function).
         let window = max(1, Int((idle / 60).rounded()))
+        guard let runs = unit.runs(idleSeconds: idle, window: window) else { return .failure(.idleGap) }
+        if Double(total) < FastPlan.busyPerMinute * Double(runs.reduce(0) { $0 + $1.count }) { return .failure(.light) }
         let length = min(spanMinutes, last + window + 1) - first
-        guard unit.packed(rho: rho, concurrency: concurrency, length: length, clock: clock) else { return .failure(.needsSecondInstance) }
+        guard unit.packed(rho: rho, concurrency: concurrency, length: length, runs: runs, window: window, clock: clock)
+        else { return .failure(.needsSecondInstance) }
         if unit.peak > model.maxInstances { return .failure(.limitsBind) }
         // The unit's cold starts go to the function with the most calls in their minute.
         var coldStarts = [[Int: Int]](repeating: [:], count: members.count)

@@ -7,13 +7,12 @@ import Traces
 /// a minute at a time instead of a call at a time (DESIGN.md: "averages are a fast path for
 /// functions busy enough that the answer cannot differ").
 ///
-/// It applies to one function replayed on its own, with binned calls from its first minute to its
-/// last and no run of empty minutes between them that the first instance could idle out across (a
-/// gap of b − a minutes between call minutes, b − a below the keep-alive in whole minutes; the
-/// keep-alive at least two minutes), one request per instance, a fixed idle time, no provisioned
+/// It applies to one function replayed on its own, with binned calls in runs of minutes its first
+/// instance surely lives through, parted by gaps its instances die in (`runs(idleSeconds:window:)`;
+/// the keep-alive at least two minutes), one request per instance, a fixed idle time, no provisioned
 /// instances, calls averaging at most `longCallMs`, none longer than the timeout, and limits that
 /// never bind (`Refusal` names each reason a unit replays call by call instead). Then the first
-/// instance never idles out while calls keep coming, and with instances reused most recently freed
+/// instance never idles out while a run's calls keep coming, and with instances reused most recently freed
 /// first, the k-th instance is alive exactly when k calls were in flight together at some moment of
 /// the last keep-alive window, and it starts cold when that happens after a window without. Calls
 /// in flight form an M/G/∞ queue: Poisson(ρ), ρ = calls per second × mean duration (Little's law);
@@ -94,7 +93,8 @@ struct FastPlan {
         case keepAlive
         /// Calls outside the window, or too few to gain anything (`fewestCalls`).
         case fewCalls
-        /// A run of empty minutes the first instance could idle out across.
+        /// A run of empty minutes the first instance may or may not idle out across
+        /// (`runs(idleSeconds:window:)`).
         case idleGap
         /// Under `busyPerMinute` calls a minute on average, where the level crossings drift.
         case light
@@ -158,25 +158,21 @@ struct FastPlan {
         // (counted, billed to the timeout) is the exact path's.
         let longest = ArrivalExpansion.longestMs(function.calls)
         guard longest <= timeoutMs else { return .failure(.mayTimeOut) }
-        // Minutes without calls are allowed where the first instance cannot idle out across them:
-        // a minute's first call starts at the minute's start, so from the last call of minute a to
-        // the first of minute b the instance idles less than (b − a) minutes, which must stay a
-        // whole minute inside the keep-alive (the window's edge minute counts only half).
-        let maxGap = max(1, Int((idle / 60).rounded(.down)) - 1)
-        for k in callMinutes.indices.dropFirst() where Int(callMinutes[k] - callMinutes[k - 1]) > maxGap { return .failure(.idleGap) }
-        // Lighter units replay exactly: below about 20 calls a minute the level crossings drift
-        // (instance-seconds +7 %, cold starts +20 % at 1–7 calls a minute; see docs/result.md).
-        if Double(total) < busyPerMinute * Double(last - first + 1) { return .failure(.light) }
         guard var plan = calls(of: function, clock: clock) else { return .failure(.notBinned) }
         let (minutes, counts, days, dayOf) = (plan.minutes, plan.counts, plan.days, plan.dayOf)
         // The keep-alive window in whole minutes; instances stay up to `window` minutes after the
         // last minute that reached them.
         let window = max(1, Int((idle / 60).rounded()))
+        guard let runs = plan.runs(idleSeconds: idle, window: window) else { return .failure(.idleGap) }
+        // Lighter units replay exactly: below about 20 calls a minute the level crossings drift
+        // (instance-seconds +7 %, cold starts +20 % at 1–7 calls a minute; see docs/result.md).
+        // A night the unit dies in is no part of a run and does not count.
+        if Double(total) < busyPerMinute * Double(runs.reduce(0) { $0 + $1.count }) { return .failure(.light) }
         let length = min(spanMinutes, last + window + 1) - first
         let rho = minutes.indices.map { Double(counts[$0]) * days[Int(dayOf[$0])].meanMs / 60_000 }
         if concurrency > 1 {
             guard mode == .exponential else { return .failure(.arrivals) }
-            guard plan.packed(rho: rho, concurrency: concurrency, length: length, clock: clock)
+            guard plan.packed(rho: rho, concurrency: concurrency, length: length, runs: runs, window: window, clock: clock)
             else { return .failure(.needsSecondInstance) }
             return .success(plan)
         }
@@ -227,23 +223,95 @@ struct FastPlan {
                         longestMs: ArrivalExpansion.longestMs(function.calls))
     }
 
+    /// The runs of the unit's call minutes that the keep-alive window sees alive throughout, each
+    /// from its first call minute to its last (absolute minutes); nil when two call minutes a and b
+    /// are a gap apart that the level crossings do not see as the exact replay does
+    /// (`Refusal.idleGap`). A minute's first call starts at the minute's start, so a gap of
+    /// g = b − a minutes is
+    /// - crossed warm when g ≤ ⌊idle / 60 s⌋: the call at the start of minute a ends after it, so
+    ///   its instance is alive at the start of minute b, and with g ≤ `window` (the idle time
+    ///   rounded) the level crossings still hold minute a at b: the run goes on;
+    /// - a new run when g > `window`: the level crossings hold no minute before the gap at b, so
+    ///   they start from no instance, and the exact replay does too unless a call before the gap
+    ///   ends late enough for its instance to live to the start of b. The expected number of such
+    ///   calls (`crossingCalls`) is at most `crossingAtMost`, which bounds the cold starts the run
+    ///   counts too many; more, and the unit replays call by call.
+    func runs(idleSeconds idle: Double, window: Int) -> [ClosedRange<Int>]? {
+        let warm = min(window, Int((idle / 60).rounded(.down)))
+        var runs: [ClosedRange<Int>] = []
+        var start = -1, previous = -1
+        for k in counts.indices where counts[k] > 0 {
+            if start < 0 {
+                start = k
+            } else if k - previous > warm {
+                guard k - previous > window, crossingCalls(before: k, idleSeconds: idle) <= Self.crossingAtMost else { return nil }
+                runs.append(firstMinute + start...firstMinute + previous)
+                start = k
+            }
+            previous = k
+        }
+        if start >= 0 { runs.append(firstMinute + start...firstMinute + previous) }
+        return runs
+    }
+
+    /// The most calls before a gap that may, in expectation, keep an instance alive across it for a
+    /// gap to part two runs (`runs`): each is a cold start counted that the exact replay may not
+    /// have, against at least one a run.
+    static let crossingAtMost = 0.05
+
+    /// The expected number of calls before minute index `b` (the first after a gap) whose instance
+    /// is still alive at b's start: a call of minute j with a duration of d ms ends at its start in
+    /// the minute plus d, and keeps its instance alive at b's start when it ends at least
+    /// x = 60 s × (b − j) − idle after j's start. A minute's first call starts at its start; the
+    /// others are spread as uniform points over the minute (exponential gaps scaled to the minute),
+    /// so n calls give P(d ≥ x) + (n − 1) × E[min(1, max(0, (d − x + 60 s) / 60 s))], d drawn from
+    /// the day's distribution. A cold start's own time, a few hundred ms on these targets, is left
+    /// out: it adds to the first call of a run, not to the calls that end one.
+    func crossingCalls(before b: Int, idleSeconds idle: Double) -> Double {
+        var expected = 0.0
+        var j = b - 1
+        while j >= 0 {
+            let x = 60 * Double(b - j) - idle
+            // The minute's last call starts before its end: it reaches x only if it runs x − 60 s.
+            if (x - 60) * 1000 > longestMs { break }
+            let n = Double(counts[j])
+            if n > 0 {
+                var first = 0.0, later = 0.0
+                let quantiles = days[Int(dayOf[j])].quantiles
+                for d in quantiles {
+                    let s = d / 1000
+                    if s >= x { first += 1 }
+                    later += min(1, max(0, (s - x + 60) / 60))
+                }
+                let q = Double(quantiles.count)
+                expected += first / q + (n - 1) * later / q
+            }
+            j -= 1
+        }
+        return expected
+    }
+
     /// Several requests per instance (Cloud Run, Azure): when the calls in flight surely stay under
     /// the instance's concurrency in every minute (the highest level reached with a chance of e^−25
     /// or more, `highestReached`, below it), one instance serves them all, alive from the first call
-    /// minute to the window after the last, started once. It is billed while at least one call is
+    /// minute of each of `runs` (`runs(idleSeconds:window:)`) to the window after its last, started once a run. It is billed while at least one call is
     /// in flight, each such period rounded up and at least the minimum: calls in flight are
     /// Poisson(ρ) (M/G/∞), so per minute the busy time is 60 s × (1 − e^−ρ) and n e^−ρ calls find
     /// it idle and open a period, each billed `ActivePeriods.excessMs` beyond its length (from the
     /// distribution of the period's length at the minute's rate). False when the load needs a
     /// second instance (the exact path replays it).
-    mutating func packed(rho: [Double], concurrency: Int, length: Int, clock: BillingClock?) -> Bool {
+    mutating func packed(rho: [Double], concurrency: Int, length: Int, runs: [ClosedRange<Int>], window: Int, clock: BillingClock?) -> Bool {
         highest = rho.indices.map { Self.highestReached(rho[$0], calls: Double(counts[$0])) }
         for k in rho.indices where counts[k] > 0 {
             guard highest[k] < concurrency else { return false }
         }
-        alive = [Double](repeating: 1, count: length)
+        alive = [Double](repeating: 0, count: length)
         cold = [Int32](repeating: 0, count: length)
-        cold[0] = 1
+        for run in runs {
+            let start = run.lowerBound - firstMinute
+            cold[start] = 1
+            for k in start..<min(length, run.upperBound - firstMinute + window + 1) { alive[k] = 1 }
+        }
         peak = 1
         guard let clock else { return true }
         var periods = days.map { ActivePeriods(durations: $0.quantiles, clock: clock) }
