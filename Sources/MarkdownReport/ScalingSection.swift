@@ -15,10 +15,16 @@ enum ScalingSection {
             rows.append([Text.md(t.id), "per \(Text.md(t.scalingUnit))", Text.md(t.keepAlive), Numbers.count(f.peakInstances), Numbers.fixed(mean, 1),
                          Numbers.fixed(ReportContext.peakMemoryGB(t), 1), Numbers.count(f.throttled), Numbers.count(f.rejected), Numbers.count(f.delayed)])
         }
+        // Units the replay planned a minute at a time: their instances are expected values.
+        let perMinute = targets.filter { $0.notes.contains { $0.contains("replayed per minute") } }.map { Text.md($0.id) }
+        let modelled = perMinute.isEmpty ? ""
+            : " Busy functions are modelled a minute at a time instead, within tolerances the tests hold against the call-by-call replay, "
+            + "on \(perMinute.joined(separator: ", ")): their instances per minute are expected values, not counts; "
+            + "the notes under the assumptions say what share of the calls, and `placer simulate --exact` replays every call."
         var text = ["## Scaling",
                     "Instances are replayed one by one: a call takes an idle instance or starts one (a cold start) if the target's limits allow; "
                     + "otherwise it is throttled: rejected if it is synchronous, delayed if it came from a queue or event "
-                    + "(and rejected after all if no place frees within the platform's longest wait for an event).",
+                    + "(and rejected after all if no place frees within the platform's longest wait for an event)." + modelled,
                     table(["target", "instances", "keep-alive", "peak instances", "mean instances", "peak memory GB", "throttled", "rejected", "delayed"],
                           rows, right: [3, 4, 5, 6, 7, 8])]
         let throttling = targets.filter { $0.figures.throttled > 0 }

@@ -436,7 +436,7 @@ struct Accumulator {
         if let rule = target.model.instanceMemory, !memoryBases.isEmpty { notes.append(rule.note(memoryBases)) }
         if fastUnits > 0 {
             let share = total.invocations > 0 ? Double(fastCalls) / Double(total.invocations) * 100 : 0
-            notes.append("\(fastUnits) busy scaling units (\(String(format: "%.1f", share)) % of invocations) replayed per minute, not per call (--exact replays every call)")
+            notes.append("\(fastUnits) busy scaling units (\(String(format: "%.1f", share)) % of invocations) replayed per minute, not per call (placer simulate --exact replays every call)")
         }
         if discarded > 0 {
             notes.append("\(discarded) asynchronous calls found their scaling unit at its limits (max instances, scale-out rate) with no instance free within \(Numbers.duration(seconds: target.model.heldMaxAgeSeconds, .exact)) (the platform's longest wait for an event) and were discarded unserved (counted in rejected)")

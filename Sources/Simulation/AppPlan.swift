@@ -51,6 +51,8 @@ struct AppPlan {
         }
         let total = counts.reduce(0) { $0 + Int($1) }
         guard total > FastPlan.fewestCalls else { return .failure(.fewCalls) }
+        // Light over its minutes with calls is light over its runs (below): told before the mixtures.
+        if Double(total) < FastPlan.busyPerMinute * Double(counts.lazy.filter { $0 > 0 }.count) { return .failure(.light) }
         // Per calendar day: the mixture of the functions' durations, weighted by their calls.
         var weights: [Int: [(plan: Int, day: Int, calls: Double)]] = [:]
         for (f, plan) in members.enumerated() {

@@ -372,7 +372,7 @@ struct Coupling {
         }
         let each = "each of the \(accounts) accounts has its own account concurrency quota (\(quota) calls in flight), shared by its functions"
         guard peak > quota else {
-            return "the account concurrency quota never bound (peak bound \(peak) of \(quota) calls in flight: per second, the calls in flight at some moment of it, over all functions of all \(accounts) accounts, each with its own quota), so functions were replayed independently"
+            return "the account concurrency quota never bound (peak bound \(peak) of \(quota) calls in flight: an upper bound, not a measured peak, of the calls in flight of all \(accounts) accounts together, under the quota each of them has alone; per second, the calls in flight at some moment of it, and for units replayed per minute the most they reach with a chance of 1 in 72 billion or more), so functions were replayed independently"
         }
         let free = accounts - q.binding.count
         let freeHigh = q.highestFree.map { " (highest \($0))" } ?? ""

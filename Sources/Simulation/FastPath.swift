@@ -153,7 +153,7 @@ struct FastPlan {
                      spanMinutes: Int, crossings: inout [Int: Crossings]) -> Result<FastPlan, Refusal> {
         let concurrency = concurrency ?? model.perInstanceConcurrency
         guard model.cluster == nil else { return .failure(.finiteCluster) }
-        guard case .binned(let callMinutes, _, let table) = function.calls, !table.isEmpty, !callMinutes.isEmpty
+        guard case .binned(let callMinutes, let callCounts, let table) = function.calls, !table.isEmpty, !callMinutes.isEmpty
         else { return .failure(.notBinned) }
         guard provisioned == 0, !instanceBilling else { return .failure(.provisionedOrInstanceBilled) }
         guard case .fixed(let idle) = model.keepAlive, idle >= 120 else { return .failure(.keepAlive) }
@@ -164,15 +164,22 @@ struct FastPlan {
         // (counted, billed to the timeout) is the exact path's.
         let longest = ArrivalExpansion.longestMs(function.calls)
         guard longest <= timeoutMs else { return .failure(.mayTimeOut) }
+        // Lighter units replay exactly (see docs/result.md), judged over the runs' minutes (below):
+        // at least its minutes with calls, which tells most light units before their durations.
+        let busy = concurrency > 1 ? busyPerMinute : busyPerMinuteOneRequest
+        var minutesCalled = 0, previousCalled = Int32.min
+        for k in callMinutes.indices where callCounts[k] > 0 && callMinutes[k] != previousCalled {
+            minutesCalled += 1
+            previousCalled = callMinutes[k]
+        }
+        if Double(total) < busy * Double(minutesCalled) { return .failure(.light) }
         guard var plan = calls(of: function, clock: clock) else { return .failure(.notBinned) }
         let (minutes, counts, days, dayOf) = (plan.minutes, plan.counts, plan.days, plan.dayOf)
         // The keep-alive window in whole minutes; instances stay up to `window` minutes after the
         // last minute that reached them.
         let window = max(1, Int((idle / 60).rounded()))
         guard let runs = plan.runs(idleSeconds: idle, window: window) else { return .failure(.idleGap) }
-        // Lighter units replay exactly (see docs/result.md). A night the unit dies in is no part of
-        // a run and does not count.
-        let busy = concurrency > 1 ? busyPerMinute : busyPerMinuteOneRequest
+        // A night the unit dies in is no part of a run and does not count.
         if Double(total) < busy * Double(runs.reduce(0) { $0 + $1.count }) { return .failure(.light) }
         let length = min(spanMinutes, last + window + 1) - first
         let rho = minutes.indices.map { Double(counts[$0]) * days[Int(dayOf[$0])].meanMs / 60_000 }
@@ -467,9 +474,9 @@ struct FastPlan {
         let start = max(0, Int((rho - 8 * rho.squareRoot() - 10).rounded(.down)))
         let logRho = log(max(rho, 1e-300))
         var logP = -rho + Double(start) * logRho - lgamma(Double(start) + 1)
-        let seen = calls > 1 ? rho * (calls - 1) / calls : rho
-        let logSeen = log(max(seen, 1e-300))
-        var logSeenP = -seen + Double(start) * logSeen - lgamma(Double(start) + 1)
+        // P(S = i) = P(N = i) × r^i × e^(ρ − s), r = s / ρ = (n − 1) / n: a product kept step by step.
+        let ratio = calls > 1 ? (calls - 1) / calls : 1
+        var seenOverP = exp(Double(start) * log(ratio) + rho * (1 - ratio))
         var cdf = 0.0
         var values: [Double] = []
         var lastSure = -1
@@ -480,14 +487,14 @@ struct FastPlan {
             // Instance k = i + 1 is lifted to by arrivals finding i in flight.
             // None of the minute's calls finds i in flight: (1 − found)^n.
             // Instance 1 is reached by any call of the minute (it takes the call or is busy already).
-            let found = exp(logSeenP)
+            let found = p * seenOverP
             let logQ = i == 0 && calls >= 1 ? -Double.infinity : min(calls * log1p(-min(found, 1 - 1e-16)), log(max(cdf, 1e-300)))
             if logQ < -25 { lastSure = values.count }
             values.append(logQ)
             if Double(i) > rho, calls * p < 1e-12 { break }
             i += 1
             logP += logRho - log(Double(i))
-            logSeenP += logSeen - log(Double(i))
+            seenOverP *= ratio
             if i > start + 10_000_000 { break }
         }
         return (start + 1 + lastSure + 1, Array(values[(lastSure + 1)...]))
