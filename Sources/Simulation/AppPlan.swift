@@ -8,8 +8,8 @@ import Traces
 /// function add up to Poisson-like arrivals of the app, so the single-function rules apply to the
 /// app as one unit (`FastPlan.packed`): when its calls in flight surely stay under the instance's
 /// concurrency in every minute, one instance serves them all, started at the first call of each run
-/// (`FastPlan.runs(idleSeconds:window:)`), alive to the keep-alive window after its last; its load ρ per minute is the sum of its functions' (calls
-/// × mean duration), and its active periods are billed from the mixture of its functions'
+/// (`FastPlan.runs(idleSeconds:window:)`), alive to the keep-alive window after its last; its load
+/// ρ per minute is the sum of its functions' (calls × mean duration), and its active periods are billed from the mixture of its functions'
 /// durations that day, weighted by their calls (`ActivePeriods`). Each function keeps its own calls,
 /// durations and latency (`Accumulator.replayCalls`); the app's cold start goes to the function
 /// with the most calls in that minute. Refused (the exact path replays the app) on the same grounds

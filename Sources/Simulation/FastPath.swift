@@ -12,8 +12,8 @@ import Traces
 /// the keep-alive at least two minutes), one request per instance, a fixed idle time, no provisioned
 /// instances, calls averaging at most `longCallMs`, none longer than the timeout, and limits that
 /// never bind (`Refusal` names each reason a unit replays call by call instead). Then the first
-/// instance never idles out while a run's calls keep coming, and with instances reused most recently freed
-/// first, the k-th instance is alive exactly when k calls were in flight together at some moment of
+/// instance never idles out while a run's calls keep coming, and with instances reused most
+/// recently freed first, the k-th instance is alive exactly when k calls were in flight together at some moment of
 /// the last keep-alive window, and it starts cold when that happens after a window without. Calls
 /// in flight form an M/G/∞ queue: Poisson(ρ), ρ = calls per second × mean duration (Little's law);
 /// an arrival lifts them from k−1 to k when it finds k−1 in flight, with probability P(N = k−1)
@@ -307,8 +307,8 @@ struct FastPlan {
     /// Several requests per instance (Cloud Run, Azure): when the calls in flight surely stay under
     /// the instance's concurrency in every minute (the highest level reached with a chance of e^−25
     /// or more, `highestReached`, below it), one instance serves them all, alive from the first call
-    /// minute of each of `runs` (`runs(idleSeconds:window:)`) to the window after its last, started once a run. It is billed while at least one call is
-    /// in flight, each such period rounded up and at least the minimum: calls in flight are
+    /// minute of each of `runs` (`runs(idleSeconds:window:)`) to the window after its last, started
+    /// once a run. It is billed while at least one call is in flight, each such period rounded up and at least the minimum: calls in flight are
     /// Poisson(ρ) (M/G/∞), so per minute the busy time is 60 s × (1 − e^−ρ) and n e^−ρ calls find
     /// it idle and open a period, each billed `ActivePeriods.excessMs` beyond its length (from the
     /// distribution of the period's length at the minute's rate). False when the load needs a
