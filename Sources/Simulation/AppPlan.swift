@@ -86,7 +86,7 @@ struct AppPlan {
         guard let runs = unit.runs(idleSeconds: idle, window: window) else { return .failure(.idleGap) }
         if Double(total) < FastPlan.busyPerMinute * Double(runs.reduce(0) { $0 + $1.count }) { return .failure(.light) }
         let length = min(spanMinutes, last + window + 1) - first
-        guard unit.packed(rho: rho, concurrency: concurrency, length: length, runs: runs, window: window, clock: clock)
+        guard unit.packed(rho: rho, sources: members, concurrency: concurrency, length: length, runs: runs, window: window, clock: clock)
         else { return .failure(.needsSecondInstance) }
         if unit.peak > model.maxInstances { return .failure(.limitsBind) }
         // The unit's cold starts go to the function with the most calls in their minute.

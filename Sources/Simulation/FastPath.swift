@@ -185,7 +185,7 @@ struct FastPlan {
         let rho = minutes.indices.map { Double(counts[$0]) * days[Int(dayOf[$0])].meanMs / 60_000 }
         if concurrency > 1 {
             guard mode == .exponential else { return .failure(.arrivals) }
-            guard plan.packed(rho: rho, concurrency: concurrency, length: length, runs: runs, window: window, clock: clock)
+            guard plan.packed(rho: rho, sources: [plan], concurrency: concurrency, length: length, runs: runs, window: window, clock: clock)
             else { return .failure(.needsSecondInstance) }
             return .success(plan)
         }
@@ -304,19 +304,35 @@ struct FastPlan {
         return expected
     }
 
-    /// Several requests per instance (Cloud Run, Azure): when the calls in flight surely stay under
-    /// the instance's concurrency in every minute (the highest level reached with a chance of e^−25
-    /// or more, `highestReached`, below it), one instance serves them all, alive from the first call
-    /// minute of each of `runs` (`runs(idleSeconds:window:)`) to the window after its last, started
-    /// once a run. It is billed while at least one call is in flight, each such period rounded up and at least the minimum: calls in flight are
-    /// Poisson(ρ) (M/G/∞), so per minute the busy time is 60 s × (1 − e^−ρ) and n e^−ρ calls find
-    /// it idle and open a period, each billed `ActivePeriods.excessMs` beyond its length (from the
-    /// distribution of the period's length at the minute's rate). False when the load needs a
-    /// second instance (the exact path replays it).
-    mutating func packed(rho: [Double], concurrency: Int, length: Int, runs: [ClosedRange<Int>], window: Int, clock: BillingClock?) -> Bool {
-        highest = rho.indices.map { Self.highestReached(rho[$0], calls: Double(counts[$0])) }
-        for k in rho.indices where counts[k] > 0 {
-            guard highest[k] < concurrency else { return false }
+    /// Several requests per instance (Cloud Run, Azure): when an arrival finds the instance's
+    /// concurrency c in flight in at most `secondInstanceAtMost` of the unit's minutes in
+    /// expectation (the chances of reaching level c + 1, `notReached`, summed over its minutes,
+    /// which bounds the chance that a second instance starts at all), one instance serves them all,
+    /// alive from the first call minute of each of `runs` (`runs(idleSeconds:window:)`) to the
+    /// window after its last, started once a run. It is billed while at least one call is in
+    /// flight, each such period rounded up and at least the minimum: calls in flight at a moment t
+    /// are Poisson(m(t)), those still running from earlier minutes counted (`InFlight`, of
+    /// `sources`: the unit's function, or an app's functions), so the busy time is the integral of
+    /// 1 − e^−m(t), and arrivals find the instance idle with chance e^−m(t) and open a period, each
+    /// billed `ActivePeriods.excessMs` beyond its length (from the distribution of the period's
+    /// length at the minute's rate). An arrival's chances of finding c in flight are taken at the
+    /// larger of the minute's own load ρ and the most m(t) reaches in it. False when the load may
+    /// need a second instance (the exact path replays it).
+    mutating func packed(rho: [Double], sources: [FastPlan], concurrency: Int, length: Int, runs: [ClosedRange<Int>], window: Int,
+                         clock: BillingClock?) -> Bool {
+        let flight = InFlight(sources, firstMinute: firstMinute)
+        let p = InFlight.points
+        highest = []
+        highest.reserveCapacity(rho.count)
+        var full = 0.0
+        for k in rho.indices {
+            var load = rho[k]
+            for x in k * p..<(k + 1) * p { load = max(load, flight.means[x]) }
+            let (low, values) = Self.notReached(load, calls: Double(counts[k]))
+            highest.append(Self.highest(low: low, values: values))
+            guard counts[k] > 0 else { continue }
+            full += Self.reachedChance(low: low, values: values, instance: concurrency + 1)
+            if full > Self.secondInstanceAtMost { return false }
         }
         alive = [Double](repeating: 0, count: length)
         cold = [Int32](repeating: 0, count: length)
@@ -329,11 +345,18 @@ struct FastPlan {
         guard let clock else { return true }
         var periods = days.map { ActivePeriods(durations: $0.quantiles, clock: clock) }
         var billed = 0.0
-        for k in rho.indices where counts[k] > 0 {
-            let idle = exp(-rho[k])
-            billed += 60_000 * (1 - idle)
+        for k in 0..<flight.minuteCount {
+            // Per moment, the chance that the instance is busy and idle.
+            var busy = 0.0, idle = 0.0
+            for x in k * p..<(k + 1) * p {
+                let e = expm1(flight.logIdle[x])
+                busy -= e
+                idle += 1 + e
+            }
+            billed += 60_000 * busy / Double(p)
+            guard k < counts.count, counts[k] > 0 else { continue }
             // Minutes where hardly a call finds the instance idle need no period lengths.
-            let opened = Double(counts[k]) * idle
+            let opened = Double(counts[k]) * idle / Double(p)
             guard opened > 1e-9 else { continue }
             billed += opened * periods[Int(dayOf[k])].excessMs(perMinute: Double(counts[k]))
         }
@@ -341,14 +364,21 @@ struct FastPlan {
         return true
     }
 
-    /// The highest level of calls in flight that a minute of `calls` calls at load ρ reaches with a
-    /// chance of e^−25 or more (each level above is less likely).
-    static func highestReached(_ rho: Double, calls: Double) -> Int {
-        let (low, values) = notReached(rho, calls: calls)
-        return highest(low: low, values: values)
+    /// The most minutes, in expectation over a packed unit's, in which an arrival may find its one
+    /// instance full (`packed`): each such minute is at most one second instance, one cold start
+    /// and a window of instance time the exact replay may count and one instance does not, against
+    /// at least one cold start a run.
+    static let secondInstanceAtMost = 0.05
+
+    /// The chance that a minute reaches `instance` (an arrival finds `instance` − 1 calls in
+    /// flight), from `notReached`'s answer: 1 below the uncertain band, 0 above it.
+    static func reachedChance(low: Int, values: [Double], instance k: Int) -> Double {
+        if k < low { return 1 }
+        return k - low < values.count ? -expm1(values[k - low]) : 0
     }
 
-    /// `highestReached` from `notReached`'s answer.
+    /// The highest level of calls in flight that a minute reaches with a chance of e^−25 or more
+    /// (each level above is less likely), from `notReached`'s answer for the minute.
     static func highest(low: Int, values: [Double]) -> Int {
         var top = low + values.count - 1
         for (i, logQ) in values.enumerated() where -logQ < exp(-25.0) { top = low + i - 1; break }

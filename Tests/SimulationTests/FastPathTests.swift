@@ -325,6 +325,52 @@ struct FastPathTests {
         #expect(!Self.perMinute(o))
     }
 
+    @Test func packedNearItsConcurrencyWithinTolerance() throws {
+        // Cloud Run (80 requests an instance) at 27 to 45 calls in flight: a minute's calls in
+        // flight pass 80 with a chance above e^−25, so a rule of "surely under" replayed it call by
+        // call, but an arrival finds 80 in flight in far fewer than `secondInstanceAtMost` of its
+        // minutes in expectation: one instance, as the exact replay has, within the tolerances.
+        let profile = try SimulationTests.profile("cloud-run")
+        let model = TargetModel(profile: profile)
+        let table = [200.0, 400, 700, 900, 1200, 2000, 4000]
+        func unit(_ perMinute: Double) -> FunctionWorkload {
+            Self.binned((0..<1440).map { m in Int32(perMinute * (1 + 0.25 * sin(Double(m) / 1440 * 2 * Double.pi))) }, percentiles: table)
+        }
+        func chances(_ f: FunctionWorkload) -> (highest: Int, full: Double) {
+            let plan = FastPlan.calls(of: f, clock: nil)!
+            var highest = 0, full = 0.0
+            for k in plan.minutes.indices {
+                let rho = Double(plan.counts[k]) * plan.days[Int(plan.dayOf[k])].meanMs / 60_000
+                let (low, values) = FastPlan.notReached(rho, calls: Double(plan.counts[k]))
+                highest = max(highest, FastPlan.highest(low: low, values: values))
+                full += FastPlan.reachedChance(low: low, values: values, instance: 81)
+            }
+            return (highest, full)
+        }
+        func run(_ f: FunctionWorkload, fast: Bool) throws -> TargetOutcome {
+            let workload = Workload(apps: [AppWorkload(key: "a", functions: [f])], spanMinutes: 1440)
+            return try Simulator.run(workload, targets: [SimulationTarget(profile: profile, model: model)],
+                                     options: SimulationOptions(seed: 3, arrivals: .exponential, fastPath: fast)).targets[0]
+        }
+        for perMinute in [1600.0, 1800] {
+            let f = unit(perMinute)
+            let (highest, full) = chances(f)
+            #expect(highest > 80 && full < 0.001, "\(perMinute) a minute: highest \(highest), full \(full)")
+            let fast = try run(f, fast: true), exact = try run(f, fast: false)
+            Self.expectWithinTolerance(fast, exact, "packed near 80, \(perMinute) a minute")
+            #expect(exact.total.peakInstances == 1 && fast.total.peakInstances == 1)
+        }
+        // Busier, an arrival finds the instance full in about one minute of the day (2,200 a minute)
+        // or in hundreds (3,000), and the exact replay starts more instances: call by call.
+        for perMinute in [2200.0, 3000] {
+            var crossings: [Int: FastPlan.Crossings] = [:]
+            let refusal = FastPlan.make(unit(perMinute), model: model, provisioned: 0, timeoutMs: model.timeoutMs, mode: .exponential,
+                                        clock: nil, spanMinutes: 1440, crossings: &crossings).failure
+            #expect(refusal == .needsSecondInstance, "\(perMinute) a minute: full \(chances(unit(perMinute)).full)")
+        }
+        #expect(try run(unit(3000), fast: false).total.peakInstances >= 2)
+    }
+
     @Test func unitsSizedForOnPremReplayExactly() throws {
         // On-prem sizing reads each unit's per-minute memory and calls executing and takes the
         // peak of their sum: per minute the fast path holds expectations, whose peak sits 10–16 %
@@ -392,14 +438,15 @@ struct FastPathTests {
         #expect(Self.perMinute(try Self.both(Self.binned(counts, percentiles: table), span: 200, model: model, arrivals: .exponential).fast))
         #expect(!Self.perMinute(try Self.both(Self.binned([Int32](repeating: 60, count: 68), percentiles: table), span: 68, model: model,
                                               arrivals: .exponential).fast))
-        // Limits that would bind, short keep-alive, per-instance concurrency, provisioned: exact.
+        // Limits that would bind, short keep-alive, an instance of 2 requests that 1 call in flight
+        // on average fills, provisioned: exact.
         let busy = Self.binned([Int32](repeating: 600, count: 100), percentiles: table)
         var limited = model
         limited.maxInstances = 1
         var short = model
         short.keepAlive = .fixed(idleSeconds: 90)
         var packed = model
-        packed.perInstanceConcurrency = 10
+        packed.perInstanceConcurrency = 2
         var warm = model
         warm.provisioned = 1
         #expect(Self.perMinute(try Self.both(busy, span: 100, model: model, arrivals: .exponential).fast))
@@ -426,6 +473,7 @@ struct FastPathTests {
         #expect(reason(Self.binned([Int32](repeating: 60, count: 68), percentiles: table), model, span: 68) == .fewCalls)
         #expect(reason(Self.binned([Int32](repeating: 4, count: 1100), percentiles: table), model, span: 1100) == .light)
         #expect(reason(busy, limited) == .limitsBind)
+        #expect(reason(busy, packed) == .needsSecondInstance)
         #expect(reason(busy, short) == .keepAlive)
         #expect(reason(busy, warm) == .provisionedOrInstanceBilled)
         #expect(reason(busy, model, .uniform) == .arrivals && reason(varying, model, .equidistant) == .arrivals)
