@@ -436,7 +436,12 @@ struct Accumulator {
         if let rule = target.model.instanceMemory, !memoryBases.isEmpty { notes.append(rule.note(memoryBases)) }
         if fastUnits > 0 {
             let share = total.invocations > 0 ? Double(fastCalls) / Double(total.invocations) * 100 : 0
-            notes.append("\(fastUnits) busy scaling units (\(String(format: "%.1f", share)) % of invocations) replayed per minute, not per call (placer simulate --exact replays every call)")
+            // Several requests an instance: one instance a unit, though a second may start (`FastPlan.packed`).
+            let packed = target.model.highestConcurrency > 1
+                ? "; those on instances of several requests each run on one instance, where a second one had a chance of "
+                    + "\(Numbers.fixed(FastPlan.secondInstanceAtMost * 100, 0)) % at most"
+                : ""
+            notes.append("\(fastUnits) busy scaling units (\(String(format: "%.1f", share)) % of invocations) replayed per minute, not per call (placer simulate --exact replays every call)" + packed)
         }
         if discarded > 0 {
             notes.append("\(discarded) asynchronous calls found their scaling unit at its limits (max instances, scale-out rate) with no instance free within \(Numbers.duration(seconds: target.model.heldMaxAgeSeconds, .exact)) (the platform's longest wait for an event) and were discarded unserved (counted in rejected)")
