@@ -106,6 +106,21 @@ struct ActivePeriodTests {
         }
     }
 
+    /// The functions f0, f1, … of app "a", each binned from its calls per minute and percentile
+    /// table, with its empty minutes not listed (as ingest leaves them).
+    static func app(_ functions: [(counts: [Int32], percentiles: [Double])], memoryMB: Double) -> [FunctionWorkload] {
+        functions.enumerated().map { i, spec in
+            var f = FastPathTests.binned(spec.counts, percentiles: spec.percentiles)
+            f.key = FunctionKey(app: "a", function: "f\(i)")
+            f.memoryMB = memoryMB
+            if case .binned(let minutes, let counts, let durations) = f.calls {
+                let kept = minutes.indices.filter { counts[$0] > 0 }
+                f.calls = .binned(minutes: kept.map { minutes[$0] }, counts: kept.map { counts[$0] }, durations: durations)
+            }
+            return f
+        }
+    }
+
     @Test func appOfSeveralFunctionsWithinTolerance() throws {
         // Azure Consumption scales an app as one unit: three functions of different rates and
         // durations (one idle half the day, its calls summed with the others') on one packed
@@ -115,18 +130,8 @@ struct ActivePeriodTests {
         let a = (0..<day).map { m in Int32(200 * (1 + 0.5 * sin(Double(m) / Double(day) * 2 * Double.pi))) }
         let b = (0..<day).map { m in Int32(m < day / 2 ? 0 : 40) }
         let c = [Int32](repeating: 12, count: day)
-        var functions = [FastPathTests.binned(a, percentiles: [2, 4, 8, 15, 30, 90, 400]),
-                         FastPathTests.binned(b, percentiles: [40, 80, 150, 300, 500, 1200, 5000]),
-                         FastPathTests.binned(c, percentiles: [300, 500, 700, 900, 1200, 2000, 3000])]
-        for i in functions.indices {
-            functions[i].key = FunctionKey(app: "a", function: "f\(i)")
-            functions[i].memoryMB = 512
-            if case .binned(let minutes, let counts, let durations) = functions[i].calls {
-                // The second function's empty minutes are not listed.
-                let kept = minutes.indices.filter { counts[$0] > 0 }
-                functions[i].calls = .binned(minutes: kept.map { minutes[$0] }, counts: kept.map { counts[$0] }, durations: durations)
-            }
-        }
+        let functions = Self.app([(a, [2, 4, 8, 15, 30, 90, 400]), (b, [40, 80, 150, 300, 500, 1200, 5000]),
+                                  (c, [300, 500, 700, 900, 1200, 2000, 3000])], memoryMB: 512)
         let workload = Workload(apps: [AppWorkload(key: "a", functions: functions)], spanMinutes: day)
         func run(_ fast: Bool) throws -> TargetOutcome {
             try Simulator.run(workload, targets: [SimulationTarget(profile: profile)],
@@ -165,16 +170,8 @@ struct ActivePeriodTests {
         var random = SeededRandom(seed: 11)
         let short = [Int32](repeating: 25, count: day)
         let long = (0..<day).map { _ in Int32(random.next() % 7) }
-        var functions = [FastPathTests.binned(short, percentiles: [60, 70, 85, 95, 110, 130, 140]),
-                         FastPathTests.binned(long, percentiles: [2000, 5000, 12000, 20000, 40000, 54000, 59000])]
-        for i in functions.indices {
-            functions[i].key = FunctionKey(app: "a", function: "f\(i)")
-            functions[i].memoryMB = 128
-            if case .binned(let minutes, let counts, let durations) = functions[i].calls {
-                let kept = minutes.indices.filter { counts[$0] > 0 }
-                functions[i].calls = .binned(minutes: kept.map { minutes[$0] }, counts: kept.map { counts[$0] }, durations: durations)
-            }
-        }
+        let functions = Self.app([(short, [60, 70, 85, 95, 110, 130, 140]), (long, [2000, 5000, 12000, 20000, 40000, 54000, 59000])],
+                                 memoryMB: 128)
         let workload = Workload(apps: [AppWorkload(key: "a", functions: functions)], spanMinutes: day)
         func run(_ fast: Bool, seed: UInt64) throws -> TargetOutcome {
             try Simulator.run(workload, targets: [SimulationTarget(profile: profile)],
