@@ -38,22 +38,72 @@ struct InFlight {
         for s in sources { end = max(end, s.firstMinute + s.minutes.count + Self.lags(s.longestMs)) }
         var means = [Double](repeating: 0, count: (end - firstMinute) * p)
         var logIdle = means
-        for s in sources {
-            let lags = Self.lags(s.longestMs)
-            let tables = s.days.map { Self.stillRunning($0.quantiles, lags: lags) }
+        // Per minute, the sources with calls in it and their days: their first calls start together.
+        var starters = [[Int32]](repeating: [], count: end - firstMinute)
+        let tables = sources.map { s in s.days.map { Self.stillRunning($0.quantiles, lags: Self.lags(s.longestMs)) } }
+        for (f, s) in sources.enumerated() {
             for j in s.minutes.indices where s.counts[j] > 0 {
-                let others = Double(s.counts[j] - 1), table = tables[Int(s.dayOf[j])]
-                let base = (s.firstMinute + j - firstMinute) * p
+                let others = Double(s.counts[j] - 1), table = tables[f][Int(s.dayOf[j])]
+                let minute = s.firstMinute + j - firstMinute
+                starters[minute] += [Int32(f), s.dayOf[j]]
+                let base = minute * p
                 for x in table.first.indices {
                     means[base + x] += table.first[x] + others * table.later[x]
-                    logIdle[base + x] += log1p(-table.first[x])
                     if others > 0 { logIdle[base + x] += others * log1p(-table.later[x]) }
                 }
             }
         }
+        // The instance is busy with a minute's first calls while the longest of them runs.
+        var together: [[Int32]: [Double]] = [:]
+        for (minute, group) in starters.enumerated() where !group.isEmpty {
+            let first: [Double]
+            if group.count == 2 {
+                first = tables[Int(group[0])][Int(group[1])].first
+            } else if let known = together[group] {
+                first = known
+            } else {
+                let parts = stride(from: 0, to: group.count, by: 2).map { (f: Int(group[$0]), day: Int(group[$0 + 1])) }
+                first = Self.longestRunning(parts.map { sources[$0.f].days[$0.day].quantiles },
+                                            lags: parts.map { Self.lags(sources[$0.f].longestMs) }.max()!)
+                together[group] = first
+            }
+            for x in first.indices { logIdle[minute * p + x] += log1p(-first[x]) }
+        }
         self.firstMinute = firstMinute
         self.means = means
         self.logIdle = logIdle
+    }
+
+    /// For calls starting together, one of each set of `quantiles` (equally likely durations each),
+    /// the chance that at least one still runs, on average over each of the `points` parts of lags
+    /// 0..<`lags`: (L(b) − L(a)) / (b − a) with L(x) = ∫₀ˣ (1 − Π F(t)) dt, the F the sets'
+    /// distribution functions, integrated exactly over their steps.
+    static func longestRunning(_ quantiles: [[Double]], lags: Int) -> [Double] {
+        var steps: [(at: Double, set: Int)] = []
+        for (k, set) in quantiles.enumerated() { for d in set { steps.append((d / 60_000, k)) } }
+        steps.sort { $0.at < $1.at }
+        var below = [Int](repeating: 0, count: quantiles.count)   // durations at most t, per set
+        var empty = quantiles.count, product = 1.0                // sets with none yet; Π of the others' F
+        var t = 0.0, integral = 0.0, next = 0
+        let width = 1 / Double(points)
+        var l = [Double](repeating: 0, count: lags * points + 1)
+        for m in 1...(lags * points) {
+            let boundary = Double(m) * width
+            while next < steps.count, steps[next].at <= boundary {
+                let step = steps[next]
+                integral += (step.at - t) * (empty > 0 ? 1 : 1 - product)
+                t = step.at
+                let k = step.set, n = Double(quantiles[k].count)
+                if below[k] == 0 { empty -= 1 } else { product /= Double(below[k]) / n }
+                below[k] += 1
+                product *= Double(below[k]) / n
+                next += 1
+            }
+            integral += (boundary - t) * (empty > 0 ? 1 : 1 - product)
+            t = boundary
+            l[m] = integral
+        }
+        return (0..<(lags * points)).map { min(1, max(0, (l[$0 + 1] - l[$0]) / width)) }
     }
 
     /// The minutes after its own that a call of at most `longestMs` may still run in, and its own.

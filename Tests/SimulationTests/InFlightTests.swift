@@ -46,4 +46,21 @@ struct InFlightTests {
         #expect(flight.logIdle.allSatisfy { !$0.isNaN && $0 <= 0 })
         #expect(flight.minuteCount == 30 + InFlight.lags(plan.longestMs))
     }
+
+    @Test func callsStartingTogetherRunWhileTheLongestRuns() {
+        // One set: the same as a minute's first call. Sets of one duration each: the longest
+        // alone. Two sets: 1 − (1 − P(A runs)) (1 − P(B runs)) at every moment, averaged over each
+        // part, which for durations inside one part is the mean of the longer over the part.
+        var random = SeededRandom(seed: 9)
+        let a = (0..<128).map { _ in Double(random.next() % 150_000) }.sorted()
+        let one = InFlight.longestRunning([a], lags: 4)
+        let alone = InFlight.stillRunning(a, lags: 4).first
+        #expect(zip(one, alone).allSatisfy { abs($0 - $1) < 1e-9 })
+        let together = InFlight.longestRunning([[Double](repeating: 30_000, count: 8), [Double](repeating: 70_000, count: 8)], lags: 3)
+        let longest = InFlight.stillRunning([Double](repeating: 70_000, count: 8), lags: 3).first
+        #expect(zip(together, longest).allSatisfy { abs($0 - $1) < 1e-9 })
+        // Two calls of 100 ms and 200 ms within the first part (5 s): busy 200 ms of it, not 300.
+        let short = InFlight.longestRunning([[100], [200]], lags: 1)
+        #expect(abs(short[0] - 0.2 / (60.0 / Double(InFlight.points))) < 1e-9 && short.dropFirst().allSatisfy { $0 == 0 })
+    }
 }
