@@ -4,18 +4,21 @@ import Foundation
 /// minutes included, for the per-minute path's busy time and active periods (`FastPlan.packed`).
 ///
 /// A binned minute's n calls arrive as the exact path draws them (`ArrivalExpansion`): the first at
-/// the minute's start, the others spread as uniform points over it. Given the counts, each call is
-/// in flight at a moment t independently of the others: a call of minute j = k − L, t at fraction
-/// u of minute k, is still running with chance S(L + u) when it is the minute's first (S the
-/// survival of its day's durations, in minutes) and p_L(u) = G(L + u) − G(L + u − 1) otherwise
-/// (for L = 0, G(u): it came before t), where G(x) = E[min(D, x)] (in minutes). So the instance is
-/// idle at t with chance Π_j (1 − S) (1 − p_L(u))^(n_j − 1), and the mean of the calls in flight is
-/// Σ_j S + (n_j − 1) p_L(u). At a steady rate that mean is the minute's own load ρ = n E[D] / 60 s
-/// on average over the minute. When calls run for minutes and their numbers vary, the minute's
-/// own load misses the calls still running from the minutes before, and e^−ρ (calls in flight as
-/// Poisson) overstates how often the instance is idle: fewer calls, each likelier to run, vary
-/// less (`ActivePeriodTests.longCallsArrivingUnevenlyWithinTolerance`: the bill 13 % low with
-/// e^−ρ per minute, 9 % low with e^−mean).
+/// the minute's start, the others spread as uniform points over it. Given the counts, the calls
+/// are in flight independently of each other, but for the first calls of an app's functions in one
+/// minute, which start together: a call of minute j = k − L, t at fraction u of minute k, is still
+/// running with chance p_L(u) = G(L + u) − G(L + u − 1) when it is not its function's first of the
+/// minute (for L = 0, G(u): it came before t), where G(x) = E[min(D, x)] (in minutes), and the
+/// minute's first calls all run until the longest of them ends, with chance S_j(L + u), S_j the
+/// survival of the longest (for one function, its day's durations). So the instance is idle at t
+/// with chance Π_j (1 − S_j) Π_f (1 − p_L(u))^(n_fj − 1), and the mean of the calls in flight is
+/// the sum of each call's chance. At a steady rate that mean is the minute's own load
+/// ρ = n E[D] / 60 s on average over the minute. When calls run for minutes and their numbers
+/// vary, the minute's own load misses the calls still running from the minutes before, and e^−ρ
+/// (calls in flight as Poisson) overstates how often the instance is idle: fewer calls, each
+/// likelier to run, vary less (`ActivePeriodTests.longCallsArrivingUnevenlyWithinTolerance`: the
+/// bill 13 % low with e^−ρ per minute, 9 % low with e^−mean); and first calls taken as independent
+/// count their overlap twice (`firstCallsStartingTogetherWithinTolerance`: 5.4 % high).
 struct InFlight {
     /// Equal parts of a minute over which the chances are averaged.
     static let points = 12
