@@ -310,14 +310,15 @@ struct FastPlan {
     /// which bounds the chance that a second instance starts at all), one instance serves them all,
     /// alive from the first call minute of each of `runs` (`runs(idleSeconds:window:)`) to the
     /// window after its last, started once a run. It is billed while at least one call is in
-    /// flight, each such period rounded up and at least the minimum: calls in flight at a moment t
-    /// are Poisson(m(t)), those still running from earlier minutes counted (`InFlight`, of
-    /// `sources`: the unit's function, or an app's functions), so the busy time is the integral of
-    /// 1 − e^−m(t), and arrivals find the instance idle with chance e^−m(t) and open a period, each
-    /// billed `ActivePeriods.excessMs` beyond its length (from the distribution of the period's
-    /// length at the minute's rate). An arrival's chances of finding c in flight are taken at the
-    /// larger of the minute's own load ρ and the most m(t) reaches in it. False when the load may
-    /// need a second instance (the exact path replays it).
+    /// flight, each such period rounded up and at least the minimum: `InFlight` gives, per part of
+    /// each minute, the chance that no call of `sources` (the unit's function, or an app's
+    /// functions) is in flight, those still running from earlier minutes counted, and the mean m
+    /// of the calls in flight. The busy time is the integral of the complement; arrivals find the
+    /// instance idle with that chance and open a period, each billed `ActivePeriods.excessMs`
+    /// beyond its length (from the distribution of the period's length at the minute's rate). An
+    /// arrival's chances of finding c in flight are taken at the larger of the minute's own load ρ
+    /// and the most m reaches in it. False when the load may need a second instance (the exact
+    /// path replays it).
     mutating func packed(rho: [Double], sources: [FastPlan], concurrency: Int, length: Int, runs: [ClosedRange<Int>], window: Int,
                          clock: BillingClock?) -> Bool {
         let flight = InFlight(sources, firstMinute: firstMinute)
