@@ -129,7 +129,7 @@ public enum Decision {
             options.append(try context.option(id: "one-provider", assignment: assignment, fixes: kept(assignment),
                                               baseline: baseline, provider: one.provider, searched: one.plan))
         }
-        let cheapestAssignment = try context.assignment(of: cheapest)
+        let cheapestAssignment = try context.undoingMovesThatSaveNothing(try context.assignment(of: cheapest))
         options.append(try context.option(id: "cheapest", assignment: cheapestAssignment, fixes: kept(cheapestAssignment),
                                           baseline: baseline, searched: cheapest))
         // Payback counts only what a plan spends beyond stay's own fixes, which every plan that

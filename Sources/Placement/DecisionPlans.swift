@@ -73,6 +73,22 @@ struct PlanContext {
         }
     }
 
+    /// `assignment` with every move that saves nothing undone: a function goes back to the target
+    /// it runs on today (where it breaks no requirement and needs no fix there) when the plan's
+    /// total does not rise by it. Several functions can tie for the cheapest target (an account
+    /// inside its free grants costs nothing on any), and a plan that moves them for nothing only
+    /// adds migration. Re-priced after every move, functions in order.
+    func undoingMovesThatSaveNothing(_ assignment: [Int]) throws -> [Int] {
+        guard let current else { return assignment }
+        var state = try Optimiser.rebuild(model, assignment)
+        for i in 0..<model.count where state.assignment[i] != current.assignment[i] {
+            let home = current.assignment[i]
+            guard model.allowed[i].contains(home), current.fixes[i] == nil, prepared.violations(i, on: home).isEmpty else { continue }
+            if try state.costIf(i, movedTo: home) <= state.total + 1e-9 { try state.move(i, to: home) }
+        }
+        return state.assignment
+    }
+
     /// Stay, with only the moves that compliance forces, then the moves of `best` with the largest
     /// saving each, until the plan reaches `inputs.fewestMovesShare` of `best`'s saving. Savings are
     /// re-priced exactly after every move (free grants, tiers and the cluster do not add up).
@@ -244,7 +260,7 @@ struct PlanContext {
             let cluster = (plan.onPrem?.estimate.servers ?? 0) > 0 ? " and the cluster" : ""
             return "runs everything on one cloud provider\(provider.map { " (\($0))" } ?? "")\(cluster): \(split)"
         default:
-            return "runs each function on its cheapest compliant target over every provider: \(split)"
+            return "runs each function on its cheapest compliant target over every provider (staying where moving saves nothing): \(split)"
         }
     }
 

@@ -14,12 +14,20 @@ enum Optimiser {
     }
 
     /// Exact when the branch and bound finishes within `nodeBudget` nodes (small inputs), else
-    /// greedy + improvement.
-    static func solve(_ model: PlacementModel, standalone: [[Double]], exactLimit: Int, nodeBudget: Int = 2_000_000) throws -> Outcome {
-        let greedy = try greedyImproved(model, standalone: standalone)
+    /// greedy + improvement. `standalone[t][i]`: function i's share of its account's bill on
+    /// target t; `gross[t][i]`, the same before free grants, decides between targets where the
+    /// shares are equal (a function whose account stays inside the grants costs nothing on any).
+    static func solve(_ model: PlacementModel, standalone: [[Double]], gross: [[Double]]? = nil, exactLimit: Int, nodeBudget: Int = 2_000_000) throws -> Outcome {
+        let greedy = try greedyImproved(model, standalone: standalone, gross: gross)
         guard model.count <= exactLimit else { return greedy }
-        if let exact = try branchAndBound(model, incumbent: greedy, standalone: standalone, nodeBudget: nodeBudget) { return exact }
+        if let exact = try branchAndBound(model, incumbent: greedy, standalone: standalone, gross: gross, nodeBudget: nodeBudget) { return exact }
         return greedy
+    }
+
+    /// Whether target `a` is cheaper than `b` for function `i`: by its share, then before grants,
+    /// then by index.
+    private static func cheaper(_ a: Int, _ b: Int, for i: Int, _ standalone: [[Double]], _ gross: [[Double]]?) -> Bool {
+        (standalone[a][i], gross?[a][i] ?? 0, a) < (standalone[b][i], gross?[b][i] ?? 0, b)
     }
 
     /// Greedy fill of the cluster, then single-function moves while one lowers the total.
@@ -31,11 +39,11 @@ enum Optimiser {
     /// search over moving one function to another allowed target. Guarantee: no single move
     /// lowers the total, and the total is no higher than all-cloud-cheapest-per-function nor
     /// than any prefix of the fill order (all-on-prem where allowed included).
-    static func greedyImproved(_ model: PlacementModel, standalone: [[Double]]) throws -> Outcome {
+    static func greedyImproved(_ model: PlacementModel, standalone: [[Double]], gross: [[Double]]? = nil) throws -> Outcome {
         var state = PlacementState(model: model)
         let cheapestCloud: [Int] = (0..<model.count).map { i in
             let clouds = model.allowed[i].filter { $0 != model.onPrem }
-            return clouds.min { (standalone[$0][i], $0) < (standalone[$1][i], $1) } ?? model.allowed[i][0]
+            return clouds.min { cheaper($0, $1, for: i, standalone, gross) } ?? model.allowed[i][0]
         }
         for i in 0..<model.count { try state.add(i, cheapestCloud[i]) }
         var best = (state.assignment, state.total)
@@ -77,13 +85,13 @@ enum Optimiser {
     /// Depth-first branch and bound: functions in order of how much their choice matters, each
     /// target tried cheapest first; a branch is cut when its partial cost reaches the best
     /// complete total. Nil when it would take more than `nodeBudget` nodes.
-    static func branchAndBound(_ model: PlacementModel, incumbent: Outcome, standalone: [[Double]], nodeBudget: Int) throws -> Outcome? {
+    static func branchAndBound(_ model: PlacementModel, incumbent: Outcome, standalone: [[Double]], gross: [[Double]]? = nil, nodeBudget: Int) throws -> Outcome? {
         let spread: [Double] = (0..<model.count).map { i in
             let costs = model.allowed[i].map { standalone[$0][i] }
             return (costs.max() ?? 0) - (costs.min() ?? 0) + (model.allowed[i].contains { $0 == model.onPrem } ? 1e6 : 0)
         }
         let order = (0..<model.count).sorted { spread[$0] != spread[$1] ? spread[$0] > spread[$1] : $0 < $1 }
-        let choices = order.map { i in model.allowed[i].sorted { (standalone[$0][i], $0) < (standalone[$1][i], $1) } }
+        let choices = order.map { i in model.allowed[i].sorted { cheaper($0, $1, for: i, standalone, gross) } }
         var state = PlacementState(model: model)
         var best = incumbent
         var nodes = 0

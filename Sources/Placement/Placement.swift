@@ -103,7 +103,7 @@ public enum Placement {
     /// The optimiser's plan of a prepared problem.
     static func plan(_ prepared: PreparedPlacement) throws -> PlacementPlan {
         let request = prepared.request
-        let solved = try Optimiser.solve(prepared.model, standalone: prepared.standalone, exactLimit: request.exactLimit)
+        let solved = try Optimiser.solve(prepared.model, standalone: prepared.standalone, gross: prepared.gross, exactLimit: request.exactLimit)
         var state = try Optimiser.rebuild(prepared.model, solved.assignment)
         return try finish(prepared, state: &state, algorithm: solved.exact ? "exact" : "greedy+improvement",
                           guarantee: solved.exact ? exactGuarantee : greedyGuarantee)
@@ -136,9 +136,14 @@ public enum Placement {
         // Per-function figures.
         var usage = [[UsageSummary]](repeating: [], count: targets.count)
         var standalone = [[Double]](repeating: [Double](repeating: 0, count: n), count: targets.count)
+        var gross = standalone
         for t in targets.indices {
             usage[t] = outcomes[t].functions.map { $0.usage ?? UsageSummary(days: Decimal(result.days)) }
-            for i in 0..<n { standalone[t][i] = outcomes[t].functions[i].outcome.monthlyCost.map { NSDecimalNumber(decimal: $0.total).doubleValue } ?? 0 }
+            for i in 0..<n {
+                guard let cost = outcomes[t].functions[i].outcome.monthlyCost else { continue }
+                standalone[t][i] = NSDecimalNumber(decimal: cost.total).doubleValue
+                gross[t][i] = NSDecimalNumber(decimal: cost.total + cost.freeGrantCredit).doubleValue
+            }
         }
         // On-prem scaling units: an app's functions share one series when instances are per app.
         var unitOf = [Int](repeating: 0, count: n)
@@ -183,7 +188,7 @@ public enum Placement {
                                    accountOf: accountOf, accounts: (accountOf.max() ?? 0) + 1, allowed: allowed, unitOf: unitOf,
                                    units: units, spanMinutes: result.spanMinutes, days: Decimal(result.spanMinutes) / 1440,
                                    inputs: request.inputs, controlPlane: controlPlane)
-        return PreparedPlacement(request: request, model: model, outcomes: outcomes, functions: first.functions, standalone: standalone,
+        return PreparedPlacement(request: request, model: model, outcomes: outcomes, functions: first.functions, standalone: standalone, gross: gross,
                                  excluded: excluded, violates: violates, pinned: constraints.pinned, notes: notes,
                                  verdicts: constraints.verdicts)
     }
@@ -279,6 +284,8 @@ struct PreparedPlacement {
     let outcomes: [TargetOutcome]
     let functions: [FunctionOutcome]
     let standalone: [[Double]]
+    /// `standalone` before free grants: breaks its ties.
+    let gross: [[Double]]
     let excluded: [[(Int, String)]]
     /// Requirements relaxed for a function because no candidate meets them all.
     let violates: [[String]]

@@ -5,11 +5,16 @@ extension BillingEngine {
     /// providers bill them — and sums the bills, accounts in the order given. One account is
     /// `price(_:on:options:)` of its usage, unchanged.
     public static func price(accounts: [UsageSummary], on profile: Profile, options: PricingOptions = PricingOptions()) throws -> CostBreakdown {
-        guard let first = accounts.first else { throw PricingError.invalidUsage("there is no account to price") }
-        var bill = try price(first, on: profile, options: options)
-        guard accounts.count > 1 else { return bill }
-        for usage in accounts.dropFirst() { bill.add(try price(usage, on: profile, options: options)) }
-        bill.notes.append("billed as \(accounts.count) accounts, each with its own free grants and volume tiers; their bills are summed")
+        try summed(accounts.map { try price($0, on: profile, options: options) })
+    }
+
+    /// The accounts' bills (one each, as `price(accounts:)` prices them) added up, accounts in the
+    /// order given; one bill is returned as it is.
+    public static func summed(_ bills: [CostBreakdown]) throws -> CostBreakdown {
+        guard var bill = bills.first else { throw PricingError.invalidUsage("there is no account to price") }
+        guard bills.count > 1 else { return bill }
+        for other in bills.dropFirst() { bill.add(other) }
+        bill.notes.append("billed as \(bills.count) accounts, each with its own free grants and volume tiers; their bills are summed")
         return bill
     }
 }
@@ -23,6 +28,7 @@ extension CostBreakdown {
         initialization += other.initialization
         provisioned += other.provisioned
         egress += other.egress
+        storage += other.storage
         freeGrantCredit += other.freeGrantCredit
         discount += other.discount
         total += other.total

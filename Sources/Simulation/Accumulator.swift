@@ -451,12 +451,24 @@ struct Accumulator {
         }
         var bill: CostBreakdown?
         if target.target.profile.billing != nil {
-            // One account: its total as it is; several: each priced on its own, in account order.
-            let accounts = accountUsage.count > 1 ? accountUsage.keys.sorted().compactMap { accountUsage[$0] } : [usage]
-            let priced = try BillingEngine.price(accounts: accounts, on: target.target.profile, options: target.target.pricing)
+            // One account: its total as it is; several: each priced on its own, in account order,
+            // and each account's bill shared among its own functions.
+            let profile = target.target.profile, pricing = target.target.pricing
+            let priced: CostBreakdown
+            if accountUsage.count > 1 {
+                let accounts = accountUsage.sorted { $0.key < $1.key }
+                let bills = try accounts.map { try BillingEngine.price($0.value, on: profile, options: pricing) }
+                priced = try BillingEngine.summed(bills)
+                var members = Dictionary(grouping: functions.indices) { functions[$0].account }
+                for (account, own) in zip(accounts, bills) { shareOut(own, among: members.removeValue(forKey: account.key) ?? []) }
+                // Functions of an account that used nothing billable (none of its units priced).
+                for i in members.values.joined() { functions[i].outcome.monthlyCost = MonthlyCost() }
+            } else {
+                priced = try BillingEngine.price(usage, on: profile, options: pricing)
+                shareOut(priced, among: Array(functions.indices))
+            }
             bill = priced
             total.monthlyCost = MonthlyCost(priced)
-            shareOut(priced)
         } else {
             notes.append("on-prem target: its cost is the cluster it needs (peak instances and memory), not a price per use")
         }
@@ -479,14 +491,15 @@ struct Accumulator {
         return outcome
     }
 
-    /// Shares the month's bill among functions: compute, init and provisioned by billed GB-s,
-    /// requests by served requests; the free grants and discount in proportion to both.
-    private mutating func shareOut(_ bill: CostBreakdown) {
-        let totalGBs = shares.reduce(0) { $0 + $1.gbs }
-        let totalRequests = shares.reduce(0) { $0 + $1.requests }
-        let totalStorage = shares.reduce(0) { $0 + $1.storage }
+    /// Shares one account's bill for the month among its functions (`members`, indices into
+    /// `functions`): compute, init and provisioned by billed GB-s, requests by served requests;
+    /// the free grants and discount in proportion to both.
+    private mutating func shareOut(_ bill: CostBreakdown, among members: [Int]) {
+        let totalGBs = members.reduce(0) { $0 + shares[$1].gbs }
+        let totalRequests = members.reduce(0) { $0 + shares[$1].requests }
+        let totalStorage = members.reduce(0) { $0 + shares[$1].storage }
         let gross = bill.compute + bill.requests + bill.initialization + bill.provisioned + bill.storage
-        for i in functions.indices {
+        for i in members {
             var cost = MonthlyCost()
             let g = totalGBs > 0 ? Decimal(shares[i].gbs / totalGBs) : 0
             let r = totalRequests > 0 ? Decimal(shares[i].requests) / Decimal(totalRequests) : 0
@@ -497,7 +510,10 @@ struct Accumulator {
             let storage = totalStorage > 0 ? bill.storage * Decimal(shares[i].storage / totalStorage) : 0
             let mine = cost.compute + cost.initialization + cost.provisioned + cost.requests + storage
             cost.total = gross > 0 ? bill.total * mine / gross : 0
-            cost.freeGrantCredit = gross > 0 ? bill.freeGrantCredit * mine / gross : 0
+            // An account the grants cover whole has nothing billed to weigh them by: its
+            // functions share them by billed GB-s (by requests when none was billed).
+            let part = gross > 0 ? mine / gross : totalGBs > 0 ? g : r
+            cost.freeGrantCredit = bill.freeGrantCredit * part
             functions[i].outcome.monthlyCost = cost
         }
     }

@@ -355,6 +355,37 @@ struct DecisionTests {
         #expect(try decided(owners: ["x", "x"]).scenarios.allSatisfy { $0.id != "one-account" }, "one owner: one account already")
     }
 
+    /// A function whose account stays inside the free grants costs nothing on either target, so
+    /// moving it saves nothing: the cheapest plan leaves it where it runs and moves only what pays.
+    @Test func theCheapestPlanMovesNothingThatSavesNothing() throws {
+        func app(_ key: String, owner: String, calls: Int, durationMs: Double) -> AppWorkload {
+            AppWorkload(key: key, functions: [FunctionWorkload(key: FunctionKey(app: key, function: "f"), trigger: .http, memoryMB: 1024,
+                                                               calls: .exact(startSeconds: (0..<calls).map { Double($0) }, durationMs: [Double](repeating: durationMs, count: calls)))],
+                        owner: owner)
+        }
+        // x pays for about 1.9 M GB-s a month; y's 3,600 GB-s stay inside its grants on both targets.
+        var workload = Workload(apps: [app("heavy", owner: "x", calls: 3000, durationMs: 900), app("light", owner: "y", calls: 50, durationMs: 100)],
+                                spanMinutes: 60)
+        workload.accounts = .perOwner
+        let profiles = try ["azure-consumption", "aws-lambda-arm64"].map { try Self.catalog.profile($0) }
+        let targets = profiles.map { SimulationTarget(profile: $0, pricing: PricingOptions()) }
+        let options = PlacementRequest.simulationOptions(SimulationOptions(), onPrem: nil)
+        let result = try Simulator.run(workload, targets: targets, options: options)
+        for t in result.targets { #expect(t.functions[1].outcome.monthlyCost?.total == 0, "\(t.id)") }
+        let uses = workload.apps.map { FunctionUse(app: $0.key, function: "f", trigger: "http", invocations: Double($0.functions[0].calls.count)) }
+        let report = Advisor.analyse(LockInRequest(functions: uses, candidates: profiles, catalog: Self.catalog, current: "azure-consumption"))
+        let request = DecisionRequest(placement: PlacementRequest(result: result, targets: targets, onPrem: nil,
+                                                                  inputs: try OnPremInputs.defaults(), lockIn: report),
+                                      inputs: try DecisionInputs.defaults())
+        // Before free grants the light function is cheaper on Lambda, where the optimiser puts it.
+        let searched = try Placement.plan(request.placement)
+        #expect(searched.functions.map(\.target) == ["aws-lambda-arm64", "aws-lambda-arm64"])
+        let cheapest = try #require(try Decision.decide(request).options.first { $0.id == "cheapest" })
+        #expect(cheapest.functionsMoved == 1)
+        #expect(cheapest.plan.functions.map(\.target) == ["aws-lambda-arm64", "azure-consumption"])
+        #expect(cheapest.plan.monthlyCost <= searched.monthlyCost + 1e-9)
+    }
+
     /// One app of `functions` replayed on `ids` (no free tiers), its lock-in from `current`, and decided.
     static func decided(_ functions: [FunctionWorkload], on ids: [String], current: String, dayRate: Decimal? = nil) throws
         -> (request: DecisionRequest, outcome: DecisionOutcome, workload: Workload, options: SimulationOptions) {

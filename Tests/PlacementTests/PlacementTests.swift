@@ -114,6 +114,36 @@ struct PlacementTests {
         #expect(ClusterSizing.estimate(sumOfPeaks, controlPlane: ControlPlaneFootprint(), inputs: inputs).servers == 2)
     }
 
+    /// Functions whose accounts stay inside the free grants cost nothing on either cloud: the
+    /// searches then take the target cheaper before the grants, not the first one listed.
+    @Test func freeFunctionsGoWhereTheyWouldCostLessWithoutGrants() throws {
+        let clouds = [try Self.catalog.profile("aws-lambda-x86"), try Self.catalog.profile("gcf-gen1")]
+        let n = 3
+        let inputs = try Self.inputs(Self.smallCluster)
+        var usage: [[UsageSummary]] = []
+        for profile in clouds {
+            let shape = try UsageRecorder(profile: profile, days: 30).shape(memoryMB: 256)
+            usage.append((0..<n).map { _ in
+                var u = UsageSummary(days: 30)
+                u.invocations = 1_000
+                u.executionMs[shape] = 100_000
+                return u
+            })
+        }
+        let targets = clouds.map { PlacementModel.Target(id: $0.id, isOnPrem: false, profile: $0, pricing: PricingOptions()) }
+        let model = PlacementModel(targets: targets, onPrem: nil, usage: usage, allowed: Array(repeating: [0, 1], count: n),
+                                   unitOf: Array(0..<n), units: [], spanMinutes: 30, days: 30, inputs: inputs,
+                                   controlPlane: ControlPlaneFootprint())
+        let free = [[Double]](repeating: [Double](repeating: 0, count: n), count: 2)
+        let gross = [[Double]](repeating: [0.02, 0.01, 0.03], count: 1) + [[0.01, 0.02, 0.03]]
+        for exactLimit in [0, 14] {
+            let placed = try Optimiser.solve(model, standalone: free, gross: gross, exactLimit: exactLimit)
+            #expect(placed.total == 0)
+            #expect(placed.assignment == [1, 0, 0], "exact limit \(exactLimit)")
+            #expect(try Optimiser.solve(model, standalone: free, exactLimit: exactLimit).assignment == [0, 0, 0])
+        }
+    }
+
     /// Random small instances: the exact search finds the brute-force optimum; greedy is a local
     /// optimum no worse than all-cheapest-cloud.
     @Test(arguments: [1, 2, 3, 4, 5, 6] as [UInt64])

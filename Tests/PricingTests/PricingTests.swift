@@ -520,3 +520,20 @@ private struct SeededGenerator: RandomNumberGenerator {
         #expect(try BillingEngine.price(r1.summary, on: p).json() == a.json(), "seed \(seed): not deterministic")
     }
 }
+
+/// Accounts' bills added up (`BillingEngine.summed`): every line, storage included.
+struct AccountBillTests {
+    @Test func summedBillsAddEveryLine() throws {
+        var a = CostBreakdown(target: "t", usageDays: 30)
+        a.compute = 1; a.requests = 2; a.initialization = 3; a.provisioned = 4; a.egress = 5; a.storage = 6
+        a.freeGrantCredit = 7; a.discount = 8; a.total = 21
+        var b = a
+        b.storage = 10; b.total = 25
+        let sum = try BillingEngine.summed([a, b])
+        #expect((sum.compute, sum.requests, sum.initialization, sum.provisioned, sum.egress) == (2, 4, 6, 8, 10))
+        #expect((sum.storage, sum.freeGrantCredit, sum.discount, sum.total) == (16, 14, 16, 46))
+        #expect(sum.notes.last == "billed as 2 accounts, each with its own free grants and volume tiers; their bills are summed")
+        #expect(try BillingEngine.summed([a]) == a)
+        #expect(throws: PricingError.self) { try BillingEngine.summed([]) }
+    }
+}

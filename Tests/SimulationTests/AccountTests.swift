@@ -52,6 +52,34 @@ struct AccountTests {
         #expect(one.targets[0].total.invocations == 600_000)
     }
 
+    /// A function's `monthlyCost` is its share of its own account's bill: an account inside its
+    /// free grant costs nothing, whatever another account pays, and the shares still add up to
+    /// the target's bill.
+    @Test func eachFunctionSharesItsOwnAccountsBill() throws {
+        // o1: app a, 300,000 GB-s, all free. o2: apps b and c, 600,000 GB-s, 200,000 over the
+        // grant: $3.33334, shared by b and c by billed GB-s.
+        var w = Workload(apps: [Self.busy("a", owner: "o1"), Self.busy("b", owner: "o2"), Self.busy("c", owner: "o2")], spanMinutes: 30 * 1440)
+        w.accounts = .perOwner
+        let o = try Self.result(w, Self.model).targets[0]
+        let bill = try #require(o.bill)
+        #expect(bill.total == Decimal(string: "3.33334"))
+        let costs = try o.functions.map { try #require($0.outcome.monthlyCost) }
+        func near(_ a: Decimal, _ b: String) -> Bool { abs(NSDecimalNumber(decimal: a - Decimal(string: b)!).doubleValue) < 1e-9 }
+        #expect(costs[0].total == 0 && costs[0].compute == 0 && costs[0].requests == 0)
+        for f in 1...2 { #expect(near(costs[f].total, "1.66667") && near(costs[f].compute, "1.66667"), "\(costs[f])") }
+        // a's grant covered its own 300,000 GB-s ($5.00001) and 300,000 requests ($0.06); b's
+        // and c's grant, 400,000 GB-s and their 600,000 requests, shared between them.
+        #expect(near(costs[0].freeGrantCredit, "5.06001"), "\(costs[0])")
+        #expect(near(costs[1].freeGrantCredit + costs[2].freeGrantCredit, "6.78668"))
+        #expect(near(costs.reduce(Decimal(0)) { $0 + $1.total }, "3.33334"))
+        // One account: the three share one bill by GB-s, as before.
+        w.accounts = .one
+        let one = try Self.result(w, Self.model).targets[0]
+        let oneTotal = NSDecimalNumber(decimal: try #require(one.bill).total).stringValue
+        #expect(near(oneTotal == "" ? 0 : Decimal(string: oneTotal)!, "8.33335"))
+        for f in one.functions { #expect(near(try #require(f.outcome.monthlyCost).total * 3, oneTotal)) }
+    }
+
     @Test func oneAccountGivesWhatATraceWithoutOwnersGives() throws {
         // The quota binds on these three apps (CoupledReplayTests): with owners but one account,
         // every figure and the JSON are what the same apps without owners give.
