@@ -124,14 +124,18 @@ public enum Decision {
         func kept(_ assignment: [Int]) -> [Int: String] {
             stay.map { s in s.fixes.filter { assignment[$0.key] == s.assignment[$0.key] } } ?? [:]
         }
+        // Each searched plan keeps only the moves that change its total to the cent.
         if let one = oneProvider {
-            let assignment = try context.assignment(of: one.plan)
+            // Only to targets the plan may use: the provider's and the cluster.
+            let ids = (context.providers().first { $0.0 == one.provider }?.1 ?? []).union(request.placement.onPrem.map { [$0] } ?? [])
+            let within = Set(ids.compactMap { context.prepared.index(of: $0) })
+            let (assignment, undone) = try context.undoingMovesUnderACent(try context.assignment(of: one.plan), within: within)
             options.append(try context.option(id: "one-provider", assignment: assignment, fixes: kept(assignment),
-                                              baseline: baseline, provider: one.provider, searched: one.plan))
+                                              baseline: baseline, provider: one.provider, searched: one.plan, undone: undone))
         }
-        let cheapestAssignment = try context.undoingMovesThatSaveNothing(try context.assignment(of: cheapest))
+        let (cheapestAssignment, undone) = try context.undoingMovesUnderACent(try context.assignment(of: cheapest))
         options.append(try context.option(id: "cheapest", assignment: cheapestAssignment, fixes: kept(cheapestAssignment),
-                                          baseline: baseline, searched: cheapest))
+                                          baseline: baseline, searched: cheapest, undone: undone))
         // Payback counts only what a plan spends beyond stay's own fixes, which every plan that
         // keeps those functions pays too: the same basis as the net values compared.
         if let stay = stayOption {

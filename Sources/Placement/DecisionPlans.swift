@@ -73,20 +73,30 @@ struct PlanContext {
         }
     }
 
-    /// `assignment` with every move that saves nothing undone: a function goes back to the target
-    /// it runs on today (where it breaks no requirement and needs no fix there) when the plan's
-    /// total does not rise by it. Several functions can tie for the cheapest target (an account
-    /// inside its free grants costs nothing on any), and a plan that moves them for nothing only
-    /// adds migration. Re-priced after every move, functions in order.
-    func undoingMovesThatSaveNothing(_ assignment: [Int]) throws -> [Int] {
-        guard let current else { return assignment }
+    /// `assignment` with the moves undone that do not change its monthly total to the cent: a
+    /// function goes back to the target it runs on today (where that is one of `targets`, breaks
+    /// none of its requirements and needs no fix) while the total, re-priced, still rounds to the
+    /// same cent or less. The smallest savings are undone first. Functions can tie for the
+    /// cheapest target (an account inside a target's free grants costs nothing there), and moves
+    /// that save pennies only add migration. Returns the assignment and how many moves it undid.
+    func undoingMovesUnderACent(_ assignment: [Int], within targets: Set<Int>? = nil) throws -> (assignment: [Int], undone: Int) {
+        guard let current else { return (assignment, 0) }
         var state = try Optimiser.rebuild(model, assignment)
+        let limit = Self.cents(state.total)
+        var candidates: [(i: Int, saving: Double)] = []
         for i in 0..<model.count where state.assignment[i] != current.assignment[i] {
             let home = current.assignment[i]
-            guard model.allowed[i].contains(home), current.fixes[i] == nil, prepared.violations(i, on: home).isEmpty else { continue }
-            if try state.costIf(i, movedTo: home) <= state.total + 1e-9 { try state.move(i, to: home) }
+            guard targets?.contains(home) ?? true, model.allowed[i].contains(home), current.fixes[i] == nil,
+                  prepared.violations(i, on: home).isEmpty else { continue }
+            candidates.append((i, try state.costIf(i, movedTo: home) - state.total))
         }
-        return state.assignment
+        candidates.sort { $0.saving != $1.saving ? $0.saving < $1.saving : $0.i < $1.i }
+        var undone = 0
+        for (i, _) in candidates where Self.cents(try state.costIf(i, movedTo: current.assignment[i])) <= limit {
+            try state.move(i, to: current.assignment[i])
+            undone += 1
+        }
+        return (state.assignment, undone)
     }
 
     /// Stay, with only the moves that compliance forces, then the moves of `best` with the largest
@@ -119,8 +129,9 @@ struct PlanContext {
 
     /// Prices `assignment` as a named option: its bill, effort and money to get there from today,
     /// payback, lock-in, what it breaks and its risks. `searched` is the optimiser's plan it came from.
+    /// `undone`: moves of the searched plan sent back as not changing its total to the cent.
     func option(id: String, assignment: [Int], fixes: [Int: String], baseline: Decimal?, provider: String? = nil,
-                searched: PlacementPlan? = nil) throws -> PlanOption {
+                searched: PlacementPlan? = nil, undone: Int = 0) throws -> PlanOption {
         var state = try Optimiser.rebuild(model, assignment)
         let current = self.current?.assignment
         var points = 0, unknownEffort = 0, moved = 0
@@ -142,7 +153,11 @@ struct PlanContext {
             }
         }
         points += fixes.count * inputs.regionMovePoints
-        let (algorithm, guarantee) = searched.map { ($0.algorithm, $0.guarantee) } ?? ("rule", Self.rules[id] ?? "")
+        var (algorithm, guarantee) = searched.map { ($0.algorithm, $0.guarantee) } ?? ("rule", Self.rules[id] ?? "")
+        if undone > 0 {
+            guarantee += "; then \(Self.count(undone, "move")) that did not change the total to the cent undone (those functions stay where they run), "
+                + "so moving one of them again would lower the total by less than a cent"
+        }
         var plan = try Placement.finish(prepared, state: &state, algorithm: algorithm, guarantee: guarantee,
                                         reasons: searched == nil ? reasons : nil)
         if searched != nil {
@@ -260,7 +275,7 @@ struct PlanContext {
             let cluster = (plan.onPrem?.estimate.servers ?? 0) > 0 ? " and the cluster" : ""
             return "runs everything on one cloud provider\(provider.map { " (\($0))" } ?? "")\(cluster): \(split)"
         default:
-            return "runs each function on its cheapest compliant target over every provider (staying where moving saves nothing): \(split)"
+            return "runs each function on its cheapest compliant target over every provider: \(split)"
         }
     }
 

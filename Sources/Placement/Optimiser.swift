@@ -16,7 +16,7 @@ enum Optimiser {
     /// Exact when the branch and bound finishes within `nodeBudget` nodes (small inputs), else
     /// greedy + improvement. `standalone[t][i]`: function i's share of its account's bill on
     /// target t; `gross[t][i]`, the same before free grants, decides between targets where the
-    /// shares are equal (a function whose account stays inside the grants costs nothing on any).
+    /// shares are equal (a function whose account stays inside the grants of several targets costs nothing on each).
     static func solve(_ model: PlacementModel, standalone: [[Double]], gross: [[Double]]? = nil, exactLimit: Int, nodeBudget: Int = 2_000_000) throws -> Outcome {
         let greedy = try greedyImproved(model, standalone: standalone, gross: gross)
         guard model.count <= exactLimit else { return greedy }

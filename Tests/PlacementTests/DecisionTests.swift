@@ -355,9 +355,10 @@ struct DecisionTests {
         #expect(try decided(owners: ["x", "x"]).scenarios.allSatisfy { $0.id != "one-account" }, "one owner: one account already")
     }
 
-    /// A function whose account stays inside the free grants costs nothing on either target, so
-    /// moving it saves nothing: the cheapest plan leaves it where it runs and moves only what pays.
-    @Test func theCheapestPlanMovesNothingThatSavesNothing() throws {
+    /// A function whose account stays inside the free grants of both targets costs nothing on
+    /// either, so moving it saves nothing: the cheapest plan leaves it where it runs and moves
+    /// only what pays, and its guarantee says so.
+    @Test func theCheapestPlanUndoesMovesUnderACent() throws {
         func app(_ key: String, owner: String, calls: Int, durationMs: Double) -> AppWorkload {
             AppWorkload(key: key, functions: [FunctionWorkload(key: FunctionKey(app: key, function: "f"), trigger: .http, memoryMB: 1024,
                                                                calls: .exact(startSeconds: (0..<calls).map { Double($0) }, durationMs: [Double](repeating: durationMs, count: calls)))],
@@ -383,7 +384,9 @@ struct DecisionTests {
         let cheapest = try #require(try Decision.decide(request).options.first { $0.id == "cheapest" })
         #expect(cheapest.functionsMoved == 1)
         #expect(cheapest.plan.functions.map(\.target) == ["aws-lambda-arm64", "azure-consumption"])
-        #expect(cheapest.plan.monthlyCost <= searched.monthlyCost + 1e-9)
+        #expect(PlanContext.cents(cheapest.plan.monthlyCost) <= PlanContext.cents(searched.monthlyCost))
+        #expect(cheapest.plan.guarantee.hasSuffix("; then 1 move that did not change the total to the cent undone (those functions stay where they run), "
+            + "so moving one of them again would lower the total by less than a cent"), "\(cheapest.plan.guarantee)")
     }
 
     /// One app of `functions` replayed on `ids` (no free tiers), its lock-in from `current`, and decided.
