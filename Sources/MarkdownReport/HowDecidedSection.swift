@@ -13,9 +13,10 @@ enum HowDecidedSection {
             today (`current` in the lock-in section), fixing in place what only a region breaks. **cheapest** places each function on \
             any target, cloud or the on-prem cluster, for the lowest monthly total that meets its requirements. **one-provider** does \
             the same over one cloud provider's targets and the cluster (Lambda x86 and arm64 count as one provider, as do Azure's \
-            plans and Google's); every provider is tried and the best kept. Both then leave where it runs today every function whose \
-            move does not change their monthly total to the cent (an account inside a target's free grants costs nothing there, so \
-            its functions can tie between targets). **fewest-moves** starts from stay, makes the moves \
+            plans and Google's); every provider is tried and the best kept. Both then undo their moves, smallest saving first, while \
+            the re-priced total stays at the same cent (one cent's allowance for all of them; one-provider only back to its \
+            provider's targets): an account inside a target's free grants costs nothing there, so its functions can tie between \
+            targets, and moving them would only add migration. **fewest-moves** starts from stay, makes the moves \
             compliance forces, then takes the moves of the best compliant plan by their saving, largest first, until it reaches \
             \(Numbers.percent(p["fewestMovesShare"]?.double ?? 0, .adaptive)) of that plan's saving; every prefix is re-priced exactly, since \
             free grants, tiers and whole servers do not add up. A plan that breaks a requirement never ranks above one that meets \

@@ -76,11 +76,12 @@ struct PlanContext {
     /// `assignment` with the moves undone that do not change its monthly total to the cent: a
     /// function goes back to the target it runs on today (where that is one of `targets`, breaks
     /// none of its requirements and needs no fix) while the total, re-priced, still rounds to the
-    /// same cent or less. The smallest savings are undone first. Functions can tie for the
-    /// cheapest target (an account inside a target's free grants costs nothing there), and moves
-    /// that save pennies only add migration. Returns the assignment and how many moves it undid.
-    func undoingMovesUnderACent(_ assignment: [Int], within targets: Set<Int>? = nil) throws -> (assignment: [Int], undone: Int) {
-        guard let current else { return (assignment, 0) }
+    /// same cent or less (one cent's allowance for all the moves undone). The smallest savings are
+    /// undone first. Functions can tie for the cheapest target (an account inside a target's free
+    /// grants costs nothing there), and moves that save pennies only add migration. Returns the
+    /// assignment, how many moves it undid and how many the search had made.
+    func undoingMovesUnderACent(_ assignment: [Int], within targets: Set<Int>? = nil) throws -> (assignment: [Int], undone: Undone) {
+        guard let current else { return (assignment, Undone(moves: 0, of: 0)) }
         var state = try Optimiser.rebuild(model, assignment)
         let limit = Self.cents(state.total)
         var candidates: [(i: Int, saving: Double)] = []
@@ -96,7 +97,14 @@ struct PlanContext {
             try state.move(i, to: current.assignment[i])
             undone += 1
         }
-        return (state.assignment, undone)
+        let moves = zip(assignment, current.assignment).filter { $0 != $1 }.count
+        return (state.assignment, Undone(moves: undone, of: moves))
+    }
+
+    /// How many of a searched plan's moves were undone (`undoingMovesUnderACent`).
+    struct Undone {
+        var moves: Int
+        var of: Int
     }
 
     /// Stay, with only the moves that compliance forces, then the moves of `best` with the largest
@@ -131,7 +139,7 @@ struct PlanContext {
     /// payback, lock-in, what it breaks and its risks. `searched` is the optimiser's plan it came from.
     /// `undone`: moves of the searched plan sent back as not changing its total to the cent.
     func option(id: String, assignment: [Int], fixes: [Int: String], baseline: Decimal?, provider: String? = nil,
-                searched: PlacementPlan? = nil, undone: Int = 0) throws -> PlanOption {
+                searched: PlacementPlan? = nil, undone: Undone? = nil) throws -> PlanOption {
         var state = try Optimiser.rebuild(model, assignment)
         let current = self.current?.assignment
         var points = 0, unknownEffort = 0, moved = 0
@@ -154,9 +162,10 @@ struct PlanContext {
         }
         points += fixes.count * inputs.regionMovePoints
         var (algorithm, guarantee) = searched.map { ($0.algorithm, $0.guarantee) } ?? ("rule", Self.rules[id] ?? "")
-        if undone > 0 {
-            guarantee += "; then \(Self.count(undone, "move")) that did not change the total to the cent undone (those functions stay where they run), "
-                + "so moving one of them again would lower the total by less than a cent"
+        if let undone, undone.moves > 0 {
+            guarantee = "the search's placement: " + guarantee + "; then \(undone.moves) of its \(Self.count(undone.of, "move")) undone, smallest "
+                + "saving first, while the total stayed at the same cent (those functions stay where they run), so the plan shown may cost up to "
+                + "a cent a month more than the search's"
         }
         var plan = try Placement.finish(prepared, state: &state, algorithm: algorithm, guarantee: guarantee,
                                         reasons: searched == nil ? reasons : nil)
