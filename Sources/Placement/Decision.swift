@@ -103,13 +103,14 @@ public enum Decision {
 
         // The cheapest plan over every target, and the cheapest on one provider (and the cluster).
         let cheapest = try Placement.plan(prepared)
-        var oneProvider: (plan: PlacementPlan, provider: String)?
+        // `within`: the targets the plan may use (the provider's and the cluster), as model indexes.
+        var oneProvider: (plan: PlacementPlan, provider: String, within: Set<Int>)?
         for (provider, ids) in context.providers() {
             var subset = request.placement
             subset.targets = request.placement.targets.filter { ids.contains($0.profile.id) || $0.profile.id == request.placement.onPrem }
             let plan = try Placement.plan(subset)
             if let best = oneProvider, !better(plan, than: best.plan) { continue }
-            oneProvider = (plan, provider)
+            oneProvider = (plan, provider, Set(subset.targets.compactMap { context.prepared.index(of: $0.profile.id) }))
         }
         // The best compliant plan found, which fewest-moves reaches for.
         let searched = [cheapest] + (oneProvider.map { [$0.plan] } ?? [])
@@ -126,10 +127,7 @@ public enum Decision {
         }
         // Each searched plan keeps only the moves that change its total to the cent.
         if let one = oneProvider {
-            // Only to targets the plan may use: the provider's and the cluster.
-            let ids = (context.providers().first { $0.0 == one.provider }?.1 ?? []).union(request.placement.onPrem.map { [$0] } ?? [])
-            let within = Set(ids.compactMap { context.prepared.index(of: $0) })
-            let (assignment, undone) = try context.undoingMovesUnderACent(try context.assignment(of: one.plan), within: within)
+            let (assignment, undone) = try context.undoingMovesUnderACent(try context.assignment(of: one.plan), within: one.within)
             options.append(try context.option(id: "one-provider", assignment: assignment, fixes: kept(assignment),
                                               baseline: baseline, provider: one.provider, searched: one.plan, undone: undone))
         }
