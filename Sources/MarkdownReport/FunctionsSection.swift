@@ -46,7 +46,7 @@ enum FunctionsSection {
         }
         rows.append(["**total**", "", "", "", "**\(Numbers.usd(total, .compact))**", ""])
         return ["## Placement per function",
-                "The \(min(shown, functions.count)) most expensive functions of \(Numbers.count(functions.count)), by their monthly cost where they are placed (each its share of its own account's bill: an account inside its free grants pays nothing); invocations are those of the trace.",
+                "The \(min(shown, functions.count)) most expensive functions of \(Numbers.count(functions.count)), by their monthly cost where they are placed (each its share of its own account's bill, by billed GB-s and requests: an account inside its free grants pays nothing); invocations are those of the trace.",
                 table(["function", "app", "invocations", "placed on", "USD / month", "why"], rows, right: [2, 4])].joined(separator: "\n\n")
     }
 
