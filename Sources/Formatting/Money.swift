@@ -9,6 +9,8 @@ extension Numbers {
         case compact
         /// A change, signed: `+$2.66`, `-$0.40`, `$0.00`.
         case signed
+        /// Whole dollars: `$789`, `$18,936` (a table column that has any amount of $10,000 or more).
+        case whole
     }
 
     /// `amount` rounded to the cent, half away from zero ($1.005 → $1.01, -$1.005 → -$1.01): the
@@ -31,7 +33,11 @@ extension Numbers {
 
     /// An amount in `style`, rounded half away from zero; no `-` on an amount that rounds to zero.
     public static func usd(_ amount: Decimal, _ style: MoneyStyle) -> String {
-        let places = style == .compact && abs(amount) >= 10_000 ? 0 : 2
+        usd(amount, places: style == .whole || (style == .compact && abs(amount) >= 10_000) ? 0 : 2, signed: style == .signed)
+    }
+
+    /// An amount to 0 or 2 decimal places, rounded half away from zero.
+    private static func usd(_ amount: Decimal, places: Int, signed: Bool) -> String {
         var value = amount, rounded = Decimal()
         NSDecimalRound(&rounded, &value, places, .plain)
         let units = NSDecimalNumber(decimal: abs(rounded) * (places == 2 ? 100 : 1)).int64Value
@@ -42,12 +48,25 @@ extension Numbers {
         }
         if units == 0 { return text }
         if rounded < 0 { return "-" + text }
-        return style == .signed ? "+" + text : text
+        return signed ? "+" + text : text
     }
 
     /// An amount held as a `Double` (placement's sums), written as the same amount in `Decimal` would be.
     public static func usd(_ amount: Double, _ style: MoneyStyle) -> String {
         guard let exact = decimal(amount) else { return "–" }
         return usd(exact, style)
+    }
+
+    /// How a table column's amounts are written, alike in every row: `.whole` when `.compact`
+    /// would drop the cents of any of them (an amount of $10,000 or more), else `.cents`, so a
+    /// column never mixes `$8,679.00` with `$18,936`. Text that quotes the column's figures uses it too.
+    public static func columnStyle(_ amounts: [Double?]) -> MoneyStyle {
+        amounts.contains { $0.flatMap(decimal).map { abs($0) >= 10_000 } ?? false } ? .whole : .cents
+    }
+
+    /// A table column's amounts in its `columnStyle`; a nil or non-finite amount is written "–".
+    public static func usdColumn(_ amounts: [Double?]) -> [String] {
+        let style = columnStyle(amounts)
+        return amounts.map { $0.map { usd($0, style) } ?? "–" }
     }
 }

@@ -110,12 +110,28 @@ enum DecisionSection {
         let total = choice.targets.values.reduce(0, +)
         let which = kept == total ? "every function" : "the \(Numbers.counted(Double(kept), "function")) on \(Text.md(target))"
         let verb = kept == total || kept == 1 ? "moves" : "move"
+        let whither = landingText(r, of: choice.id, successor: successor, preposition: "to")
+            .map { ": \($0), where each costs least over the rest of the horizon, its move included" } ?? " to \(Text.md(successor))"
         // The forced move's work, where the what-if priced it: a budget line, not only a new monthly bill.
         var work = ""
         if let points = r["forcedPoints"]?[choice.id]?.double, let cost = r["forcedCost"]?[choice.id]?.double, points > 0 {
             work = " (about \(Numbers.counted(points, "developer-day")) of work, \(Numbers.usd(cost, .compact)), to budget before then)"
         }
-        return "The \(Numbers.usd(choice.monthly, .compact)) holds until \(date), when \(Text.md(target)) retires (\(Numbers.counted(months, "month")) in, where it applies: see Platform status): then \(which) \(verb) to \(Text.md(successor))\(work) and \(choice.id) costs \(Numbers.usd(after, .compact)) a month (the retirement what-if below prices the move)."
+        return "The \(Numbers.usd(choice.monthly, .compact)) holds until \(date), when \(Text.md(target)) retires (\(Numbers.counted(months, "month")) in, where it applies: see Platform status): then \(which) \(verb)\(whither)\(work) and \(choice.id) costs \(Numbers.usd(after, .compact)) a month (the retirement what-if below prices the move)."
+    }
+
+    /// Where a plan's forced functions land, e.g. "20 to cloud-run and 2 to aws-lambda-arm64" (the
+    /// successor first, then most first), when they do not all go to the successor; nil when they
+    /// do, or when the what-if does not say.
+    static func landingText(_ r: JSONNode, of plan: String, successor: String, preposition: String) -> String? {
+        let landing = (r["landing"]?[plan]?.object ?? [:]).compactMapValues(\.double).filter { $0.value > 0 }
+        guard landing.keys.contains(where: { $0 != successor }) else { return nil }
+        let order: [(key: String, value: Double)] = landing.sorted { a, b in
+            if (a.key == successor) != (b.key == successor) { return a.key == successor }
+            return a.value != b.value ? a.value > b.value : a.key < b.key
+        }
+        let parts = order.map { "\(Numbers.count($0.value)) \(preposition) \(Text.md($0.key))" }
+        return parts.count == 1 ? parts[0] : parts.dropLast().joined(separator: ", ") + " and " + parts[parts.count - 1]
     }
 
     /// The lifecycle of the targets the recommended plan uses and of the one functions run on
@@ -204,13 +220,15 @@ enum DecisionSection {
             text += " No plan meets every requirement; this one breaks the fewest (\(choice.violations.count)), named below."
         }
         let movers = options.filter { $0.sameAs == nil && $0.id != choice.id && $0.moved > 0 && $0.feasible && ($0.saving ?? 0) > 0 }
+        // Migration costs as the plan table's column writes them.
+        let migrationStyle = Numbers.columnStyle(options.filter { $0.sameAs == nil }.map { Optional($0.migration) })
         if choice.id == "stay", let best = movers.max(by: { ($0.net ?? -.infinity) < ($1.net ?? -.infinity) }), let saving = best.saving {
             text += " No plan that moves functions pays for its migration within \(horizon) months."
-            text += " The closest, \(best.id), moves \(Numbers.counted(Double(best.moved), "function")) for \(Numbers.usd(saving, .compact)) a month less,"
+            text += " The closest by net over \(horizon) months, \(best.id), moves \(Numbers.counted(Double(best.moved), "function")) for \(Numbers.usd(saving, .compact)) a month less,"
             // Payback counts only what the plan spends beyond stay's own fixes: say so, as below.
             let extra = max(0, best.migration - (stay?.migration ?? 0))
-            text += " but its migration, about \(Numbers.count(best.points)) developer-days (\(Numbers.usd(best.migration, .compact))"
-            text += extra < best.migration ? ", \(Numbers.usd(extra, .compact)) of it beyond the fixes staying needs too), " : "), "
+            text += " but its migration, about \(Numbers.count(best.points)) developer-days (\(Numbers.usd(best.migration, migrationStyle))"
+            text += extra < best.migration ? ", \(Numbers.usd(extra, migrationStyle)) of it beyond the fixes staying needs too), " : "), "
             // A payback is worked out at today's saving; a retirement inside the horizon changes it.
             let ending = savingAfterRetirement(choice, best, c, horizon: horizon)
             text += best.payback.map { m in
@@ -219,8 +237,8 @@ enum DecisionSection {
             } ?? "never pays back."
         } else if let saving = choice.saving, saving > 0 {
             let extra = max(0, choice.migration - (stay?.migration ?? 0))
-            text += " Getting there takes about \(Numbers.count(choice.points)) developer-days (\(Numbers.usd(choice.migration, .compact))"
-            text += extra < choice.migration ? ", \(Numbers.usd(extra, .compact)) of it beyond the fixes staying needs too)" : ")"
+            text += " Getting there takes about \(Numbers.count(choice.points)) developer-days (\(Numbers.usd(choice.migration, migrationStyle))"
+            text += extra < choice.migration ? ", \(Numbers.usd(extra, migrationStyle)) of it beyond the fixes staying needs too)" : ")"
             text += choice.payback.map { $0 == 0 ? " and pays back at once." : " and pays back in \(months($0))." } ?? " and never pays back."
             // The margin over the runner-up, in developer-days: what uncounted work may cost before the answer changes.
             let others = options.filter { $0.sameAs == nil && $0.id != choice.id && $0.feasible && $0.net != nil }
@@ -273,14 +291,18 @@ enum DecisionSection {
 
     static func optionsTable(_ options: [Option], recommended: String, horizon: Int, dayRate: Double) -> String {
         var rows: [[String]] = []
-        for o in options where o.sameAs == nil {
+        let shown = options.filter { $0.sameAs == nil }
+        // Each money column written alike, whole dollars in all its rows or cents in all.
+        let monthly = Numbers.usdColumn(shown.map { Optional($0.monthly) }), saving = Numbers.usdColumn(shown.map(\.saving))
+        let migration = Numbers.usdColumn(shown.map { Optional($0.migration) }), net = Numbers.usdColumn(shown.map(\.net))
+        for (k, o) in shown.enumerated() {
             let same = options.filter { $0.sameAs == o.id }.map(\.id)
             var name = o.id + (same.isEmpty ? "" : " (= \(same.joined(separator: ", ")))")
             if o.id == recommended { name = "**\(name)** ✔" }
             // Stay is the baseline: its fixes are paid for compliance, not to earn a saving back.
             let payback = o.saving == nil || (o.id == "stay" && o.payback == nil) ? "–" : o.payback.map { $0 == 0 ? "now" : months($0) } ?? "never"
-            rows.append([name, Text.md(o.summary), Numbers.usd(o.monthly, .compact), o.saving.map({ Numbers.usd($0, .compact) }) ?? "–", Numbers.count(o.moved),
-                         Numbers.count(o.points), Numbers.usd(o.migration, .compact), payback, o.net.map({ Numbers.usd($0, .compact) }) ?? "–",
+            rows.append([name, Text.md(o.summary), monthly[k], saving[k], Numbers.count(o.moved),
+                         Numbers.count(o.points), migration[k], payback, net[k],
                          o.lockIn.map { String(format: "%.0f", $0) } ?? "–", o.feasible ? "met" : "\(o.violations.count) broken"])
         }
         return table(["plan", "what it does", "USD / month", "saving / month", "moves", "effort (dev-days)", "migration",
@@ -293,7 +315,14 @@ enum DecisionSection {
     static func retirementTableNote(_ choice: Option, _ c: ReportContext, horizon: Int) -> String? {
         guard let s = retirementScenario(choice, c), let r = s["retirement"], let target = r["target"]?.string,
               let months = r["months"]?.double, months < Double(horizon), let net = s["netValue"]?[choice.id]?.double else { return nil }
-        return "These figures keep today's bills for all \(horizon) months, as if \(Text.md(target)) did not retire \(Numbers.counted(months, "month")) in; with the retirement and its forced move, \(choice.id)'s net over \(horizon) months is \(Numbers.usd(net, .compact)) (the retirement what-if below)."
+        var text = "These figures keep today's bills for all \(horizon) months, as if \(Text.md(target)) did not retire \(Numbers.counted(months, "month")) in; with the retirement and its forced move, \(choice.id)'s net over \(horizon) months is \(Numbers.usd(net, .compact)) (the retirement what-if below)"
+        // The nets are against stay's own bills with the retirement: a bill that rises after it is in none of them.
+        if let after = s["monthlyCost"]?[choice.id]?.double, Numbers.cents(after) > Numbers.cents(choice.monthly) {
+            let left = Double(horizon) - months
+            text += ", and its bill rises to \(Numbers.usd(after, .compact)) a month after it, \(Numbers.usd((after - choice.monthly) * left, .compact)) more over the last \(Numbers.counted(left, "month")) than today's, which no net counts, since each is measured against stay's bills with the retirement"
+        }
+        return text + "."
+
     }
 
     static func requirementsLine(_ options: [Option], _ c: ReportContext) -> String {
@@ -344,7 +373,7 @@ enum DecisionSection {
            let months = r["months"]?.double, months < Double(horizon) {
             basis = "; the thresholds keep today's bills over all \(horizon) months, as if \(Text.md(target)) did not retire: the retirement what-if prices that"
         }
-        return "What would change this verdict, the most decisive first (what-ifs against the runner-up, \(runner.id)\(basis)):\n\n"
+        return "What would change this verdict, the most decisive first (each threshold names the plan that would then be recommended; the replayed what-ifs price \(choice.id) against the runner-up, \(runner.id)\(basis)):\n\n"
             + items.map { "- " + $0.text }.joined(separator: "\n")
     }
 
@@ -357,7 +386,7 @@ enum DecisionSection {
             guard input == "effort", let closest = t["closest"]?.string.map(Text.md), let lead = t["closestLeadUSD"]?.double else { return nil }
             // Listed after the thresholds that can be reached: it says what cannot happen.
             let how = lead > 0 ? "would lead \(choice.id) by only \(Numbers.usd(lead, .compact))" : "would still trail \(choice.id) by \(Numbers.usd(-lead, .compact))"
-            return (9, "**Migration effort** (Placer's effort points, about a developer-day each, at \(Numbers.usd(dayRate, .compact)) a day) cannot change it on its own: with no migration cost at all, \(closest), the closest, \(how) over \(horizon) months, less than the tie band of \(band).")
+            return (9, "**Migration effort** (Placer's effort points, about a developer-day each, at \(Numbers.usd(dayRate, .compact)) a day) cannot change it on its own: with no migration cost at all, the best plan that moves functions, \(closest), \(how) over \(horizon) months, less than the tie band of \(band).")
         }
         let distance = value > 0 && today > 0 ? abs(log(value / today)) : 8
         let side = value < today ? "less" : "more"
@@ -391,7 +420,23 @@ enum DecisionSection {
         let points = plans.map { Int(r["forcedPoints"]?[$0.id]?.double ?? 0) }
         let cost = plans.map { r["forcedCost"]?[$0.id]?.double ?? 0 }
         guard let a0 = after[0], let a1 = after[1], let n0 = net[0], let n1 = net[1] else { return nil }
-        var text = "With **\(Text.md(s["change"]?.string ?? ""))**: after it, "
+        var text = "With **\(Text.md(s["change"]?.string ?? ""))**: "
+        // Where the forced functions land: the successor, checked against every allowed target.
+        if let successor = r["successor"]?.string, r["landing"] != nil {
+            let left = "over the \(Numbers.count(Double(horizon) - months)) months left, its move's effort included"
+            let moves = plans.map { landingText(r, of: $0.id, successor: successor, preposition: "on") }
+            if moves.allSatisfy({ $0 == nil }) {
+                let own = plans.contains { $0.id == "one-provider" } ? " (for one-provider, its provider's)" : ""
+                text += "\(Text.md(successor)) is also where each forced function costs least \(left), of the targets its requirements allow\(own); "
+            } else {
+                let each = zip(plans, moves).map { plan, move in
+                    let none = (r["landing"]?[plan.id]?.object ?? [:]).isEmpty
+                    return "for \(plan.id) " + (move ?? (none ? "none" : "all on \(Text.md(successor))"))
+                }
+                text += "each forced function lands where it costs least \(left): \(each.joined(separator: ", ")); "
+            }
+        }
+        text += "after it, "
         text += Numbers.cents(a0) == Numbers.cents(a1)
             ? "\(choice.id) and \(runner.id) both cost \(Numbers.usd(a0, .compact)) a month, so their bills no longer differ"
             : "\(choice.id) costs \(Numbers.usd(a0, .compact)) and \(runner.id) \(Numbers.usd(a1, .compact)) a month"

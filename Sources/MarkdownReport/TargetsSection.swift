@@ -12,11 +12,14 @@ enum TargetsSection {
         var rows: [[String]] = []
         let costed = c.cloud + c.onPrem.filter { onPremCost[$0.id] != nil || c.placement == nil }
         let uncosted = c.onPrem.filter { onPremCost[$0.id] == nil && c.placement != nil }.map(\.id)
-        for t in costed {
+        // Each money column written alike, whole dollars in all its rows or cents in all.
+        let costs = costed.map { ReportContext.cost($0) ?? onPremCost[$0.id] }
+        let costTexts = Numbers.usdColumn(costs)
+        let perMillions = Numbers.usdColumn(costs.map { cost in cost.flatMap { monthlyCalls > 0 ? $0 / monthlyCalls * 1e6 : nil } })
+        for (k, t) in costed.enumerated() {
             let f = t.figures
-            let cost = ReportContext.cost(t) ?? onPremCost[t.id]
-            let costText = cost.map({ Numbers.usd($0, .compact) }) ?? "not computed"
-            let perMillion = cost.map { monthlyCalls > 0 ? Numbers.usd($0 / monthlyCalls * 1e6, .compact) : "–" } ?? "–"
+            let costText = costs[k] == nil ? "not computed" : costTexts[k]
+            let perMillion = perMillions[k]
             let s = c.standing[t.id]
             let lockIn = s?.lockIn.map { String(format: "%.0f", $0) } ?? "–"
             let compliance = s.map { $0.functions == 0 ? "–" : $0.allowedEverywhere ? "all allowed" : "\(Numbers.count($0.allowedFunctions)) of \(Numbers.count($0.functions)) allowed" } ?? "–"

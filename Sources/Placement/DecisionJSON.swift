@@ -37,6 +37,7 @@ extension ScenarioOutcome {
                 "target": .string(r.target), "successor": .string(r.successor), "date": .string(r.date), "months": .int(r.months),
                 "forcedPoints": .object(r.forcedPoints.mapValues { .int($0) }),
                 "forcedCost": .object(r.forcedCost.mapValues { .decimal($0, 2) }),
+                "landing": .object(r.landing.mapValues { .object($0.mapValues { .int($0) }) }),
             ])
         }
         return .object(fields)

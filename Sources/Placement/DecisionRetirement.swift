@@ -11,6 +11,9 @@ extension Decision {
     /// then with those functions on the successor for the rest of the horizon — and charged the
     /// forced move's effort; the same rule then picks. Nil when no deciding plan is concerned.
     /// No replay: the successor's per-function bills are those of the run already made.
+    ///
+    /// The successor is where the functions start, not necessarily where they land: a move that is
+    /// forced anyway may go wherever it costs least over the months left (`landing`).
     static func retirement(_ outcome: DecisionOutcome, _ deciding: [PlanOption], request: DecisionRequest) throws -> ScenarioOutcome? {
         let horizon = request.inputs.horizonMonths
         guard horizon > 0 else { return nil }
@@ -32,26 +35,44 @@ extension Decision {
         let rows = Dictionary((request.placement.lockIn?.functions ?? []).map { ($0.app + "/" + $0.function, $0) }, uniquingKeysWith: { a, _ in a })
         let h = Decimal(horizon), before = Decimal(months), after = Decimal(horizon - months)
 
+        let model = prepared.model
+        guard let retiringIndex = prepared.index(of: retiring) else { return nil }
+        // Effort points of moving function i from the retiring target to target t, worked out once.
+        var effort: [Int: [Int: Int]] = [:]
+        func points(_ i: Int, _ t: Int, _ f: PlacedFunction) -> Int {
+            if let p = effort[i]?[t] { return p }
+            let row = rows[f.app + "/" + f.function]
+            let settings = request.placement.deployment?.settings(function: f.function, app: f.app) ?? FunctionSettings()
+            let use = FunctionUse(app: f.app, function: f.function, trigger: row?.trigger, bindings: settings.bindings.sorted(),
+                                  invocations: row?.invocations ?? 0)
+            let p = MigrationModel.estimate(use, from: retiringProfile, to: model.targets[t].profile)?.points ?? MigrationModel.redeploy
+            effort[i, default: [:]][t] = p
+            return p
+        }
+
         var costs: [String: Decimal] = [:]
         var totals: [String: (run: Decimal, forced: Decimal)] = [:]
         var forcedPoints: [String: Int] = [:]
+        var landings: [String: [String: Int]] = [:]
         for o in deciding {
             let assignment = o.plan.functions.compactMap { prepared.index(of: $0.target) }
             guard assignment.count == o.plan.functions.count else { continue }
-            var moved = assignment, points = 0
-            for (i, f) in o.plan.functions.enumerated() where f.target == retiring {
-                moved[i] = successor
-                let row = rows[f.app + "/" + f.function]
-                let settings = request.placement.deployment?.settings(function: f.function, app: f.app) ?? FunctionSettings()
-                let use = FunctionUse(app: f.app, function: f.function, trigger: row?.trigger, bindings: settings.bindings.sorted(),
-                                      invocations: row?.invocations ?? 0)
-                points += MigrationModel.estimate(use, from: retiringProfile, to: successorProfile)?.points ?? MigrationModel.redeploy
+            let forced = o.plan.functions.indices.filter { assignment[$0] == retiringIndex }
+            // One provider's plan stays with its provider; the others may land anywhere allowed.
+            let sameProvider = o.id == "one-provider" ? retiringProfile.provider : nil
+            let candidates = forced.map { i in
+                model.allowed[i].filter { t in t != retiringIndex && sameProvider.map { model.targets[t].profile.provider == $0 } != false }
             }
-            let now = PlanContext.cents(try Optimiser.rebuild(prepared.model, assignment).total)
-            let then = PlanContext.cents(try Optimiser.rebuild(prepared.model, moved).total)
+            let moved = try Self.landing(model, from: assignment, forced: forced, candidates: candidates, successor: successor,
+                                    months: Double(horizon - months), dayRate: NSDecimalNumber(decimal: request.inputs.dayRateUSD).doubleValue,
+                                    points: { i, t in points(i, t, o.plan.functions[i]) })
+            let now = PlanContext.cents(try Optimiser.rebuild(model, assignment).total)
+            let then = PlanContext.cents(try Optimiser.rebuild(model, moved).total)
+            let spent = forced.reduce(0) { $0 + points($1, moved[$1], o.plan.functions[$1]) }
             costs[o.id] = then
-            totals[o.id] = (now * before + then * after, Decimal(points) * request.inputs.dayRateUSD)
-            forcedPoints[o.id] = points
+            totals[o.id] = (now * before + then * after, Decimal(spent) * request.inputs.dayRateUSD)
+            forcedPoints[o.id] = spent
+            landings[o.id] = Dictionary(forced.map { (model.targets[moved[$0]].id, 1) }, uniquingKeysWith: +)
         }
         guard let stay = totals["stay"] else { return nil }
         let repriced: [PlanOption] = deciding.compactMap { o in
@@ -62,12 +83,46 @@ extension Decision {
             r.netValue = stay.run - t.run - o.migrationCost - t.forced
             return r
         }
+        let elsewhere = landings.values.contains { $0.keys.contains { $0 != successorProfile.id } }
         let change = "\(retiring) retiring on \(retires), \(months) months in (where it applies), the functions still there moving to "
-            + "\(successorProfile.id) then at the cost of that move"
+            + (elsewhere ? "\(successorProfile.id), or where they cost less over the months left, then at the cost of that move"
+                : "\(successorProfile.id) then at the cost of that move")
         var out = ScenarioOutcome(id: "retirement", change: change, monthlyCost: costs, recommended: recommend(repriced, inputs: request.inputs).0)
         for r in repriced { out.netValue[r.id] = r.netValue }
         out.retirement = .init(target: retiring, successor: successorProfile.id, date: retires, months: months,
-                               forcedPoints: forcedPoints, forcedCost: totals.mapValues(\.forced))
+                               forcedPoints: forcedPoints, forcedCost: totals.mapValues(\.forced), landing: landings)
         return out
+    }
+
+    /// Where the `forced` functions of `assignment` land when their target retires: each starts on
+    /// the successor, then, function by function in order, goes to the candidate that lowers most
+    /// what the rest of the horizon costs — `months` of the whole placement's bill plus the day
+    /// rate times the move's effort points — sweeping again until no single move lowers it. So the
+    /// landing costs no more than the successor for all of them, and no one function would cost
+    /// less elsewhere. A function whose candidates are empty stays on the successor.
+    static func landing(_ model: PlacementModel, from assignment: [Int], forced: [Int], candidates: [[Int]], successor: Int,
+                        months: Double, dayRate: Double, points: (Int, Int) -> Int) throws -> [Int] {
+        var moved = assignment
+        for i in forced { moved[i] = successor }
+        guard months > 0 else { return moved }
+        var state = try Optimiser.rebuild(model, moved)
+        var improved = true
+        while improved {
+            improved = false
+            for (k, i) in forced.enumerated() {
+                let here = state.assignment[i]
+                let base = months * state.total + dayRate * Double(points(i, here))
+                var best: (t: Int, value: Double)?
+                for t in candidates[k] where t != here {
+                    let value = months * (try state.costIf(i, movedTo: t)) + dayRate * Double(points(i, t))
+                    if value < (best?.value ?? base) - 1e-6 { best = (t, value) }
+                }
+                if let best {
+                    try state.move(i, to: best.t)
+                    improved = true
+                }
+            }
+        }
+        return state.assignment
     }
 }

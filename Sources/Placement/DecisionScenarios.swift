@@ -25,9 +25,12 @@ public struct ScenarioOutcome: Sendable {
         /// The retirement date (`status.retires`), and the whole months from the prices' date to it.
         public var date: String
         public var months: Int
-        /// Effort points of moving what each plan keeps on `target` to `successor`, and their cost at the day rate.
+        /// Effort points of moving what each plan keeps on `target` to where it lands, and their cost at the day rate.
         public var forcedPoints: [String: Int]
         public var forcedCost: [String: Decimal]
+        /// Where each plan's forced functions land, by target id: the successor, or wherever a
+        /// function costs less over the months left, its move included (`Decision.landing`).
+        public var landing: [String: [String: Int]] = [:]
     }
 }
 

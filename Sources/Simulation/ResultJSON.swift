@@ -24,7 +24,7 @@ extension SimulationResult {
             "spanMinutes": .int(spanMinutes),
             "days": .fixed(days, 4),
             "notes": .array(notes.map { .string($0) }),
-            "targets": .array(targets.map { $0.jsonValue() }),
+            "targets": .array(targets.map { $0.jsonValue(accounts: accounts.count > 1) }),
             "accounts": .object(["mode": .string(accounts.mode.rawValue), "count": .int(accounts.count)]),
         ]
         for (key, value) in sections where fields[key] == nil { fields[key] = value }
@@ -33,7 +33,9 @@ extension SimulationResult {
 }
 
 extension TargetOutcome {
-    func jsonValue() -> JSONValue {
+    /// - Parameter accounts: whether the run billed several accounts: then each function names its
+    ///   own (`account`), whose bill its `monthlyCost` is a share of.
+    func jsonValue(accounts: Bool = false) -> JSONValue {
         var fields = total.jsonFields(cluster: cluster != nil)
         if let cluster {
             fields["cluster"] = .object([
@@ -75,6 +77,7 @@ extension TargetOutcome {
             fields["function"] = .string(f.function)
             fields["scalingUnit"] = .string(f.scalingUnit)
             fields["memoryMB"] = .fixed(f.memoryMB, 0)
+            if accounts { fields["account"] = .int(f.account) }
             return .object(fields)
         })
         return .object(fields)

@@ -30,6 +30,18 @@ import Testing
         #expect(Numbers.usd(123456.7, .compact) == "$123,457")
     }
 
+    @Test func moneyColumnsAreWrittenAlike() {
+        // One amount of $10,000 or more: the whole column in dollars, so no row keeps its cents.
+        #expect(Numbers.usdColumn([789, 18_936.4, 8_679, nil, -789.5]) == ["$789", "$18,936", "$8,679", "–", "-$790"])
+        // None: cents in every row, as `.compact` writes them.
+        #expect(Numbers.usdColumn([43.11, 9_999.99, -8_671.44, .nan]) == ["$43.11", "$9,999.99", "-$8,671.44", "–"])
+        #expect(Numbers.usdColumn([-10_000, 0.004]) == ["-$10,000", "$0"])
+        #expect(Numbers.usdColumn([]) == [])
+        // The column's style, for text that quotes its figures.
+        #expect(Numbers.columnStyle([789, 18_936]) == .whole && Numbers.columnStyle([789, 9_999.99, nil]) == .cents)
+        #expect(Numbers.usd(789.5, .whole) == "$790" && Numbers.usd(-0.4, .whole) == "$0")
+    }
+
     @Test func aDoubleAndADecimalOfTheSameAmountReadTheSame() {
         for cents in stride(from: -250_000, through: 250_000, by: 997) {
             let decimal = Decimal(cents) / 100

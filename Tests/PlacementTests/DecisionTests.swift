@@ -225,6 +225,48 @@ struct DecisionTests {
         #expect(try Decision.scenarios(try Decision.decide(short), request: short, workload: d.workload, options: d.options).allSatisfy { $0.id != "retirement" })
     }
 
+    /// A move the retirement forces may land where a function costs least over the months left,
+    /// its move's effort included, not only on the successor: at no day rate each forced function
+    /// goes where its bill is lowest, at a prohibitive one where its move costs fewest points. Both
+    /// checked against every landing of the two functions; one-provider stays with its provider.
+    @Test func aForcedMoveLandsWhereItCostsLeastOverTheMonthsLeft() throws {
+        let functions = [Self.function("long", calls: 600, every: 6, durationMs: 2_000, memoryMB: 512), Self.function("short")]
+        let ids = ["azure-consumption", "azure-flex", "aws-lambda-arm64"]
+        var landed: [Decimal: [String: Int]] = [:]
+        for dayRate: Decimal in [0, 1_000_000] {
+            let d = try Self.decided(functions, on: ids, current: "azure-consumption", dayRate: dayRate)
+            let scenarios = try Decision.scenarios(d.outcome, request: d.request, workload: d.workload, options: d.options)
+            let r = try #require(scenarios.first { $0.id == "retirement" }?.retirement)
+            let prepared = try Placement.prepare(d.request.placement)
+            let model = prepared.model
+            let consumption = try Self.catalog.profile("azure-consumption")
+            let rows = d.request.placement.lockIn?.functions ?? []
+            func points(_ name: String, _ t: Int) -> Int {
+                let row = rows.first { $0.app == "app" && $0.function == name }
+                let use = FunctionUse(app: "app", function: name, trigger: row?.trigger, bindings: [], invocations: row?.invocations ?? 0)
+                return MigrationModel.estimate(use, from: consumption, to: model.targets[t].profile)?.points ?? MigrationModel.redeploy
+            }
+            // Every landing of stay's two functions on Flex or Lambda: the least the months left can cost.
+            let flex = try #require(prepared.index(of: "azure-flex")), lambda = try #require(prepared.index(of: "aws-lambda-arm64"))
+            var best = (value: Double.infinity, assignment: [Int]())
+            for a in [flex, lambda] {
+                for b in [flex, lambda] {
+                    let value = 14 * (try Optimiser.rebuild(model, [a, b]).total) + NSDecimalNumber(decimal: dayRate).doubleValue * Double(points("long", a) + points("short", b))
+                    if value < best.value - 1e-6 { best = (value, [a, b]) }
+                }
+            }
+            let expected = Dictionary(best.assignment.map { (model.targets[$0].id, 1) }, uniquingKeysWith: +)
+            #expect(r.landing["stay"] == expected, "day rate \(dayRate): \(r.landing)")
+            #expect(r.forcedPoints["stay"] == points("long", best.assignment[0]) + points("short", best.assignment[1]))
+            for (plan, targets) in r.landing where plan == "one-provider" {
+                #expect(targets.keys.allSatisfy { $0.hasPrefix("azure-") }, "one-provider stays with Microsoft Azure: \(targets)")
+            }
+            landed[dayRate] = r.landing["stay"]
+        }
+        #expect(landed[1_000_000] == ["azure-flex": 2], "a prohibitive day rate keeps the successor, the fewest points")
+        #expect(landed[0]?["aws-lambda-arm64"] != nil, "at no day rate a function lands on Lambda, where it is billed less: \(landed)")
+    }
+
     /// Options as the sample's decision has them (stay $43.12 with a 1-point region fix; the movers
     /// saving $5.92, $0.21 and $7.10 a month for 24, 16 and 591 points).
     static func sampleOptions() -> [PlanOption] {

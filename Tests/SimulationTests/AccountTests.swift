@@ -72,12 +72,17 @@ struct AccountTests {
         #expect(near(costs[0].freeGrantCredit, "5.06001"), "\(costs[0])")
         #expect(near(costs[1].freeGrantCredit + costs[2].freeGrantCredit, "6.78668"))
         #expect(near(costs.reduce(Decimal(0)) { $0 + $1.total }, "3.33334"))
+        // The result JSON names each function's account, so its shares can be summed per account.
+        let perOwnerJSON = try #require(JSONSerialization.jsonObject(with: Data(try Self.result(w, Self.model).json().utf8)) as? [String: Any])
+        let listed = ((perOwnerJSON["targets"] as? [[String: Any]])?.first?["functions"] as? [[String: Any]]) ?? []
+        #expect(listed.map { $0["account"] as? Int } == [0, 1, 1])
         // One account: the three share one bill by GB-s, as before.
         w.accounts = .one
         let one = try Self.result(w, Self.model).targets[0]
         let oneTotal = NSDecimalNumber(decimal: try #require(one.bill).total).stringValue
         #expect(near(oneTotal == "" ? 0 : Decimal(string: oneTotal)!, "8.33335"))
         for f in one.functions { #expect(near(try #require(f.outcome.monthlyCost).total * 3, oneTotal)) }
+        #expect(!(try Self.result(w, Self.model).json().contains("\"account\"")), "one account: no function names it")
     }
 
     @Test func oneAccountGivesWhatATraceWithoutOwnersGives() throws {
