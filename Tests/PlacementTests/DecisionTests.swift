@@ -258,10 +258,17 @@ struct DecisionTests {
             let expected = Dictionary(best.assignment.map { (model.targets[$0].id, 1) }, uniquingKeysWith: +)
             #expect(r.landing["stay"] == expected, "day rate \(dayRate): \(r.landing)")
             #expect(r.forcedPoints["stay"] == points("long", best.assignment[0]) + points("short", best.assignment[1]))
-            for (plan, targets) in r.landing where plan == "one-provider" {
-                #expect(targets.keys.allSatisfy { $0.hasPrefix("azure-") }, "one-provider stays with Microsoft Azure: \(targets)")
-            }
             landed[dayRate] = r.landing["stay"]
+            // A one-provider plan keeping the same functions on Consumption as stay lands only on its
+            // provider's targets, where stay's may leave it.
+            let stay = try #require(d.outcome.options.first { $0.id == "stay" })
+            var one = stay
+            one.id = "one-provider"
+            let beside = try #require(try Decision.retirement(d.outcome, [stay, one], request: d.request)?.retirement)
+            #expect(beside.landing["stay"] == expected)
+            let provider = try #require(beside.landing["one-provider"])
+            #expect(!provider.isEmpty && provider.keys.allSatisfy { $0.hasPrefix("azure-") }, "one-provider stays with Microsoft Azure: \(provider)")
+            if dayRate == 0 { #expect(provider == ["azure-flex": 2], "where stay sends one function to Lambda") }
         }
         #expect(landed[1_000_000] == ["azure-flex": 2], "a prohibitive day rate keeps the successor, the fewest points")
         #expect(landed[0]?["aws-lambda-arm64"] != nil, "at no day rate a function lands on Lambda, where it is billed less: \(landed)")
