@@ -108,8 +108,13 @@ enum DecisionSection {
               let after = s["monthlyCost"]?[choice.id]?.double else { return nil }
         let kept = choice.targets[target] ?? 0
         let total = choice.targets.values.reduce(0, +)
-        let which = kept == total ? "every function" : "the \(Numbers.counted(Double(kept), "function")) on \(Text.md(target))"
-        let verb = kept == total || kept == 1 ? "moves" : "move"
+        // Functions there that made no call in the trace are in no plan, but move all the same.
+        let idle = r["idleFunctions"]?.double ?? 0
+        let which = kept == total
+            ? (idle > 0 ? "every function, the \(Numbers.count(idle)) that made no call in the trace included," : "every function")
+            : "the \(Numbers.counted(Double(kept), "function")) on \(Text.md(target))"
+                + (idle > 0 ? " and the \(Numbers.counted(idle, "function")) there that made no call in the trace" : "")
+        let verb = kept == total || (kept == 1 && idle == 0) ? "moves" : "move"
         let whither = landingText(r, of: choice.id, successor: successor, preposition: "to")
             .map { ": \($0), where each costs least over the rest of the horizon, its move included" } ?? " to \(Text.md(successor))"
         // The forced move's work, where the what-if priced it: a budget line, not only a new monthly bill.
@@ -223,7 +228,7 @@ enum DecisionSection {
         // Migration costs as the plan table's column writes them.
         let migrationStyle = Numbers.columnStyle(options.filter { $0.sameAs == nil }.map { Optional($0.migration) })
         if choice.id == "stay", let best = movers.max(by: { ($0.net ?? -.infinity) < ($1.net ?? -.infinity) }), let saving = best.saving {
-            text += " No plan that moves functions pays for its migration within \(horizon) months."
+            text += " No plan that moves functions to another target pays for its migration within \(horizon) months."
             text += " The closest by net over \(horizon) months, \(best.id), moves \(Numbers.counted(Double(best.moved), "function")) for \(Numbers.usd(saving, .compact)) a month less,"
             // Payback counts only what the plan spends beyond stay's own fixes: say so, as below.
             let extra = max(0, best.migration - (stay?.migration ?? 0))
@@ -319,7 +324,7 @@ enum DecisionSection {
         // The nets are against stay's own bills with the retirement: a bill that rises after it is in none of them.
         if let after = s["monthlyCost"]?[choice.id]?.double, Numbers.cents(after) > Numbers.cents(choice.monthly) {
             let left = Double(horizon) - months
-            text += ", and its bill rises to \(Numbers.usd(after, .compact)) a month after it, \(Numbers.usd((after - choice.monthly) * left, .compact)) more over the last \(Numbers.counted(left, "month")) than today's, which no net counts, since each is measured against stay's bills with the retirement"
+            text += "; on top of that net, its bill rises to \(Numbers.usd(after, .compact)) a month after it, \(Numbers.usd((after - choice.monthly) * left, .compact)) more over the last \(Numbers.counted(left, "month")) than today's"
         }
         return text + "."
 
@@ -441,10 +446,14 @@ enum DecisionSection {
             ? "\(choice.id) and \(runner.id) both cost \(Numbers.usd(a0, .compact)) a month, so their bills no longer differ"
             : "\(choice.id) costs \(Numbers.usd(a0, .compact)) and \(runner.id) \(Numbers.usd(a1, .compact)) a month"
         let total = [choice.points + points[0], runner.points + points[1]]
-        text += "; the forced move costs \(choice.id) \(Numbers.counted(Double(points[0]), "point")) (\(Numbers.usd(cost[0], .compact))) and \(runner.id) \(Numbers.count(points[1])) (\(Numbers.usd(cost[1], .compact)))"
+        let style = Numbers.columnStyle(cost.map { Optional($0) })   // the two costs written alike
+        text += "; the forced move costs \(choice.id) \(Numbers.counted(Double(points[0]), "point")) (\(Numbers.usd(cost[0], style))) and \(runner.id) \(Numbers.count(points[1])) (\(Numbers.usd(cost[1], style)))"
+        if let idle = r["idleFunctions"]?.double, idle > 0 {
+            text += ", each with the \(Numbers.counted(idle, "function")) on \(Text.md(r["target"]?.string ?? "")) that made no call in the trace, which no plan places"
+        }
         text += total[0] == total[1]
-            ? ", \(Numbers.count(total[0])) in all for each with the points spent up front"
-            : ", in all \(Numbers.count(total[0])) and \(Numbers.count(total[1])) with the points spent up front"
+            ? ", \(Numbers.count(total[0])) points each in all, counting those spent now"
+            : ", in all \(Numbers.count(total[0])) and \(Numbers.count(total[1])) points, counting those spent now"
         text += ". Net over \(horizon) months (\(Numbers.count(months)) as placed, \(Numbers.count(Double(horizon) - months)) after): \(choice.id) \(Numbers.usd(n0, .compact)), \(runner.id) \(Numbers.usd(n1, .compact)); "
         let winner = Text.md(s["recommended"]?.string ?? "")
         guard winner == choice.id else { return text + "**\(winner) would be recommended**." }

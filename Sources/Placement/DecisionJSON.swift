@@ -38,6 +38,7 @@ extension ScenarioOutcome {
                 "forcedPoints": .object(r.forcedPoints.mapValues { .int($0) }),
                 "forcedCost": .object(r.forcedCost.mapValues { .decimal($0, 2) }),
                 "landing": .object(r.landing.mapValues { .object($0.mapValues { .int($0) }) }),
+                "idleFunctions": .int(r.idleFunctions),
             ])
         }
         return .object(fields)

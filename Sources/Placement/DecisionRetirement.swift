@@ -13,7 +13,9 @@ extension Decision {
     /// No replay: the successor's per-function bills are those of the run already made.
     ///
     /// The successor is where the functions start, not necessarily where they land: a move that is
-    /// forced anyway may go wherever it costs least over the months left (`landing`).
+    /// forced anyway may go wherever it costs least over the months left (`landing`). Functions on
+    /// the retiring target that made no call in the trace move too, in every plan, and are counted
+    /// in each plan's forced move (`idleFunctions`).
     static func retirement(_ outcome: DecisionOutcome, _ deciding: [PlanOption], request: DecisionRequest) throws -> ScenarioOutcome? {
         let horizon = request.inputs.horizonMonths
         guard horizon > 0 else { return nil }
@@ -50,6 +52,19 @@ extension Decision {
             return p
         }
 
+        // Functions that run on the retiring target today but made no call in the trace: no plan
+        // places them, each stays where it is, and the retirement moves them too, to the successor
+        // (billed nothing anywhere, they land where the move is the platform's own path).
+        let replayed = Set(prepared.functions.map { $0.app + "/" + $0.function })
+        let idle = (request.placement.lockIn?.functions ?? [])
+            .filter { $0.current == retiring && !replayed.contains($0.app + "/" + $0.function) }
+        let idlePoints = idle.reduce(0) { sum, row in
+            let settings = request.placement.deployment?.settings(function: row.function, app: row.app) ?? FunctionSettings()
+            let use = FunctionUse(app: row.app, function: row.function, trigger: row.trigger, bindings: settings.bindings.sorted(),
+                                  invocations: row.invocations)
+            return sum + (MigrationModel.estimate(use, from: retiringProfile, to: successorProfile)?.points ?? MigrationModel.redeploy)
+        }
+
         var costs: [String: Decimal] = [:]
         var totals: [String: (run: Decimal, forced: Decimal)] = [:]
         var forcedPoints: [String: Int] = [:]
@@ -68,11 +83,13 @@ extension Decision {
                                     points: { i, t in points(i, t, o.plan.functions[i]) })
             let now = PlanContext.cents(try Optimiser.rebuild(model, assignment).total)
             let then = PlanContext.cents(try Optimiser.rebuild(model, moved).total)
-            let spent = forced.reduce(0) { $0 + points($1, moved[$1], o.plan.functions[$1]) }
+            let spent = forced.reduce(idlePoints) { $0 + points($1, moved[$1], o.plan.functions[$1]) }
             costs[o.id] = then
             totals[o.id] = (now * before + then * after, Decimal(spent) * request.inputs.dayRateUSD)
             forcedPoints[o.id] = spent
-            landings[o.id] = Dictionary(forced.map { (model.targets[moved[$0]].id, 1) }, uniquingKeysWith: +)
+            var landing = Dictionary(forced.map { (model.targets[moved[$0]].id, 1) }, uniquingKeysWith: +)
+            if !idle.isEmpty { landing[successorProfile.id, default: 0] += idle.count }
+            landings[o.id] = landing
         }
         guard let stay = totals["stay"] else { return nil }
         let repriced: [PlanOption] = deciding.compactMap { o in
@@ -90,7 +107,8 @@ extension Decision {
         var out = ScenarioOutcome(id: "retirement", change: change, monthlyCost: costs, recommended: recommend(repriced, inputs: request.inputs).0)
         for r in repriced { out.netValue[r.id] = r.netValue }
         out.retirement = .init(target: retiring, successor: successorProfile.id, date: retires, months: months,
-                               forcedPoints: forcedPoints, forcedCost: totals.mapValues(\.forced), landing: landings)
+                               forcedPoints: forcedPoints, forcedCost: totals.mapValues(\.forced), landing: landings,
+                               idleFunctions: idle.count)
         return out
     }
 

@@ -31,6 +31,9 @@ public struct ScenarioOutcome: Sendable {
         /// Where each plan's forced functions land, by target id: the successor, or wherever a
         /// function costs less over the months left, its move included (`Decision.landing`).
         public var landing: [String: [String: Int]] = [:]
+        /// Functions on `target` today that made no call in the trace: no plan places them, so every
+        /// plan's forced move includes them (on the successor, in `landing` and `forcedPoints`).
+        public var idleFunctions = 0
     }
 }
 

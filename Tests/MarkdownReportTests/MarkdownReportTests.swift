@@ -471,10 +471,11 @@ private func cells(_ line: Substring) -> Int {
     /// The retirement what-if of the fixtures: gcf-gen1 retiring 22 months in, its functions moving
     /// to cloud-run; figures for stay and fewest-moves.
     static func retirement(recommended: String, after: (Double, Double), net: (Double, Double), points: (Double, Double),
-                           cost: (Double, Double), landing: [String: [String: Int]]? = nil) -> [String: Any] {
+                           cost: (Double, Double), landing: [String: [String: Int]]? = nil, idle: Int = 0) -> [String: Any] {
         var s = retirement(recommended: recommended, after: after, net: net, points: points, cost: cost)
         if let landing, var r = s["retirement"] as? [String: Any] {
             r["landing"] = landing
+            r["idleFunctions"] = idle
             s["retirement"] = r
         }
         return s
@@ -516,7 +517,7 @@ private func cells(_ line: Substring) -> Int {
         #expect(verdict.contains("- With **the 42 owners' accounts billed as one account (one free grant for all)**, replayed: stay $394.12, fewest-moves $300.50 a month; stay would still be recommended."), "\(verdict)")
         // Equal bills after the retirement say nothing: the net values and the forced moves do.
         // In all: stay 1 + 22 = 23 points, fewest-moves 20 + 3 = 23; −18,147 against −15,791 is more than a day apart.
-        #expect(verdict.contains("after it, stay and fewest-moves both cost $350.00 a month, so their bills no longer differ; the forced move costs stay 22 points ($17,358) and fewest-moves 3 ($2,367.00), 23 in all for each with the points spent up front. Net over 36 months (22 as placed, 14 after): stay -$18,147, fewest-moves -$15,791; stay would still be recommended. The two cost the same effort in all (23 points); stay defers more of it to 2028-09-30 (22 points then, against 3)."), "\(verdict)")
+        #expect(verdict.contains("after it, stay and fewest-moves both cost $350.00 a month, so their bills no longer differ; the forced move costs stay 22 points ($17,358) and fewest-moves 3 ($2,367), 23 points each in all, counting those spent now. Net over 36 months (22 as placed, 14 after): stay -$18,147, fewest-moves -$15,791; stay would still be recommended. The two cost the same effort in all (23 points); stay defers more of it to 2028-09-30 (22 points then, against 3)."), "\(verdict)")
         #expect(verdict.contains("**Migration effort** (Placer's effort points, about a developer-day each, at $789.00 a day) cannot change it on its own: with no migration cost at all, the best plan that moves functions, fewest-moves, would lead stay by only $255.60 over 36 months, less than the tie band of one developer-day ($789.00), within which the plan moving fewer functions wins."), "\(verdict)")
         #expect(verdict.contains("fewest-moves would be recommended only over 3,199 months (about 270 years) or more: never, within any horizon that matters."), "\(verdict)")
         #expect(!verdict.contains("0.00"+"064×"))
@@ -528,12 +529,12 @@ private func cells(_ line: Substring) -> Int {
     /// over the months left, in the headline and in the what-if; and the successor confirmed when
     /// the what-if found it cheapest for every forced function.
     @Test func theForcedMoveSaysWhereItLands() throws {
-        func verdict(_ landing: [String: [String: Int]]) throws -> String {
+        func verdict(_ landing: [String: [String: Int]], idle: Int = 0) throws -> String {
             let doc = try fixture("placed") { tree in
                 Self.withOptions(&tree)
                 guard var placement = tree["placement"] as? [String: Any] else { return }
                 placement["scenarios"] = [Self.retirement(recommended: "stay", after: (340, 350), net: (-18_000, -15_791), points: (30, 3),
-                                                          cost: (23_670, 2367), landing: landing)]
+                                                          cost: (23_670, 2367), landing: landing, idle: idle)]
                 tree["placement"] = placement
             }
             return try #require(section(ReportRenderer.render(doc, name: "r").markdown, "Verdict"))
@@ -543,6 +544,10 @@ private func cells(_ line: Substring) -> Int {
         #expect(elsewhere.contains("each forced function lands where it costs least over the 14 months left, its move's effort included: for stay 20 on cloud-run and 2 on aws-lambda-arm64, for fewest-moves all on cloud-run; after it, stay costs $340.00 and fewest-moves $350.00 a month"), "\(elsewhere)")
         let successor = try verdict(["stay": ["cloud-run": 22], "fewest-moves": ["cloud-run": 3]])
         #expect(successor.contains("then every function moves to cloud-run (about 30 developer-days"), "\(successor)")
+        // Functions there that made no call in the trace move too, in every plan's forced move.
+        let quiet = try verdict(["stay": ["cloud-run": 22], "fewest-moves": ["cloud-run": 3]], idle: 5)
+        #expect(quiet.contains("then every function, the 5 that made no call in the trace included, moves to cloud-run (about 30 developer-days of work, $23,670, to budget before then)"), "\(quiet)")
+        #expect(quiet.contains("the forced move costs stay 30 points ($23,670) and fewest-moves 3 ($2,367), each with the 5 functions on gcf-gen1 that made no call in the trace, which no plan places"), "\(quiet)")
         #expect(successor.contains("cloud-run then at the cost of that move**: cloud-run is also where each forced function costs least over the 14 months left, its move's effort included, of the targets its requirements allow; after it,"), "\(successor)")
     }
 
@@ -560,7 +565,7 @@ private func cells(_ line: Substring) -> Int {
         let verdict = try #require(section(ReportRenderer.render(doc, name: "r").markdown, "Verdict"))
         #expect(verdict.contains("within one developer-day of each other, a tie, which goes to the plan that moves fewer functions now: stay would still be recommended"), "\(verdict)")
         // Under the plan table: its figures hold today's bills; the what-if's net value is the one with the retirement.
-        #expect(verdict.contains("These figures keep today's bills for all 36 months, as if gcf-gen1 did not retire 22 months in; with the retirement and its forced move, stay's net over 36 months is -$18,147 (the retirement what-if below), and its bill rises to $350.00 a month after it, $700.00 more over the last 14 months than today's, which no net counts, since each is measured against stay's bills with the retirement."), "\(verdict)")
+        #expect(verdict.contains("These figures keep today's bills for all 36 months, as if gcf-gen1 did not retire 22 months in; with the retirement and its forced move, stay's net over 36 months is -$18,147 (the retirement what-if below); on top of that net, its bill rises to $350.00 a month after it, $700.00 more over the last 14 months than today's."), "\(verdict)")
         #expect(verdict.contains("pays back only after about 13 years at that saving, longer than any plan is held to, and the saving ends when gcf-gen1 retires 22 months in."), "\(verdict)")
     }
 

@@ -219,6 +219,24 @@ struct DecisionTests {
             let run = { (id: String) in (d.outcome.options.first { $0.id == id }?.monthlyCost ?? 0) * 22 + (retirement.monthlyCost[id] ?? 0) * 14 }
             #expect(retirement.netValue[o.id] == run("stay") - run(o.id) - o.migrationCost - (r.forcedCost[o.id] ?? 0), "\(o.id)")
         }
+        // A function there today that made no call in the trace: no plan places it, and the
+        // retirement moves it in every plan, counted in each forced move at its own estimate.
+        var withIdle = d.request
+        var lockIn = try #require(withIdle.placement.lockIn)
+        var quiet = try #require(lockIn.functions.first { $0.function == "short" })
+        quiet.function = "quiet"
+        quiet.invocations = 0
+        quiet.current = "azure-consumption"
+        lockIn.functions.append(quiet)
+        withIdle.placement.lockIn = lockIn
+        let idle = try #require(try Decision.retirement(d.outcome, Decision.decidingOptions(d.outcome), request: withIdle)?.retirement)
+        let use = FunctionUse(app: "app", function: "quiet", trigger: quiet.trigger, bindings: [], invocations: 0)
+        let quietPoints = try #require(MigrationModel.estimate(use, from: try Self.catalog.profile("azure-consumption"), to: try Self.catalog.profile("azure-flex"))).points
+        #expect(idle.idleFunctions == 1 && r.idleFunctions == 0)
+        for (plan, p) in r.forcedPoints {
+            #expect(idle.forcedPoints[plan] == p + quietPoints, "\(plan)")
+            #expect(idle.landing[plan]?["azure-flex"] == (r.landing[plan]?["azure-flex"] ?? 0) + 1, "\(plan)")
+        }
         // A horizon that ends before the retirement has no such what-if.
         var short = d.request
         short.inputs.horizonMonths = 12
