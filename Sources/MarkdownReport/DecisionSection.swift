@@ -122,7 +122,7 @@ enum DecisionSection {
         if let points = r["forcedPoints"]?[choice.id]?.double, let cost = r["forcedCost"]?[choice.id]?.double, points > 0 {
             work = " (about \(Numbers.counted(points, "developer-day")) of work, \(Numbers.usd(cost, .compact)), to budget before then)"
         }
-        return "The \(Numbers.usd(choice.monthly, .compact)) holds until \(date), when \(Text.md(target)) retires (\(Numbers.counted(months, "month")) in, where it applies: see Platform status): then \(which) \(verb)\(whither)\(work) and \(choice.id) costs \(Numbers.usd(after, .compact)) a month (the retirement what-if below prices the move)."
+        return "The \(Numbers.usd(choice.monthly, .compact)) holds until \(date), when \(Text.md(target)) retires (\(Numbers.counted(months, "month")) in, \(retirementScope(target, c, trace: true)): see Platform status): then \(which) \(verb)\(whither)\(work) and \(choice.id) costs \(Numbers.usd(after, .compact)) a month (the retirement what-if below prices the move)."
     }
 
     /// Where a plan's forced functions land, e.g. "20 to cloud-run and 2 to aws-lambda-arm64" (the
@@ -158,6 +158,15 @@ enum DecisionSection {
         return "Platform status: " + lines.joined(separator: "; ") + "." + within.map { " " + $0 }.joined()
     }
 
+    /// Which of a retiring target's apps retire: "for Linux apps only" (its profile's
+    /// `status.retiresOnly`), with "which the trace does not say these are" when `trace`, else
+    /// "where it applies".
+    static func retirementScope(_ id: String, _ c: ReportContext, trace: Bool) -> String {
+        let profile = c.doc.section("profiles")?.array?.first { $0["id"]?.string == id }
+        guard let only = profile?["retiresOnly"]?.string else { return "where it applies" }
+        return "for \(Text.md(only)) only" + (trace ? ", which the trace does not say these are" : "")
+    }
+
     /// When a plan's target retires inside the horizon (months from its prices' date): what
     /// staying there then means, with its successor's bill for the whole trace beside the target's.
     static func retirementWithin(_ horizon: Int, of id: String, _ choice: Option, _ c: ReportContext) -> String? {
@@ -168,9 +177,9 @@ enum DecisionSection {
         let successor = profile?["successor"]?.string
         let bill = { (t: String) in c.cloud.first { $0.id == t }?.figures.monthlyCost.map { Numbers.usd($0.total, .compact) } }
         if let successor, let there = bill(successor), let here = bill(id) {
-            text += ": where it applies, every function kept there moves to \(Text.md(successor)) before then (the whole trace costs \(there) a month there against \(here) here), a move and a bill the plans above do not count"
+            text += ": \(retirementScope(id, c, trace: false)), every function kept there moves to \(Text.md(successor)) before then (the whole trace costs \(there) a month there against \(here) here), a move and a bill the plans above do not count"
         } else if let successor {
-            text += ": where it applies, every function kept there moves to \(Text.md(successor)) before then, which the plans above do not count"
+            text += ": \(retirementScope(id, c, trace: false)), every function kept there moves to \(Text.md(successor)) before then, which the plans above do not count"
         }
         return text + "."
     }

@@ -101,7 +101,8 @@ extension Decision {
             return r
         }
         let elsewhere = landings.values.contains { $0.keys.contains { $0 != successorProfile.id } }
-        let change = "\(retiring) retiring on \(retires), \(months) months in (where it applies), the functions still there moving to "
+        let scope = retiringProfile.status.retiresOnly.map { "for \($0) only" } ?? "where it applies"
+        let change = "\(retiring) retiring on \(retires), \(months) months in (\(scope)), the functions still there moving to "
             + (elsewhere ? "\(successorProfile.id), or where they cost less over the months left, then at the cost of that move"
                 : "\(successorProfile.id) then at the cost of that move")
         var out = ScenarioOutcome(id: "retirement", change: change, monthlyCost: costs, recommended: recommend(repriced, inputs: request.inputs).0)

@@ -16,15 +16,19 @@ public struct Profile: Sendable {
         public var since: String?
         /// The date the provider stops running it (or a variant of it: see `note`).
         public var retires: String?
+        /// What retires, when only a variant does (`Linux apps`); nil: all of it.
+        public var retiresOnly: String?
         public var successor: String?
         public var note: String?
         /// The source the status was read from.
         public var source: String?
 
-        public init(state: State, since: String? = nil, retires: String? = nil, successor: String? = nil, note: String? = nil, source: String? = nil) {
+        public init(state: State, since: String? = nil, retires: String? = nil, retiresOnly: String? = nil, successor: String? = nil,
+                    note: String? = nil, source: String? = nil) {
             self.state = state
             self.since = since
             self.retires = retires
+            self.retiresOnly = retiresOnly
             self.successor = successor
             self.note = note
             self.source = source

@@ -126,12 +126,14 @@ struct ProfileReader {
     }
 
     private mutating func readStatus(_ node: YAMLTree?) -> Profile.Status {
-        guard let m = mapping(node, at: "status", allowed: ["state", "since", "retires", "successor", "note", "source"], required: ["state"]) else {
+        guard let m = mapping(node, at: "status", allowed: ["state", "since", "retires", "retiresOnly", "successor", "note", "source"], required: ["state"]) else {
             return Profile.Status(state: .active)
         }
         let state: Profile.State = choice(m["state"], at: "status.state") ?? .active
         let since = m["since"].flatMap { date($0, at: "status.since") }
         let retires = m["retires"].flatMap { date($0, at: "status.retires") }
+        let retiresOnly = m["retiresOnly"].flatMap { string($0, at: "status.retiresOnly") }
+        if retiresOnly != nil, retires == nil { issue(node, "status.retiresOnly", "names what retires, so it needs status.retires") }
         let successor = m["successor"].flatMap { string($0, at: "status.successor") }
         let note = m["note"].flatMap { string($0, at: "status.note") }
         var source: String?
@@ -142,7 +144,7 @@ struct ProfileReader {
         if state != .active || retires != nil, m["source"] == nil {
             issue(node, "status.source", "a \(state.rawValue) target's status needs the source that says so")
         }
-        return Profile.Status(state: state, since: since, retires: retires, successor: successor, note: note, source: source)
+        return Profile.Status(state: state, since: since, retires: retires, retiresOnly: retiresOnly, successor: successor, note: note, source: source)
     }
 
     // MARK: - Billing

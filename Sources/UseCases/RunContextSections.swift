@@ -38,7 +38,8 @@ enum RunContextSections {
             return .object([
                 "id": .string(p.id), "name": .string(p.name), "kind": .string(p.kind.rawValue), "provider": .string(p.provider),
                 "status": .string(p.status.state.rawValue), "statusNote": p.status.summary.map { .string($0) } ?? .null,
-                "retires": p.status.retires.map { .string($0) } ?? .null, "successor": p.status.successor.map { .string($0) } ?? .null,
+                "retires": p.status.retires.map { .string($0) } ?? .null, "retiresOnly": p.status.retiresOnly.map { .string($0) } ?? .null,
+                "successor": p.status.successor.map { .string($0) } ?? .null,
                 "region": p.region.map { .string($0) } ?? .null,
                 "pricesAsOf": p.pricesAsOf.map { .string($0) } ?? .null,
                 "sources": .object(sources), "figures": .array(figures),

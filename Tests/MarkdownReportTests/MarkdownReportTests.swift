@@ -529,9 +529,15 @@ private func cells(_ line: Substring) -> Int {
     /// over the months left, in the headline and in the what-if; and the successor confirmed when
     /// the what-if found it cheapest for every forced function.
     @Test func theForcedMoveSaysWhereItLands() throws {
-        func verdict(_ landing: [String: [String: Int]], idle: Int = 0) throws -> String {
+        func verdict(_ landing: [String: [String: Int]], idle: Int = 0, only: String? = nil) throws -> String {
             let doc = try fixture("placed") { tree in
                 Self.withOptions(&tree)
+                if let only {
+                    var profiles = tree["profiles"] as? [[String: Any]] ?? []
+                    profiles.removeAll { $0["id"] as? String == "gcf-gen1" }
+                    profiles.append(["id": "gcf-gen1", "retires": "2028-09-30", "retiresOnly": only])
+                    tree["profiles"] = profiles
+                }
                 guard var placement = tree["placement"] as? [String: Any] else { return }
                 placement["scenarios"] = [Self.retirement(recommended: "stay", after: (340, 350), net: (-18_000, -15_791), points: (30, 3),
                                                           cost: (23_670, 2367), landing: landing, idle: idle)]
@@ -544,6 +550,9 @@ private func cells(_ line: Substring) -> Int {
         #expect(elsewhere.contains("each forced function lands where it costs least over the 14 months left, its move's effort included: for stay 20 on cloud-run and 2 on aws-lambda-arm64, for fewest-moves all on cloud-run; after it, stay costs $340.00 and fewest-moves $350.00 a month"), "\(elsewhere)")
         let successor = try verdict(["stay": ["cloud-run": 22], "fewest-moves": ["cloud-run": 3]])
         #expect(successor.contains("then every function moves to cloud-run (about 30 developer-days"), "\(successor)")
+        // A retirement of part of a target (Linux apps) says so where the budget is named.
+        let linux = try verdict(["stay": ["cloud-run": 22], "fewest-moves": ["cloud-run": 3]], only: "Linux apps")
+        #expect(linux.contains("when gcf-gen1 retires (22 months in, for Linux apps only, which the trace does not say these are: see Platform status): then every function moves to cloud-run"), "\(linux)")
         // Functions there that made no call in the trace move too, in every plan's forced move.
         let quiet = try verdict(["stay": ["cloud-run": 22], "fewest-moves": ["cloud-run": 3]], idle: 5)
         #expect(quiet.contains("then every function, the 5 that made no call in the trace included, moves to cloud-run (about 30 developer-days of work, $23,670, to budget before then)"), "\(quiet)")

@@ -201,7 +201,7 @@ struct DecisionTests {
         let d = try Self.decided(functions, on: ["azure-consumption", "azure-flex", "aws-lambda-arm64"], current: "azure-consumption")
         let scenarios = try Decision.scenarios(d.outcome, request: d.request, workload: d.workload, options: d.options)
         let retirement = try #require(scenarios.first { $0.id == "retirement" })
-        #expect(retirement.change == "azure-consumption retiring on 2028-09-30, 22 months in (where it applies), the functions still there moving to azure-flex then at the cost of that move")
+        #expect(retirement.change == "azure-consumption retiring on 2028-09-30, 22 months in (for Linux apps only), the functions still there moving to azure-flex then at the cost of that move")
         // Staying then means both functions on Flex: the month after is what all-Flex costs.
         let prepared = try Placement.prepare(d.request.placement)
         let flex = try #require(prepared.index(of: "azure-flex"))

@@ -121,6 +121,7 @@ struct ProviderRulesPricingTests {
         let status = try Self.profile("azure-consumption").status
         #expect(status.state == .legacy)
         #expect(status.since == "2025-09-30" && status.retires == "2028-09-30" && status.successor == "azure-flex")
+        #expect(status.retiresOnly == "Linux apps", "Windows Consumption has no retirement date")
         #expect(status.summary?.hasPrefix("legacy since 2025-09-30, retires 2028-09-30, successor azure-flex: ") == true)
         #expect(try Self.profile("azure-flex").status.summary == nil)
         #expect(try Self.profile("azure-consumption").billing?.durationBasis == .activeInstance)
@@ -160,6 +161,8 @@ struct ProviderRulesPricingTests {
         #expect(group.contains { $0.contains("billing.regionPrices: tier 2 prices CPU, which the profile's own region does not") })
         let legacy = Self.issues(try Self.flexText("status: {state: active}", "status: {state: legacy, since: 2026-01-01}"))
         #expect(legacy.contains { $0.contains("status.source: a legacy target's status needs the source that says so") })
+        let part = Self.issues(try Self.flexText("status: {state: active}", "status: {state: active, retiresOnly: Linux apps}"))
+        #expect(part.contains { $0.contains("status.retiresOnly: names what retires, so it needs status.retires") }, "\(part)")
     }
 
     /// Lambda ephemeral storage: 3 M calls of 1 s at 512 MB with 10,240 MB of /tmp: the 9,728 MB
