@@ -159,12 +159,12 @@ enum DecisionSection {
     }
 
     /// Which of a retiring target's apps retire: "for Linux apps only" (its profile's
-    /// `status.retiresOnly`), with "which the trace does not say these are" when `trace`, else
-    /// "where it applies".
+    /// `status.retiresOnly`), with "which the trace does not say these are; for the others nothing
+    /// retires" when `trace`, else "where it applies".
     static func retirementScope(_ id: String, _ c: ReportContext, trace: Bool) -> String {
         let profile = c.doc.section("profiles")?.array?.first { $0["id"]?.string == id }
         guard let only = profile?["retiresOnly"]?.string else { return "where it applies" }
-        return "for \(Text.md(only)) only" + (trace ? ", which the trace does not say these are" : "")
+        return "for \(Text.md(only)) only" + (trace ? ", which the trace does not say these are; for the others nothing retires" : "")
     }
 
     /// When a plan's target retires inside the horizon (months from its prices' date): what
@@ -441,7 +441,7 @@ enum DecisionSection {
             let moves = plans.map { landingText(r, of: $0.id, successor: successor, preposition: "on") }
             if moves.allSatisfy({ $0 == nil }) {
                 let own = plans.contains { $0.id == "one-provider" } ? " (for one-provider, its provider's)" : ""
-                text += "\(Text.md(successor)) is also where each forced function costs least \(left), of the targets its requirements allow\(own); "
+                text += "counting each move's effort, no target its requirements allow\(own) is cheaper than \(Text.md(successor)) for any forced function over the \(Numbers.count(Double(horizon) - months)) months left; "
             } else {
                 let each = zip(plans, moves).map { plan, move in
                     let none = (r["landing"]?[plan.id]?.object ?? [:]).isEmpty

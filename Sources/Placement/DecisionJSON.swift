@@ -39,6 +39,7 @@ extension ScenarioOutcome {
                 "forcedCost": .object(r.forcedCost.mapValues { .decimal($0, 2) }),
                 "landing": .object(r.landing.mapValues { .object($0.mapValues { .int($0) }) }),
                 "idleFunctions": .int(r.idleFunctions),
+                "retiresOnly": r.retiresOnly.map { .string($0) } ?? .null,
             ])
         }
         return .object(fields)

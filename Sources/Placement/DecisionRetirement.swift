@@ -109,7 +109,7 @@ extension Decision {
         for r in repriced { out.netValue[r.id] = r.netValue }
         out.retirement = .init(target: retiring, successor: successorProfile.id, date: retires, months: months,
                                forcedPoints: forcedPoints, forcedCost: totals.mapValues(\.forced), landing: landings,
-                               idleFunctions: idle.count)
+                               idleFunctions: idle.count, retiresOnly: retiringProfile.status.retiresOnly)
         return out
     }
 

@@ -34,6 +34,9 @@ public struct ScenarioOutcome: Sendable {
         /// Functions on `target` today that made no call in the trace: no plan places them, so every
         /// plan's forced move includes them (on the successor, in `landing` and `forcedPoints`).
         public var idleFunctions = 0
+        /// What of `target` retires when only a variant does (its profile's `status.retiresOnly`,
+        /// "Linux apps"): the what-if then holds for those only.
+        public var retiresOnly: String?
     }
 }
 

@@ -211,6 +211,7 @@ struct DecisionTests {
         // (both functions, at least a redeploy point each) charged: the net value the rule weighs.
         let r = try #require(retirement.retirement)
         #expect(r.target == "azure-consumption" && r.successor == "azure-flex" && r.date == "2028-09-30" && r.months == 22)
+        #expect(r.retiresOnly == "Linux apps")
         let points = try #require(r.forcedPoints["stay"])
         #expect(points >= 2 && r.forcedCost["stay"] == Decimal(points) * 789)
         let stay = try #require(d.outcome.options.first { $0.id == "stay" })
