@@ -162,7 +162,7 @@ enum DecisionSection {
     /// `status.retiresOnly`), with "which the trace does not say these are; for the others nothing
     /// retires" when `trace`, else "where it applies".
     static func retirementScope(_ id: String, _ c: ReportContext, trace: Bool) -> String {
-        let profile = c.doc.section("profiles")?.array?.first { $0["id"]?.string == id }
+        let profile = c.profile(id)
         guard let only = profile?["retiresOnly"]?.string else { return "where it applies" }
         return "for \(Text.md(only)) only" + (trace ? ", which the trace does not say these are; for the others nothing retires" : "")
     }
@@ -170,7 +170,7 @@ enum DecisionSection {
     /// When a plan's target retires inside the horizon (months from its prices' date): what
     /// staying there then means, with its successor's bill for the whole trace beside the target's.
     static func retirementWithin(_ horizon: Int, of id: String, _ choice: Option, _ c: ReportContext) -> String? {
-        let profile = c.doc.section("profiles")?.array?.first { $0["id"]?.string == id }
+        let profile = c.profile(id)
         guard horizon > 0, let retires = profile?["retires"]?.string, let asOf = profile?["pricesAsOf"]?.string,
               let months = Months.between(asOf, retires), months < horizon else { return nil }
         var text = "\(Text.md(id)) retires \(retires), \(months) months after its prices' date (\(asOf)) and inside the \(horizon)-month horizon"
@@ -437,17 +437,17 @@ enum DecisionSection {
         var text = "With **\(Text.md(s["change"]?.string ?? ""))**: "
         // Where the forced functions land: the successor, checked against every allowed target.
         if let successor = r["successor"]?.string, r["landing"] != nil {
-            let left = "over the \(Numbers.count(Double(horizon) - months)) months left, its move's effort included"
+            let left = "over the \(Numbers.count(Double(horizon) - months)) months left"
             let moves = plans.map { landingText(r, of: $0.id, successor: successor, preposition: "on") }
             if moves.allSatisfy({ $0 == nil }) {
                 let own = plans.contains { $0.id == "one-provider" } ? " (for one-provider, its provider's)" : ""
-                text += "counting each move's effort, no target its requirements allow\(own) is cheaper than \(Text.md(successor)) for any forced function over the \(Numbers.count(Double(horizon) - months)) months left; "
+                text += "counting each move's effort, no target its requirements allow\(own) is cheaper than \(Text.md(successor)) for any forced function \(left); "
             } else {
                 let each = zip(plans, moves).map { plan, move in
                     let none = (r["landing"]?[plan.id]?.object ?? [:]).isEmpty
                     return "for \(plan.id) " + (move ?? (none ? "none" : "all on \(Text.md(successor))"))
                 }
-                text += "each forced function lands where it costs least \(left): \(each.joined(separator: ", ")); "
+                text += "each forced function lands where it costs least \(left), its move's effort included: \(each.joined(separator: ", ")); "
             }
         }
         text += "after it, "

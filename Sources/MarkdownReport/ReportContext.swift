@@ -69,8 +69,11 @@ struct ReportContext {
 
     /// A target's lifecycle when it is not plainly active (`legacy since …, retires …`), from
     /// the run's profiles section; nil when active or not recorded.
-    func statusNote(_ id: String) -> String? {
-        doc.section("profiles")?.array?.first { $0["id"]?.string == id }?["statusNote"]?.string
+    func statusNote(_ id: String) -> String? { profile(id)?["statusNote"]?.string }
+
+    /// A simulated target's entry in the run's profiles section, if recorded.
+    func profile(_ id: String) -> JSONNode? {
+        doc.section("profiles")?.array?.first { $0["id"]?.string == id }
     }
 
     /// Where most functions run today (the lock-in section's `current`), if it says.

@@ -151,7 +151,7 @@ struct PlanContext {
                 continue
             }
             moved += 1
-            let use = functionUse(f, row: rows[f.app + "/" + f.function])
+            let use = prepared.request.functionUse(app: f.app, function: f.function, row: rows[f.app + "/" + f.function])
             if let estimate = MigrationModel.estimate(use, from: model.targets[from].profile, to: model.targets[t].profile) {
                 points += estimate.points
                 reasons.append("moves from \(model.targets[from].id), where its share of the bill is \(Placement.usd(prepared.standalone[from][i])) a month: \(estimate.points) effort points")
@@ -213,12 +213,6 @@ struct PlanContext {
         "fewest-moves": "rule: stay, the moves compliance forces, then the moves of the best compliant plan by their saving, largest first, until the saving reaches the stated share of that plan's (each prefix re-priced exactly)",
     ]
 
-    /// The function as lock-in and migration see it: its trigger and the bindings its rules declare.
-    private func functionUse(_ f: FunctionOutcome, row: LockInReport.Function?) -> FunctionUse {
-        let settings = prepared.request.deployment?.settings(function: f.function, app: f.app) ?? FunctionSettings()
-        return FunctionUse(app: f.app, function: f.function, trigger: row?.trigger, bindings: settings.bindings.sorted(),
-                           invocations: row?.invocations ?? 0)
-    }
 
     /// Invocation-weighted mean lock-in score where the plan runs each function.
     private func meanLockIn(_ plan: PlacementPlan, rows: [String: LockInReport.Function]) -> Double? {

@@ -43,10 +43,7 @@ extension Decision {
         var effort: [Int: [Int: Int]] = [:]
         func points(_ i: Int, _ t: Int, _ f: PlacedFunction) -> Int {
             if let p = effort[i]?[t] { return p }
-            let row = rows[f.app + "/" + f.function]
-            let settings = request.placement.deployment?.settings(function: f.function, app: f.app) ?? FunctionSettings()
-            let use = FunctionUse(app: f.app, function: f.function, trigger: row?.trigger, bindings: settings.bindings.sorted(),
-                                  invocations: row?.invocations ?? 0)
+            let use = request.placement.functionUse(app: f.app, function: f.function, row: rows[f.app + "/" + f.function])
             let p = MigrationModel.estimate(use, from: retiringProfile, to: model.targets[t].profile)?.points ?? MigrationModel.redeploy
             effort[i, default: [:]][t] = p
             return p
@@ -59,9 +56,7 @@ extension Decision {
         let idle = (request.placement.lockIn?.functions ?? [])
             .filter { $0.current == retiring && !replayed.contains($0.app + "/" + $0.function) }
         let idlePoints = idle.reduce(0) { sum, row in
-            let settings = request.placement.deployment?.settings(function: row.function, app: row.app) ?? FunctionSettings()
-            let use = FunctionUse(app: row.app, function: row.function, trigger: row.trigger, bindings: settings.bindings.sorted(),
-                                  invocations: row.invocations)
+            let use = request.placement.functionUse(app: row.app, function: row.function, row: row)
             return sum + (MigrationModel.estimate(use, from: retiringProfile, to: successorProfile)?.points ?? MigrationModel.redeploy)
         }
 

@@ -39,6 +39,16 @@ public struct PlacementRequest: Sendable {
     }
 }
 
+extension PlacementRequest {
+    /// A function as lock-in and migration see it: its trigger and invocations (its lock-in row),
+    /// and the bindings the deployment's rules declare for it.
+    func functionUse(app: String, function: String, row: LockInReport.Function?) -> FunctionUse {
+        let settings = deployment?.settings(function: function, app: app) ?? FunctionSettings()
+        return FunctionUse(app: app, function: function, trigger: row?.trigger, bindings: settings.bindings.sorted(),
+                           invocations: row?.invocations ?? 0)
+    }
+}
+
 /// One function's place.
 public struct PlacedFunction: Sendable, Equatable {
     public var app: String
