@@ -120,7 +120,14 @@ enum DecisionSection {
         // The forced move's work, where the what-if priced it: a budget line, not only a new monthly bill.
         var work = ""
         if let points = r["forcedPoints"]?[choice.id]?.double, let cost = r["forcedCost"]?[choice.id]?.double, points > 0 {
-            work = " (about \(Numbers.counted(points, "developer-day")) of work, \(Numbers.usd(cost, .compact)), to budget before then)"
+            // The low end, where an app's functions move as one (the effort what-if); both amounts written alike.
+            let perApp = (c.placement?["scenarios"]?.array ?? []).first { $0["id"]?.string == "effort-per-app" }?["retirement"]
+            var low: (points: Double, cost: Double)?
+            if let p = perApp?["forcedPoints"]?[choice.id]?.double, let c = perApp?["forcedCost"]?[choice.id]?.double, p < points { low = (p, c) }
+            let style = low.map { Numbers.columnStyle([cost, $0.cost]) } ?? .compact
+            work = " (about \(Numbers.counted(points, "developer-day")) of work, \(Numbers.usd(cost, style)), to budget before then"
+            if let low { work += "; \(Numbers.count(low.points)), \(Numbers.usd(low.cost, style)), if each app's functions move as one" }
+            work += ")"
         }
         return "The \(Numbers.usd(choice.monthly, .compact)) holds until \(date), when \(Text.md(target)) retires (\(Numbers.counted(months, "month")) in, \(retirementScope(target, c, trace: true)): see Platform status): then \(which) \(verb)\(whither)\(work) and \(choice.id) costs \(Numbers.usd(after, .compact)) a month (the retirement what-if below prices the move)."
     }
@@ -372,6 +379,10 @@ enum DecisionSection {
                 items.append((flips ? -1 : 10, line))
                 continue
             }
+            if scenario["id"]?.string == "effort-per-app" {
+                if let line = effortPerAppLine(scenario, choice, runner, c, dayRate: dayRate, horizon: horizon) { items.append((flips ? -1 : 10, line)) }
+                continue
+            }
             let costs = (scenario["monthlyCost"]?.object ?? [:]).compactMapValues(\.double)
             let shown = [choice.id, runner.id].compactMap { id in costs[id].map { "\(id) \(Numbers.usd($0, .compact))" } }.joined(separator: ", ")
             let text = "With **\(Text.md(scenario["change"]?.string ?? ""))**, replayed: \(shown) a month; "
@@ -475,6 +486,29 @@ enum DecisionSection {
             text += ". The two cost the same effort in all (\(Numbers.counted(Double(total[0]), "point"))); \(choice.id) defers more of it to \(date) (\(Numbers.count(points[0])) points then, against \(Numbers.count(points[1])))"
         }
         return text + "."
+    }
+
+    /// The effort what-if (an app's functions moving together redeployed once): no replay, so the
+    /// line gives the two plans' effort and net counted that way, and the forced move's budget at a
+    /// retirement beside the retirement what-if's.
+    static func effortPerAppLine(_ s: JSONNode, _ choice: Option, _ runner: Option, _ c: ReportContext, dayRate: Double, horizon: Int) -> String? {
+        let plans = [choice, runner]
+        let points = plans.map { o in s["effortPoints"]?[o.id]?.double ?? Double(o.points) }
+        let nets = plans.map { s["netValue"]?[$0.id]?.double }
+        guard let n0 = nets[0], let n1 = nets[1] else { return nil }
+        // Migration costs in whole dollars, as the plan table and the verdict write them.
+        let each = zip(plans, points).map { o, p in
+            "\(o.id) \(Numbers.counted(p, "point"))\(p < Double(o.points) ? " instead of \(Numbers.count(o.points))" : "") (\(Numbers.usd(p * dayRate, .whole)))"
+        }
+        var text = "With **\(Text.md(s["change"]?.string ?? ""))**, counted again without a replay: "
+            + each.joined(separator: ", ") + "; net over \(horizon) months \(choice.id) \(Numbers.usd(n0, Numbers.columnStyle([n0, n1]))), \(runner.id) \(Numbers.usd(n1, Numbers.columnStyle([n0, n1])))"
+        if let r = s["retirement"], let target = r["target"]?.string,
+           let forced = r["forcedPoints"]?[choice.id]?.double, let cost = r["forcedCost"]?[choice.id]?.double,
+           let base = retirementScenario(choice, c)?["retirement"]?["forcedPoints"]?[choice.id]?.double, forced < base {
+            text += "; \(choice.id)'s forced move when \(Text.md(target)) retires would be \(Numbers.counted(forced, "developer-day")) (\(Numbers.usd(cost, .whole))) instead of \(Numbers.count(base))"
+        }
+        let winner = Text.md(s["recommended"]?.string ?? "")
+        return text + "; " + (winner != choice.id ? "**\(winner) would be recommended**." : "\(choice.id) would still be recommended.")
     }
 
     /// A factor to three significant digits: 0.0113× must not print as 0.01×, at which it would not hold.

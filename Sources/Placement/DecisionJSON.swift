@@ -32,6 +32,7 @@ extension ScenarioOutcome {
             "monthlyCost": .object(monthlyCost.mapValues { .decimal($0, 2) }),
             "netValue": .object(netValue.mapValues { .decimal($0, 2) }),
         ]
+        if !effortPoints.isEmpty { fields["effortPoints"] = .object(effortPoints.mapValues { .int($0) }) }
         if let r = retirement {
             fields["retirement"] = .object([
                 "target": .string(r.target), "successor": .string(r.successor), "date": .string(r.date), "months": .int(r.months),

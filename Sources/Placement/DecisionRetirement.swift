@@ -16,7 +16,11 @@ extension Decision {
     /// forced anyway may go wherever it costs least over the months left (`landing`). Functions on
     /// the retiring target that made no call in the trace move too, in every plan, and are counted
     /// in each plan's forced move (`idleFunctions`).
-    static func retirement(_ outcome: DecisionOutcome, _ deciding: [PlanOption], request: DecisionRequest) throws -> ScenarioOutcome? {
+    ///
+    /// `redeployPerApp`: the forced move's functions of one app landing on one target counted as
+    /// redeployed once (`effortPerApp`); where they land is searched as without it.
+    static func retirement(_ outcome: DecisionOutcome, _ deciding: [PlanOption], request: DecisionRequest,
+                           redeployPerApp: Bool = false) throws -> ScenarioOutcome? {
         let horizon = request.inputs.horizonMonths
         guard horizon > 0 else { return nil }
         let prepared = try Placement.prepare(request.placement)
@@ -78,7 +82,12 @@ extension Decision {
                                     points: { i, t in points(i, t, o.plan.functions[i]) })
             let now = PlanContext.cents(try Optimiser.rebuild(model, assignment).total)
             let then = PlanContext.cents(try Optimiser.rebuild(model, moved).total)
-            let spent = forced.reduce(idlePoints) { $0 + points($1, moved[$1], o.plan.functions[$1]) }
+            var spent = forced.reduce(idlePoints) { $0 + points($1, moved[$1], o.plan.functions[$1]) }
+            if redeployPerApp {
+                let moves = forced.map { AppMove(app: o.plan.functions[$0].app, from: retiring, to: model.targets[moved[$0]].id) }
+                    + idle.map { AppMove(app: $0.app, from: retiring, to: successorProfile.id) }
+                spent -= Self.sharedRedeploys(moves)
+            }
             costs[o.id] = then
             totals[o.id] = (now * before + then * after, Decimal(spent) * request.inputs.dayRateUSD)
             forcedPoints[o.id] = spent

@@ -3,7 +3,7 @@ import Simulation
 
 /// The deciding plans priced again on a replay with one assumption changed.
 public struct ScenarioOutcome: Sendable {
-    /// `one-call-per-instance`, `one-account`, `retirement`, `memory-less`, `memory-half`, `memory-double`.
+    /// `one-call-per-instance`, `one-account`, `retirement`, `effort-per-app`, `memory-less`, `memory-half`, `memory-double`.
     public var id: String
     /// What was changed, in a clause: "memory half of what was inferred for 138 functions".
     public var change: String
@@ -15,8 +15,11 @@ public struct ScenarioOutcome: Sendable {
     public var threshold: String?
     /// Each option's net value over the horizon under this change, USD, by option id: what the rule compares.
     public var netValue: [String: Decimal] = [:]
-    /// For the retirement what-if: what retires when, and the forced move each plan then makes.
+    /// For the retirement what-if: what retires when, and the forced move each plan then makes;
+    /// for `effort-per-app`, that forced move counted the what-if's way.
     public var retirement: Retirement?
+    /// For `effort-per-app`: each option's effort points counted the what-if's way, by option id.
+    public var effortPoints: [String: Int] = [:]
 
     /// A target retiring inside the horizon and the move it forces on each deciding plan.
     public struct Retirement: Sendable, Equatable {
@@ -44,9 +47,11 @@ extension Decision {
     /// What-ifs for the assumptions that most often decide a verdict and that only a replay can
     /// price: calls that share an instance slowing each other (one call per instance instead),
     /// the trace's owners billed as one account instead of one each, a target retiring inside the
-    /// horizon, and inferred memory 10 % lower, half or twice as large. Each replays the targets of the recommended
+    /// horizon, an app's functions that move together counted as redeployed once, and inferred
+    /// memory 10 % lower, half or twice as large. Each replays the targets of the recommended
     /// plan, stay and the runner-up with the change, re-prices those plans' placements (same
-    /// functions, same targets, same migration costs) and applies the same rule.
+    /// functions, same targets, same migration costs) and applies the same rule; the retirement
+    /// and the effort what-ifs need no replay (`retirement`, `effortPerApp`).
     public static func scenarios(_ outcome: DecisionOutcome, request: DecisionRequest, workload: Workload,
                                  options: SimulationOptions) throws -> [ScenarioOutcome] {
         let deciding = decidingOptions(outcome)
@@ -84,7 +89,9 @@ extension Decision {
             out.append(try reprice(outcome, deciding, request: request, workload: one, targets: targets, options: options, id: "one-account",
                                    change: "the \(accounts.count) owners' accounts billed as one account (one free grant, one set of volume tiers and one concurrency quota for all)"))
         }
-        if let retirement = try retirement(outcome, deciding, request: request) { out.append(retirement) }
+        let retirement = try retirement(outcome, deciding, request: request)
+        if let retirement { out.append(retirement) }
+        if let perApp = try effortPerApp(outcome, deciding, base: retirement, request: request) { out.append(perApp) }
         let inferred = workload.apps.flatMap(\.functions).filter { $0.memoryOrigin.kind == "app-share" || $0.memoryOrigin.kind == "assumed" }.count
         if inferred > 0 {
             // 10 % below catches a memory just over a billing step (135 MB billed as 256 MB in 128 MB steps).

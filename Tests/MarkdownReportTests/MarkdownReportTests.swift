@@ -560,6 +560,28 @@ private func cells(_ line: Substring) -> Int {
         #expect(successor.contains("cloud-run then at the cost of that move**: counting each move's effort, no target its requirements allow is cheaper than cloud-run for any forced function over the 14 months left; after it,"), "\(successor)")
     }
 
+    /// The effort what-if (an app's functions moved together, one redeploy each group): each
+    /// deciding plan's points and net counted that way, and the forced move's budget at the
+    /// retirement given its low end in the verdict's first paragraph.
+    @Test func theEffortWhatIfGivesTheForcedMovesLowEnd() throws {
+        let doc = try fixture("placed") { tree in
+            Self.withOptions(&tree)
+            guard var placement = tree["placement"] as? [String: Any] else { return }
+            var perApp = Self.retirement(recommended: "stay", after: (340, 350), net: (-789, -12_000), points: (12, 2), cost: (9468, 1578))
+            perApp["id"] = "effort-per-app"
+            perApp["change"] = "an app's functions that move from one target to the same target deployed and configured together"
+            perApp["monthlyCost"] = ["stay": 300, "fewest-moves": 200]
+            perApp["effortPoints"] = ["stay": 1, "fewest-moves": 19]
+            placement["scenarios"] = [Self.retirement(recommended: "stay", after: (340, 350), net: (-18_000, -15_791), points: (30, 3),
+                                                      cost: (23_670, 2367), landing: ["stay": ["cloud-run": 22], "fewest-moves": ["cloud-run": 3]]),
+                                      perApp]
+            tree["placement"] = placement
+        }
+        let verdict = try #require(section(ReportRenderer.render(doc, name: "r").markdown, "Verdict"))
+        #expect(verdict.contains("(about 30 developer-days of work, $23,670, to budget before then; 12, $9,468, if each app's functions move as one)"), "\(verdict)")
+        #expect(verdict.contains("- With **an app's functions that move from one target to the same target deployed and configured together**, counted again without a replay: stay 1 point ($789), fewest-moves 19 points instead of 20 ($14,991); net over 36 months stay -$789, fewest-moves -$12,000; stay's forced move when gcf-gen1 retires would be 12 developer-days ($9,468) instead of 30; stay would still be recommended."), "\(verdict)")
+    }
+
     /// A tie in the retirement what-if goes to the plan that moves fewer functions now, and a
     /// payback worked out at today's saving says the saving ends with the retirement.
     @Test func theRetirementTieAndPaybackSayWhatTheyRestOn() throws {

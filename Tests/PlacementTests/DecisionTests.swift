@@ -185,7 +185,8 @@ struct DecisionTests {
         let choice = try #require(outcome.choice)
         #expect(choice.plan.functions.first { $0.function == "long" }?.target == "azure-consumption", "\(outcome.options.map { ($0.id, $0.monthlyCost) })")
         let scenarios = try Decision.scenarios(outcome, request: d.request, workload: d.workload, options: d.options)
-        #expect(scenarios.map(\.id) == ["one-call-per-instance", "memory-less", "memory-half", "memory-double"])
+        // Both functions of the app move from Cloud Run in some plan: the effort what-if too.
+        #expect(scenarios.map(\.id) == ["one-call-per-instance", "effort-per-app", "memory-less", "memory-half", "memory-double"])
         let single = try #require(scenarios.first)
         let before = try #require(single.monthlyCost[choice.id]), stay = try #require(single.monthlyCost["stay"])
         #expect(before > choice.monthlyCost, "one call per instance costs more on azure-consumption")
@@ -242,6 +243,44 @@ struct DecisionTests {
         var short = d.request
         short.inputs.horizonMonths = 12
         #expect(try Decision.scenarios(try Decision.decide(short), request: short, workload: d.workload, options: d.options).allSatisfy { $0.id != "retirement" })
+    }
+
+    /// The effort what-if: functions of one app moving between the same two targets are counted
+    /// as redeployed once. Each plan's points lose one redeploy per extra function of such a group,
+    /// its net follows at the day rate, bills stay, and the forced move at the retirement is
+    /// counted the same way (the two functions and one more of the app with no calls, all landing
+    /// on Flex at a prohibitive day rate: two redeploys fewer).
+    @Test func anAppsFunctionsMovingTogetherAreRedeployedOnceInTheEffortWhatIf() throws {
+        let functions = [Self.function("long", calls: 600, every: 6, durationMs: 2_000, memoryMB: 512), Self.function("short")]
+        let dayRate: Decimal = 1_000_000
+        var d = try Self.decided(functions, on: ["azure-consumption", "azure-flex", "aws-lambda-arm64"], current: "azure-consumption", dayRate: dayRate)
+        var lockIn = try #require(d.request.placement.lockIn)
+        var quiet = try #require(lockIn.functions.first { $0.function == "short" })
+        quiet.function = "quiet"
+        quiet.invocations = 0
+        lockIn.functions.append(quiet)
+        d.request.placement.lockIn = lockIn
+        let scenarios = try Decision.scenarios(d.outcome, request: d.request, workload: d.workload, options: d.options)
+        let perApp = try #require(scenarios.first { $0.id == "effort-per-app" })
+        let retirement = try #require(scenarios.first { $0.id == "retirement" }?.retirement)
+        for o in Decision.decidingOptions(d.outcome) {
+            // Every function is on Consumption today, all in one app: a group per destination.
+            let destinations = o.plan.functions.map(\.target).filter { $0 != "azure-consumption" }
+            let saved = Dictionary(destinations.map { ($0, 1) }, uniquingKeysWith: +).values.reduce(0) { $0 + $1 - 1 }
+            #expect(perApp.effortPoints[o.id] == o.effortPoints - saved, "\(o.id)")
+            #expect(perApp.monthlyCost[o.id] == o.monthlyCost, "\(o.id): no replay, the same bills")
+            let net = o.saving.map { $0 * 36 - Decimal(o.effortPoints - saved) * dayRate }
+            #expect(perApp.netValue[o.id] == net, "\(o.id)")
+        }
+        let forced = try #require(perApp.retirement)
+        #expect(retirement.landing["stay"] == ["azure-flex": 3] && forced.landing == retirement.landing)
+        #expect(forced.forcedPoints["stay"] == (retirement.forcedPoints["stay"] ?? 0) - 2 * MigrationModel.redeploy)
+        #expect(forced.forcedCost["stay"] == Decimal(forced.forcedPoints["stay"] ?? 0) * dayRate)
+        // Functions of different apps share nothing, so there is no such what-if.
+        #expect(Decision.sharedRedeploys([.init(app: "a", from: "x", to: "y"), .init(app: "b", from: "x", to: "y"),
+                                          .init(app: "a", from: "x", to: "z")]) == 0)
+        #expect(Decision.sharedRedeploys([.init(app: "a", from: "x", to: "y"), .init(app: "a", from: "x", to: "y"),
+                                          .init(app: "a", from: "x", to: "y")]) == 2 * MigrationModel.redeploy)
     }
 
     /// A move the retirement forces may land where a function costs least over the months left,

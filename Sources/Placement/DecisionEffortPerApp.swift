@@ -1,0 +1,69 @@
+import Advice
+import Foundation
+
+extension Decision {
+    /// The effort what-if: Placer counts a `redeploy` (deploy, configure and test on the
+    /// destination, `MigrationModel.redeploy` points) for every function that moves, but an app's
+    /// functions are deployed as one package with one set of settings, and Microsoft's own tool
+    /// moves a Consumption app to Flex an app at a time. So the functions of one app moving from
+    /// one target to the same target are counted here as redeployed once, each keeping its own
+    /// other steps: the low end of the estimate, since each function is still tested on its own.
+    /// No replay: bills stay as they are, each deciding plan's migration is counted again, and the
+    /// same rule picks; `base`, the retirement what-if, gives the forced move counted the same way.
+    /// Nil when no plan and no forced move moves two functions of one app to one target.
+    static func effortPerApp(_ outcome: DecisionOutcome, _ deciding: [PlanOption], base: ScenarioOutcome?,
+                             request: DecisionRequest) throws -> ScenarioOutcome? {
+        let rows = Dictionary((request.placement.lockIn?.functions ?? []).map { ($0.app + "/" + $0.function, $0) },
+                              uniquingKeysWith: { a, _ in a })
+        let profiles = Dictionary(request.placement.targets.map { ($0.profile.id, $0.profile) }, uniquingKeysWith: { a, _ in a })
+        var points: [String: Int] = [:]
+        var shared = false
+        for o in deciding {
+            var moves: [AppMove] = []
+            for f in o.plan.functions {
+                guard let from = rows[f.app + "/" + f.function]?.current, from != f.target,
+                      let source = profiles[from], let destination = profiles[f.target],
+                      MigrationModel.estimate(request.placement.functionUse(app: f.app, function: f.function, row: rows[f.app + "/" + f.function]),
+                                              from: source, to: destination) != nil else { continue }
+                moves.append(AppMove(app: f.app, from: from, to: f.target))
+            }
+            let saved = Self.sharedRedeploys(moves)
+            points[o.id] = o.effortPoints - saved
+            shared = shared || saved > 0
+        }
+        let forced = try retirement(outcome, deciding, request: request, redeployPerApp: true)?.retirement
+        if let forced, forced.forcedPoints != base?.retirement?.forcedPoints { shared = true }
+        guard shared else { return nil }
+
+        let horizon = Decimal(request.inputs.horizonMonths), dayRate = request.inputs.dayRateUSD
+        let repriced: [PlanOption] = deciding.map { o in
+            var r = o
+            r.effortPoints = points[o.id] ?? o.effortPoints
+            r.migrationCost = Decimal(r.effortPoints) * dayRate
+            r.netValue = o.saving.map { $0 * horizon - r.migrationCost }
+            return r
+        }
+        var out = ScenarioOutcome(id: "effort-per-app",
+                                  change: "an app's functions that move from one target to the same target deployed and configured together, as one package with one set of settings (one redeploy point for them all, each function's other steps kept)",
+                                  monthlyCost: Dictionary(deciding.map { ($0.id, $0.monthlyCost) }, uniquingKeysWith: { a, _ in a }),
+                                  recommended: recommend(repriced, inputs: request.inputs).0)
+        for r in repriced { out.netValue[r.id] = r.netValue }
+        out.effortPoints = points
+        out.retirement = forced
+        return out
+    }
+
+    /// One function's move from one target to another, by its app.
+    struct AppMove: Hashable {
+        var app: String
+        var from: String
+        var to: String
+    }
+
+    /// The redeploy points saved when the functions of one app moving between the same two targets
+    /// are redeployed once: (functions − 1) × `MigrationModel.redeploy` per such group.
+    static func sharedRedeploys(_ moves: [AppMove]) -> Int {
+        let groups = Dictionary(moves.map { ($0, 1) }, uniquingKeysWith: +)
+        return groups.values.reduce(0) { $0 + ($1 - 1) * MigrationModel.redeploy }
+    }
+}
