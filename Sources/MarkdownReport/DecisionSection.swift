@@ -126,7 +126,7 @@ enum DecisionSection {
             if let p = perApp?["forcedPoints"]?[choice.id]?.double, let c = perApp?["forcedCost"]?[choice.id]?.double, p < points { low = (p, c) }
             let style = low.map { Numbers.columnStyle([cost, $0.cost]) } ?? .compact
             work = " (about \(Numbers.counted(points, "developer-day")) of work, \(Numbers.usd(cost, style)), to budget before then"
-            if let low { work += "; \(Numbers.count(low.points)), \(Numbers.usd(low.cost, style)), if each app's functions move as one" }
+            if let low { work += "; \(Numbers.counted(low.points, "developer-day")), \(Numbers.usd(low.cost, style)), if each app's functions move as one, a day per app" }
             work += ")"
         }
         return "The \(Numbers.usd(choice.monthly, .compact)) holds until \(date), when \(Text.md(target)) retires (\(Numbers.counted(months, "month")) in, \(retirementScope(target, c, trace: true)): see Platform status): then \(which) \(verb)\(whither)\(work) and \(choice.id) costs \(Numbers.usd(after, .compact)) a month (the retirement what-if below prices the move)."
@@ -269,9 +269,9 @@ enum DecisionSection {
                 text += " Its lead over \(runner.id), \(Numbers.usd(margin, .compact)) over \(horizon) months, is about \(Numbers.count(margin / dayRate)) developer-days: work the effort points leave out (setting up a new provider, moving data) must cost less than that."
             }
         }
-        let flips = (c.placement?["scenarios"]?.array ?? []).filter { Text.md($0["recommended"]?.string ?? "") != choice.id }
+        let flips = (c.placement?["scenarios"]?.array ?? []).filter { Self.flips($0, choice) }
         if !flips.isEmpty {
-            let replayed = flips.contains { $0["id"]?.string != "retirement" }
+            let replayed = flips.contains { $0["id"]?.string != "retirement" && $0["id"]?.string != "effort-per-app" }
             text += " **\(replayed ? "A replay shows this" : "This") could flip**, with " + flips.map { Text.md($0["change"]?.string ?? "") }.joined(separator: ", or with ")
                 + ": check those first (below)."
         }
@@ -374,7 +374,7 @@ enum DecisionSection {
         // Re-simulated what-ifs: a changed recommendation first, then by how far from today.
         for scenario in c.placement?["scenarios"]?.array ?? [] {
             let winner = Text.md(scenario["recommended"]?.string ?? "")
-            let flips = winner != choice.id
+            let flips = Self.flips(scenario, choice)
             if scenario["id"]?.string == "retirement", let line = retirementLine(scenario, choice, runner, dayRate: dayRate, horizon: horizon) {
                 items.append((flips ? -1 : 10, line))
                 continue
@@ -488,6 +488,14 @@ enum DecisionSection {
         return text + "."
     }
 
+    /// Whether a what-if recommends another plan than `choice`, on either of its counts (the effort
+    /// what-if values plans at today's bills and with a retirement).
+    static func flips(_ scenario: JSONNode, _ choice: Option) -> Bool {
+        [scenario["recommended"], scenario["recommendedWithRetirement"]].contains { node in
+            node?.string.map { Text.md($0) != choice.id } ?? false
+        }
+    }
+
     /// The effort what-if (an app's functions moving together redeployed once): no replay, so the
     /// line gives the two plans' effort and net counted that way, and the forced move's budget at a
     /// retirement beside the retirement what-if's.
@@ -500,15 +508,28 @@ enum DecisionSection {
         let each = zip(plans, points).map { o, p in
             "\(o.id) \(Numbers.counted(p, "point"))\(p < Double(o.points) ? " instead of \(Numbers.count(o.points))" : "") (\(Numbers.usd(p * dayRate, .whole)))"
         }
-        var text = "With **\(Text.md(s["change"]?.string ?? ""))**, counted again without a replay: "
-            + each.joined(separator: ", ") + "; net over \(horizon) months \(choice.id) \(Numbers.usd(n0, Numbers.columnStyle([n0, n1]))), \(runner.id) \(Numbers.usd(n1, Numbers.columnStyle([n0, n1])))"
-        if let r = s["retirement"], let target = r["target"]?.string,
-           let forced = r["forcedPoints"]?[choice.id]?.double, let cost = r["forcedCost"]?[choice.id]?.double,
-           let base = retirementScenario(choice, c)?["retirement"]?["forcedPoints"]?[choice.id]?.double, forced < base {
-            text += "; \(choice.id)'s forced move when \(Text.md(target)) retires would be \(Numbers.counted(forced, "developer-day")) (\(Numbers.usd(cost, .whole))) instead of \(Numbers.count(base))"
+        let style = Numbers.columnStyle([n0, n1])
+        var text = "With **\(Text.md(s["change"]?.string ?? ""))**, counted again without a replay: " + each.joined(separator: ", ")
+            + "; net over \(horizon) months at today's bills \(choice.id) \(Numbers.usd(n0, style)), \(runner.id) \(Numbers.usd(n1, style))"
+        // The retirement's forced move counted the same way, and the nets with it.
+        let base = retirementScenario(choice, c)?["retirement"]?["forcedPoints"]
+        if let r = s["retirement"], let target = r["target"]?.string {
+            let forced = plans.map { r["forcedPoints"]?[$0.id]?.double }
+            let before = plans.map { base?[$0.id]?.double }
+            let with = plans.map { s["netWithRetirement"]?[$0.id]?.double }
+            if let f0 = forced[0], let f1 = forced[1], let b0 = before[0], let b1 = before[1], let w0 = with[0], let w1 = with[1] {
+                let costs = Numbers.MoneyStyle.whole   // as migration costs are written
+                let nets = Numbers.columnStyle([w0, w1])
+                text += ". The forced move when \(Text.md(target)) retires, counted the same way: \(choice.id) \(Numbers.counted(f0, "developer-day")) (\(Numbers.usd(f0 * dayRate, costs))) instead of \(Numbers.count(b0)), \(runner.id) \(Numbers.count(f1)) (\(Numbers.usd(f1 * dayRate, costs))) instead of \(Numbers.count(b1))"
+                    + "; \(Numbers.count(points[0] + f0)) and \(Numbers.count(points[1] + f1)) points in all, and net over \(horizon) months with the retirement \(choice.id) \(Numbers.usd(w0, nets)), \(runner.id) \(Numbers.usd(w1, nets))"
+            }
         }
         let winner = Text.md(s["recommended"]?.string ?? "")
-        return text + "; " + (winner != choice.id ? "**\(winner) would be recommended**." : "\(choice.id) would still be recommended.")
+        let withRetirement = s["recommendedWithRetirement"]?.string.map(Text.md) ?? winner
+        if winner == choice.id, withRetirement == choice.id { return text + "; on both counts \(choice.id) would still be recommended." }
+        if winner == withRetirement { return text + "; **\(winner) would be recommended**." }
+        let pick = { (id: String) in id == choice.id ? "\(choice.id) would still be recommended" : "**\(id) would be recommended**" }
+        return text + "; at today's bills \(pick(winner)), with the retirement \(pick(withRetirement))."
     }
 
     /// A factor to three significant digits: 0.0113× must not print as 0.01×, at which it would not hold.

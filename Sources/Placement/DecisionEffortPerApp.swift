@@ -7,7 +7,8 @@ extension Decision {
     /// functions are deployed as one package with one set of settings, and Microsoft's own tool
     /// moves a Consumption app to Flex an app at a time. So the functions of one app moving from
     /// one target to the same target are counted here as redeployed once, each keeping its own
-    /// other steps: the low end of the estimate, since each function is still tested on its own.
+    /// other steps: the low end of the estimate, a day per app whatever its size, its functions'
+    /// tests included.
     /// No replay: bills stay as they are, each deciding plan's migration is counted again, and the
     /// same rule picks; `base`, the retirement what-if, gives the forced move counted the same way.
     /// Nil when no plan and no forced move moves two functions of one app to one target.
@@ -31,8 +32,8 @@ extension Decision {
             points[o.id] = o.effortPoints - saved
             shared = shared || saved > 0
         }
-        let forced = try retirement(outcome, deciding, request: request, redeployPerApp: true)?.retirement
-        if let forced, forced.forcedPoints != base?.retirement?.forcedPoints { shared = true }
+        let forced = try retirement(outcome, deciding, request: request, redeployPerApp: true)
+        if let r = forced?.retirement, r.forcedPoints != base?.retirement?.forcedPoints { shared = true }
         guard shared else { return nil }
 
         let horizon = Decimal(request.inputs.horizonMonths), dayRate = request.inputs.dayRateUSD
@@ -44,12 +45,25 @@ extension Decision {
             return r
         }
         var out = ScenarioOutcome(id: "effort-per-app",
-                                  change: "an app's functions that move from one target to the same target deployed and configured together, as one package with one set of settings (one redeploy point for them all, each function's other steps kept)",
+                                  change: "the functions of one app that move together, from the same source to the same destination, redeployed as one package with one set of settings (one redeploy point, deploy, configure and test, per app whatever its size; each function's other steps kept)",
                                   monthlyCost: Dictionary(deciding.map { ($0.id, $0.monthlyCost) }, uniquingKeysWith: { a, _ in a }),
                                   recommended: recommend(repriced, inputs: request.inputs).0)
         for r in repriced { out.netValue[r.id] = r.netValue }
         out.effortPoints = points
-        out.retirement = forced
+        out.retirement = forced?.retirement
+        // With the retirement too: its what-if's net, the plan's own migration counted this way.
+        for o in deciding {
+            guard let net = forced?.netValue[o.id], let p = points[o.id] else { continue }
+            out.netWithRetirement[o.id] = net + o.migrationCost - Decimal(p) * dayRate
+        }
+        if !out.netWithRetirement.isEmpty {
+            let valued = repriced.map { r -> PlanOption in
+                var v = r
+                v.netValue = out.netWithRetirement[r.id]
+                return v
+            }
+            out.recommendedWithRetirement = recommend(valued, inputs: request.inputs).0
+        }
         return out
     }
 

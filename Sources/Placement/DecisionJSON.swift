@@ -33,6 +33,8 @@ extension ScenarioOutcome {
             "netValue": .object(netValue.mapValues { .decimal($0, 2) }),
         ]
         if !effortPoints.isEmpty { fields["effortPoints"] = .object(effortPoints.mapValues { .int($0) }) }
+        if !netWithRetirement.isEmpty { fields["netWithRetirement"] = .object(netWithRetirement.mapValues { .decimal($0, 2) }) }
+        if let recommendedWithRetirement { fields["recommendedWithRetirement"] = .string(recommendedWithRetirement) }
         if let r = retirement {
             fields["retirement"] = .object([
                 "target": .string(r.target), "successor": .string(r.successor), "date": .string(r.date), "months": .int(r.months),

@@ -18,8 +18,13 @@ public struct ScenarioOutcome: Sendable {
     /// For the retirement what-if: what retires when, and the forced move each plan then makes;
     /// for `effort-per-app`, that forced move counted the what-if's way.
     public var retirement: Retirement?
-    /// For `effort-per-app`: each option's effort points counted the what-if's way, by option id.
+    /// For `effort-per-app`: each option's effort points counted the what-if's way, by option id,
+    /// and, when a target retires inside the horizon, each option's net value with the retirement
+    /// (the retirement what-if's), its own migration and the forced move counted that way.
     public var effortPoints: [String: Int] = [:]
+    public var netWithRetirement: [String: Decimal] = [:]
+    /// The option the same rule recommends on `netWithRetirement`.
+    public var recommendedWithRetirement: String?
 
     /// A target retiring inside the horizon and the move it forces on each deciding plan.
     public struct Retirement: Sendable, Equatable {

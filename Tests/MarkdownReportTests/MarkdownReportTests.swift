@@ -572,14 +572,32 @@ private func cells(_ line: Substring) -> Int {
             perApp["change"] = "an app's functions that move from one target to the same target deployed and configured together"
             perApp["monthlyCost"] = ["stay": 300, "fewest-moves": 200]
             perApp["effortPoints"] = ["stay": 1, "fewest-moves": 19]
+            perApp["netWithRetirement"] = ["stay": -10_257, "fewest-moves": -14_000]
+            perApp["recommendedWithRetirement"] = "stay"
             placement["scenarios"] = [Self.retirement(recommended: "stay", after: (340, 350), net: (-18_000, -15_791), points: (30, 3),
                                                       cost: (23_670, 2367), landing: ["stay": ["cloud-run": 22], "fewest-moves": ["cloud-run": 3]]),
                                       perApp]
             tree["placement"] = placement
         }
         let verdict = try #require(section(ReportRenderer.render(doc, name: "r").markdown, "Verdict"))
-        #expect(verdict.contains("(about 30 developer-days of work, $23,670, to budget before then; 12, $9,468, if each app's functions move as one)"), "\(verdict)")
-        #expect(verdict.contains("- With **an app's functions that move from one target to the same target deployed and configured together**, counted again without a replay: stay 1 point ($789), fewest-moves 19 points instead of 20 ($14,991); net over 36 months stay -$789, fewest-moves -$12,000; stay's forced move when gcf-gen1 retires would be 12 developer-days ($9,468) instead of 30; stay would still be recommended."), "\(verdict)")
+        #expect(verdict.contains("(about 30 developer-days of work, $23,670, to budget before then; 12 developer-days, $9,468, if each app's functions move as one, a day per app)"), "\(verdict)")
+        #expect(verdict.contains("- With **an app's functions that move from one target to the same target deployed and configured together**, counted again without a replay: stay 1 point ($789), fewest-moves 19 points instead of 20 ($14,991); net over 36 months at today's bills stay -$789, fewest-moves -$12,000. The forced move when gcf-gen1 retires, counted the same way: stay 12 developer-days ($9,468) instead of 30, fewest-moves 2 ($1,578) instead of 3; 13 and 21 points in all, and net over 36 months with the retirement stay -$10,257, fewest-moves -$14,000; on both counts stay would still be recommended."), "\(verdict)")
+        // A flip on the count with the retirement is named, and the verdict says so up front.
+        let flipped = try fixture("placed") { tree in
+            Self.withOptions(&tree)
+            guard var placement = tree["placement"] as? [String: Any] else { return }
+            var perApp = Self.retirement(recommended: "stay", after: (340, 350), net: (-789, -12_000), points: (12, 2), cost: (9468, 1578))
+            perApp["id"] = "effort-per-app"
+            perApp["change"] = "apps moved as one"
+            perApp["effortPoints"] = ["stay": 1, "fewest-moves": 19]
+            perApp["netWithRetirement"] = ["stay": -10_257, "fewest-moves": -9_000]
+            perApp["recommendedWithRetirement"] = "fewest-moves"
+            placement["scenarios"] = [perApp]
+            tree["placement"] = placement
+        }
+        let other = try #require(section(ReportRenderer.render(flipped, name: "r").markdown, "Verdict"))
+        #expect(other.contains("; at today's bills stay would still be recommended, with the retirement **fewest-moves would be recommended**."), "\(other)")
+        #expect(other.contains("**This could flip**, with apps moved as one"), "\(other)")
     }
 
     /// A tie in the retirement what-if goes to the plan that moves fewer functions now, and a

@@ -276,6 +276,14 @@ struct DecisionTests {
         #expect(retirement.landing["stay"] == ["azure-flex": 3] && forced.landing == retirement.landing)
         #expect(forced.forcedPoints["stay"] == (retirement.forcedPoints["stay"] ?? 0) - 2 * MigrationModel.redeploy)
         #expect(forced.forcedCost["stay"] == Decimal(forced.forcedPoints["stay"] ?? 0) * dayRate)
+        // The nets with the retirement: the retirement what-if's, both efforts counted this way.
+        let base = try #require(scenarios.first { $0.id == "retirement" })
+        for o in Decision.decidingOptions(d.outcome) {
+            let saved = (retirement.forcedCost[o.id] ?? 0) - (forced.forcedCost[o.id] ?? 0)
+            let own = o.migrationCost - Decimal(perApp.effortPoints[o.id] ?? 0) * dayRate
+            #expect(perApp.netWithRetirement[o.id] == (base.netValue[o.id] ?? 0) + saved + own, "\(o.id)")
+        }
+        #expect(perApp.recommendedWithRetirement != nil)
         // Functions of different apps share nothing, so there is no such what-if.
         #expect(Decision.sharedRedeploys([.init(app: "a", from: "x", to: "y"), .init(app: "b", from: "x", to: "y"),
                                           .init(app: "a", from: "x", to: "z")]) == 0)
