@@ -124,10 +124,12 @@ enum DecisionSection {
             let perApp = (c.placement?["scenarios"]?.array ?? []).first { $0["id"]?.string == "effort-per-app" }?["retirement"]
             var low: (points: Double, cost: Double)?
             if let p = perApp?["forcedPoints"]?[choice.id]?.double, let c = perApp?["forcedCost"]?[choice.id]?.double, p < points { low = (p, c) }
-            let style = low.map { Numbers.columnStyle([cost, $0.cost]) } ?? .compact
-            work = " (about \(Numbers.counted(points, "developer-day")) of work, \(Numbers.usd(cost, style)), to budget before then"
-            if let low { work += "; \(Numbers.counted(low.points, "developer-day")), \(Numbers.usd(low.cost, style)), if each app's functions move as one, a day per app" }
-            work += ")"
+            if let low {
+                let style = Numbers.columnStyle([cost, low.cost])
+                work = " (about \(Numbers.count(low.points)) to \(Numbers.counted(points, "developer-day")) of work, \(Numbers.usd(low.cost, style)) to \(Numbers.usd(cost, style)), to budget before then: a day per app at the low end, a day per function at the high)"
+            } else {
+                work = " (about \(Numbers.counted(points, "developer-day")) of work, \(Numbers.usd(cost, .compact)), to budget before then)"
+            }
         }
         return "The \(Numbers.usd(choice.monthly, .compact)) holds until \(date), when \(Text.md(target)) retires (\(Numbers.counted(months, "month")) in, \(retirementScope(target, c, trace: true)): see Platform status): then \(which) \(verb)\(whither)\(work) and \(choice.id) costs \(Numbers.usd(after, .compact)) a month (the retirement what-if below prices the move)."
     }
@@ -483,7 +485,7 @@ enum DecisionSection {
             text += "\(choice.id) would still be recommended"
         }
         if total[0] == total[1], choice.points < runner.points {
-            text += ". The two cost the same effort in all (\(Numbers.counted(Double(total[0]), "point"))); \(choice.id) defers more of it to \(date) (\(Numbers.count(points[0])) points then, against \(Numbers.count(points[1])))"
+            text += ". The two cost the same effort in all (\(Numbers.counted(Double(total[0]), "point")), counted per function); \(choice.id) defers more of it to \(date) (\(Numbers.count(points[0])) points then, against \(Numbers.count(points[1])))"
         }
         return text + "."
     }
@@ -520,8 +522,9 @@ enum DecisionSection {
             if let f0 = forced[0], let f1 = forced[1], let b0 = before[0], let b1 = before[1], let w0 = with[0], let w1 = with[1] {
                 let costs = Numbers.MoneyStyle.whole   // as migration costs are written
                 let nets = Numbers.columnStyle([w0, w1])
-                text += ". The forced move when \(Text.md(target)) retires, counted the same way: \(choice.id) \(Numbers.counted(f0, "developer-day")) (\(Numbers.usd(f0 * dayRate, costs))) instead of \(Numbers.count(b0)), \(runner.id) \(Numbers.count(f1)) (\(Numbers.usd(f1 * dayRate, costs))) instead of \(Numbers.count(b1))"
-                    + "; \(Numbers.count(points[0] + f0)) and \(Numbers.count(points[1] + f1)) points in all, and net over \(horizon) months with the retirement \(choice.id) \(Numbers.usd(w0, nets)), \(runner.id) \(Numbers.usd(w1, nets))"
+                text += ". The forced move when \(Text.md(target)) retires, counted the same way: \(choice.id) \(Numbers.counted(f0, "point")) (\(Numbers.usd(f0 * dayRate, costs))) instead of \(Numbers.count(b0)), \(runner.id) \(Numbers.count(f1)) (\(Numbers.usd(f1 * dayRate, costs))) instead of \(Numbers.count(b1))"
+                    + "; \(Numbers.count(points[0] + f0)) and \(Numbers.count(points[1] + f1)) points in all (a plan that moves part of an app now and the rest at the retirement redeploys that app twice)"
+                    + ", and net over \(horizon) months with the retirement, effort only (the bill's rise after it is in neither), \(choice.id) \(Numbers.usd(w0, nets)), \(runner.id) \(Numbers.usd(w1, nets))"
             }
         }
         let winner = Text.md(s["recommended"]?.string ?? "")

@@ -517,7 +517,7 @@ private func cells(_ line: Substring) -> Int {
         #expect(verdict.contains("- With **the 42 owners' accounts billed as one account (one free grant for all)**, replayed: stay $394.12, fewest-moves $300.50 a month; stay would still be recommended."), "\(verdict)")
         // Equal bills after the retirement say nothing: the net values and the forced moves do.
         // In all: stay 1 + 22 = 23 points, fewest-moves 20 + 3 = 23; −18,147 against −15,791 is more than a day apart.
-        #expect(verdict.contains("after it, stay and fewest-moves both cost $350.00 a month, so their bills no longer differ; the forced move costs stay 22 points ($17,358) and fewest-moves 3 ($2,367), 23 points each in all, counting those spent now. Net over 36 months (22 as placed, 14 after): stay -$18,147, fewest-moves -$15,791; stay would still be recommended. The two cost the same effort in all (23 points); stay defers more of it to 2028-09-30 (22 points then, against 3)."), "\(verdict)")
+        #expect(verdict.contains("after it, stay and fewest-moves both cost $350.00 a month, so their bills no longer differ; the forced move costs stay 22 points ($17,358) and fewest-moves 3 ($2,367), 23 points each in all, counting those spent now. Net over 36 months (22 as placed, 14 after): stay -$18,147, fewest-moves -$15,791; stay would still be recommended. The two cost the same effort in all (23 points, counted per function); stay defers more of it to 2028-09-30 (22 points then, against 3)."), "\(verdict)")
         #expect(verdict.contains("**Migration effort** (Placer's effort points, about a developer-day each, at $789.00 a day) cannot change it on its own: with no migration cost at all, the best plan that moves functions, fewest-moves, would lead stay by only $255.60 over 36 months, less than the tie band of one developer-day ($789.00), within which the plan moving fewer functions wins."), "\(verdict)")
         #expect(verdict.contains("fewest-moves would be recommended only over 3,199 months (about 270 years) or more: never, within any horizon that matters."), "\(verdict)")
         #expect(!verdict.contains("0.00"+"064×"))
@@ -564,38 +564,31 @@ private func cells(_ line: Substring) -> Int {
     /// deciding plan's points and net counted that way, and the forced move's budget at the
     /// retirement given its low end in the verdict's first paragraph.
     @Test func theEffortWhatIfGivesTheForcedMovesLowEnd() throws {
-        let doc = try fixture("placed") { tree in
-            Self.withOptions(&tree)
-            guard var placement = tree["placement"] as? [String: Any] else { return }
-            var perApp = Self.retirement(recommended: "stay", after: (340, 350), net: (-789, -12_000), points: (12, 2), cost: (9468, 1578))
-            perApp["id"] = "effort-per-app"
-            perApp["change"] = "an app's functions that move from one target to the same target deployed and configured together"
-            perApp["monthlyCost"] = ["stay": 300, "fewest-moves": 200]
-            perApp["effortPoints"] = ["stay": 1, "fewest-moves": 19]
-            perApp["netWithRetirement"] = ["stay": -10_257, "fewest-moves": -14_000]
-            perApp["recommendedWithRetirement"] = "stay"
-            placement["scenarios"] = [Self.retirement(recommended: "stay", after: (340, 350), net: (-18_000, -15_791), points: (30, 3),
-                                                      cost: (23_670, 2367), landing: ["stay": ["cloud-run": 22], "fewest-moves": ["cloud-run": 3]]),
-                                      perApp]
-            tree["placement"] = placement
+        /// The verdict with the effort what-if (and, when `withRetirement`, the retirement's) and
+        /// the effort what-if's nets with the retirement and its pick on them.
+        func verdict(withRetirement: Bool, nets: (Double, Double), pick: String) throws -> String {
+            let doc = try fixture("placed") { tree in
+                Self.withOptions(&tree)
+                guard var placement = tree["placement"] as? [String: Any] else { return }
+                var perApp = Self.retirement(recommended: "stay", after: (340, 350), net: (-789, -12_000), points: (12, 2), cost: (9468, 1578))
+                perApp["id"] = "effort-per-app"
+                perApp["change"] = "apps moved as one"
+                perApp["monthlyCost"] = ["stay": 300, "fewest-moves": 200]
+                perApp["effortPoints"] = ["stay": 1, "fewest-moves": 19]
+                perApp["netWithRetirement"] = ["stay": nets.0, "fewest-moves": nets.1]
+                perApp["recommendedWithRetirement"] = pick
+                let retirement = Self.retirement(recommended: "stay", after: (340, 350), net: (-18_000, -15_791), points: (30, 3), cost: (23_670, 2367),
+                                                 landing: ["stay": ["cloud-run": 22], "fewest-moves": ["cloud-run": 3]])
+                placement["scenarios"] = withRetirement ? [retirement, perApp] : [perApp]
+                tree["placement"] = placement
+            }
+            return try #require(section(ReportRenderer.render(doc, name: "r").markdown, "Verdict"))
         }
-        let verdict = try #require(section(ReportRenderer.render(doc, name: "r").markdown, "Verdict"))
-        #expect(verdict.contains("(about 30 developer-days of work, $23,670, to budget before then; 12 developer-days, $9,468, if each app's functions move as one, a day per app)"), "\(verdict)")
-        #expect(verdict.contains("- With **an app's functions that move from one target to the same target deployed and configured together**, counted again without a replay: stay 1 point ($789), fewest-moves 19 points instead of 20 ($14,991); net over 36 months at today's bills stay -$789, fewest-moves -$12,000. The forced move when gcf-gen1 retires, counted the same way: stay 12 developer-days ($9,468) instead of 30, fewest-moves 2 ($1,578) instead of 3; 13 and 21 points in all, and net over 36 months with the retirement stay -$10,257, fewest-moves -$14,000; on both counts stay would still be recommended."), "\(verdict)")
+        let both = try verdict(withRetirement: true, nets: (-10_257, -14_000), pick: "stay")
+        #expect(both.contains("(about 12 to 30 developer-days of work, $9,468 to $23,670, to budget before then: a day per app at the low end, a day per function at the high)"), "\(both)")
+        #expect(both.contains("- With **apps moved as one**, counted again without a replay: stay 1 point ($789), fewest-moves 19 points instead of 20 ($14,991); net over 36 months at today's bills stay -$789, fewest-moves -$12,000. The forced move when gcf-gen1 retires, counted the same way: stay 12 points ($9,468) instead of 30, fewest-moves 2 ($1,578) instead of 3; 13 and 21 points in all (a plan that moves part of an app now and the rest at the retirement redeploys that app twice), and net over 36 months with the retirement, effort only (the bill's rise after it is in neither), stay -$10,257, fewest-moves -$14,000; on both counts stay would still be recommended."), "\(both)")
         // A flip on the count with the retirement is named, and the verdict says so up front.
-        let flipped = try fixture("placed") { tree in
-            Self.withOptions(&tree)
-            guard var placement = tree["placement"] as? [String: Any] else { return }
-            var perApp = Self.retirement(recommended: "stay", after: (340, 350), net: (-789, -12_000), points: (12, 2), cost: (9468, 1578))
-            perApp["id"] = "effort-per-app"
-            perApp["change"] = "apps moved as one"
-            perApp["effortPoints"] = ["stay": 1, "fewest-moves": 19]
-            perApp["netWithRetirement"] = ["stay": -10_257, "fewest-moves": -9_000]
-            perApp["recommendedWithRetirement"] = "fewest-moves"
-            placement["scenarios"] = [perApp]
-            tree["placement"] = placement
-        }
-        let other = try #require(section(ReportRenderer.render(flipped, name: "r").markdown, "Verdict"))
+        let other = try verdict(withRetirement: false, nets: (-10_257, -9_000), pick: "fewest-moves")
         #expect(other.contains("; at today's bills stay would still be recommended, with the retirement **fewest-moves would be recommended**."), "\(other)")
         #expect(other.contains("**This could flip**, with apps moved as one"), "\(other)")
     }
