@@ -50,10 +50,17 @@ struct PlanContext {
         var fixes: [Int: String] = [:]
         let index = Dictionary(prepared.functions.enumerated().map { ($1.app + "/" + $1.function, $0) }, uniquingKeysWith: { a, _ in a })
         for v in lockIn?.violations ?? [] {
-            guard let i = index[v.app + "/" + v.function], let from = v.region, model.targets[assignment[i]].id == v.target,
-                  let verdict = prepared.verdicts[v.app + "/" + v.function]?[v.target], verdict.allowed,
-                  let to = verdict.regions.first else { continue }
-            fixes[i] = "move from \(from) to \(to) on \(v.target)"
+            let key = v.app + "/" + v.function
+            guard let i = index[key], let from = v.region, model.targets[assignment[i]].id == v.target,
+                  let verdict = prepared.verdicts[key]?[v.target], verdict.allowed,
+                  let first = verdict.regions.first else { continue }
+            // On a target that names a successor, a region the successor allows too where there is
+            // one: the move its retirement forces then leaves the function (and its data) in place.
+            let onward = model.targets[assignment[i]].profile.status.successor
+                .flatMap { prepared.verdicts[key]?[$0] }.map { $0.allowed ? Set($0.regions) : [] } ?? []
+            let to = verdict.regions.first { onward.contains($0) } ?? first
+            let successor = onward.contains(to) ? model.targets[assignment[i]].profile.status.successor.map { ", which its successor \($0) offers too" } : nil
+            fixes[i] = "move from \(from) to \(to) on \(v.target)" + (successor ?? "")
         }
         return CurrentAssignment(assignment: assignment, fixes: fixes)
     }

@@ -245,6 +245,39 @@ struct DecisionTests {
         #expect(try Decision.scenarios(try Decision.decide(short), request: short, workload: d.workload, options: d.options).allSatisfy { $0.id != "retirement" })
     }
 
+    /// A region fix on a target that names a successor goes to a region the successor allows too,
+    /// where the requirements leave one: the move the retirement forces then leaves the function's
+    /// region, and its data, where the fix put them. Without the successor among the candidates,
+    /// the first region the requirements allow, as before.
+    @Test func aRegionFixLooksAheadToTheSuccessor() throws {
+        let deployment = "requirements:\n  regions: [europe]\nfunctions:\n  - match: \"*\"\n    dataClasses: [pci]\n    region: eastus\n"
+        func fix(_ ids: [String]) throws -> (region: String, flex: [String], consumption: [String], text: String) {
+            let functions = [Self.function("pay")]
+            let workload = Workload(apps: [AppWorkload(key: "app", functions: functions)], spanMinutes: 60)
+            let profiles = try ids.map { try Self.catalog.profile($0) }
+            let targets = profiles.map { SimulationTarget(profile: $0, pricing: PricingOptions(freeTier: false)) }
+            let result = try Simulator.run(workload, targets: targets, options: PlacementRequest.simulationOptions(SimulationOptions(), onPrem: nil))
+            let plan = try Deployment.parse(deployment, file: "placer.yaml")
+            let uses = [FunctionUse(app: "app", function: "pay", trigger: "http", invocations: 600)]
+            let report = Advisor.analyse(LockInRequest(functions: uses, candidates: profiles, catalog: Self.catalog, deployment: plan, current: "azure-consumption"))
+            let request = PlacementRequest(result: result, targets: targets, onPrem: nil, inputs: try OnPremInputs.defaults(), deployment: plan, lockIn: report)
+            let outcome = try Decision.decide(DecisionRequest(placement: request, inputs: try DecisionInputs.defaults()))
+            let stay = try #require(outcome.options.first { $0.id == "stay" })
+            let text = try #require(stay.fixes.first)
+            let words = text.split(separator: " ").map(String.init)
+            let region = try #require(words.firstIndex(of: "to").map { words[$0 + 1] })
+            let verdicts = try Placement.prepare(request).verdicts["app/pay"] ?? [:]
+            return (region, verdicts["azure-flex"]?.regions ?? [], verdicts["azure-consumption"]?.regions ?? [], text)
+        }
+        let ahead = try fix(["azure-consumption", "azure-flex"])
+        #expect(ahead.flex.contains(ahead.region) && ahead.consumption.contains(ahead.region), "\(ahead)")
+        #expect(ahead.text.hasSuffix("on azure-consumption, which its successor azure-flex offers too"), "\(ahead.text)")
+        let alone = try fix(["azure-consumption"])
+        #expect(alone.region == alone.consumption.first, "\(alone)")
+        // The case the sample met: the first region Consumption allows is one Flex does not offer.
+        #expect(!ahead.flex.contains(alone.region), "\(alone.region) is offered by Flex: the test no longer tells the two apart")
+    }
+
     /// The effort what-if: functions of one app moving between the same two targets are counted
     /// as redeployed once. Each plan's points lose one redeploy per extra function of such a group,
     /// its net follows at the day rate, bills stay, and the forced move at the retirement is
