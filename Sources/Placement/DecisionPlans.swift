@@ -59,7 +59,9 @@ struct PlanContext {
             let onward = model.targets[assignment[i]].profile.status.successor
                 .flatMap { prepared.verdicts[key]?[$0] }.map { $0.allowed ? Set($0.regions) : [] } ?? []
             let to = verdict.regions.first { onward.contains($0) } ?? first
-            let successor = onward.contains(to) ? model.targets[assignment[i]].profile.status.successor.map { ", which its successor \($0) offers too" } : nil
+            let successor = onward.contains(to)
+                ? model.targets[assignment[i]].profile.status.successor.map { " (\($0), which replaces \(v.target), allows that region too, so the move its retirement forces keeps it there)" }
+                : nil
             fixes[i] = "move from \(from) to \(to) on \(v.target)" + (successor ?? "")
         }
         return CurrentAssignment(assignment: assignment, fixes: fixes)
@@ -204,7 +206,7 @@ struct PlanContext {
             let classes = Set(sensitive.flatMap { i in
                 prepared.request.deployment?.settings(function: prepared.functions[i].function, app: prepared.functions[i].app).dataClasses ?? []
             }).sorted().joined(separator: ", ")
-            risks.append("\(Self.count(sensitive.count, "region move")) \(sensitive.count == 1 ? "concerns a function" : "concern functions") handling \(classes) data: the data moves with them, which the \(inputs.regionMovePoints)-point redeploy does not cover")
+            risks.append("\(Self.count(sensitive.count, "region move")) \(sensitive.count == 1 ? "concerns a function" : "concern functions") handling \(classes) data: the data moves with \(sensitive.count == 1 ? "it" : "them"), which the \(inputs.regionMovePoints)-point redeploy does not cover")
         }
         if unknownEffort > 0 { risks.append("effort unknown for \(unknownEffort) moves (a target without lock-in data): counted as 0 points") }
         return PlanOption(id: id, summary: summary(id, plan: plan, current: current, assignment: assignment, fixes: fixes, provider: provider),

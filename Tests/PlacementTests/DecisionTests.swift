@@ -271,7 +271,7 @@ struct DecisionTests {
         }
         let ahead = try fix(["azure-consumption", "azure-flex"])
         #expect(ahead.flex.contains(ahead.region) && ahead.consumption.contains(ahead.region), "\(ahead)")
-        #expect(ahead.text.hasSuffix("on azure-consumption, which its successor azure-flex offers too"), "\(ahead.text)")
+        #expect(ahead.text.hasSuffix("on azure-consumption (azure-flex, which replaces azure-consumption, allows that region too, so the move its retirement forces keeps it there)"), "\(ahead.text)")
         let alone = try fix(["azure-consumption"])
         #expect(alone.region == alone.consumption.first, "\(alone)")
         // The case the sample met: the first region Consumption allows is one Flex does not offer.
