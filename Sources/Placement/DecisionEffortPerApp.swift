@@ -10,7 +10,8 @@ extension Decision {
     /// other steps: the low end of the estimate, a day per app whatever its size, its functions'
     /// tests included.
     /// No replay: bills stay as they are, each deciding plan's migration is counted again, and the
-    /// same rule picks; `base`, the retirement what-if, gives the forced move counted the same way.
+    /// same rule picks; `base`, the retirement what-if, gives the forced move and what counting it
+    /// the same way saves (`Retirement.sharedRedeploys`).
     /// Nil when no plan and no forced move moves two functions of one app to one target.
     static func effortPerApp(_ outcome: DecisionOutcome, _ deciding: [PlanOption], base: ScenarioOutcome?,
                              request: DecisionRequest) throws -> ScenarioOutcome? {
@@ -32,11 +33,18 @@ extension Decision {
             points[o.id] = o.effortPoints - saved
             shared = shared || saved > 0
         }
-        let forced = try retirement(outcome, deciding, request: request, redeployPerApp: true)
-        if let r = forced?.retirement, r.forcedPoints != base?.retirement?.forcedPoints { shared = true }
-        guard shared else { return nil }
+        // The retirement's forced move, landed as there, with each app's redeploy counted once.
+        let dayRate = request.inputs.dayRateUSD
+        let saved = base?.retirement?.sharedRedeploys ?? [:]
+        var forced = base?.retirement
+        for (plan, p) in forced?.forcedPoints ?? [:] {
+            let counted = p - (saved[plan] ?? 0)
+            forced?.forcedPoints[plan] = counted
+            forced?.forcedCost[plan] = Decimal(counted) * dayRate
+        }
+        guard shared || saved.values.contains(where: { $0 > 0 }) else { return nil }
 
-        let horizon = Decimal(request.inputs.horizonMonths), dayRate = request.inputs.dayRateUSD
+        let horizon = Decimal(request.inputs.horizonMonths)
         let repriced: [PlanOption] = deciding.map { o in
             var r = o
             r.effortPoints = points[o.id] ?? o.effortPoints
@@ -50,11 +58,11 @@ extension Decision {
                                   recommended: recommend(repriced, inputs: request.inputs).0)
         for r in repriced { out.netValue[r.id] = r.netValue }
         out.effortPoints = points
-        out.retirement = forced?.retirement
-        // With the retirement too: its what-if's net, the plan's own migration counted this way.
+        out.retirement = forced
+        // With the retirement too: its what-if's net, both migrations counted this way.
         for o in deciding {
-            guard let net = forced?.netValue[o.id], let p = points[o.id] else { continue }
-            out.netWithRetirement[o.id] = net + o.migrationCost - Decimal(p) * dayRate
+            guard let net = base?.netValue[o.id], let p = points[o.id] else { continue }
+            out.netWithRetirement[o.id] = net + Decimal(saved[o.id] ?? 0) * dayRate + o.migrationCost - Decimal(p) * dayRate
         }
         if !out.netWithRetirement.isEmpty {
             let valued = repriced.map { r -> PlanOption in

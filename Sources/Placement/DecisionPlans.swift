@@ -56,13 +56,11 @@ struct PlanContext {
                   let first = verdict.regions.first else { continue }
             // On a target that names a successor, a region the successor allows too where there is
             // one: the move its retirement forces then leaves the function (and its data) in place.
-            let onward = model.targets[assignment[i]].profile.status.successor
-                .flatMap { prepared.verdicts[key]?[$0] }.map { $0.allowed ? Set($0.regions) : [] } ?? []
+            let successor = model.targets[assignment[i]].profile.status.successor
+            let onward = successor.flatMap { prepared.verdicts[key]?[$0] }.map { $0.allowed ? Set($0.regions) : [] } ?? []
             let to = verdict.regions.first { onward.contains($0) } ?? first
-            let successor = onward.contains(to)
-                ? model.targets[assignment[i]].profile.status.successor.map { " (\($0), which replaces \(v.target), allows that region too, so the move its retirement forces keeps it there)" }
-                : nil
-            fixes[i] = "move from \(from) to \(to) on \(v.target)" + (successor ?? "")
+            let kept = onward.contains(to) ? successor.map { " (\($0), which replaces \(v.target), allows that region too, so the move its retirement forces keeps it there)" } : nil
+            fixes[i] = "move from \(from) to \(to) on \(v.target)" + (kept ?? "")
         }
         return CurrentAssignment(assignment: assignment, fixes: fixes)
     }

@@ -16,11 +16,7 @@ extension Decision {
     /// forced anyway may go wherever it costs least over the months left (`landing`). Functions on
     /// the retiring target that made no call in the trace move too, in every plan, and are counted
     /// in each plan's forced move (`idleFunctions`).
-    ///
-    /// `redeployPerApp`: the forced move's functions of one app landing on one target counted as
-    /// redeployed once (`effortPerApp`); where they land is searched as without it.
-    static func retirement(_ outcome: DecisionOutcome, _ deciding: [PlanOption], request: DecisionRequest,
-                           redeployPerApp: Bool = false) throws -> ScenarioOutcome? {
+    static func retirement(_ outcome: DecisionOutcome, _ deciding: [PlanOption], request: DecisionRequest) throws -> ScenarioOutcome? {
         let horizon = request.inputs.horizonMonths
         guard horizon > 0 else { return nil }
         let prepared = try Placement.prepare(request.placement)
@@ -68,6 +64,7 @@ extension Decision {
         var totals: [String: (run: Decimal, forced: Decimal)] = [:]
         var forcedPoints: [String: Int] = [:]
         var landings: [String: [String: Int]] = [:]
+        var shared: [String: Int] = [:]
         for o in deciding {
             let assignment = o.plan.functions.compactMap { prepared.index(of: $0.target) }
             guard assignment.count == o.plan.functions.count else { continue }
@@ -82,12 +79,10 @@ extension Decision {
                                     points: { i, t in points(i, t, o.plan.functions[i]) })
             let now = PlanContext.cents(try Optimiser.rebuild(model, assignment).total)
             let then = PlanContext.cents(try Optimiser.rebuild(model, moved).total)
-            var spent = forced.reduce(idlePoints) { $0 + points($1, moved[$1], o.plan.functions[$1]) }
-            if redeployPerApp {
-                let moves = forced.map { AppMove(app: o.plan.functions[$0].app, from: retiring, to: model.targets[moved[$0]].id) }
-                    + idle.map { AppMove(app: $0.app, from: retiring, to: successorProfile.id) }
-                spent -= Self.sharedRedeploys(moves)
-            }
+            let spent = forced.reduce(idlePoints) { $0 + points($1, moved[$1], o.plan.functions[$1]) }
+            // What the effort what-if (`effortPerApp`) takes off when an app's functions move as one.
+            shared[o.id] = Self.sharedRedeploys(forced.map { AppMove(app: o.plan.functions[$0].app, from: retiring, to: model.targets[moved[$0]].id) }
+                + idle.map { AppMove(app: $0.app, from: retiring, to: successorProfile.id) })
             costs[o.id] = then
             totals[o.id] = (now * before + then * after, Decimal(spent) * request.inputs.dayRateUSD)
             forcedPoints[o.id] = spent
@@ -113,7 +108,7 @@ extension Decision {
         for r in repriced { out.netValue[r.id] = r.netValue }
         out.retirement = .init(target: retiring, successor: successorProfile.id, date: retires, months: months,
                                forcedPoints: forcedPoints, forcedCost: totals.mapValues(\.forced), landing: landings,
-                               idleFunctions: idle.count, retiresOnly: retiringProfile.status.retiresOnly)
+                               idleFunctions: idle.count, retiresOnly: retiringProfile.status.retiresOnly, sharedRedeploys: shared)
         return out
     }
 

@@ -45,6 +45,9 @@ public struct ScenarioOutcome: Sendable {
         /// What of `target` retires when only a variant does (its profile's `status.retiresOnly`,
         /// "Linux apps"): the what-if then holds for those only.
         public var retiresOnly: String?
+        /// Per plan, the redeploy points its forced move saves when each app's functions landing
+        /// on one target are redeployed once (`Decision.sharedRedeploys`; the effort what-if's count).
+        public var sharedRedeploys: [String: Int] = [:]
     }
 }
 
